@@ -1,0 +1,18 @@
+//! Schema changes, one file per change, named for what it adds.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+mod m0002_statutory_regimes;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m0001_foundation::Migration),
+            Box::new(m0002_statutory_regimes::Migration),
+        ]
+    }
+}

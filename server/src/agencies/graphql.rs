@@ -1,0 +1,183 @@
+//! GraphQL surface of agencies: thin, decoding input and calling the service.
+
+use super::service;
+use crate::entities::{agency, qa_mechanism};
+use crate::graphql::{parts, IntoGql};
+use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, ID};
+use chrono::NaiveDate;
+use shared::agencies::{AgencyDraft, AgencyKind, QaMechanismDraft};
+
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct Agency {
+    pub id: ID,
+    pub name: String,
+    pub kind: AgencyKind,
+    pub kind_label: String,
+    /// The agency's source prefix, shown beside its entries (e.g. POL).
+    pub prefix: String,
+    /// Colour as #rrggbb; always shown with the prefix, never alone.
+    pub colour: String,
+    pub active: bool,
+}
+
+impl From<agency::Model> for Agency {
+    fn from(m: agency::Model) -> Self {
+        let kind = AgencyKind::from_code(&m.kind).unwrap_or(AgencyKind::Other);
+        Self {
+            id: ID(m.id),
+            name: m.name,
+            kind,
+            kind_label: kind.label().to_owned(),
+            prefix: m.prefix,
+            colour: m.colour,
+            active: m.active,
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct QaMechanism {
+    pub id: ID,
+    pub text: String,
+    pub last_updated: NaiveDate,
+}
+
+impl From<qa_mechanism::Model> for QaMechanism {
+    fn from(m: qa_mechanism::Model) -> Self {
+        Self {
+            id: ID(m.id),
+            text: m.text,
+            last_updated: m.last_updated,
+        }
+    }
+}
+
+#[ComplexObject]
+impl Agency {
+    /// How the agency quality-assures its work, each with the date it was last updated.
+    async fn qa_mechanisms(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<QaMechanism>> {
+        let (state, rc) = parts(ctx)?;
+        let mut map = service::qa_mechanisms(&state.db, std::slice::from_ref(&self.id.0))
+            .await
+            .gql(rc)?;
+        Ok(map
+            .remove(&self.id.0)
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// The most recent update of any of its QA mechanisms.
+    async fn qa_last_updated(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<NaiveDate>> {
+        let (state, rc) = parts(ctx)?;
+        let map = service::qa_mechanisms(&state.db, std::slice::from_ref(&self.id.0))
+            .await
+            .gql(rc)?;
+        Ok(map
+            .get(&self.id.0)
+            .and_then(|list| list.iter().map(|m| m.last_updated).max()))
+    }
+}
+
+#[derive(InputObject)]
+pub struct AgencyInput {
+    pub name: String,
+    pub kind: AgencyKind,
+    pub prefix: String,
+    pub colour: String,
+    pub active: bool,
+}
+
+impl From<AgencyInput> for AgencyDraft {
+    fn from(i: AgencyInput) -> Self {
+        AgencyDraft {
+            name: i.name,
+            kind: i.kind,
+            prefix: i.prefix,
+            colour: i.colour,
+            active: i.active,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct QaMechanismInput {
+    pub text: String,
+    pub last_updated: NaiveDate,
+}
+
+#[derive(Default)]
+pub struct AgencyQuery;
+
+#[Object]
+impl AgencyQuery {
+    /// Partner agencies by name; inactive ones only when asked.
+    async fn agencies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = false)] include_inactive: bool,
+    ) -> async_graphql::Result<Vec<Agency>> {
+        let (state, rc) = parts(ctx)?;
+        let rows = service::list(&state.db, include_inactive).await.gql(rc)?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn agency(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Agency> {
+        let (state, rc) = parts(ctx)?;
+        service::get(&state.db, &id).await.map(Into::into).gql(rc)
+    }
+}
+
+#[derive(Default)]
+pub struct AgencyMutation;
+
+#[Object]
+impl AgencyMutation {
+    async fn create_agency(
+        &self,
+        ctx: &Context<'_>,
+        input: AgencyInput,
+    ) -> async_graphql::Result<Agency> {
+        let (state, rc) = parts(ctx)?;
+        service::create(state, rc, input.into())
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+
+    async fn update_agency(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: AgencyInput,
+    ) -> async_graphql::Result<Agency> {
+        let (state, rc) = parts(ctx)?;
+        service::update(state, rc, &id, input.into())
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+
+    /// Replaces the agency's list of QA mechanisms (business office, or the agency's lead).
+    async fn set_qa_mechanisms(
+        &self,
+        ctx: &Context<'_>,
+        agency_id: ID,
+        mechanisms: Vec<QaMechanismInput>,
+    ) -> async_graphql::Result<Agency> {
+        let (state, rc) = parts(ctx)?;
+        let drafts = mechanisms
+            .into_iter()
+            .map(|m| QaMechanismDraft {
+                text: m.text,
+                last_updated: m.last_updated,
+            })
+            .collect();
+        service::set_qa_mechanisms(state, rc, &agency_id, drafts)
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+}

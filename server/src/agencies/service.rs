@@ -1,0 +1,161 @@
+//! Agency rules that need the database: unique prefixes, QA mechanisms kept by the agency's
+//! own lead, every change with its audit row in one transaction.
+
+use crate::audit_log::{self, Event};
+use crate::context::RequestContext;
+use crate::db::begin_write;
+use crate::entities::{agency, qa_mechanism};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use shared::agencies::{validate_qa_mechanisms, AgencyDraft, QaMechanismDraft};
+use std::collections::HashMap;
+
+pub async fn list(
+    db: &DatabaseConnection,
+    include_inactive: bool,
+) -> AppResult<Vec<agency::Model>> {
+    let mut query = agency::Entity::find().order_by_asc(agency::Column::Name);
+    if !include_inactive {
+        query = query.filter(agency::Column::Active.eq(true));
+    }
+    Ok(query.all(db).await?)
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, id: &str) -> AppResult<agency::Model> {
+    agency::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("Agency"))
+}
+
+/// The QA mechanisms of each agency asked for, in their order.
+pub async fn qa_mechanisms(
+    db: &DatabaseConnection,
+    agency_ids: &[String],
+) -> AppResult<HashMap<String, Vec<qa_mechanism::Model>>> {
+    let rows = qa_mechanism::Entity::find()
+        .filter(qa_mechanism::Column::AgencyId.is_in(agency_ids.iter().cloned()))
+        .order_by_asc(qa_mechanism::Column::Position)
+        .all(db)
+        .await?;
+    let mut by_agency: HashMap<String, Vec<qa_mechanism::Model>> = HashMap::new();
+    for row in rows {
+        by_agency
+            .entry(row.agency_id.clone())
+            .or_default()
+            .push(row);
+    }
+    Ok(by_agency)
+}
+
+async fn ensure_prefix_free<C: ConnectionTrait>(
+    conn: &C,
+    prefix: &str,
+    except: Option<&str>,
+) -> AppResult<()> {
+    let existing = agency::Entity::find()
+        .filter(agency::Column::Prefix.eq(prefix))
+        .one(conn)
+        .await?;
+    match existing {
+        Some(other) if Some(other.id.as_str()) != except => Err(AppError::validation(
+            "prefix",
+            format!("{prefix} is already the prefix of {}", other.name),
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub async fn create(
+    state: &AppState,
+    rc: &RequestContext,
+    draft: AgencyDraft,
+) -> AppResult<agency::Model> {
+    let draft = draft.validate()?;
+    let txn = begin_write(&state.db).await?;
+    ensure_prefix_free(&txn, &draft.prefix, None).await?;
+    let now = Utc::now();
+    let row = agency::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        name: Set(draft.name),
+        kind: Set(draft.kind.code().to_owned()),
+        prefix: Set(draft.prefix),
+        colour: Set(draft.colour),
+        active: Set(draft.active),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit_log::append(&txn, rc, Event::new("agency.create", "agency", &row.id)).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+pub async fn update(
+    state: &AppState,
+    rc: &RequestContext,
+    id: &str,
+    draft: AgencyDraft,
+) -> AppResult<agency::Model> {
+    let draft = draft.validate()?;
+    let txn = begin_write(&state.db).await?;
+    let existing = get(&txn, id).await?;
+    ensure_prefix_free(&txn, &draft.prefix, Some(id)).await?;
+    let mut row: agency::ActiveModel = existing.into();
+    row.name = Set(draft.name);
+    row.kind = Set(draft.kind.code().to_owned());
+    row.prefix = Set(draft.prefix);
+    row.colour = Set(draft.colour);
+    row.active = Set(draft.active);
+    row.updated_at = Set(Utc::now());
+    let row = row.update(&txn).await?;
+    audit_log::append(&txn, rc, Event::new("agency.update", "agency", id)).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Replaces an agency's whole list of QA mechanisms. Only the business office or that
+/// agency's own lead may; for anyone else the agency answers as if it did not exist.
+pub async fn set_qa_mechanisms(
+    state: &AppState,
+    rc: &RequestContext,
+    agency_id: &str,
+    mechanisms: Vec<QaMechanismDraft>,
+) -> AppResult<agency::Model> {
+    let actor = rc.actor()?;
+    if !actor.can_keep_agency_qa(agency_id) {
+        return Err(AppError::NotFound("Agency"));
+    }
+    let mechanisms = validate_qa_mechanisms(mechanisms, state.today())?;
+    let txn = begin_write(&state.db).await?;
+    let agency = get(&txn, agency_id).await?;
+    qa_mechanism::Entity::delete_many()
+        .filter(qa_mechanism::Column::AgencyId.eq(agency_id))
+        .exec(&txn)
+        .await?;
+    for (position, m) in mechanisms.into_iter().enumerate() {
+        qa_mechanism::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            agency_id: Set(agency_id.to_owned()),
+            position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+            text: Set(m.text),
+            last_updated: Set(m.last_updated),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("agency.qa_mechanisms.set", "agency", agency_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(agency)
+}

@@ -1,0 +1,284 @@
+//! The HTTP surface: GraphQL over POST (JSON only, Origin checked, one operation per
+//! request), the GraphQL WebSocket (Origin checked on the handshake), health checks, and
+//! the browser app with its client-side routes.
+
+use crate::auth::service as auth;
+use crate::context::RequestContext;
+use crate::graphql::AppSchema;
+use crate::state::AppState;
+use async_graphql::ServerError;
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use std::net::SocketAddr;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+
+/// Idle timeout of a session.
+pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
+
+#[derive(Clone)]
+pub struct Http {
+    pub state: AppState,
+    pub schema: AppSchema,
+}
+
+pub fn router(state: AppState, schema: AppSchema) -> Router {
+    let config = state.config.clone();
+    let store = crate::auth::session_store::DatabaseSessionStore::new(state.db.clone());
+    let sessions = SessionManagerLayer::new(store)
+        .with_name(config.session_cookie_name())
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(config.is_https())
+        .with_path("/")
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            IDLE_TIMEOUT_MINUTES,
+        )));
+    let http = Http {
+        state: state.clone(),
+        schema,
+    };
+    let mut api = Router::new()
+        .route("/graphql", post(graphql_post))
+        .route("/graphql/ws", get(graphql_ws));
+    if config.introspection {
+        api = api.route("/graphiql", get(graphiql));
+    }
+    let api = api.layer(sessions).with_state(http.clone());
+    let index = config.static_dir.join("index.html");
+    let spa = ServeDir::new(&config.static_dir).fallback(ServeFile::new(index));
+    Router::new()
+        .merge(api)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .with_state(http)
+        .fallback_service(spa)
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        }))
+}
+
+async fn readyz(State(http): State<Http>) -> Response {
+    match http.state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": code } }]
+    });
+    (status, Json(body)).into_response()
+}
+
+fn origin_ok(http: &Http, headers: &HeaderMap) -> bool {
+    match headers.get(header::ORIGIN).map(|o| o.to_str()) {
+        // Browsers always send Origin on POST and WebSocket; other clients may omit it.
+        None => true,
+        Some(Ok(origin)) => http.state.config.origin_allowed(origin),
+        Some(Err(_)) => false,
+    }
+}
+
+async fn context(
+    http: &Http,
+    session: Session,
+    addr: SocketAddr,
+) -> Result<RequestContext, Response> {
+    let correlation_id = uuid::Uuid::new_v4().to_string();
+    let signed_in = auth::resolve(&http.state, &session).await.map_err(|e| {
+        tracing::error!(%correlation_id, error = %e, "resolving the session failed");
+        refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL",
+            "Something went wrong on our side.",
+        )
+    })?;
+    Ok(RequestContext {
+        correlation_id,
+        client_addr: addr.ip().to_string(),
+        session: Some(session),
+        signed_in,
+    })
+}
+
+/// Masks any error that did not come through the one mapping (an internal failure with a
+/// path) and labels query errors (parse, validation, limits) as BAD_REQUEST.
+fn mask_errors(errors: &mut [ServerError], correlation_id: &str) {
+    for error in errors {
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        let code = if error.path.is_empty() {
+            "BAD_REQUEST"
+        } else {
+            tracing::error!(%correlation_id, message = %error.message, "unmapped resolver error");
+            error.message = "Something went wrong on our side.".into();
+            "INTERNAL"
+        };
+        let ext = error.extensions.get_or_insert_with(Default::default);
+        ext.set("code", code);
+        ext.set("correlationId", correlation_id.to_owned());
+    }
+}
+
+async fn graphql_post(
+    State(http): State<Http>,
+    session: Session,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !origin_ok(&http, &headers) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "Requests must come from this site.",
+        );
+    }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !json {
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_REQUEST",
+            "Send GraphQL requests as application/json.",
+        );
+    }
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "Batched requests are not supported: send one operation per request.",
+        );
+    }
+    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(_) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "The body is not a GraphQL request in JSON.",
+            )
+        }
+    };
+    let rc = match context(&http, session, addr).await {
+        Ok(rc) => rc,
+        Err(response) => return response,
+    };
+    let correlation_id = rc.correlation_id.clone();
+    let span = tracing::info_span!(
+        "graphql",
+        correlation_id = %correlation_id,
+        operation = request.operation_name.as_deref().unwrap_or("-"),
+        user = rc.signed_in.as_ref().map(|s| s.actor.user_id.as_str()).unwrap_or("-"),
+    );
+    let mut response =
+        tracing::Instrument::instrument(http.schema.execute(request.data(rc)), span).await;
+    mask_errors(&mut response.errors, &correlation_id);
+    let mut out = Json(response).into_response();
+    if let Ok(v) = HeaderValue::from_str(&correlation_id) {
+        out.headers_mut().insert("x-correlation-id", v);
+    }
+    out
+}
+
+async fn graphql_ws(
+    State(http): State<Http>,
+    session: Session,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if !origin_ok(&http, &headers) || headers.get(header::ORIGIN).is_none() {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "WebSocket connections must come from this site.",
+        );
+    }
+    let rc = match context(&http, session, addr).await {
+        Ok(rc) => rc,
+        Err(response) => return response,
+    };
+    let schema = http.schema.clone();
+    upgrade
+        .max_message_size(64 * 1024)
+        .protocols(["graphql-transport-ws", "graphql-ws"])
+        .on_upgrade(move |socket| async move {
+            GraphQLWebSocket::new(socket, schema, protocol)
+                .with_data({
+                    let mut data = async_graphql::Data::default();
+                    data.insert(rc);
+                    data
+                })
+                .serve()
+                .await
+        })
+}
+
+/// GraphiQL (only when introspection is enabled). Its page loads its scripts from a CDN,
+/// so it gets a policy of its own.
+async fn graphiql() -> Response {
+    let mut response = Html(
+        async_graphql::http::GraphiQLSource::build()
+            .endpoint("/graphql")
+            .finish(),
+    )
+    .into_response();
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self' 'unsafe-inline' https://unpkg.com; connect-src 'self'",
+        ),
+    );
+    response
+}

@@ -1,0 +1,7 @@
+//! Sign-in, sessions and the single authorization mechanism.
+
+pub mod graphql;
+pub mod passwords;
+pub mod policy;
+pub mod service;
+pub mod session_store;

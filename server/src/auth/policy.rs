@@ -1,0 +1,239 @@
+//! The one authorization mechanism every GraphQL field goes through, deny by default.
+//!
+//! Each field of the schema has an entry here. A field with no entry is refused (and the
+//! schema test fails), so a new query or mutation cannot be exposed by accident. Entries say
+//! who may call the field at all; rules that depend on the object (membership of a review,
+//! one's own agency) are applied by the services with the pure rules of `shared::auth`, and
+//! an object the caller may not see answers exactly like a missing one.
+
+use crate::context::RequestContext;
+use crate::error::AppError;
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo,
+};
+use async_graphql::{ServerError, ServerResult, Value};
+use shared::auth::Role;
+use std::sync::Arc;
+
+/// Who may resolve a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in person.
+    SignedIn,
+    /// A signed-in person holding one of these roles.
+    AnyRole(&'static [Role]),
+    /// A field of an object the caller was already allowed to obtain.
+    Inherited,
+}
+
+const OFFICE: &[Role] = &[Role::BusinessOffice];
+const CHAIR: &[Role] = &[Role::IndependentChair];
+const OFFICE_OR_CHAIR: &[Role] = &[Role::BusinessOffice, Role::IndependentChair];
+const OFFICE_OR_LEAD: &[Role] = &[Role::BusinessOffice, Role::AgencyLead];
+
+/// Root fields: (type, field, access).
+const ROOT: &[(&str, &str, Access)] = &[
+    ("Query", "me", Access::Public),
+    ("Query", "agencies", Access::SignedIn),
+    ("Query", "agency", Access::SignedIn),
+    ("Query", "users", Access::AnyRole(OFFICE)),
+    ("Query", "user", Access::AnyRole(OFFICE)),
+    ("Query", "regimes", Access::SignedIn),
+    ("Query", "reviews", Access::SignedIn),
+    ("Query", "review", Access::SignedIn),
+    ("Query", "dashboard", Access::SignedIn),
+    ("Query", "themes", Access::SignedIn),
+    ("Query", "auditLog", Access::AnyRole(OFFICE)),
+    ("Query", "verifyAuditLog", Access::AnyRole(OFFICE)),
+    ("Mutation", "signIn", Access::Public),
+    ("Mutation", "signOut", Access::Public),
+    ("Mutation", "createAgency", Access::AnyRole(OFFICE)),
+    ("Mutation", "updateAgency", Access::AnyRole(OFFICE)),
+    (
+        "Mutation",
+        "setQaMechanisms",
+        Access::AnyRole(OFFICE_OR_LEAD),
+    ),
+    ("Mutation", "createUser", Access::AnyRole(OFFICE)),
+    ("Mutation", "updateUser", Access::AnyRole(OFFICE)),
+    ("Mutation", "createReview", Access::AnyRole(OFFICE)),
+    ("Mutation", "updateReview", Access::AnyRole(OFFICE)),
+    (
+        "Mutation",
+        "recordThresholdDecision",
+        Access::AnyRole(CHAIR),
+    ),
+    (
+        "Mutation",
+        "recordPanelNotification",
+        Access::AnyRole(OFFICE_OR_CHAIR),
+    ),
+    ("Mutation", "recordReviewEvent", Access::AnyRole(OFFICE)),
+];
+
+/// Object types whose fields are readable by whoever obtained the object: (type, fields).
+const OBJECTS: &[(&str, &[&str])] = &[
+    (
+        "User",
+        &["id", "email", "displayName", "agency", "roles", "active"],
+    ),
+    ("QaMechanism", &["id", "text", "lastUpdated"]),
+    (
+        "Agency",
+        &[
+            "id",
+            "name",
+            "kind",
+            "kindLabel",
+            "prefix",
+            "colour",
+            "active",
+            "qaMechanisms",
+            "qaLastUpdated",
+        ],
+    ),
+    ("Regime", &["id", "code", "name", "description"]),
+    (
+        "Milestone",
+        &[
+            "code",
+            "label",
+            "rule",
+            "dueOn",
+            "metOn",
+            "state",
+            "late",
+            "waitingFor",
+        ],
+    ),
+    ("ReviewMember", &["user", "role"]),
+    (
+        "Review",
+        &[
+            "id",
+            "reference",
+            "kind",
+            "kindLabel",
+            "subject",
+            "themes",
+            "methodology",
+            "methodologyLabel",
+            "methodologyDetail",
+            "incidentMonth",
+            "incidentYear",
+            "regime",
+            "awareOn",
+            "notifiedOn",
+            "decision",
+            "decisionJustification",
+            "decidedOn",
+            "decidedBy",
+            "panelNotifiedOn",
+            "panelLeadReviewerNames",
+            "completedOn",
+            "publishedOn",
+            "milestones",
+            "nextMilestone",
+            "agencies",
+            "members",
+            "version",
+            "createdAt",
+            "updatedAt",
+        ],
+    ),
+    (
+        "AuditEntry",
+        &[
+            "id",
+            "at",
+            "actorId",
+            "actorName",
+            "agencyPrefix",
+            "role",
+            "action",
+            "objectType",
+            "objectId",
+            "correlationId",
+        ],
+    ),
+    ("AuditLogPage", &["entries", "nextCursor"]),
+    ("AuditChainReport", &["intact", "checked", "firstBrokenId"]),
+];
+
+/// The policy of one field, or `None` when it has none (and is therefore refused).
+pub fn access(type_name: &str, field: &str) -> Option<Access> {
+    ROOT.iter()
+        .find(|(t, f, _)| *t == type_name && *f == field)
+        .map(|(_, _, a)| *a)
+        .or_else(|| {
+            OBJECTS
+                .iter()
+                .any(|(t, fields)| *t == type_name && fields.contains(&field))
+                .then_some(Access::Inherited)
+        })
+}
+
+/// Whether a request may resolve a field (before any object-level rule).
+pub fn check(rc: &RequestContext, type_name: &str, field: &str) -> Result<(), AppError> {
+    match access(type_name, field) {
+        None => {
+            tracing::error!(
+                type_name,
+                field,
+                "field has no authorization policy; refused"
+            );
+            Err(AppError::Forbidden)
+        }
+        Some(Access::Public | Access::Inherited) => Ok(()),
+        Some(Access::SignedIn) => rc.actor().map(|_| ()),
+        Some(Access::AnyRole(roles)) => rc.require_any(roles).map(|_| ()),
+    }
+}
+
+/// The async-graphql extension that applies [`check`] to every field resolved.
+pub struct Authorization;
+
+impl ExtensionFactory for Authorization {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(AuthorizationExtension)
+    }
+}
+
+struct AuthorizationExtension;
+
+#[async_trait::async_trait]
+impl Extension for AuthorizationExtension {
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
+        // List elements pass: the list field itself was checked.
+        let list_element = matches!(
+            info.path_node.segment,
+            async_graphql::QueryPathSegment::Index(_)
+        );
+        if list_element || info.is_for_introspection || info.name.starts_with("__") {
+            return next.run(ctx, info).await;
+        }
+        let Ok(rc) = ctx.data::<RequestContext>() else {
+            return Err(ServerError::new("request context missing", None));
+        };
+        if let Err(e) = check(rc, info.parent_type, info.name) {
+            let mut error = e
+                .into_graphql(&rc.correlation_id)
+                .into_server_error(info.field.name.pos);
+            error.path = info
+                .path_node
+                .to_string_vec()
+                .into_iter()
+                .map(async_graphql::PathSegment::Field)
+                .collect();
+            return Err(error);
+        }
+        next.run(ctx, info).await
+    }
+}

@@ -1,0 +1,165 @@
+//! Signing in and out, throttling failed attempts, and turning a session into the person
+//! a request acts for.
+
+use super::passwords;
+use crate::audit_log::{self, Event};
+use crate::context::{RequestContext, SignedIn, SESSION_SIGNED_IN_AT, SESSION_USER_ID};
+use crate::db::begin_write;
+use crate::entities::{agency, app_user, sign_in_failure};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use shared::auth::{parse_roles, Actor};
+use tower_sessions::Session;
+
+/// How long after signing in a session ends, however active it is.
+pub const ABSOLUTE_LIFETIME: Duration = Duration::hours(10);
+/// How long failed attempts count against an account or address.
+pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+
+fn account_key(email: &str) -> String {
+    format!("account:{}", email.trim().to_lowercase())
+}
+
+fn address_key(addr: &str) -> String {
+    format!("address:{addr}")
+}
+
+async fn recent_failures(state: &AppState, key: &str) -> AppResult<u64> {
+    Ok(sign_in_failure::Entity::find()
+        .filter(sign_in_failure::Column::Key.eq(key))
+        .filter(sign_in_failure::Column::At.gt(Utc::now() - THROTTLE_WINDOW))
+        .count(&state.db)
+        .await?)
+}
+
+async fn signed_in_from(state: &AppState, user: &app_user::Model) -> AppResult<SignedIn> {
+    let agency_prefix = match &user.agency_id {
+        Some(id) => agency::Entity::find_by_id(id.clone())
+            .one(&state.db)
+            .await?
+            .map(|a| a.prefix),
+        None => None,
+    };
+    Ok(SignedIn {
+        actor: Actor {
+            user_id: user.id.clone(),
+            agency_id: user.agency_id.clone(),
+            roles: parse_roles(&user.roles),
+        },
+        display_name: user.display_name.clone(),
+        agency_prefix,
+    })
+}
+
+/// Signs a person in: throttled per account and per address, the session id renewed.
+pub async fn sign_in(
+    state: &AppState,
+    rc: &mut RequestContext,
+    email: &str,
+    password: String,
+) -> AppResult<app_user::Model> {
+    let account = account_key(email);
+    let address = address_key(&rc.client_addr);
+    if recent_failures(state, &account).await? >= state.config.sign_in_account_limit {
+        return Err(AppError::TooManyAttempts(
+            "Too many failed sign-in attempts for this account. Wait 15 minutes, then try again."
+                .into(),
+        ));
+    }
+    if recent_failures(state, &address).await? >= state.config.sign_in_address_limit {
+        return Err(AppError::TooManyAttempts(
+            "Too many failed sign-in attempts from this network address. Wait 15 minutes, then try again.".into(),
+        ));
+    }
+    let user = crate::users::service::find_by_email(&state.db, email).await?;
+    let stored = user
+        .as_ref()
+        .filter(|u| u.active)
+        .map(|u| u.password_hash.clone());
+    let matches = passwords::verify(password, stored).await?;
+    let Some(user) = user.filter(|_| matches) else {
+        let txn = begin_write(&state.db).await?;
+        for key in [account, address] {
+            sign_in_failure::ActiveModel {
+                id: Default::default(),
+                key: Set(key),
+                at: Set(Utc::now()),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        audit_log::append(
+            &txn,
+            rc,
+            Event {
+                action: "sign_in.failed",
+                object_type: "session",
+                object_id: None,
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(AppError::validation(
+            "password",
+            "The email address or password is not right.",
+        ));
+    };
+    let session = rc
+        .session
+        .clone()
+        .ok_or_else(|| AppError::Internal("sign-in without a session".into()))?;
+    session.cycle_id().await?;
+    session.insert(SESSION_USER_ID, &user.id).await?;
+    session
+        .insert(SESSION_SIGNED_IN_AT, Utc::now().timestamp())
+        .await?;
+    rc.signed_in = Some(signed_in_from(state, &user).await?);
+    let txn = begin_write(&state.db).await?;
+    sign_in_failure::Entity::delete_many()
+        .filter(sign_in_failure::Column::Key.eq(account_key(email)))
+        .exec(&txn)
+        .await?;
+    audit_log::append(&txn, rc, Event::new("sign_in", "user", &user.id)).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Ends the session: its record is deleted, so the old cookie no longer works anywhere.
+pub async fn sign_out(state: &AppState, rc: &RequestContext) -> AppResult<()> {
+    if let Some(signed_in) = &rc.signed_in {
+        let txn = begin_write(&state.db).await?;
+        audit_log::append(
+            &txn,
+            rc,
+            Event::new("sign_out", "user", &signed_in.actor.user_id),
+        )
+        .await?;
+        txn.commit().await?;
+    }
+    if let Some(session) = &rc.session {
+        session.flush().await?;
+    }
+    Ok(())
+}
+
+/// The person a session belongs to, if it is signed in, within its absolute lifetime, and
+/// the account is still active. Anything else ends the session.
+pub async fn resolve(state: &AppState, session: &Session) -> AppResult<Option<SignedIn>> {
+    let Some(user_id) = session.get::<String>(SESSION_USER_ID).await? else {
+        return Ok(None);
+    };
+    let signed_in_at = session.get::<i64>(SESSION_SIGNED_IN_AT).await?.unwrap_or(0);
+    if Utc::now().timestamp() - signed_in_at > ABSOLUTE_LIFETIME.num_seconds() {
+        session.flush().await?;
+        return Ok(None);
+    }
+    match app_user::Entity::find_by_id(user_id).one(&state.db).await? {
+        Some(user) if user.active => Ok(Some(signed_in_from(state, &user).await?)),
+        _ => {
+            session.flush().await?;
+            Ok(None)
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! tower-sessions' store over the application's own database (SQLite or PostgreSQL), so
+//! sessions survive restarts and are shared by every instance. Expired sessions are never
+//! loaded, and a background task deletes them.
+
+use crate::entities::session;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use std::time::Duration;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+
+#[derive(Debug, Clone)]
+pub struct DatabaseSessionStore {
+    db: DatabaseConnection,
+}
+
+fn backend(e: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+fn to_chrono(t: time::OffsetDateTime) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.unix_timestamp(), t.nanosecond()).unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+fn to_time(t: DateTime<Utc>) -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp(t.timestamp())
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+}
+
+impl DatabaseSessionStore {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    /// Deletes every expired session.
+    pub async fn delete_expired(&self) -> Result<u64, sea_orm::DbErr> {
+        let result = session::Entity::delete_many()
+            .filter(session::Column::ExpiresAt.lt(Utc::now()))
+            .exec(&self.db)
+            .await?;
+        Ok(result.rows_affected)
+    }
+
+    /// Runs `delete_expired` every `period` for as long as the server runs.
+    pub fn spawn_cleanup(self, period: Duration) {
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(period);
+            loop {
+                interval.tick().await;
+                match self.delete_expired().await {
+                    Ok(n) if n > 0 => tracing::info!(deleted = n, "expired sessions deleted"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "deleting expired sessions failed"),
+                }
+            }
+        });
+    }
+}
+
+#[async_trait]
+impl SessionStore for DatabaseSessionStore {
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let row = session::ActiveModel {
+            id: Set(record.id.to_string()),
+            data: Set(data),
+            expires_at: Set(to_chrono(record.expiry_date)),
+        };
+        session::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(session::Column::Id)
+                    .update_columns([session::Column::Data, session::Column::ExpiresAt])
+                    .to_owned(),
+            )
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let row = session::Entity::find_by_id(id.to_string())
+            .filter(session::Column::ExpiresAt.gt(Utc::now()))
+            .one(&self.db)
+            .await
+            .map_err(backend)?;
+        row.map(|row| {
+            Ok(Record {
+                id: *id,
+                data: serde_json::from_str(&row.data)
+                    .map_err(|e| session_store::Error::Decode(e.to_string()))?,
+                expiry_date: to_time(row.expires_at),
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        session::Entity::delete_by_id(id.to_string())
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,172 @@
+//! Configuration, read once from flags and the environment.
+
+use clap::{Args, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Settings shared by every command.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database URL: `sqlite://data/platform.db?mode=rwc` (embedded, the default) or
+    /// `postgres://user@host/db` (several instances may share one).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/platform.db?mode=rwc",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// Address to listen on.
+    #[arg(long, env = "LP_BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: SocketAddr,
+
+    /// The URL people open: the Origin every browser request must come from. When it is
+    /// https, cookies are Secure and `__Host-` prefixed.
+    #[arg(
+        long,
+        env = "LP_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080",
+        global = true
+    )]
+    pub public_url: String,
+
+    /// Directory of the built browser app (Trunk's dist).
+    #[arg(long, env = "LP_STATIC_DIR", default_value = "dist", global = true)]
+    pub static_dir: PathBuf,
+
+    /// Log format.
+    #[arg(
+        long,
+        env = "LP_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: LogFormat,
+
+    /// Serve GraphQL introspection and the GraphiQL page at /graphiql.
+    #[arg(long, env = "LP_INTROSPECTION", default_value_t = false, global = true)]
+    pub introspection: bool,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(
+        long,
+        env = "LP_MAX_BODY_BYTES",
+        default_value_t = 1_048_576,
+        global = true
+    )]
+    pub max_body_bytes: usize,
+
+    /// Sign-in attempts that may fail per account within the throttle window.
+    #[arg(
+        long,
+        env = "LP_SIGN_IN_ACCOUNT_LIMIT",
+        default_value_t = 5,
+        global = true
+    )]
+    pub sign_in_account_limit: u64,
+
+    /// Sign-in attempts that may fail per client address within the throttle window.
+    #[arg(
+        long,
+        env = "LP_SIGN_IN_ADDRESS_LIMIT",
+        default_value_t = 20,
+        global = true
+    )]
+    pub sign_in_address_limit: u64,
+}
+
+impl Config {
+    /// The scheme://host[:port] of the public URL, as browsers send it in `Origin`.
+    pub fn public_origin(&self) -> String {
+        let url = self.public_url.trim_end_matches('/');
+        match url.find("://") {
+            Some(i) => match url[i + 3..].find('/') {
+                Some(j) => url[..i + 3 + j].to_string(),
+                None => url.to_string(),
+            },
+            None => url.to_string(),
+        }
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.is_https() {
+            "__Host-lp_session"
+        } else {
+            "lp_session"
+        }
+    }
+
+    /// Whether an `Origin` header names this site. A loopback public URL accepts both
+    /// loopback names (127.0.0.1 and localhost) on the same port.
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        let expected = self.public_origin();
+        let normalise = |s: &str| s.replacen("://localhost", "://127.0.0.1", 1);
+        origin == expected
+            || (normalise(&expected).contains("://127.0.0.1")
+                && normalise(origin) == normalise(&expected))
+    }
+
+    /// The configuration as it may be logged (no credentials from the database URL).
+    pub fn redacted_database_url(&self) -> String {
+        match (self.database_url.find("://"), self.database_url.rfind('@')) {
+            (Some(scheme), Some(at)) if at > scheme => {
+                format!(
+                    "{}://***{}",
+                    &self.database_url[..scheme],
+                    &self.database_url[at..]
+                )
+            }
+            _ => self.database_url.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    fn config(args: &[&str]) -> Config {
+        let mut all = vec!["test"];
+        all.extend_from_slice(args);
+        Cli::parse_from(all).config
+    }
+
+    #[test]
+    fn origins() {
+        let c = config(&["--public-url", "http://127.0.0.1:8080/"]);
+        assert_eq!(c.public_origin(), "http://127.0.0.1:8080");
+        assert!(c.origin_allowed("http://127.0.0.1:8080"));
+        assert!(c.origin_allowed("http://localhost:8080"));
+        assert!(!c.origin_allowed("http://localhost:8081"));
+        assert!(!c.origin_allowed("http://evil.example"));
+        let c = config(&["--public-url", "https://reviews.example.org/app"]);
+        assert_eq!(c.public_origin(), "https://reviews.example.org");
+        assert!(!c.origin_allowed("http://reviews.example.org"));
+        assert_eq!(c.session_cookie_name(), "__Host-lp_session");
+    }
+
+    #[test]
+    fn database_credentials_are_not_logged() {
+        let c = config(&["--database-url", "postgres://app:secret@db/lp"]);
+        assert_eq!(c.redacted_database_url(), "postgres://***@db/lp");
+    }
+}

@@ -1,0 +1,56 @@
+//! What one request carries through the services: who acts, from where, under which
+//! correlation id.
+
+use crate::error::{AppError, AppResult};
+use shared::auth::{Actor, Role};
+use tower_sessions::Session;
+
+/// A signed-in person as the services need them.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub actor: Actor,
+    pub display_name: String,
+    pub agency_prefix: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub correlation_id: String,
+    pub client_addr: String,
+    pub session: Option<Session>,
+    pub signed_in: Option<SignedIn>,
+}
+
+impl RequestContext {
+    /// A context for work the server does on its own behalf (CLI commands, jobs).
+    pub fn system(action: &str) -> Self {
+        Self {
+            correlation_id: format!("{action}-{}", uuid::Uuid::new_v4()),
+            client_addr: "local".into(),
+            session: None,
+            signed_in: None,
+        }
+    }
+
+    pub fn signed_in(&self) -> AppResult<&SignedIn> {
+        self.signed_in.as_ref().ok_or(AppError::Unauthenticated)
+    }
+
+    pub fn actor(&self) -> AppResult<&Actor> {
+        self.signed_in().map(|s| &s.actor)
+    }
+
+    /// The signed-in actor, if they hold one of `roles`.
+    pub fn require_any(&self, roles: &[Role]) -> AppResult<&Actor> {
+        let actor = self.actor()?;
+        if actor.has_any(roles) {
+            Ok(actor)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// Session keys.
+pub const SESSION_USER_ID: &str = "user_id";
+pub const SESSION_SIGNED_IN_AT: &str = "signed_in_at";

@@ -1,0 +1,319 @@
+//! The demo partnership: the framework's partner agencies with their QA mechanisms, a
+//! person for each role, and reviews whose clocks show every state. Loaded only into a
+//! database that has no agencies yet.
+
+use crate::audit_log::{self, Event};
+use crate::auth::passwords;
+use crate::context::RequestContext;
+use crate::db::begin_write;
+use crate::demo_agencies::PARTNER_AGENCIES;
+use crate::entities::{agency, app_user, qa_mechanism, review, review_agency, review_member};
+use crate::error::{AppError, AppResult};
+use crate::reviews::service::json_list;
+use crate::state::AppState;
+use chrono::{Days, NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
+use shared::auth::{format_roles, Role};
+use shared::reviews::{Methodology, ReviewKind, ReviewRole, ThresholdDecision};
+use std::collections::HashMap;
+
+pub const DEMO_PASSWORD: &str = "safeguarding-demo";
+
+/// (email, what they can do) — printed when the demo starts.
+pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[
+    (
+        "office@demo.example",
+        "Business office: agencies, people, reviews, audit log",
+    ),
+    (
+        "chair@demo.example",
+        "Independent chair: threshold decisions",
+    ),
+    (
+        "reviewer@demo.example",
+        "Children's social care; lead reviewer of SCR-2016-03 and RR-2026-01",
+    ),
+    (
+        "police.rep@demo.example",
+        "Police representative; member of SCR-2016-03",
+    ),
+    (
+        "police.lead@demo.example",
+        "Police agency lead: keeps Police QA mechanisms",
+    ),
+    (
+        "health.rep@demo.example",
+        "Northampton General Hospital representative; member of no review",
+    ),
+    ("practitioner@demo.example", "Practitioner (Schools)"),
+];
+
+/// (email, display name, agency prefix, roles)
+const PEOPLE: &[(&str, &str, Option<&str>, &[Role])] = &[
+    (
+        "office@demo.example",
+        "Olivia Office",
+        None,
+        &[Role::BusinessOffice],
+    ),
+    (
+        "chair@demo.example",
+        "Charles Chair",
+        None,
+        &[Role::IndependentChair],
+    ),
+    (
+        "reviewer@demo.example",
+        "Rita Reviewer",
+        Some("CSC"),
+        &[Role::AgencyRepresentative],
+    ),
+    (
+        "police.rep@demo.example",
+        "Paul Police",
+        Some("POL"),
+        &[Role::AgencyRepresentative],
+    ),
+    (
+        "police.lead@demo.example",
+        "Priya Police-Lead",
+        Some("POL"),
+        &[Role::AgencyLead],
+    ),
+    (
+        "health.rep@demo.example",
+        "Hannah Health",
+        Some("NGH"),
+        &[Role::AgencyRepresentative],
+    ),
+    (
+        "practitioner@demo.example",
+        "Pat Practitioner",
+        Some("SCH"),
+        &[Role::Practitioner],
+    ),
+];
+
+fn date(y: i32, m: u32, d: u32) -> AppResult<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+        .ok_or_else(|| AppError::Internal(format!("bad demo date {y}-{m}-{d}")))
+}
+
+fn days_ago(today: NaiveDate, n: u64) -> NaiveDate {
+    today.checked_sub_days(Days::new(n)).unwrap_or(today)
+}
+
+struct DemoReview<'a> {
+    reference: &'a str,
+    kind: ReviewKind,
+    subject: &'a str,
+    themes: &'a [&'a str],
+    methodology: Methodology,
+    incident: (Option<i32>, i32),
+    regime: &'a str,
+    aware_on: Option<NaiveDate>,
+    notified_on: NaiveDate,
+    decision: Option<(ThresholdDecision, &'a str, NaiveDate)>,
+    panel: Option<(NaiveDate, &'a [&'a str])>,
+    completed_on: Option<NaiveDate>,
+    agencies: &'a [&'a str],
+    members: &'a [(&'a str, ReviewRole)],
+}
+
+/// Loads the demo partnership if the database has no agencies. Returns whether it did.
+pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
+    if agency::Entity::find().count(&state.db).await? > 0 {
+        return Ok(false);
+    }
+    let hash = passwords::hash(DEMO_PASSWORD.to_string()).await?;
+    let txn = begin_write(&state.db).await?;
+    let now = Utc::now();
+    let today = state.today();
+    let mut agency_ids: HashMap<&str, String> = HashMap::new();
+    for (name, prefix, kind, colour, (year, month), mechanisms) in PARTNER_AGENCIES {
+        let id = uuid::Uuid::new_v4().to_string();
+        agency::ActiveModel {
+            id: Set(id.clone()),
+            name: Set((*name).to_owned()),
+            kind: Set((*kind).to_owned()),
+            prefix: Set((*prefix).to_owned()),
+            colour: Set((*colour).to_owned()),
+            active: Set(true),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        let updated = date(*year, *month, 1)?;
+        for (position, text) in mechanisms.iter().enumerate() {
+            qa_mechanism::ActiveModel {
+                id: Set(uuid::Uuid::new_v4().to_string()),
+                agency_id: Set(id.clone()),
+                position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+                text: Set((*text).to_owned()),
+                last_updated: Set(updated),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        agency_ids.insert(prefix, id);
+    }
+    let mut user_ids: HashMap<&str, String> = HashMap::new();
+    for (email, name, prefix, roles) in PEOPLE {
+        let id = uuid::Uuid::new_v4().to_string();
+        app_user::ActiveModel {
+            id: Set(id.clone()),
+            email: Set((*email).to_owned()),
+            display_name: Set((*name).to_owned()),
+            agency_id: Set(prefix.and_then(|p| agency_ids.get(p).cloned())),
+            roles: Set(format_roles(roles)),
+            password_hash: Set(hash.clone()),
+            active: Set(true),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        user_ids.insert(email, id);
+    }
+    let reviews = [
+        DemoReview {
+            reference: "SCR-2016-03",
+            kind: ReviewKind::SeriousCaseReview,
+            subject: "Child A",
+            themes: &["Neglect", "Domestic abuse"],
+            methodology: Methodology::LearningTogether,
+            incident: (Some(5), 2016),
+            regime: "wt2015",
+            aware_on: None,
+            notified_on: date(2016, 5, 22)?,
+            decision: Some((
+                ThresholdDecision::Initiate,
+                "Child A suffered serious harm and there is cause for concern about the way agencies worked together: the criteria for a serious case review are met.",
+                date(2016, 6, 10)?,
+            )),
+            panel: Some((date(2016, 6, 20)?, &["Rita Reviewer"])),
+            completed_on: Some(date(2016, 12, 1)?),
+            agencies: &["CSC", "POL", "NGH", "NHFT", "EMAS", "SCH"],
+            members: &[("reviewer@demo.example", ReviewRole::LeadReviewer), ("police.rep@demo.example", ReviewRole::Member)],
+        },
+        DemoReview {
+            reference: "RR-2026-01",
+            kind: ReviewKind::RapidReview,
+            subject: "Child B",
+            themes: &["Bruising in babies"],
+            methodology: Methodology::ChildPracticeReview,
+            incident: (None, today.format("%Y").to_string().parse().unwrap_or(2026)),
+            regime: "wt2018",
+            aware_on: Some(days_ago(today, 9)),
+            notified_on: days_ago(today, 6),
+            decision: None,
+            panel: None,
+            completed_on: None,
+            agencies: &["CSC", "POL", "KGH", "CCG"],
+            members: &[("reviewer@demo.example", ReviewRole::LeadReviewer)],
+        },
+        DemoReview {
+            reference: "LCSPR-2026-02",
+            kind: ReviewKind::SeriousCaseReview,
+            subject: "Child C",
+            themes: &["Child sexual exploitation", "Missing from home or care"],
+            methodology: Methodology::Silp,
+            incident: (None, today.format("%Y").to_string().parse().unwrap_or(2026)),
+            regime: "wt2015",
+            aware_on: None,
+            notified_on: days_ago(today, 45),
+            decision: None,
+            panel: None,
+            completed_on: None,
+            agencies: &["CSC", "POL", "YOS", "COL"],
+            members: &[],
+        },
+    ];
+    for r in reviews {
+        insert_review(&txn, &r, &agency_ids, &user_ids, now).await?;
+    }
+    let rc = RequestContext::system("seed-demo");
+    audit_log::append(
+        &txn,
+        &rc,
+        Event {
+            action: "demo.seed",
+            object_type: "partnership",
+            object_id: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+async fn insert_review<C: ConnectionTrait>(
+    txn: &C,
+    r: &DemoReview<'_>,
+    agency_ids: &HashMap<&str, String>,
+    user_ids: &HashMap<&str, String>,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<()> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let themes: Vec<String> = r.themes.iter().map(|t| (*t).to_owned()).collect();
+    let names: Vec<String> = r
+        .panel
+        .map(|(_, n)| n.iter().map(|s| (*s).to_owned()).collect())
+        .unwrap_or_default();
+    review::ActiveModel {
+        id: Set(id.clone()),
+        reference: Set(r.reference.to_owned()),
+        kind: Set(r.kind.code().to_owned()),
+        subject: Set(r.subject.to_owned()),
+        themes: Set(json_list(&themes)),
+        methodology: Set(r.methodology.code().to_owned()),
+        methodology_detail: Set(None),
+        incident_month: Set(r.incident.0),
+        incident_year: Set(r.incident.1),
+        regime_id: Set(r.regime.to_owned()),
+        aware_on: Set(r.aware_on),
+        notified_on: Set(r.notified_on),
+        decision: Set(r.decision.map(|(d, _, _)| d.code().to_owned())),
+        decision_justification: Set(r.decision.map(|(_, j, _)| j.to_owned())),
+        decided_on: Set(r.decision.map(|(_, _, on)| on)),
+        decided_by: Set(r
+            .decision
+            .and_then(|_| user_ids.get("chair@demo.example").cloned())),
+        panel_notified_on: Set(r.panel.map(|(on, _)| on)),
+        panel_lead_reviewer_names: Set(json_list(&names)),
+        completed_on: Set(r.completed_on),
+        published_on: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    for prefix in r.agencies {
+        let agency_id = agency_ids
+            .get(prefix)
+            .cloned()
+            .ok_or_else(|| AppError::Internal(format!("demo agency {prefix}")))?;
+        review_agency::ActiveModel {
+            review_id: Set(id.clone()),
+            agency_id: Set(agency_id),
+        }
+        .insert(txn)
+        .await?;
+    }
+    for (email, role) in r.members {
+        let user_id = user_ids
+            .get(email)
+            .cloned()
+            .ok_or_else(|| AppError::Internal(format!("demo person {email}")))?;
+        review_member::ActiveModel {
+            review_id: Set(id.clone()),
+            user_id: Set(user_id),
+            role: Set(role.code().to_owned()),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}

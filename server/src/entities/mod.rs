@@ -1,0 +1,15 @@
+//! sea-orm entities: the tables as the server reads and writes them. GraphQL types are
+//! separate, so the API can stay stable while tables change.
+
+pub mod agency;
+pub mod app_user;
+pub mod audit_log;
+pub mod bank_holiday;
+pub mod milestone_rule;
+pub mod qa_mechanism;
+pub mod regime;
+pub mod review;
+pub mod review_agency;
+pub mod review_member;
+pub mod session;
+pub mod sign_in_failure;

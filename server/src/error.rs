@@ -1,0 +1,106 @@
+//! Errors inside the server, and the one place they become GraphQL errors. Clients see a
+//! message and a stable `extensions.code` with the request's correlation id; internal
+//! details (database text, file paths) are logged, never sent.
+
+use async_graphql::ErrorExtensions;
+use shared::Problems;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("Sign in to continue.")]
+    Unauthenticated,
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    #[error("{0} not found.")]
+    NotFound(&'static str),
+    #[error("Check the highlighted fields: {0}")]
+    Validation(Problems),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooManyAttempts(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "UNAUTHENTICATED",
+            AppError::Forbidden => "FORBIDDEN",
+            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::Validation(_) => "VALIDATION",
+            AppError::Conflict(_) => "CONFLICT",
+            AppError::TooManyAttempts(_) => "TOO_MANY_ATTEMPTS",
+            AppError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Validation(Problems::single(field, message))
+    }
+
+    /// The GraphQL error a client sees.
+    pub fn into_graphql(self, correlation_id: &str) -> async_graphql::Error {
+        let message = match &self {
+            AppError::Internal(detail) => {
+                tracing::error!(%correlation_id, detail = %detail, "internal error");
+                "Something went wrong on our side. Quote the reference if you contact support."
+                    .to_string()
+            }
+            AppError::Validation(problems) => match problems.0.as_slice() {
+                [one] => format!("{}: {}", one.field, one.message),
+                _ => format!("{} problems with the input", problems.0.len()),
+            },
+            other => other.to_string(),
+        };
+        let code = self.code();
+        let correlation_id = correlation_id.to_string();
+        async_graphql::Error::new(message).extend_with(|_, ext| {
+            ext.set("code", code);
+            ext.set("correlationId", correlation_id.clone());
+            if let AppError::Validation(problems) = &self {
+                if let Some(first) = problems.0.first() {
+                    ext.set("field", first.field.clone());
+                }
+                let list: Vec<async_graphql::Value> = problems
+                    .0
+                    .iter()
+                    .map(|p| {
+                        let mut m = async_graphql::indexmap::IndexMap::new();
+                        m.insert(
+                            async_graphql::Name::new("field"),
+                            async_graphql::Value::from(p.field.clone()),
+                        );
+                        m.insert(
+                            async_graphql::Name::new("message"),
+                            async_graphql::Value::from(p.message.clone()),
+                        );
+                        async_graphql::Value::Object(m)
+                    })
+                    .collect();
+                ext.set("problems", async_graphql::Value::List(list));
+            }
+        })
+    }
+}
+
+impl From<Problems> for AppError {
+    fn from(p: Problems) -> Self {
+        AppError::Validation(p)
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        AppError::Internal(format!("database: {e}"))
+    }
+}
+
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        AppError::Internal(format!("session: {e}"))
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,69 @@
+//! The GraphQL schema: the merged roots of every area, its limits, and the helpers every
+//! resolver uses to reach the state and map errors.
+
+use crate::agencies::graphql::{AgencyMutation, AgencyQuery};
+use crate::audit_log::graphql::AuditLogQuery;
+use crate::auth::graphql::{AuthMutation, AuthQuery};
+use crate::auth::policy::Authorization;
+use crate::context::RequestContext;
+use crate::error::AppResult;
+use crate::reviews::graphql::{ReviewMutation, ReviewQuery};
+use crate::state::AppState;
+use crate::users::graphql::{UserMutation, UserQuery};
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+
+#[derive(MergedObject, Default)]
+pub struct Query(
+    AuthQuery,
+    AgencyQuery,
+    UserQuery,
+    ReviewQuery,
+    AuditLogQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(AuthMutation, AgencyMutation, UserMutation, ReviewMutation);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+pub const MAX_DEPTH: usize = 10;
+pub const MAX_COMPLEXITY: usize = 2_000;
+
+/// Builds the schema with its limits. Introspection only when configured.
+pub fn build(state: Option<AppState>, introspection: bool) -> AppSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .extension(Authorization)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(32)
+        .limit_directives(10)
+        .disable_suggestions();
+    if !introspection {
+        builder = builder.disable_introspection();
+    }
+    if let Some(state) = state {
+        builder = builder.data(state);
+    }
+    builder.finish()
+}
+
+/// The schema's SDL, as checked in at `server/schema.graphql`.
+pub fn sdl() -> String {
+    build(None, true).sdl()
+}
+
+/// The application state and the request context of a resolver.
+pub fn parts<'a>(ctx: &Context<'a>) -> async_graphql::Result<(&'a AppState, &'a RequestContext)> {
+    Ok((ctx.data::<AppState>()?, ctx.data::<RequestContext>()?))
+}
+
+/// Maps a service result to a GraphQL result, through the one error mapping.
+pub trait IntoGql<T> {
+    fn gql(self, rc: &RequestContext) -> async_graphql::Result<T>;
+}
+
+impl<T> IntoGql<T> for AppResult<T> {
+    fn gql(self, rc: &RequestContext) -> async_graphql::Result<T> {
+        self.map_err(|e| e.into_graphql(&rc.correlation_id))
+    }
+}

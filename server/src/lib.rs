@@ -1,0 +1,72 @@
+//! The platform's server: GraphQL API, sessions, authorization, audit log, and the host of
+//! the browser app. Organised by what users talk about: one folder per area, each with its
+//! `service.rs` (rules that need the database) and `graphql.rs` (the thin API surface).
+
+pub mod agencies;
+pub mod app;
+pub mod audit_log;
+pub mod auth;
+pub mod config;
+pub mod context;
+pub mod db;
+pub mod demo;
+mod demo_agencies;
+pub mod entities;
+pub mod error;
+pub mod graphql;
+pub mod reviews;
+pub mod state;
+pub mod users;
+
+use crate::config::Config;
+use crate::state::AppState;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Connects, migrates and serves until shut down. Returns when the listener closes.
+pub async fn serve(
+    config: Config,
+    listener: TcpListener,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let db = db::connect(&config.database_url).await?;
+    db::migrate(&db).await?;
+    let state = AppState {
+        db: db.clone(),
+        config: Arc::new(config),
+    };
+    auth::session_store::DatabaseSessionStore::new(db)
+        .spawn_cleanup(std::time::Duration::from_secs(600));
+    let schema = graphql::build(Some(state.clone()), state.config.introspection);
+    let app = app::router(state, schema);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,4 @@
+//! Reviews, their statutory clocks and threshold decisions.
+
+pub mod graphql;
+pub mod service;

@@ -1,0 +1,4 @@
+//! The people who use the platform.
+
+pub mod graphql;
+pub mod service;

@@ -1,0 +1,318 @@
+//! Starts the real server on a random port against a fresh database (a new SQLite file, or
+//! a new PostgreSQL database that is dropped afterwards), and talks GraphQL to it.
+
+use clap::Parser;
+use futures_util::FutureExt;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{json, Value};
+use server::config::Config;
+use server::context::RequestContext;
+use server::state::AppState;
+use shared::agencies::{AgencyDraft, AgencyKind, UserDraft};
+use shared::auth::Role;
+use std::future::Future;
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "a-long-test-password";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs `test` against a fresh app on `backend`, and always removes its database.
+pub async fn run<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let (url, cleanup) = fresh_database(backend).await;
+    let app = TestApp::spawn(backend, &url, &[]).await;
+    let result = std::panic::AssertUnwindSafe(test(app)).catch_unwind().await;
+    cleanup.run().await;
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// Like [`run`], with extra command-line flags for the server.
+pub async fn run_with<F, Fut>(backend: Backend, flags: &[&str], test: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let (url, cleanup) = fresh_database(backend).await;
+    let app = TestApp::spawn(backend, &url, flags).await;
+    let result = std::panic::AssertUnwindSafe(test(app)).catch_unwind().await;
+    cleanup.run().await;
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// Generates one test per backend for each async test function `name(backend)`.
+#[macro_export]
+macro_rules! db_tests {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::helpers::Backend::Postgres).await
+                }
+            }
+        )+
+    };
+}
+
+pub struct Cleanup {
+    drop: Option<(String, String)>,
+    dir: Option<std::path::PathBuf>,
+}
+
+impl Cleanup {
+    async fn run(self) {
+        if let Some((admin_url, name)) = self.drop {
+            if let Ok(admin) = Database::connect(admin_url).await {
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .await;
+            }
+        }
+        if let Some(dir) = self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("LP_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+async fn fresh_database(backend: Backend) -> (String, Cleanup) {
+    let name = format!("lp_test_{}", uuid::Uuid::new_v4().simple());
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(&name);
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let url = format!("sqlite://{}/test.db?mode=rwc", dir.display());
+            (
+                url,
+                Cleanup {
+                    drop: None,
+                    dir: Some(dir),
+                },
+            )
+        }
+        Backend::Postgres => {
+            let base = postgres_admin_url();
+            let admin_url = format!("{base}/postgres");
+            let admin = Database::connect(admin_url.clone()).await.expect(
+                "PostgreSQL must answer at LP_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432); `scripts/test` starts one",
+            );
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create test database");
+            (
+                format!("{base}/{name}"),
+                Cleanup {
+                    drop: Some((admin_url, name)),
+                    dir: None,
+                },
+            )
+        }
+    }
+}
+
+#[derive(Parser)]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+}
+
+pub struct TestApp {
+    pub backend: Backend,
+    pub base: String,
+    pub port: u16,
+    pub state: AppState,
+}
+
+impl TestApp {
+    async fn spawn(backend: Backend, database_url: &str, flags: &[&str]) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut args = vec![
+            "test".to_string(),
+            "--database-url".into(),
+            database_url.into(),
+            "--public-url".into(),
+            base.clone(),
+            "--static-dir".into(),
+            "/nonexistent".into(),
+        ];
+        args.extend(flags.iter().map(|s| s.to_string()));
+        let config = Cli::parse_from(args).config;
+        let db = server::db::connect(database_url).await.expect("connect");
+        server::db::migrate(&db).await.expect("migrate");
+        let state = AppState {
+            db,
+            config: Arc::new(config.clone()),
+        };
+        tokio::spawn(async move {
+            if let Err(e) = server::serve(config, listener).await {
+                panic!("server stopped: {e}");
+            }
+        });
+        let probe = reqwest::Client::new();
+        for _ in 0..200 {
+            if let Ok(r) = probe.get(format!("{base}/readyz")).send().await {
+                if r.status().is_success() {
+                    break;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        TestApp {
+            backend,
+            base,
+            port,
+            state,
+        }
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.state.db
+    }
+
+    /// A browser-like client with its own cookie jar.
+    pub fn client(&self) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client"),
+            base: self.base.clone(),
+        }
+    }
+
+    pub async fn agency(&self, name: &str, prefix: &str) -> String {
+        let draft = AgencyDraft {
+            name: name.into(),
+            kind: AgencyKind::Other,
+            prefix: prefix.into(),
+            colour: "#1d70b8".into(),
+            active: true,
+        };
+        server::agencies::service::create(&self.state, &RequestContext::system("test"), draft)
+            .await
+            .expect("agency")
+            .id
+    }
+
+    /// Creates a person with `roles` (and `agency`), returning their id.
+    pub async fn person(&self, email: &str, roles: &[Role], agency: Option<&str>) -> String {
+        let draft = UserDraft {
+            email: email.into(),
+            display_name: email.split('@').next().unwrap_or(email).into(),
+            agency_id: agency.map(Into::into),
+            roles: roles.to_vec(),
+        };
+        server::users::service::create(
+            &self.state,
+            &RequestContext::system("test"),
+            draft,
+            PASSWORD.into(),
+        )
+        .await
+        .expect("person")
+        .id
+    }
+
+    /// Creates a person and returns a client signed in as them.
+    pub async fn signed_in(
+        &self,
+        email: &str,
+        roles: &[Role],
+        agency: Option<&str>,
+    ) -> (Client, String) {
+        let id = self.person(email, roles, agency).await;
+        let client = self.client();
+        client.sign_in(email, PASSWORD).await;
+        (client, id)
+    }
+
+    pub async fn office(&self) -> Client {
+        self.signed_in("office@test.example", &[Role::BusinessOffice], None)
+            .await
+            .0
+    }
+
+    pub async fn regime_id(&self, code: &str) -> String {
+        code.to_lowercase()
+    }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl Client {
+    /// POSTs one GraphQL operation as a browser on this site would, returning the body.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .http
+            .post(format!("{}/graphql", self.base))
+            .header("origin", &self.base)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request");
+        response.json().await.expect("json body")
+    }
+
+    /// The data of a successful operation; fails the test on any error.
+    pub async fn ok(&self, query: &str, variables: Value) -> Value {
+        let body = self.gql(query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        self.ok(
+            "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }",
+            json!({ "e": email, "p": password }),
+        )
+        .await;
+    }
+}
+
+/// The `extensions.code` of the first error, if any.
+pub fn error_code(body: &Value) -> Option<String> {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// The fields named by a VALIDATION error.
+pub fn problem_fields(body: &Value) -> Vec<String> {
+    body["errors"][0]["extensions"]["problems"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|p| p["field"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

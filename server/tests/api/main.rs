@@ -1,0 +1,13 @@
+//! Integration tests: the real server on a random port, a fresh database per test, GraphQL
+//! over HTTP. Tests that touch the database run on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod agencies;
+mod audit_log;
+mod auth;
+mod authorization;
+mod http;
+mod reviews;
+mod schema;
+mod users;

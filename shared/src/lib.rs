@@ -1,0 +1,13 @@
+//! Types and pure rules of the learning and improvement platform.
+//!
+//! Nothing here performs I/O: the server and the browser app both depend on this crate so
+//! that a rule (a statutory clock, a validation) is written once and behaves the same on
+//! both sides.
+
+pub mod agencies;
+pub mod auth;
+pub mod calendar;
+pub mod reviews;
+pub mod validation;
+
+pub use validation::{Problem, Problems};
