@@ -1,1 +1,230 @@
-//! placeholder
+//! Signing in and out, session cookies, lifetimes and throttling.
+
+use crate::db_tests;
+use crate::helpers::{error_code, problem_fields, run, Backend, PASSWORD};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use serde_json::json;
+use shared::auth::Role;
+
+const ME: &str = "{ me { id email roles } }";
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("lp_session="))
+        .map(str::to_owned)
+}
+
+async fn raw_sign_in(app: &crate::helpers::TestApp, http: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+    http.post(format!("{}/graphql", app.base))
+        .header("origin", &app.base)
+        .json(&json!({
+            "query": "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }",
+            "variables": { "e": email, "p": password }
+        }))
+        .send()
+        .await
+        .expect("sign in")
+}
+
+/// `me` with only the given cookie, as a client that kept an old cookie would send it.
+async fn me_with_cookie(app: &crate::helpers::TestApp, cookie: &str) -> serde_json::Value {
+    let pair = cookie.split(';').next().unwrap_or_default().to_owned();
+    reqwest::Client::new()
+        .post(format!("{}/graphql", app.base))
+        .header("origin", &app.base)
+        .header("cookie", pair)
+        .json(&json!({ "query": ME }))
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json")
+}
+
+async fn sign_in_sets_a_strict_http_only_cookie(backend: Backend) {
+    run(backend, |app| async move {
+        app.person("office@test.example", &[Role::BusinessOffice], None).await;
+        let http = reqwest::Client::new();
+        let response = raw_sign_in(&app, &http, "Office@Test.Example", PASSWORD).await;
+        let cookie = session_cookie(&response).expect("a session cookie");
+        assert!(cookie.contains("HttpOnly"), "{cookie}");
+        assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+        assert!(!cookie.contains("Secure"), "plain http public URL: {cookie}");
+        let me = me_with_cookie(&app, &cookie).await;
+        assert_eq!(me["data"]["me"]["email"], "office@test.example");
+        assert_eq!(me["data"]["me"]["roles"][0], "BUSINESS_OFFICE");
+    })
+    .await;
+}
+
+async fn wrong_password_and_unknown_account_answer_alike(backend: Backend) {
+    run(backend, |app| async move {
+        app.person("rep@test.example", &[Role::BusinessOffice], None).await;
+        let client = app.client();
+        let q = "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }";
+        let wrong = client.gql(q, json!({ "e": "rep@test.example", "p": "not the password" })).await;
+        let unknown = client.gql(q, json!({ "e": "nobody@test.example", "p": "not the password" })).await;
+        assert_eq!(error_code(&wrong).as_deref(), Some("VALIDATION"));
+        assert_eq!(problem_fields(&wrong), vec!["password"]);
+        assert_eq!(wrong["errors"][0]["message"], unknown["errors"][0]["message"]);
+        assert_eq!(client.ok(ME, json!({})).await["me"], serde_json::Value::Null);
+    })
+    .await;
+}
+
+async fn session_id_changes_at_sign_in(backend: Backend) {
+    run(backend, |app| async move {
+        app.person("office@test.example", &[Role::BusinessOffice], None).await;
+        let http = reqwest::Client::builder().cookie_store(true).build().expect("client");
+        let first = session_cookie(&raw_sign_in(&app, &http, "office@test.example", PASSWORD).await).expect("cookie");
+        let second = session_cookie(&raw_sign_in(&app, &http, "office@test.example", PASSWORD).await).expect("cookie");
+        assert_ne!(first.split(';').next(), second.split(';').next(), "a new id at every sign-in");
+        assert_eq!(me_with_cookie(&app, &first).await["data"]["me"], serde_json::Value::Null, "the old id is gone");
+        assert!(me_with_cookie(&app, &second).await["data"]["me"]["id"].is_string());
+    })
+    .await;
+}
+
+async fn sign_out_ends_the_session_everywhere(backend: Backend) {
+    run(backend, |app| async move {
+        app.person("office@test.example", &[Role::BusinessOffice], None).await;
+        let http = reqwest::Client::builder().cookie_store(true).build().expect("client");
+        let cookie = session_cookie(&raw_sign_in(&app, &http, "office@test.example", PASSWORD).await).expect("cookie");
+        let out: serde_json::Value = http
+            .post(format!("{}/graphql", app.base))
+            .header("origin", &app.base)
+            .json(&json!({ "query": "mutation { signOut }" }))
+            .send()
+            .await
+            .expect("sign out")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(out["data"]["signOut"], true);
+        let after = me_with_cookie(&app, &cookie).await;
+        assert_eq!(after["data"]["me"], serde_json::Value::Null, "old cookie no longer works");
+        let protected: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/graphql", app.base))
+            .header("origin", &app.base)
+            .header("cookie", cookie.split(';').next().unwrap_or_default())
+            .json(&json!({ "query": "{ users { id } }" }))
+            .send()
+            .await
+            .expect("users")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(error_code(&protected).as_deref(), Some("UNAUTHENTICATED"));
+    })
+    .await;
+}
+
+async fn set_session_field(app: &crate::helpers::TestApp, sql_sqlite: &str, sql_pg: &str) {
+    let (backend, sql) = match app.backend {
+        Backend::Sqlite => (DbBackend::Sqlite, sql_sqlite),
+        Backend::Postgres => (DbBackend::Postgres, sql_pg),
+    };
+    app.db().execute_raw(Statement::from_string(backend, sql.to_owned())).await.expect("update session");
+}
+
+async fn idle_and_absolute_lifetimes_are_enforced_by_the_server(backend: Backend) {
+    run(backend, |app| async move {
+        let (client, _) = app.signed_in("office@test.example", &[Role::BusinessOffice], None).await;
+        assert!(client.ok(ME, json!({})).await["me"]["id"].is_string());
+        // Idle: the stored expiry passes (as after 30 minutes without a request).
+        set_session_field(
+            &app,
+            "UPDATE session SET expires_at = '2000-01-01T00:00:00+00:00'",
+            "UPDATE session SET expires_at = '2000-01-01T00:00:00+00:00'",
+        )
+        .await;
+        assert_eq!(client.ok(ME, json!({})).await["me"], serde_json::Value::Null, "idle session ended");
+
+        // Absolute: signed in more than 10 hours ago, however active since.
+        client.sign_in("office@test.example", PASSWORD).await;
+        assert!(client.ok(ME, json!({})).await["me"]["id"].is_string());
+        let eleven_hours_ago = chrono::Utc::now().timestamp() - 11 * 3600;
+        set_session_field(
+            &app,
+            &format!("UPDATE session SET data = json_set(data, '$.signed_in_at', {eleven_hours_ago})"),
+            &format!("UPDATE session SET data = jsonb_set(data::jsonb, '{{signed_in_at}}', '{eleven_hours_ago}')::text"),
+        )
+        .await;
+        assert_eq!(client.ok(ME, json!({})).await["me"], serde_json::Value::Null, "absolute lifetime ended it");
+    })
+    .await;
+}
+
+async fn repeated_failures_are_throttled_per_account(backend: Backend) {
+    run(backend, |app| async move {
+        app.person("office@test.example", &[Role::BusinessOffice], None).await;
+        let client = app.client();
+        let q = "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }";
+        for _ in 0..5 {
+            let body = client.gql(q, json!({ "e": "office@test.example", "p": "wrong wrong wrong" })).await;
+            assert_eq!(error_code(&body).as_deref(), Some("VALIDATION"));
+        }
+        let body = client.gql(q, json!({ "e": "office@test.example", "p": PASSWORD })).await;
+        assert_eq!(error_code(&body).as_deref(), Some("TOO_MANY_ATTEMPTS"), "{body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("Wait 15 minutes"));
+        assert_eq!(client.ok(ME, json!({})).await["me"], serde_json::Value::Null);
+    })
+    .await;
+}
+
+async fn repeated_failures_are_throttled_per_address(backend: Backend) {
+    crate::helpers::run_with(backend, &["--sign-in-address-limit", "3"], |app| async move {
+        app.person("office@test.example", &[Role::BusinessOffice], None).await;
+        let client = app.client();
+        let q = "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }";
+        for i in 0..3 {
+            client.gql(q, json!({ "e": format!("someone{i}@test.example"), "p": "wrong wrong wrong" })).await;
+        }
+        let body = client.gql(q, json!({ "e": "office@test.example", "p": PASSWORD })).await;
+        assert_eq!(error_code(&body).as_deref(), Some("TOO_MANY_ATTEMPTS"), "{body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("network address"));
+    })
+    .await;
+}
+
+db_tests!(
+    sign_in_sets_a_strict_http_only_cookie,
+    wrong_password_and_unknown_account_answer_alike,
+    session_id_changes_at_sign_in,
+    sign_out_ends_the_session_everywhere,
+    idle_and_absolute_lifetimes_are_enforced_by_the_server,
+    repeated_failures_are_throttled_per_account,
+    repeated_failures_are_throttled_per_address,
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_public_url_makes_secure_host_prefixed_cookies() {
+    crate::helpers::run_with(Backend::Sqlite, &["--public-url", "https://reviews.example.org"], |app| async move {
+        app.person("office@test.example", &[Role::BusinessOffice], None).await;
+        let response = reqwest::Client::new()
+            .post(format!("{}/graphql", app.base))
+            .header("origin", "https://reviews.example.org")
+            .json(&json!({
+                "query": "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }",
+                "variables": { "e": "office@test.example", "p": PASSWORD }
+            }))
+            .send()
+            .await
+            .expect("sign in");
+        let cookie = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("__Host-lp_session="))
+            .map(str::to_owned)
+            .expect("__Host- cookie");
+        assert!(cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"), "{cookie}");
+    })
+    .await;
+}

@@ -155,11 +155,12 @@ impl TestApp {
             "test".to_string(),
             "--database-url".into(),
             database_url.into(),
-            "--public-url".into(),
-            base.clone(),
             "--static-dir".into(),
             "/nonexistent".into(),
         ];
+        if !flags.contains(&"--public-url") {
+            args.extend(["--public-url".to_string(), base.clone()]);
+        }
         args.extend(flags.iter().map(|s| s.to_string()));
         let config = Cli::parse_from(args).config;
         let db = server::db::connect(database_url).await.expect("connect");

@@ -1,1 +1,154 @@
-//! placeholder
+//! The HTTP edge: POST-only JSON GraphQL, Origin checks, no batches, limits, masked errors,
+//! health checks and the WebSocket handshake.
+
+use crate::db_tests;
+use crate::helpers::{error_code, run, Backend};
+use serde_json::{json, Value};
+use shared::auth::Role;
+
+async fn post(app: &crate::helpers::TestApp, origin: Option<&str>, content_type: &str, body: String) -> (u16, Value) {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/graphql", app.base))
+        .header("content-type", content_type)
+        .body(body);
+    if let Some(origin) = origin {
+        request = request.header("origin", origin);
+    }
+    let response = request.send().await.expect("post");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn graphql_is_post_json_from_this_site_only(backend: Backend) {
+    run(backend, |app| async move {
+        let me = json!({ "query": "{ me { id } }" }).to_string();
+        let (status, body) = post(&app, Some(&app.base), "application/json", me.clone()).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["data"]["me"], Value::Null);
+
+        let (status, body) = post(&app, Some("http://evil.example"), "application/json", me.clone()).await;
+        assert_eq!(status, 403);
+        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"));
+
+        let (status, _) = post(&app, Some(&app.base), "text/plain", me.clone()).await;
+        assert_eq!(status, 415, "a form-like content type is refused");
+
+        let batch = json!([{ "query": "{ me { id } }" }, { "query": "{ me { id } }" }]).to_string();
+        let (status, body) = post(&app, Some(&app.base), "application/json", batch).await;
+        assert_eq!(status, 400);
+        assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("Batched"));
+
+        let get = reqwest::Client::new()
+            .get(format!("{}/graphql?query=%7Bme%7Bid%7D%7D", app.base))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(get.status().as_u16(), 405, "no GraphQL over GET");
+
+        let (status, _) = post(&app, Some(&app.base), "application/json", "{not json".into()).await;
+        assert_eq!(status, 400);
+    })
+    .await;
+}
+
+async fn oversized_bodies_are_refused(backend: Backend) {
+    run(backend, |app| async move {
+        let padding = "x".repeat(1_100_000);
+        let body = json!({ "query": "{ me { id } }", "variables": { "pad": padding } }).to_string();
+        let (status, _) = post(&app, Some(&app.base), "application/json", body).await;
+        assert_eq!(status, 413);
+    })
+    .await;
+}
+
+async fn errors_are_masked_with_code_and_correlation_id(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let body = office.gql("{ review(id: \"does-not-exist\") { id } }", json!({})).await;
+        assert_eq!(error_code(&body).as_deref(), Some("NOT_FOUND"));
+        let correlation = body["errors"][0]["extensions"]["correlationId"].as_str().unwrap_or_default();
+        assert_eq!(correlation.len(), 36, "a correlation id the person can quote");
+        let text = body.to_string().to_lowercase();
+        for leak in ["select", "sqlite", "postgres", "sqlx", "database"] {
+            assert!(!text.contains(leak), "{leak} leaked: {text}");
+        }
+        let parse_error = office.gql("{ me { id ", json!({})).await;
+        assert_eq!(error_code(&parse_error).as_deref(), Some("BAD_REQUEST"));
+    })
+    .await;
+}
+
+async fn introspection_suggestions_and_depth_are_limited(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let body = office.gql("{ __schema { types { name } } }", json!({})).await;
+        assert!(body["data"]["__schema"].is_null(), "introspection is off by default: {body}");
+        assert!(!body.to_string().contains("Review"), "no type names leak: {body}");
+        let typo = office.gql("{ reviewz { id } }", json!({})).await;
+        let message = typo["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(!message.contains("Did you mean"), "no field suggestions: {message}");
+        let deep = "{ reviews { members { user { agency { qaMechanisms { id } } } } } }";
+        assert!(office.gql(deep, json!({})).await.get("errors").is_none(), "ordinary depth passes");
+    })
+    .await;
+}
+
+async fn health_checks(backend: Backend) {
+    run(backend, |app| async move {
+        for path in ["/healthz", "/readyz"] {
+            let r = reqwest::get(format!("{}{path}", app.base)).await.expect("get");
+            assert_eq!(r.status().as_u16(), 200, "{path}");
+        }
+    })
+    .await;
+}
+
+async fn websocket_handshake_checks_origin(backend: Backend) {
+    run(backend, |app| async move {
+        let handshake = |origin: &str| {
+            reqwest::Client::new()
+                .get(format!("{}/graphql/ws", app.base))
+                .header("connection", "upgrade")
+                .header("upgrade", "websocket")
+                .header("sec-websocket-version", "13")
+                .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .header("sec-websocket-protocol", "graphql-transport-ws")
+                .header("origin", origin.to_owned())
+                .send()
+        };
+        let evil = handshake("http://evil.example").await.expect("handshake");
+        assert_eq!(evil.status().as_u16(), 403);
+        let good = handshake(&app.base).await.expect("handshake");
+        assert_eq!(good.status().as_u16(), 101);
+    })
+    .await;
+}
+
+db_tests!(
+    graphql_is_post_json_from_this_site_only,
+    oversized_bodies_are_refused,
+    errors_are_masked_with_code_and_correlation_id,
+    introspection_suggestions_and_depth_are_limited,
+    health_checks,
+    websocket_handshake_checks_origin,
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn introspection_when_configured() {
+    crate::helpers::run_with(Backend::Sqlite, &["--introspection"], |app| async move {
+        let (client, _) = app.signed_in("office@test.example", &[Role::BusinessOffice], None).await;
+        let body = client.ok("{ __schema { queryType { name } } }", json!({})).await;
+        assert_eq!(body["__schema"]["queryType"]["name"], "Query");
+        // Introspection types nest without end: depth 11 is refused.
+        let deep = "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } }";
+        let body = client.gql(deep, json!({})).await;
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default().to_lowercase();
+        assert!(message.contains("deep"), "depth limit: {body}");
+    })
+    .await;
+}
+
+#[test]
+fn depth_limit_is_ten() {
+    assert_eq!(server::graphql::MAX_DEPTH, 10);
+}
