@@ -47,7 +47,16 @@ type Rule = (
 );
 
 /// (id, code, name, description, due-soon days, rules: code, label, anchor, amount, unit, met by, condition)
-const REGIMES: &[(&str, &str, &str, &str, i32, &[Rule])] = &[
+type RegimeRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i32,
+    &'static [Rule],
+);
+
+const REGIMES: &[RegimeRow] = &[
     (
         "wt2015",
         "WT2015",

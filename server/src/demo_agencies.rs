@@ -2,7 +2,16 @@
 //! as the framework lists them (generated from its text).
 
 /// (name, prefix, kind code, colour, (year, month) last updated, mechanisms)
-pub const PARTNER_AGENCIES: &[(&str, &str, &str, &str, (i32, u32), &[&str])] = &[
+type PartnerAgency = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    (i32, u32),
+    &'static [&'static str],
+);
+
+pub const PARTNER_AGENCIES: &[PartnerAgency] = &[
     (
         "Northamptonshire Children, Families and Education Directorate",
         "CSC",

@@ -36,16 +36,36 @@ async fn rows(app: &crate::helpers::TestApp) -> Vec<audit_log::Model> {
 async fn every_change_and_review_read_is_recorded_without_case_content(backend: Backend) {
     run(backend, |app| async move {
         let office = app.office().await;
-        let before = audit_log::Entity::find().count(app.db()).await.expect("count");
-        office.ok(CREATE_AGENCY, json!({ "i": agency("POL") })).await;
-        let id = office.ok(CREATE_REVIEW, json!({ "i": review("SCR-2024-01", "Child Zed") })).await["createReview"]["id"]
+        let before = audit_log::Entity::find()
+            .count(app.db())
+            .await
+            .expect("count");
+        office
+            .ok(CREATE_AGENCY, json!({ "i": agency("POL") }))
+            .await;
+        let id = office
+            .ok(
+                CREATE_REVIEW,
+                json!({ "i": review("SCR-2024-01", "Child Zed") }),
+            )
+            .await["createReview"]["id"]
             .as_str()
             .expect("id")
             .to_owned();
-        office.ok("query($id: ID!) { review(id: $id) { reference } }", json!({ "id": id })).await;
+        office
+            .ok(
+                "query($id: ID!) { review(id: $id) { reference } }",
+                json!({ "id": id }),
+            )
+            .await;
         let all = rows(&app).await;
         assert_eq!(all.len() as u64, before + 3);
-        let actions: Vec<&str> = all.iter().rev().take(3).map(|r| r.action.as_str()).collect();
+        let actions: Vec<&str> = all
+            .iter()
+            .rev()
+            .take(3)
+            .map(|r| r.action.as_str())
+            .collect();
         assert_eq!(actions, ["review.read", "review.create", "agency.create"]);
         let read = &all[all.len() - 1];
         assert_eq!(read.object_id.as_deref(), Some(id.as_str()));
@@ -53,7 +73,10 @@ async fn every_change_and_review_read_is_recorded_without_case_content(backend: 
         assert!(read.actor_id.is_some() && !read.correlation_id.is_empty());
         for row in &all {
             let text = format!("{row:?}");
-            assert!(!text.contains("Child Zed") && !text.contains("Neglect"), "case content in the audit log: {text}");
+            assert!(
+                !text.contains("Child Zed") && !text.contains("Neglect"),
+                "case content in the audit log: {text}"
+            );
         }
     })
     .await;
@@ -62,9 +85,13 @@ async fn every_change_and_review_read_is_recorded_without_case_content(backend: 
 async fn a_failed_change_writes_no_audit_row(backend: Backend) {
     run(backend, |app| async move {
         let office = app.office().await;
-        office.ok(CREATE_AGENCY, json!({ "i": agency("POL") })).await;
+        office
+            .ok(CREATE_AGENCY, json!({ "i": agency("POL") }))
+            .await;
         let before = rows(&app).await.len();
-        let dup = office.gql(CREATE_AGENCY, json!({ "i": agency("POL") })).await;
+        let dup = office
+            .gql(CREATE_AGENCY, json!({ "i": agency("POL") }))
+            .await;
         assert_eq!(error_code(&dup).as_deref(), Some("VALIDATION"));
         assert_eq!(rows(&app).await.len(), before, "nothing half-written");
     })
@@ -126,36 +153,91 @@ async fn the_chain_verifies_and_shows_tampering(backend: Backend) {
 async fn the_log_filters_by_person_object_and_date_and_pages(backend: Backend) {
     run(backend, |app| async move {
         let office = app.office().await;
-        let (other, other_id) = app.signed_in("office2@test.example", &[Role::BusinessOffice], None).await;
-        let a = office.ok(CREATE_AGENCY, json!({ "i": agency("AA") })).await["createAgency"]["id"].clone();
+        let (other, other_id) = app
+            .signed_in("office2@test.example", &[Role::BusinessOffice], None)
+            .await;
+        let a = office.ok(CREATE_AGENCY, json!({ "i": agency("AA") })).await["createAgency"]["id"]
+            .clone();
         other.ok(CREATE_AGENCY, json!({ "i": agency("BB") })).await;
 
-        let by_person = office.ok(PAGE, json!({ "f": { "actorId": other_id }, "first": 50 })).await;
-        let entries = by_person["auditLog"]["entries"].as_array().expect("entries").clone();
+        let by_person = office
+            .ok(PAGE, json!({ "f": { "actorId": other_id }, "first": 50 }))
+            .await;
+        let entries = by_person["auditLog"]["entries"]
+            .as_array()
+            .expect("entries")
+            .clone();
         assert!(!entries.is_empty());
         assert!(entries.iter().all(|e| e["actorId"] == other_id.as_str()));
 
-        let by_object = office.ok(PAGE, json!({ "f": { "objectId": a }, "first": 50 })).await;
-        let entries = by_object["auditLog"]["entries"].as_array().expect("entries").clone();
+        let by_object = office
+            .ok(PAGE, json!({ "f": { "objectId": a }, "first": 50 }))
+            .await;
+        let entries = by_object["auditLog"]["entries"]
+            .as_array()
+            .expect("entries")
+            .clone();
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0]["action"], "agency.create");
 
         let today = chrono::Utc::now().date_naive();
         let tomorrow = today.succ_opt().expect("date");
-        let future = office.ok(PAGE, json!({ "f": { "from": tomorrow.to_string() }, "first": 50 })).await;
-        assert_eq!(future["auditLog"]["entries"].as_array().map(Vec::len), Some(0));
-        let today_rows = office.ok(PAGE, json!({ "f": { "from": today.to_string(), "to": today.to_string() }, "first": 50 })).await;
-        assert!(today_rows["auditLog"]["entries"].as_array().map(Vec::len).unwrap_or(0) >= 4);
+        let future = office
+            .ok(
+                PAGE,
+                json!({ "f": { "from": tomorrow.to_string() }, "first": 50 }),
+            )
+            .await;
+        assert_eq!(
+            future["auditLog"]["entries"].as_array().map(Vec::len),
+            Some(0)
+        );
+        let today_rows = office
+            .ok(
+                PAGE,
+                json!({ "f": { "from": today.to_string(), "to": today.to_string() }, "first": 50 }),
+            )
+            .await;
+        assert!(
+            today_rows["auditLog"]["entries"]
+                .as_array()
+                .map(Vec::len)
+                .unwrap_or(0)
+                >= 4
+        );
 
         let first = office.ok(PAGE, json!({ "first": 2 })).await;
-        let cursor = first["auditLog"]["nextCursor"].as_str().expect("more pages").to_owned();
-        let second = office.ok(PAGE, json!({ "first": 2, "after": cursor })).await;
-        let first_ids: Vec<_> = first["auditLog"]["entries"].as_array().expect("e").iter().map(|e| e["id"].clone()).collect();
-        let second_ids: Vec<_> = second["auditLog"]["entries"].as_array().expect("e").iter().map(|e| e["id"].clone()).collect();
+        let cursor = first["auditLog"]["nextCursor"]
+            .as_str()
+            .expect("more pages")
+            .to_owned();
+        let second = office
+            .ok(PAGE, json!({ "first": 2, "after": cursor }))
+            .await;
+        let first_ids: Vec<_> = first["auditLog"]["entries"]
+            .as_array()
+            .expect("e")
+            .iter()
+            .map(|e| e["id"].clone())
+            .collect();
+        let second_ids: Vec<_> = second["auditLog"]["entries"]
+            .as_array()
+            .expect("e")
+            .iter()
+            .map(|e| e["id"].clone())
+            .collect();
         assert_eq!(first_ids.len(), 2);
-        assert!(second_ids.iter().all(|id| !first_ids.contains(id)), "pages do not overlap");
+        assert!(
+            second_ids.iter().all(|id| !first_ids.contains(id)),
+            "pages do not overlap"
+        );
 
-        let bad = office.gql(PAGE, json!({ "f": { "from": "2024-02-01", "to": "2024-01-01" }, "first": 10 })).await;
+        let bad = office
+            .gql(
+                PAGE,
+                json!({ "f": { "from": "2024-02-01", "to": "2024-01-01" }, "first": 10 }),
+            )
+            .await;
         assert_eq!(error_code(&bad).as_deref(), Some("VALIDATION"));
         let bad = office.gql(PAGE, json!({ "first": 0 })).await;
         assert_eq!(error_code(&bad).as_deref(), Some("VALIDATION"));

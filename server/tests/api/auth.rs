@@ -18,7 +18,12 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .map(str::to_owned)
 }
 
-async fn raw_sign_in(app: &crate::helpers::TestApp, http: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+async fn raw_sign_in(
+    app: &crate::helpers::TestApp,
+    http: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
     http.post(format!("{}/graphql", app.base))
         .header("origin", &app.base)
         .json(&json!({
@@ -48,13 +53,17 @@ async fn me_with_cookie(app: &crate::helpers::TestApp, cookie: &str) -> serde_js
 
 async fn sign_in_sets_a_strict_http_only_cookie(backend: Backend) {
     run(backend, |app| async move {
-        app.person("office@test.example", &[Role::BusinessOffice], None).await;
+        app.person("office@test.example", &[Role::BusinessOffice], None)
+            .await;
         let http = reqwest::Client::new();
         let response = raw_sign_in(&app, &http, "Office@Test.Example", PASSWORD).await;
         let cookie = session_cookie(&response).expect("a session cookie");
         assert!(cookie.contains("HttpOnly"), "{cookie}");
         assert!(cookie.contains("SameSite=Strict"), "{cookie}");
-        assert!(!cookie.contains("Secure"), "plain http public URL: {cookie}");
+        assert!(
+            !cookie.contains("Secure"),
+            "plain http public URL: {cookie}"
+        );
         let me = me_with_cookie(&app, &cookie).await;
         assert_eq!(me["data"]["me"]["email"], "office@test.example");
         assert_eq!(me["data"]["me"]["roles"][0], "BUSINESS_OFFICE");
@@ -64,27 +73,60 @@ async fn sign_in_sets_a_strict_http_only_cookie(backend: Backend) {
 
 async fn wrong_password_and_unknown_account_answer_alike(backend: Backend) {
     run(backend, |app| async move {
-        app.person("rep@test.example", &[Role::BusinessOffice], None).await;
+        app.person("rep@test.example", &[Role::BusinessOffice], None)
+            .await;
         let client = app.client();
         let q = "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }";
-        let wrong = client.gql(q, json!({ "e": "rep@test.example", "p": "not the password" })).await;
-        let unknown = client.gql(q, json!({ "e": "nobody@test.example", "p": "not the password" })).await;
+        let wrong = client
+            .gql(
+                q,
+                json!({ "e": "rep@test.example", "p": "not the password" }),
+            )
+            .await;
+        let unknown = client
+            .gql(
+                q,
+                json!({ "e": "nobody@test.example", "p": "not the password" }),
+            )
+            .await;
         assert_eq!(error_code(&wrong).as_deref(), Some("VALIDATION"));
         assert_eq!(problem_fields(&wrong), vec!["password"]);
-        assert_eq!(wrong["errors"][0]["message"], unknown["errors"][0]["message"]);
-        assert_eq!(client.ok(ME, json!({})).await["me"], serde_json::Value::Null);
+        assert_eq!(
+            wrong["errors"][0]["message"],
+            unknown["errors"][0]["message"]
+        );
+        assert_eq!(
+            client.ok(ME, json!({})).await["me"],
+            serde_json::Value::Null
+        );
     })
     .await;
 }
 
 async fn session_id_changes_at_sign_in(backend: Backend) {
     run(backend, |app| async move {
-        app.person("office@test.example", &[Role::BusinessOffice], None).await;
-        let http = reqwest::Client::builder().cookie_store(true).build().expect("client");
-        let first = session_cookie(&raw_sign_in(&app, &http, "office@test.example", PASSWORD).await).expect("cookie");
-        let second = session_cookie(&raw_sign_in(&app, &http, "office@test.example", PASSWORD).await).expect("cookie");
-        assert_ne!(first.split(';').next(), second.split(';').next(), "a new id at every sign-in");
-        assert_eq!(me_with_cookie(&app, &first).await["data"]["me"], serde_json::Value::Null, "the old id is gone");
+        app.person("office@test.example", &[Role::BusinessOffice], None)
+            .await;
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let first =
+            session_cookie(&raw_sign_in(&app, &http, "office@test.example", PASSWORD).await)
+                .expect("cookie");
+        let second =
+            session_cookie(&raw_sign_in(&app, &http, "office@test.example", PASSWORD).await)
+                .expect("cookie");
+        assert_ne!(
+            first.split(';').next(),
+            second.split(';').next(),
+            "a new id at every sign-in"
+        );
+        assert_eq!(
+            me_with_cookie(&app, &first).await["data"]["me"],
+            serde_json::Value::Null,
+            "the old id is gone"
+        );
         assert!(me_with_cookie(&app, &second).await["data"]["me"]["id"].is_string());
     })
     .await;
@@ -92,9 +134,15 @@ async fn session_id_changes_at_sign_in(backend: Backend) {
 
 async fn sign_out_ends_the_session_everywhere(backend: Backend) {
     run(backend, |app| async move {
-        app.person("office@test.example", &[Role::BusinessOffice], None).await;
-        let http = reqwest::Client::builder().cookie_store(true).build().expect("client");
-        let cookie = session_cookie(&raw_sign_in(&app, &http, "office@test.example", PASSWORD).await).expect("cookie");
+        app.person("office@test.example", &[Role::BusinessOffice], None)
+            .await;
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let cookie =
+            session_cookie(&raw_sign_in(&app, &http, "office@test.example", PASSWORD).await)
+                .expect("cookie");
         let out: serde_json::Value = http
             .post(format!("{}/graphql", app.base))
             .header("origin", &app.base)
@@ -107,7 +155,11 @@ async fn sign_out_ends_the_session_everywhere(backend: Backend) {
             .expect("json");
         assert_eq!(out["data"]["signOut"], true);
         let after = me_with_cookie(&app, &cookie).await;
-        assert_eq!(after["data"]["me"], serde_json::Value::Null, "old cookie no longer works");
+        assert_eq!(
+            after["data"]["me"],
+            serde_json::Value::Null,
+            "old cookie no longer works"
+        );
         let protected: serde_json::Value = reqwest::Client::new()
             .post(format!("{}/graphql", app.base))
             .header("origin", &app.base)
@@ -129,7 +181,10 @@ async fn set_session_field(app: &crate::helpers::TestApp, sql_sqlite: &str, sql_
         Backend::Sqlite => (DbBackend::Sqlite, sql_sqlite),
         Backend::Postgres => (DbBackend::Postgres, sql_pg),
     };
-    app.db().execute_raw(Statement::from_string(backend, sql.to_owned())).await.expect("update session");
+    app.db()
+        .execute_raw(Statement::from_string(backend, sql.to_owned()))
+        .await
+        .expect("update session");
 }
 
 async fn idle_and_absolute_lifetimes_are_enforced_by_the_server(backend: Backend) {
@@ -162,17 +217,35 @@ async fn idle_and_absolute_lifetimes_are_enforced_by_the_server(backend: Backend
 
 async fn repeated_failures_are_throttled_per_account(backend: Backend) {
     run(backend, |app| async move {
-        app.person("office@test.example", &[Role::BusinessOffice], None).await;
+        app.person("office@test.example", &[Role::BusinessOffice], None)
+            .await;
         let client = app.client();
         let q = "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }";
         for _ in 0..5 {
-            let body = client.gql(q, json!({ "e": "office@test.example", "p": "wrong wrong wrong" })).await;
+            let body = client
+                .gql(
+                    q,
+                    json!({ "e": "office@test.example", "p": "wrong wrong wrong" }),
+                )
+                .await;
             assert_eq!(error_code(&body).as_deref(), Some("VALIDATION"));
         }
-        let body = client.gql(q, json!({ "e": "office@test.example", "p": PASSWORD })).await;
-        assert_eq!(error_code(&body).as_deref(), Some("TOO_MANY_ATTEMPTS"), "{body}");
-        assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("Wait 15 minutes"));
-        assert_eq!(client.ok(ME, json!({})).await["me"], serde_json::Value::Null);
+        let body = client
+            .gql(q, json!({ "e": "office@test.example", "p": PASSWORD }))
+            .await;
+        assert_eq!(
+            error_code(&body).as_deref(),
+            Some("TOO_MANY_ATTEMPTS"),
+            "{body}"
+        );
+        assert!(body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Wait 15 minutes"));
+        assert_eq!(
+            client.ok(ME, json!({})).await["me"],
+            serde_json::Value::Null
+        );
     })
     .await;
 }

@@ -139,8 +139,8 @@ struct Cli {
 
 pub struct TestApp {
     pub backend: Backend,
+    pub database_url: String,
     pub base: String,
-    pub port: u16,
     pub state: AppState,
 }
 
@@ -185,10 +185,15 @@ impl TestApp {
         }
         TestApp {
             backend,
+            database_url: database_url.to_owned(),
             base,
-            port,
             state,
         }
+    }
+
+    /// A second server instance on the same database (as behind a load balancer).
+    pub async fn another_instance(&self) -> TestApp {
+        TestApp::spawn(self.backend, &self.database_url, &[]).await
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -256,10 +261,6 @@ impl TestApp {
         self.signed_in("office@test.example", &[Role::BusinessOffice], None)
             .await
             .0
-    }
-
-    pub async fn regime_id(&self, code: &str) -> String {
-        code.to_lowercase()
     }
 }
 

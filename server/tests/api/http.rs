@@ -6,7 +6,12 @@ use crate::helpers::{error_code, run, Backend};
 use serde_json::{json, Value};
 use shared::auth::Role;
 
-async fn post(app: &crate::helpers::TestApp, origin: Option<&str>, content_type: &str, body: String) -> (u16, Value) {
+async fn post(
+    app: &crate::helpers::TestApp,
+    origin: Option<&str>,
+    content_type: &str,
+    body: String,
+) -> (u16, Value) {
     let mut request = reqwest::Client::new()
         .post(format!("{}/graphql", app.base))
         .header("content-type", content_type)
@@ -26,7 +31,13 @@ async fn graphql_is_post_json_from_this_site_only(backend: Backend) {
         assert_eq!(status, 200);
         assert_eq!(body["data"]["me"], Value::Null);
 
-        let (status, body) = post(&app, Some("http://evil.example"), "application/json", me.clone()).await;
+        let (status, body) = post(
+            &app,
+            Some("http://evil.example"),
+            "application/json",
+            me.clone(),
+        )
+        .await;
         assert_eq!(status, 403);
         assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"));
 
@@ -36,7 +47,10 @@ async fn graphql_is_post_json_from_this_site_only(backend: Backend) {
         let batch = json!([{ "query": "{ me { id } }" }, { "query": "{ me { id } }" }]).to_string();
         let (status, body) = post(&app, Some(&app.base), "application/json", batch).await;
         assert_eq!(status, 400);
-        assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("Batched"));
+        assert!(body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Batched"));
 
         let get = reqwest::Client::new()
             .get(format!("{}/graphql?query=%7Bme%7Bid%7D%7D", app.base))
@@ -45,7 +59,13 @@ async fn graphql_is_post_json_from_this_site_only(backend: Backend) {
             .expect("get");
         assert_eq!(get.status().as_u16(), 405, "no GraphQL over GET");
 
-        let (status, _) = post(&app, Some(&app.base), "application/json", "{not json".into()).await;
+        let (status, _) = post(
+            &app,
+            Some(&app.base),
+            "application/json",
+            "{not json".into(),
+        )
+        .await;
         assert_eq!(status, 400);
     })
     .await;
@@ -64,10 +84,18 @@ async fn oversized_bodies_are_refused(backend: Backend) {
 async fn errors_are_masked_with_code_and_correlation_id(backend: Backend) {
     run(backend, |app| async move {
         let office = app.office().await;
-        let body = office.gql("{ review(id: \"does-not-exist\") { id } }", json!({})).await;
+        let body = office
+            .gql("{ review(id: \"does-not-exist\") { id } }", json!({}))
+            .await;
         assert_eq!(error_code(&body).as_deref(), Some("NOT_FOUND"));
-        let correlation = body["errors"][0]["extensions"]["correlationId"].as_str().unwrap_or_default();
-        assert_eq!(correlation.len(), 36, "a correlation id the person can quote");
+        let correlation = body["errors"][0]["extensions"]["correlationId"]
+            .as_str()
+            .unwrap_or_default();
+        assert_eq!(
+            correlation.len(),
+            36,
+            "a correlation id the person can quote"
+        );
         let text = body.to_string().to_lowercase();
         for leak in ["select", "sqlite", "postgres", "sqlx", "database"] {
             assert!(!text.contains(leak), "{leak} leaked: {text}");
@@ -81,14 +109,28 @@ async fn errors_are_masked_with_code_and_correlation_id(backend: Backend) {
 async fn introspection_suggestions_and_depth_are_limited(backend: Backend) {
     run(backend, |app| async move {
         let office = app.office().await;
-        let body = office.gql("{ __schema { types { name } } }", json!({})).await;
-        assert!(body["data"]["__schema"].is_null(), "introspection is off by default: {body}");
-        assert!(!body.to_string().contains("Review"), "no type names leak: {body}");
+        let body = office
+            .gql("{ __schema { types { name } } }", json!({}))
+            .await;
+        assert!(
+            body["data"]["__schema"].is_null(),
+            "introspection is off by default: {body}"
+        );
+        assert!(
+            !body.to_string().contains("Review"),
+            "no type names leak: {body}"
+        );
         let typo = office.gql("{ reviewz { id } }", json!({})).await;
         let message = typo["errors"][0]["message"].as_str().unwrap_or_default();
-        assert!(!message.contains("Did you mean"), "no field suggestions: {message}");
+        assert!(
+            !message.contains("Did you mean"),
+            "no field suggestions: {message}"
+        );
         let deep = "{ reviews { members { user { agency { qaMechanisms { id } } } } } }";
-        assert!(office.gql(deep, json!({})).await.get("errors").is_none(), "ordinary depth passes");
+        assert!(
+            office.gql(deep, json!({})).await.get("errors").is_none(),
+            "ordinary depth passes"
+        );
     })
     .await;
 }
@@ -96,7 +138,9 @@ async fn introspection_suggestions_and_depth_are_limited(backend: Backend) {
 async fn health_checks(backend: Backend) {
     run(backend, |app| async move {
         for path in ["/healthz", "/readyz"] {
-            let r = reqwest::get(format!("{}{path}", app.base)).await.expect("get");
+            let r = reqwest::get(format!("{}{path}", app.base))
+                .await
+                .expect("get");
             assert_eq!(r.status().as_u16(), 200, "{path}");
         }
     })

@@ -395,7 +395,7 @@ mod tests {
         let soon = mk(MilestoneState::DueSoon, Some(d(2025, 1, 1)));
         let due_early = mk(MilestoneState::Due, Some(d(2026, 2, 1)));
         let due_late = mk(MilestoneState::Due, Some(d(2026, 3, 1)));
-        let mut list = vec![
+        let mut list = [
             None,
             Some(&due_late),
             Some(&soon),
