@@ -425,6 +425,13 @@ async fn qa_mechanisms_are_kept_by_the_office_or_the_agencys_own_lead(backend: B
             vec!["mechanisms[0].lastUpdated"],
             "{body:#}"
         );
+        let too_many: Vec<Value> = (0..51)
+            .map(|i| json!({ "text": format!("Mechanism {i}"), "lastUpdated": "2021-01-01" }))
+            .collect();
+        let body = office
+            .gql(&set_qa_doc(), json!({ "id": mine, "m": too_many }))
+            .await;
+        assert_eq!(problem_fields(&body), vec!["mechanisms"], "{body:#}");
         assert_eq!(
             rows(&app).await,
             before,

@@ -1,1 +1,580 @@
-//! placeholder
+//! The role × operation matrix: every Query and Mutation field of the schema, called by
+//! anonymous visitors and by a person of each role, against what the authorization
+//! rules (and `server::auth::policy`) say. Denied means UNAUTHENTICATED for anonymous callers
+//! and FORBIDDEN for signed-in people without the role; allowed means the call succeeds (each
+//! row is set up so that it can). A schema field without a row fails the test.
+
+use crate::db_tests;
+use crate::helpers::{error_code, run, Backend, Client, TestApp, PASSWORD};
+use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+use serde_json::{json, Value};
+use shared::auth::Role;
+use std::collections::BTreeSet;
+
+/// Who may call an operation, as the specification says.
+#[derive(Debug, Clone, Copy)]
+enum Allowed {
+    Public,
+    SignedIn,
+    Roles(&'static [Role]),
+}
+
+const OFFICE: Allowed = Allowed::Roles(&[Role::BusinessOffice]);
+const CHAIR: Allowed = Allowed::Roles(&[Role::IndependentChair]);
+const OFFICE_OR_CHAIR: Allowed = Allowed::Roles(&[Role::BusinessOffice, Role::IndependentChair]);
+const OFFICE_OR_LEAD: Allowed = Allowed::Roles(&[Role::BusinessOffice, Role::AgencyLead]);
+
+/// The callers: anonymous, then one person per role (agency roles with an agency).
+const PRINCIPALS: [Option<Role>; 6] = [
+    None,
+    Some(Role::BusinessOffice),
+    Some(Role::IndependentChair),
+    Some(Role::AgencyLead),
+    Some(Role::AgencyRepresentative),
+    Some(Role::Practitioner),
+];
+
+fn principal_name(p: usize) -> &'static str {
+    match PRINCIPALS[p] {
+        None => "anonymous",
+        Some(role) => role.code(),
+    }
+}
+
+fn email_of(p: usize) -> String {
+    format!("{}@matrix.example", principal_name(p).to_lowercase())
+}
+
+fn is_allowed(allowed: Allowed, p: usize) -> bool {
+    match (allowed, PRINCIPALS[p]) {
+        (Allowed::Public, _) => true,
+        (_, None) => false,
+        (Allowed::SignedIn, Some(_)) => true,
+        (Allowed::Roles(roles), Some(role)) => roles.contains(&role),
+    }
+}
+
+/// What the matrix's calls refer to. Operations that change state get their own object per
+/// caller (indexed by principal), so every allowed call can succeed whatever the order.
+struct Fixture {
+    agency: String,
+    other_agency: String,
+    target_user: String,
+    /// A review every agency principal is a member of.
+    review: String,
+    /// Per principal: a review at version 1 to update.
+    to_update: Vec<String>,
+    /// Per principal: a review without a decision.
+    undecided: Vec<String>,
+    /// Per principal: a review with a DO_NOT_INITIATE decision and no panel notification.
+    decided: Vec<String>,
+    /// Per principal: a review with an INITIATE decision, not completed.
+    initiated: Vec<String>,
+}
+
+struct Op {
+    /// `Type.field` in the schema.
+    field: &'static str,
+    allowed: Allowed,
+    doc: &'static str,
+    vars: fn(&Fixture, usize) -> Value,
+    /// Signs in or out: run on a fresh session of the caller so the others are not disturbed.
+    own_session: bool,
+}
+
+fn review_input(reference: &str, members: &[(String, &str)]) -> Value {
+    json!({
+        "reference": reference,
+        "kind": "SERIOUS_CASE_REVIEW",
+        "subject": "Child A",
+        "themes": ["Neglect"],
+        "methodology": "LEARNING_TOGETHER",
+        "methodologyDetail": null,
+        "incidentMonth": 5,
+        "incidentYear": 2016,
+        "regimeId": "wt2015",
+        "awareOn": null,
+        "notifiedOn": "2016-05-02",
+        "agencyIds": [],
+        "members": members.iter().map(|(id, role)| json!({ "userId": id, "role": role })).collect::<Vec<_>>(),
+    })
+}
+
+fn agency_input(name: &str, prefix: &str) -> Value {
+    json!({ "name": name, "kind": "OTHER", "prefix": prefix, "colour": "#1d70b8", "active": true })
+}
+
+fn ops() -> Vec<Op> {
+    vec![
+        // Queries.
+        Op {
+            field: "Query.me",
+            allowed: Allowed::Public,
+            doc: "{ me { id } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.agencies",
+            allowed: Allowed::SignedIn,
+            doc: "{ agencies { id } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.agency",
+            allowed: Allowed::SignedIn,
+            doc: "query($id: ID!) { agency(id: $id) { id } }",
+            vars: |f, _| json!({ "id": f.agency }),
+            own_session: false,
+        },
+        Op {
+            field: "Query.users",
+            allowed: OFFICE,
+            doc: "{ users { id } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.user",
+            allowed: OFFICE,
+            doc: "query($id: ID!) { user(id: $id) { id } }",
+            vars: |f, _| json!({ "id": f.target_user }),
+            own_session: false,
+        },
+        Op {
+            field: "Query.regimes",
+            allowed: Allowed::SignedIn,
+            doc: "{ regimes { id } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.reviews",
+            allowed: Allowed::SignedIn,
+            doc: "{ reviews { id } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.review",
+            allowed: Allowed::SignedIn,
+            doc: "query($id: ID!) { review(id: $id) { id } }",
+            vars: |f, _| json!({ "id": f.review }),
+            own_session: false,
+        },
+        Op {
+            field: "Query.dashboard",
+            allowed: Allowed::SignedIn,
+            doc: "{ dashboard { id } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.themes",
+            allowed: Allowed::SignedIn,
+            doc: "{ themes }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.auditLog",
+            allowed: OFFICE,
+            doc: "{ auditLog(first: 5) { entries { id action } nextCursor } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.verifyAuditLog",
+            allowed: OFFICE,
+            doc: "{ verifyAuditLog { intact checked } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        // Mutations.
+        Op {
+            field: "Mutation.signIn",
+            allowed: Allowed::Public,
+            doc: "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }",
+            // Anonymous callers sign in as the business office; everyone else as themselves.
+            vars: |_, p| json!({ "e": email_of(if p == 0 { 1 } else { p }), "p": PASSWORD }),
+            own_session: true,
+        },
+        Op {
+            field: "Mutation.signOut",
+            allowed: Allowed::Public,
+            doc: "mutation { signOut }",
+            vars: |_, _| json!({}),
+            own_session: true,
+        },
+        Op {
+            field: "Mutation.createAgency",
+            allowed: OFFICE,
+            doc: "mutation($input: AgencyInput!) { createAgency(input: $input) { id } }",
+            vars: |_, p| {
+                let prefix = format!("NEW{}", char::from(b'A' + p as u8));
+                json!({ "input": agency_input(&format!("New agency {p}"), &prefix) })
+            },
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.updateAgency",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $input: AgencyInput!) { updateAgency(id: $id, input: $input) { id } }",
+            vars: |f, _| json!({ "id": f.other_agency, "input": agency_input("Other agency", "OTH") }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.setQaMechanisms",
+            allowed: OFFICE_OR_LEAD,
+            doc: "mutation($id: ID!, $m: [QaMechanismInput!]!) { setQaMechanisms(agencyId: $id, mechanisms: $m) { id } }",
+            // The principals' own agency: its lead may keep it.
+            vars: |f, _| json!({ "id": f.agency, "m": [{ "text": "Audits", "lastUpdated": "2020-01-01" }] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.createUser",
+            allowed: OFFICE,
+            doc: "mutation($input: CreateUserInput!) { createUser(input: $input) { id } }",
+            vars: |_, p| {
+                json!({ "input": {
+                    "email": format!("created-by-{p}@matrix.example"),
+                    "displayName": "Created",
+                    "agencyId": null,
+                    "roles": ["INDEPENDENT_CHAIR"],
+                    "password": PASSWORD,
+                }})
+            },
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.updateUser",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { id } }",
+            vars: |f, _| {
+                json!({ "id": f.target_user, "input": {
+                    "email": "target@matrix.example",
+                    "displayName": "Target",
+                    "agencyId": f.agency,
+                    "roles": ["PRACTITIONER"],
+                    "active": true,
+                }})
+            },
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.createReview",
+            allowed: OFFICE,
+            doc: "mutation($input: ReviewInput!) { createReview(input: $input) { id } }",
+            vars: |_, p| json!({ "input": review_input(&format!("NEW-{p}"), &[]) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.updateReview",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $input: ReviewInput!) { updateReview(id: $id, version: 1, input: $input) { id } }",
+            vars: |f, p| {
+                json!({ "id": f.to_update[p], "input": review_input(&format!("UPD-{p}"), &[]) })
+            },
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.recordThresholdDecision",
+            allowed: CHAIR,
+            doc: "mutation($id: ID!) { recordThresholdDecision(reviewId: $id, input: { decision: INITIATE, justification: \"Meets the criteria\", decidedOn: \"2016-05-20\" }) { id } }",
+            vars: |f, p| json!({ "id": f.undecided[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.recordPanelNotification",
+            allowed: OFFICE_OR_CHAIR,
+            doc: "mutation($id: ID!) { recordPanelNotification(reviewId: $id, input: { notifiedOn: \"2016-05-25\", leadReviewerNames: [] }) { id } }",
+            vars: |f, p| json!({ "id": f.decided[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.recordReviewEvent",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { recordReviewEvent(reviewId: $id, event: COMPLETED, on: \"2016-10-01\") { id } }",
+            vars: |f, p| json!({ "id": f.initiated[p] }),
+            own_session: false,
+        },
+    ]
+}
+
+/// The Query and Mutation fields the server's schema has.
+fn root_fields() -> BTreeSet<String> {
+    let doc = async_graphql::parser::parse_schema(server::graphql::sdl()).expect("SDL parses");
+    let mut fields = BTreeSet::new();
+    for def in doc.definitions {
+        let TypeSystemDefinition::Type(ty) = def else {
+            continue;
+        };
+        let name = ty.node.name.node.to_string();
+        if name != "Query" && name != "Mutation" {
+            continue;
+        }
+        if let TypeKind::Object(object) = &ty.node.kind {
+            for field in &object.fields {
+                fields.insert(format!("{name}.{}", field.node.name.node));
+            }
+        }
+    }
+    fields
+}
+
+#[test]
+fn the_matrix_covers_every_query_and_mutation() {
+    let schema = root_fields();
+    assert!(
+        schema.contains("Query.review") && schema.contains("Mutation.signIn"),
+        "the SDL was not read: {schema:?}"
+    );
+    let rows: Vec<&str> = ops().iter().map(|op| op.field).collect();
+    let table: BTreeSet<String> = rows.iter().map(|f| (*f).to_owned()).collect();
+    assert_eq!(
+        table.len(),
+        rows.len(),
+        "an operation has two rows: {rows:?}"
+    );
+    let missing: Vec<&String> = schema.difference(&table).collect();
+    assert!(
+        missing.is_empty(),
+        "operations without a row in the authorization matrix: {missing:?}"
+    );
+    let stale: Vec<&String> = table.difference(&schema).collect();
+    assert!(
+        stale.is_empty(),
+        "matrix rows for operations the schema no longer has: {stale:?}"
+    );
+}
+
+async fn create_review(office: &Client, reference: &str, members: &[(String, &str)]) -> String {
+    office
+        .ok(
+            "mutation($input: ReviewInput!) { createReview(input: $input) { id } }",
+            json!({ "input": review_input(reference, members) }),
+        )
+        .await["createReview"]["id"]
+        .as_str()
+        .expect("review id")
+        .to_owned()
+}
+
+async fn decide(chair: &Client, id: &str, decision: &str) {
+    chair
+        .ok(
+            "mutation($id: ID!, $d: ThresholdDecision!) { recordThresholdDecision(reviewId: $id, input: { decision: $d, justification: \"Reasons\", decidedOn: \"2016-05-20\" }) { id } }",
+            json!({ "id": id, "d": decision }),
+        )
+        .await;
+}
+
+/// Signs in one person per role (and an anonymous client), and builds the fixture.
+async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
+    let agency = app.agency("Matrix Police", "MAT").await;
+    let other_agency = app.agency("Other agency", "OTH").await;
+    let target_user = app
+        .person(
+            "target@matrix.example",
+            &[Role::Practitioner],
+            Some(&agency),
+        )
+        .await;
+    let mut clients = vec![app.client()];
+    let mut members = Vec::new();
+    for (p, role) in PRINCIPALS.iter().enumerate().skip(1) {
+        let role = role.expect("a role");
+        let home = role.is_agency_role().then_some(agency.as_str());
+        let (client, id) = app.signed_in(&email_of(p), &[role], home).await;
+        if role.is_agency_role() {
+            members.push((id, "MEMBER"));
+        }
+        clients.push(client);
+    }
+    let office = clients[1].clone();
+    let chair = clients[2].clone();
+    let review = create_review(&office, "MATRIX-ALL", &members).await;
+    let mut fixture = Fixture {
+        agency,
+        other_agency,
+        target_user,
+        review,
+        to_update: Vec::new(),
+        undecided: Vec::new(),
+        decided: Vec::new(),
+        initiated: Vec::new(),
+    };
+    for p in 0..PRINCIPALS.len() {
+        fixture
+            .to_update
+            .push(create_review(&office, &format!("UPD-{p}"), &members).await);
+        fixture
+            .undecided
+            .push(create_review(&office, &format!("UND-{p}"), &members).await);
+        let decided = create_review(&office, &format!("DEC-{p}"), &members).await;
+        decide(&chair, &decided, "DO_NOT_INITIATE").await;
+        fixture.decided.push(decided);
+        let initiated = create_review(&office, &format!("INI-{p}"), &members).await;
+        decide(&chair, &initiated, "INITIATE").await;
+        fixture.initiated.push(initiated);
+    }
+    (clients, fixture)
+}
+
+/// The root field's name in a response, from `Type.field`.
+fn response_key(field: &str) -> &str {
+    field.split_once('.').map_or(field, |(_, f)| f)
+}
+
+async fn every_role_gets_what_the_matrix_says(backend: Backend) {
+    run(backend, |app| async move {
+        let (clients, fixture) = setup(&app).await;
+        let mut failures = Vec::new();
+        let mut cells = 0;
+        for op in ops() {
+            for (p, client) in clients.iter().enumerate() {
+                let client = match (op.own_session, PRINCIPALS[p]) {
+                    (false, None) | (true, None) => app.client(),
+                    (false, Some(_)) => client.clone(),
+                    (true, Some(_)) => {
+                        let fresh = app.client();
+                        fresh.sign_in(&email_of(p), PASSWORD).await;
+                        fresh
+                    }
+                };
+                let body = client.gql(op.doc, (op.vars)(&fixture, p)).await;
+                cells += 1;
+                let key = response_key(op.field);
+                let who = principal_name(p);
+                let code = error_code(&body);
+                if is_allowed(op.allowed, p) {
+                    let null_is_fine = op.field == "Query.me" && PRINCIPALS[p].is_none();
+                    if body.get("errors").is_some() {
+                        failures.push(format!(
+                            "{} by {who}: allowed, but failed with {code:?}: {}",
+                            op.field, body["errors"]
+                        ));
+                    } else if body["data"][key].is_null() && !null_is_fine {
+                        failures.push(format!("{} by {who}: allowed, but no data", op.field));
+                    }
+                } else {
+                    let want = if PRINCIPALS[p].is_none() {
+                        "UNAUTHENTICATED"
+                    } else {
+                        "FORBIDDEN"
+                    };
+                    if code.as_deref() != Some(want) {
+                        failures.push(format!(
+                            "{} by {who}: expected {want}, got {code:?}: {body}",
+                            op.field
+                        ));
+                    }
+                    if !body["data"].is_null() && !body["data"][key].is_null() {
+                        failures.push(format!(
+                            "{} by {who}: denied, but data was returned: {body}",
+                            op.field
+                        ));
+                    }
+                }
+            }
+        }
+        assert_eq!(cells, ops().len() * PRINCIPALS.len());
+        assert!(
+            failures.is_empty(),
+            "{} of {cells} cells of the authorization matrix are wrong:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+
+        // The calls that succeeded did what they say (so "allowed" was not an empty answer).
+        let office = &clients[1];
+        let decided = office
+            .ok(
+                "query($id: ID!) { review(id: $id) { decision panelNotifiedOn } }",
+                json!({ "id": fixture.undecided[2] }),
+            )
+            .await;
+        assert_eq!(decided["review"]["decision"], "INITIATE");
+        let untouched = office
+            .ok(
+                "query($id: ID!) { review(id: $id) { decision } }",
+                json!({ "id": fixture.undecided[1] }),
+            )
+            .await;
+        assert_eq!(
+            untouched["review"]["decision"],
+            Value::Null,
+            "the business office's refused decision wrote nothing"
+        );
+        let agencies = office.ok("{ agencies { prefix } }", json!({})).await["agencies"].clone();
+        let prefixes: Vec<&str> = agencies
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|a| a["prefix"].as_str())
+            .filter(|p| p.starts_with("NEW"))
+            .collect();
+        assert_eq!(
+            prefixes,
+            ["NEWB"],
+            "only the business office created an agency"
+        );
+    })
+    .await
+}
+
+/// Another agency's object, or a review one is not a member of, answers exactly like a
+/// missing one: the same code and the same message.
+async fn another_agencys_object_answers_like_a_missing_one(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let mine = app.agency("Home agency", "HOME").await;
+        let theirs = app.agency("Their agency", "THEM").await;
+        let (lead, _) = app
+            .signed_in("lead@matrix.example", &[Role::AgencyLead], Some(&mine))
+            .await;
+        let (practitioner, _) = app
+            .signed_in("prac@matrix.example", &[Role::Practitioner], Some(&mine))
+            .await;
+        let review = create_review(&office, "THEIRS-1", &[]).await;
+        let missing = uuid::Uuid::new_v4().to_string();
+
+        let qa = "mutation($id: ID!) { setQaMechanisms(agencyId: $id, mechanisms: []) { id } }";
+        let other = lead.gql(qa, json!({ "id": theirs })).await;
+        let absent = lead.gql(qa, json!({ "id": missing })).await;
+        assert_eq!(
+            error_code(&other).as_deref(),
+            Some("NOT_FOUND"),
+            "{other:#}"
+        );
+        assert_eq!(
+            other["errors"][0]["message"],
+            absent["errors"][0]["message"]
+        );
+        assert_eq!(error_code(&other), error_code(&absent));
+
+        let get = "query($id: ID!) { review(id: $id) { id subject } }";
+        for (who, client) in [("agency lead", &lead), ("practitioner", &practitioner)] {
+            let hidden = client.gql(get, json!({ "id": review })).await;
+            let absent = client.gql(get, json!({ "id": missing })).await;
+            assert_eq!(
+                error_code(&hidden).as_deref(),
+                Some("NOT_FOUND"),
+                "{who}: {hidden:#}"
+            );
+            assert_eq!(error_code(&hidden), error_code(&absent), "{who}");
+            assert_eq!(
+                hidden["errors"][0]["message"], absent["errors"][0]["message"],
+                "{who}"
+            );
+            assert!(hidden["data"].is_null(), "{who}: {hidden:#}");
+        }
+    })
+    .await
+}
+
+db_tests!(
+    every_role_gets_what_the_matrix_says,
+    another_agencys_object_answers_like_a_missing_one,
+);

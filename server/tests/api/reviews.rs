@@ -141,12 +141,12 @@ async fn a_review_shows_its_statutory_clocks(backend: Backend) {
             .iter()
             .map(|m| &m["code"])
             .collect();
-        assert_eq!(codes, [&json!("decision"), &json!("panel"), &json!("completion")]);
+        assert_eq!(codes, [&json!("decision"), &json!("panel_notification"), &json!("completion")]);
         let decide = milestone(&created, "decision");
         assert_eq!(decide["dueOn"], "2016-02-29", "{created:#}");
         assert_eq!(decide["state"], "OVERDUE", "long past: {created:#}");
         assert_eq!(decide["metOn"], Value::Null);
-        let panel = milestone(&created, "panel");
+        let panel = milestone(&created, "panel_notification");
         assert_eq!(panel["state"], "AWAITING");
         assert_eq!(panel["dueOn"], Value::Null);
         assert_eq!(panel["waitingFor"], "the threshold decision");
@@ -173,12 +173,12 @@ async fn a_review_shows_its_statutory_clocks(backend: Backend) {
         assert_eq!(decide["state"], "MET", "{decided:#}");
         assert_eq!(decide["metOn"], "2016-02-10");
         assert_eq!(decide["late"], false);
-        let panel = milestone(&decided, "panel");
+        let panel = milestone(&decided, "panel_notification");
         assert_eq!(panel["dueOn"], "2016-02-24", "{decided:#}");
         assert_eq!(panel["state"], "OVERDUE");
         assert_eq!(panel["waitingFor"], Value::Null);
         assert_eq!(milestone(&decided, "completion")["dueOn"], "2016-08-10");
-        assert_eq!(decided["nextMilestone"]["code"], "panel");
+        assert_eq!(decided["nextMilestone"]["code"], "panel_notification");
         // What was saved is what is read back.
         let read = office.ok(&get_doc(), json!({ "id": id })).await["review"].clone();
         assert_eq!(read["milestones"], decided["milestones"]);
@@ -253,6 +253,13 @@ async fn threshold_decisions_are_justified_and_recorded_once(backend: Backend) {
                 );
             }
         }
+        let body = chair
+            .gql(
+                &decide_doc(),
+                json!({ "id": id, "input": decision("INITIATE", &"j".repeat(10_001), "2016-05-20") }),
+            )
+            .await;
+        assert_eq!(problem_fields(&body), vec!["justification"], "overlong: {body:#}");
         let body = chair
             .gql(
                 &decide_doc(),
@@ -401,7 +408,7 @@ async fn panel_notification_follows_the_decision(backend: Backend) {
             told["panelLeadReviewerNames"],
             json!(["A Reviewer", "B Reviewer"])
         );
-        let panel = milestone(&told, "panel");
+        let panel = milestone(&told, "panel_notification");
         assert_eq!(panel["state"], "MET", "{told:#}");
         assert_eq!(panel["late"], false);
 
@@ -413,8 +420,8 @@ async fn panel_notification_follows_the_decision(backend: Backend) {
             )
             .await["recordPanelNotification"]
             .clone();
-        assert_eq!(milestone(&told, "panel")["state"], "MET");
-        assert_eq!(milestone(&told, "panel")["late"], true, "due 3 June: {told:#}");
+        assert_eq!(milestone(&told, "panel_notification")["state"], "MET");
+        assert_eq!(milestone(&told, "panel_notification")["late"], true, "due 3 June: {told:#}");
         assert_eq!(told["nextMilestone"], Value::Null, "nothing left to do");
 
         let again = office
@@ -519,7 +526,13 @@ async fn bad_review_input_names_every_field_and_writes_nothing(backend: Backend)
         let singles: Vec<(&str, Value, &str)> = vec![
             ("overlong subject", one_bad("subject", json!("s".repeat(61))), "subject"),
             ("empty theme", one_bad("themes", json!(["Neglect", " "])), "themes[1]"),
-            ("negative month", one_bad("incidentMonth", json!(0)), "incidentMonth"),
+            ("month zero", one_bad("incidentMonth", json!(0)), "incidentMonth"),
+            ("negative month", one_bad("incidentMonth", json!(-1)), "incidentMonth"),
+            (
+                "too many themes",
+                one_bad("themes", json!((0..13).map(|i| format!("Theme {i}")).collect::<Vec<_>>())),
+                "themes",
+            ),
             ("future year", one_bad("incidentYear", json!(2999)), "incidentYear"),
             ("before 1990", one_bad("notifiedOn", json!("1989-12-31")), "notifiedOn"),
             ("aware after notified", one_bad("awareOn", json!("2016-05-03")), "awareOn"),
@@ -806,3 +819,42 @@ db_tests!(
     the_dashboard_puts_overdue_reviews_first,
     completion_is_recorded_only_on_an_initiated_review,
 );
+
+/// BUG (found by this test): `updateReview` accepts a `notifiedOn` later than the threshold
+/// decision already recorded, leaving a decision dated before the notification it answers,
+/// which `recordThresholdDecision` itself refuses (`decidedOn`). `reviews::service::update`
+/// should check the edited dates against the recorded events (decision, panel notification,
+/// completion) and answer VALIDATION naming `notifiedOn`.
+async fn editing_cannot_put_the_notification_after_the_decision(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let chair = chair(&app).await;
+        let id = id_of(&create(&office, input("SCR-2016-20", "2016-05-02")).await);
+        chair
+            .ok(
+                &decide_doc(),
+                json!({ "id": id, "input": decision("INITIATE", "Meets the criteria", "2016-05-20") }),
+            )
+            .await;
+        let before = rows(&app).await;
+        let body = office
+            .gql(
+                &update_doc(),
+                json!({ "id": id, "v": 2, "input": input("SCR-2016-20", "2016-06-01") }),
+            )
+            .await;
+        assert_eq!(
+            error_code(&body).as_deref(),
+            Some("VALIDATION"),
+            "BUG: a review was edited to be notified (2016-06-01) after its threshold decision \
+             (2016-05-20): {body:#}"
+        );
+        assert_eq!(problem_fields(&body), vec!["notifiedOn"], "{body:#}");
+        assert_eq!(rows(&app).await, before);
+        let now = office.ok(&get_doc(), json!({ "id": id })).await["review"].clone();
+        assert_eq!(now["notifiedOn"], "2016-05-02");
+    })
+    .await
+}
+
+db_tests!(editing_cannot_put_the_notification_after_the_decision);

@@ -406,3 +406,33 @@ db_tests!(
     deactivating_a_person_ends_their_session,
     the_office_cannot_remove_its_own_access,
 );
+
+/// BUG (found by this test): a role listed twice, not side by side, is stored twice.
+/// `UserDraft::validate` in shared/src/agencies/mod.rs calls `Vec::dedup`, which only removes
+/// *adjacent* duplicates, so `[BUSINESS_OFFICE, INDEPENDENT_CHAIR, BUSINESS_OFFICE]` is saved
+/// and returned as three roles.
+async fn a_role_given_twice_is_held_once(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let created = office
+            .ok(
+                &create_doc(),
+                json!({ "input": new_person(
+                    "two-hats@example.org",
+                    &["BUSINESS_OFFICE", "INDEPENDENT_CHAIR", "BUSINESS_OFFICE"],
+                    None,
+                    PASSWORD,
+                ) }),
+            )
+            .await["createUser"]
+            .clone();
+        assert_eq!(
+            created["roles"],
+            json!(["BUSINESS_OFFICE", "INDEPENDENT_CHAIR"]),
+            "BUG: a repeated role is kept twice: {created:#}"
+        );
+    })
+    .await
+}
+
+db_tests!(a_role_given_twice_is_held_once);
