@@ -18,9 +18,9 @@ use sea_orm::{
 use shared::auth::Actor;
 use shared::calendar::{BankHolidays, PeriodUnit};
 use shared::reviews::{
-    milestones, next_milestone, urgency_order, Milestone, MilestoneRule, PanelNotificationDraft,
-    Regime, ReviewDraft, ReviewEvent, ReviewEvents, ReviewRole, RuleCondition, ThresholdDecision,
-    ThresholdDecisionDraft,
+    input::RecordedDates, milestones, next_milestone, urgency_order, Milestone, MilestoneRule,
+    PanelNotificationDraft, Regime, ReviewDraft, ReviewEvent, ReviewEvents, ReviewRole,
+    RuleCondition, ThresholdDecision, ThresholdDecisionDraft,
 };
 use shared::Problems;
 use std::collections::{HashMap, HashSet};
@@ -480,7 +480,10 @@ pub async fn update(
     let actor = rc.actor()?;
     let input = validate(input, state.today())?;
     let txn = begin_write(&state.db).await?;
-    find_visible(&txn, actor, id).await?;
+    let current = find_visible(&txn, actor, id).await?;
+    input.draft.check_against(RecordedDates {
+        decided_on: current.decided_on,
+    })?;
     check_references(&txn, &input, Some(id)).await?;
     let mut changes = <review::ActiveModel as Default>::default();
     apply_draft(&mut changes, &input);

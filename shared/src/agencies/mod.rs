@@ -126,7 +126,13 @@ impl UserDraft {
         if self.roles.iter().any(|r| r.is_agency_role()) && self.agency_id.is_none() {
             p.push("agencyId", "agency roles need the person's agency");
         }
-        self.roles.dedup();
+        let mut unique = Vec::with_capacity(self.roles.len());
+        for role in self.roles {
+            if !unique.contains(&role) {
+                unique.push(role);
+            }
+        }
+        self.roles = unique;
         p.into_result().map(|()| self)
     }
 }
@@ -171,6 +177,24 @@ mod tests {
         assert_eq!(
             draft.validate().expect_err("no agency").0[0].field,
             "agencyId"
+        );
+    }
+
+    #[test]
+    fn a_role_given_twice_is_held_once() {
+        let draft = UserDraft {
+            email: "office@example.org".into(),
+            display_name: "Office".into(),
+            agency_id: None,
+            roles: vec![
+                Role::BusinessOffice,
+                Role::IndependentChair,
+                Role::BusinessOffice,
+            ],
+        };
+        assert_eq!(
+            draft.validate().expect("valid").roles,
+            vec![Role::BusinessOffice, Role::IndependentChair]
         );
     }
 

@@ -115,6 +115,29 @@ impl ReviewDraft {
     }
 }
 
+/// What is already recorded on a review that an edit must stay consistent with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordedDates {
+    pub decided_on: Option<NaiveDate>,
+}
+
+impl ReviewDraft {
+    /// Checks the edited dates against what is already recorded: the notification (and the
+    /// partnership becoming aware) cannot move after the threshold decision.
+    pub fn check_against(&self, recorded: RecordedDates) -> Result<(), Problems> {
+        let mut p = Problems::new();
+        if let Some(decided) = recorded.decided_on {
+            if self.notified_on > decided {
+                p.push(
+                    "notifiedOn",
+                    format!("must not be after the threshold decision ({decided})"),
+                );
+            }
+        }
+        p.into_result()
+    }
+}
+
 /// The independent chair's threshold decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ThresholdDecisionDraft {
@@ -239,6 +262,23 @@ mod tests {
                 "awareOn"
             ]
         );
+    }
+
+    #[test]
+    fn an_edit_cannot_move_the_notification_after_the_decision() {
+        let recorded = RecordedDates {
+            decided_on: Some(d(2016, 5, 25)),
+        };
+        let late = ReviewDraft {
+            notified_on: d(2016, 6, 1),
+            ..draft()
+        };
+        assert_eq!(
+            late.check_against(recorded).expect_err("after").0[0].field,
+            "notifiedOn"
+        );
+        assert!(draft().check_against(recorded).is_ok());
+        assert!(late.check_against(RecordedDates::default()).is_ok());
     }
 
     #[test]
