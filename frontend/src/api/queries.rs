@@ -1,0 +1,47 @@
+//! Typed operations, generated from `frontend/graphql/*.graphql` and checked against the
+//! server's schema at compile time.
+#![allow(clippy::all, missing_docs)]
+
+use graphql_client::GraphQLQuery;
+
+/// `NaiveDate` scalar: `YYYY-MM-DD`.
+pub type NaiveDate = String;
+/// `DateTime` scalar: RFC 3339.
+pub type DateTime = String;
+
+macro_rules! operations {
+    ($file:tt: $($name:ident),+ $(,)?) => {
+        $(
+            #[derive(GraphQLQuery)]
+            #[graphql(
+                schema_path = "../server/schema.graphql",
+                query_path = $file,
+                response_derives = "Debug, Clone",
+                variables_derives = "Debug, Clone"
+            )]
+            pub struct $name;
+        )+
+    };
+}
+
+operations!("graphql/session.graphql": Me, SignIn, SignOut);
+operations!(
+    "graphql/reviews.graphql": Dashboard,
+    Reviews,
+    ReviewDetail,
+    ReviewFormOptions,
+    CreateReview,
+    UpdateReview,
+    RecordThresholdDecision,
+    RecordPanelNotification,
+    RecordReviewEvent,
+);
+operations!(
+    "graphql/agencies.graphql": Agencies,
+    AgencyDetail,
+    CreateAgency,
+    UpdateAgency,
+    SetQaMechanisms,
+);
+operations!("graphql/users.graphql": Users, UserDetail, AgencyOptions, CreateUser, UpdateUser);
+operations!("graphql/audit.graphql": AuditLog, VerifyAuditLog, PeopleOptions);

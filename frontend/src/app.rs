@@ -1,0 +1,189 @@
+//! The router and the page shell (header, navigation, main landmark).
+
+use crate::api::{self, SignOut};
+use crate::components::Loading;
+use crate::pages::{agencies, audit_log, dashboard, not_found::NotFound, reviews, sign_in, users};
+use crate::session::{Me, Session};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::{path, NavigateOptions};
+use shared::auth::Role;
+use std::time::Duration;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let session = Session {
+        me: RwSignal::new(None),
+        checked: RwSignal::new(false),
+    };
+    provide_context(session);
+    spawn_local(async move {
+        if let Ok(data) = api::call_quietly::<api::Me>(api::me::Variables).await {
+            session.me.set(data.me.map(Me::from));
+        }
+        session.checked.set(true);
+    });
+    view! {
+        <Router>
+            <Shell />
+        </Router>
+    }
+}
+
+/// Where to go after signing in: only paths inside this app.
+pub fn safe_next(next: Option<String>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/sign-in") => n,
+        _ => "/".to_string(),
+    }
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let session = crate::session::use_session();
+    let location = use_location();
+    let navigate = use_navigate();
+
+    // The server said the session is gone: forget who was signed in (the effect below
+    // then sends the person to sign in).
+    api::on_unauthenticated(move || session.me.set(None));
+
+    // Not signed in: to the sign-in page, remembering where the person was going.
+    let nav = navigate.clone();
+    Effect::new(move |_| {
+        let path = location.pathname.get();
+        if session.checked.get() && session.me.with(Option::is_none) && path != "/sign-in" {
+            let here = format!("{path}{}", location.search.get_untracked());
+            let next = String::from(js_sys::encode_uri_component(&here));
+            nav(
+                &format!("/sign-in?next={next}"),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+
+    // Focus the new page's heading after navigating within the app.
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            set_timeout(
+                || {
+                    if let Ok(Some(h1)) = document().query_selector("main h1") {
+                        use wasm_bindgen::JsCast;
+                        if let Ok(h1) = h1.dyn_into::<web_sys::HtmlElement>() {
+                            let _ = h1.focus();
+                        }
+                    }
+                },
+                Duration::from_millis(30),
+            );
+        }
+        path
+    });
+
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let _ = api::call_quietly::<SignOut>(api::sign_out::Variables).await;
+            session.me.set(None);
+            navigate("/sign-in", NavigateOptions::default());
+        });
+    };
+    let signed_in = Memo::new(move |_| session.me.with(Option::is_some));
+    let is_office = Memo::new(move |_| session.has(Role::BusinessOffice));
+
+    view! {
+        <a href="#main" class="skip-link">
+            "Skip to main content"
+        </a>
+        <header class="header">
+            <div class="header-inner">
+                <a href="/" class="service-name">
+                    "Learning and improvement platform"
+                </a>
+                <Show when=move || signed_in.get()>
+                    <nav class="nav" aria-label="Main">
+                        <ul>
+                            <li>
+                                <A href="/" exact=true>
+                                    "Dashboard"
+                                </A>
+                            </li>
+                            <li>
+                                <A href="/reviews">"Reviews"</A>
+                            </li>
+                            <li>
+                                <A href="/agencies">"Agencies"</A>
+                            </li>
+                            <Show when=move || is_office.get()>
+                                <li>
+                                    <A href="/users">"Users"</A>
+                                </li>
+                                <li>
+                                    <A href="/audit-log">"Audit log"</A>
+                                </li>
+                            </Show>
+                        </ul>
+                    </nav>
+                    <div class="account">
+                        <span>
+                            {move || session.me.with(|m| m.as_ref().map(|m| m.display_name.clone()))}
+                        </span>
+                        <button type="button" class="link-button" on:click=sign_out.clone()>
+                            "Sign out"
+                        </button>
+                    </div>
+                </Show>
+            </div>
+        </header>
+        <div class="width-container">
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/sign-in") view=sign_in::SignIn />
+                    <Route path=path!("/") view=|| guard(dashboard::Dashboard) />
+                    <Route path=path!("/reviews") view=|| guard(reviews::ReviewList) />
+                    <Route path=path!("/reviews/new") view=|| guard(reviews::NewReview) />
+                    <Route path=path!("/reviews/:id") view=|| guard(reviews::ReviewPage) />
+                    <Route path=path!("/reviews/:id/edit") view=|| guard(reviews::EditReview) />
+                    <Route path=path!("/reviews/:id/decision") view=|| guard(reviews::DecisionPage) />
+                    <Route path=path!("/agencies") view=|| guard(agencies::AgencyList) />
+                    <Route path=path!("/agencies/new") view=|| guard(agencies::NewAgency) />
+                    <Route path=path!("/agencies/:id") view=|| guard(agencies::AgencyPage) />
+                    <Route path=path!("/agencies/:id/edit") view=|| guard(agencies::EditAgency) />
+                    <Route path=path!("/agencies/:id/qa") view=|| guard(agencies::QaMechanismsPage) />
+                    <Route path=path!("/users") view=|| guard(users::UserList) />
+                    <Route path=path!("/users/new") view=|| guard(users::NewUser) />
+                    <Route path=path!("/users/:id") view=|| guard(users::EditUser) />
+                    <Route path=path!("/audit-log") view=|| guard(audit_log::AuditLogPage) />
+                </Routes>
+            </main>
+        </div>
+        <footer class="footer">
+            <div class="width-container">
+                "A learning and improvement platform for safeguarding children partnerships."
+            </div>
+        </footer>
+    }
+}
+
+/// Renders a page only once someone is signed in (otherwise the shell redirects).
+fn guard<V: IntoView + 'static>(page: fn() -> V) -> impl IntoView {
+    let session = crate::session::use_session();
+    let signed_in = Memo::new(move |_| session.me.with(Option::is_some));
+    move || {
+        if signed_in.get() {
+            page().into_any()
+        } else {
+            view! {
+                <h1 tabindex="-1">"Learning and improvement platform"</h1>
+                <Loading />
+            }
+            .into_any()
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Building blocks shared by every page: page chrome helpers, states, tags, form fields and
+//! the error summary.
+
+mod fields;
+mod format;
+
+pub use fields::*;
+pub use format::*;
+
+use crate::api::{ApiError, ErrorCode};
+use leptos::prelude::*;
+use shared::reviews::MilestoneState;
+
+/// Sets the browser tab's title for the current page.
+pub fn set_title(page: &str) {
+    document().set_title(&format!("{page} – Learning and improvement platform"));
+}
+
+/// "Loading…", announced politely.
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="secondary" role="status" aria-live="polite">"Loading…"</p> }
+}
+
+/// An error that stopped a page from loading, with the correlation id to quote.
+#[component]
+pub fn ErrorPanel(error: ApiError) -> impl IntoView {
+    let heading = match error.code {
+        ErrorCode::NotFound => "Page not found",
+        ErrorCode::Forbidden => "You cannot see this page",
+        _ => "Sorry, there is a problem",
+    };
+    let text = if error.code == ErrorCode::NotFound {
+        "If you typed the web address, check it is correct. If you followed a link, you may not have access to what it points to.".to_string()
+    } else {
+        error.explain()
+    };
+    view! {
+        <div class="notice" role="alert">
+            <h2>{heading}</h2>
+            <p>{text}</p>
+            <Correlation id=error.correlation_id />
+        </div>
+    }
+}
+
+/// "Quote this reference…" line for an error's correlation id.
+#[component]
+pub fn Correlation(id: Option<String>) -> impl IntoView {
+    id.map(|id| {
+        view! {
+            <p class="correlation">"If you contact support, quote reference " <code>{id}</code></p>
+        }
+    })
+}
+
+/// A milestone's state as a coloured tag that always carries its text.
+#[component]
+pub fn StateTag(#[prop(into)] code: String) -> impl IntoView {
+    let state = MilestoneState::from_code(&code);
+    let class = match state {
+        Some(MilestoneState::Overdue) => "tag tag-overdue",
+        Some(MilestoneState::DueSoon) => "tag tag-due-soon",
+        Some(MilestoneState::Due) => "tag tag-due",
+        Some(MilestoneState::Met) => "tag tag-met",
+        _ => "tag tag-awaiting",
+    };
+    let label = state.map_or(code.clone(), |s| s.label().to_string());
+    view! { <strong class=class>{label}</strong> }
+}
+
+/// An agency's colour swatch, always with its prefix in text.
+#[component]
+pub fn AgencyPrefix(#[prop(into)] prefix: String, #[prop(into)] colour: String) -> impl IntoView {
+    view! {
+        <span class="agency-prefix">
+            <span class="swatch" aria-hidden="true" style=format!("background-color: {colour}")></span>
+            {prefix}
+        </span>
+    }
+}
+
+/// A link styled as a button.
+#[component]
+pub fn ButtonLink(
+    #[prop(into)] href: String,
+    children: Children,
+    #[prop(optional)] secondary: bool,
+) -> impl IntoView {
+    let class = if secondary {
+        "button button-secondary"
+    } else {
+        "button"
+    };
+    view! { <a class=class href=href>{children()}</a> }
+}

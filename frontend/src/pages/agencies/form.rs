@@ -1,0 +1,145 @@
+use super::detail::agency_resource;
+use crate::api::{self, code_of, enum_from};
+use crate::components::{
+    field_id, set_title, Checkbox, ErrorSummary, FormErrors, SelectField, TextField,
+};
+use crate::pages::{route_id, states};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use shared::agencies::AgencyKind;
+
+#[component]
+pub fn NewAgency() -> impl IntoView {
+    set_title("New agency");
+    view! {
+        <h1 tabindex="-1">"New agency"</h1>
+        <AgencyForm id=None name=String::new() kind=String::new() prefix=String::new() colour="#1d70b8".into() active=true />
+    }
+}
+
+#[component]
+pub fn EditAgency() -> impl IntoView {
+    set_title("Edit agency");
+    let data = agency_resource(route_id());
+    view! {
+        <h1 tabindex="-1">"Edit agency"</h1>
+        {move || {
+            states(
+                data.get(),
+                |d| {
+                    let a = d.agency;
+                    view! {
+                        <AgencyForm id=Some(a.id) name=a.name kind=code_of(&a.kind) prefix=a.prefix colour=a.colour active=a.active />
+                    }
+                },
+            )
+        }}
+    }
+}
+
+fn describe(field: &str) -> (String, String) {
+    let label = match field {
+        "name" => "Name",
+        "kind" => "Kind of agency",
+        "prefix" => "Source prefix",
+        "colour" => "Colour",
+        other => other,
+    };
+    (format!("agency-{}", field_id(field)), label.to_string())
+}
+
+#[component]
+fn AgencyForm(
+    id: Option<String>,
+    name: String,
+    kind: String,
+    prefix: String,
+    colour: String,
+    active: bool,
+) -> impl IntoView {
+    let navigate = use_navigate();
+    let errors = FormErrors::new();
+    let pending = RwSignal::new(false);
+    let name = RwSignal::new(name);
+    let kind = RwSignal::new(kind);
+    let prefix = RwSignal::new(prefix);
+    let colour = RwSignal::new(colour);
+    let active = RwSignal::new(active);
+    let editing = id.is_some();
+    let id = StoredValue::new(id);
+    let kinds = AgencyKind::ALL
+        .iter()
+        .map(|k| (k.code().to_string(), k.label().to_string()))
+        .collect::<Vec<_>>();
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        errors.clear();
+        if kind.with_untracked(String::is_empty) {
+            errors.push("agency-kind", "Select the kind of agency");
+            errors.fail();
+            return;
+        }
+        let navigate = navigate.clone();
+        pending.set(true);
+        spawn_local(async move {
+            let result = match id.get_value() {
+                None => {
+                    let input = api::create_agency::AgencyInput {
+                        name: name.get_untracked(),
+                        kind: enum_from(&kind.get_untracked()),
+                        prefix: prefix.get_untracked(),
+                        colour: colour.get_untracked(),
+                        active: active.get_untracked(),
+                    };
+                    api::call::<api::CreateAgency>(api::create_agency::Variables { input })
+                        .await
+                        .map(|d| d.create_agency.id)
+                }
+                Some(id) => {
+                    let input = api::update_agency::AgencyInput {
+                        name: name.get_untracked(),
+                        kind: enum_from(&kind.get_untracked()),
+                        prefix: prefix.get_untracked(),
+                        colour: colour.get_untracked(),
+                        active: active.get_untracked(),
+                    };
+                    api::call::<api::UpdateAgency>(api::update_agency::Variables { id, input })
+                        .await
+                        .map(|d| d.update_agency.id)
+                }
+            };
+            pending.set(false);
+            match result {
+                Ok(id) => navigate(&format!("/agencies/{id}"), NavigateOptions::default()),
+                Err(e) => errors.show(e, describe),
+            }
+        });
+    };
+    view! {
+        <ErrorSummary errors=errors />
+        <form on:submit=submit novalidate=true>
+            <TextField id="agency-name" label="Name" value=name errors=errors />
+            <SelectField id="agency-kind" label="Kind of agency" value=kind options=kinds blank="Choose a kind" errors=errors />
+            <TextField id="agency-prefix" label="Source prefix" hint="2 to 5 capital letters, such as POL or CSC. Shown beside the agency's entries in chronologies." value=prefix errors=errors short=true />
+            <TextField id="agency-colour" label="Colour" hint="A colour such as #1d70b8. Always shown with the prefix." value=colour errors=errors short=true />
+            <p>
+                "Preview: "
+                <span class="agency-prefix">
+                    <span class="swatch" aria-hidden="true" style=move || format!("background-color: {}", colour.get())></span>
+                    {move || prefix.get()}
+                </span>
+            </p>
+            {editing.then(|| view! { <Checkbox id="agency-active" label="Active (can be added to reviews)" checked=active /> })}
+            <button type="submit" class="button" disabled=move || pending.get()>
+                {if editing { "Save changes" } else { "Create agency" }}
+            </button>
+            <a href="/agencies">"Cancel"</a>
+        </form>
+    }
+}

@@ -1,0 +1,11 @@
+//! Partner agencies: list, details, editing, and their quality-assurance mechanisms.
+
+mod detail;
+mod form;
+mod list;
+mod qa;
+
+pub use detail::AgencyPage;
+pub use form::{EditAgency, NewAgency};
+pub use list::AgencyList;
+pub use qa::QaMechanismsPage;

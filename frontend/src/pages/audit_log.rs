@@ -1,0 +1,212 @@
+//! The append-only audit log: filter, page through, verify the hash chain.
+
+use crate::api::{self, ApiError, AuditLog, PeopleOptions, VerifyAuditLog};
+use crate::components::{
+    format_date_time, set_title, ErrorPanel, FormErrors, Loading, SelectField, TextField,
+};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+type Entry = api::audit_log::AuditLogAuditLogEntries;
+const PAGE: i64 = 50;
+
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    set_title("Audit log");
+    let errors = FormErrors::new();
+    let person = RwSignal::new(String::new());
+    let object_type = RwSignal::new(String::new());
+    let object_id = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let entries = RwSignal::new(Vec::<Entry>::new());
+    let cursor = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(true);
+    let failure = RwSignal::new(None::<ApiError>);
+    let applied = RwSignal::new(None::<api::audit_log::AuditLogFilter>);
+    let people = LocalResource::new(|| api::call::<PeopleOptions>(api::people_options::Variables));
+    let verify = RwSignal::new(
+        None::<Result<api::verify_audit_log::VerifyAuditLogVerifyAuditLog, ApiError>>,
+    );
+    let verifying = RwSignal::new(false);
+
+    let load = move |after: Option<String>| {
+        loading.set(true);
+        failure.set(None);
+        let variables = api::audit_log::Variables {
+            filter: applied.get_untracked(),
+            after: after.clone(),
+            first: PAGE,
+        };
+        spawn_local(async move {
+            match api::call::<AuditLog>(variables).await {
+                Ok(d) => {
+                    let page = d.audit_log;
+                    if after.is_some() {
+                        entries.update(|e| e.extend(page.entries));
+                    } else {
+                        entries.set(page.entries);
+                    }
+                    cursor.set(page.next_cursor);
+                }
+                Err(e) => failure.set(Some(e)),
+            }
+            loading.set(false);
+        });
+    };
+    load(None);
+
+    let text =
+        |s: RwSignal<String>| Some(s.get_untracked().trim().to_string()).filter(|v| !v.is_empty());
+    let apply = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let filter = api::audit_log::AuditLogFilter {
+            actor_id: text(person),
+            object_type: text(object_type),
+            object_id: text(object_id),
+            from: text(from),
+            to: text(to),
+        };
+        applied.set(Some(filter));
+        load(None);
+    };
+    let clear = move |_| {
+        for s in [person, object_type, object_id, from, to] {
+            s.set(String::new());
+        }
+        applied.set(None);
+        load(None);
+    };
+    let run_verify = move |_| {
+        verifying.set(true);
+        spawn_local(async move {
+            let result = api::call::<VerifyAuditLog>(api::verify_audit_log::Variables)
+                .await
+                .map(|d| d.verify_audit_log);
+            verify.set(Some(result));
+            verifying.set(false);
+        });
+    };
+
+    view! {
+        <h1 tabindex="-1">"Audit log"</h1>
+        <p>"Every read of case-level data and every change, newest first."</p>
+        <div class="button-group">
+            <button type="button" class="button button-secondary" on:click=run_verify disabled=move || verifying.get()>
+                "Verify chain"
+            </button>
+        </div>
+        <div role="status" aria-live="polite">
+            {move || verifying.get().then(|| view! { <p>"Checking the chain…"</p> })}
+            {move || {
+                verify.get().map(|r| match r {
+                    Ok(report) if report.intact => view! {
+                        <div class="notice notice-success">
+                            <p>{format!("The chain is intact: {} entries checked.", report.checked)}</p>
+                        </div>
+                    }
+                        .into_any(),
+                    Ok(report) => view! {
+                        <div class="notice">
+                            <p>
+                                <strong class="tag tag-overdue">"Broken"</strong>
+                                {format!(
+                                    " The chain is broken at entry {} ({} entries checked).",
+                                    report.first_broken_id.unwrap_or_else(|| "unknown".into()),
+                                    report.checked,
+                                )}
+                            </p>
+                        </div>
+                    }
+                        .into_any(),
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                })
+            }}
+        </div>
+        <form on:submit=apply novalidate=true class="row-card">
+            <h2>"Filter"</h2>
+            {move || {
+                let options = match people.get() {
+                    Some(Ok(d)) => d.users.into_iter().map(|u| (u.id, u.display_name)).collect(),
+                    _ => Vec::new(),
+                };
+                view! { <SelectField id="filter-person" label="Person" value=person options=options blank="Anyone" errors=errors /> }
+            }}
+            <TextField id="filter-object-type" label="Object type" hint="For example review, agency, user" value=object_type errors=errors short=true />
+            <TextField id="filter-object-id" label="Object id" value=object_id errors=errors />
+            <TextField id="filter-from" label="From" input_type="date" value=from errors=errors />
+            <TextField id="filter-to" label="To" input_type="date" value=to errors=errors />
+            <div class="button-group">
+                <button type="submit" class="button">"Apply filters"</button>
+                <button type="button" class="button button-secondary" on:click=clear>"Clear filters"</button>
+            </div>
+        </form>
+        {move || failure.get().map(|e| view! { <ErrorPanel error=e /> })}
+        {move || {
+            let list = entries.get();
+            if list.is_empty() {
+                return if loading.get() || failure.with(Option::is_some) {
+                    ().into_any()
+                } else {
+                    view! {
+                        <h2>"No entries"</h2>
+                        <p>"No audit entries match these filters. Clear the filters or widen the dates."</p>
+                    }
+                        .into_any()
+                };
+            }
+            view! {
+                <div class="table-wrap">
+                    <table>
+                        <caption>{format!("Audit log entries ({} shown)", list.len())}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Time"</th>
+                                <th scope="col">"Person"</th>
+                                <th scope="col">"Agency"</th>
+                                <th scope="col">"Role"</th>
+                                <th scope="col">"Action"</th>
+                                <th scope="col">"Object"</th>
+                                <th scope="col">"Correlation id"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {list
+                                .into_iter()
+                                .map(|e| {
+                                    let object = match e.object_id {
+                                        Some(id) => format!("{} {id}", e.object_type),
+                                        None => e.object_type,
+                                    };
+                                    view! {
+                                        <tr>
+                                            <td>{format_date_time(&e.at)}</td>
+                                            <td>{e.actor_name.unwrap_or_else(|| "—".into())}</td>
+                                            <td>{e.agency_prefix.unwrap_or_else(|| "—".into())}</td>
+                                            <td>{e.role.map(|r| crate::pages::users::role_label(&r)).unwrap_or_else(|| "—".into())}</td>
+                                            <td>{e.action}</td>
+                                            <td><code>{object}</code></td>
+                                            <td><code>{e.correlation_id}</code></td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }
+                .into_any()
+        }}
+        {move || loading.get().then(|| view! { <Loading /> })}
+        {move || {
+            cursor.get().map(|c| {
+                view! {
+                    <button type="button" class="button button-secondary" on:click=move |_| load(Some(c.clone())) disabled=move || loading.get()>
+                        "Load more"
+                    </button>
+                }
+            })
+        }}
+    }
+}

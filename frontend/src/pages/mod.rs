@@ -1,0 +1,31 @@
+//! One module per area users talk about.
+
+pub mod agencies;
+pub mod audit_log;
+pub mod dashboard;
+pub mod not_found;
+pub mod reviews;
+pub mod sign_in;
+pub mod users;
+
+use crate::api::ApiError;
+use crate::components::{ErrorPanel, Loading};
+use leptos::prelude::*;
+
+/// Loading / error / loaded rendering of one query's result.
+pub fn states<T: 'static, V: IntoView + 'static>(
+    result: Option<Result<T, ApiError>>,
+    loaded: impl FnOnce(T) -> V,
+) -> AnyView {
+    match result {
+        None => view! { <Loading /> }.into_any(),
+        Some(Err(error)) => view! { <ErrorPanel error=error /> }.into_any(),
+        Some(Ok(data)) => loaded(data).into_any(),
+    }
+}
+
+/// The `:id` of the current route.
+pub fn route_id() -> Memo<String> {
+    let params = leptos_router::hooks::use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()))
+}

@@ -1,0 +1,415 @@
+//! One review: its facts, statutory milestones, decision, panel notification, members.
+
+use crate::api::{self, code_of, enum_from, review_detail::ReviewDetailReview, ReviewDetail};
+use crate::components::{
+    field_id, format_date, format_month_year, format_opt_date, set_title, AgencyPrefix, ButtonLink,
+    ErrorSummary, FormErrors, RadioGroup, StateTag, TextArea, TextField,
+};
+use crate::pages::{route_id, states};
+use crate::session::use_session;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::auth::Role;
+use shared::reviews::{ReviewEvent, ReviewRole, ThresholdDecision};
+
+/// The review query for the current `:id`, shared by the detail and decision pages.
+pub type ReviewResource = LocalResource<Result<api::review_detail::ResponseData, api::ApiError>>;
+
+pub fn review_resource(id: Memo<String>) -> ReviewResource {
+    LocalResource::new(move || {
+        let id = id.get();
+        api::call::<ReviewDetail>(api::review_detail::Variables { id })
+    })
+}
+
+#[component]
+pub fn ReviewPage() -> impl IntoView {
+    set_title("Review");
+    let id = route_id();
+    let data = review_resource(id);
+    let heading = move || {
+        data.get()
+            .and_then(Result::ok)
+            .map_or_else(|| "Review".to_string(), |d| d.review.reference)
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(d)) = data.get() {
+            set_title(&format!("Review {}", d.review.reference));
+        }
+    });
+    view! {
+        <h1 tabindex="-1">{heading}</h1>
+        {move || states(data.get(), move |d| view! { <ReviewBody review=d.review resource=data /> })}
+    }
+}
+
+#[component]
+fn ReviewBody(review: ReviewDetailReview, resource: ReviewResource) -> impl IntoView {
+    let session = use_session();
+    let r = review;
+    let id = r.id.clone();
+    let decision = r.decision.as_ref().map(code_of);
+    let lead_names: Vec<String> = r
+        .members
+        .iter()
+        .filter(|m| code_of(&m.role) == ReviewRole::LeadReviewer.code())
+        .map(|m| m.user.display_name.clone())
+        .collect();
+    let themes = if r.themes.is_empty() {
+        "None recorded".to_string()
+    } else {
+        r.themes.join(", ")
+    };
+    let methodology = match &r.methodology_detail {
+        Some(detail) if !detail.is_empty() => format!("{} ({detail})", r.methodology_label),
+        _ => r.methodology_label.clone(),
+    };
+    let panel_id = id.clone();
+    let event_id = id.clone();
+    let edit_href = format!("/reviews/{id}/edit");
+    let decision_href = format!("/reviews/{id}/decision");
+    view! {
+        <p class="caption">{r.kind_label.clone()} " · " {r.subject.clone()}</p>
+        <div class="button-group">
+            <Show when=move || session.is_office()>
+                <ButtonLink href=edit_href.clone() secondary=true>
+                    "Edit review"
+                </ButtonLink>
+            </Show>
+            <Show when=move || session.has(Role::IndependentChair)>
+                <ButtonLink href=decision_href.clone()>"Record threshold decision"</ButtonLink>
+            </Show>
+        </div>
+        <h2>"Details"</h2>
+        <dl class="summary-list">
+            <dt>"Reference"</dt>
+            <dd>{r.reference.clone()}</dd>
+            <dt>"Subject"</dt>
+            <dd>{r.subject.clone()}</dd>
+            <dt>"Kind"</dt>
+            <dd>{r.kind_label.clone()}</dd>
+            <dt>"Themes"</dt>
+            <dd>{themes}</dd>
+            <dt>"Methodology"</dt>
+            <dd>{methodology}</dd>
+            <dt>"Incident"</dt>
+            <dd>{format_month_year(r.incident_month, r.incident_year)}</dd>
+            <dt>"Statutory regime"</dt>
+            <dd>{r.regime.name.clone()}</dd>
+            <dt>"Partnership became aware"</dt>
+            <dd>{format_opt_date(r.aware_on.as_deref())}</dd>
+            <dt>"Notified"</dt>
+            <dd>{format_date(&r.notified_on)}</dd>
+            <dt>"Completed"</dt>
+            <dd>{format_opt_date(r.completed_on.as_deref())}</dd>
+            <dt>"Published"</dt>
+            <dd>{format_opt_date(r.published_on.as_deref())}</dd>
+        </dl>
+
+        <div class="table-wrap">
+            <table>
+                <caption>"Statutory milestones"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Milestone"</th>
+                        <th scope="col">"Rule"</th>
+                        <th scope="col">"Due"</th>
+                        <th scope="col">"Met"</th>
+                        <th scope="col">"State"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {r
+                        .milestones
+                        .iter()
+                        .map(|m| {
+                            let due = match (&m.due_on, &m.waiting_for) {
+                                (Some(d), _) => format_date(d),
+                                (None, Some(w)) => format!("Starts at {w}"),
+                                (None, None) => "—".to_string(),
+                            };
+                            let met = match &m.met_on {
+                                Some(d) if m.late => format!("{} (met late)", format_date(d)),
+                                Some(d) => format_date(d),
+                                None => "Not yet".to_string(),
+                            };
+                            view! {
+                                <tr>
+                                    <th scope="row">{m.label.clone()}</th>
+                                    <td>{m.rule.clone()}</td>
+                                    <td>{due}</td>
+                                    <td>{met}</td>
+                                    <td>
+                                        <StateTag code=code_of(&m.state) />
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+
+        <h2>"Threshold decision"</h2>
+        {match decision {
+            Some(code) => {
+                let label = ThresholdDecision::from_code(&code).map_or(code.clone(), |d| d.label().to_string());
+                view! {
+                    <dl class="summary-list">
+                        <dt>"Decision"</dt>
+                        <dd>{label}</dd>
+                        <dt>"Justification"</dt>
+                        <dd class="justification">{r.decision_justification.clone().unwrap_or_default()}</dd>
+                        <dt>"Decided on"</dt>
+                        <dd>{format_opt_date(r.decided_on.as_deref())}</dd>
+                        <dt>"Decided by"</dt>
+                        <dd>{r.decided_by.clone().unwrap_or_else(|| "—".into())}</dd>
+                    </dl>
+                }
+                    .into_any()
+            }
+            None => view! { <p>"No threshold decision has been recorded yet. The independent chair records it."</p> }.into_any(),
+        }}
+
+        <h2>"National panel notification"</h2>
+        {match &r.panel_notified_on {
+            Some(on) => {
+                view! {
+                    <dl class="summary-list">
+                        <dt>"Panel told on"</dt>
+                        <dd>{format_date(on)}</dd>
+                        <dt>"Lead reviewers named"</dt>
+                        <dd>
+                            {if r.panel_lead_reviewer_names.is_empty() {
+                                "None".to_string()
+                            } else {
+                                r.panel_lead_reviewer_names.join(", ")
+                            }}
+                        </dd>
+                    </dl>
+                }
+                    .into_any()
+            }
+            None => view! { <p>"The national panel has not been told of the decision yet."</p> }.into_any(),
+        }}
+        <Show when=move || session.is_office()>
+            <PanelForm review_id=panel_id.clone() names=lead_names.clone() resource=resource />
+        </Show>
+
+        <h2>"Completion and publication"</h2>
+        <Show when=move || session.is_office()>
+            <EventForm review_id=event_id.clone() resource=resource />
+        </Show>
+        <Show when=move || !session.is_office()>
+            <p>"The business office records when the review is completed and published."</p>
+        </Show>
+
+        <h2>"Member agencies"</h2>
+        {if r.agencies.is_empty() {
+            view! { <p>"No agencies have been added to this review yet."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="plain-list">
+                    {r
+                        .agencies
+                        .iter()
+                        .map(|a| {
+                            view! {
+                                <li>
+                                    <AgencyPrefix prefix=a.prefix.clone() colour=a.colour.clone() />
+                                    " "
+                                    <a href=format!("/agencies/{}", a.id)>{a.name.clone()}</a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+                .into_any()
+        }}
+
+        <div class="table-wrap">
+            <table>
+                <caption>"Members"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Agency"</th>
+                        <th scope="col">"Role in this review"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {if r.members.is_empty() {
+                        view! {
+                            <tr>
+                                <td colspan="3">"No members yet."</td>
+                            </tr>
+                        }
+                            .into_any()
+                    } else {
+                        r.members
+                            .iter()
+                            .map(|m| {
+                                let role = code_of(&m.role);
+                                let role = ReviewRole::from_code(&role).map_or(role.clone(), |r| r.label().to_string());
+                                view! {
+                                    <tr>
+                                        <th scope="row">{m.user.display_name.clone()}</th>
+                                        <td>{m.user.agency.as_ref().map_or("—".to_string(), |a| a.prefix.clone())}</td>
+                                        <td>{role}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                            .into_any()
+                    }}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The business office records that the national panel was told.
+#[component]
+fn PanelForm(review_id: String, names: Vec<String>, resource: ReviewResource) -> impl IntoView {
+    let on = RwSignal::new(String::new());
+    let lead_names = RwSignal::new(names.join("\n"));
+    let errors = FormErrors::new();
+    let done = RwSignal::new(false);
+    let review_id = StoredValue::new(review_id);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        errors.clear();
+        done.set(false);
+        if on.with_untracked(String::is_empty) {
+            errors.push("panelNotifiedOn", "Enter the date the panel was told");
+            errors.fail();
+            return;
+        }
+        let input = api::record_panel_notification::PanelNotificationInput {
+            notified_on: on.get_untracked(),
+            lead_reviewer_names: lead_names
+                .get_untracked()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+        };
+        let variables = api::record_panel_notification::Variables {
+            review_id: review_id.get_value(),
+            input,
+        };
+        spawn_local(async move {
+            match api::call::<api::RecordPanelNotification>(variables).await {
+                Ok(_) => {
+                    done.set(true);
+                    resource.refetch();
+                }
+                Err(e) => errors.show(e, |f| {
+                    if f.starts_with("leadReviewerNames") {
+                        ("leadReviewerNames".into(), "Lead reviewer names".into())
+                    } else if f == "notifiedOn" {
+                        ("panelNotifiedOn".into(), "Date the panel was told".into())
+                    } else {
+                        (field_id(f), f.to_string())
+                    }
+                }),
+            }
+        });
+    };
+    view! {
+        <form on:submit=submit novalidate=true class="row-card">
+            <h3>"Record the panel notification"</h3>
+            <ErrorSummary errors=errors />
+            <Show when=move || done.get()>
+                <p class="notice notice-success" role="status">"Panel notification recorded."</p>
+            </Show>
+            <TextField id="panelNotifiedOn" label="Date the panel was told" input_type="date" value=on errors=errors />
+            <TextArea
+                id="leadReviewerNames"
+                label="Lead reviewer names"
+                hint="One name per line. Needed when a review is initiated."
+                value=lead_names
+                errors=errors
+                rows=3
+            />
+            <button type="submit" class="button">"Record panel notification"</button>
+        </form>
+    }
+}
+
+/// The business office records that the review was completed or published.
+#[component]
+fn EventForm(review_id: String, resource: ReviewResource) -> impl IntoView {
+    let event = RwSignal::new(String::new());
+    let on = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    let done = RwSignal::new(None::<String>);
+    let review_id = StoredValue::new(review_id);
+    let options = [ReviewEvent::Completed, ReviewEvent::Published]
+        .iter()
+        .map(|e| {
+            let text = if *e == ReviewEvent::Completed {
+                "Completed"
+            } else {
+                "Published"
+            };
+            (e.code().to_string(), text.to_string())
+        })
+        .collect::<Vec<_>>();
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        errors.clear();
+        done.set(None);
+        if event.with_untracked(String::is_empty) {
+            errors.push(
+                "event",
+                "Select whether the review was completed or published",
+            );
+        }
+        if on.with_untracked(String::is_empty) {
+            errors.push("eventOn", "Enter the date");
+        }
+        if errors.has_field_errors() {
+            errors.fail();
+            return;
+        }
+        let code = event.get_untracked();
+        let variables = api::record_review_event::Variables {
+            review_id: review_id.get_value(),
+            event: enum_from(&code),
+            on: on.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::call::<api::RecordReviewEvent>(variables).await {
+                Ok(_) => {
+                    done.set(Some(if code == "COMPLETED" {
+                        "Completion recorded.".into()
+                    } else {
+                        "Publication recorded.".into()
+                    }));
+                    resource.refetch();
+                }
+                Err(e) => errors.show(e, |f| {
+                    if f == "on" {
+                        ("eventOn".into(), "Date".into())
+                    } else {
+                        (field_id(f), f.to_string())
+                    }
+                }),
+            }
+        });
+    };
+    view! {
+        <form on:submit=submit novalidate=true class="row-card">
+            <h3>"Record completed or published"</h3>
+            <ErrorSummary errors=errors />
+            {move || done.get().map(|text| view! { <p class="notice notice-success" role="status">{text}</p> })}
+            <RadioGroup id="event" legend="What happened" options=options value=event errors=errors />
+            <TextField id="eventOn" label="Date" input_type="date" value=on errors=errors />
+            <button type="submit" class="button">"Record"</button>
+        </form>
+    }
+}

@@ -1,0 +1,83 @@
+use crate::api::{self, code_of, Users};
+use crate::components::{set_title, ButtonLink};
+use crate::pages::states;
+use leptos::prelude::*;
+use shared::auth::Role;
+
+pub fn role_label(code: &str) -> String {
+    Role::from_code(code).map_or(code.to_string(), |r| r.label().to_string())
+}
+
+pub fn role_labels(codes: impl IntoIterator<Item = String>) -> String {
+    codes
+        .into_iter()
+        .map(|c| Role::from_code(&c).map_or(c.clone(), |r| r.label().to_string()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[component]
+pub fn UserList() -> impl IntoView {
+    set_title("Users");
+    let data = LocalResource::new(|| api::call::<Users>(api::users::Variables));
+    view! {
+        <h1 tabindex="-1">"Users"</h1>
+        <ButtonLink href="/users/new">"New user"</ButtonLink>
+        {move || {
+            states(
+                data.get(),
+                |d| {
+                    if d.users.is_empty() {
+                        return view! {
+                            <h2>"No users yet"</h2>
+                            <p>"Use “New user” to give someone an account."</p>
+                        }
+                            .into_any();
+                    }
+                    view! {
+                        <div class="table-wrap">
+                            <table>
+                                <caption>"People with an account"</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Name"</th>
+                                        <th scope="col">"Email"</th>
+                                        <th scope="col">"Agency"</th>
+                                        <th scope="col">"Roles"</th>
+                                        <th scope="col">"Status"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {d
+                                        .users
+                                        .into_iter()
+                                        .map(|u| {
+                                            view! {
+                                                <tr>
+                                                    <th scope="row">
+                                                        <a href=format!("/users/{}", u.id)>{u.display_name}</a>
+                                                    </th>
+                                                    <td>{u.email}</td>
+                                                    <td>{u.agency.map_or("—".to_string(), |a| format!("{} ({})", a.name, a.prefix))}</td>
+                                                    <td>{role_labels(u.roles.iter().map(code_of))}</td>
+                                                    <td>
+                                                        {if u.active {
+                                                            view! { <strong class="tag tag-met">"Active"</strong> }
+                                                        } else {
+                                                            view! { <strong class="tag tag-inactive">"Deactivated"</strong> }
+                                                        }}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                        .into_any()
+                },
+            )
+        }}
+    }
+}

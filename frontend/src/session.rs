@@ -1,0 +1,76 @@
+//! Who is signed in, shared by every page through context.
+
+use crate::api::{self, code_of};
+use leptos::prelude::*;
+use shared::auth::Role;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Me {
+    pub id: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub agency_id: Option<String>,
+}
+
+impl From<api::me::MeMe> for Me {
+    fn from(m: api::me::MeMe) -> Self {
+        Self {
+            id: m.id,
+            display_name: m.display_name,
+            roles: m
+                .roles
+                .iter()
+                .filter_map(|r| Role::from_code(&code_of(r)))
+                .collect(),
+            agency_id: m.agency.map(|a| a.id),
+        }
+    }
+}
+
+impl From<api::sign_in::SignInSignIn> for Me {
+    fn from(m: api::sign_in::SignInSignIn) -> Self {
+        Self {
+            id: m.id,
+            display_name: m.display_name,
+            roles: m
+                .roles
+                .iter()
+                .filter_map(|r| Role::from_code(&code_of(r)))
+                .collect(),
+            agency_id: m.agency.map(|a| a.id),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub me: RwSignal<Option<Me>>,
+    /// Whether the first `me` query has answered.
+    pub checked: RwSignal<bool>,
+}
+
+impl Session {
+    pub fn has(&self, role: Role) -> bool {
+        self.me
+            .with(|m| m.as_ref().is_some_and(|m| m.roles.contains(&role)))
+    }
+
+    pub fn is_office(&self) -> bool {
+        self.has(Role::BusinessOffice)
+    }
+
+    /// Business office, or the agency lead of this agency.
+    pub fn can_keep_agency_qa(&self, agency_id: &str) -> bool {
+        self.me.with(|m| {
+            m.as_ref().is_some_and(|m| {
+                m.roles.contains(&Role::BusinessOffice)
+                    || (m.roles.contains(&Role::AgencyLead)
+                        && m.agency_id.as_deref() == Some(agency_id))
+            })
+        })
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
