@@ -1,0 +1,78 @@
+import AxeBuilder from '@axe-core/playwright';
+import { APIRequestContext, expect, Page } from '@playwright/test';
+
+export const PASSWORD = 'safeguarding-demo';
+export const BASE_URL = 'http://127.0.0.1:8091';
+
+/** Waits until no "Loading…" is left on the page. */
+export async function settled(page: Page): Promise<void> {
+  await expect(page.getByText('Loading…')).toHaveCount(0);
+}
+
+/** axe-core finds nothing on the page as it stands. */
+export async function expectAccessible(page: Page): Promise<void> {
+  await settled(page);
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map((v) => ({
+    id: v.id,
+    help: v.help,
+    nodes: v.nodes.map((n) => n.target.join(' ')),
+  }));
+  expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+}
+
+/** Opens a page of the app, waits for its data and checks it with axe. */
+export async function visit(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await expect(page.locator('main h1')).toBeVisible();
+  await expectAccessible(page);
+}
+
+/** Signs in through the form and waits to land on the app. */
+export async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto('/sign-in');
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}
+
+/** Today as YYYY-MM-DD (the value of an `<input type="date">`). */
+export function isoDate(daysFromToday = 0): string {
+  const d = new Date();
+  d.setDate(d.getDate() + daysFromToday);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Posts one GraphQL operation the way the browser app does. */
+export async function graphql(
+  request: APIRequestContext,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<any> {
+  const response = await request.post('/graphql', {
+    headers: { 'content-type': 'application/json', origin: BASE_URL, ...headers },
+    data: { query, variables },
+  });
+  expect(response.ok(), await response.text()).toBeTruthy();
+  return response.json();
+}
+
+/** The id of a review, looked up as the business office through the API. */
+export async function reviewId(request: APIRequestContext, reference: string): Promise<string> {
+  await graphql(request, 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }', {
+    e: 'office@demo.example',
+    p: PASSWORD,
+  });
+  const body = await graphql(request, '{ reviews { id reference } }');
+  const review = body.data.reviews.find((r: { reference: string }) => r.reference === reference);
+  expect(review, `demo review ${reference}`).toBeTruthy();
+  return review.id;
+}
+
+/** The exact state-tag texts the app shows. */
+export const STATE_TAGS = /^(Overdue|Due soon|Due|Awaiting|Met)$/;
+export const UK_DATE = /\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/;
