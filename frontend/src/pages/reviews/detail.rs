@@ -65,6 +65,17 @@ fn ReviewBody(review: ReviewDetailReview, resource: ReviewResource) -> impl Into
         Some(detail) if !detail.is_empty() => format!("{} ({detail})", r.methodology_label),
         _ => r.methodology_label.clone(),
     };
+    let decided = decision.is_some();
+    let initiated = decision.as_deref() == Some(shared::reviews::ThresholdDecision::Initiate.code());
+    let panel_open = decided && r.panel_notified_on.is_none();
+    let open_events: Vec<ReviewEvent> = [
+        (ReviewEvent::Completed, r.completed_on.is_none()),
+        (ReviewEvent::Published, r.published_on.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(event, open)| (initiated && open).then_some(event))
+    .collect();
+    let events_open = !open_events.is_empty();
     let panel_id = id.clone();
     let event_id = id.clone();
     let edit_href = format!("/reviews/{id}/edit");
@@ -77,7 +88,7 @@ fn ReviewBody(review: ReviewDetailReview, resource: ReviewResource) -> impl Into
                     "Edit review"
                 </ButtonLink>
             </Show>
-            <Show when=move || session.has(Role::IndependentChair)>
+            <Show when=move || session.has(Role::IndependentChair) && !decided>
                 <ButtonLink href=decision_href.clone()>"Record threshold decision"</ButtonLink>
             </Show>
         </div>
@@ -193,15 +204,16 @@ fn ReviewBody(review: ReviewDetailReview, resource: ReviewResource) -> impl Into
             }
             None => view! { <p>"The national panel has not been told of the decision yet."</p> }.into_any(),
         }}
-        <Show when=move || session.is_office()>
+        <Show when=move || session.is_office() && panel_open>
             <PanelForm review_id=panel_id.clone() names=lead_names.clone() resource=resource />
         </Show>
 
         <h2>"Completion and publication"</h2>
-        <Show when=move || session.is_office()>
-            <EventForm review_id=event_id.clone() resource=resource />
+        {(!initiated).then(|| view! { <p>"A review is completed and published once the chair has decided to initiate it."</p> })}
+        <Show when=move || session.is_office() && events_open>
+            <EventForm review_id=event_id.clone() events=open_events.clone() resource=resource />
         </Show>
-        <Show when=move || !session.is_office()>
+        <Show when=move || !session.is_office() && events_open>
             <p>"The business office records when the review is completed and published."</p>
         </Show>
 
@@ -342,13 +354,13 @@ fn PanelForm(review_id: String, names: Vec<String>, resource: ReviewResource) ->
 
 /// The business office records that the review was completed or published.
 #[component]
-fn EventForm(review_id: String, resource: ReviewResource) -> impl IntoView {
+fn EventForm(review_id: String, events: Vec<ReviewEvent>, resource: ReviewResource) -> impl IntoView {
     let event = RwSignal::new(String::new());
     let on = RwSignal::new(String::new());
     let errors = FormErrors::new();
     let done = RwSignal::new(None::<String>);
     let review_id = StoredValue::new(review_id);
-    let options = [ReviewEvent::Completed, ReviewEvent::Published]
+    let options = events
         .iter()
         .map(|e| {
             let text = if *e == ReviewEvent::Completed {
