@@ -87,3 +87,32 @@ db_tests!(
     sessions_are_shared_by_instances,
     the_demo_partnership_loads_once
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_runs_durable_with_foreign_keys_and_a_busy_timeout() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    run(Backend::Sqlite, |app| async move {
+        let pragma = |name: &'static str| {
+            let db = app.db().clone();
+            async move {
+                let row = db
+                    .query_one_raw(Statement::from_string(
+                        DbBackend::Sqlite,
+                        format!("PRAGMA {name}"),
+                    ))
+                    .await
+                    .expect("pragma")
+                    .expect("a row");
+                row.try_get_by_index::<i64>(0)
+                    .map(|n| n.to_string())
+                    .or_else(|_| row.try_get_by_index::<String>(0))
+                    .expect("value")
+            }
+        };
+        assert_eq!(pragma("journal_mode").await, "wal");
+        assert_eq!(pragma("synchronous").await, "2", "FULL");
+        assert_eq!(pragma("foreign_keys").await, "1");
+        assert_eq!(pragma("busy_timeout").await, "10000");
+    })
+    .await;
+}
