@@ -7,6 +7,7 @@
 pub mod agencies;
 pub mod auth;
 pub mod calendar;
+pub mod chronology;
 pub mod reviews;
 pub mod validation;
 

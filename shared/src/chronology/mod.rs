@@ -1,0 +1,8 @@
+//! Chronologies: agencies' entries with their partial dates, and the merge into one
+//! integrated chronology.
+
+pub mod dates;
+pub mod merge;
+
+pub use dates::{PartialDate, Precision, TimeOfDay};
+pub use merge::{merge, Entry, Gap, Integrated, MergeSettings, Sharing};
