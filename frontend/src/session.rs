@@ -2,6 +2,7 @@
 
 use crate::api::{self, code_of};
 use leptos::prelude::*;
+use serde::Serialize;
 use shared::auth::Role;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,33 +13,35 @@ pub struct Me {
     pub agency_id: Option<String>,
 }
 
-impl From<api::me::MeMe> for Me {
-    fn from(m: api::me::MeMe) -> Self {
+impl Me {
+    /// From the fields `me` and `signIn` both answer with.
+    fn new<R: Serialize>(
+        id: String,
+        display_name: String,
+        roles: &[R],
+        agency_id: Option<String>,
+    ) -> Self {
         Self {
-            id: m.id,
-            display_name: m.display_name,
-            roles: m
-                .roles
+            id,
+            display_name,
+            roles: roles
                 .iter()
                 .filter_map(|r| Role::from_code(&code_of(r)))
                 .collect(),
-            agency_id: m.agency.map(|a| a.id),
+            agency_id,
         }
+    }
+}
+
+impl From<api::me::MeMe> for Me {
+    fn from(m: api::me::MeMe) -> Self {
+        Self::new(m.id, m.display_name, &m.roles, m.agency.map(|a| a.id))
     }
 }
 
 impl From<api::sign_in::SignInSignIn> for Me {
     fn from(m: api::sign_in::SignInSignIn) -> Self {
-        Self {
-            id: m.id,
-            display_name: m.display_name,
-            roles: m
-                .roles
-                .iter()
-                .filter_map(|r| Role::from_code(&code_of(r)))
-                .collect(),
-            agency_id: m.agency.map(|a| a.id),
-        }
+        Self::new(m.id, m.display_name, &m.roles, m.agency.map(|a| a.id))
     }
 }
 

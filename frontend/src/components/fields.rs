@@ -1,7 +1,10 @@
 //! Form fields with labels above, hints, inline errors and the error summary.
 
 use crate::api::{ApiError, ErrorCode};
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::future::Future;
 use wasm_bindgen::JsCast;
 
 /// One problem shown on a form: the DOM id of its field and the full sentence.
@@ -52,8 +55,14 @@ impl FormErrors {
         self.fields.update(|f| f.push(error));
     }
 
-    pub fn has_field_errors(&self) -> bool {
-        self.fields.with_untracked(|f| !f.is_empty())
+    /// After the checks made before sending: whether they found problems, and if so shows
+    /// the summary.
+    pub fn report_found(&self) -> bool {
+        let found = self.fields.with_untracked(|f| !f.is_empty());
+        if found {
+            self.fail();
+        }
+        found
     }
 
     /// Shows the summary (and moves focus to it).
@@ -100,6 +109,60 @@ impl FormErrors {
         Signal::derive(move || {
             fields.with(|f| f.iter().find(|e| e.id == id).map(|e| e.text.clone()))
         })
+    }
+}
+
+/// A form's problems and whether its request is on the way. A submit handler calls
+/// [`begin`](Self::begin), makes its own checks, then [`send`](Self::send)s.
+#[derive(Clone, Copy)]
+pub struct FormSubmit {
+    pub errors: FormErrors,
+    pub pending: RwSignal<bool>,
+}
+
+impl Default for FormSubmit {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FormSubmit {
+    pub fn new() -> Self {
+        Self {
+            errors: FormErrors::new(),
+            pending: RwSignal::new(false),
+        }
+    }
+
+    /// Stops the browser's own submit and clears the last attempt's problems; false (do
+    /// nothing) while an earlier submit is still being sent.
+    pub fn begin(&self, ev: &SubmitEvent) -> bool {
+        ev.prevent_default();
+        if self.pending.get_untracked() {
+            return false;
+        }
+        self.errors.clear();
+        true
+    }
+
+    /// Runs `request` with the form pending, then hands its data to `done` or shows what the
+    /// server refused (`describe` as in [`FormErrors::show`]).
+    pub fn send<T: 'static>(
+        &self,
+        request: impl Future<Output = Result<T, ApiError>> + 'static,
+        describe: fn(&str) -> (String, String),
+        done: impl FnOnce(T) + 'static,
+    ) {
+        let Self { errors, pending } = *self;
+        pending.set(true);
+        spawn_local(async move {
+            let result = request.await;
+            pending.set(false);
+            match result {
+                Ok(data) => done(data),
+                Err(e) => errors.show(e, describe),
+            }
+        });
     }
 }
 
@@ -210,15 +273,92 @@ pub fn ErrorSummary(errors: FormErrors) -> impl IntoView {
     }
 }
 
-fn described_by(id: &str, hint: bool, error: Option<String>) -> Option<String> {
-    let mut ids = Vec::new();
-    if hint {
-        ids.push(format!("{id}-hint"));
+/// What a field's wrapper and its control share: the id, the inline error and whether a
+/// hint is shown (both are named by `aria-describedby`).
+#[derive(Clone)]
+struct FieldState {
+    id: String,
+    error: Signal<Option<String>>,
+    has_hint: bool,
+}
+
+impl FieldState {
+    fn new(id: &str, errors: FormErrors, hint: &Option<String>) -> Self {
+        Self {
+            id: id.to_string(),
+            error: errors.message(id),
+            has_hint: hint.is_some(),
+        }
     }
-    if error.is_some() {
-        ids.push(format!("{id}-error"));
+
+    /// `aria-describedby`: the hint and the inline error, when shown.
+    fn described_by(&self) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+        let Self {
+            id,
+            error,
+            has_hint,
+        } = self.clone();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(format!("{id}-hint"));
+            }
+            if error.with(Option::is_some) {
+                ids.push(format!("{id}-error"));
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
     }
-    (!ids.is_empty()).then(|| ids.join(" "))
+
+    /// `aria-invalid`, set while the field has an error.
+    fn invalid(&self) -> impl Fn() -> Option<&'static str> + Copy + Send + Sync + 'static {
+        let error = self.error;
+        move || error.with(Option::is_some).then_some("true")
+    }
+}
+
+/// The wrapper every field shares: the form group (marked while in error), its label (or,
+/// for a group of choices, a fieldset and legend), the hint and the inline error, then the
+/// control itself.
+#[component]
+fn FormGroup(
+    field: FieldState,
+    label: String,
+    hint: Option<String>,
+    /// A fieldset with a legend instead of a label (for groups of choices).
+    #[prop(optional)]
+    fieldset: bool,
+    children: Children,
+) -> impl IntoView {
+    let FieldState { id, error, .. } = field.clone();
+    let notes = view! {
+        <Hint id=id.clone() hint=hint />
+        <InlineError id=id.clone() error=error />
+    };
+    let body = if fieldset {
+        view! {
+            <fieldset aria-describedby=field.described_by()>
+                <legend>{label}</legend>
+                {notes}
+                {children()}
+            </fieldset>
+        }
+        .into_any()
+    } else {
+        view! {
+            <label class="label" for=id>
+                {label}
+            </label>
+            {notes}
+            {children()}
+        }
+        .into_any()
+    };
+    view! {
+        <div class="form-group" class:form-group-error=move || error.with(Option::is_some)>
+            {body}
+        </div>
+    }
 }
 
 #[component]
@@ -252,21 +392,14 @@ pub fn TextField(
     #[prop(optional, into)] autocomplete: Option<String>,
     #[prop(optional)] short: bool,
 ) -> impl IntoView {
-    let error = errors.message(id.clone());
-    let has_hint = hint.is_some();
-    let describe_id = id.clone();
+    let field = FieldState::new(&id, errors, &hint);
     let class = if short || input_type == "date" {
         "input input-short"
     } else {
         "input"
     };
     view! {
-        <div class="form-group" class:form-group-error=move || error.with(Option::is_some)>
-            <label class="label" for=id.clone()>
-                {label}
-            </label>
-            <Hint id=id.clone() hint=hint />
-            <InlineError id=id.clone() error=error />
+        <FormGroup field=field.clone() label=label hint=hint>
             <input
                 class=class
                 id=id.clone()
@@ -274,11 +407,11 @@ pub fn TextField(
                 type=input_type
                 autocomplete=autocomplete
                 spellcheck="false"
-                aria-describedby=move || described_by(&describe_id, has_hint, error.get())
-                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=field.described_by()
+                aria-invalid=field.invalid()
                 bind:value=value
             />
-        </div>
+        </FormGroup>
     }
 }
 
@@ -292,26 +425,19 @@ pub fn TextArea(
     #[prop(optional, into)] hint: Option<String>,
     #[prop(default = 5)] rows: u32,
 ) -> impl IntoView {
-    let error = errors.message(id.clone());
-    let has_hint = hint.is_some();
-    let describe_id = id.clone();
+    let field = FieldState::new(&id, errors, &hint);
     view! {
-        <div class="form-group" class:form-group-error=move || error.with(Option::is_some)>
-            <label class="label" for=id.clone()>
-                {label}
-            </label>
-            <Hint id=id.clone() hint=hint />
-            <InlineError id=id.clone() error=error />
+        <FormGroup field=field.clone() label=label hint=hint>
             <textarea
                 class="textarea"
                 id=id.clone()
                 name=id
                 rows=rows
-                aria-describedby=move || described_by(&describe_id, has_hint, error.get())
-                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=field.described_by()
+                aria-invalid=field.invalid()
                 bind:value=value
             ></textarea>
-        </div>
+        </FormGroup>
     }
 }
 
@@ -328,22 +454,15 @@ pub fn SelectField(
     #[prop(optional, into)]
     blank: Option<String>,
 ) -> impl IntoView {
-    let error = errors.message(id.clone());
-    let has_hint = hint.is_some();
-    let describe_id = id.clone();
+    let field = FieldState::new(&id, errors, &hint);
     view! {
-        <div class="form-group" class:form-group-error=move || error.with(Option::is_some)>
-            <label class="label" for=id.clone()>
-                {label}
-            </label>
-            <Hint id=id.clone() hint=hint />
-            <InlineError id=id.clone() error=error />
+        <FormGroup field=field.clone() label=label hint=hint>
             <select
                 class="select"
                 id=id.clone()
                 name=id
-                aria-describedby=move || described_by(&describe_id, has_hint, error.get())
-                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=field.described_by()
+                aria-invalid=field.invalid()
                 on:change=move |ev| value.set(event_target_value(&ev))
             >
                 {blank
@@ -366,12 +485,79 @@ pub fn SelectField(
                     })
                     .collect_view()}
             </select>
+        </FormGroup>
+    }
+}
+
+/// One checkbox or radio button with its label after it.
+#[component]
+fn Choice(
+    input_type: &'static str,
+    id: String,
+    /// The radio group's name.
+    #[prop(optional_no_strip)]
+    name: Option<String>,
+    #[prop(optional_no_strip)] value: Option<String>,
+    label: String,
+    #[prop(into)] checked: Signal<bool>,
+    /// Called with whether the box is now checked.
+    #[prop(into)]
+    on_change: Callback<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="choice">
+            <input
+                type=input_type
+                id=id.clone()
+                name=name
+                value=value
+                prop:checked=checked
+                on:change=move |ev| on_change.run(event_target_checked(&ev))
+            />
+            <label for=id>{label}</label>
         </div>
     }
 }
 
-/// A fieldset of checkboxes that edits a list of chosen values. The first box carries the
-/// group's id so the error summary can move focus to it.
+/// The boxes of a group of choices, one an option. The first carries the group's id so the
+/// error summary can move focus to it; radio buttons also share it as their name.
+fn choices(
+    id: &str,
+    input_type: &'static str,
+    options: Vec<(String, String)>,
+    is_checked: impl Fn(&str) -> bool + Clone + Send + Sync + 'static,
+    on_change: impl Fn(&str, bool) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let name = (input_type == "radio").then(|| id.to_string());
+    options
+        .into_iter()
+        .enumerate()
+        .map(|(i, (code, text))| {
+            let box_id = if i == 0 {
+                id.to_string()
+            } else {
+                format!("{id}-{i}")
+            };
+            let is_checked = is_checked.clone();
+            let on_change = on_change.clone();
+            let checked_code = code.clone();
+            let change_code = code.clone();
+            view! {
+                <Choice
+                    input_type=input_type
+                    id=box_id
+                    name=name.clone()
+                    value=Some(code)
+                    label=text
+                    checked=Signal::derive(move || is_checked(&checked_code))
+                    on_change=move |on| on_change(&change_code, on)
+                />
+            }
+        })
+        .collect_view()
+}
+
+/// A fieldset of checkboxes that edits a list of chosen values.
 #[component]
 pub fn CheckboxGroup(
     #[prop(into)] id: String,
@@ -382,50 +568,25 @@ pub fn CheckboxGroup(
     #[prop(optional, into)] hint: Option<String>,
     #[prop(optional)] columns: bool,
 ) -> impl IntoView {
-    let error = errors.message(id.clone());
-    let has_hint = hint.is_some();
-    let describe_id = id.clone();
-    let group_id = id.clone();
+    let field = FieldState::new(&id, errors, &hint);
+    let boxes = choices(
+        &id,
+        "checkbox",
+        options,
+        move |code| selected.with(|s| s.iter().any(|c| c == code)),
+        move |code, on| {
+            selected.update(|s| {
+                s.retain(|c| c != code);
+                if on {
+                    s.push(code.to_string());
+                }
+            })
+        },
+    );
     view! {
-        <div class="form-group" class:form-group-error=move || error.with(Option::is_some)>
-            <fieldset aria-describedby=move || described_by(&describe_id, has_hint, error.get())>
-                <legend>{legend}</legend>
-                <Hint id=id.clone() hint=hint />
-                <InlineError id=id.clone() error=error />
-                <div class:choices-columns=columns>
-                    {options
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, (code, text))| {
-                            let box_id = if i == 0 { group_id.clone() } else { format!("{group_id}-{i}") };
-                            let checked_code = code.clone();
-                            let change_code = code.clone();
-                            view! {
-                                <div class="choice">
-                                    <input
-                                        type="checkbox"
-                                        id=box_id.clone()
-                                        value=code
-                                        prop:checked=move || selected.with(|s| s.contains(&checked_code))
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            selected
-                                                .update(|s| {
-                                                    s.retain(|c| *c != change_code);
-                                                    if on {
-                                                        s.push(change_code.clone());
-                                                    }
-                                                });
-                                        }
-                                    />
-                                    <label for=box_id>{text}</label>
-                                </div>
-                            }
-                        })
-                        .collect_view()}
-                </div>
-            </fieldset>
-        </div>
+        <FormGroup field=field label=legend hint=hint fieldset=true>
+            <div class:choices-columns=columns>{boxes}</div>
+        </FormGroup>
     }
 }
 
@@ -439,40 +600,18 @@ pub fn RadioGroup(
     errors: FormErrors,
     #[prop(optional, into)] hint: Option<String>,
 ) -> impl IntoView {
-    let error = errors.message(id.clone());
-    let has_hint = hint.is_some();
-    let describe_id = id.clone();
-    let group_id = id.clone();
+    let field = FieldState::new(&id, errors, &hint);
+    let buttons = choices(
+        &id,
+        "radio",
+        options,
+        move |code| value.with(|v| v == code),
+        move |code, _| value.set(code.to_string()),
+    );
     view! {
-        <div class="form-group" class:form-group-error=move || error.with(Option::is_some)>
-            <fieldset aria-describedby=move || described_by(&describe_id, has_hint, error.get())>
-                <legend>{legend}</legend>
-                <Hint id=id.clone() hint=hint />
-                <InlineError id=id.clone() error=error />
-                {options
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (code, text))| {
-                        let radio_id = if i == 0 { group_id.clone() } else { format!("{group_id}-{i}") };
-                        let checked_code = code.clone();
-                        let change_code = code.clone();
-                        view! {
-                            <div class="choice">
-                                <input
-                                    type="radio"
-                                    id=radio_id.clone()
-                                    name=group_id.clone()
-                                    value=code
-                                    prop:checked=move || value.with(|v| *v == checked_code)
-                                    on:change=move |_| value.set(change_code.clone())
-                                />
-                                <label for=radio_id>{text}</label>
-                            </div>
-                        }
-                    })
-                    .collect_view()}
-            </fieldset>
-        </div>
+        <FormGroup field=field label=legend hint=hint fieldset=true>
+            {buttons}
+        </FormGroup>
     }
 }
 
@@ -485,10 +624,7 @@ pub fn Checkbox(
 ) -> impl IntoView {
     view! {
         <div class="form-group">
-            <div class="choice">
-                <input type="checkbox" id=id.clone() bind:checked=checked />
-                <label for=id>{label}</label>
-            </div>
+            <Choice input_type="checkbox" id=id label=label checked=checked on_change=move |on| checked.set(on) />
         </div>
     }
 }

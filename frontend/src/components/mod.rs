@@ -8,6 +8,7 @@ pub use fields::*;
 pub use format::*;
 
 use crate::api::{ApiError, ErrorCode};
+use crate::session::use_session;
 use leptos::prelude::*;
 use shared::reviews::MilestoneState;
 
@@ -69,6 +70,27 @@ pub fn StateTag(#[prop(into)] code: String) -> impl IntoView {
     view! { <strong class=class>{label}</strong> }
 }
 
+/// A link styled as a button that only the business office sees ("New review").
+#[component]
+pub fn OfficeButtonLink(href: &'static str, label: &'static str) -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Show when=move || session.is_office()>
+            <ButtonLink href=href>{label}</ButtonLink>
+        </Show>
+    }
+}
+
+/// Whether an agency or account is in use, as a tag; `inactive` is the word for not.
+#[component]
+pub fn ActiveTag(active: bool, inactive: &'static str) -> impl IntoView {
+    if active {
+        view! { <strong class="tag tag-met">"Active"</strong> }
+    } else {
+        view! { <strong class="tag tag-inactive">{inactive}</strong> }
+    }
+}
+
 /// An agency's colour swatch, always with its prefix in text.
 #[component]
 pub fn AgencyPrefix(#[prop(into)] prefix: String, #[prop(into)] colour: String) -> impl IntoView {
@@ -93,4 +115,30 @@ pub fn ButtonLink(
         "button"
     };
     view! { <a class=class href=href>{children()}</a> }
+}
+
+/// A data table in its scrolling wrapper: a caption, one heading a column, and the rows
+/// (`<tr>`s) as children.
+#[component]
+pub fn DataTable(
+    #[prop(into)] caption: String,
+    columns: &'static [&'static str],
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table>
+                <caption>{caption}</caption>
+                <thead>
+                    <tr>
+                        {columns
+                            .iter()
+                            .map(|c| view! { <th scope="col">{*c}</th> })
+                            .collect_view()}
+                    </tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
 }

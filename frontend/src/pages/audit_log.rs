@@ -2,7 +2,7 @@
 
 use crate::api::{self, ApiError, AuditLog, PeopleOptions, VerifyAuditLog};
 use crate::components::{
-    format_date_time, set_title, ErrorPanel, FormErrors, Loading, SelectField, TextField,
+    format_date_time, set_title, DataTable, ErrorPanel, FormErrors, Loading, SelectField, TextField,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -157,44 +157,28 @@ pub fn AuditLogPage() -> impl IntoView {
                 };
             }
             view! {
-                <div class="table-wrap">
-                    <table>
-                        <caption>{format!("Audit log entries ({} shown)", list.len())}</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Time"</th>
-                                <th scope="col">"Person"</th>
-                                <th scope="col">"Agency"</th>
-                                <th scope="col">"Role"</th>
-                                <th scope="col">"Action"</th>
-                                <th scope="col">"Object"</th>
-                                <th scope="col">"Correlation id"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {list
-                                .into_iter()
-                                .map(|e| {
-                                    let object = match e.object_id {
-                                        Some(id) => format!("{} {id}", e.object_type),
-                                        None => e.object_type,
-                                    };
-                                    view! {
-                                        <tr>
-                                            <td>{format_date_time(&e.at)}</td>
-                                            <td>{e.actor_name.unwrap_or_else(|| "—".into())}</td>
-                                            <td>{e.agency_prefix.unwrap_or_else(|| "—".into())}</td>
-                                            <td>{e.role.map(|r| crate::pages::users::role_label(&r)).unwrap_or_else(|| "—".into())}</td>
-                                            <td>{e.action}</td>
-                                            <td><code>{object}</code></td>
-                                            <td><code>{e.correlation_id}</code></td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                <DataTable caption=format!("Audit log entries ({} shown)", list.len()) columns=&["Time", "Person", "Agency", "Role", "Action", "Object", "Correlation id"]>
+                    {list
+                        .into_iter()
+                        .map(|e| {
+                            let object = match e.object_id {
+                                Some(id) => format!("{} {id}", e.object_type),
+                                None => e.object_type,
+                            };
+                            view! {
+                                <tr>
+                                    <td>{format_date_time(&e.at)}</td>
+                                    <td>{e.actor_name.unwrap_or_else(|| "—".into())}</td>
+                                    <td>{e.agency_prefix.unwrap_or_else(|| "—".into())}</td>
+                                    <td>{e.role.map(|r| crate::pages::users::role_label(&r)).unwrap_or_else(|| "—".into())}</td>
+                                    <td>{e.action}</td>
+                                    <td><code>{object}</code></td>
+                                    <td><code>{e.correlation_id}</code></td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </DataTable>
             }
                 .into_any()
         }}

@@ -29,3 +29,16 @@ pub fn route_id() -> Memo<String> {
     let params = leptos_router::hooks::use_params_map();
     Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()))
 }
+
+/// A page's heading from its loaded data, or `fallback` until (or unless) it loads.
+pub fn loaded_heading<T: Clone + 'static>(
+    data: LocalResource<Result<T, ApiError>>,
+    fallback: &'static str,
+    heading: impl Fn(T) -> String + Copy + Send + Sync + 'static,
+) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    move || {
+        data.get()
+            .and_then(Result::ok)
+            .map_or_else(|| fallback.to_string(), heading)
+    }
+}

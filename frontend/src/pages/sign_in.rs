@@ -2,7 +2,7 @@
 
 use crate::api::{self, ErrorCode, SignIn as SignInMutation};
 use crate::app::safe_next;
-use crate::components::{field_id, set_title, ErrorSummary, FormErrors, TextField};
+use crate::components::{field_id, set_title, ErrorSummary, FormSubmit, TextField};
 use crate::session::{use_session, Me};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -18,23 +18,20 @@ pub fn SignIn() -> impl IntoView {
     let query = use_query_map();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let errors = FormErrors::new();
-    let pending = RwSignal::new(false);
+    let form = FormSubmit::new();
+    let FormSubmit { errors, pending } = form;
 
     let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if pending.get_untracked() {
+        if !form.begin(&ev) {
             return;
         }
-        errors.clear();
         if email.with_untracked(|e| e.trim().is_empty()) {
             errors.push("email", "Enter your email address");
         }
         if password.with_untracked(String::is_empty) {
             errors.push("password", "Enter your password");
         }
-        if errors.has_field_errors() {
-            errors.fail();
+        if errors.report_found() {
             return;
         }
         let variables = api::sign_in::Variables {

@@ -1,6 +1,8 @@
 use crate::api::{self, AgencyDetail};
-use crate::components::{format_date, format_opt_date, set_title, AgencyPrefix, ButtonLink};
-use crate::pages::{route_id, states};
+use crate::components::{
+    format_date, format_opt_date, set_title, AgencyPrefix, ButtonLink, DataTable,
+};
+use crate::pages::{loaded_heading, route_id, states};
 use crate::session::use_session;
 use leptos::prelude::*;
 
@@ -19,11 +21,7 @@ pub fn AgencyPage() -> impl IntoView {
     let session = use_session();
     let id = route_id();
     let data = agency_resource(id);
-    let heading = move || {
-        data.get()
-            .and_then(Result::ok)
-            .map_or_else(|| "Agency".to_string(), |d| d.agency.name)
-    };
+    let heading = loaded_heading(data, "Agency", |d| d.agency.name);
     Effect::new(move |_| {
         if let Some(Ok(d)) = data.get() {
             set_title(&d.agency.name);
@@ -68,29 +66,18 @@ pub fn AgencyPage() -> impl IntoView {
                                 .into_any()
                         } else {
                             view! {
-                                <div class="table-wrap">
-                                    <table>
-                                        <caption>"Quality-assurance mechanisms"</caption>
-                                        <thead>
+                                <DataTable caption="Quality-assurance mechanisms" columns=&["Mechanism", "Last updated"]>
+                                    {a
+                                        .qa_mechanisms
+                                        .into_iter()
+                                        .map(|m| view! {
                                             <tr>
-                                                <th scope="col">"Mechanism"</th>
-                                                <th scope="col">"Last updated"</th>
+                                                <td class="justification">{m.text}</td>
+                                                <td>{format_date(&m.last_updated)}</td>
                                             </tr>
-                                        </thead>
-                                        <tbody>
-                                            {a
-                                                .qa_mechanisms
-                                                .into_iter()
-                                                .map(|m| view! {
-                                                    <tr>
-                                                        <td class="justification">{m.text}</td>
-                                                        <td>{format_date(&m.last_updated)}</td>
-                                                    </tr>
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
+                                        })
+                                        .collect_view()}
+                                </DataTable>
                             }
                                 .into_any()
                         }}

@@ -1,12 +1,11 @@
 use super::detail::agency_resource;
 use crate::api::{self, code_of, enum_from};
 use crate::components::{
-    field_id, set_title, Checkbox, ErrorSummary, FormErrors, SelectField, TextField,
+    field_id, set_title, Checkbox, ErrorSummary, FormSubmit, SelectField, TextField,
 };
 use crate::pages::{route_id, states};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use shared::agencies::AgencyKind;
@@ -61,8 +60,8 @@ fn AgencyForm(
     active: bool,
 ) -> impl IntoView {
     let navigate = use_navigate();
-    let errors = FormErrors::new();
-    let pending = RwSignal::new(false);
+    let form = FormSubmit::new();
+    let FormSubmit { errors, pending } = form;
     let name = RwSignal::new(name);
     let kind = RwSignal::new(kind);
     let prefix = RwSignal::new(prefix);
@@ -75,20 +74,18 @@ fn AgencyForm(
         .map(|k| (k.code().to_string(), k.label().to_string()))
         .collect::<Vec<_>>();
     let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if pending.get_untracked() {
+        if !form.begin(&ev) {
             return;
         }
-        errors.clear();
         if kind.with_untracked(String::is_empty) {
             errors.push("agency-kind", "Select the kind of agency");
-            errors.fail();
+        }
+        if errors.report_found() {
             return;
         }
         let navigate = navigate.clone();
-        pending.set(true);
-        spawn_local(async move {
-            let result = match id.get_value() {
+        let request = async move {
+            match id.get_value() {
                 None => {
                     let input = api::create_agency::AgencyInput {
                         name: name.get_untracked(),
@@ -113,12 +110,10 @@ fn AgencyForm(
                         .await
                         .map(|d| d.update_agency.id)
                 }
-            };
-            pending.set(false);
-            match result {
-                Ok(id) => navigate(&format!("/agencies/{id}"), NavigateOptions::default()),
-                Err(e) => errors.show(e, describe),
             }
+        };
+        form.send(request, describe, move |id| {
+            navigate(&format!("/agencies/{id}"), NavigateOptions::default())
         });
     };
     view! {

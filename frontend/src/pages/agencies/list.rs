@@ -1,5 +1,7 @@
 use crate::api::{self, Agencies};
-use crate::components::{format_opt_date, set_title, AgencyPrefix, ButtonLink};
+use crate::components::{
+    format_opt_date, set_title, ActiveTag, AgencyPrefix, DataTable, OfficeButtonLink,
+};
 use crate::pages::states;
 use crate::session::use_session;
 use leptos::prelude::*;
@@ -14,9 +16,7 @@ pub fn AgencyList() -> impl IntoView {
     });
     view! {
         <h1 tabindex="-1">"Agencies"</h1>
-        <Show when=move || session.is_office()>
-            <ButtonLink href="/agencies/new">"New agency"</ButtonLink>
-        </Show>
+        <OfficeButtonLink href="/agencies/new" label="New agency" />
         {move || {
             states(
                 data.get(),
@@ -29,47 +29,29 @@ pub fn AgencyList() -> impl IntoView {
                             .into_any();
                     }
                     view! {
-                        <div class="table-wrap">
-                            <table>
-                                <caption>"Partner agencies"</caption>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Prefix"</th>
-                                        <th scope="col">"Name"</th>
-                                        <th scope="col">"Kind"</th>
-                                        <th scope="col">"QA mechanisms updated"</th>
-                                        <th scope="col">"Status"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {d
-                                        .agencies
-                                        .into_iter()
-                                        .map(|a| {
-                                            view! {
-                                                <tr>
-                                                    <td>
-                                                        <AgencyPrefix prefix=a.prefix colour=a.colour />
-                                                    </td>
-                                                    <th scope="row">
-                                                        <a href=format!("/agencies/{}", a.id)>{a.name}</a>
-                                                    </th>
-                                                    <td>{a.kind_label}</td>
-                                                    <td>{format_opt_date(a.qa_last_updated.as_deref())}</td>
-                                                    <td>
-                                                        {if a.active {
-                                                            view! { <strong class="tag tag-met">"Active"</strong> }
-                                                        } else {
-                                                            view! { <strong class="tag tag-inactive">"Inactive"</strong> }
-                                                        }}
-                                                    </td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <DataTable caption="Partner agencies" columns=&["Prefix", "Name", "Kind", "QA mechanisms updated", "Status"]>
+                            {d
+                                .agencies
+                                .into_iter()
+                                .map(|a| {
+                                    view! {
+                                        <tr>
+                                            <td>
+                                                <AgencyPrefix prefix=a.prefix colour=a.colour />
+                                            </td>
+                                            <th scope="row">
+                                                <a href=format!("/agencies/{}", a.id)>{a.name}</a>
+                                            </th>
+                                            <td>{a.kind_label}</td>
+                                            <td>{format_opt_date(a.qa_last_updated.as_deref())}</td>
+                                            <td>
+                                                <ActiveTag active=a.active inactive="Inactive" />
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </DataTable>
                     }
                         .into_any()
                 },

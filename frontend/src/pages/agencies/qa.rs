@@ -2,11 +2,10 @@
 
 use super::detail::agency_resource;
 use crate::api::{self, SetQaMechanisms};
-use crate::components::{set_title, ErrorSummary, FormErrors, TextArea, TextField};
-use crate::pages::{route_id, states};
+use crate::components::{set_title, ErrorSummary, FormSubmit, TextArea, TextField};
+use crate::pages::{loaded_heading, route_id, states};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
@@ -21,12 +20,9 @@ struct Row {
 pub fn QaMechanismsPage() -> impl IntoView {
     set_title("Edit QA mechanisms");
     let data = agency_resource(route_id());
-    let heading = move || {
-        data.get().and_then(Result::ok).map_or_else(
-            || "Edit QA mechanisms".to_string(),
-            |d| format!("QA mechanisms: {}", d.agency.name),
-        )
-    };
+    let heading = loaded_heading(data, "Edit QA mechanisms", |d| {
+        format!("QA mechanisms: {}", d.agency.name)
+    });
     view! {
         <h1 tabindex="-1">{heading}</h1>
         {move || {
@@ -63,8 +59,8 @@ fn describe(field: &str) -> (String, String) {
 #[component]
 fn QaForm(agency_id: String, rows: Vec<(String, String)>) -> impl IntoView {
     let navigate = use_navigate();
-    let errors = FormErrors::new();
-    let pending = RwSignal::new(false);
+    let form = FormSubmit::new();
+    let FormSubmit { errors, pending } = form;
     let next_key = StoredValue::new(rows.len() as u32);
     let rows = RwSignal::new(
         rows.into_iter()
@@ -98,11 +94,9 @@ fn QaForm(agency_id: String, rows: Vec<(String, String)>) -> impl IntoView {
         });
     };
     let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if pending.get_untracked() {
+        if !form.begin(&ev) {
             return;
         }
-        errors.clear();
         let list = rows.get_untracked();
         for (i, row) in list.iter().enumerate() {
             if row.date.with_untracked(String::is_empty) {
@@ -112,8 +106,7 @@ fn QaForm(agency_id: String, rows: Vec<(String, String)>) -> impl IntoView {
                 );
             }
         }
-        if errors.has_field_errors() {
-            errors.fail();
+        if errors.report_found() {
             return;
         }
         let mechanisms = list
@@ -129,15 +122,11 @@ fn QaForm(agency_id: String, rows: Vec<(String, String)>) -> impl IntoView {
             mechanisms,
         };
         let navigate = navigate.clone();
-        pending.set(true);
-        spawn_local(async move {
-            let result = api::call::<SetQaMechanisms>(variables).await;
-            pending.set(false);
-            match result {
-                Ok(_) => navigate(&format!("/agencies/{id}"), NavigateOptions::default()),
-                Err(e) => errors.show(e, describe),
-            }
-        });
+        form.send(
+            api::call::<SetQaMechanisms>(variables),
+            describe,
+            move |_| navigate(&format!("/agencies/{id}"), NavigateOptions::default()),
+        );
     };
     let back = format!("/agencies/{}", agency_id.get_value());
     view! {

@@ -3,12 +3,11 @@
 use super::detail::review_resource;
 use crate::api::{self, code_of, enum_from};
 use crate::components::{
-    field_id, format_date, set_title, ErrorSummary, FormErrors, RadioGroup, TextArea, TextField,
+    field_id, format_date, set_title, ErrorSummary, FormSubmit, RadioGroup, TextArea, TextField,
 };
 use crate::pages::{route_id, states};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use shared::reviews::ThresholdDecision;
@@ -58,8 +57,8 @@ fn DecisionForm(
     decided_on: String,
 ) -> impl IntoView {
     let navigate = use_navigate();
-    let errors = FormErrors::new();
-    let pending = RwSignal::new(false);
+    let form = FormSubmit::new();
+    let FormSubmit { errors, pending } = form;
     let decision = RwSignal::new(decision);
     let justification = RwSignal::new(justification);
     let decided_on = RwSignal::new(decided_on);
@@ -69,19 +68,16 @@ fn DecisionForm(
         .map(|d| (d.code().to_string(), d.label().to_string()))
         .collect::<Vec<_>>();
     let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if pending.get_untracked() {
+        if !form.begin(&ev) {
             return;
         }
-        errors.clear();
         if decision.with_untracked(String::is_empty) {
             errors.push("decision", "Select whether to initiate a review");
         }
         if decided_on.with_untracked(String::is_empty) {
             errors.push("decidedOn", "Enter the date of the decision");
         }
-        if errors.has_field_errors() {
-            errors.fail();
+        if errors.report_found() {
             return;
         }
         let id = review_id.get_value();
@@ -94,15 +90,11 @@ fn DecisionForm(
             },
         };
         let navigate = navigate.clone();
-        pending.set(true);
-        spawn_local(async move {
-            let result = api::call::<api::RecordThresholdDecision>(variables).await;
-            pending.set(false);
-            match result {
-                Ok(_) => navigate(&format!("/reviews/{id}"), NavigateOptions::default()),
-                Err(e) => errors.show(e, describe),
-            }
-        });
+        form.send(
+            api::call::<api::RecordThresholdDecision>(variables),
+            describe,
+            move |_| navigate(&format!("/reviews/{id}"), NavigateOptions::default()),
+        );
     };
     let back = format!("/reviews/{}", review_id.get_value());
     view! {

@@ -3,9 +3,9 @@
 use crate::api::{self, code_of, enum_from, review_detail::ReviewDetailReview, ReviewDetail};
 use crate::components::{
     field_id, format_date, format_month_year, format_opt_date, set_title, AgencyPrefix, ButtonLink,
-    ErrorSummary, FormErrors, RadioGroup, StateTag, TextArea, TextField,
+    DataTable, ErrorSummary, FormErrors, RadioGroup, StateTag, TextArea, TextField,
 };
-use crate::pages::{route_id, states};
+use crate::pages::{loaded_heading, route_id, states};
 use crate::session::use_session;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -28,11 +28,7 @@ pub fn ReviewPage() -> impl IntoView {
     set_title("Review");
     let id = route_id();
     let data = review_resource(id);
-    let heading = move || {
-        data.get()
-            .and_then(Result::ok)
-            .map_or_else(|| "Review".to_string(), |d| d.review.reference)
-    };
+    let heading = loaded_heading(data, "Review", |d| d.review.reference);
     Effect::new(move |_| {
         if let Some(Ok(d)) = data.get() {
             set_title(&format!("Review {}", d.review.reference));
@@ -66,7 +62,8 @@ fn ReviewBody(review: ReviewDetailReview, resource: ReviewResource) -> impl Into
         _ => r.methodology_label.clone(),
     };
     let decided = decision.is_some();
-    let initiated = decision.as_deref() == Some(shared::reviews::ThresholdDecision::Initiate.code());
+    let initiated =
+        decision.as_deref() == Some(shared::reviews::ThresholdDecision::Initiate.code());
     let panel_open = decided && r.panel_notified_on.is_none();
     let open_events: Vec<ReviewEvent> = [
         (ReviewEvent::Completed, r.completed_on.is_none()),
@@ -118,49 +115,35 @@ fn ReviewBody(review: ReviewDetailReview, resource: ReviewResource) -> impl Into
             <dd>{format_opt_date(r.published_on.as_deref())}</dd>
         </dl>
 
-        <div class="table-wrap">
-            <table>
-                <caption>"Statutory milestones"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Milestone"</th>
-                        <th scope="col">"Rule"</th>
-                        <th scope="col">"Due"</th>
-                        <th scope="col">"Met"</th>
-                        <th scope="col">"State"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {r
-                        .milestones
-                        .iter()
-                        .map(|m| {
-                            let due = match (&m.due_on, &m.waiting_for) {
-                                (Some(d), _) => format_date(d),
-                                (None, Some(w)) => format!("Starts at {w}"),
-                                (None, None) => "—".to_string(),
-                            };
-                            let met = match &m.met_on {
-                                Some(d) if m.late => format!("{} (met late)", format_date(d)),
-                                Some(d) => format_date(d),
-                                None => "Not yet".to_string(),
-                            };
-                            view! {
-                                <tr>
-                                    <th scope="row">{m.label.clone()}</th>
-                                    <td>{m.rule.clone()}</td>
-                                    <td>{due}</td>
-                                    <td>{met}</td>
-                                    <td>
-                                        <StateTag code=code_of(&m.state) />
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable caption="Statutory milestones" columns=&["Milestone", "Rule", "Due", "Met", "State"]>
+            {r
+                .milestones
+                .iter()
+                .map(|m| {
+                    let due = match (&m.due_on, &m.waiting_for) {
+                        (Some(d), _) => format_date(d),
+                        (None, Some(w)) => format!("Starts at {w}"),
+                        (None, None) => "—".to_string(),
+                    };
+                    let met = match &m.met_on {
+                        Some(d) if m.late => format!("{} (met late)", format_date(d)),
+                        Some(d) => format_date(d),
+                        None => "Not yet".to_string(),
+                    };
+                    view! {
+                        <tr>
+                            <th scope="row">{m.label.clone()}</th>
+                            <td>{m.rule.clone()}</td>
+                            <td>{due}</td>
+                            <td>{met}</td>
+                            <td>
+                                <StateTag code=code_of(&m.state) />
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
 
         <h2>"Threshold decision"</h2>
         {match decision {
@@ -241,44 +224,32 @@ fn ReviewBody(review: ReviewDetailReview, resource: ReviewResource) -> impl Into
                 .into_any()
         }}
 
-        <div class="table-wrap">
-            <table>
-                <caption>"Members"</caption>
-                <thead>
+        <DataTable caption="Members" columns=&["Name", "Agency", "Role in this review"]>
+            {if r.members.is_empty() {
+                view! {
                     <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Agency"</th>
-                        <th scope="col">"Role in this review"</th>
+                        <td colspan="3">"No members yet."</td>
                     </tr>
-                </thead>
-                <tbody>
-                    {if r.members.is_empty() {
+                }
+                    .into_any()
+            } else {
+                r.members
+                    .iter()
+                    .map(|m| {
+                        let role = code_of(&m.role);
+                        let role = ReviewRole::from_code(&role).map_or(role.clone(), |r| r.label().to_string());
                         view! {
                             <tr>
-                                <td colspan="3">"No members yet."</td>
+                                <th scope="row">{m.user.display_name.clone()}</th>
+                                <td>{m.user.agency.as_ref().map_or("—".to_string(), |a| a.prefix.clone())}</td>
+                                <td>{role}</td>
                             </tr>
                         }
-                            .into_any()
-                    } else {
-                        r.members
-                            .iter()
-                            .map(|m| {
-                                let role = code_of(&m.role);
-                                let role = ReviewRole::from_code(&role).map_or(role.clone(), |r| r.label().to_string());
-                                view! {
-                                    <tr>
-                                        <th scope="row">{m.user.display_name.clone()}</th>
-                                        <td>{m.user.agency.as_ref().map_or("—".to_string(), |a| a.prefix.clone())}</td>
-                                        <td>{role}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()
-                            .into_any()
-                    }}
-                </tbody>
-            </table>
-        </div>
+                    })
+                    .collect_view()
+                    .into_any()
+            }}
+        </DataTable>
     }
 }
 
@@ -296,7 +267,8 @@ fn PanelForm(review_id: String, names: Vec<String>, resource: ReviewResource) ->
         done.set(false);
         if on.with_untracked(String::is_empty) {
             errors.push("panelNotifiedOn", "Enter the date the panel was told");
-            errors.fail();
+        }
+        if errors.report_found() {
             return;
         }
         let input = api::record_panel_notification::PanelNotificationInput {
@@ -354,7 +326,11 @@ fn PanelForm(review_id: String, names: Vec<String>, resource: ReviewResource) ->
 
 /// The business office records that the review was completed or published.
 #[component]
-fn EventForm(review_id: String, events: Vec<ReviewEvent>, resource: ReviewResource) -> impl IntoView {
+fn EventForm(
+    review_id: String,
+    events: Vec<ReviewEvent>,
+    resource: ReviewResource,
+) -> impl IntoView {
     let event = RwSignal::new(String::new());
     let on = RwSignal::new(String::new());
     let errors = FormErrors::new();
@@ -384,8 +360,7 @@ fn EventForm(review_id: String, events: Vec<ReviewEvent>, resource: ReviewResour
         if on.with_untracked(String::is_empty) {
             errors.push("eventOn", "Enter the date");
         }
-        if errors.has_field_errors() {
-            errors.fail();
+        if errors.report_found() {
             return;
         }
         let code = event.get_untracked();

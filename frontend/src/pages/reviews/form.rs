@@ -2,13 +2,12 @@
 
 use crate::api::{self, code_of, enum_from, ApiError, ReviewFormOptions};
 use crate::components::{
-    field_id, month_name, set_title, CheckboxGroup, ErrorSummary, FormErrors, SelectField,
+    field_id, month_name, set_title, CheckboxGroup, ErrorSummary, FormSubmit, SelectField,
     TextArea, TextField,
 };
-use crate::pages::{route_id, states};
+use crate::pages::{loaded_heading, route_id, states};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use shared::reviews::{Methodology, ReviewKind, ReviewRole, THEMES};
@@ -70,12 +69,9 @@ pub fn EditReview() -> impl IntoView {
             Ok::<_, ApiError>((options, review.review))
         }
     });
-    let heading = move || {
-        data.get().and_then(Result::ok).map_or_else(
-            || "Edit review".to_string(),
-            |(_, r)| format!("Edit review {}", r.reference),
-        )
-    };
+    let heading = loaded_heading(data, "Edit review", |(_, r)| {
+        format!("Edit review {}", r.reference)
+    });
     view! {
         <h1 tabindex="-1">{heading}</h1>
         {move || {
@@ -160,8 +156,8 @@ macro_rules! review_input {
 #[component]
 fn ReviewForm(mode: Mode, initial: ReviewValues, options: Options) -> impl IntoView {
     let navigate = use_navigate();
-    let errors = FormErrors::new();
-    let pending = RwSignal::new(false);
+    let form = FormSubmit::new();
+    let FormSubmit { errors, pending } = form;
     let reference = RwSignal::new(initial.reference.clone());
     let kind = RwSignal::new(initial.kind.clone());
     let subject = RwSignal::new(initial.subject.clone());
@@ -254,11 +250,9 @@ fn ReviewForm(mode: Mode, initial: ReviewValues, options: Options) -> impl IntoV
     let mode = StoredValue::new(mode);
 
     let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if pending.get_untracked() {
+        if !form.begin(&ev) {
             return;
         }
-        errors.clear();
         if kind.with_untracked(String::is_empty) {
             errors.push("kind", "Select the kind of review");
         }
@@ -278,8 +272,7 @@ fn ReviewForm(mode: Mode, initial: ReviewValues, options: Options) -> impl IntoV
         if notified_on.with_untracked(String::is_empty) {
             errors.push("notifiedOn", "Enter the date of notification");
         }
-        if errors.has_field_errors() {
-            errors.fail();
+        if errors.report_found() {
             return;
         }
         let year = year.unwrap_or_default();
@@ -306,9 +299,8 @@ fn ReviewForm(mode: Mode, initial: ReviewValues, options: Options) -> impl IntoV
                 .collect(),
         };
         let navigate = navigate.clone();
-        pending.set(true);
-        spawn_local(async move {
-            let result = match mode.get_value() {
+        let request = async move {
+            match mode.get_value() {
                 Mode::Create => {
                     let input = review_input!(create_review, &values, year);
                     api::call::<api::CreateReview>(api::create_review::Variables { input })
@@ -325,12 +317,10 @@ fn ReviewForm(mode: Mode, initial: ReviewValues, options: Options) -> impl IntoV
                     .await
                     .map(|d| d.update_review.id)
                 }
-            };
-            pending.set(false);
-            match result {
-                Ok(id) => navigate(&format!("/reviews/{id}"), NavigateOptions::default()),
-                Err(e) => errors.show(e, describe),
             }
+        };
+        form.send(request, describe, move |id| {
+            navigate(&format!("/reviews/{id}"), NavigateOptions::default())
         });
     };
 

@@ -1,5 +1,6 @@
-use crate::api::{self, code_of, Reviews};
-use crate::components::{format_date, format_opt_date, set_title, ButtonLink, StateTag};
+use super::{next_milestone, ReviewRow};
+use crate::api::{self, Reviews};
+use crate::components::{format_date, set_title, DataTable, OfficeButtonLink};
 use crate::pages::states;
 use crate::session::use_session;
 use leptos::prelude::*;
@@ -11,9 +12,7 @@ pub fn ReviewList() -> impl IntoView {
     let data = LocalResource::new(|| api::call::<Reviews>(api::reviews::Variables));
     view! {
         <h1 tabindex="-1">"Reviews"</h1>
-        <Show when=move || session.is_office()>
-            <ButtonLink href="/reviews/new">"New review"</ButtonLink>
-        </Show>
+        <OfficeButtonLink href="/reviews/new" label="New review" />
         {move || {
             states(
                 data.get(),
@@ -32,47 +31,28 @@ pub fn ReviewList() -> impl IntoView {
                             .into_any();
                     }
                     view! {
-                        <div class="table-wrap">
-                            <table>
-                                <caption>"Reviews you can see, newest first"</caption>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Reference"</th>
-                                        <th scope="col">"Subject"</th>
-                                        <th scope="col">"Kind"</th>
-                                        <th scope="col">"Notified"</th>
-                                        <th scope="col">"Next milestone"</th>
-                                        <th scope="col">"State"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {d
-                                        .reviews
-                                        .into_iter()
-                                        .map(|r| {
-                                            let (next, state) = match r.next_milestone {
-                                                Some(m) => (format!("{} ({})", m.label, format_opt_date(m.due_on.as_deref())), code_of(&m.state)),
-                                                None => ("Nothing outstanding".to_string(), "MET".to_string()),
-                                            };
-                                            view! {
-                                                <tr>
-                                                    <th scope="row">
-                                                        <a href=format!("/reviews/{}", r.id)>{r.reference}</a>
-                                                    </th>
-                                                    <td>{r.subject}</td>
-                                                    <td>{r.kind_label}</td>
-                                                    <td>{format_date(&r.notified_on)}</td>
-                                                    <td>{next}</td>
-                                                    <td>
-                                                        <StateTag code=state />
-                                                    </td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <DataTable
+                            caption="Reviews you can see, newest first"
+                            columns=&["Reference", "Subject", "Kind", "Notified", "Next milestone", "State"]
+                        >
+                            {d
+                                .reviews
+                                .into_iter()
+                                .map(|r| {
+                                    let outstanding = r.next_milestone.is_some();
+                                    let (label, due, state) = next_milestone(
+                                        r.next_milestone.map(|m| (m.label, m.due_on, m.state)),
+                                    );
+                                    let next = if outstanding { format!("{label} ({due})") } else { label };
+                                    view! {
+                                        <ReviewRow id=r.id reference=r.reference subject=r.subject kind_label=r.kind_label state=state>
+                                            <td>{format_date(&r.notified_on)}</td>
+                                            <td>{next}</td>
+                                        </ReviewRow>
+                                    }
+                                })
+                                .collect_view()}
+                        </DataTable>
                     }
                         .into_any()
                 },

@@ -1,11 +1,10 @@
 use crate::api::{self, code_of, enum_from, AgencyOptions, UserDetail};
 use crate::components::{
-    field_id, set_title, Checkbox, CheckboxGroup, ErrorSummary, FormErrors, SelectField, TextField,
+    field_id, set_title, Checkbox, CheckboxGroup, ErrorSummary, FormSubmit, SelectField, TextField,
 };
-use crate::pages::{route_id, states};
+use crate::pages::{loaded_heading, route_id, states};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use shared::auth::Role;
@@ -47,11 +46,7 @@ pub fn EditUser() -> impl IntoView {
         let id = id.get();
         api::call::<UserDetail>(api::user_detail::Variables { id })
     });
-    let heading = move || {
-        data.get()
-            .and_then(Result::ok)
-            .map_or_else(|| "Edit user".to_string(), |d| d.user.display_name)
-    };
+    let heading = loaded_heading(data, "Edit user", |d| d.user.display_name);
     view! {
         <h1 tabindex="-1">{heading}</h1>
         {move || {
@@ -91,8 +86,8 @@ fn describe(field: &str) -> (String, String) {
 #[component]
 fn UserForm(values: UserValues, agencies: Vec<(String, String)>) -> impl IntoView {
     let navigate = use_navigate();
-    let errors = FormErrors::new();
-    let pending = RwSignal::new(false);
+    let form = FormSubmit::new();
+    let FormSubmit { errors, pending } = form;
     let editing = values.id.is_some();
     let id = StoredValue::new(values.id.clone());
     let email = RwSignal::new(values.email);
@@ -107,18 +102,15 @@ fn UserForm(values: UserValues, agencies: Vec<(String, String)>) -> impl IntoVie
         .map(|r| (r.code().to_string(), r.label().to_string()))
         .collect::<Vec<_>>();
     let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if pending.get_untracked() {
+        if !form.begin(&ev) {
             return;
         }
-        errors.clear();
         saved.set(false);
         let agency = Some(agency_id.get_untracked()).filter(|a| !a.is_empty());
         let role_values: Vec<_> = roles.get_untracked();
         let navigate = navigate.clone();
-        pending.set(true);
-        spawn_local(async move {
-            let result = match id.get_value() {
+        let request = async move {
+            match id.get_value() {
                 None => {
                     let input = api::create_user::CreateUserInput {
                         email: email.get_untracked(),
@@ -143,17 +135,14 @@ fn UserForm(values: UserValues, agencies: Vec<(String, String)>) -> impl IntoVie
                         .await
                         .map(|d| d.update_user.id)
                 }
-            };
-            pending.set(false);
-            match result {
-                Ok(new_id) if !editing => {
-                    navigate(&format!("/users/{new_id}"), NavigateOptions::default())
-                }
-                Ok(_) => {
-                    password.set(String::new());
-                    saved.set(true);
-                }
-                Err(e) => errors.show(e, describe),
+            }
+        };
+        form.send(request, describe, move |new_id| {
+            if editing {
+                password.set(String::new());
+                saved.set(true);
+            } else {
+                navigate(&format!("/users/{new_id}"), NavigateOptions::default())
             }
         });
     };

@@ -1,5 +1,5 @@
 use crate::api::{self, code_of, Users};
-use crate::components::{set_title, ButtonLink};
+use crate::components::{set_title, ActiveTag, ButtonLink, DataTable};
 use crate::pages::states;
 use leptos::prelude::*;
 use shared::auth::Role;
@@ -35,45 +35,27 @@ pub fn UserList() -> impl IntoView {
                             .into_any();
                     }
                     view! {
-                        <div class="table-wrap">
-                            <table>
-                                <caption>"People with an account"</caption>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Name"</th>
-                                        <th scope="col">"Email"</th>
-                                        <th scope="col">"Agency"</th>
-                                        <th scope="col">"Roles"</th>
-                                        <th scope="col">"Status"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {d
-                                        .users
-                                        .into_iter()
-                                        .map(|u| {
-                                            view! {
-                                                <tr>
-                                                    <th scope="row">
-                                                        <a href=format!("/users/{}", u.id)>{u.display_name}</a>
-                                                    </th>
-                                                    <td>{u.email}</td>
-                                                    <td>{u.agency.map_or("—".to_string(), |a| format!("{} ({})", a.name, a.prefix))}</td>
-                                                    <td>{role_labels(u.roles.iter().map(code_of))}</td>
-                                                    <td>
-                                                        {if u.active {
-                                                            view! { <strong class="tag tag-met">"Active"</strong> }
-                                                        } else {
-                                                            view! { <strong class="tag tag-inactive">"Deactivated"</strong> }
-                                                        }}
-                                                    </td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <DataTable caption="People with an account" columns=&["Name", "Email", "Agency", "Roles", "Status"]>
+                            {d
+                                .users
+                                .into_iter()
+                                .map(|u| {
+                                    view! {
+                                        <tr>
+                                            <th scope="row">
+                                                <a href=format!("/users/{}", u.id)>{u.display_name}</a>
+                                            </th>
+                                            <td>{u.email}</td>
+                                            <td>{u.agency.map_or("—".to_string(), |a| format!("{} ({})", a.name, a.prefix))}</td>
+                                            <td>{role_labels(u.roles.iter().map(code_of))}</td>
+                                            <td>
+                                                <ActiveTag active=u.active inactive="Deactivated" />
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </DataTable>
                     }
                         .into_any()
                 },
