@@ -2,6 +2,7 @@
 //! integrated chronology.
 
 pub mod dates;
+pub mod import;
 pub mod merge;
 
 pub use dates::{PartialDate, Precision, TimeOfDay};

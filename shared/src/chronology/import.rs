@@ -1,0 +1,548 @@
+//! Reading the partnership's chronology template (CSV here; the server turns XLSX sheets into
+//! the same rows). Headings match case-insensitively with the common aliases; every bad row
+//! is reported with its row number, column and reason, and a file is accepted only when it
+//! has none. Text is kept exactly as written: a cell starting with `=`, `+`, `-` or `@` is
+//! stored as text (exports neutralise it).
+
+use super::dates::{PartialDate, TimeOfDay};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The template's columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Column {
+    Seq,
+    StartDate,
+    StartTime,
+    EndDate,
+    EndTime,
+    Source,
+    EventType,
+    Event,
+    ActionTaken,
+    SharedWith,
+    PractitionerComment,
+}
+
+impl Column {
+    pub const ALL: [Column; 11] = [
+        Column::Seq,
+        Column::StartDate,
+        Column::StartTime,
+        Column::EndDate,
+        Column::EndTime,
+        Column::Source,
+        Column::EventType,
+        Column::Event,
+        Column::ActionTaken,
+        Column::SharedWith,
+        Column::PractitionerComment,
+    ];
+
+    /// The template's heading.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Column::Seq => "Seq",
+            Column::StartDate => "Start Date",
+            Column::StartTime => "Start Time",
+            Column::EndDate => "End Date",
+            Column::EndTime => "End Time",
+            Column::Source => "Source of Information",
+            Column::EventType => "Event Type",
+            Column::Event => "Event",
+            Column::ActionTaken => "Action Taken",
+            Column::SharedWith => "Information Shared With",
+            Column::PractitionerComment => "Practitioner Comment",
+        }
+    }
+
+    /// Other headings accepted for the column.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Column::StartDate => &["Date", "Event Date", "Date of Event"],
+            Column::StartTime => &["Time"],
+            Column::Source => &["Source", "Record", "Reference"],
+            Column::EventType => &["Type"],
+            Column::Event => &[
+                "What happened",
+                "Description",
+                "Event Details",
+                "Significant Event",
+            ],
+            Column::ActionTaken => &["Outcome", "Action"],
+            Column::SharedWith => &["Shared With"],
+            Column::PractitionerComment => &["Comment", "Comments"],
+            _ => &[],
+        }
+    }
+
+    pub fn mandatory(self) -> bool {
+        matches!(self, Column::StartDate | Column::Source | Column::Event)
+    }
+
+    fn matches(self, heading: &str) -> bool {
+        let h = heading.trim();
+        h.eq_ignore_ascii_case(self.heading())
+            || self.aliases().iter().any(|a| h.eq_ignore_ascii_case(a))
+    }
+}
+
+/// One thing wrong with the file: where, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowProblem {
+    /// The spreadsheet row (1 is the heading row); 0 for the file as a whole.
+    pub row: usize,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.column, self.row) {
+            (Some(c), 0) => write!(f, "{c}: {}", self.message),
+            (Some(c), r) => write!(f, "row {r}, {c}: {}", self.message),
+            (None, 0) => write!(f, "{}", self.message),
+            (None, r) => write!(f, "row {r}: {}", self.message),
+        }
+    }
+}
+
+fn problem(row: usize, column: Option<Column>, message: impl Into<String>) -> RowProblem {
+    RowProblem {
+        row,
+        column: column.map(|c| c.heading().to_string()),
+        message: message.into(),
+    }
+}
+
+/// Decodes an uploaded text file: UTF-8 with or without a byte-order mark, or Windows-1252
+/// (converted). Refuses what is not text.
+pub fn decode_text(bytes: &[u8]) -> Result<String, RowProblem> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(problem(0, None, "the file is empty"));
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(problem(
+            0,
+            None,
+            "this looks like an Excel workbook: upload it as .xlsx, or save it as CSV",
+        ));
+    }
+    if bytes.contains(&0)
+        || bytes.starts_with(b"%PDF")
+        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+    {
+        return Err(problem(
+            0,
+            None,
+            "this is not a spreadsheet: upload the chronology template as CSV or XLSX",
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(_) => Ok(bytes.iter().map(|&b| windows_1252(b)).collect()),
+    }
+}
+
+/// Windows-1252: Latin-1 with printable characters in 0x80-0x9F.
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
+        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
+        'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9F => HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
+}
+
+/// Splits CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF, line breaks inside
+/// quotes) into rows of cells. Completely blank rows are dropped.
+pub fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, RowProblem> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut line = 1;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                cell.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => {
+                if c == '\n' {
+                    line += 1;
+                }
+                cell.push(c);
+            }
+            (false, '"') if cell.is_empty() => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut cell)),
+            (false, '\r') if chars.peek() == Some(&'\n') => {}
+            (false, '\n' | '\r') => {
+                line += 1;
+                row.push(std::mem::take(&mut cell));
+                if row.iter().any(|c| !c.trim().is_empty()) {
+                    rows.push(std::mem::take(&mut row));
+                } else {
+                    row.clear();
+                }
+            }
+            (false, c) => cell.push(c),
+        }
+    }
+    if quoted {
+        return Err(problem(
+            line,
+            None,
+            "a quoted cell is never closed (a \" is missing)",
+        ));
+    }
+    row.push(cell);
+    if row.iter().any(|c| !c.trim().is_empty()) {
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// An agency that "Information shared with" may name, by prefix or name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownAgency {
+    pub key: u32,
+    pub prefix: String,
+    pub name: String,
+}
+
+/// One row of the template, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedRow {
+    pub row: usize,
+    /// An author's note (source starting with `#`): only its date is checked.
+    pub note: bool,
+    pub seq: Option<u32>,
+    pub start: PartialDate,
+    pub start_time: Option<TimeOfDay>,
+    pub end: Option<PartialDate>,
+    pub end_time: Option<TimeOfDay>,
+    pub source: String,
+    pub event_type: Option<String>,
+    pub event: String,
+    pub action_taken: Option<String>,
+    pub shared_with: Vec<u32>,
+    pub practitioner_comment: Option<String>,
+}
+
+/// Longest text accepted in one cell.
+pub const MAX_CELL: usize = 10_000;
+
+/// Reads rows (the first is the heading row) into checked entries, or every problem.
+pub fn read_rows(
+    rows: &[Vec<String>],
+    agencies: &[KnownAgency],
+) -> Result<Vec<ImportedRow>, Vec<RowProblem>> {
+    let Some((headings, data)) = rows.split_first() else {
+        return Err(vec![problem(0, None, "the file is empty")]);
+    };
+    let mut columns: Vec<Option<Column>> = Vec::with_capacity(headings.len());
+    let mut problems = Vec::new();
+    for heading in headings {
+        let column = Column::ALL.into_iter().find(|c| c.matches(heading));
+        if let Some(c) = column {
+            if columns.contains(&Some(c)) {
+                problems.push(problem(
+                    1,
+                    Some(c),
+                    format!("the column appears twice (\"{}\")", heading.trim()),
+                ));
+            }
+        }
+        columns.push(column);
+    }
+    for c in Column::ALL.into_iter().filter(|c| c.mandatory()) {
+        if !columns.contains(&Some(c)) {
+            let aliases = c.aliases().join("\", \"");
+            let also = if aliases.is_empty() {
+                String::new()
+            } else {
+                format!(" (or \"{aliases}\")")
+            };
+            problems.push(problem(
+                1,
+                Some(c),
+                format!("the mandatory column \"{}\"{also} is missing", c.heading()),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if data.is_empty() {
+        return Err(vec![problem(
+            0,
+            None,
+            "the file has headings but no entries",
+        )]);
+    }
+    let mut out = Vec::with_capacity(data.len());
+    for (i, cells) in data.iter().enumerate() {
+        let row = i + 2;
+        let cell = |c: Column| -> Option<&str> {
+            columns
+                .iter()
+                .position(|x| *x == Some(c))
+                .and_then(|p| cells.get(p))
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+        };
+        match read_row(row, &cell, agencies) {
+            Ok(entry) => out.push(entry),
+            Err(mut list) => problems.append(&mut list),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+fn read_row<'a>(
+    row: usize,
+    cell: &dyn Fn(Column) -> Option<&'a str>,
+    agencies: &[KnownAgency],
+) -> Result<ImportedRow, Vec<RowProblem>> {
+    let mut problems = Vec::new();
+    let text = |c: Column, problems: &mut Vec<RowProblem>| -> Option<String> {
+        let value = cell(c)?;
+        if value.chars().count() > MAX_CELL {
+            problems.push(problem(
+                row,
+                Some(c),
+                format!("is longer than {MAX_CELL} characters"),
+            ));
+        }
+        Some(value.to_string())
+    };
+    let date = |c: Column, problems: &mut Vec<RowProblem>| -> Option<PartialDate> {
+        cell(c).and_then(|v| {
+            PartialDate::parse(v)
+                .map_err(|e| problems.push(problem(row, Some(c), e)))
+                .ok()
+        })
+    };
+    let time = |c: Column, problems: &mut Vec<RowProblem>| -> Option<TimeOfDay> {
+        cell(c).and_then(|v| {
+            TimeOfDay::parse(v)
+                .map_err(|e| problems.push(problem(row, Some(c), e)))
+                .ok()
+        })
+    };
+    let source = text(Column::Source, &mut problems);
+    let note = source.as_deref().is_some_and(|s| s.starts_with('#'));
+    let start = date(Column::StartDate, &mut problems);
+    if cell(Column::StartDate).is_none() {
+        problems.push(problem(
+            row,
+            Some(Column::StartDate),
+            "is empty; every entry needs a date",
+        ));
+    }
+    let entry = ImportedRow {
+        row,
+        note,
+        seq: cell(Column::Seq).and_then(|v| {
+            v.parse::<u32>()
+                .map_err(|_| {
+                    problems.push(problem(
+                        row,
+                        Some(Column::Seq),
+                        format!("\"{v}\" is not a whole number"),
+                    ))
+                })
+                .ok()
+        }),
+        start: start.unwrap_or_else(|| PartialDate::day(chrono::NaiveDate::MIN)),
+        start_time: time(Column::StartTime, &mut problems),
+        end: date(Column::EndDate, &mut problems),
+        end_time: time(Column::EndTime, &mut problems),
+        source: source.clone().unwrap_or_default(),
+        event_type: text(Column::EventType, &mut problems),
+        event: text(Column::Event, &mut problems).unwrap_or_default(),
+        action_taken: text(Column::ActionTaken, &mut problems),
+        shared_with: Vec::new(),
+        practitioner_comment: text(Column::PractitionerComment, &mut problems),
+    };
+    if note {
+        // Author's notes: the date is all that is checked.
+        problems.retain(|p| p.column.as_deref() == Some(Column::StartDate.heading()));
+        return if problems.is_empty() {
+            Ok(entry)
+        } else {
+            Err(problems)
+        };
+    }
+    if source.is_none() {
+        problems.push(problem(
+            row,
+            Some(Column::Source),
+            "is empty; give the agency's own record reference",
+        ));
+    }
+    if entry.event.is_empty() {
+        problems.push(problem(
+            row,
+            Some(Column::Event),
+            "is empty; say what happened",
+        ));
+    }
+    if let (Some(start), Some(end)) = (start, entry.end) {
+        let same_day_earlier_time = start == end
+            && matches!((entry.start_time, entry.end_time), (Some(a), Some(b)) if b < a);
+        if end.end() < start.start() || same_day_earlier_time {
+            problems.push(problem(
+                row,
+                Some(Column::EndDate),
+                "the end is before the start",
+            ));
+        }
+    }
+    let mut shared_with = Vec::new();
+    if let Some(list) = cell(Column::SharedWith) {
+        for name in list
+            .split([';', ','])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            match agencies
+                .iter()
+                .find(|a| a.prefix.eq_ignore_ascii_case(name) || a.name.eq_ignore_ascii_case(name))
+            {
+                Some(a) if !shared_with.contains(&a.key) => shared_with.push(a.key),
+                Some(_) => {}
+                None => problems.push(problem(row, Some(Column::SharedWith), format!("\"{name}\" is not an agency of this review (use its prefix, such as POL, or its name)"))),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(ImportedRow {
+            shared_with,
+            ..entry
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agencies() -> Vec<KnownAgency> {
+        vec![
+            KnownAgency {
+                key: 1,
+                prefix: "POL".into(),
+                name: "Northamptonshire Police".into(),
+            },
+            KnownAgency {
+                key: 2,
+                prefix: "CSC".into(),
+                name: "Children's Social Care".into(),
+            },
+        ]
+    }
+
+    fn read(csv: &str) -> Result<Vec<ImportedRow>, Vec<RowProblem>> {
+        let text = decode_text(csv.as_bytes()).map_err(|p| vec![p])?;
+        read_rows(&parse_csv(&text).map_err(|p| vec![p])?, &agencies())
+    }
+
+    #[test]
+    fn reads_the_template_with_aliases_and_every_date_form() {
+        let csv = "\u{feff}seq,Date,TIME,End Date,Source,Type,What happened,Outcome,Shared With,Comments\r\n\
+                   1,22/05/2016,2.30pm,,REC-1,Home visit,\"Visit, mother \"\"anxious\"\"\",Advice,POL; Children's Social Care,ok\r\n\
+                   ,?May 2016,,,REC-2,,=SUM(A1) stays text,,,\r\n\
+                   ,2016,,,#checked,,,,,\r\n";
+        let rows = read(csv).expect("valid");
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].row, 2);
+        assert_eq!(rows[0].event, "Visit, mother \"anxious\"");
+        assert_eq!(
+            rows[0].start_time.map(|t| t.to_string()).as_deref(),
+            Some("14:30")
+        );
+        assert_eq!(rows[0].shared_with, vec![1, 2]);
+        assert_eq!(rows[1].start.to_string(), "? May 2016");
+        assert_eq!(rows[1].event, "=SUM(A1) stays text");
+        assert!(rows[2].note);
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_with_row_column_and_reason() {
+        let csv =
+            "Start Date,Source of Information,Event,End Date,Information Shared With,Start Time\n\
+                   31/02/2016,R1,Something,,,\n\
+                   22/05/2016,,,,,\n\
+                   22/05/2016,R3,Ended early,21/05/2016,,\n\
+                   22/05/2016,R4,Told the dentist,,DEN,\n\
+                   ,R5,No date,,,\n\
+                   22/05/2016,R6,Bad time,,,25:00\n";
+        let problems = read(csv).expect_err("invalid");
+        let found: Vec<(usize, Option<&str>)> = problems
+            .iter()
+            .map(|p| (p.row, p.column.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (2, Some("Start Date")),
+                (3, Some("Source of Information")),
+                (3, Some("Event")),
+                (4, Some("End Date")),
+                (5, Some("Information Shared With")),
+                (6, Some("Start Date")),
+                (7, Some("Start Time")),
+            ]
+        );
+        assert!(problems[0].to_string().starts_with("row 2, Start Date:"));
+    }
+
+    #[test]
+    fn missing_columns_empty_files_and_non_spreadsheets() {
+        let problems = read("Date,Comment\n1/1/2016,x\n").expect_err("missing");
+        let columns: Vec<&str> = problems
+            .iter()
+            .filter_map(|p| p.column.as_deref())
+            .collect();
+        assert_eq!(columns, vec!["Source of Information", "Event"]);
+        assert_eq!(read("").expect_err("empty")[0].message, "the file is empty");
+        assert_eq!(
+            read("\r\n \n").expect_err("blank")[0].message,
+            "the file is empty"
+        );
+        assert!(read("Date,Source,Event\n").expect_err("no rows")[0]
+            .message
+            .contains("no entries"));
+        assert!(decode_text(b"PK\x03\x04rest")
+            .expect_err("xlsx")
+            .message
+            .contains("Excel"));
+        assert!(decode_text(b"\x00\x01binary")
+            .expect_err("binary")
+            .message
+            .contains("not a spreadsheet"));
+        assert!(parse_csv("a,\"open\n").is_err());
+    }
+
+    #[test]
+    fn windows_1252_is_converted_not_mangled() {
+        let bytes = b"Date,Source,Event\n1/1/2016,R1,Mother\x92s \x93concern\x94 \xa35\n";
+        let text = decode_text(bytes).expect("decoded");
+        let rows = read_rows(&parse_csv(&text).expect("csv"), &agencies()).expect("valid");
+        assert_eq!(rows[0].event, "Mother’s “concern” £5");
+    }
+}
