@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m0001_foundation;
 mod m0002_statutory_regimes;
+mod m0003_chronology;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_statutory_regimes::Migration),
+            Box::new(m0003_chronology::Migration),
         ]
     }
 }

@@ -103,6 +103,40 @@ fn days_ago(today: NaiveDate, n: u64) -> NaiveDate {
     today.checked_sub_days(Days::new(n)).unwrap_or(today)
 }
 
+/// Child A's chronology as six agencies returned it: a strategy discussion recorded three
+/// times, information sharing that the receiver did and did not record, imprecise dates and
+/// a month with no contact.
+const CHILD_A_RETURNS: &[(&str, &str)] = &[
+    ("CSC", "Start Date,Start Time,Source of Information,Event Type,Event,Action Taken,Information Shared With
+12/01/2016,10:15,CSC-REF-101,Referral,Referral received from school about neglect of Child A: poor hygiene and hunger,Assessment opened,SCH
+15/01/2016,,CSC-ASM-102,Home visit,Home visit by social worker; mother anxious; Child A seen,Continue assessment,
+March 2016,,CSC-NOTE-103,Contact,Mother reported domestic abuse concerns in a phone call (date approximate),Advice given,POL
+03/05/2016,14:00,CSC-STR-104,Strategy discussion,Strategy discussion held with police and health about bruising to Child A,Section 47 enquiry,POL;NGH
+22/05/2016,,CSC-CP-105,Child protection conference,Initial child protection conference; plan for neglect,Child protection plan,
+"),
+    ("POL", "Start Date,Start Time,Source of Information,Event Type,Event,Action Taken,Information Shared With
+?2015,,POL-HIST-200,Contact,Earlier domestic incident at the address (year only known),Logged,
+02/04/2016,23:40,POL-DA-201,Domestic incident,Police attended domestic incident at home; children present,DASH risk assessment completed,CSC
+03/05/2016,14:00,POL-STR-202,Strategy discussion,Strategy discussion with social care and health about bruising to Child A,Joint visit agreed,CSC
+10/05/2016,,POL-VIS-203,Home visit,Joint visit with social worker to Child A at home,No further action by police,
+"),
+    ("NGH", "Start Date,Start Time,Source of Information,Event Type,Event,Action Taken,Information Shared With
+03/05/2016,09:30,NGH-ED-301,A&E attendance,A&E attendance with bruising to Child A; explanation inconsistent,Referral to social care,CSC
+03/05/2016,14:00,NGH-STR-302,Strategy discussion,Attended strategy discussion about bruising to Child A with social care and police,Child protection medical arranged,
+"),
+    ("NHFT", "Start Date,Source of Information,Event Type,Event,Action Taken,Information Shared With
+14/01/2016,NHFT-HV-401,Home visit,Health visitor home visit; Child A weight below expected,Follow-up booked,
+20/02/2016,NHFT-HV-402,Contact,Missed health visitor appointment,Letter sent to mother,CSC
+"),
+    ("EMAS", "Start Date,Start Time,Source of Information,Event Type,Event,Action Taken,Information Shared With
+03/05/2016,08:50,EMAS-999-501,Contact,Ambulance called to home; Child A with bruising conveyed to A&E,Conveyed to NGH,NGH
+"),
+    ("SCH", "Start Date,Source of Information,Event Type,Event,Action Taken,Information Shared With
+11/01/2016,SCH-DSL-601,Referral,School referral to social care about neglect of Child A: poor hygiene and hunger,Referral made,CSC
+18/04/2016,SCH-ATT-602,Contact,Attendance concern: Child A absent for five days,Letter to parents,
+"),
+];
+
 struct DemoReview<'a> {
     reference: &'a str,
     kind: ReviewKind,
@@ -230,10 +264,21 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
             members: &[],
         },
     ];
-    for r in reviews {
-        insert_review(&txn, &r, &agency_ids, &user_ids, now).await?;
-    }
     let rc = RequestContext::system("seed-demo");
+    for r in reviews {
+        let review_id = insert_review(&txn, &r, &agency_ids, &user_ids, now).await?;
+        if r.reference == "SCR-2016-03" {
+            for (prefix, csv) in CHILD_A_RETURNS {
+                let agency_id = agency_ids
+                    .get(prefix)
+                    .ok_or_else(|| AppError::Internal(format!("demo agency {prefix}")))?;
+                crate::chronology::service::load_submitted_return(
+                    &txn, &rc, &review_id, agency_id, csv,
+                )
+                .await?;
+            }
+        }
+    }
     audit_log::append(
         &txn,
         &rc,
@@ -254,7 +299,7 @@ async fn insert_review<C: ConnectionTrait>(
     agency_ids: &HashMap<&str, String>,
     user_ids: &HashMap<&str, String>,
     now: chrono::DateTime<Utc>,
-) -> AppResult<()> {
+) -> AppResult<String> {
     let id = uuid::Uuid::new_v4().to_string();
     let themes: Vec<String> = r.themes.iter().map(|t| (*t).to_owned()).collect();
     let names: Vec<String> = r
@@ -285,6 +330,9 @@ async fn insert_review<C: ConnectionTrait>(
         completed_on: Set(r.completed_on),
         published_on: Set(None),
         version: Set(1),
+        sharing_tolerance_days: Set(2),
+        gap_threshold_days: Set(28),
+        chronology_shared_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -315,5 +363,5 @@ async fn insert_review<C: ConnectionTrait>(
         .insert(txn)
         .await?;
     }
-    Ok(())
+    Ok(id)
 }

@@ -17,6 +17,12 @@ pub enum AppError {
     Validation(Problems),
     #[error("{0}")]
     Conflict(String),
+    /// A save against an old version: the stored version goes back so the person can merge.
+    #[error("{message}")]
+    StaleVersion {
+        message: String,
+        current: serde_json::Value,
+    },
     #[error("{0}")]
     TooManyAttempts(String),
     #[error("internal error: {0}")]
@@ -30,7 +36,7 @@ impl AppError {
             AppError::Forbidden => "FORBIDDEN",
             AppError::NotFound(_) => "NOT_FOUND",
             AppError::Validation(_) => "VALIDATION",
-            AppError::Conflict(_) => "CONFLICT",
+            AppError::Conflict(_) | AppError::StaleVersion { .. } => "CONFLICT",
             AppError::TooManyAttempts(_) => "TOO_MANY_ATTEMPTS",
             AppError::Internal(_) => "INTERNAL",
         }
@@ -59,6 +65,11 @@ impl AppError {
         async_graphql::Error::new(message).extend_with(|_, ext| {
             ext.set("code", code);
             ext.set("correlationId", correlation_id.clone());
+            if let AppError::StaleVersion { current, .. } = &self {
+                if let Ok(value) = async_graphql::Value::from_json(current.clone()) {
+                    ext.set("current", value);
+                }
+            }
             if let AppError::Validation(problems) = &self {
                 if let Some(first) = problems.0.first() {
                     ext.set("field", first.field.clone());

@@ -5,6 +5,7 @@ use crate::agencies::graphql::{AgencyMutation, AgencyQuery};
 use crate::audit_log::graphql::AuditLogQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::auth::policy::Authorization;
+use crate::chronology::graphql::ChronologyMutation;
 use crate::context::RequestContext;
 use crate::error::AppResult;
 use crate::reviews::graphql::{ReviewMutation, ReviewQuery};
@@ -22,7 +23,13 @@ pub struct Query(
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, AgencyMutation, UserMutation, ReviewMutation);
+pub struct Mutation(
+    AuthMutation,
+    AgencyMutation,
+    UserMutation,
+    ReviewMutation,
+    ChronologyMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -6,6 +6,7 @@ pub mod agencies;
 pub mod app;
 pub mod audit_log;
 pub mod auth;
+pub mod chronology;
 pub mod config;
 pub mod context;
 pub mod db;

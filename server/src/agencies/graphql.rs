@@ -36,6 +36,21 @@ impl From<agency::Model> for Agency {
     }
 }
 
+impl Agency {
+    /// Stands in for an agency row that cannot be found (foreign keys prevent it).
+    pub fn missing(id: &str) -> Self {
+        Self {
+            id: ID(id.to_owned()),
+            name: "Unknown agency".into(),
+            kind: AgencyKind::Other,
+            kind_label: AgencyKind::Other.label().to_owned(),
+            prefix: "?".into(),
+            colour: "#505a5f".into(),
+            active: false,
+        }
+    }
+}
+
 #[derive(SimpleObject, Clone)]
 pub struct QaMechanism {
     pub id: ID,

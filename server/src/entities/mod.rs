@@ -2,9 +2,14 @@
 //! separate, so the API can stay stable while tables change.
 
 pub mod agency;
+pub mod annotation;
 pub mod app_user;
 pub mod audit_log;
 pub mod bank_holiday;
+pub mod chronology_entry;
+pub mod chronology_entry_history;
+pub mod chronology_return;
+pub mod duplicate_decision;
 pub mod milestone_rule;
 pub mod qa_mechanism;
 pub mod regime;

@@ -31,6 +31,9 @@ pub struct Model {
     pub completed_on: Option<Date>,
     pub published_on: Option<Date>,
     pub version: i32,
+    pub sharing_tolerance_days: i32,
+    pub gap_threshold_days: i32,
+    pub chronology_shared_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

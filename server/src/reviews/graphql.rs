@@ -69,6 +69,7 @@ pub struct ReviewMember {
 }
 
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct Review {
     pub id: ID,
     pub reference: String,

@@ -239,17 +239,30 @@ async fn visible(db: &DatabaseConnection, actor: &Actor) -> AppResult<Vec<review
     Ok(query.filter(review::Column::Id.is_in(ids)).all(db).await?)
 }
 
-/// A review the person may see; a review they may not see answers exactly like a missing one.
+/// A review the person may see, with their part in it; a review they may not see answers
+/// exactly like a missing one.
+pub async fn find_visible_with_membership<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: &str,
+) -> AppResult<(review::Model, Option<ReviewRole>)> {
+    if let Some(r) = review::Entity::find_by_id(id.to_owned()).one(db).await? {
+        let role = membership(db, &r.id, &actor.user_id).await?;
+        if actor.can_view_review(role) {
+            return Ok((r, role));
+        }
+    }
+    Err(AppError::NotFound("Review"))
+}
+
 async fn find_visible<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     id: &str,
 ) -> AppResult<review::Model> {
-    let found = review::Entity::find_by_id(id.to_owned()).one(db).await?;
-    match found {
-        Some(r) if actor.can_view_review(membership(db, &r.id, &actor.user_id).await?) => Ok(r),
-        _ => Err(AppError::NotFound("Review")),
-    }
+    find_visible_with_membership(db, actor, id)
+        .await
+        .map(|(r, _)| r)
 }
 
 /// Reviews the person may see, newest first.

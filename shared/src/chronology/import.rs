@@ -76,6 +76,27 @@ impl Column {
         }
     }
 
+    /// The matching field of the API's entry input.
+    pub fn field_name(self) -> &'static str {
+        match self {
+            Column::Seq => "seq",
+            Column::StartDate => "startDate",
+            Column::StartTime => "startTime",
+            Column::EndDate => "endDate",
+            Column::EndTime => "endTime",
+            Column::Source => "source",
+            Column::EventType => "eventType",
+            Column::Event => "event",
+            Column::ActionTaken => "actionTaken",
+            Column::SharedWith => "sharedWith",
+            Column::PractitionerComment => "practitionerComment",
+        }
+    }
+
+    pub fn from_heading(heading: &str) -> Option<Column> {
+        Column::ALL.into_iter().find(|c| c.heading() == heading)
+    }
+
     pub fn mandatory(self) -> bool {
         matches!(self, Column::StartDate | Column::Source | Column::Event)
     }
@@ -307,6 +328,47 @@ pub fn read_rows(
         Ok(out)
     } else {
         Err(problems)
+    }
+}
+
+/// Checks one entry typed in the browser with the same rules as an imported row.
+/// Problems name the column; [`Column::field_name`] turns it into the input's field.
+pub fn read_entry(
+    values: &[(Column, Option<String>)],
+    agencies: &[KnownAgency],
+) -> Result<ImportedRow, Vec<RowProblem>> {
+    let cell = |c: Column| -> Option<&str> {
+        values
+            .iter()
+            .find(|(col, _)| *col == c)
+            .and_then(|(_, v)| v.as_deref())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    read_row(0, &cell, agencies)
+}
+
+impl ImportedRow {
+    /// What the entry says, without where it stood in a file: two rows with the same key
+    /// are the same entry (so a resubmitted, unchanged row keeps its annotations).
+    pub fn content_key(&self) -> String {
+        let mut shared = self.shared_with.clone();
+        shared.sort_unstable();
+        serde_json::json!([
+            self.note,
+            self.seq,
+            self.start,
+            self.start_time,
+            self.end,
+            self.end_time,
+            self.source,
+            self.event_type,
+            self.event,
+            self.action_taken,
+            shared,
+            self.practitioner_comment
+        ])
+        .to_string()
     }
 }
 

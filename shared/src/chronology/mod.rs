@@ -1,9 +1,12 @@
 //! Chronologies: agencies' entries with their partial dates, and the merge into one
 //! integrated chronology.
 
+pub mod access;
 pub mod dates;
 pub mod import;
 pub mod merge;
+pub mod vocabulary;
 
 pub use dates::{PartialDate, Precision, TimeOfDay};
 pub use merge::{merge, Entry, Gap, Integrated, MergeSettings, Sharing};
+pub use vocabulary::{AnnotationKind, DuplicateDecision, ReturnStatus};

@@ -1,0 +1,622 @@
+//! GraphQL surface of chronologies: thin, decoding input and calling the service.
+
+use super::service::{self, EntryFields, IntegratedView};
+use crate::agencies::graphql::Agency;
+use crate::entities::{agency, annotation, chronology_entry, chronology_return};
+use crate::graphql::{parts, IntoGql};
+use crate::reviews::graphql::Review;
+use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::EntityTrait;
+use shared::chronology::{AnnotationKind, DuplicateDecision, Precision, ReturnStatus};
+use std::collections::HashMap;
+
+type Agencies = HashMap<String, agency::Model>;
+
+async fn all_agencies(ctx: &Context<'_>) -> async_graphql::Result<Agencies> {
+    let (state, rc) = parts(ctx)?;
+    let list: Result<Vec<agency::Model>, _> = agency::Entity::find().all(&state.db).await;
+    let list = list.map_err(crate::error::AppError::from).gql(rc)?;
+    Ok(list.into_iter().map(|a| (a.id.clone(), a)).collect())
+}
+
+/// One event as an agency recorded it.
+#[derive(SimpleObject, Clone)]
+pub struct ChronologyEntry {
+    pub id: ID,
+    pub agency: Agency,
+    pub seq: Option<i32>,
+    /// As entered, e.g. "22 May 2016", "May 2016", "? 2016".
+    pub start_date: String,
+    /// First day of the start date's period (the sort key).
+    pub start_on: NaiveDate,
+    pub precision: Precision,
+    pub uncertain: bool,
+    /// HH:MM
+    pub start_time: Option<String>,
+    pub end_date: Option<String>,
+    pub end_time: Option<String>,
+    pub source: String,
+    pub event_type: Option<String>,
+    pub event: String,
+    pub action_taken: Option<String>,
+    pub shared_with: Vec<Agency>,
+    pub practitioner_comment: Option<String>,
+    /// An author's note (source starts with #).
+    pub note: bool,
+    pub version: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ChronologyEntry {
+    fn new(e: &chronology_entry::Model, agencies: &Agencies) -> Self {
+        let start = service::start_of(e);
+        let agency = |id: &str| agencies.get(id).cloned().map(Agency::from);
+        Self {
+            id: ID(e.id.clone()),
+            agency: agency(&e.agency_id).unwrap_or_else(|| Agency::missing(&e.agency_id)),
+            seq: e.seq,
+            start_date: start.to_string(),
+            start_on: start.start(),
+            precision: start.precision,
+            uncertain: start.uncertain,
+            start_time: e.start_time.clone(),
+            end_date: service::end_of(e).map(|d| d.to_string()),
+            end_time: e.end_time.clone(),
+            source: e.source.clone(),
+            event_type: e.event_type.clone(),
+            event: e.event.clone(),
+            action_taken: e.action_taken.clone(),
+            shared_with: service::shared_ids(e)
+                .iter()
+                .filter_map(|id| agency(id))
+                .collect(),
+            practitioner_comment: e.practitioner_comment.clone(),
+            note: e.note,
+            version: e.version,
+            updated_at: e.updated_at,
+        }
+    }
+}
+
+/// One agency's chronology for one review.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct ChronologyReturn {
+    pub id: ID,
+    pub agency: Agency,
+    pub status: ReturnStatus,
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+impl ChronologyReturn {
+    fn new(r: chronology_return::Model, agencies: &Agencies) -> Self {
+        Self {
+            id: ID(r.id.clone()),
+            agency: agencies
+                .get(&r.agency_id)
+                .cloned()
+                .map_or_else(|| Agency::missing(&r.agency_id), Agency::from),
+            status: ReturnStatus::from_code(&r.status).unwrap_or(ReturnStatus::Draft),
+            submitted_at: r.submitted_at,
+        }
+    }
+}
+
+#[ComplexObject]
+impl ChronologyReturn {
+    async fn entry_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        let (state, rc) = parts(ctx)?;
+        let list = service::entries_of_return(&state.db, &self.id)
+            .await
+            .gql(rc)?;
+        Ok(i32::try_from(list.len()).unwrap_or(i32::MAX))
+    }
+
+    /// In chronological order.
+    async fn entries(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ChronologyEntry>> {
+        let (state, rc) = parts(ctx)?;
+        let agencies = all_agencies(ctx).await?;
+        let list = service::entries_of_return(&state.db, &self.id)
+            .await
+            .gql(rc)?;
+        Ok(list
+            .iter()
+            .map(|e| ChronologyEntry::new(e, &agencies))
+            .collect())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ImportProblem {
+    pub row: i32,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+#[derive(SimpleObject)]
+pub struct ImportPreviewRow {
+    pub row: i32,
+    pub start_date: String,
+    pub start_time: Option<String>,
+    pub source: String,
+    pub event_type: Option<String>,
+    pub event: String,
+    pub shared_with: Vec<String>,
+    pub note: bool,
+}
+
+/// The result of checking an uploaded file; a preview writes nothing.
+#[derive(SimpleObject)]
+pub struct ImportPreview {
+    pub ok: bool,
+    /// Rows as they would be stored (empty when not ok).
+    pub entries: Vec<ImportPreviewRow>,
+    pub problems: Vec<ImportProblem>,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct Annotation {
+    pub id: ID,
+    pub kind: AnnotationKind,
+    pub text: String,
+    pub author_name: String,
+    pub author_agency_prefix: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// Set on answers to a QUESTION.
+    pub answers_id: Option<ID>,
+    pub answers: Vec<Annotation>,
+}
+
+impl Annotation {
+    fn new(a: &annotation::Model, author: String, prefix: Option<String>) -> Self {
+        Self {
+            id: ID(a.id.clone()),
+            kind: AnnotationKind::from_code(&a.kind).unwrap_or(AnnotationKind::Note),
+            text: a.text.clone(),
+            author_name: author,
+            author_agency_prefix: prefix,
+            created_at: a.created_at,
+            answers_id: a.answers_id.clone().map(ID),
+            answers: Vec::new(),
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct EntryAnnotations {
+    pub entry_id: ID,
+    pub annotations: Vec<Annotation>,
+}
+
+#[derive(SimpleObject)]
+pub struct DuplicateGroup {
+    /// Stable key: the sorted entry ids joined by ",".
+    pub key: String,
+    pub entries: Vec<ChronologyEntry>,
+    /// Null while undecided.
+    pub decision: Option<DuplicateDecision>,
+}
+
+#[derive(SimpleObject)]
+pub struct SharingFlag {
+    pub entry: ChronologyEntry,
+    pub with: Agency,
+    pub confirmed: bool,
+    pub confirmed_by: Option<ChronologyEntry>,
+}
+
+#[derive(SimpleObject)]
+pub struct ChronologyGap {
+    pub after: NaiveDate,
+    pub before: NaiveDate,
+    pub days: i32,
+}
+
+/// Every submitted entry of every member agency, merged.
+#[derive(SimpleObject)]
+pub struct IntegratedChronology {
+    /// In chronological order.
+    pub entries: Vec<ChronologyEntry>,
+    /// Candidate and decided groups (rejected ones are kept so the decision shows).
+    pub duplicate_groups: Vec<DuplicateGroup>,
+    pub sharing: Vec<SharingFlag>,
+    pub gaps: Vec<ChronologyGap>,
+    pub annotations: Vec<EntryAnnotations>,
+    pub sharing_tolerance_days: i32,
+    pub gap_threshold_days: i32,
+    /// When the business office shared it with member agencies (null: not yet).
+    pub shared_at: Option<DateTime<Utc>>,
+}
+
+impl IntegratedChronology {
+    fn new(v: IntegratedView, agencies: &Agencies) -> Self {
+        let entry = |e: &chronology_entry::Model| ChronologyEntry::new(e, agencies);
+        let mut by_entry: Vec<EntryAnnotations> = Vec::new();
+        let all: Vec<Annotation> = v
+            .annotations
+            .iter()
+            .map(|(a, name, prefix)| Annotation::new(a, name.clone(), prefix.clone()))
+            .collect();
+        for (a, _, _) in v
+            .annotations
+            .iter()
+            .filter(|(a, _, _)| a.answers_id.is_none())
+        {
+            let Some(mut top) = all.iter().find(|x| x.id.0 == a.id).cloned() else {
+                continue;
+            };
+            top.answers = all
+                .iter()
+                .filter(|x| x.answers_id.as_ref().map(|i| &i.0) == Some(&a.id))
+                .cloned()
+                .collect();
+            match by_entry.iter_mut().find(|e| e.entry_id.0 == a.entry_id) {
+                Some(list) => list.annotations.push(top),
+                None => by_entry.push(EntryAnnotations {
+                    entry_id: ID(a.entry_id.clone()),
+                    annotations: vec![top],
+                }),
+            }
+        }
+        Self {
+            entries: v.entries.iter().map(entry).collect(),
+            duplicate_groups: v
+                .groups
+                .iter()
+                .map(|g| DuplicateGroup {
+                    key: g.key.clone(),
+                    entries: g.entries.iter().map(entry).collect(),
+                    decision: g.decision.as_deref().and_then(DuplicateDecision::from_code),
+                })
+                .collect(),
+            sharing: v
+                .sharing
+                .iter()
+                .map(|s| SharingFlag {
+                    entry: entry(&s.entry),
+                    with: s.with.clone().into(),
+                    confirmed: s.confirmed_by.is_some(),
+                    confirmed_by: s.confirmed_by.as_ref().map(entry),
+                })
+                .collect(),
+            gaps: v
+                .gaps
+                .iter()
+                .map(|g| ChronologyGap {
+                    after: g.after,
+                    before: g.before,
+                    days: i32::try_from(g.days).unwrap_or(i32::MAX),
+                })
+                .collect(),
+            annotations: by_entry,
+            sharing_tolerance_days: v.review.sharing_tolerance_days,
+            gap_threshold_days: v.review.gap_threshold_days,
+            shared_at: v.review.chronology_shared_at,
+        }
+    }
+}
+
+#[ComplexObject]
+impl Review {
+    /// Returns the caller may see: all for the business office, chair and lead reviewers;
+    /// their own agency's for other members.
+    async fn chronology_returns(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ChronologyReturn>> {
+        let (state, rc) = parts(ctx)?;
+        let agencies = all_agencies(ctx).await?;
+        let list = service::returns(state, rc, &self.id).await.gql(rc)?;
+        Ok(list
+            .into_iter()
+            .map(|r| ChronologyReturn::new(r, &agencies))
+            .collect())
+    }
+
+    /// The caller's own agency's return (created on first use); null when they keep none.
+    async fn my_chronology_return(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ChronologyReturn>> {
+        let (state, rc) = parts(ctx)?;
+        let agencies = all_agencies(ctx).await?;
+        let found = service::my_return(state, rc, &self.id).await.gql(rc)?;
+        Ok(found.map(|r| ChronologyReturn::new(r, &agencies)))
+    }
+
+    /// Business office, chair and lead reviewers; other members once the business office
+    /// shared it; null while the caller may not see it.
+    async fn integrated_chronology(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<IntegratedChronology>> {
+        let (state, rc) = parts(ctx)?;
+        let agencies = all_agencies(ctx).await?;
+        let view = service::integrated(state, rc, &self.id).await.gql(rc)?;
+        Ok(view.map(|v| IntegratedChronology::new(v, &agencies)))
+    }
+}
+
+#[derive(InputObject)]
+pub struct EntryInput {
+    pub seq: Option<i32>,
+    /// Any accepted form: 22/05/2016, 2016-05-22, 22 May 2016, May 2016, 2016, ?-prefixed.
+    pub start_date: String,
+    pub start_time: Option<String>,
+    pub end_date: Option<String>,
+    pub end_time: Option<String>,
+    pub source: String,
+    pub event_type: Option<String>,
+    pub event: String,
+    pub action_taken: Option<String>,
+    /// Agency prefixes or names.
+    pub shared_with: Vec<String>,
+    pub practitioner_comment: Option<String>,
+}
+
+impl From<EntryInput> for EntryFields {
+    fn from(i: EntryInput) -> Self {
+        EntryFields {
+            seq: i.seq,
+            start_date: i.start_date,
+            start_time: i.start_time,
+            end_date: i.end_date,
+            end_time: i.end_time,
+            source: i.source,
+            event_type: i.event_type,
+            event: i.event,
+            action_taken: i.action_taken,
+            shared_with: i.shared_with,
+            practitioner_comment: i.practitioner_comment,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct ChronologySettingsInput {
+    pub sharing_tolerance_days: i32,
+    pub gap_threshold_days: i32,
+}
+
+#[derive(Default)]
+pub struct ChronologyMutation;
+
+#[Object]
+impl ChronologyMutation {
+    /// Adds an entry to the caller's agency's return (while DRAFT or REOPENED).
+    async fn add_chronology_entry(
+        &self,
+        ctx: &Context<'_>,
+        return_id: ID,
+        input: EntryInput,
+    ) -> async_graphql::Result<ChronologyEntry> {
+        let (state, rc) = parts(ctx)?;
+        let entry = service::add_entry(state, rc, &return_id, input.into())
+            .await
+            .gql(rc)?;
+        Ok(ChronologyEntry::new(&entry, &all_agencies(ctx).await?))
+    }
+
+    /// Saves an entry if it is still at `version`; CONFLICT with `extensions.current` otherwise.
+    async fn update_chronology_entry(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+        input: EntryInput,
+    ) -> async_graphql::Result<ChronologyEntry> {
+        let (state, rc) = parts(ctx)?;
+        let entry = service::update_entry(state, rc, &id, version, input.into())
+            .await
+            .gql(rc)?;
+        Ok(ChronologyEntry::new(&entry, &all_agencies(ctx).await?))
+    }
+
+    async fn delete_chronology_entry(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+    ) -> async_graphql::Result<bool> {
+        let (state, rc) = parts(ctx)?;
+        service::delete_entry(state, rc, &id, version)
+            .await
+            .map(|()| true)
+            .gql(rc)
+    }
+
+    /// Checks a CSV (base64) against the template; writes nothing.
+    async fn preview_chronology_import(
+        &self,
+        ctx: &Context<'_>,
+        return_id: ID,
+        file_name: String,
+        content_base64: String,
+    ) -> async_graphql::Result<ImportPreview> {
+        let (state, rc) = parts(ctx)?;
+        let bytes = service::decode_base64(&content_base64).gql(rc)?;
+        let (rows, agencies, problems) =
+            service::preview_import(state, rc, &return_id, &file_name, &bytes)
+                .await
+                .gql(rc)?;
+        let prefix = |k: &u32| agencies.get(*k as usize).map(|a| a.prefix.clone());
+        Ok(ImportPreview {
+            ok: problems.is_empty(),
+            entries: rows
+                .iter()
+                .map(|r| ImportPreviewRow {
+                    row: i32::try_from(r.row).unwrap_or(i32::MAX),
+                    start_date: r.start.to_string(),
+                    start_time: r.start_time.map(|t| t.to_string()),
+                    source: r.source.clone(),
+                    event_type: r.event_type.clone(),
+                    event: r.event.clone(),
+                    shared_with: r.shared_with.iter().filter_map(prefix).collect(),
+                    note: r.note,
+                })
+                .collect(),
+            problems: problems
+                .into_iter()
+                .map(|p| {
+                    let (row, column) = split_place(&p.field);
+                    ImportProblem {
+                        row,
+                        column,
+                        message: p.message,
+                    }
+                })
+                .collect(),
+        })
+    }
+
+    /// Replaces the return's entries with the file's, all or nothing.
+    async fn confirm_chronology_import(
+        &self,
+        ctx: &Context<'_>,
+        return_id: ID,
+        file_name: String,
+        content_base64: String,
+    ) -> async_graphql::Result<ChronologyReturn> {
+        let (state, rc) = parts(ctx)?;
+        let bytes = service::decode_base64(&content_base64).gql(rc)?;
+        let ret = service::confirm_import(state, rc, &return_id, &file_name, &bytes)
+            .await
+            .gql(rc)?;
+        Ok(ChronologyReturn::new(ret, &all_agencies(ctx).await?))
+    }
+
+    async fn submit_chronology_return(
+        &self,
+        ctx: &Context<'_>,
+        return_id: ID,
+    ) -> async_graphql::Result<ChronologyReturn> {
+        let (state, rc) = parts(ctx)?;
+        let ret = service::submit_return(state, rc, &return_id)
+            .await
+            .gql(rc)?;
+        Ok(ChronologyReturn::new(ret, &all_agencies(ctx).await?))
+    }
+
+    /// Business office.
+    async fn reopen_chronology_return(
+        &self,
+        ctx: &Context<'_>,
+        return_id: ID,
+    ) -> async_graphql::Result<ChronologyReturn> {
+        let (state, rc) = parts(ctx)?;
+        let ret = service::reopen_return(state, rc, &return_id)
+            .await
+            .gql(rc)?;
+        Ok(ChronologyReturn::new(ret, &all_agencies(ctx).await?))
+    }
+
+    /// Business office or lead reviewer.
+    async fn decide_duplicate_group(
+        &self,
+        ctx: &Context<'_>,
+        review_id: ID,
+        key: String,
+        decision: DuplicateDecision,
+    ) -> async_graphql::Result<IntegratedChronology> {
+        let (state, rc) = parts(ctx)?;
+        let view = service::decide_group(state, rc, &review_id, &key, decision.code())
+            .await
+            .gql(rc)?;
+        Ok(IntegratedChronology::new(view, &all_agencies(ctx).await?))
+    }
+
+    /// Business office or lead reviewer; a QUESTION is answered by the entry's agency.
+    async fn annotate_entry(
+        &self,
+        ctx: &Context<'_>,
+        entry_id: ID,
+        kind: AnnotationKind,
+        text: String,
+    ) -> async_graphql::Result<Annotation> {
+        let (state, rc) = parts(ctx)?;
+        if kind == AnnotationKind::Answer {
+            return Err(crate::error::AppError::validation(
+                "kind",
+                "answer a question with answerQuestion",
+            )
+            .into_graphql(&rc.correlation_id));
+        }
+        let a = service::annotate(state, rc, &entry_id, kind.code(), &text)
+            .await
+            .gql(rc)?;
+        let name = rc
+            .signed_in
+            .as_ref()
+            .map(|s| s.display_name.clone())
+            .unwrap_or_default();
+        Ok(Annotation::new(
+            &a,
+            name,
+            rc.signed_in.as_ref().and_then(|s| s.agency_prefix.clone()),
+        ))
+    }
+
+    async fn answer_question(
+        &self,
+        ctx: &Context<'_>,
+        question_id: ID,
+        text: String,
+    ) -> async_graphql::Result<Annotation> {
+        let (state, rc) = parts(ctx)?;
+        let a = service::answer(state, rc, &question_id, &text)
+            .await
+            .gql(rc)?;
+        let name = rc
+            .signed_in
+            .as_ref()
+            .map(|s| s.display_name.clone())
+            .unwrap_or_default();
+        Ok(Annotation::new(
+            &a,
+            name,
+            rc.signed_in.as_ref().and_then(|s| s.agency_prefix.clone()),
+        ))
+    }
+
+    /// Business office: member agencies may then read the integrated chronology.
+    async fn share_integrated_chronology(
+        &self,
+        ctx: &Context<'_>,
+        review_id: ID,
+    ) -> async_graphql::Result<IntegratedChronology> {
+        let (state, rc) = parts(ctx)?;
+        let view = service::share(state, rc, &review_id).await.gql(rc)?;
+        Ok(IntegratedChronology::new(view, &all_agencies(ctx).await?))
+    }
+
+    async fn set_chronology_settings(
+        &self,
+        ctx: &Context<'_>,
+        review_id: ID,
+        input: ChronologySettingsInput,
+    ) -> async_graphql::Result<IntegratedChronology> {
+        let (state, rc) = parts(ctx)?;
+        let view = service::set_settings(
+            state,
+            rc,
+            &review_id,
+            input.sharing_tolerance_days,
+            input.gap_threshold_days,
+        )
+        .await
+        .gql(rc)?;
+        Ok(IntegratedChronology::new(view, &all_agencies(ctx).await?))
+    }
+}
+
+/// "row 3, Start Date" -> (3, Some("Start Date")); "file" -> (0, None).
+fn split_place(field: &str) -> (i32, Option<String>) {
+    let Some(rest) = field.strip_prefix("row ") else {
+        return (0, (field != "file").then(|| field.to_owned()));
+    };
+    match rest.split_once(", ") {
+        Some((row, column)) => (row.parse().unwrap_or(0), Some(column.to_owned())),
+        None => (rest.parse().unwrap_or(0), None),
+    }
+}

@@ -1,0 +1,1158 @@
+//! Chronology rules that need the database. Who may do what comes from
+//! `shared::chronology::access`; what an entry may say from `shared::chronology::import`
+//! (one set of rules for typed and uploaded entries); the merge from
+//! `shared::chronology::merge`. Every change writes its audit row and entry history in the
+//! same transaction.
+
+use crate::audit_log::{self, Event};
+use crate::context::RequestContext;
+use crate::db::begin_write;
+use crate::entities::{
+    agency, annotation, app_user, chronology_entry, chronology_entry_history, chronology_return,
+    duplicate_decision, review, review_agency,
+};
+use crate::error::{AppError, AppResult};
+use crate::reviews::service::find_visible_with_membership;
+use crate::state::AppState;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use sha2::{Digest, Sha256};
+use shared::auth::Actor;
+use shared::chronology::access;
+use shared::chronology::import::{
+    decode_text, parse_csv, read_entry, read_rows, Column, ImportedRow, KnownAgency, RowProblem,
+};
+use shared::chronology::{merge, Entry, MergeSettings, PartialDate, Precision, TimeOfDay};
+use shared::reviews::ReviewRole;
+use shared::{Problem, Problems};
+use std::collections::{HashMap, HashSet};
+
+pub const DRAFT: &str = "DRAFT";
+pub const SUBMITTED: &str = "SUBMITTED";
+pub const REOPENED: &str = "REOPENED";
+
+pub const ANNOTATION_KINDS: &[&str] = &[
+    "MISSED_OPPORTUNITY",
+    "GOOD_PRACTICE",
+    "INFORMATION_SHARING_CONCERN",
+    "QUESTION",
+    "NOTE",
+];
+pub const ANSWER: &str = "ANSWER";
+
+fn precision_code(p: Precision) -> &'static str {
+    match p {
+        Precision::Day => "DAY",
+        Precision::Month => "MONTH",
+        Precision::Year => "YEAR",
+    }
+}
+
+fn partial_date(on: chrono::NaiveDate, precision: &str, uncertain: bool) -> PartialDate {
+    use chrono::Datelike;
+    let date = match precision {
+        "YEAR" => PartialDate::year(on.year()),
+        "MONTH" => PartialDate::month(on.year(), on.month()),
+        _ => None,
+    };
+    date.unwrap_or_else(|| PartialDate::day(on))
+        .with_uncertainty(uncertain)
+}
+
+pub fn start_of(e: &chronology_entry::Model) -> PartialDate {
+    partial_date(e.start_on, &e.precision, e.uncertain)
+}
+
+pub fn end_of(e: &chronology_entry::Model) -> Option<PartialDate> {
+    e.end_on.map(|on| {
+        partial_date(
+            on,
+            e.end_precision.as_deref().unwrap_or("DAY"),
+            e.end_uncertain.unwrap_or(false),
+        )
+    })
+}
+
+fn time_of(text: Option<&str>) -> Option<TimeOfDay> {
+    text.and_then(|t| TimeOfDay::parse(t).ok())
+}
+
+pub fn shared_ids(e: &chronology_entry::Model) -> Vec<String> {
+    serde_json::from_str(&e.shared_with).unwrap_or_default()
+}
+
+fn content_hash(row: &ImportedRow) -> String {
+    hex::encode(Sha256::digest(row.content_key().as_bytes()))
+}
+
+/// A review the person may see, with their part in it.
+async fn review_for<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    review_id: &str,
+) -> AppResult<(review::Model, Option<ReviewRole>)> {
+    find_visible_with_membership(db, actor, review_id).await
+}
+
+/// The review's member agencies, keyed for the import rules.
+async fn known_agencies<C: ConnectionTrait>(
+    db: &C,
+    review_id: &str,
+) -> AppResult<(Vec<KnownAgency>, Vec<agency::Model>)> {
+    let ids: Vec<String> = review_agency::Entity::find()
+        .filter(review_agency::Column::ReviewId.eq(review_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.agency_id)
+        .collect();
+    let mut agencies = agency::Entity::find()
+        .filter(agency::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    agencies.sort_by(|a, b| a.prefix.cmp(&b.prefix));
+    let known = agencies
+        .iter()
+        .enumerate()
+        .map(|(i, a)| KnownAgency {
+            key: u32::try_from(i).unwrap_or(u32::MAX),
+            prefix: a.prefix.clone(),
+            name: a.name.clone(),
+        })
+        .collect();
+    Ok((known, agencies))
+}
+
+fn problems_of(list: Vec<RowProblem>, typed: bool) -> AppError {
+    let problems = list
+        .into_iter()
+        .map(|p| {
+            let field = match (&p.column, p.row, typed) {
+                (Some(c), _, true) => Column::from_heading(c)
+                    .map_or_else(|| c.clone(), |c| c.field_name().to_string()),
+                (Some(c), 0, false) => c.clone(),
+                (Some(c), r, false) => format!("row {r}, {c}"),
+                (None, 0, _) => "file".to_string(),
+                (None, r, _) => format!("row {r}"),
+            };
+            Problem::new(field, p.message)
+        })
+        .collect();
+    AppError::Validation(Problems(problems))
+}
+
+/// Returns of a review the person may see: all for collators and the chair, else their own.
+pub async fn returns(
+    state: &AppState,
+    rc: &RequestContext,
+    review_id: &str,
+) -> AppResult<Vec<chronology_return::Model>> {
+    let actor = rc.actor()?;
+    let (review, membership) = review_for(&state.db, actor, review_id).await?;
+    let mut query = chronology_return::Entity::find()
+        .filter(chronology_return::Column::ReviewId.eq(review.id.clone()));
+    if !access::sees_all_returns(actor, membership) {
+        let Some(agency_id) = actor.agency_id.clone() else {
+            return Ok(Vec::new());
+        };
+        query = query.filter(chronology_return::Column::AgencyId.eq(agency_id));
+    }
+    Ok(query.all(&state.db).await?)
+}
+
+/// The person's own agency's return for the review, created on first use; `None` when they
+/// do not keep a return for it.
+pub async fn my_return(
+    state: &AppState,
+    rc: &RequestContext,
+    review_id: &str,
+) -> AppResult<Option<chronology_return::Model>> {
+    let actor = rc.actor()?;
+    let (review, membership) = review_for(&state.db, actor, review_id).await?;
+    let Some(agency_id) = actor.agency_id.clone() else {
+        return Ok(None);
+    };
+    if !access::keeps_return(actor, membership, &agency_id) {
+        return Ok(None);
+    }
+    let member_agency = review_agency::Entity::find_by_id((review.id.clone(), agency_id.clone()))
+        .one(&state.db)
+        .await?;
+    if member_agency.is_none() {
+        return Ok(None);
+    }
+    let find = || {
+        chronology_return::Entity::find()
+            .filter(chronology_return::Column::ReviewId.eq(review.id.clone()))
+            .filter(chronology_return::Column::AgencyId.eq(agency_id.clone()))
+    };
+    if let Some(existing) = find().one(&state.db).await? {
+        return Ok(Some(existing));
+    }
+    let txn = begin_write(&state.db).await?;
+    if let Some(existing) = find().one(&txn).await? {
+        return Ok(Some(existing));
+    }
+    let now = Utc::now();
+    let row = chronology_return::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        review_id: Set(review.id.clone()),
+        agency_id: Set(agency_id),
+        status: Set(DRAFT.into()),
+        submitted_at: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("chronology.return.create", "chronology_return", &row.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Some(row))
+}
+
+/// A return the person keeps; anyone else's answers as missing.
+async fn kept_return<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    return_id: &str,
+) -> AppResult<(chronology_return::Model, review::Model)> {
+    let ret = chronology_return::Entity::find_by_id(return_id.to_owned())
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("Chronology return"))?;
+    let (review, membership) = review_for(db, actor, &ret.review_id)
+        .await
+        .map_err(|_| AppError::NotFound("Chronology return"))?;
+    if !access::keeps_return(actor, membership, &ret.agency_id) {
+        return Err(AppError::NotFound("Chronology return"));
+    }
+    Ok((ret, review))
+}
+
+fn ensure_editable(ret: &chronology_return::Model) -> AppResult<()> {
+    if ret.status == SUBMITTED {
+        return Err(AppError::validation(
+            "returnId",
+            "this return has been submitted; ask the business office to reopen it before changing entries",
+        ));
+    }
+    Ok(())
+}
+
+/// Entries of one return, in chronological order.
+pub async fn entries_of_return<C: ConnectionTrait>(
+    db: &C,
+    return_id: &str,
+) -> AppResult<Vec<chronology_entry::Model>> {
+    let mut list = chronology_entry::Entity::find()
+        .filter(chronology_entry::Column::ReturnId.eq(return_id))
+        .all(db)
+        .await?;
+    list.sort_by_key(entry_order);
+    Ok(list)
+}
+
+fn entry_order(
+    e: &chronology_entry::Model,
+) -> (chrono::NaiveDate, Option<TimeOfDay>, Option<i32>, String) {
+    (
+        e.start_on,
+        time_of(e.start_time.as_deref()),
+        e.seq,
+        e.id.clone(),
+    )
+}
+
+/// What the person typed for an entry.
+#[derive(Debug, Clone, Default)]
+pub struct EntryFields {
+    pub seq: Option<i32>,
+    pub start_date: String,
+    pub start_time: Option<String>,
+    pub end_date: Option<String>,
+    pub end_time: Option<String>,
+    pub source: String,
+    pub event_type: Option<String>,
+    pub event: String,
+    pub action_taken: Option<String>,
+    pub shared_with: Vec<String>,
+    pub practitioner_comment: Option<String>,
+}
+
+fn check_fields(fields: &EntryFields, known: &[KnownAgency]) -> AppResult<ImportedRow> {
+    let values = vec![
+        (Column::Seq, fields.seq.map(|s| s.to_string())),
+        (Column::StartDate, Some(fields.start_date.clone())),
+        (Column::StartTime, fields.start_time.clone()),
+        (Column::EndDate, fields.end_date.clone()),
+        (Column::EndTime, fields.end_time.clone()),
+        (Column::Source, Some(fields.source.clone())),
+        (Column::EventType, fields.event_type.clone()),
+        (Column::Event, Some(fields.event.clone())),
+        (Column::ActionTaken, fields.action_taken.clone()),
+        (Column::SharedWith, Some(fields.shared_with.join(";"))),
+        (
+            Column::PractitionerComment,
+            fields.practitioner_comment.clone(),
+        ),
+    ];
+    read_entry(&values, known).map_err(|p| problems_of(p, true))
+}
+
+fn apply_row(
+    row: &ImportedRow,
+    agencies: &[agency::Model],
+    am: &mut chronology_entry::ActiveModel,
+) {
+    am.seq = Set(row.seq.and_then(|s| i32::try_from(s).ok()));
+    am.start_on = Set(row.start.start());
+    am.precision = Set(precision_code(row.start.precision).into());
+    am.uncertain = Set(row.start.uncertain);
+    am.start_time = Set(row.start_time.map(|t| t.to_string()));
+    am.end_on = Set(row.end.map(|d| d.start()));
+    am.end_precision = Set(row.end.map(|d| precision_code(d.precision).into()));
+    am.end_uncertain = Set(row.end.map(|d| d.uncertain));
+    am.end_time = Set(row.end_time.map(|t| t.to_string()));
+    am.source = Set(row.source.clone());
+    am.event_type = Set(row.event_type.clone());
+    am.event = Set(row.event.clone());
+    am.action_taken = Set(row.action_taken.clone());
+    let ids: Vec<String> = row
+        .shared_with
+        .iter()
+        .filter_map(|k| agencies.get(*k as usize).map(|a| a.id.clone()))
+        .collect();
+    am.shared_with = Set(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()));
+    am.practitioner_comment = Set(row.practitioner_comment.clone());
+    am.note = Set(row.note);
+    am.content_hash = Set(content_hash(row));
+}
+
+/// The stored entry as the client sees it (for history and CONFLICT answers).
+pub fn snapshot(e: &chronology_entry::Model, agencies: &[agency::Model]) -> serde_json::Value {
+    let prefixes: Vec<String> = shared_ids(e)
+        .iter()
+        .filter_map(|id| {
+            agencies
+                .iter()
+                .find(|a| &a.id == id)
+                .map(|a| a.prefix.clone())
+        })
+        .collect();
+    serde_json::json!({
+        "id": e.id, "version": e.version, "seq": e.seq, "startDate": start_of(e).to_string(),
+        "startTime": e.start_time, "endDate": end_of(e).map(|d| d.to_string()), "endTime": e.end_time,
+        "source": e.source, "eventType": e.event_type, "event": e.event, "actionTaken": e.action_taken,
+        "sharedWith": prefixes, "practitionerComment": e.practitioner_comment, "note": e.note,
+    })
+}
+
+async fn history<C: ConnectionTrait>(
+    conn: &C,
+    rc: &RequestContext,
+    e: &chronology_entry::Model,
+    change: &str,
+    agencies: &[agency::Model],
+) -> AppResult<()> {
+    chronology_entry_history::ActiveModel {
+        id: Default::default(),
+        entry_id: Set(e.id.clone()),
+        version: Set(e.version),
+        change: Set(change.into()),
+        snapshot: Set(snapshot(e, agencies).to_string()),
+        changed_by: Set(rc.signed_in.as_ref().map(|s| s.actor.user_id.clone())),
+        changed_at: Set(Utc::now()),
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn add_entry(
+    state: &AppState,
+    rc: &RequestContext,
+    return_id: &str,
+    fields: EntryFields,
+) -> AppResult<chronology_entry::Model> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let (ret, review) = kept_return(&txn, actor, return_id).await?;
+    ensure_editable(&ret)?;
+    let (known, agencies) = known_agencies(&txn, &review.id).await?;
+    let row = check_fields(&fields, &known)?;
+    let now = Utc::now();
+    let mut am = chronology_entry::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        return_id: Set(ret.id.clone()),
+        review_id: Set(ret.review_id.clone()),
+        agency_id: Set(ret.agency_id.clone()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    apply_row(&row, &agencies, &mut am);
+    let entry = am.insert(&txn).await?;
+    history(&txn, rc, &entry, "create", &agencies).await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("chronology.entry.create", "chronology_entry", &entry.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(entry)
+}
+
+async fn kept_entry<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: &str,
+) -> AppResult<(
+    chronology_entry::Model,
+    chronology_return::Model,
+    review::Model,
+)> {
+    let entry = chronology_entry::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("Entry"))?;
+    let (ret, review) = kept_return(db, actor, &entry.return_id)
+        .await
+        .map_err(|_| AppError::NotFound("Entry"))?;
+    Ok((entry, ret, review))
+}
+
+fn stale(entry: &chronology_entry::Model, agencies: &[agency::Model]) -> AppError {
+    AppError::StaleVersion {
+        message: "Someone saved this entry since you opened it. Compare the two versions and save the one you want.".into(),
+        current: snapshot(entry, agencies),
+    }
+}
+
+pub async fn update_entry(
+    state: &AppState,
+    rc: &RequestContext,
+    id: &str,
+    version: i32,
+    fields: EntryFields,
+) -> AppResult<chronology_entry::Model> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let (entry, ret, review) = kept_entry(&txn, actor, id).await?;
+    ensure_editable(&ret)?;
+    let (known, agencies) = known_agencies(&txn, &review.id).await?;
+    if entry.version != version {
+        return Err(stale(&entry, &agencies));
+    }
+    let row = check_fields(&fields, &known)?;
+    let mut am = chronology_entry::ActiveModel {
+        version: Set(version + 1),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    apply_row(&row, &agencies, &mut am);
+    let result = chronology_entry::Entity::update_many()
+        .set(am)
+        .filter(chronology_entry::Column::Id.eq(id))
+        .filter(chronology_entry::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(stale(&entry, &agencies));
+    }
+    let entry = chronology_entry::Entity::find_by_id(id.to_owned())
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("Entry"))?;
+    history(&txn, rc, &entry, "update", &agencies).await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("chronology.entry.update", "chronology_entry", id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(entry)
+}
+
+pub async fn delete_entry(
+    state: &AppState,
+    rc: &RequestContext,
+    id: &str,
+    version: i32,
+) -> AppResult<()> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let (entry, ret, review) = kept_entry(&txn, actor, id).await?;
+    ensure_editable(&ret)?;
+    let (_, agencies) = known_agencies(&txn, &review.id).await?;
+    if entry.version != version {
+        return Err(stale(&entry, &agencies));
+    }
+    history(&txn, rc, &entry, "delete", &agencies).await?;
+    chronology_entry::Entity::delete_by_id(id.to_owned())
+        .exec(&txn)
+        .await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("chronology.entry.delete", "chronology_entry", id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Reads an uploaded CSV against the template and the review's agencies.
+fn read_file(
+    file_name: &str,
+    bytes: &[u8],
+    known: &[KnownAgency],
+) -> Result<Vec<ImportedRow>, AppError> {
+    let lower = file_name.to_lowercase();
+    if lower.ends_with(".xlsx") || lower.ends_with(".xls") {
+        return Err(AppError::validation("file", "save the workbook as CSV (comma separated) and upload that; XLSX upload is not available yet"));
+    }
+    let text = decode_text(bytes).map_err(|p| problems_of(vec![p], false))?;
+    let rows = parse_csv(&text).map_err(|p| problems_of(vec![p], false))?;
+    read_rows(&rows, known).map_err(|p| problems_of(p, false))
+}
+
+pub fn decode_base64(content: &str) -> AppResult<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(content.trim())
+        .map_err(|_| AppError::validation("contentBase64", "is not base64-encoded file content"))
+}
+
+/// Checks a file; writes nothing. Problems come back as data so they can be shown as a list.
+pub async fn preview_import(
+    state: &AppState,
+    rc: &RequestContext,
+    return_id: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> AppResult<(Vec<ImportedRow>, Vec<agency::Model>, Vec<Problem>)> {
+    let actor = rc.actor()?;
+    let (ret, review) = kept_return(&state.db, actor, return_id).await?;
+    ensure_editable(&ret)?;
+    let (known, agencies) = known_agencies(&state.db, &review.id).await?;
+    match read_file(file_name, bytes, &known) {
+        Ok(rows) => Ok((rows, agencies, Vec::new())),
+        Err(AppError::Validation(p)) => Ok((Vec::new(), agencies, p.0)),
+        Err(e) => Err(e),
+    }
+}
+
+/// Replaces the return's entries with the file's, all or nothing. Unchanged entries keep
+/// their ids (and so their annotations and duplicate decisions).
+pub async fn confirm_import(
+    state: &AppState,
+    rc: &RequestContext,
+    return_id: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> AppResult<chronology_return::Model> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let (ret, review) = kept_return(&txn, actor, return_id).await?;
+    ensure_editable(&ret)?;
+    let (known, agencies) = known_agencies(&txn, &review.id).await?;
+    let rows = read_file(file_name, bytes, &known)?;
+    let existing = entries_of_return(&txn, &ret.id).await?;
+    let mut unchanged: HashMap<String, Vec<chronology_entry::Model>> = HashMap::new();
+    for e in existing {
+        unchanged.entry(e.content_hash.clone()).or_default().push(e);
+    }
+    let now = Utc::now();
+    let fresh: Vec<ImportedRow> = rows
+        .into_iter()
+        .filter(|row| {
+            unchanged
+                .get_mut(&content_hash(row))
+                .and_then(Vec::pop)
+                .is_none()
+        })
+        .collect();
+    insert_rows(&txn, rc, &ret, &fresh, &agencies).await?;
+    for gone in unchanged.into_values().flatten() {
+        history(&txn, rc, &gone, "delete", &agencies).await?;
+        chronology_entry::Entity::delete_by_id(gone.id.clone())
+            .exec(&txn)
+            .await?;
+    }
+    let mut am: chronology_return::ActiveModel = ret.clone().into();
+    am.updated_at = Set(now);
+    am.version = Set(ret.version + 1);
+    let ret = am.update(&txn).await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("chronology.return.import", "chronology_return", &ret.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ret)
+}
+
+/// Stores checked rows as new entries of a return, each with its history.
+pub async fn insert_rows<C: ConnectionTrait>(
+    conn: &C,
+    rc: &RequestContext,
+    ret: &chronology_return::Model,
+    rows: &[ImportedRow],
+    agencies: &[agency::Model],
+) -> AppResult<()> {
+    let now = Utc::now();
+    for row in rows {
+        let mut am = chronology_entry::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            return_id: Set(ret.id.clone()),
+            review_id: Set(ret.review_id.clone()),
+            agency_id: Set(ret.agency_id.clone()),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        apply_row(row, agencies, &mut am);
+        let entry = am.insert(conn).await?;
+        history(conn, rc, &entry, "import", agencies).await?;
+    }
+    Ok(())
+}
+
+/// Loads a template CSV into a new submitted return (demo data).
+pub async fn load_submitted_return<C: ConnectionTrait>(
+    conn: &C,
+    rc: &RequestContext,
+    review_id: &str,
+    agency_id: &str,
+    csv: &str,
+) -> AppResult<()> {
+    let (known, agencies) = known_agencies(conn, review_id).await?;
+    let rows = read_file("demo.csv", csv.as_bytes(), &known)?;
+    let now = Utc::now();
+    let ret = chronology_return::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        review_id: Set(review_id.to_owned()),
+        agency_id: Set(agency_id.to_owned()),
+        status: Set(SUBMITTED.into()),
+        submitted_at: Set(Some(now)),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(conn)
+    .await?;
+    insert_rows(conn, rc, &ret, &rows, &agencies).await
+}
+
+pub async fn submit_return(
+    state: &AppState,
+    rc: &RequestContext,
+    return_id: &str,
+) -> AppResult<chronology_return::Model> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let (ret, _) = kept_return(&txn, actor, return_id).await?;
+    ensure_editable(&ret)?;
+    if entries_of_return(&txn, &ret.id).await?.is_empty() {
+        return Err(AppError::validation(
+            "returnId",
+            "add at least one entry before submitting",
+        ));
+    }
+    let mut am: chronology_return::ActiveModel = ret.clone().into();
+    am.status = Set(SUBMITTED.into());
+    am.submitted_at = Set(Some(Utc::now()));
+    am.updated_at = Set(Utc::now());
+    am.version = Set(ret.version + 1);
+    let ret = am.update(&txn).await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("chronology.return.submit", "chronology_return", &ret.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ret)
+}
+
+/// The business office reopens a submitted return so its agency can change it.
+pub async fn reopen_return(
+    state: &AppState,
+    rc: &RequestContext,
+    return_id: &str,
+) -> AppResult<chronology_return::Model> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let ret = chronology_return::Entity::find_by_id(return_id.to_owned())
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("Chronology return"))?;
+    review_for(&txn, actor, &ret.review_id)
+        .await
+        .map_err(|_| AppError::NotFound("Chronology return"))?;
+    if ret.status != SUBMITTED {
+        return Err(AppError::validation(
+            "returnId",
+            "only a submitted return can be reopened",
+        ));
+    }
+    let mut am: chronology_return::ActiveModel = ret.clone().into();
+    am.status = Set(REOPENED.into());
+    am.updated_at = Set(Utc::now());
+    am.version = Set(ret.version + 1);
+    let ret = am.update(&txn).await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("chronology.return.reopen", "chronology_return", &ret.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ret)
+}
+
+/// A duplicate group as shown: its entries (in order), key and decision.
+#[derive(Debug, Clone)]
+pub struct GroupView {
+    pub key: String,
+    pub entries: Vec<chronology_entry::Model>,
+    pub decision: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SharingView {
+    pub entry: chronology_entry::Model,
+    pub with: agency::Model,
+    pub confirmed_by: Option<chronology_entry::Model>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IntegratedView {
+    pub entries: Vec<chronology_entry::Model>,
+    pub groups: Vec<GroupView>,
+    pub sharing: Vec<SharingView>,
+    pub gaps: Vec<shared::chronology::Gap>,
+    pub annotations: Vec<(annotation::Model, String, Option<String>)>,
+    pub review: review::Model,
+}
+
+pub fn group_key(ids: &[&str]) -> String {
+    let mut ids: Vec<&str> = ids.to_vec();
+    ids.sort_unstable();
+    ids.join(",")
+}
+
+/// The integrated chronology of a review, or `None` while the person may not see it.
+pub async fn integrated(
+    state: &AppState,
+    rc: &RequestContext,
+    review_id: &str,
+) -> AppResult<Option<IntegratedView>> {
+    let actor = rc.actor()?;
+    let (review, membership) = review_for(&state.db, actor, review_id).await?;
+    if !access::sees_integrated(actor, membership, review.chronology_shared_at.is_some()) {
+        return Ok(None);
+    }
+    build_integrated(&state.db, review).await.map(Some)
+}
+
+async fn build_integrated<C: ConnectionTrait>(
+    db: &C,
+    review: review::Model,
+) -> AppResult<IntegratedView> {
+    let submitted: Vec<String> = chronology_return::Entity::find()
+        .filter(chronology_return::Column::ReviewId.eq(review.id.clone()))
+        .filter(chronology_return::Column::Status.eq(SUBMITTED))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let rows = chronology_entry::Entity::find()
+        .filter(chronology_entry::Column::ReturnId.is_in(submitted))
+        .all(db)
+        .await?;
+    let agencies: Vec<agency::Model> = agency::Entity::find()
+        .order_by_asc(agency::Column::Prefix)
+        .all(db)
+        .await?;
+    let key_of: HashMap<&str, u32> = agencies
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), u32::try_from(i).unwrap_or(u32::MAX)))
+        .collect();
+    let index_of: HashMap<&str, u64> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i as u64))
+        .collect();
+    let entries: Vec<Entry> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, e)| Entry {
+            id: i as u64,
+            agency: key_of
+                .get(e.agency_id.as_str())
+                .copied()
+                .unwrap_or(u32::MAX),
+            seq: e.seq.and_then(|s| u32::try_from(s).ok()),
+            start: start_of(e),
+            time: time_of(e.start_time.as_deref()),
+            end: end_of(e),
+            event_type: e.event_type.clone(),
+            text: e.event.clone(),
+            shared_with: shared_ids(e)
+                .iter()
+                .filter_map(|id| key_of.get(id.as_str()).copied())
+                .collect(),
+        })
+        .collect();
+    let decisions = duplicate_decision::Entity::find()
+        .filter(duplicate_decision::Column::ReviewId.eq(review.id.clone()))
+        .all(db)
+        .await?;
+    let mut rejected = HashSet::new();
+    for d in decisions.iter().filter(|d| d.decision == "REJECTED") {
+        let ids: Vec<u64> = d
+            .group_key
+            .split(',')
+            .filter_map(|id| index_of.get(id).copied())
+            .collect();
+        for (x, a) in ids.iter().enumerate() {
+            for b in &ids[x + 1..] {
+                rejected.insert((*a, *b));
+            }
+        }
+    }
+    let settings = MergeSettings {
+        sharing_tolerance_days: u32::try_from(review.sharing_tolerance_days).unwrap_or(2),
+        gap_threshold_days: u32::try_from(review.gap_threshold_days).unwrap_or(28),
+        ..MergeSettings::default()
+    };
+    let merged = merge(&entries, &settings, &rejected);
+    let decision_of: HashMap<&str, &str> = decisions
+        .iter()
+        .map(|d| (d.group_key.as_str(), d.decision.as_str()))
+        .collect();
+    let mut groups: Vec<GroupView> = merged
+        .duplicate_groups
+        .iter()
+        .map(|g| {
+            let ids: Vec<&str> = g.iter().map(|&i| rows[i].id.as_str()).collect();
+            let key = group_key(&ids);
+            GroupView {
+                decision: decision_of.get(key.as_str()).map(|d| (*d).to_owned()),
+                key,
+                entries: g.iter().map(|&i| rows[i].clone()).collect(),
+            }
+        })
+        .collect();
+    // Decided groups the merge no longer proposes (rejected ones, or changed texts) still show.
+    for d in &decisions {
+        if groups.iter().any(|g| g.key == d.group_key) {
+            continue;
+        }
+        let members: Vec<chronology_entry::Model> = d
+            .group_key
+            .split(',')
+            .filter_map(|id| index_of.get(id).map(|&i| rows[i as usize].clone()))
+            .collect();
+        if members.len() == d.group_key.split(',').count() {
+            groups.push(GroupView {
+                key: d.group_key.clone(),
+                entries: members,
+                decision: Some(d.decision.clone()),
+            });
+        }
+    }
+    let sharing = merged
+        .sharing
+        .iter()
+        .filter_map(|s| {
+            Some(SharingView {
+                entry: rows[s.entry].clone(),
+                with: agencies.get(s.with as usize)?.clone(),
+                confirmed_by: s.confirmed_by.map(|j| rows[j].clone()),
+            })
+        })
+        .collect();
+    let entry_ids: Vec<String> = rows.iter().map(|e| e.id.clone()).collect();
+    let notes = annotation::Entity::find()
+        .filter(annotation::Column::ReviewId.eq(review.id.clone()))
+        .filter(annotation::Column::EntryId.is_in(entry_ids))
+        .order_by_asc(annotation::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let authors: HashMap<String, app_user::Model> = app_user::Entity::find()
+        .filter(app_user::Column::Id.is_in(notes.iter().map(|n| n.author_id.clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id.clone(), u))
+        .collect();
+    let annotations = notes
+        .into_iter()
+        .map(|n| {
+            let author = authors.get(&n.author_id);
+            let name = author.map(|u| u.display_name.clone()).unwrap_or_default();
+            let prefix = author
+                .and_then(|u| u.agency_id.as_ref())
+                .and_then(|id| agencies.iter().find(|a| &a.id == id))
+                .map(|a| a.prefix.clone());
+            (n, name, prefix)
+        })
+        .collect();
+    Ok(IntegratedView {
+        entries: merged.order.iter().map(|&i| rows[i].clone()).collect(),
+        groups,
+        sharing,
+        gaps: merged.gaps,
+        annotations,
+        review,
+    })
+}
+
+async fn collated_review<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    review_id: &str,
+) -> AppResult<review::Model> {
+    let (review, membership) = review_for(db, actor, review_id).await?;
+    if !access::collates(actor, membership) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(review)
+}
+
+pub async fn decide_group(
+    state: &AppState,
+    rc: &RequestContext,
+    review_id: &str,
+    key: &str,
+    decision: &str,
+) -> AppResult<IntegratedView> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let review = collated_review(&txn, actor, review_id).await?;
+    let ids: Vec<&str> = key.split(',').filter(|s| !s.is_empty()).collect();
+    let entries = chronology_entry::Entity::find()
+        .filter(chronology_entry::Column::ReviewId.eq(review.id.clone()))
+        .filter(chronology_entry::Column::Id.is_in(ids.iter().map(|s| (*s).to_owned())))
+        .all(&txn)
+        .await?;
+    let agencies: HashSet<&str> = entries.iter().map(|e| e.agency_id.as_str()).collect();
+    if ids.len() < 2 || entries.len() != ids.len() || agencies.len() != ids.len() {
+        return Err(AppError::validation(
+            "key",
+            "name two or more entries of this review, each from a different agency",
+        ));
+    }
+    let key = group_key(&ids);
+    duplicate_decision::Entity::delete_many()
+        .filter(duplicate_decision::Column::ReviewId.eq(review.id.clone()))
+        .filter(duplicate_decision::Column::GroupKey.eq(key.clone()))
+        .exec(&txn)
+        .await?;
+    duplicate_decision::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        review_id: Set(review.id.clone()),
+        group_key: Set(key.clone()),
+        decision: Set(decision.to_owned()),
+        decided_by: Set(actor.user_id.clone()),
+        decided_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new(
+            &format!("chronology.duplicates.{}", decision.to_lowercase()),
+            "review",
+            &review.id,
+        ),
+    )
+    .await?;
+    let view = build_integrated(&txn, review).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+fn annotation_text(text: &str) -> AppResult<String> {
+    let mut p = Problems::new();
+    let text = p.long_text("text", text, 10_000);
+    p.into_result()?;
+    Ok(text)
+}
+
+pub async fn annotate(
+    state: &AppState,
+    rc: &RequestContext,
+    entry_id: &str,
+    kind: &str,
+    text: &str,
+) -> AppResult<annotation::Model> {
+    let actor = rc.actor()?;
+    let text = annotation_text(text)?;
+    let txn = begin_write(&state.db).await?;
+    let entry = chronology_entry::Entity::find_by_id(entry_id.to_owned())
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("Entry"))?;
+    let review = collated_review(&txn, actor, &entry.review_id)
+        .await
+        .map_err(|e| match e {
+            AppError::Forbidden => AppError::Forbidden,
+            _ => AppError::NotFound("Entry"),
+        })?;
+    let note = annotation::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        review_id: Set(review.id.clone()),
+        entry_id: Set(entry.id.clone()),
+        kind: Set(kind.to_owned()),
+        text: Set(text),
+        author_id: Set(actor.user_id.clone()),
+        answers_id: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new(
+            "chronology.annotation.create",
+            "chronology_entry",
+            &entry.id,
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(note)
+}
+
+/// The agency whose entry was questioned answers (append-only, like every annotation).
+pub async fn answer(
+    state: &AppState,
+    rc: &RequestContext,
+    question_id: &str,
+    text: &str,
+) -> AppResult<annotation::Model> {
+    let actor = rc.actor()?;
+    let text = annotation_text(text)?;
+    let txn = begin_write(&state.db).await?;
+    let question = annotation::Entity::find_by_id(question_id.to_owned())
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("Question"))?;
+    let entry = chronology_entry::Entity::find_by_id(question.entry_id.clone())
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("Question"))?;
+    let (review, membership) = review_for(&txn, actor, &question.review_id)
+        .await
+        .map_err(|_| AppError::NotFound("Question"))?;
+    if question.kind != "QUESTION" {
+        return Err(AppError::validation(
+            "questionId",
+            "only a question can be answered",
+        ));
+    }
+    if !access::answers_for(actor, membership, &entry.agency_id) {
+        return Err(AppError::Forbidden);
+    }
+    let note = annotation::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        review_id: Set(review.id.clone()),
+        entry_id: Set(entry.id.clone()),
+        kind: Set(ANSWER.into()),
+        text: Set(text),
+        author_id: Set(actor.user_id.clone()),
+        answers_id: Set(Some(question.id.clone())),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new(
+            "chronology.annotation.answer",
+            "chronology_entry",
+            &entry.id,
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(note)
+}
+
+pub async fn share(
+    state: &AppState,
+    rc: &RequestContext,
+    review_id: &str,
+) -> AppResult<IntegratedView> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let (review, _) = review_for(&txn, actor, review_id).await?;
+    let mut am: review::ActiveModel = review.clone().into();
+    if review.chronology_shared_at.is_none() {
+        am.chronology_shared_at = Set(Some(Utc::now()));
+    }
+    let review = am.update(&txn).await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("chronology.share", "review", &review.id),
+    )
+    .await?;
+    let view = build_integrated(&txn, review).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+pub async fn set_settings(
+    state: &AppState,
+    rc: &RequestContext,
+    review_id: &str,
+    tolerance: i32,
+    gap: i32,
+) -> AppResult<IntegratedView> {
+    let actor = rc.actor()?;
+    let mut p = Problems::new();
+    if !(0..=30).contains(&tolerance) {
+        p.push("sharingToleranceDays", "must be between 0 and 30 days");
+    }
+    if !(1..=3650).contains(&gap) {
+        p.push("gapThresholdDays", "must be between 1 and 3650 days");
+    }
+    p.into_result()?;
+    let txn = begin_write(&state.db).await?;
+    let review = collated_review(&txn, actor, review_id).await?;
+    let mut am: review::ActiveModel = review.into();
+    am.sharing_tolerance_days = Set(tolerance);
+    am.gap_threshold_days = Set(gap);
+    let review = am.update(&txn).await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("chronology.settings", "review", &review.id),
+    )
+    .await?;
+    let view = build_integrated(&txn, review).await?;
+    txn.commit().await?;
+    Ok(view)
+}
