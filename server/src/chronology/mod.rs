@@ -3,3 +3,4 @@
 
 pub mod graphql;
 pub mod service;
+pub mod spreadsheet;

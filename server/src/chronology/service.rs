@@ -519,11 +519,17 @@ fn read_file(
     known: &[KnownAgency],
 ) -> Result<Vec<ImportedRow>, AppError> {
     let lower = file_name.to_lowercase();
-    if lower.ends_with(".xlsx") || lower.ends_with(".xls") {
-        return Err(AppError::validation("file", "save the workbook as CSV (comma separated) and upload that; XLSX upload is not available yet"));
-    }
-    let text = decode_text(bytes).map_err(|p| problems_of(vec![p], false))?;
-    let rows = parse_csv(&text).map_err(|p| problems_of(vec![p], false))?;
+    let rows = if lower.ends_with(".xlsx") || bytes.starts_with(b"PK\x03\x04") {
+        super::spreadsheet::xlsx_rows(bytes).map_err(|p| problems_of(vec![p], false))?
+    } else if lower.ends_with(".xls") {
+        return Err(AppError::validation(
+            "file",
+            "old .xls workbooks are not read: save it as .xlsx or CSV",
+        ));
+    } else {
+        let text = decode_text(bytes).map_err(|p| problems_of(vec![p], false))?;
+        parse_csv(&text).map_err(|p| problems_of(vec![p], false))?
+    };
     read_rows(&rows, known).map_err(|p| problems_of(p, false))
 }
 

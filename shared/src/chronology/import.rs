@@ -180,7 +180,8 @@ fn windows_1252(b: u8) -> char {
 }
 
 /// Splits CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF, line breaks inside
-/// quotes) into rows of cells. Completely blank rows are dropped.
+/// quotes) into rows of cells. Blank rows are kept (so row numbers match the spreadsheet);
+/// trailing blank rows are dropped.
 pub fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, RowProblem> {
     let mut rows = Vec::new();
     let mut row = Vec::new();
@@ -207,11 +208,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, RowProblem> {
             (false, '\n' | '\r') => {
                 line += 1;
                 row.push(std::mem::take(&mut cell));
-                if row.iter().any(|c| !c.trim().is_empty()) {
-                    rows.push(std::mem::take(&mut row));
-                } else {
-                    row.clear();
-                }
+                rows.push(std::mem::take(&mut row));
             }
             (false, c) => cell.push(c),
         }
@@ -224,10 +221,15 @@ pub fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, RowProblem> {
         ));
     }
     row.push(cell);
-    if row.iter().any(|c| !c.trim().is_empty()) {
-        rows.push(row);
+    rows.push(row);
+    while rows.last().is_some_and(|r| is_blank(r)) {
+        rows.pop();
     }
     Ok(rows)
+}
+
+fn is_blank(row: &[String]) -> bool {
+    row.iter().all(|c| c.trim().is_empty())
 }
 
 /// An agency that "Information shared with" may name, by prefix or name.
@@ -260,14 +262,18 @@ pub struct ImportedRow {
 /// Longest text accepted in one cell.
 pub const MAX_CELL: usize = 10_000;
 
-/// Reads rows (the first is the heading row) into checked entries, or every problem.
+/// Reads rows (the first non-blank one holds the headings) into checked entries, or every
+/// problem. Row numbers are the spreadsheet's (1-based, blank rows counted).
 pub fn read_rows(
     rows: &[Vec<String>],
     agencies: &[KnownAgency],
 ) -> Result<Vec<ImportedRow>, Vec<RowProblem>> {
-    let Some((headings, data)) = rows.split_first() else {
+    let Some(heading_index) = rows.iter().position(|r| !is_blank(r)) else {
         return Err(vec![problem(0, None, "the file is empty")]);
     };
+    let headings = &rows[heading_index];
+    let data = &rows[heading_index + 1..];
+    let heading_row = heading_index + 1;
     let mut columns: Vec<Option<Column>> = Vec::with_capacity(headings.len());
     let mut problems = Vec::new();
     for heading in headings {
@@ -275,7 +281,7 @@ pub fn read_rows(
         if let Some(c) = column {
             if columns.contains(&Some(c)) {
                 problems.push(problem(
-                    1,
+                    heading_row,
                     Some(c),
                     format!("the column appears twice (\"{}\")", heading.trim()),
                 ));
@@ -292,7 +298,7 @@ pub fn read_rows(
                 format!(" (or \"{aliases}\")")
             };
             problems.push(problem(
-                1,
+                heading_row,
                 Some(c),
                 format!("the mandatory column \"{}\"{also} is missing", c.heading()),
             ));
@@ -301,7 +307,7 @@ pub fn read_rows(
     if !problems.is_empty() {
         return Err(problems);
     }
-    if data.is_empty() {
+    if data.iter().all(|r| is_blank(r)) {
         return Err(vec![problem(
             0,
             None,
@@ -310,7 +316,10 @@ pub fn read_rows(
     }
     let mut out = Vec::with_capacity(data.len());
     for (i, cells) in data.iter().enumerate() {
-        let row = i + 2;
+        if is_blank(cells) {
+            continue;
+        }
+        let row = heading_row + 1 + i;
         let cell = |c: Column| -> Option<&str> {
             columns
                 .iter()
@@ -598,6 +607,14 @@ mod tests {
             .message
             .contains("not a spreadsheet"));
         assert!(parse_csv("a,\"open\n").is_err());
+    }
+
+    #[test]
+    fn blank_rows_count_so_row_numbers_match_the_spreadsheet() {
+        let problems =
+            read("\nDate,Source,Event\n1/1/2016,R1,ok\n\n,R2,no date\n\n\n").expect_err("bad row");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].row, 5);
     }
 
     #[test]
