@@ -5,13 +5,13 @@ use crate::agencies::graphql::{AgencyMutation, AgencyQuery};
 use crate::audit_log::graphql::AuditLogQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::auth::policy::Authorization;
-use crate::chronology::graphql::ChronologyMutation;
+use crate::chronology::graphql::{ChronologyMutation, ChronologySubscription};
 use crate::context::RequestContext;
 use crate::error::AppResult;
 use crate::reviews::graphql::{ReviewMutation, ReviewQuery};
 use crate::state::AppState;
 use crate::users::graphql::{UserMutation, UserQuery};
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use async_graphql::{Context, MergedObject, MergedSubscription, Schema};
 
 #[derive(MergedObject, Default)]
 pub struct Query(
@@ -31,20 +31,27 @@ pub struct Mutation(
     ChronologyMutation,
 );
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(ChronologySubscription);
+
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 pub const MAX_DEPTH: usize = 10;
 pub const MAX_COMPLEXITY: usize = 2_000;
 
 /// Builds the schema with its limits. Introspection only when configured.
 pub fn build(state: Option<AppState>, introspection: bool) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .extension(Authorization)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .limit_recursive_depth(32)
-        .limit_directives(10)
-        .disable_suggestions();
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .extension(Authorization)
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .limit_recursive_depth(32)
+    .limit_directives(10)
+    .disable_suggestions();
     if !introspection {
         builder = builder.disable_introspection();
     }

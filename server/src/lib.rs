@@ -14,6 +14,7 @@ pub mod demo;
 mod demo_agencies;
 pub mod entities;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod reviews;
 pub mod state;
@@ -21,7 +22,6 @@ pub mod users;
 
 use crate::config::Config;
 use crate::state::AppState;
-use std::sync::Arc;
 use tokio::net::TcpListener;
 
 /// Connects, migrates and serves until shut down. Returns when the listener closes.
@@ -31,10 +31,7 @@ pub async fn serve(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
-    let state = AppState {
-        db: db.clone(),
-        config: Arc::new(config),
-    };
+    let state = AppState::new(db.clone(), config);
     auth::session_store::DatabaseSessionStore::new(db)
         .spawn_cleanup(std::time::Duration::from_secs(600));
     let schema = graphql::build(Some(state.clone()), state.config.introspection);

@@ -8,7 +8,6 @@ use server::state::AppState;
 use shared::agencies::UserDraft;
 use shared::auth::Role;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -85,10 +84,7 @@ async fn main() -> ExitCode {
 async fn state(config: &Config) -> Result<AppState, Box<dyn std::error::Error>> {
     let db = server::db::connect(&config.database_url).await?;
     server::db::migrate(&db).await?;
-    Ok(AppState {
-        db,
-        config: Arc::new(config.clone()),
-    })
+    Ok(AppState::new(db, config.clone()))
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {

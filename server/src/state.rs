@@ -1,6 +1,8 @@
 //! Shared server state handed to every request.
 
 use crate::config::Config;
+use crate::context::RequestContext;
+use crate::events::{Change, ChangeKind, Events};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -9,9 +11,38 @@ use std::sync::Arc;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
+    pub events: Events,
 }
 
 impl AppState {
+    /// State over a connected, migrated database.
+    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+        let events = Events::start(db.clone());
+        Self {
+            db,
+            config: Arc::new(config),
+            events,
+        }
+    }
+
+    /// Tells everyone watching a review that something changed. Call after the commit.
+    pub async fn changed(
+        &self,
+        rc: &RequestContext,
+        review_id: &str,
+        kind: ChangeKind,
+        object_id: Option<&str>,
+    ) {
+        self.events
+            .publish(Change {
+                review_id: review_id.to_owned(),
+                kind,
+                object_id: object_id.map(str::to_owned),
+                actor_id: rc.signed_in.as_ref().map(|s| s.actor.user_id.clone()),
+            })
+            .await;
+    }
+
     /// Today's date, for clocks and date validation.
     pub fn today(&self) -> NaiveDate {
         chrono::Utc::now().date_naive()

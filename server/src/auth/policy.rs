@@ -93,6 +93,8 @@ const ROOT: &[(&str, &str, Access)] = &[
         Access::AnyRole(OFFICE),
     ),
     ("Mutation", "setChronologySettings", Access::SignedIn),
+    // The service checks the review is visible before the stream starts.
+    ("Subscription", "reviewChanged", Access::SignedIn),
 ];
 
 /// Object types whose fields are readable by whoever obtained the object: (type, fields).
@@ -238,6 +240,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
         &["entry", "with", "confirmed", "confirmedBy"],
     ),
     ("ChronologyGap", &["after", "before", "days"]),
+    ("ReviewChange", &["reviewId", "kind", "objectId", "actorId"]),
     (
         "IntegratedChronology",
         &[
@@ -269,6 +272,18 @@ const OBJECTS: &[(&str, &[&str])] = &[
     ("AuditLogPage", &["entries", "nextCursor"]),
     ("AuditChainReport", &["intact", "checked", "firstBrokenId"]),
 ];
+
+/// The parts merged into the Subscription root: their events resolve under the part's own
+/// type name, and are governed by the `Subscription` entries.
+const SUBSCRIPTION_PARTS: &[&str] = &["ChronologySubscription"];
+
+fn root_name(parent_type: &str) -> &str {
+    if SUBSCRIPTION_PARTS.contains(&parent_type) {
+        "Subscription"
+    } else {
+        parent_type
+    }
+}
 
 /// The policy of one field, or `None` when it has none (and is therefore refused).
 pub fn access(type_name: &str, field: &str) -> Option<Access> {
@@ -330,7 +345,7 @@ impl Extension for AuthorizationExtension {
         let Ok(rc) = ctx.data::<RequestContext>() else {
             return Err(ServerError::new("request context missing", None));
         };
-        if let Err(e) = check(rc, info.parent_type, info.name) {
+        if let Err(e) = check(rc, root_name(info.parent_type), info.name) {
             let mut error = e
                 .into_graphql(&rc.correlation_id)
                 .into_server_error(info.field.name.pos);

@@ -620,3 +620,62 @@ fn split_place(field: &str) -> (i32, Option<String>) {
         None => (rest.parse().unwrap_or(0), None),
     }
 }
+
+/// A change on a review, as live updates carry it: ids only, never case content.
+#[derive(SimpleObject, Clone)]
+pub struct ReviewChange {
+    pub review_id: ID,
+    pub kind: crate::events::ChangeKind,
+    pub object_id: Option<ID>,
+    pub actor_id: Option<ID>,
+}
+
+#[derive(Default)]
+pub struct ChronologySubscription;
+
+#[async_graphql::Subscription]
+impl ChronologySubscription {
+    /// Every change on a review the caller may see (entries, returns, duplicate decisions,
+    /// annotations, settings); RESYNC when the live connection was interrupted. Re-read what
+    /// you show when one arrives.
+    async fn review_changed(
+        &self,
+        ctx: &Context<'_>,
+        review_id: ID,
+    ) -> async_graphql::Result<impl futures_util::Stream<Item = ReviewChange>> {
+        use crate::events::ChangeKind;
+        use futures_util::StreamExt;
+        let (state, rc) = parts(ctx)?;
+        let actor = rc.actor().gql(rc)?;
+        crate::reviews::service::find_visible_with_membership(&state.db, actor, &review_id)
+            .await
+            .gql(rc)?;
+        let receiver = state.events.subscribe();
+        let watched = review_id.0.clone();
+        let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+            loop {
+                match receiver.recv().await {
+                    Ok(change) => return Some((change, receiver)),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        let resync = crate::events::Change {
+                            review_id: String::new(),
+                            kind: ChangeKind::Resync,
+                            object_id: None,
+                            actor_id: None,
+                        };
+                        return Some((resync, receiver));
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        })
+        .filter(move |c| std::future::ready(c.review_id == watched || c.kind == ChangeKind::Resync))
+        .map(move |c| ReviewChange {
+            review_id: review_id.clone(),
+            kind: c.kind,
+            object_id: c.object_id.map(ID),
+            actor_id: c.actor_id.map(ID),
+        });
+        Ok(stream)
+    }
+}

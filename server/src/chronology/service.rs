@@ -12,6 +12,7 @@ use crate::entities::{
     duplicate_decision, review, review_agency,
 };
 use crate::error::{AppError, AppResult};
+use crate::events::ChangeKind;
 use crate::reviews::service::find_visible_with_membership;
 use crate::state::AppState;
 use chrono::Utc;
@@ -215,6 +216,9 @@ pub async fn my_return(
     )
     .await?;
     txn.commit().await?;
+    state
+        .changed(rc, &row.review_id, ChangeKind::Return, Some(&row.id))
+        .await;
     Ok(Some(row))
 }
 
@@ -409,6 +413,9 @@ pub async fn add_entry(
     )
     .await?;
     txn.commit().await?;
+    state
+        .changed(rc, &entry.review_id, ChangeKind::Entry, Some(&entry.id))
+        .await;
     Ok(entry)
 }
 
@@ -481,6 +488,9 @@ pub async fn update_entry(
     )
     .await?;
     txn.commit().await?;
+    state
+        .changed(rc, &entry.review_id, ChangeKind::Entry, Some(&entry.id))
+        .await;
     Ok(entry)
 }
 
@@ -509,6 +519,9 @@ pub async fn delete_entry(
     )
     .await?;
     txn.commit().await?;
+    state
+        .changed(rc, &entry.review_id, ChangeKind::Entry, Some(id))
+        .await;
     Ok(())
 }
 
@@ -607,6 +620,9 @@ pub async fn confirm_import(
     )
     .await?;
     txn.commit().await?;
+    state
+        .changed(rc, &ret.review_id, ChangeKind::Return, Some(&ret.id))
+        .await;
     Ok(ret)
 }
 
@@ -691,6 +707,9 @@ pub async fn submit_return(
     )
     .await?;
     txn.commit().await?;
+    state
+        .changed(rc, &ret.review_id, ChangeKind::Return, Some(&ret.id))
+        .await;
     Ok(ret)
 }
 
@@ -727,6 +746,9 @@ pub async fn reopen_return(
     )
     .await?;
     txn.commit().await?;
+    state
+        .changed(rc, &ret.review_id, ChangeKind::Return, Some(&ret.id))
+        .await;
     Ok(ret)
 }
 
@@ -994,6 +1016,9 @@ pub async fn decide_group(
     .await?;
     let view = build_integrated(&txn, review).await?;
     txn.commit().await?;
+    state
+        .changed(rc, &view.review.id, ChangeKind::Duplicates, None)
+        .await;
     Ok(view)
 }
 
@@ -1047,6 +1072,14 @@ pub async fn annotate(
     )
     .await?;
     txn.commit().await?;
+    state
+        .changed(
+            rc,
+            &note.review_id,
+            ChangeKind::Annotation,
+            Some(&note.entry_id),
+        )
+        .await;
     Ok(note)
 }
 
@@ -1103,6 +1136,14 @@ pub async fn answer(
     )
     .await?;
     txn.commit().await?;
+    state
+        .changed(
+            rc,
+            &note.review_id,
+            ChangeKind::Annotation,
+            Some(&note.entry_id),
+        )
+        .await;
     Ok(note)
 }
 
@@ -1127,6 +1168,9 @@ pub async fn share(
     .await?;
     let view = build_integrated(&txn, review).await?;
     txn.commit().await?;
+    state
+        .changed(rc, &view.review.id, ChangeKind::Review, None)
+        .await;
     Ok(view)
 }
 
@@ -1160,5 +1204,8 @@ pub async fn set_settings(
     .await?;
     let view = build_integrated(&txn, review).await?;
     txn.commit().await?;
+    state
+        .changed(rc, &view.review.id, ChangeKind::Settings, None)
+        .await;
     Ok(view)
 }

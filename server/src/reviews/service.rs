@@ -9,6 +9,7 @@ use crate::entities::{
     agency, app_user, bank_holiday, milestone_rule, regime, review, review_agency, review_member,
 };
 use crate::error::{AppError, AppResult};
+use crate::events::ChangeKind;
 use crate::state::AppState;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
@@ -454,6 +455,9 @@ pub async fn create(
     audit_log::append(&txn, rc, Event::new("review.create", "review", &id)).await?;
     let view = one_view(&txn, row, state.today()).await?;
     txn.commit().await?;
+    state
+        .changed(rc, &view.review.id, ChangeKind::Review, None)
+        .await;
     Ok(view)
 }
 
@@ -505,6 +509,9 @@ pub async fn update(
     audit_log::append(&txn, rc, Event::new("review.update", "review", id)).await?;
     let view = one_view(&txn, row, state.today()).await?;
     txn.commit().await?;
+    state
+        .changed(rc, &view.review.id, ChangeKind::Review, None)
+        .await;
     Ok(view)
 }
 
@@ -540,6 +547,9 @@ pub async fn record_threshold_decision(
     .await?;
     let view = one_view(&txn, row, state.today()).await?;
     txn.commit().await?;
+    state
+        .changed(rc, &view.review.id, ChangeKind::Review, None)
+        .await;
     Ok(view)
 }
 
@@ -579,6 +589,9 @@ pub async fn record_panel_notification(
     .await?;
     let view = one_view(&txn, row, state.today()).await?;
     txn.commit().await?;
+    state
+        .changed(rc, &view.review.id, ChangeKind::Review, None)
+        .await;
     Ok(view)
 }
 
@@ -630,6 +643,9 @@ pub async fn record_event(
     audit_log::append(&txn, rc, Event::new(&action, "review", id)).await?;
     let view = one_view(&txn, row, state.today()).await?;
     txn.commit().await?;
+    state
+        .changed(rc, &view.review.id, ChangeKind::Review, None)
+        .await;
     Ok(view)
 }
 

@@ -1,0 +1,123 @@
+//! Live updates. A committed change publishes a small event (ids only, never case content):
+//! in process on SQLite; through PostgreSQL's NOTIFY on PostgreSQL, where one listener per
+//! instance feeds every instance's subscribers. Events are hints: a client that receives
+//! one re-reads what it shows, so an event lost while a listener reconnects costs at most a
+//! stale view until the next change (and the listener's reconnect announces a resync).
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+const CHANNEL: &str = "lp_changes";
+
+/// What changed on a review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+pub enum ChangeKind {
+    Review,
+    Return,
+    Entry,
+    Duplicates,
+    Annotation,
+    Settings,
+    /// The live connection was interrupted: re-read everything.
+    Resync,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub review_id: String,
+    pub kind: ChangeKind,
+    pub object_id: Option<String>,
+    pub actor_id: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct Events {
+    sender: broadcast::Sender<Change>,
+    db: DatabaseConnection,
+}
+
+impl Events {
+    /// Starts the bus; on PostgreSQL also the listener that feeds it.
+    pub fn start(db: DatabaseConnection) -> Self {
+        let (sender, _) = broadcast::channel(1024);
+        let events = Self { sender, db };
+        if events.db.get_database_backend() == DbBackend::Postgres {
+            tokio::spawn(listen(events.db.clone(), events.sender.clone()));
+        }
+        events
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.sender.subscribe()
+    }
+
+    /// Publishes a change after its transaction committed. Failing to publish never fails
+    /// the change itself.
+    pub async fn publish(&self, change: Change) {
+        match self.db.get_database_backend() {
+            DbBackend::Postgres => {
+                let payload = match serde_json::to_string(&change) {
+                    Ok(p) => p,
+                    Err(e) => return tracing::warn!(error = %e, "encoding a change failed"),
+                };
+                let sent = self
+                    .db
+                    .execute_raw(Statement::from_sql_and_values(
+                        DbBackend::Postgres,
+                        "SELECT pg_notify($1, $2)",
+                        [CHANNEL.into(), payload.into()],
+                    ))
+                    .await;
+                if let Err(e) = sent {
+                    tracing::warn!(error = %e, "publishing a change failed");
+                }
+            }
+            _ => {
+                // No receivers is not an error: nobody is watching.
+                let _ = self.sender.send(change);
+            }
+        }
+    }
+}
+
+async fn listen(db: DatabaseConnection, sender: broadcast::Sender<Change>) {
+    let pool = db.get_postgres_connection_pool().clone();
+    loop {
+        let mut listener = match sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!(error = %e, "change listener cannot connect; retrying");
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                continue;
+            }
+        };
+        if let Err(e) = listener.listen(CHANNEL).await {
+            tracing::warn!(error = %e, "change listener cannot listen; retrying");
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            continue;
+        }
+        tracing::info!("listening for changes from every instance");
+        loop {
+            match listener.recv().await {
+                Ok(note) => match serde_json::from_str::<Change>(note.payload()) {
+                    Ok(change) => {
+                        let _ = sender.send(change);
+                    }
+                    Err(e) => tracing::warn!(error = %e, "an unreadable change was ignored"),
+                },
+                Err(e) => {
+                    tracing::warn!(error = %e, "change listener lost its connection");
+                    // Everyone re-reads: changes may have been missed meanwhile.
+                    let _ = sender.send(Change {
+                        review_id: String::new(),
+                        kind: ChangeKind::Resync,
+                        object_id: None,
+                        actor_id: None,
+                    });
+                    break;
+                }
+            }
+        }
+    }
+}

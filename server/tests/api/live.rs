@@ -1,0 +1,206 @@
+//! Live updates over the GraphQL WebSocket (graphql-transport-ws): one person changes the
+//! chronology, another sees the change arrive without asking.
+
+use crate::db_tests;
+use crate::helpers::{run, Backend, TestApp, PASSWORD};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use shared::auth::Role;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Signs in and returns the session cookie pair.
+async fn cookie(app: &TestApp, email: &str) -> String {
+    let response = reqwest::Client::new()
+        .post(format!("{}/graphql", app.base))
+        .header("origin", &app.base)
+        .json(&json!({
+            "query": "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }",
+            "variables": { "e": email, "p": PASSWORD }
+        }))
+        .send()
+        .await
+        .expect("sign in");
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("lp_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_owned()
+}
+
+async fn subscribe(app: &TestApp, cookie: &str, review_id: &str) -> Socket {
+    let mut request = format!(
+        "ws://127.0.0.1:{}/graphql/ws",
+        app.base.rsplit(':').next().unwrap_or_default()
+    )
+    .into_client_request()
+    .expect("request");
+    let headers = request.headers_mut();
+    headers.insert("origin", app.base.parse().expect("origin"));
+    headers.insert("cookie", cookie.parse().expect("cookie"));
+    headers.insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().expect("protocol"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    socket
+        .send(Message::text(
+            json!({ "type": "connection_init" }).to_string(),
+        ))
+        .await
+        .expect("init");
+    let ack = next_message(&mut socket).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    let subscribe = json!({
+        "id": "1",
+        "type": "subscribe",
+        "payload": {
+            "query": "subscription($r: ID!) { reviewChanged(reviewId: $r) { reviewId kind objectId } }",
+            "variables": { "r": review_id }
+        }
+    });
+    socket
+        .send(Message::text(subscribe.to_string()))
+        .await
+        .expect("subscribe");
+    // The protocol does not acknowledge a subscription: give the server a moment to start it.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    socket
+}
+
+async fn next_message(socket: &mut Socket) -> Value {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("a message within 10 s")
+            .expect("open")
+            .expect("readable");
+        if let Message::Text(text) = message {
+            return serde_json::from_str(&text).expect("json");
+        }
+    }
+}
+
+/// Reads changes until one of `kind` arrives.
+async fn wait_for(socket: &mut Socket, kind: &str) -> Value {
+    loop {
+        let message = next_message(socket).await;
+        assert_eq!(message["type"], "next", "{message}");
+        let change = message["payload"]["data"]["reviewChanged"].clone();
+        if change["kind"] == kind {
+            return change;
+        }
+    }
+}
+
+/// A review with one member agency (POL) whose representative is a member.
+async fn setup(app: &TestApp) -> (crate::helpers::Client, crate::helpers::Client, String) {
+    let pol = app.agency("Police", "POL").await;
+    let office = app.office().await;
+    let (rep, rep_id) = app
+        .signed_in(
+            "rep@test.example",
+            &[Role::AgencyRepresentative],
+            Some(&pol),
+        )
+        .await;
+    let review = office
+        .ok(
+            "mutation($i: ReviewInput!) { createReview(input: $i) { id } }",
+            json!({ "i": {
+                "reference": "SCR-2024-09", "kind": "SERIOUS_CASE_REVIEW", "subject": "Child L",
+                "themes": [], "methodology": "SILP", "incidentYear": 2024, "regimeId": "wt2015",
+                "notifiedOn": "2024-03-01", "agencyIds": [pol], "members": [{ "userId": rep_id, "role": "MEMBER" }]
+            }}),
+        )
+        .await["createReview"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    (office, rep, review)
+}
+
+async fn add_entry(rep: &crate::helpers::Client, review: &str) -> String {
+    let ret = rep
+        .ok(
+            "query($id: ID!) { review(id: $id) { myChronologyReturn { id } } }",
+            json!({ "id": review }),
+        )
+        .await["review"]["myChronologyReturn"]["id"]
+        .as_str()
+        .expect("return")
+        .to_owned();
+    rep.ok(
+        "mutation($r: ID!, $i: EntryInput!) { addChronologyEntry(returnId: $r, input: $i) { id } }",
+        json!({ "r": ret, "i": { "startDate": "3/5/2016", "source": "POL-1", "event": "Visit", "sharedWith": [] } }),
+    )
+    .await["addChronologyEntry"]["id"]
+    .as_str()
+    .expect("entry")
+    .to_owned()
+}
+
+async fn a_change_reaches_another_person_live(backend: Backend) {
+    run(backend, |app| async move {
+        let (_office, rep, review) = setup(&app).await;
+        let office_cookie = cookie(&app, "office@test.example").await;
+        let mut socket = subscribe(&app, &office_cookie, &review).await;
+        let entry = add_entry(&rep, &review).await;
+        let change = wait_for(&mut socket, "ENTRY").await;
+        assert_eq!(change["reviewId"], review.as_str());
+        assert_eq!(change["objectId"], entry.as_str());
+    })
+    .await;
+}
+
+async fn people_who_cannot_see_the_review_cannot_watch_it(backend: Backend) {
+    run(backend, |app| async move {
+        let (_office, _rep, review) = setup(&app).await;
+        let other = app.agency("Health", "NHS").await;
+        app.person(
+            "outsider@test.example",
+            &[Role::AgencyRepresentative],
+            Some(&other),
+        )
+        .await;
+        let outsider = cookie(&app, "outsider@test.example").await;
+        let mut socket = subscribe(&app, &outsider, &review).await;
+        let message = next_message(&mut socket).await;
+        assert_eq!(message["payload"]["data"], Value::Null, "{message}");
+        assert_eq!(
+            message["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
+            "{message}"
+        );
+    })
+    .await;
+}
+
+db_tests!(
+    a_change_reaches_another_person_live,
+    people_who_cannot_see_the_review_cannot_watch_it
+);
+
+/// On PostgreSQL, a change made through one instance reaches a subscriber on another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_cross_instances_on_postgres() {
+    run(Backend::Postgres, |first| async move {
+        let (_office, rep, review) = setup(&first).await;
+        let second = first.another_instance().await;
+        let office_cookie = cookie(&second, "office@test.example").await;
+        let mut socket = subscribe(&second, &office_cookie, &review).await;
+        let entry = add_entry(&rep, &review).await;
+        let change = wait_for(&mut socket, "ENTRY").await;
+        assert_eq!(change["objectId"], entry.as_str());
+    })
+    .await;
+}
