@@ -2,7 +2,9 @@
 
 use crate::api::{self, SignOut};
 use crate::components::Loading;
-use crate::pages::{agencies, audit_log, dashboard, not_found::NotFound, reviews, sign_in, users};
+use crate::pages::{
+    agencies, audit_log, chronology, dashboard, not_found::NotFound, reviews, sign_in, users,
+};
 use crate::session::{Me, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -151,6 +153,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/reviews/:id") view=|| guard(reviews::ReviewPage) />
                     <Route path=path!("/reviews/:id/edit") view=|| guard(reviews::EditReview) />
                     <Route path=path!("/reviews/:id/decision") view=|| guard(reviews::DecisionPage) />
+                    <Route path=path!("/reviews/:id/chronology") view=|| guard(chronology::ChronologyPage) />
                     <Route path=path!("/agencies") view=|| guard(agencies::AgencyList) />
                     <Route path=path!("/agencies/new") view=|| guard(agencies::NewAgency) />
                     <Route path=path!("/agencies/:id") view=|| guard(agencies::AgencyPage) />

@@ -56,6 +56,8 @@ pub struct ApiError {
     pub message: String,
     pub correlation_id: Option<String>,
     pub problems: Vec<FieldProblem>,
+    /// On CONFLICT, the stored record as it is now (`extensions.current`), when sent.
+    pub current: Option<Value>,
 }
 
 impl ApiError {
@@ -65,6 +67,7 @@ impl ApiError {
             message: message.into(),
             correlation_id: None,
             problems: Vec::new(),
+            current: None,
         }
     }
 
@@ -142,6 +145,7 @@ pub async fn call_quietly<Q: GraphQLQuery>(
                 message: format!("The server answered {status}."),
                 correlation_id: response.headers().get("x-correlation-id"),
                 problems: Vec::new(),
+                current: None,
             });
         }
     };
@@ -175,6 +179,7 @@ fn to_api_error(error: &graphql_client::Error) -> ApiError {
         message: error.message.clone(),
         correlation_id: text("correlationId").map(str::to_string),
         problems,
+        current: ext.and_then(|e| e.get("current")).cloned(),
     }
 }
 

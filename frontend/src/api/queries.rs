@@ -45,3 +45,18 @@ operations!(
 );
 operations!("graphql/users.graphql": Users, UserDetail, AgencyOptions, CreateUser, UpdateUser);
 operations!("graphql/audit.graphql": AuditLog, VerifyAuditLog, PeopleOptions);
+operations!(
+    "graphql/chronology.graphql": Chronology,
+    AddChronologyEntry,
+    UpdateChronologyEntry,
+    DeleteChronologyEntry,
+    PreviewChronologyImport,
+    ConfirmChronologyImport,
+    SubmitChronologyReturn,
+    ReopenChronologyReturn,
+    DecideDuplicateGroup,
+    AnnotateEntry,
+    AnswerQuestion,
+    ShareIntegratedChronology,
+    SetChronologySettings,
+);

@@ -178,7 +178,8 @@ pub fn field_id(field: &str) -> String {
     id.trim_matches('-').to_string()
 }
 
-fn focus_by_id(id: &str) {
+/// Moves focus to the element with this id (and scrolls it into view).
+pub fn focus_by_id(id: &str) {
     if let Some(el) = document()
         .get_element_by_id(id)
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
@@ -391,6 +392,9 @@ pub fn TextField(
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional, into)] autocomplete: Option<String>,
     #[prop(optional)] short: bool,
+    /// The id of a `<datalist>` of suggestions.
+    #[prop(optional, into)]
+    list: Option<String>,
 ) -> impl IntoView {
     let field = FieldState::new(&id, errors, &hint);
     let class = if short || input_type == "date" {
@@ -406,6 +410,7 @@ pub fn TextField(
                 name=id
                 type=input_type
                 autocomplete=autocomplete
+                list=list
                 spellcheck="false"
                 aria-describedby=field.described_by()
                 aria-invalid=field.invalid()

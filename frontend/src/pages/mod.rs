@@ -2,6 +2,7 @@
 
 pub mod agencies;
 pub mod audit_log;
+pub mod chronology;
 pub mod dashboard;
 pub mod not_found;
 pub mod reviews;

@@ -77,6 +77,7 @@ fn ReviewBody(review: ReviewDetailReview, resource: ReviewResource) -> impl Into
     let event_id = id.clone();
     let edit_href = format!("/reviews/{id}/edit");
     let decision_href = format!("/reviews/{id}/decision");
+    let chronology_href = format!("/reviews/{id}/chronology");
     view! {
         <p class="caption">{r.kind_label.clone()} " · " {r.subject.clone()}</p>
         <div class="button-group">
@@ -144,6 +145,12 @@ fn ReviewBody(review: ReviewDetailReview, resource: ReviewResource) -> impl Into
                 })
                 .collect_view()}
         </DataTable>
+
+        <h2>"Chronology"</h2>
+        <p>
+            "Each member agency's return, and the integrated chronology once collated: "
+            <a href=chronology_href>"Open the chronology"</a>
+        </p>
 
         <h2>"Threshold decision"</h2>
         {match decision {

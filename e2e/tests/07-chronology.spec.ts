@@ -1,0 +1,128 @@
+import { expect, Page, test } from '@playwright/test';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { expectAccessible, reviewId, signIn, visit } from './helpers';
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+}
+
+test('the office collates the integrated chronology; the police return is reopened, added to by keyboard, uploaded and submitted', async ({
+  page,
+  request,
+}) => {
+  const id = await reviewId(request, 'SCR-2016-03');
+
+  // The business office opens the chronology from the review.
+  await signIn(page, 'office@demo.example');
+  await visit(page, `/reviews/${id}`);
+  await page.getByRole('link', { name: 'Open the chronology' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Chronology: SCR-2016-03');
+  await expect(page.getByRole('heading', { level: 2, name: 'Integrated chronology' })).toBeVisible();
+  await expectAccessible(page);
+
+  const rows = page.locator('#integrated-rows');
+  await expect(rows).toHaveAttribute('tabindex', '0');
+  // Every entry row names its agency in text, beside the colour.
+  await expect(rows.locator('tr.vrow').filter({ hasText: 'POL' }).first()).toBeVisible();
+  // Unconfirmed sharing and a gap with no contact.
+  await expect(rows.getByText(/Sharing with [A-Z]+ not confirmed/).first()).toBeVisible();
+  await expect(rows.getByText(/No contact for \d+ days/).first()).toBeVisible();
+
+  // A probable duplicate group (the strategy discussion), confirmed.
+  const group = rows.locator('tr.group-row').first();
+  await expect(group).toContainText('Undecided');
+  await group.getByRole('button', { name: /^Confirm/ }).click();
+  await expect(rows.locator('tr.group-row').first()).toContainText('Confirmed duplicate');
+  await expect(page.getByRole('status').filter({ hasText: 'Duplicate group 1 confirmed.' })).toBeVisible();
+  await expectAccessible(page);
+
+  // Filters narrow the rows.
+  await page.getByRole('group', { name: 'Show only entries' }).getByLabel('In a probable duplicate group').check();
+  await expect(rows.getByText(/No contact for/)).toHaveCount(0);
+  await page.getByRole('group', { name: 'Show only entries' }).getByLabel('In a probable duplicate group').uncheck();
+
+  // The office reopens the police return.
+  const returns = page.locator('table').filter({ has: page.locator('caption', { hasText: 'Returns from member agencies' }) });
+  await returns.getByRole('button', { name: 'Reopen the POL return' }).click();
+  await expect(returns.locator('tr', { hasText: 'POL' })).toContainText('Reopened');
+  await expectAccessible(page);
+  await signOut(page);
+
+  // The police representative adds an entry without touching the mouse.
+  await signIn(page, 'police.rep@demo.example');
+  await visit(page, `/reviews/${id}/chronology`);
+  await expect(page.getByRole('heading', { level: 2, name: "Your agency's return" })).toBeVisible();
+  await expect(page.getByText('Reopened', { exact: true })).toBeVisible();
+  const add = page.getByRole('form', { name: 'Add an entry' });
+  const date = add.getByLabel('Date', { exact: true });
+  await date.focus();
+  await page.keyboard.type('?June 2016');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('09:30');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('POL-WEL-204');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Home visit');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Welfare check at the home; Child A seen and well');
+  await page.keyboard.press('Enter');
+  const own = page.locator('table').filter({ has: page.locator('caption', { hasText: /entries/ }) }).first();
+  await expect(own).toContainText('POL-WEL-204');
+  await expect(date).toBeFocused();
+  await expect(date).toHaveValue('');
+  await expectAccessible(page);
+
+  // A second row straight away, with a date the server refuses: shown inline.
+  await page.keyboard.type('31/02/2016');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('POL-BAD-205');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('A date that does not exist');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: 'There is a problem' })).toBeVisible();
+  await expect(page.locator('#new-startDate-error')).toBeVisible();
+  await expectAccessible(page);
+
+  // Upload: a file with a problem is refused row by row; a clean one is previewed, then confirmed.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lp-chronology-'));
+  const bad = path.join(dir, 'bad.csv');
+  fs.writeFileSync(
+    bad,
+    'Start Date,Source of Information,Event Type,Event\n12/04/2016,POL-1,Contact,\n',
+  );
+  const good = path.join(dir, 'police.csv');
+  fs.writeFileSync(
+    good,
+    'Start Date,Start Time,Source of Information,Event Type,Event,Action Taken,Information Shared With\n' +
+      '02/04/2016,23:40,POL-DA-201,Domestic incident,Police attended domestic incident at home; children present,DASH risk assessment completed,CSC\n' +
+      'May 2016,,POL-INT-206,Contact,Intelligence report about the household,Logged,\n',
+  );
+  const upload = page.getByRole('form', { name: 'Upload a spreadsheet' });
+  await upload.getByLabel('CSV file').setInputFiles(bad);
+  await upload.getByRole('button', { name: 'Check the file' }).click();
+  await expect(upload.getByRole('alert')).toContainText(/Row 2/);
+  await expectAccessible(page);
+
+  await upload.getByLabel('CSV file').setInputFiles(good);
+  await upload.getByRole('button', { name: 'Check the file' }).click();
+  await expect(upload.getByRole('heading', { name: '2 rows in police.csv' })).toBeVisible();
+  await expect(upload.locator('table')).toContainText('POL-INT-206');
+  await expectAccessible(page);
+  await upload.getByRole('button', { name: 'Replace my entries with these 2 rows' }).click();
+  await expect(upload.getByRole('status')).toContainText('2 rows');
+  await expect(own).toContainText('POL-INT-206');
+  await expect(own).not.toContainText('POL-WEL-204');
+
+  // Submit, after confirming.
+  await page.getByRole('button', { name: 'Submit return' }).click();
+  await page.getByRole('button', { name: 'Yes, submit the return' }).click();
+  await expect(page.getByText('Your return has been submitted.')).toBeVisible();
+  await expect(page.getByText('Submitted', { exact: true })).toBeVisible();
+  await expect(page.getByRole('form', { name: 'Add an entry' })).toHaveCount(0);
+  await expectAccessible(page);
+});
