@@ -653,20 +653,19 @@ impl ChronologySubscription {
         let receiver = state.events.subscribe();
         let watched = review_id.0.clone();
         let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-            loop {
-                match receiver.recv().await {
-                    Ok(change) => return Some((change, receiver)),
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        let resync = crate::events::Change {
-                            review_id: String::new(),
-                            kind: ChangeKind::Resync,
-                            object_id: None,
-                            actor_id: None,
-                        };
-                        return Some((resync, receiver));
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            match receiver.recv().await {
+                Ok(change) => Some((change, receiver)),
+                // Missed changes: tell the client to re-read everything.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let resync = crate::events::Change {
+                        review_id: String::new(),
+                        kind: ChangeKind::Resync,
+                        object_id: None,
+                        actor_id: None,
+                    };
+                    Some((resync, receiver))
                 }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
             }
         })
         .filter(move |c| std::future::ready(c.review_id == watched || c.kind == ChangeKind::Resync))

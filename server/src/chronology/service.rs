@@ -222,7 +222,9 @@ pub async fn my_return(
     Ok(Some(row))
 }
 
-/// A return the person keeps; anyone else's answers as missing.
+/// A return the person keeps. Someone who may see it but not change it (the business office,
+/// the chair, a lead reviewer, a colleague of the agency without an agency role) is
+/// FORBIDDEN; for anyone else it answers as missing.
 async fn kept_return<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -235,10 +237,16 @@ async fn kept_return<C: ConnectionTrait>(
     let (review, membership) = review_for(db, actor, &ret.review_id)
         .await
         .map_err(|_| AppError::NotFound("Chronology return"))?;
-    if !access::keeps_return(actor, membership, &ret.agency_id) {
-        return Err(AppError::NotFound("Chronology return"));
+    if access::keeps_return(actor, membership, &ret.agency_id) {
+        return Ok((ret, review));
     }
-    Ok((ret, review))
+    let sees_it = access::sees_all_returns(actor, membership)
+        || (membership.is_some() && actor.agency_id.as_deref() == Some(ret.agency_id.as_str()));
+    Err(if sees_it {
+        AppError::Forbidden
+    } else {
+        AppError::NotFound("Chronology return")
+    })
 }
 
 fn ensure_editable(ret: &chronology_return::Model) -> AppResult<()> {
@@ -434,7 +442,10 @@ async fn kept_entry<C: ConnectionTrait>(
         .ok_or(AppError::NotFound("Entry"))?;
     let (ret, review) = kept_return(db, actor, &entry.return_id)
         .await
-        .map_err(|_| AppError::NotFound("Entry"))?;
+        .map_err(|e| match e {
+            AppError::Forbidden => AppError::Forbidden,
+            _ => AppError::NotFound("Entry"),
+        })?;
     Ok((entry, ret, review))
 }
 
@@ -1037,7 +1048,6 @@ pub async fn annotate(
     text: &str,
 ) -> AppResult<annotation::Model> {
     let actor = rc.actor()?;
-    let text = annotation_text(text)?;
     let txn = begin_write(&state.db).await?;
     let entry = chronology_entry::Entity::find_by_id(entry_id.to_owned())
         .one(&txn)
@@ -1049,6 +1059,7 @@ pub async fn annotate(
             AppError::Forbidden => AppError::Forbidden,
             _ => AppError::NotFound("Entry"),
         })?;
+    let text = annotation_text(text)?;
     let note = annotation::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         review_id: Set(review.id.clone()),
@@ -1182,6 +1193,8 @@ pub async fn set_settings(
     gap: i32,
 ) -> AppResult<IntegratedView> {
     let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let review = collated_review(&txn, actor, review_id).await?;
     let mut p = Problems::new();
     if !(0..=30).contains(&tolerance) {
         p.push("sharingToleranceDays", "must be between 0 and 30 days");
@@ -1190,8 +1203,6 @@ pub async fn set_settings(
         p.push("gapThresholdDays", "must be between 1 and 3650 days");
     }
     p.into_result()?;
-    let txn = begin_write(&state.db).await?;
-    let review = collated_review(&txn, actor, review_id).await?;
     let mut am: review::ActiveModel = review.into();
     am.sharing_tolerance_days = Set(tolerance);
     am.gap_threshold_days = Set(gap);

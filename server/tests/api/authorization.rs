@@ -5,7 +5,7 @@
 //! row is set up so that it can). A schema field without a row fails the test.
 
 use crate::db_tests;
-use crate::helpers::{error_code, run, Backend, Client, TestApp, PASSWORD};
+use crate::helpers::{base64, error_code, review_with, run, Backend, Client, TestApp, PASSWORD};
 use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
 use serde_json::{json, Value};
 use shared::auth::Role;
@@ -23,6 +23,14 @@ const OFFICE: Allowed = Allowed::Roles(&[Role::BusinessOffice]);
 const CHAIR: Allowed = Allowed::Roles(&[Role::IndependentChair]);
 const OFFICE_OR_CHAIR: Allowed = Allowed::Roles(&[Role::BusinessOffice, Role::IndependentChair]);
 const OFFICE_OR_LEAD: Allowed = Allowed::Roles(&[Role::BusinessOffice, Role::AgencyLead]);
+/// The representative and lead of the return's agency (members of the review).
+const AGENCY_EDITORS: Allowed = Allowed::Roles(&[Role::AgencyLead, Role::AgencyRepresentative]);
+/// Any member of the review from the agency that recorded the entry.
+const AGENCY_MEMBERS: Allowed = Allowed::Roles(&[
+    Role::AgencyLead,
+    Role::AgencyRepresentative,
+    Role::Practitioner,
+]);
 
 /// The callers: anonymous, then one person per role (agency roles with an agency).
 const PRINCIPALS: [Option<Role>; 6] = [
@@ -70,6 +78,27 @@ struct Fixture {
     decided: Vec<String>,
     /// Per principal: a review with an INITIATE decision, not completed.
     initiated: Vec<String>,
+    /// A DRAFT chronology return of the principals' agency.
+    draft_return: String,
+    /// Per principal: an entry of `draft_return` at version 1 to update, and one to delete.
+    entry_to_update: Vec<String>,
+    entry_to_delete: Vec<String>,
+    /// A DRAFT return to import into.
+    import_return: String,
+    /// Per principal: a DRAFT return with one entry, to submit.
+    to_submit: Vec<String>,
+    /// Per principal: a SUBMITTED return, to reopen.
+    to_reopen: Vec<String>,
+    /// A review whose integrated chronology (shared with the members) has the principals'
+    /// agency's and another agency's submitted entries, and one duplicate group.
+    chronology_review: String,
+    duplicate_key: String,
+    /// A submitted entry of the principals' agency in `chronology_review`.
+    submitted_entry: String,
+    /// Per principal: a QUESTION on `submitted_entry`.
+    questions: Vec<String>,
+    /// A review whose integrated chronology is not shared yet.
+    to_share: String,
 }
 
 struct Op {
@@ -99,6 +128,12 @@ fn review_input(reference: &str, members: &[(String, &str)]) -> Value {
         "members": members.iter().map(|(id, role)| json!({ "userId": id, "role": role })).collect::<Vec<_>>(),
     })
 }
+
+fn entry_input(source: &str) -> Value {
+    json!({ "startDate": "22/05/2016", "source": source, "event": "Home visit", "sharedWith": [] })
+}
+
+const IMPORT_CSV: &[u8] = b"Start Date,Source of Information,Event\n22/05/2016,IMP-1,Home visit\n";
 
 fn agency_input(name: &str, prefix: &str) -> Value {
     json!({ "name": name, "kind": "OTHER", "prefix": prefix, "colour": "#1d70b8", "active": true })
@@ -299,6 +334,92 @@ fn ops() -> Vec<Op> {
             vars: |f, p| json!({ "id": f.initiated[p] }),
             own_session: false,
         },
+        // The chronology.
+        Op {
+            field: "Mutation.addChronologyEntry",
+            allowed: AGENCY_EDITORS,
+            doc: "mutation($r: ID!, $i: EntryInput!) { addChronologyEntry(returnId: $r, input: $i) { id } }",
+            vars: |f, p| json!({ "r": f.draft_return, "i": entry_input(&format!("ADD-{p}")) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.updateChronologyEntry",
+            allowed: AGENCY_EDITORS,
+            doc: "mutation($id: ID!, $i: EntryInput!) { updateChronologyEntry(id: $id, version: 1, input: $i) { id } }",
+            vars: |f, p| json!({ "id": f.entry_to_update[p], "i": entry_input(&format!("UPD-{p}")) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.deleteChronologyEntry",
+            allowed: AGENCY_EDITORS,
+            doc: "mutation($id: ID!) { deleteChronologyEntry(id: $id, version: 1) }",
+            vars: |f, p| json!({ "id": f.entry_to_delete[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.previewChronologyImport",
+            allowed: AGENCY_EDITORS,
+            doc: "mutation($r: ID!, $c: String!) { previewChronologyImport(returnId: $r, fileName: \"c.csv\", contentBase64: $c) { ok } }",
+            vars: |f, _| json!({ "r": f.draft_return, "c": base64(IMPORT_CSV) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.confirmChronologyImport",
+            allowed: AGENCY_EDITORS,
+            doc: "mutation($r: ID!, $c: String!) { confirmChronologyImport(returnId: $r, fileName: \"c.csv\", contentBase64: $c) { id } }",
+            vars: |f, _| json!({ "r": f.import_return, "c": base64(IMPORT_CSV) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.submitChronologyReturn",
+            allowed: AGENCY_EDITORS,
+            doc: "mutation($r: ID!) { submitChronologyReturn(returnId: $r) { id } }",
+            vars: |f, p| json!({ "r": f.to_submit[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.reopenChronologyReturn",
+            allowed: OFFICE,
+            doc: "mutation($r: ID!) { reopenChronologyReturn(returnId: $r) { id } }",
+            vars: |f, p| json!({ "r": f.to_reopen[p] }),
+            own_session: false,
+        },
+        Op {
+            // Or a LEAD_REVIEWER of the review (no principal here is one).
+            field: "Mutation.decideDuplicateGroup",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $k: String!) { decideDuplicateGroup(reviewId: $id, key: $k, decision: CONFIRMED) { gapThresholdDays } }",
+            vars: |f, _| json!({ "id": f.chronology_review, "k": f.duplicate_key }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.annotateEntry",
+            allowed: OFFICE,
+            doc: "mutation($e: ID!) { annotateEntry(entryId: $e, kind: NOTE, text: \"A note\") { id } }",
+            vars: |f, _| json!({ "e": f.submitted_entry }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.answerQuestion",
+            allowed: AGENCY_MEMBERS,
+            doc: "mutation($q: ID!) { answerQuestion(questionId: $q, text: \"An answer\") { id } }",
+            vars: |f, p| json!({ "q": f.questions[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.shareIntegratedChronology",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { shareIntegratedChronology(reviewId: $id) { gapThresholdDays } }",
+            vars: |f, _| json!({ "id": f.to_share }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.setChronologySettings",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { setChronologySettings(reviewId: $id, input: { sharingToleranceDays: 3, gapThresholdDays: 30 }) { gapThresholdDays } }",
+            vars: |f, _| json!({ "id": f.chronology_review }),
+            own_session: false,
+        },
     ]
 }
 
@@ -370,6 +491,50 @@ async fn decide(chair: &Client, id: &str, decision: &str) {
         .await;
 }
 
+/// A review with `agencies` and `members`, and `rep`'s agency's return in it.
+async fn agency_return(
+    office: &Client,
+    rep: &Client,
+    reference: &str,
+    agencies: &[&str],
+    members: &[(&str, &str)],
+) -> (String, String) {
+    let review = review_with(office, reference, agencies, members).await;
+    let ret = rep
+        .ok(
+            "query($id: ID!) { review(id: $id) { myChronologyReturn { id } } }",
+            json!({ "id": review }),
+        )
+        .await["review"]["myChronologyReturn"]["id"]
+        .as_str()
+        .expect("return id")
+        .to_owned();
+    (review, ret)
+}
+
+async fn add_entry(rep: &Client, ret: &str, input: Value) -> String {
+    rep.ok(
+        "mutation($r: ID!, $i: EntryInput!) { addChronologyEntry(returnId: $r, input: $i) { id } }",
+        json!({ "r": ret, "i": input }),
+    )
+    .await["addChronologyEntry"]["id"]
+        .as_str()
+        .expect("entry id")
+        .to_owned()
+}
+
+async fn submit_return(rep: &Client, ret: &str) {
+    rep.ok(
+        "mutation($r: ID!) { submitChronologyReturn(returnId: $r) { id } }",
+        json!({ "r": ret }),
+    )
+    .await;
+}
+
+const INTEGRATED: &str = "query($id: ID!) { review(id: $id) { integratedChronology { \
+    duplicateGroups { key decision } \
+    annotations { entryId annotations { id kind answers { id text } } } } } }";
+
 /// Signs in one person per role (and an anonymous client), and builds the fixture.
 async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
     let agency = app.agency("Matrix Police", "MAT").await;
@@ -404,6 +569,17 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         undecided: Vec::new(),
         decided: Vec::new(),
         initiated: Vec::new(),
+        draft_return: String::new(),
+        entry_to_update: Vec::new(),
+        entry_to_delete: Vec::new(),
+        import_return: String::new(),
+        to_submit: Vec::new(),
+        to_reopen: Vec::new(),
+        chronology_review: String::new(),
+        duplicate_key: String::new(),
+        submitted_entry: String::new(),
+        questions: Vec::new(),
+        to_share: String::new(),
     };
     for p in 0..PRINCIPALS.len() {
         fixture
@@ -419,7 +595,109 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         decide(&chair, &initiated, "INITIATE").await;
         fixture.initiated.push(initiated);
     }
+
+    // The chronology: reviews with the principals' agency as a member agency.
+    let rep = clients[4].clone();
+    let home = [fixture.agency.as_str()];
+    let member_refs: Vec<(&str, &str)> = members.iter().map(|(id, r)| (id.as_str(), *r)).collect();
+    let (_, draft) = agency_return(&office, &rep, "CHR-DRAFT", &home, &member_refs).await;
+    for p in 0..PRINCIPALS.len() {
+        let to_update = add_entry(&rep, &draft, entry_input(&format!("U-{p}"))).await;
+        fixture.entry_to_update.push(to_update);
+        let to_delete = add_entry(&rep, &draft, entry_input(&format!("D-{p}"))).await;
+        fixture.entry_to_delete.push(to_delete);
+    }
+    fixture.draft_return = draft;
+    fixture.import_return = agency_return(&office, &rep, "CHR-IMPORT", &home, &member_refs)
+        .await
+        .1;
+    for p in 0..PRINCIPALS.len() {
+        let (_, ret) =
+            agency_return(&office, &rep, &format!("CHR-SUB-{p}"), &home, &member_refs).await;
+        add_entry(&rep, &ret, entry_input("S-1")).await;
+        fixture.to_submit.push(ret);
+        let (_, ret) =
+            agency_return(&office, &rep, &format!("CHR-REO-{p}"), &home, &member_refs).await;
+        add_entry(&rep, &ret, entry_input("R-1")).await;
+        submit_return(&rep, &ret).await;
+        fixture.to_reopen.push(ret);
+    }
+
+    // Two agencies' submitted accounts of one event: a duplicate group.
+    let (other_rep, other_rep_id) = app
+        .signed_in(
+            "other.rep@matrix.example",
+            &[Role::AgencyRepresentative],
+            Some(&fixture.other_agency),
+        )
+        .await;
+    let mut with_other = member_refs.clone();
+    with_other.push((other_rep_id.as_str(), "MEMBER"));
+    let both = [fixture.agency.as_str(), fixture.other_agency.as_str()];
+    let (review, ret) = agency_return(&office, &rep, "CHR-MERGED", &both, &with_other).await;
+    let mut input = entry_input("M-1");
+    input["event"] = json!("Police attended home address after domestic incident, mother injured");
+    let entry = add_entry(&rep, &ret, input).await;
+    submit_return(&rep, &ret).await;
+    let theirs = other_rep
+        .ok(
+            "query($id: ID!) { review(id: $id) { myChronologyReturn { id } } }",
+            json!({ "id": review }),
+        )
+        .await["review"]["myChronologyReturn"]["id"]
+        .as_str()
+        .expect("return id")
+        .to_owned();
+    let mut input = entry_input("O-1");
+    input["event"] = json!("Domestic incident at home address reported by police, mother injured");
+    add_entry(&other_rep, &theirs, input).await;
+    submit_return(&other_rep, &theirs).await;
+    let merged = office.ok(INTEGRATED, json!({ "id": review })).await;
+    fixture.duplicate_key = merged["review"]["integratedChronology"]["duplicateGroups"][0]["key"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a duplicate group: {merged:#}"))
+        .to_owned();
+    for p in 0..PRINCIPALS.len() {
+        let question = office
+            .ok(
+                "mutation($e: ID!, $t: String!) { annotateEntry(entryId: $e, kind: QUESTION, text: $t) { id } }",
+                json!({ "e": entry, "t": format!("Question {p}") }),
+            )
+            .await["annotateEntry"]["id"]
+            .as_str()
+            .expect("question id")
+            .to_owned();
+        fixture.questions.push(question);
+    }
+    office
+        .ok(
+            "mutation($id: ID!) { shareIntegratedChronology(reviewId: $id) { sharedAt } }",
+            json!({ "id": review }),
+        )
+        .await;
+    fixture.chronology_review = review;
+    fixture.submitted_entry = entry;
+    fixture.to_share = review_with(&office, "CHR-SHARE", &home, &member_refs).await;
     (clients, fixture)
+}
+
+/// Explains a wrong cell that is a known server bug.
+fn known_bug(field: &str, code: Option<&str>) -> &'static str {
+    let keeps_return = [
+        "Mutation.addChronologyEntry",
+        "Mutation.updateChronologyEntry",
+        "Mutation.deleteChronologyEntry",
+        "Mutation.previewChronologyImport",
+        "Mutation.confirmChronologyImport",
+        "Mutation.submitChronologyReturn",
+    ];
+    if keeps_return.contains(&field) && code == Some("NOT_FOUND") {
+        "\n  BUG: the caller sees this return (chronologyReturns lists it) but is told it does \
+         not exist; chronology::service::kept_return should answer FORBIDDEN to people who \
+         can see the return (see chronology::seeing_a_return_is_not_keeping_it)"
+    } else {
+        ""
+    }
 }
 
 /// The root field's name in a response, from `Type.field`.
@@ -466,8 +744,9 @@ async fn every_role_gets_what_the_matrix_says(backend: Backend) {
                     };
                     if code.as_deref() != Some(want) {
                         failures.push(format!(
-                            "{} by {who}: expected {want}, got {code:?}: {body}",
-                            op.field
+                            "{} by {who}: expected {want}, got {code:?}: {body}{}",
+                            op.field,
+                            known_bug(op.field, code.as_deref())
                         ));
                     }
                     if !body["data"].is_null() && !body["data"][key].is_null() {
@@ -519,6 +798,73 @@ async fn every_role_gets_what_the_matrix_says(backend: Backend) {
             prefixes,
             ["NEWB"],
             "only the business office created an agency"
+        );
+
+        // The chronology calls that succeeded did what they say.
+        let status = |ret: String| {
+            let office = office.clone();
+            async move {
+                let returns = office
+                    .ok(
+                        "{ reviews { reference chronologyReturns { id status } } }",
+                        json!({}),
+                    )
+                    .await;
+                returns["reviews"]
+                    .as_array()
+                    .expect("reviews")
+                    .iter()
+                    .flat_map(|r| {
+                        r["chronologyReturns"]
+                            .as_array()
+                            .cloned()
+                            .unwrap_or_default()
+                    })
+                    .find(|r| r["id"] == ret.as_str())
+                    .map(|r| r["status"].clone())
+                    .unwrap_or_default()
+            }
+        };
+        assert_eq!(status(fixture.to_submit[4].clone()).await, "SUBMITTED");
+        assert_eq!(
+            status(fixture.to_submit[1].clone()).await,
+            "DRAFT",
+            "refused submit"
+        );
+        assert_eq!(status(fixture.to_reopen[1].clone()).await, "REOPENED");
+        assert_eq!(
+            status(fixture.to_reopen[4].clone()).await,
+            "SUBMITTED",
+            "refused reopen"
+        );
+        let merged = office
+            .ok(INTEGRATED, json!({ "id": fixture.chronology_review }))
+            .await["review"]["integratedChronology"]
+            .clone();
+        assert_eq!(
+            merged["duplicateGroups"][0]["decision"], "CONFIRMED",
+            "{merged:#}"
+        );
+        let answered: Vec<usize> = merged["annotations"]
+            .as_array()
+            .expect("annotations")
+            .iter()
+            .flat_map(|a| a["annotations"].as_array().cloned().unwrap_or_default())
+            .filter(|a| a["kind"] == "QUESTION")
+            .filter_map(|q| {
+                let at = fixture
+                    .questions
+                    .iter()
+                    .position(|id| q["id"] == id.as_str())?;
+                (!q["answers"].as_array().is_some_and(Vec::is_empty)).then_some(at)
+            })
+            .collect();
+        let mut answered = answered;
+        answered.sort_unstable();
+        assert_eq!(
+            answered,
+            [3, 4, 5],
+            "only the agency's members answered: {merged:#}"
         );
     })
     .await

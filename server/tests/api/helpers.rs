@@ -11,7 +11,6 @@ use server::state::AppState;
 use shared::agencies::{AgencyDraft, AgencyKind, UserDraft};
 use shared::auth::Role;
 use std::future::Future;
-use std::sync::Arc;
 
 pub const PASSWORD: &str = "a-long-test-password";
 
@@ -165,10 +164,7 @@ impl TestApp {
         let config = Cli::parse_from(args).config;
         let db = server::db::connect(database_url).await.expect("connect");
         server::db::migrate(&db).await.expect("migrate");
-        let state = AppState {
-            db,
-            config: Arc::new(config.clone()),
-        };
+        let state = AppState::new(db, config.clone());
         tokio::spawn(async move {
             if let Err(e) = server::serve(config, listener).await {
                 panic!("server stopped: {e}");
@@ -317,4 +313,60 @@ pub fn problem_fields(body: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Creates a review through GraphQL as `office`, with member agencies and people
+/// (`(user id, "MEMBER" | "LEAD_REVIEWER")`), returning its id.
+pub async fn review_with(
+    office: &Client,
+    reference: &str,
+    agency_ids: &[&str],
+    members: &[(&str, &str)],
+) -> String {
+    let input = json!({
+        "reference": reference,
+        "kind": "SERIOUS_CASE_REVIEW",
+        "subject": "Child A",
+        "themes": ["Neglect"],
+        "methodology": "LEARNING_TOGETHER",
+        "methodologyDetail": null,
+        "incidentMonth": 5,
+        "incidentYear": 2016,
+        "regimeId": "wt2015",
+        "awareOn": null,
+        "notifiedOn": "2016-06-02",
+        "agencyIds": agency_ids,
+        "members": members
+            .iter()
+            .map(|(id, role)| json!({ "userId": id, "role": role }))
+            .collect::<Vec<_>>(),
+    });
+    office
+        .ok(
+            "mutation($input: ReviewInput!) { createReview(input: $input) { id } }",
+            json!({ "input": input }),
+        )
+        .await["createReview"]["id"]
+        .as_str()
+        .expect("review id")
+        .to_owned()
+}
+
+/// Standard base64 (with padding), as a browser's `btoa` sends an uploaded file.
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b1 = chunk.get(1).copied().unwrap_or(0);
+        let b2 = chunk.get(2).copied().unwrap_or(0);
+        let n = (u32::from(chunk[0]) << 16) | (u32::from(b1) << 8) | u32::from(b2);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
