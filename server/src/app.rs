@@ -56,7 +56,15 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
     }
     let api = api.layer(sessions).with_state(http.clone());
     let index = config.static_dir.join("index.html");
-    let spa = ServeDir::new(&config.static_dir).fallback(ServeFile::new(index));
+    // The build writes .gz and .br beside each asset; browsers get the smallest they accept.
+    let spa = ServeDir::new(&config.static_dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(
+            ServeFile::new(index)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     Router::new()
         .merge(api)
         .route("/healthz", get(|| async { "ok" }))
@@ -82,13 +90,46 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
                 "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
             ),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
+        .layer(axum::middleware::from_fn(cache_policy))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
         }))
+}
+
+/// Whether a path names a build asset whose file name carries its content hash
+/// (`frontend-1a41f436fa8d715c_bg.wasm`), which can therefore be cached for good.
+fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// Hashed assets are cached for a year; everything else (the API, index.html) never is.
+async fn cache_policy(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let immutable = is_hashed_asset(request.uri().path());
+    let mut response = next.run(request).await;
+    let value = if immutable && response.status().is_success() {
+        HeaderValue::from_static("public, max-age=31536000, immutable")
+    } else {
+        HeaderValue::from_static("no-store")
+    };
+    response.headers_mut().insert(header::CACHE_CONTROL, value);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hashed_assets_are_recognised() {
+        assert!(super::is_hashed_asset("/frontend-1a41f436fa8d715c_bg.wasm"));
+        assert!(super::is_hashed_asset("/style-5da405801d2f316d.css"));
+        assert!(super::is_hashed_asset("/boot-5b8679ddae34ddbe.js"));
+        assert!(!super::is_hashed_asset("/index.html"));
+        assert!(!super::is_hashed_asset("/reviews/123"));
+        assert!(!super::is_hashed_asset("/graphql"));
+    }
 }
 
 async fn readyz(State(http): State<Http>) -> Response {

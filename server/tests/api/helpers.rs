@@ -154,11 +154,15 @@ impl TestApp {
             "test".to_string(),
             "--database-url".into(),
             database_url.into(),
-            "--static-dir".into(),
-            "/nonexistent".into(),
         ];
-        if !flags.contains(&"--public-url") {
-            args.extend(["--public-url".to_string(), base.clone()]);
+        // Defaults, unless the test gives its own.
+        for (flag, value) in [
+            ("--public-url", base.as_str()),
+            ("--static-dir", "/nonexistent"),
+        ] {
+            if !flags.contains(&flag) {
+                args.extend([flag.to_string(), value.to_string()]);
+            }
         }
         args.extend(flags.iter().map(|s| s.to_string()));
         let config = Cli::parse_from(args).config;

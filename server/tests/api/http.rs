@@ -196,3 +196,54 @@ async fn introspection_when_configured() {
 fn depth_limit_is_ten() {
     assert_eq!(server::graphql::MAX_DEPTH, 10);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_is_served_precompressed_with_a_cache_policy() {
+    let dir = std::env::temp_dir().join(format!("lp_static_{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>app</title>").expect("index");
+    let asset = "frontend-1a41f436fa8d715c_bg.wasm";
+    std::fs::write(dir.join(asset), b"\0asm raw").expect("asset");
+    std::fs::write(dir.join(format!("{asset}.gz")), b"gzipped bytes").expect("gz");
+    let static_dir = dir.display().to_string();
+    crate::helpers::run_with(
+        Backend::Sqlite,
+        &["--static-dir", &static_dir],
+        |app| async move {
+            let client = reqwest::Client::new();
+            let wasm = client
+                .get(format!("{}/{asset}", app.base))
+                .header("accept-encoding", "gzip")
+                .send()
+                .await
+                .expect("asset");
+            assert_eq!(wasm.headers()["content-encoding"], "gzip");
+            assert_eq!(
+                wasm.headers()["cache-control"],
+                "public, max-age=31536000, immutable"
+            );
+            assert_eq!(wasm.bytes().await.expect("body").as_ref(), b"gzipped bytes");
+            let raw = client
+                .get(format!("{}/{asset}", app.base))
+                .send()
+                .await
+                .expect("asset");
+            assert!(raw.headers().get("content-encoding").is_none());
+            // A client-side route gets the app's page, never cached.
+            let page = client
+                .get(format!("{}/reviews/some-id", app.base))
+                .send()
+                .await
+                .expect("page");
+            assert_eq!(page.status().as_u16(), 200);
+            assert_eq!(page.headers()["cache-control"], "no-store");
+            assert!(page
+                .text()
+                .await
+                .expect("text")
+                .contains("<title>app</title>"));
+        },
+    )
+    .await;
+    let _ = std::fs::remove_dir_all(dir);
+}
