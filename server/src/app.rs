@@ -119,19 +119,6 @@ async fn cache_policy(request: axum::extract::Request, next: axum::middleware::N
     response
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn hashed_assets_are_recognised() {
-        assert!(super::is_hashed_asset("/frontend-1a41f436fa8d715c_bg.wasm"));
-        assert!(super::is_hashed_asset("/style-5da405801d2f316d.css"));
-        assert!(super::is_hashed_asset("/boot-5b8679ddae34ddbe.js"));
-        assert!(!super::is_hashed_asset("/index.html"));
-        assert!(!super::is_hashed_asset("/reviews/123"));
-        assert!(!super::is_hashed_asset("/graphql"));
-    }
-}
-
 async fn readyz(State(http): State<Http>) -> Response {
     match http.state.db.ping().await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
@@ -322,4 +309,17 @@ async fn graphiql() -> Response {
         ),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hashed_assets_are_recognised() {
+        assert!(super::is_hashed_asset("/frontend-1a41f436fa8d715c_bg.wasm"));
+        assert!(super::is_hashed_asset("/style-5da405801d2f316d.css"));
+        assert!(super::is_hashed_asset("/boot-5b8679ddae34ddbe.js"));
+        assert!(!super::is_hashed_asset("/index.html"));
+        assert!(!super::is_hashed_asset("/reviews/123"));
+        assert!(!super::is_hashed_asset("/graphql"));
+    }
 }
