@@ -61,6 +61,33 @@ impl DatabaseSessionStore {
 
 #[async_trait]
 impl SessionStore for DatabaseSessionStore {
+    /// Inserts a new session; on the (astronomically unlikely) collision with an existing id,
+    /// draws another id rather than overwriting someone else's session.
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        loop {
+            let row = session::ActiveModel {
+                id: Set(record.id.to_string()),
+                data: Set(data.clone()),
+                expires_at: Set(to_chrono(record.expiry_date)),
+            };
+            let inserted = session::Entity::insert(row)
+                .on_conflict(
+                    OnConflict::column(session::Column::Id)
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_without_returning(&self.db)
+                .await
+                .map_err(backend)?;
+            if inserted == 1 {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
