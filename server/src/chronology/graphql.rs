@@ -169,6 +169,16 @@ pub struct Annotation {
 }
 
 impl Annotation {
+    /// An annotation just written by the person making the request.
+    fn by_caller(a: &annotation::Model, rc: &crate::context::RequestContext) -> Self {
+        let author = rc.signed_in.as_ref();
+        Self::new(
+            a,
+            author.map(|s| s.display_name.clone()).unwrap_or_default(),
+            author.and_then(|s| s.agency_prefix.clone()),
+        )
+    }
+
     fn new(a: &annotation::Model, author: String, prefix: Option<String>) -> Self {
         Self {
             id: ID(a.id.clone()),
@@ -545,16 +555,7 @@ impl ChronologyMutation {
         let a = service::annotate(state, rc, &entry_id, kind.code(), &text)
             .await
             .gql(rc)?;
-        let name = rc
-            .signed_in
-            .as_ref()
-            .map(|s| s.display_name.clone())
-            .unwrap_or_default();
-        Ok(Annotation::new(
-            &a,
-            name,
-            rc.signed_in.as_ref().and_then(|s| s.agency_prefix.clone()),
-        ))
+        Ok(Annotation::by_caller(&a, rc))
     }
 
     async fn answer_question(
@@ -567,16 +568,7 @@ impl ChronologyMutation {
         let a = service::answer(state, rc, &question_id, &text)
             .await
             .gql(rc)?;
-        let name = rc
-            .signed_in
-            .as_ref()
-            .map(|s| s.display_name.clone())
-            .unwrap_or_default();
-        Ok(Annotation::new(
-            &a,
-            name,
-            rc.signed_in.as_ref().and_then(|s| s.agency_prefix.clone()),
-        ))
+        Ok(Annotation::by_caller(&a, rc))
     }
 
     /// Business office: member agencies may then read the integrated chronology.

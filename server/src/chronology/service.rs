@@ -1053,35 +1053,53 @@ pub async fn annotate(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("Entry"))?;
-    let review = collated_review(&txn, actor, &entry.review_id)
+    collated_review(&txn, actor, &entry.review_id)
         .await
         .map_err(|e| match e {
             AppError::Forbidden => AppError::Forbidden,
             _ => AppError::NotFound("Entry"),
         })?;
+    append_annotation(
+        state,
+        rc,
+        txn,
+        &entry,
+        kind,
+        text,
+        None,
+        "chronology.annotation.create",
+    )
+    .await
+}
+
+/// Appends an annotation (annotations are never edited or deleted) with its audit row, and
+/// tells everyone watching the review.
+#[allow(clippy::too_many_arguments)]
+async fn append_annotation(
+    state: &AppState,
+    rc: &RequestContext,
+    txn: sea_orm::DatabaseTransaction,
+    entry: &chronology_entry::Model,
+    kind: &str,
+    text: &str,
+    answers: Option<String>,
+    action: &str,
+) -> AppResult<annotation::Model> {
+    let actor = rc.actor()?;
     let text = annotation_text(text)?;
     let note = annotation::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
-        review_id: Set(review.id.clone()),
+        review_id: Set(entry.review_id.clone()),
         entry_id: Set(entry.id.clone()),
         kind: Set(kind.to_owned()),
         text: Set(text),
         author_id: Set(actor.user_id.clone()),
-        answers_id: Set(None),
+        answers_id: Set(answers),
         created_at: Set(Utc::now()),
     }
     .insert(&txn)
     .await?;
-    audit_log::append(
-        &txn,
-        rc,
-        Event::new(
-            "chronology.annotation.create",
-            "chronology_entry",
-            &entry.id,
-        ),
-    )
-    .await?;
+    audit_log::append(&txn, rc, Event::new(action, "chronology_entry", &entry.id)).await?;
     txn.commit().await?;
     state
         .changed(
@@ -1102,7 +1120,6 @@ pub async fn answer(
     text: &str,
 ) -> AppResult<annotation::Model> {
     let actor = rc.actor()?;
-    let text = annotation_text(text)?;
     let txn = begin_write(&state.db).await?;
     let question = annotation::Entity::find_by_id(question_id.to_owned())
         .one(&txn)
@@ -1112,7 +1129,7 @@ pub async fn answer(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("Question"))?;
-    let (review, membership) = review_for(&txn, actor, &question.review_id)
+    let (_, membership) = review_for(&txn, actor, &question.review_id)
         .await
         .map_err(|_| AppError::NotFound("Question"))?;
     if question.kind != "QUESTION" {
@@ -1124,38 +1141,17 @@ pub async fn answer(
     if !access::answers_for(actor, membership, &entry.agency_id) {
         return Err(AppError::Forbidden);
     }
-    let note = annotation::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
-        review_id: Set(review.id.clone()),
-        entry_id: Set(entry.id.clone()),
-        kind: Set(ANSWER.into()),
-        text: Set(text),
-        author_id: Set(actor.user_id.clone()),
-        answers_id: Set(Some(question.id.clone())),
-        created_at: Set(Utc::now()),
-    }
-    .insert(&txn)
-    .await?;
-    audit_log::append(
-        &txn,
+    append_annotation(
+        state,
         rc,
-        Event::new(
-            "chronology.annotation.answer",
-            "chronology_entry",
-            &entry.id,
-        ),
+        txn,
+        &entry,
+        ANSWER,
+        text,
+        Some(question.id.clone()),
+        "chronology.annotation.answer",
     )
-    .await?;
-    txn.commit().await?;
-    state
-        .changed(
-            rc,
-            &note.review_id,
-            ChangeKind::Annotation,
-            Some(&note.entry_id),
-        )
-        .await;
-    Ok(note)
+    .await
 }
 
 pub async fn share(
