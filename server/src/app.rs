@@ -54,7 +54,10 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
     if config.introspection {
         api = api.route("/graphiql", get(graphiql));
     }
-    let api = api.layer(sessions).with_state(http.clone());
+    let api = api
+        .layer(sessions)
+        .layer(RequestBodyLimitLayer::new(config.graphql_body_limit()))
+        .with_state(http.clone());
     let index = config.static_dir.join("index.html");
     // The build writes .gz and .br beside each asset; browsers get the smallest they accept.
     let spa = ServeDir::new(&config.static_dir)
@@ -71,7 +74,6 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
         .route("/readyz", get(readyz))
         .with_state(http)
         .fallback_service(spa)
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

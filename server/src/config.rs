@@ -64,6 +64,11 @@ pub struct Config {
     )]
     pub max_body_bytes: usize,
 
+    /// Largest chronology file accepted for import, in bytes (sent base64-encoded, so the
+    /// GraphQL endpoint accepts bodies a third larger than this).
+    #[arg(long, env = "LP_MAX_UPLOAD_BYTES", default_value_t = 5 * 1_048_576, global = true)]
+    pub max_upload_bytes: usize,
+
     /// Sign-in attempts that may fail per account within the throttle window.
     #[arg(
         long,
@@ -94,6 +99,12 @@ impl Config {
             },
             None => url.to_string(),
         }
+    }
+
+    /// The body limit of the GraphQL endpoint: room for one base64-encoded upload.
+    pub fn graphql_body_limit(&self) -> usize {
+        self.max_body_bytes
+            .max(self.max_upload_bytes / 3 * 4 + 65_536)
     }
 
     pub fn is_https(&self) -> bool {

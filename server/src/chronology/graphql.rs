@@ -445,7 +445,8 @@ impl ChronologyMutation {
         content_base64: String,
     ) -> async_graphql::Result<ImportPreview> {
         let (state, rc) = parts(ctx)?;
-        let bytes = service::decode_base64(&content_base64).gql(rc)?;
+        let bytes =
+            service::decode_base64(&content_base64, state.config.max_upload_bytes).gql(rc)?;
         let (rows, agencies, problems) =
             service::preview_import(state, rc, &return_id, &file_name, &bytes)
                 .await
@@ -489,7 +490,8 @@ impl ChronologyMutation {
         content_base64: String,
     ) -> async_graphql::Result<ChronologyReturn> {
         let (state, rc) = parts(ctx)?;
-        let bytes = service::decode_base64(&content_base64).gql(rc)?;
+        let bytes =
+            service::decode_base64(&content_base64, state.config.max_upload_bytes).gql(rc)?;
         let ret = service::confirm_import(state, rc, &return_id, &file_name, &bytes)
             .await
             .gql(rc)?;

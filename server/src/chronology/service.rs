@@ -557,11 +557,23 @@ fn read_file(
     read_rows(&rows, known).map_err(|p| problems_of(p, false))
 }
 
-pub fn decode_base64(content: &str) -> AppResult<Vec<u8>> {
+/// The uploaded file's bytes, refused when over the configured limit.
+pub fn decode_base64(content: &str, max_bytes: usize) -> AppResult<Vec<u8>> {
     use base64::Engine;
-    base64::engine::general_purpose::STANDARD
+    let bytes = base64::engine::general_purpose::STANDARD
         .decode(content.trim())
-        .map_err(|_| AppError::validation("contentBase64", "is not base64-encoded file content"))
+        .map_err(|_| AppError::validation("contentBase64", "is not base64-encoded file content"))?;
+    if bytes.len() > max_bytes {
+        return Err(AppError::validation(
+            "contentBase64",
+            format!(
+                "the file is {:.1} MB; the largest accepted is {:.1} MB: split the chronology into several files",
+                bytes.len() as f64 / 1_048_576.0,
+                max_bytes as f64 / 1_048_576.0
+            ),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Checks a file; writes nothing. Problems come back as data so they can be shown as a list.

@@ -1239,10 +1239,11 @@ async fn a_bad_import_lists_every_problem_and_writes_nothing(backend: Backend) {
             "{missing:#}"
         );
 
-        // Over the size limit (the request body cap, 1 MiB by default): refused, no crash.
+        // Over the upload limit (5 MiB by default): refused, no crash.
         let mut huge = String::from("Start Date,Source of Information,Event\n");
         let mut i = 0;
-        while huge.len() < 900_000 {
+        // Just over the 5 MiB file limit, still under the request cap: a VALIDATION answer.
+        while huge.len() < 5_260_000 {
             huge.push_str(&format!(
                 "22/05/2016,HUGE-{i},A long account of contact number {i}\n"
             ));

@@ -72,8 +72,15 @@ async fn graphql_is_post_json_from_this_site_only(backend: Backend) {
 }
 
 async fn oversized_bodies_are_refused(backend: Backend) {
-    run(backend, |app| async move {
-        let padding = "x".repeat(1_100_000);
+    // Small configured limits, so the whole body is written before the server answers.
+    let flags = ["--max-body-bytes", "2000", "--max-upload-bytes", "1000"];
+    crate::helpers::run_with(backend, &flags, |app| async move {
+        let fits = json!({ "query": "{ me { id } }", "variables": { "pad": "x".repeat(1000) } })
+            .to_string();
+        let (status, _) = post(&app, Some(&app.base), "application/json", fits).await;
+        assert_eq!(status, 200);
+        // Over the endpoint cap: room for one base64-encoded 1000-byte upload plus 64 KiB.
+        let padding = "x".repeat(80_000);
         let body = json!({ "query": "{ me { id } }", "variables": { "pad": padding } }).to_string();
         let (status, _) = post(&app, Some(&app.base), "application/json", body).await;
         assert_eq!(status, 413);
@@ -246,4 +253,22 @@ async fn the_app_is_served_precompressed_with_a_cache_policy() {
     )
     .await;
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_over_the_configured_limit_is_refused_with_the_limit() {
+    crate::helpers::run_with(Backend::Sqlite, &["--max-upload-bytes", "1000"], |app| async move {
+        let (client, _) = app.signed_in("rep@test.example", &[Role::BusinessOffice], None).await;
+        let content = crate::helpers::base64(&[b'a'; 2000]);
+        let body = client
+            .gql(
+                "mutation($c: String!) { previewChronologyImport(returnId: \"x\", fileName: \"a.csv\", contentBase64: $c) { ok } }",
+                json!({ "c": content }),
+            )
+            .await;
+        assert_eq!(error_code(&body).as_deref(), Some("VALIDATION"), "{body}");
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("largest accepted"), "{message}");
+    })
+    .await;
 }
