@@ -22,7 +22,8 @@ pub fn App() -> impl IntoView {
     };
     provide_context(session);
     spawn_local(async move {
-        if let Ok(data) = api::call_quietly::<api::Me>(api::me::Variables).await {
+        if let Ok(data) = api::fetch_quietly::<api::Me, api::data::MeData>(api::me::Variables).await
+        {
             session.me.set(data.me.map(Me::from));
         }
         session.checked.set(true);
@@ -91,7 +92,7 @@ fn Shell() -> impl IntoView {
     let sign_out = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
-            let _ = api::call_quietly::<SignOut>(api::sign_out::Variables).await;
+            let _ = api::send_quietly::<SignOut>(api::sign_out::Variables).await;
             session.me.set(None);
             navigate("/sign-in", NavigateOptions::default());
         });

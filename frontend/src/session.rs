@@ -33,14 +33,8 @@ impl Me {
     }
 }
 
-impl From<api::me::MeMe> for Me {
-    fn from(m: api::me::MeMe) -> Self {
-        Self::new(m.id, m.display_name, &m.roles, m.agency.map(|a| a.id))
-    }
-}
-
-impl From<api::sign_in::SignInSignIn> for Me {
-    fn from(m: api::sign_in::SignInSignIn) -> Self {
+impl From<api::data::MeUser> for Me {
+    fn from(m: api::data::MeUser) -> Self {
         Self::new(m.id, m.display_name, &m.roles, m.agency.map(|a| a.id))
     }
 }

@@ -1,13 +1,17 @@
 //! The GraphQL client: one function that posts an operation to `/graphql` and turns the
 //! answer into data or an [`ApiError`] the pages can show.
 
+pub mod chronology;
+pub mod data;
 mod queries;
+
+pub use chronology::Chronology;
 
 pub use queries::*;
 
 use gloo_net::http::Request;
-use graphql_client::{GraphQLQuery, Response};
-use serde::de::DeserializeOwned;
+use graphql_client::GraphQLQuery;
+use serde::de::{Deserialize, DeserializeOwned};
 use serde::Serialize;
 use serde_json::Value;
 use std::cell::RefCell;
@@ -104,61 +108,139 @@ pub fn on_unauthenticated(hook: impl Fn() + 'static) {
 }
 
 /// Runs one operation; an UNAUTHENTICATED answer also sends the person to the sign-in page.
+/// Only encoding the variables and decoding the data is per operation; the rest is shared
+/// by every operation (one copy in the WebAssembly).
 pub async fn call<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::ResponseData, ApiError> {
-    let result = call_quietly::<Q>(variables).await;
-    if matches!(&result, Err(e) if e.code == ErrorCode::Unauthenticated) {
-        if let Some(hook) = ON_UNAUTHENTICATED.with(|h| h.borrow().clone()) {
-            hook();
-        }
+    let body = serde_json::to_string(&Q::build_query(variables))
+        .map_err(|e| ApiError::network(e.to_string()));
+    let (data, status, correlation_id) = post(body, false).await?;
+    Q::ResponseData::deserialize(data).map_err(|_| {
+        let e = status_error(status, correlation_id);
+        signal(&e, false);
+        e
+    })
+}
+
+/// Runs an operation whose answer the page reads little of (mutations answering an id):
+/// the `data` as JSON, so no decoder is built for the operation's own answer types.
+pub async fn send<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Value, ApiError> {
+    send_as::<Q>(variables, false).await
+}
+
+/// [`send`] without the sign-in redirect.
+pub async fn send_quietly<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Value, ApiError> {
+    send_as::<Q>(variables, true).await
+}
+
+async fn send_as<Q: GraphQLQuery>(variables: Q::Variables, quiet: bool) -> Result<Value, ApiError> {
+    let body = serde_json::to_string(&Q::build_query(variables))
+        .map_err(|e| ApiError::network(e.to_string()));
+    post(body, quiet).await.map(|(data, ..)| data)
+}
+
+/// Runs a query and reads its answer by hand ([`data::FromJson`]) instead of with the
+/// operation's generated decoder.
+pub async fn fetch<Q: GraphQLQuery, R: data::FromJson>(
+    variables: Q::Variables,
+) -> Result<R, ApiError> {
+    send::<Q>(variables).await.map(|d| R::from_json(&d))
+}
+
+/// [`fetch`] without the sign-in redirect (for who is signed in, and signing in itself).
+pub async fn fetch_quietly<Q: GraphQLQuery, R: data::FromJson>(
+    variables: Q::Variables,
+) -> Result<R, ApiError> {
+    send_as::<Q>(variables, true)
+        .await
+        .map(|d| R::from_json(&d))
+}
+
+/// The `id` of what a mutation answered (`{"createReview": {"id": "…"}}` → `"…"`).
+pub fn id_of(data: &Value) -> String {
+    data.as_object()
+        .and_then(|o| o.values().next())
+        .and_then(|v| v.get("id"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Posts one encoded operation; the answer's `data`, HTTP status and correlation id.
+async fn post(
+    body: Result<String, ApiError>,
+    quiet: bool,
+) -> Result<(Value, u16, Option<String>), ApiError> {
+    let result = post_inner(body).await;
+    if let Err(e) = &result {
+        signal(e, quiet);
     }
     result
 }
 
-/// Runs one operation without the sign-in redirect (for signing in itself).
-pub async fn call_quietly<Q: GraphQLQuery>(
-    variables: Q::Variables,
-) -> Result<Q::ResponseData, ApiError> {
-    let body = Q::build_query(variables);
+/// An UNAUTHENTICATED failure (unless `quiet`) sends the person to the sign-in page.
+fn signal(error: &ApiError, quiet: bool) {
+    if !quiet && error.code == ErrorCode::Unauthenticated {
+        if let Some(hook) = ON_UNAUTHENTICATED.with(|h| h.borrow().clone()) {
+            hook();
+        }
+    }
+}
+
+fn status_error(status: u16, correlation_id: Option<String>) -> ApiError {
+    let code = match status {
+        401 => ErrorCode::Unauthenticated,
+        403 => ErrorCode::Forbidden,
+        404 => ErrorCode::NotFound,
+        429 => ErrorCode::TooManyAttempts,
+        400..=499 => ErrorCode::BadRequest,
+        _ => ErrorCode::Internal,
+    };
+    ApiError {
+        code,
+        message: format!("The server answered {status}."),
+        correlation_id,
+        problems: Vec::new(),
+        current: None,
+    }
+}
+
+async fn post_inner(
+    body: Result<String, ApiError>,
+) -> Result<(Value, u16, Option<String>), ApiError> {
     let request = Request::post("/graphql")
         .credentials(web_sys::RequestCredentials::SameOrigin)
         .header("Accept", "application/json")
-        .json(&body)
+        .header("Content-Type", "application/json")
+        .body(body?)
         .map_err(|e| ApiError::network(e.to_string()))?;
     let response = request
         .send()
         .await
         .map_err(|e| ApiError::network(e.to_string()))?;
     let status = response.status();
-    let parsed: Response<Q::ResponseData> = match response.json().await {
-        Ok(parsed) => parsed,
-        Err(_) => {
-            let code = match status {
-                401 => ErrorCode::Unauthenticated,
-                403 => ErrorCode::Forbidden,
-                404 => ErrorCode::NotFound,
-                429 => ErrorCode::TooManyAttempts,
-                400..=499 => ErrorCode::BadRequest,
-                _ => ErrorCode::Internal,
-            };
-            return Err(ApiError {
-                code,
-                message: format!("The server answered {status}."),
-                correlation_id: response.headers().get("x-correlation-id"),
-                problems: Vec::new(),
-                current: None,
-            });
-        }
+    let correlation_id = response.headers().get("x-correlation-id");
+    let parsed = match response.text().await {
+        Ok(text) => serde_json::from_str::<Value>(&text).ok(),
+        Err(_) => None,
     };
-    if let Some(error) = parsed.errors.as_ref().and_then(|e| e.first()) {
+    let Some(Value::Object(mut parsed)) = parsed else {
+        return Err(status_error(status, correlation_id));
+    };
+    if let Some(error) = parsed
+        .get("errors")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
         return Err(to_api_error(error));
     }
-    parsed
-        .data
-        .ok_or_else(|| ApiError::network("The server sent no data."))
+    match parsed.remove("data") {
+        Some(data) if !data.is_null() => Ok((data, status, correlation_id)),
+        _ => Err(ApiError::network("The server sent no data.")),
+    }
 }
 
-fn to_api_error(error: &graphql_client::Error) -> ApiError {
-    let ext = error.extensions.as_ref();
+fn to_api_error(error: &Value) -> ApiError {
+    let ext = error.get("extensions");
     let text = |key: &str| ext.and_then(|e| e.get(key)).and_then(Value::as_str);
     let problems = ext
         .and_then(|e| e.get("problems"))
@@ -176,7 +258,11 @@ fn to_api_error(error: &graphql_client::Error) -> ApiError {
         .unwrap_or_default();
     ApiError {
         code: text("code").map_or(ErrorCode::Internal, ErrorCode::parse),
-        message: error.message.clone(),
+        message: error
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
         correlation_id: text("correlationId").map(str::to_string),
         problems,
         current: ext.and_then(|e| e.get("current")).cloned(),

@@ -46,8 +46,7 @@ operations!(
 operations!("graphql/users.graphql": Users, UserDetail, AgencyOptions, CreateUser, UpdateUser);
 operations!("graphql/audit.graphql": AuditLog, VerifyAuditLog, PeopleOptions);
 operations!(
-    "graphql/chronology.graphql": Chronology,
-    AddChronologyEntry,
+    "graphql/chronology.graphql": AddChronologyEntry,
     UpdateChronologyEntry,
     DeleteChronologyEntry,
     PreviewChronologyImport,

@@ -8,7 +8,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-type Entry = api::audit_log::AuditLogAuditLogEntries;
+type Entry = api::data::AuditEntry;
 const PAGE: i64 = 50;
 
 #[component]
@@ -25,10 +25,10 @@ pub fn AuditLogPage() -> impl IntoView {
     let loading = RwSignal::new(true);
     let failure = RwSignal::new(None::<ApiError>);
     let applied = RwSignal::new(None::<api::audit_log::AuditLogFilter>);
-    let people = LocalResource::new(|| api::call::<PeopleOptions>(api::people_options::Variables));
-    let verify = RwSignal::new(
-        None::<Result<api::verify_audit_log::VerifyAuditLogVerifyAuditLog, ApiError>>,
-    );
+    let people = LocalResource::new(|| {
+        api::fetch::<PeopleOptions, api::data::PeopleOptionsData>(api::people_options::Variables)
+    });
+    let verify = RwSignal::new(None::<Result<api::data::AuditChainReport, ApiError>>);
     let verifying = RwSignal::new(false);
 
     let load = move |after: Option<String>| {
@@ -40,7 +40,7 @@ pub fn AuditLogPage() -> impl IntoView {
             first: PAGE,
         };
         spawn_local(async move {
-            match api::call::<AuditLog>(variables).await {
+            match api::fetch::<AuditLog, api::data::AuditLogData>(variables).await {
                 Ok(d) => {
                     let page = d.audit_log;
                     if after.is_some() {
@@ -81,9 +81,11 @@ pub fn AuditLogPage() -> impl IntoView {
     let run_verify = move |_| {
         verifying.set(true);
         spawn_local(async move {
-            let result = api::call::<VerifyAuditLog>(api::verify_audit_log::Variables)
-                .await
-                .map(|d| d.verify_audit_log);
+            let result = api::fetch::<VerifyAuditLog, api::data::VerifyData>(
+                api::verify_audit_log::Variables,
+            )
+            .await
+            .map(|d| d.verify_audit_log);
             verify.set(Some(result));
             verifying.set(false);
         });

@@ -9,7 +9,9 @@ use leptos::prelude::*;
 #[component]
 pub fn Dashboard() -> impl IntoView {
     set_title("Dashboard");
-    let data = LocalResource::new(|| api::call::<DashboardQuery>(api::dashboard::Variables));
+    let data = LocalResource::new(|| {
+        api::fetch::<DashboardQuery, api::data::DashboardData>(api::dashboard::Variables)
+    });
     view! {
         <h1 tabindex="-1">"Dashboard"</h1>
         <OfficeButtonLink href="/reviews/new" label="New review" />

@@ -41,7 +41,7 @@ pub fn SignIn() -> impl IntoView {
         let navigate = navigate.clone();
         pending.set(true);
         spawn_local(async move {
-            match api::call_quietly::<SignInMutation>(variables).await {
+            match api::fetch_quietly::<SignInMutation, api::data::SignInData>(variables).await {
                 Ok(data) => {
                     session.me.set(Some(Me::from(data.sign_in)));
                     session.checked.set(true);

@@ -8,10 +8,12 @@ use leptos::prelude::*;
 
 pub fn agency_resource(
     id: Memo<String>,
-) -> LocalResource<Result<api::agency_detail::ResponseData, api::ApiError>> {
+) -> LocalResource<Result<api::data::AgencyDetailData, api::ApiError>> {
     LocalResource::new(move || {
         let id = id.get();
-        api::call::<AgencyDetail>(api::agency_detail::Variables { id })
+        api::fetch::<AgencyDetail, api::data::AgencyDetailData>(api::agency_detail::Variables {
+            id,
+        })
     })
 }
 

@@ -94,9 +94,9 @@ fn AgencyForm(
                         colour: colour.get_untracked(),
                         active: active.get_untracked(),
                     };
-                    api::call::<api::CreateAgency>(api::create_agency::Variables { input })
+                    api::send::<api::CreateAgency>(api::create_agency::Variables { input })
                         .await
-                        .map(|d| d.create_agency.id)
+                        .map(|d| api::id_of(&d))
                 }
                 Some(id) => {
                     let input = api::update_agency::AgencyInput {
@@ -106,9 +106,9 @@ fn AgencyForm(
                         colour: colour.get_untracked(),
                         active: active.get_untracked(),
                     };
-                    api::call::<api::UpdateAgency>(api::update_agency::Variables { id, input })
+                    api::send::<api::UpdateAgency>(api::update_agency::Variables { id, input })
                         .await
-                        .map(|d| d.update_agency.id)
+                        .map(|d| api::id_of(&d))
                 }
             }
         };

@@ -12,7 +12,9 @@ pub fn AgencyList() -> impl IntoView {
     let session = use_session();
     let data = LocalResource::new(move || {
         let include_inactive = session.is_office();
-        api::call::<Agencies>(api::agencies::Variables { include_inactive })
+        api::fetch::<Agencies, api::data::AgenciesData>(api::agencies::Variables {
+            include_inactive,
+        })
     });
     view! {
         <h1 tabindex="-1">"Agencies"</h1>

@@ -123,7 +123,7 @@ fn QaForm(agency_id: String, rows: Vec<(String, String)>) -> impl IntoView {
         };
         let navigate = navigate.clone();
         form.send(
-            api::call::<SetQaMechanisms>(variables),
+            api::send::<SetQaMechanisms>(variables),
             describe,
             move |_| navigate(&format!("/agencies/{id}"), NavigateOptions::default()),
         );

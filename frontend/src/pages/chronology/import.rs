@@ -2,9 +2,7 @@
 //! problems, then replace the return's entries with them.
 
 use super::{use_ctx, Notice};
-use crate::api::{
-    self, preview_chronology_import::PreviewChronologyImportPreviewChronologyImportEntries as Row,
-};
+use crate::api::{self, data::ImportRow as Row};
 use crate::components::{focus_by_id, DataTable, ErrorSummary, FormSubmit};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -68,7 +66,7 @@ pub fn Import() -> impl IntoView {
                 content_base64: content_base64.clone(),
             };
             form.send(
-                api::call::<api::PreviewChronologyImport>(variables),
+                api::fetch::<api::PreviewChronologyImport, api::data::PreviewData>(variables),
                 |f| (FILE.to_string(), f.to_string()),
                 move |d| {
                     let p = d.preview_chronology_import;
@@ -110,11 +108,13 @@ pub fn Import() -> impl IntoView {
         };
         errors.clear();
         form.send(
-            api::call::<api::ConfirmChronologyImport>(variables),
+            api::send::<api::ConfirmChronologyImport>(variables),
             |f| (FILE.to_string(), f.to_string()),
             move |d| {
                 preview.set(None);
-                let n = d.confirm_chronology_import.entry_count;
+                let n = d["confirmChronologyImport"]["entryCount"]
+                    .as_i64()
+                    .unwrap_or_default();
                 notice.set(Some(format!(
                     "Your entries were replaced with the file's {n} rows."
                 )));

@@ -3,7 +3,7 @@
 //! rendered (fixed row height), so thousands of entries stay smooth.
 
 use super::{use_ctx, Notice};
-use crate::api::{self, chronology as q, code_of, enum_from};
+use crate::api::{self, chronology as q, enum_from};
 use crate::components::{
     focus_by_id, format_date, AgencyPrefix, CheckboxGroup, ErrorSummary, FormErrors, FormSubmit,
     SelectField, TextArea, TextField,
@@ -13,8 +13,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
 
-type Raw = q::ChronologyReviewIntegratedChronology;
-type Note = q::ChronologyReviewIntegratedChronologyAnnotationsAnnotations;
+type Raw = q::IntegratedData;
+type Note = q::Note;
 
 /// Height of every row of the table, in pixels (the CSS `.vrow` height).
 const ROW_H: f64 = 48.0;
@@ -61,15 +61,15 @@ impl Integrated {
         let mut group = vec![None; n];
         for (g, d) in raw.duplicate_groups.iter().enumerate() {
             for e in &d.entries {
-                if let Some(&i) = index.get(&e.id) {
+                if let Some(&i) = index.get(e) {
                     group[i] = Some(g);
                 }
             }
         }
         let mut unconfirmed = vec![Vec::new(); n];
         for s in raw.sharing.iter().filter(|s| !s.confirmed) {
-            if let Some(&i) = index.get(&s.entry.id) {
-                unconfirmed[i].push(s.with.prefix.clone());
+            if let Some(&i) = index.get(&s.entry_id) {
+                unconfirmed[i].push(s.with_prefix.clone());
             }
         }
         let mut notes = vec![None; n];
@@ -149,7 +149,7 @@ fn rows(d: &Integrated, f: &Filters) -> Vec<Item> {
                 let mut members: Vec<usize> = d.raw.duplicate_groups[g]
                     .entries
                     .iter()
-                    .filter_map(|m| d.index.get(&m.id).copied())
+                    .filter_map(|m| d.index.get(m).copied())
                     .filter(|&m| passes(m))
                     .collect();
                 members.sort_unstable();
@@ -225,7 +225,7 @@ fn IntegratedView() -> impl IntoView {
             let variables = api::share_integrated_chronology::Variables {
                 review_id: ctx.review_id.get_value(),
             };
-            match api::call::<api::ShareIntegratedChronology>(variables).await {
+            match api::send::<api::ShareIntegratedChronology>(variables).await {
                 Ok(_) => {
                     ctx.reload().await;
                     notice.set(Some(
@@ -311,7 +311,7 @@ fn Table(
                 key,
                 decision: enum_from(decision),
             };
-            match api::call::<api::DecideDuplicateGroup>(variables).await {
+            match api::send::<api::DecideDuplicateGroup>(variables).await {
                 Ok(_) => {
                     ctx.reload().await;
                     let word = if decision == "CONFIRMED" {
@@ -407,7 +407,7 @@ fn row(
         }
         Item::Group(g) => {
             let group = &d.raw.duplicate_groups[g];
-            let decision = group.decision.as_ref().map(code_of);
+            let decision = group.decision.clone();
             let (class, label) = match decision.as_deref() {
                 Some("CONFIRMED") => ("tag tag-met", "Confirmed duplicate"),
                 Some("REJECTED") => ("tag tag-inactive", "Not a duplicate"),
@@ -449,7 +449,7 @@ fn row(
             if n > 0 {
                 flags.push(format!("{n} annotation{}", if n == 1 { "" } else { "s" }));
             }
-            if e.uncertain || code_of(&e.precision) != "DAY" {
+            if e.uncertain || e.precision != "DAY" {
                 flags.push("Imprecise date".into());
             }
             let id = e.id.clone();
@@ -482,7 +482,7 @@ fn row(
                     <td colspan="2"></td>
                     <td colspan="5">
                         <div class="clip">
-                            <strong class="tag tag-awaiting">{kind_label(&code_of(&note.annotation_fields.kind)).to_string()}</strong>
+                            <strong class="tag tag-awaiting">{kind_label(&note.annotation_fields.kind).to_string()}</strong>
                             " " {note.annotation_fields.text.clone()}
                             <span class="secondary">{format!(" – {}", author(&note.annotation_fields))}</span>
                             {(!note.answers.is_empty()).then(|| format!(" ({} answer{})", note.answers.len(), if note.answers.len() == 1 { "" } else { "s" }))}
@@ -537,10 +537,10 @@ fn EntryPanel(id: String, selected: RwSignal<Option<String>>) -> impl IntoView {
                 <ul class="plain-list annotations">
                     {notes.into_iter().map(|n| {
                         let a = n.annotation_fields;
-                        let question = code_of(&a.kind) == "QUESTION";
+                        let question = a.kind == "QUESTION";
                         view! {
                             <li>
-                                <strong class="tag tag-awaiting">{kind_label(&code_of(&a.kind)).to_string()}</strong>
+                                <strong class="tag tag-awaiting">{kind_label(&a.kind).to_string()}</strong>
                                 " " <span class="pre">{a.text.clone()}</span>
                                 <span class="secondary">{format!(" – {}, {}", author(&a), format_date(&a.created_at))}</span>
                                 {(!n.answers.is_empty()).then(|| view! {
@@ -600,7 +600,7 @@ fn AnnotateForm(entry_id: String) -> impl IntoView {
             text: text.get_untracked(),
         };
         form.send(
-            api::call::<api::AnnotateEntry>(variables),
+            api::send::<api::AnnotateEntry>(variables),
             |f| match f {
                 "kind" => ("annotation-kind".into(), "Kind".into()),
                 _ => ("annotation-text".into(), "Annotation".into()),
@@ -649,7 +649,7 @@ fn AnswerForm(question_id: String) -> impl IntoView {
             text: text.get_untracked(),
         };
         form.send(
-            api::call::<api::AnswerQuestion>(variables),
+            api::send::<api::AnswerQuestion>(variables),
             |f| (f.to_string(), "Answer".into()),
             move |_| spawn_local(ctx.reload()),
         );
@@ -707,7 +707,7 @@ fn Settings() -> impl IntoView {
             },
         };
         form.send(
-            api::call::<api::SetChronologySettings>(variables),
+            api::send::<api::SetChronologySettings>(variables),
             |f| {
                 let f = f.rsplit('.').next().unwrap_or(f);
                 let label = if f == "gapThresholdDays" {

@@ -6,7 +6,7 @@ mod import;
 mod integrated;
 mod own;
 
-use crate::api::{self, chronology as q, code_of, Chronology};
+use crate::api::{self, chronology as q, Chronology};
 use crate::components::{format_date, set_title, AgencyPrefix, DataTable};
 use crate::pages::{loaded_heading, route_id, states};
 use crate::session::use_session;
@@ -22,8 +22,8 @@ pub use integrated::Integrated;
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub review_id: StoredValue<String>,
-    pub own: RwSignal<Option<q::ChronologyReviewMyChronologyReturn>>,
-    pub returns: RwSignal<Vec<q::ChronologyReviewChronologyReturns>>,
+    pub own: RwSignal<Option<q::Return>>,
+    pub returns: RwSignal<Vec<q::Return>>,
     pub integrated: RwSignal<Option<Integrated>>,
     /// Business office.
     pub office: bool,
@@ -35,7 +35,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    fn apply(&self, review: q::ChronologyReview) {
+    fn apply(&self, review: q::Review) {
         self.own.set(review.my_chronology_return);
         self.returns.set(review.chronology_returns);
         self.integrated
@@ -78,13 +78,14 @@ pub fn ChronologyPage() -> impl IntoView {
 }
 
 #[component]
-fn Body(review: q::ChronologyReview) -> impl IntoView {
+fn Body(review: q::Review) -> impl IntoView {
     let session = use_session();
     let me = session.me.get_untracked();
     let me_id = me.as_ref().map(|m| m.id.clone());
-    let lead = review.members.iter().any(|m| {
-        Some(&m.user.id) == me_id.as_ref() && code_of(&m.role) == ReviewRole::LeadReviewer.code()
-    });
+    let lead = review
+        .members
+        .iter()
+        .any(|m| Some(&m.user_id) == me_id.as_ref() && m.role == ReviewRole::LeadReviewer.code());
     let office = session.is_office();
     let ctx = Ctx {
         review_id: StoredValue::new(review.id.clone()),
@@ -148,7 +149,7 @@ fn Returns() -> impl IntoView {
     let reopen = move |id: String, prefix: String| {
         spawn_local(async move {
             let variables = api::reopen_chronology_return::Variables { return_id: id };
-            match api::call::<api::ReopenChronologyReturn>(variables).await {
+            match api::send::<api::ReopenChronologyReturn>(variables).await {
                 Ok(_) => {
                     ctx.reload().await;
                     notice.set(Some(format!("The {prefix} return has been reopened.")));
@@ -175,7 +176,7 @@ fn Returns() -> impl IntoView {
                     {rows
                         .into_iter()
                         .map(|r| {
-                            let status = code_of(&r.status);
+                            let status = r.status.clone();
                             let submitted = status == "SUBMITTED";
                             let prefix = r.agency.prefix.clone();
                             let id = r.id.clone();

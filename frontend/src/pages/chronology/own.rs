@@ -7,7 +7,7 @@ use super::entry::{
 };
 use super::import::Import;
 use super::{use_ctx, Notice, ReturnTag};
-use crate::api::{self, chronology::EntryFields, code_of, ErrorCode};
+use crate::api::{self, chronology::EntryFields, ErrorCode};
 use crate::components::{focus_by_id, AgencyPrefix, DataTable, ErrorSummary, FormSubmit};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -16,7 +16,7 @@ use leptos::task::spawn_local;
 #[component]
 pub fn OwnReturn() -> impl IntoView {
     let ctx = use_ctx();
-    let status = Memo::new(move |_| ctx.own.with(|o| o.as_ref().map(|r| code_of(&r.status))));
+    let status = Memo::new(move |_| ctx.own.with(|o| o.as_ref().map(|r| r.status.clone())));
     let editable =
         Memo::new(move |_| matches!(status.get().as_deref(), Some("DRAFT" | "REOPENED")));
     let notice = RwSignal::new(None::<String>);
@@ -36,7 +36,7 @@ pub fn OwnReturn() -> impl IntoView {
                                         " "
                                         {r.agency.name.clone()}
                                         " "
-                                        <ReturnTag code=code_of(&r.status) />
+                                        <ReturnTag code=r.status.clone() />
                                     </p>
                                 }
                             })
@@ -188,7 +188,7 @@ fn ConfirmDelete(
                 id: e.id,
                 version: e.version,
             };
-            let result = api::call::<api::DeleteChronologyEntry>(variables).await;
+            let result = api::send::<api::DeleteChronologyEntry>(variables).await;
             deleting.set(None);
             ctx.reload().await;
             notice.set(Some(match result {
@@ -237,7 +237,7 @@ fn AddEntry() -> impl IntoView {
         };
         pending.set(true);
         spawn_local(async move {
-            let result = api::call::<api::AddChronologyEntry>(variables).await;
+            let result = api::send::<api::AddChronologyEntry>(variables).await;
             pending.set(false);
             match result {
                 Ok(_) => {
@@ -295,7 +295,7 @@ fn EditEntry(
         };
         pending.set(true);
         spawn_local(async move {
-            let result = api::call::<api::UpdateChronologyEntry>(variables).await;
+            let result = api::send::<api::UpdateChronologyEntry>(variables).await;
             pending.set(false);
             match result {
                 Ok(_) => {
@@ -416,7 +416,7 @@ fn SubmitReturn(notice: RwSignal<Option<String>>) -> impl IntoView {
         };
         spawn_local(async move {
             let variables = api::submit_chronology_return::Variables { return_id };
-            match api::call::<api::SubmitChronologyReturn>(variables).await {
+            match api::send::<api::SubmitChronologyReturn>(variables).await {
                 Ok(_) => {
                     confirming.set(false);
                     notice.set(Some("Your return has been submitted.".into()));

@@ -91,7 +91,7 @@ fn DecisionForm(
         };
         let navigate = navigate.clone();
         form.send(
-            api::call::<api::RecordThresholdDecision>(variables),
+            api::send::<api::RecordThresholdDecision>(variables),
             describe,
             move |_| navigate(&format!("/reviews/{id}"), NavigateOptions::default()),
         );

@@ -1,6 +1,6 @@
 //! One review: its facts, statutory milestones, decision, panel notification, members.
 
-use crate::api::{self, code_of, enum_from, review_detail::ReviewDetailReview, ReviewDetail};
+use crate::api::{self, code_of, data::ReviewDetailReview, enum_from, ReviewDetail};
 use crate::components::{
     field_id, format_date, format_month_year, format_opt_date, set_title, AgencyPrefix, ButtonLink,
     DataTable, ErrorSummary, FormErrors, RadioGroup, StateTag, TextArea, TextField,
@@ -14,12 +14,14 @@ use shared::auth::Role;
 use shared::reviews::{ReviewEvent, ReviewRole, ThresholdDecision};
 
 /// The review query for the current `:id`, shared by the detail and decision pages.
-pub type ReviewResource = LocalResource<Result<api::review_detail::ResponseData, api::ApiError>>;
+pub type ReviewResource = LocalResource<Result<api::data::ReviewDetailData, api::ApiError>>;
 
 pub fn review_resource(id: Memo<String>) -> ReviewResource {
     LocalResource::new(move || {
         let id = id.get();
-        api::call::<ReviewDetail>(api::review_detail::Variables { id })
+        api::fetch::<ReviewDetail, api::data::ReviewDetailData>(api::review_detail::Variables {
+            id,
+        })
     })
 }
 
@@ -293,7 +295,7 @@ fn PanelForm(review_id: String, names: Vec<String>, resource: ReviewResource) ->
             input,
         };
         spawn_local(async move {
-            match api::call::<api::RecordPanelNotification>(variables).await {
+            match api::send::<api::RecordPanelNotification>(variables).await {
                 Ok(_) => {
                     done.set(true);
                     resource.refetch();
@@ -377,7 +379,7 @@ fn EventForm(
             on: on.get_untracked(),
         };
         spawn_local(async move {
-            match api::call::<api::RecordReviewEvent>(variables).await {
+            match api::send::<api::RecordReviewEvent>(variables).await {
                 Ok(_) => {
                     done.set(Some(if code == "COMPLETED" {
                         "Completion recorded.".into()

@@ -37,13 +37,14 @@ enum Mode {
     Edit { id: String, version: i64 },
 }
 
-type Options = api::review_form_options::ResponseData;
+type Options = api::data::ReviewFormOptionsData;
 
 #[component]
 pub fn NewReview() -> impl IntoView {
     set_title("New review");
-    let options =
-        LocalResource::new(|| api::call::<ReviewFormOptions>(api::review_form_options::Variables));
+    let options = LocalResource::new(|| {
+        api::fetch::<ReviewFormOptions, Options>(api::review_form_options::Variables)
+    });
     view! {
         <h1 tabindex="-1">"New review"</h1>
         {move || {
@@ -63,9 +64,12 @@ pub fn EditReview() -> impl IntoView {
         let id = id.get();
         async move {
             let options =
-                api::call::<ReviewFormOptions>(api::review_form_options::Variables).await?;
-            let review =
-                api::call::<api::ReviewDetail>(api::review_detail::Variables { id }).await?;
+                api::fetch::<ReviewFormOptions, Options>(api::review_form_options::Variables)
+                    .await?;
+            let review = api::fetch::<api::ReviewDetail, api::data::ReviewDetailData>(
+                api::review_detail::Variables { id },
+            )
+            .await?;
             Ok::<_, ApiError>((options, review.review))
         }
     });
@@ -303,19 +307,19 @@ fn ReviewForm(mode: Mode, initial: ReviewValues, options: Options) -> impl IntoV
             match mode.get_value() {
                 Mode::Create => {
                     let input = review_input!(create_review, &values, year);
-                    api::call::<api::CreateReview>(api::create_review::Variables { input })
+                    api::send::<api::CreateReview>(api::create_review::Variables { input })
                         .await
-                        .map(|d| d.create_review.id)
+                        .map(|d| api::id_of(&d))
                 }
                 Mode::Edit { id, version } => {
                     let input = review_input!(update_review, &values, year);
-                    api::call::<api::UpdateReview>(api::update_review::Variables {
+                    api::send::<api::UpdateReview>(api::update_review::Variables {
                         id,
                         version,
                         input,
                     })
                     .await
-                    .map(|d| d.update_review.id)
+                    .map(|d| api::id_of(&d))
                 }
             }
         };

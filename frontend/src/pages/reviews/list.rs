@@ -9,7 +9,9 @@ use leptos::prelude::*;
 pub fn ReviewList() -> impl IntoView {
     set_title("Reviews");
     let session = use_session();
-    let data = LocalResource::new(|| api::call::<Reviews>(api::reviews::Variables));
+    let data = LocalResource::new(|| {
+        api::fetch::<Reviews, api::data::ReviewsData>(api::reviews::Variables)
+    });
     view! {
         <h1 tabindex="-1">"Reviews"</h1>
         <OfficeButtonLink href="/reviews/new" label="New review" />

@@ -22,8 +22,9 @@ struct UserValues {
 #[component]
 pub fn NewUser() -> impl IntoView {
     set_title("New user");
-    let agencies =
-        LocalResource::new(|| api::call::<AgencyOptions>(api::agency_options::Variables));
+    let agencies = LocalResource::new(|| {
+        api::fetch::<AgencyOptions, api::data::AgencyOptionsData>(api::agency_options::Variables)
+    });
     view! {
         <h1 tabindex="-1">"New user"</h1>
         {move || {
@@ -44,7 +45,7 @@ pub fn EditUser() -> impl IntoView {
     let id = route_id();
     let data = LocalResource::new(move || {
         let id = id.get();
-        api::call::<UserDetail>(api::user_detail::Variables { id })
+        api::fetch::<UserDetail, api::data::UserDetailData>(api::user_detail::Variables { id })
     });
     let heading = loaded_heading(data, "Edit user", |d| d.user.display_name);
     view! {
@@ -119,9 +120,9 @@ fn UserForm(values: UserValues, agencies: Vec<(String, String)>) -> impl IntoVie
                         roles: role_values.iter().map(|r| enum_from(r)).collect(),
                         password: password.get_untracked(),
                     };
-                    api::call::<api::CreateUser>(api::create_user::Variables { input })
+                    api::send::<api::CreateUser>(api::create_user::Variables { input })
                         .await
-                        .map(|d| d.create_user.id)
+                        .map(|d| api::id_of(&d))
                 }
                 Some(id) => {
                     let input = api::update_user::UpdateUserInput {
@@ -131,9 +132,9 @@ fn UserForm(values: UserValues, agencies: Vec<(String, String)>) -> impl IntoVie
                         roles: role_values.iter().map(|r| enum_from(r)).collect(),
                         active: active.get_untracked(),
                     };
-                    api::call::<api::UpdateUser>(api::update_user::Variables { id, input })
+                    api::send::<api::UpdateUser>(api::update_user::Variables { id, input })
                         .await
-                        .map(|d| d.update_user.id)
+                        .map(|d| api::id_of(&d))
                 }
             }
         };

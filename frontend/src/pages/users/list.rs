@@ -19,7 +19,8 @@ pub fn role_labels(codes: impl IntoIterator<Item = String>) -> String {
 #[component]
 pub fn UserList() -> impl IntoView {
     set_title("Users");
-    let data = LocalResource::new(|| api::call::<Users>(api::users::Variables));
+    let data =
+        LocalResource::new(|| api::fetch::<Users, api::data::UsersData>(api::users::Variables));
     view! {
         <h1 tabindex="-1">"Users"</h1>
         <ButtonLink href="/users/new">"New user"</ButtonLink>

@@ -1,0 +1,304 @@
+//! The `Chronology` query, decoded by hand from JSON into a few small structs: the
+//! generated types (one per selection, each with its own decoder) made the WebAssembly
+//! much larger. The query text is `graphql/chronology.graphql`'s, as for the others.
+
+use graphql_client::{GraphQLQuery, QueryBody};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+pub struct Chronology;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Variables {
+    pub id: String,
+}
+
+impl GraphQLQuery for Chronology {
+    type Variables = Variables;
+    type ResponseData = ResponseData;
+
+    fn build_query(variables: Variables) -> QueryBody<Variables> {
+        QueryBody {
+            variables,
+            query: include_str!("../../graphql/chronology.graphql"),
+            operation_name: "Chronology",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ResponseData {
+    pub review: Review,
+}
+
+impl<'de> Deserialize<'de> for ResponseData {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        match v.get("review") {
+            Some(r) if r.is_object() => Ok(Self {
+                review: Review::read(r),
+            }),
+            _ => Err(serde::de::Error::custom("no review")),
+        }
+    }
+}
+
+fn s(v: &Value, k: &str) -> String {
+    v.get(k)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn o(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(Value::as_str).map(str::to_string)
+}
+
+fn i(v: &Value, k: &str) -> i64 {
+    v.get(k).and_then(Value::as_i64).unwrap_or_default()
+}
+
+fn b(v: &Value, k: &str) -> bool {
+    v.get(k).and_then(Value::as_bool).unwrap_or_default()
+}
+
+fn list<T>(v: &Value, k: &str, f: fn(&Value) -> T) -> Vec<T> {
+    v.get(k)
+        .and_then(Value::as_array)
+        .map(|l| l.iter().map(f).collect())
+        .unwrap_or_default()
+}
+
+fn obj<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
+    v.get(k).filter(|x| x.is_object())
+}
+
+static NULL: Value = Value::Null;
+
+#[derive(Debug, Clone, Default)]
+pub struct Agency {
+    pub id: String,
+    pub name: String,
+    pub prefix: String,
+    pub colour: String,
+}
+
+impl Agency {
+    fn read(v: &Value) -> Self {
+        Self {
+            id: s(v, "id"),
+            name: s(v, "name"),
+            prefix: s(v, "prefix"),
+            colour: s(v, "colour"),
+        }
+    }
+
+    fn of(v: &Value) -> Self {
+        Self::read(obj(v, "agency").unwrap_or(&NULL))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub user_id: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub id: String,
+    pub reference: String,
+    pub subject: String,
+    pub members: Vec<Member>,
+    pub my_chronology_return: Option<Return>,
+    pub chronology_returns: Vec<Return>,
+    pub integrated_chronology: Option<IntegratedData>,
+}
+
+impl Review {
+    fn read(v: &Value) -> Self {
+        Self {
+            id: s(v, "id"),
+            reference: s(v, "reference"),
+            subject: s(v, "subject"),
+            members: list(v, "members", |m| Member {
+                user_id: s(obj(m, "user").unwrap_or(&NULL), "id"),
+                role: s(m, "role"),
+            }),
+            my_chronology_return: obj(v, "myChronologyReturn").map(Return::read),
+            chronology_returns: list(v, "chronologyReturns", Return::read),
+            integrated_chronology: obj(v, "integratedChronology").map(IntegratedData::read),
+        }
+    }
+}
+
+/// An agency's return (the caller's with its entries; the others with their count).
+#[derive(Debug, Clone)]
+pub struct Return {
+    pub id: String,
+    pub agency: Agency,
+    pub status: String,
+    pub submitted_at: Option<String>,
+    pub entry_count: i64,
+    pub entries: Vec<EntryFields>,
+}
+
+impl Return {
+    fn read(v: &Value) -> Self {
+        Self {
+            id: s(v, "id"),
+            agency: Agency::of(v),
+            status: s(v, "status"),
+            submitted_at: o(v, "submittedAt"),
+            entry_count: i(v, "entryCount"),
+            entries: list(v, "entries", EntryFields::read),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EntryFields {
+    pub id: String,
+    pub agency: Agency,
+    pub seq: Option<i64>,
+    pub start_date: String,
+    pub start_on: String,
+    pub precision: String,
+    pub uncertain: bool,
+    pub start_time: Option<String>,
+    pub end_date: Option<String>,
+    pub end_time: Option<String>,
+    pub source: String,
+    pub event_type: Option<String>,
+    pub event: String,
+    pub action_taken: Option<String>,
+    pub shared_with: Vec<Agency>,
+    pub practitioner_comment: Option<String>,
+    pub version: i64,
+}
+
+impl EntryFields {
+    fn read(v: &Value) -> Self {
+        Self {
+            id: s(v, "id"),
+            agency: Agency::of(v),
+            seq: v.get("seq").and_then(Value::as_i64),
+            start_date: s(v, "startDate"),
+            start_on: s(v, "startOn"),
+            precision: s(v, "precision"),
+            uncertain: b(v, "uncertain"),
+            start_time: o(v, "startTime"),
+            end_date: o(v, "endDate"),
+            end_time: o(v, "endTime"),
+            source: s(v, "source"),
+            event_type: o(v, "eventType"),
+            event: s(v, "event"),
+            action_taken: o(v, "actionTaken"),
+            shared_with: list(v, "sharedWith", Agency::read),
+            practitioner_comment: o(v, "practitionerComment"),
+            version: i(v, "version"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DuplicateGroup {
+    pub key: String,
+    /// The member entries' ids.
+    pub entries: Vec<String>,
+    pub decision: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Sharing {
+    pub entry_id: String,
+    pub with_prefix: String,
+    pub confirmed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Gap {
+    pub after: String,
+    pub before: String,
+    pub days: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct AnnotationFields {
+    pub id: String,
+    pub kind: String,
+    pub text: String,
+    pub author_name: String,
+    pub author_agency_prefix: Option<String>,
+    pub created_at: String,
+}
+
+impl AnnotationFields {
+    fn read(v: &Value) -> Self {
+        Self {
+            id: s(v, "id"),
+            kind: s(v, "kind"),
+            text: s(v, "text"),
+            author_name: s(v, "authorName"),
+            author_agency_prefix: o(v, "authorAgencyPrefix"),
+            created_at: s(v, "createdAt"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub annotation_fields: AnnotationFields,
+    pub answers: Vec<AnnotationFields>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EntryAnnotations {
+    pub entry_id: String,
+    pub annotations: Vec<Note>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IntegratedData {
+    pub entries: Vec<EntryFields>,
+    pub duplicate_groups: Vec<DuplicateGroup>,
+    pub sharing: Vec<Sharing>,
+    pub gaps: Vec<Gap>,
+    pub annotations: Vec<EntryAnnotations>,
+    pub sharing_tolerance_days: i64,
+    pub gap_threshold_days: i64,
+    pub shared_at: Option<String>,
+}
+
+impl IntegratedData {
+    fn read(v: &Value) -> Self {
+        Self {
+            entries: list(v, "entries", EntryFields::read),
+            duplicate_groups: list(v, "duplicateGroups", |g| DuplicateGroup {
+                key: s(g, "key"),
+                entries: list(g, "entries", |e| s(e, "id")),
+                decision: o(g, "decision"),
+            }),
+            sharing: list(v, "sharing", |x| Sharing {
+                entry_id: s(obj(x, "entry").unwrap_or(&NULL), "id"),
+                with_prefix: s(obj(x, "with").unwrap_or(&NULL), "prefix"),
+                confirmed: b(x, "confirmed"),
+            }),
+            gaps: list(v, "gaps", |g| Gap {
+                after: s(g, "after"),
+                before: s(g, "before"),
+                days: i(g, "days"),
+            }),
+            annotations: list(v, "annotations", |a| EntryAnnotations {
+                entry_id: s(a, "entryId"),
+                annotations: list(a, "annotations", |n| Note {
+                    annotation_fields: AnnotationFields::read(n),
+                    answers: list(n, "answers", AnnotationFields::read),
+                }),
+            }),
+            sharing_tolerance_days: i(v, "sharingToleranceDays"),
+            gap_threshold_days: i(v, "gapThresholdDays"),
+            shared_at: o(v, "sharedAt"),
+        }
+    }
+}

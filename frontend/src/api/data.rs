@@ -1,0 +1,238 @@
+//! Answers of the larger queries, decoded by hand from JSON (see [`FromJson`]): the types the
+//! generated code would have, with enums as their GraphQL codes, and a few lines of decoding
+//! each instead of a serde decoder per type.
+
+use serde_json::Value;
+
+static NULL: Value = Value::Null;
+
+/// Reads a value from its JSON; missing or mistyped parts become empty.
+pub trait FromJson: Sized {
+    fn from_json(v: &Value) -> Self;
+}
+
+impl FromJson for String {
+    fn from_json(v: &Value) -> Self {
+        v.as_str().unwrap_or_default().to_string()
+    }
+}
+
+impl FromJson for i64 {
+    fn from_json(v: &Value) -> Self {
+        v.as_i64().unwrap_or_default()
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(v: &Value) -> Self {
+        v.as_bool().unwrap_or_default()
+    }
+}
+
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(v: &Value) -> Self {
+        (!v.is_null()).then(|| T::from_json(v))
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(v: &Value) -> Self {
+        v.as_array()
+            .map(|l| l.iter().map(T::from_json).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// The field `key` of an object (null when missing).
+pub fn field<'a>(v: &'a Value, key: &str) -> &'a Value {
+    v.get(key).unwrap_or(&NULL)
+}
+
+macro_rules! json_structs {
+    ($(pub struct $name:ident { $($field:ident: $ty:ty = $key:literal),* $(,)? })*) => {
+        $(
+            #[derive(Debug, Clone)]
+            pub struct $name {
+                $(pub $field: $ty,)*
+            }
+
+            impl FromJson for $name {
+                fn from_json(v: &Value) -> Self {
+                    Self {
+                        $($field: FromJson::from_json(field(v, $key)),)*
+                    }
+                }
+            }
+        )*
+    };
+}
+
+json_structs! {
+    pub struct ReviewDetailData { review: ReviewDetailReview = "review" }
+    pub struct ReviewDetailReview {
+        id: String = "id",
+        reference: String = "reference",
+        kind: String = "kind",
+        kind_label: String = "kindLabel",
+        subject: String = "subject",
+        themes: Vec<String> = "themes",
+        methodology: String = "methodology",
+        methodology_label: String = "methodologyLabel",
+        methodology_detail: Option<String> = "methodologyDetail",
+        incident_month: Option<i64> = "incidentMonth",
+        incident_year: i64 = "incidentYear",
+        regime: IdName = "regime",
+        aware_on: Option<String> = "awareOn",
+        notified_on: String = "notifiedOn",
+        decision: Option<String> = "decision",
+        decision_justification: Option<String> = "decisionJustification",
+        decided_on: Option<String> = "decidedOn",
+        decided_by: Option<String> = "decidedBy",
+        panel_notified_on: Option<String> = "panelNotifiedOn",
+        panel_lead_reviewer_names: Vec<String> = "panelLeadReviewerNames",
+        completed_on: Option<String> = "completedOn",
+        published_on: Option<String> = "publishedOn",
+        milestones: Vec<Milestone> = "milestones",
+        agencies: Vec<AgencyRef> = "agencies",
+        members: Vec<Member> = "members",
+        version: i64 = "version",
+    }
+    pub struct IdName { id: String = "id", name: String = "name" }
+    pub struct Milestone {
+        label: String = "label",
+        rule: String = "rule",
+        due_on: Option<String> = "dueOn",
+        met_on: Option<String> = "metOn",
+        state: String = "state",
+        late: bool = "late",
+        waiting_for: Option<String> = "waitingFor",
+    }
+    pub struct AgencyRef {
+        id: String = "id",
+        name: String = "name",
+        prefix: String = "prefix",
+        colour: String = "colour",
+    }
+    pub struct Member { user: MemberUser = "user", role: String = "role" }
+    pub struct MemberUser {
+        id: String = "id",
+        display_name: String = "displayName",
+        agency: Option<Prefix> = "agency",
+    }
+    pub struct Prefix { prefix: String = "prefix" }
+    pub struct ReviewFormOptionsData {
+        regimes: Vec<IdName> = "regimes",
+        agencies: Vec<AgencyRef> = "agencies",
+        users: Vec<OptionUser> = "users",
+    }
+    pub struct OptionUser {
+        id: String = "id",
+        display_name: String = "displayName",
+        active: bool = "active",
+        agency: Option<Prefix> = "agency",
+    }
+    pub struct NextMilestone {
+        label: String = "label",
+        due_on: Option<String> = "dueOn",
+        state: String = "state",
+    }
+    pub struct DashboardData { dashboard: Vec<ReviewItem> = "dashboard" }
+    pub struct ReviewsData { reviews: Vec<ReviewItem> = "reviews" }
+    pub struct ReviewItem {
+        id: String = "id",
+        reference: String = "reference",
+        subject: String = "subject",
+        kind_label: String = "kindLabel",
+        notified_on: String = "notifiedOn",
+        next_milestone: Option<NextMilestone> = "nextMilestone",
+    }
+    pub struct AgenciesData { agencies: Vec<AgencyItem> = "agencies" }
+    pub struct AgencyItem {
+        id: String = "id",
+        name: String = "name",
+        kind_label: String = "kindLabel",
+        prefix: String = "prefix",
+        colour: String = "colour",
+        active: bool = "active",
+        qa_last_updated: Option<String> = "qaLastUpdated",
+    }
+    pub struct AgencyDetailData { agency: AgencyFull = "agency" }
+    pub struct AgencyFull {
+        id: String = "id",
+        name: String = "name",
+        kind: String = "kind",
+        kind_label: String = "kindLabel",
+        prefix: String = "prefix",
+        colour: String = "colour",
+        active: bool = "active",
+        qa_last_updated: Option<String> = "qaLastUpdated",
+        qa_mechanisms: Vec<QaMechanism> = "qaMechanisms",
+    }
+    pub struct QaMechanism {
+        text: String = "text",
+        last_updated: String = "lastUpdated",
+    }
+    pub struct UsersData { users: Vec<UserItem> = "users" }
+    pub struct UserItem {
+        id: String = "id",
+        email: String = "email",
+        display_name: String = "displayName",
+        roles: Vec<String> = "roles",
+        active: bool = "active",
+        agency: Option<AgencyRef> = "agency",
+    }
+    pub struct UserDetailData { user: UserItem = "user", agencies: Vec<AgencyRef> = "agencies" }
+    pub struct AgencyOptionsData { agencies: Vec<AgencyRef> = "agencies" }
+    pub struct PeopleOptionsData { users: Vec<UserItem> = "users" }
+    pub struct AuditLogData { audit_log: AuditPage = "auditLog" }
+    pub struct AuditPage {
+        entries: Vec<AuditEntry> = "entries",
+        next_cursor: Option<String> = "nextCursor",
+    }
+    pub struct AuditEntry {
+        at: String = "at",
+        actor_name: Option<String> = "actorName",
+        agency_prefix: Option<String> = "agencyPrefix",
+        role: Option<String> = "role",
+        action: String = "action",
+        object_type: String = "objectType",
+        object_id: Option<String> = "objectId",
+        correlation_id: String = "correlationId",
+    }
+    pub struct VerifyData { verify_audit_log: AuditChainReport = "verifyAuditLog" }
+    pub struct AuditChainReport {
+        intact: bool = "intact",
+        checked: i64 = "checked",
+        first_broken_id: Option<String> = "firstBrokenId",
+    }
+    pub struct MeData { me: Option<MeUser> = "me" }
+    pub struct SignInData { sign_in: MeUser = "signIn" }
+    pub struct MeUser {
+        id: String = "id",
+        display_name: String = "displayName",
+        roles: Vec<String> = "roles",
+        agency: Option<IdOnly> = "agency",
+    }
+    pub struct IdOnly { id: String = "id" }
+    pub struct PreviewData { preview_chronology_import: ImportPreview = "previewChronologyImport" }
+    pub struct ImportPreview {
+        ok: bool = "ok",
+        entries: Vec<ImportRow> = "entries",
+        problems: Vec<ImportProblem> = "problems",
+    }
+    pub struct ImportRow {
+        row: i64 = "row",
+        start_date: String = "startDate",
+        start_time: Option<String> = "startTime",
+        source: String = "source",
+        event_type: Option<String> = "eventType",
+        event: String = "event",
+        shared_with: Vec<String> = "sharedWith",
+        note: bool = "note",
+    }
+    pub struct ImportProblem {
+        row: i64 = "row",
+        column: Option<String> = "column",
+        message: String = "message",
+    }
+}
