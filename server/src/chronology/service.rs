@@ -18,6 +18,7 @@ use crate::state::AppState;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TryIntoModel,
 };
 use sha2::{Digest, Sha256};
 use shared::auth::Actor;
@@ -649,7 +650,7 @@ pub async fn confirm_import(
     Ok(ret)
 }
 
-/// Stores checked rows as new entries of a return, each with its history.
+/// Stores checked rows as new entries of a return, each with its history, in batches.
 pub async fn insert_rows<C: ConnectionTrait>(
     conn: &C,
     rc: &RequestContext,
@@ -657,21 +658,46 @@ pub async fn insert_rows<C: ConnectionTrait>(
     rows: &[ImportedRow],
     agencies: &[agency::Model],
 ) -> AppResult<()> {
+    // Well under SQLite's and PostgreSQL's limits on parameters per statement.
+    const BATCH: usize = 200;
     let now = Utc::now();
-    for row in rows {
-        let mut am = chronology_entry::ActiveModel {
-            id: Set(uuid::Uuid::new_v4().to_string()),
-            return_id: Set(ret.id.clone()),
-            review_id: Set(ret.review_id.clone()),
-            agency_id: Set(ret.agency_id.clone()),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        };
-        apply_row(row, agencies, &mut am);
-        let entry = am.insert(conn).await?;
-        history(conn, rc, &entry, "import", agencies).await?;
+    let changed_by = rc.signed_in.as_ref().map(|s| s.actor.user_id.clone());
+    for chunk in rows.chunks(BATCH) {
+        let mut entries = Vec::with_capacity(chunk.len());
+        let mut histories = Vec::with_capacity(chunk.len());
+        for row in chunk {
+            let mut am = chronology_entry::ActiveModel {
+                id: Set(uuid::Uuid::new_v4().to_string()),
+                return_id: Set(ret.id.clone()),
+                review_id: Set(ret.review_id.clone()),
+                agency_id: Set(ret.agency_id.clone()),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            };
+            apply_row(row, agencies, &mut am);
+            let entry = am
+                .clone()
+                .try_into_model()
+                .map_err(|e| AppError::Internal(format!("entry model: {e}")))?;
+            histories.push(chronology_entry_history::ActiveModel {
+                id: Default::default(),
+                entry_id: Set(entry.id.clone()),
+                version: Set(1),
+                change: Set("import".into()),
+                snapshot: Set(snapshot(&entry, agencies).to_string()),
+                changed_by: Set(changed_by.clone()),
+                changed_at: Set(now),
+            });
+            entries.push(am);
+        }
+        chronology_entry::Entity::insert_many(entries)
+            .exec_without_returning(conn)
+            .await?;
+        chronology_entry_history::Entity::insert_many(histories)
+            .exec_without_returning(conn)
+            .await?;
     }
     Ok(())
 }
