@@ -743,18 +743,28 @@ pub async fn submit_return(
             "add at least one entry before submitting",
         ));
     }
+    move_return(state, rc, txn, ret, SUBMITTED, "chronology.return.submit").await
+}
+
+/// Moves a return to `status` with its audit row, commits, and tells everyone watching.
+async fn move_return(
+    state: &AppState,
+    rc: &RequestContext,
+    txn: sea_orm::DatabaseTransaction,
+    ret: chronology_return::Model,
+    status: &str,
+    action: &str,
+) -> AppResult<chronology_return::Model> {
+    let now = Utc::now();
     let mut am: chronology_return::ActiveModel = ret.clone().into();
-    am.status = Set(SUBMITTED.into());
-    am.submitted_at = Set(Some(Utc::now()));
-    am.updated_at = Set(Utc::now());
+    am.status = Set(status.into());
+    if status == SUBMITTED {
+        am.submitted_at = Set(Some(now));
+    }
+    am.updated_at = Set(now);
     am.version = Set(ret.version + 1);
     let ret = am.update(&txn).await?;
-    audit_log::append(
-        &txn,
-        rc,
-        Event::new("chronology.return.submit", "chronology_return", &ret.id),
-    )
-    .await?;
+    audit_log::append(&txn, rc, Event::new(action, "chronology_return", &ret.id)).await?;
     txn.commit().await?;
     state
         .changed(rc, &ret.review_id, ChangeKind::Return, Some(&ret.id))
@@ -783,22 +793,7 @@ pub async fn reopen_return(
             "only a submitted return can be reopened",
         ));
     }
-    let mut am: chronology_return::ActiveModel = ret.clone().into();
-    am.status = Set(REOPENED.into());
-    am.updated_at = Set(Utc::now());
-    am.version = Set(ret.version + 1);
-    let ret = am.update(&txn).await?;
-    audit_log::append(
-        &txn,
-        rc,
-        Event::new("chronology.return.reopen", "chronology_return", &ret.id),
-    )
-    .await?;
-    txn.commit().await?;
-    state
-        .changed(rc, &ret.review_id, ChangeKind::Return, Some(&ret.id))
-        .await;
-    Ok(ret)
+    move_return(state, rc, txn, ret, REOPENED, "chronology.return.reopen").await
 }
 
 /// A duplicate group as shown: its entries (in order), key and decision.
