@@ -2,6 +2,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m0001_foundation;
 mod m0002_statutory_regimes;
 mod m0003_chronology;

@@ -1,6 +1,7 @@
 //! Agencies and their QA mechanisms, people, statutory regimes, reviews, sessions, sign-in
 //! throttling and the append-only audit log.
 
+use crate::helpers::fk;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 use sea_orm_migration::sea_orm::DbBackend;
@@ -141,18 +142,6 @@ enum SignInFailure {
     Id,
     Key,
     At,
-}
-
-fn fk(
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(on_delete)
-        .to_owned()
 }
 
 #[async_trait::async_trait]

@@ -1,6 +1,7 @@
 //! Agency chronology returns, their entries with history, reviewers' duplicate decisions and
 //! annotations, and each review's merge settings.
 
+use crate::helpers::fk;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
@@ -97,18 +98,6 @@ enum Annotation {
     AuthorId,
     AnswersId,
     CreatedAt,
-}
-
-fn fk(
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(on_delete)
-        .to_owned()
 }
 
 #[async_trait::async_trait]

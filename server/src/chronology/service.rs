@@ -1199,18 +1199,24 @@ pub async fn share(
     if review.chronology_shared_at.is_none() {
         am.chronology_shared_at = Set(Some(Utc::now()));
     }
-    let review = am.update(&txn).await?;
-    audit_log::append(
-        &txn,
-        rc,
-        Event::new("chronology.share", "review", &review.id),
-    )
-    .await?;
+    save_chronology_settings(state, rc, txn, am, "chronology.share", ChangeKind::Review).await
+}
+
+/// Saves a review's chronology settings with the audit row, and returns the integrated
+/// chronology as it now stands, telling everyone watching.
+async fn save_chronology_settings(
+    state: &AppState,
+    rc: &RequestContext,
+    txn: sea_orm::DatabaseTransaction,
+    changes: review::ActiveModel,
+    action: &str,
+    kind: ChangeKind,
+) -> AppResult<IntegratedView> {
+    let review = changes.update(&txn).await?;
+    audit_log::append(&txn, rc, Event::new(action, "review", &review.id)).await?;
     let view = build_integrated(&txn, review).await?;
     txn.commit().await?;
-    state
-        .changed(rc, &view.review.id, ChangeKind::Review, None)
-        .await;
+    state.changed(rc, &view.review.id, kind, None).await;
     Ok(view)
 }
 
@@ -1235,17 +1241,13 @@ pub async fn set_settings(
     let mut am: review::ActiveModel = review.into();
     am.sharing_tolerance_days = Set(tolerance);
     am.gap_threshold_days = Set(gap);
-    let review = am.update(&txn).await?;
-    audit_log::append(
-        &txn,
+    save_chronology_settings(
+        state,
         rc,
-        Event::new("chronology.settings", "review", &review.id),
+        txn,
+        am,
+        "chronology.settings",
+        ChangeKind::Settings,
     )
-    .await?;
-    let view = build_integrated(&txn, review).await?;
-    txn.commit().await?;
-    state
-        .changed(rc, &view.review.id, ChangeKind::Settings, None)
-        .await;
-    Ok(view)
+    .await
 }
