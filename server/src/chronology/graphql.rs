@@ -469,13 +469,10 @@ impl ChronologyMutation {
                 .collect(),
             problems: problems
                 .into_iter()
-                .map(|p| {
-                    let (row, column) = split_place(&p.field);
-                    ImportProblem {
-                        row,
-                        column,
-                        message: p.message,
-                    }
+                .map(|p| ImportProblem {
+                    row: i32::try_from(p.row).unwrap_or(i32::MAX),
+                    column: p.column,
+                    message: p.message,
                 })
                 .collect(),
         })
@@ -547,13 +544,6 @@ impl ChronologyMutation {
         text: String,
     ) -> async_graphql::Result<Annotation> {
         let (state, rc) = parts(ctx)?;
-        if kind == AnnotationKind::Answer {
-            return Err(crate::error::AppError::validation(
-                "kind",
-                "answer a question with answerQuestion",
-            )
-            .into_graphql(&rc.correlation_id));
-        }
         let a = service::annotate(state, rc, &entry_id, kind.code(), &text)
             .await
             .gql(rc)?;
@@ -601,17 +591,6 @@ impl ChronologyMutation {
         .await
         .gql(rc)?;
         Ok(IntegratedChronology::new(view, &all_agencies(ctx).await?))
-    }
-}
-
-/// "row 3, Start Date" -> (3, Some("Start Date")); "file" -> (0, None).
-fn split_place(field: &str) -> (i32, Option<String>) {
-    let Some(rest) = field.strip_prefix("row ") else {
-        return (0, (field != "file").then(|| field.to_owned()));
-    };
-    match rest.split_once(", ") {
-        Some((row, column)) => (row.parse().unwrap_or(0), Some(column.to_owned())),
-        None => (rest.parse().unwrap_or(0), None),
     }
 }
 

@@ -542,20 +542,21 @@ fn read_file(
     file_name: &str,
     bytes: &[u8],
     known: &[KnownAgency],
-) -> Result<Vec<ImportedRow>, AppError> {
+) -> Result<Vec<ImportedRow>, Vec<RowProblem>> {
     let lower = file_name.to_lowercase();
     let rows = if lower.ends_with(".xlsx") || bytes.starts_with(b"PK\x03\x04") {
-        super::spreadsheet::xlsx_rows(bytes).map_err(|p| problems_of(vec![p], false))?
+        super::spreadsheet::xlsx_rows(bytes).map_err(|p| vec![p])?
     } else if lower.ends_with(".xls") {
-        return Err(AppError::validation(
-            "file",
-            "old .xls workbooks are not read: save it as .xlsx or CSV",
-        ));
+        return Err(vec![RowProblem {
+            row: 0,
+            column: None,
+            message: "old .xls workbooks are not read: save it as .xlsx or CSV".into(),
+        }]);
     } else {
-        let text = decode_text(bytes).map_err(|p| problems_of(vec![p], false))?;
-        parse_csv(&text).map_err(|p| problems_of(vec![p], false))?
+        let text = decode_text(bytes).map_err(|p| vec![p])?;
+        parse_csv(&text).map_err(|p| vec![p])?
     };
-    read_rows(&rows, known).map_err(|p| problems_of(p, false))
+    read_rows(&rows, known)
 }
 
 /// The uploaded file's bytes, refused when over the configured limit.
@@ -584,15 +585,14 @@ pub async fn preview_import(
     return_id: &str,
     file_name: &str,
     bytes: &[u8],
-) -> AppResult<(Vec<ImportedRow>, Vec<agency::Model>, Vec<Problem>)> {
+) -> AppResult<(Vec<ImportedRow>, Vec<agency::Model>, Vec<RowProblem>)> {
     let actor = rc.actor()?;
     let (ret, review) = kept_return(&state.db, actor, return_id).await?;
     ensure_editable(&ret)?;
     let (known, agencies) = known_agencies(&state.db, &review.id).await?;
     match read_file(file_name, bytes, &known) {
         Ok(rows) => Ok((rows, agencies, Vec::new())),
-        Err(AppError::Validation(p)) => Ok((Vec::new(), agencies, p.0)),
-        Err(e) => Err(e),
+        Err(problems) => Ok((Vec::new(), agencies, problems)),
     }
 }
 
@@ -610,7 +610,7 @@ pub async fn confirm_import(
     let (ret, review) = kept_return(&txn, actor, return_id).await?;
     ensure_editable(&ret)?;
     let (known, agencies) = known_agencies(&txn, &review.id).await?;
-    let rows = read_file(file_name, bytes, &known)?;
+    let rows = read_file(file_name, bytes, &known).map_err(|p| problems_of(p, false))?;
     let existing = entries_of_return(&txn, &ret.id).await?;
     let mut unchanged: HashMap<String, Vec<chronology_entry::Model>> = HashMap::new();
     for e in existing {
@@ -711,7 +711,7 @@ pub async fn load_submitted_return<C: ConnectionTrait>(
     csv: &str,
 ) -> AppResult<()> {
     let (known, agencies) = known_agencies(conn, review_id).await?;
-    let rows = read_file("demo.csv", csv.as_bytes(), &known)?;
+    let rows = read_file("demo.csv", csv.as_bytes(), &known).map_err(|p| problems_of(p, false))?;
     let now = Utc::now();
     let ret = chronology_return::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
@@ -1092,6 +1092,12 @@ pub async fn annotate(
             AppError::Forbidden => AppError::Forbidden,
             _ => AppError::NotFound("Entry"),
         })?;
+    if kind == ANSWER {
+        return Err(AppError::validation(
+            "kind",
+            "answer a question with answerQuestion",
+        ));
+    }
     append_annotation(
         state,
         rc,

@@ -1816,6 +1816,20 @@ async fn annotations_are_append_only_and_questions_go_to_the_entrys_agency(backe
             .clone();
         assert_eq!(note["kind"], "MISSED_OPPORTUNITY");
         assert_eq!(note["text"], "No referral made that night");
+        // An answer is written only with answerQuestion, against a question.
+        let answer_kind = w
+            .office
+            .gql(
+                &annotate_doc(),
+                json!({ "e": s.p2, "k": "ANSWER", "t": "Not a question" }),
+            )
+            .await;
+        assert_eq!(
+            error_code(&answer_kind).as_deref(),
+            Some("VALIDATION"),
+            "{answer_kind}"
+        );
+        assert_eq!(problem_fields(&answer_kind), ["kind"]);
         assert_eq!(note["answersId"], Value::Null);
         assert!(note["createdAt"].is_string());
         let question = w
