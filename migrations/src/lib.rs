@@ -6,6 +6,7 @@ mod helpers;
 mod m0001_foundation;
 mod m0002_statutory_regimes;
 mod m0003_chronology;
+mod m0004_glossary_presence;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_statutory_regimes::Migration),
             Box::new(m0003_chronology::Migration),
+            Box::new(m0004_glossary_presence::Migration),
         ]
     }
 }

@@ -19,6 +19,10 @@ pub enum ChangeKind {
     Duplicates,
     Annotation,
     Settings,
+    /// A term of the review's glossary was added or removed.
+    Glossary,
+    /// Someone opened or closed the review's chronology.
+    Presence,
     /// The live connection was interrupted: re-read everything.
     Resync,
 }

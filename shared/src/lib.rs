@@ -8,7 +8,9 @@ pub mod agencies;
 pub mod auth;
 pub mod calendar;
 pub mod chronology;
+pub mod glossary;
 pub mod reviews;
+pub mod spreadsheet;
 pub mod validation;
 
 pub use validation::{Problem, Problems};

@@ -93,6 +93,8 @@ const ROOT: &[(&str, &str, Access)] = &[
         Access::AnyRole(OFFICE),
     ),
     ("Mutation", "setChronologySettings", Access::SignedIn),
+    ("Mutation", "addGlossaryTerm", Access::SignedIn),
+    ("Mutation", "removeGlossaryTerm", Access::SignedIn),
     // The service checks the review is visible before the stream starts.
     ("Subscription", "reviewChanged", Access::SignedIn),
 ];
@@ -168,6 +170,9 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "chronologyReturns",
             "myChronologyReturn",
             "integratedChronology",
+            "chronologyExport",
+            "glossary",
+            "viewers",
         ],
     ),
     (
@@ -192,8 +197,32 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "note",
             "version",
             "updatedAt",
+            "history",
         ],
     ),
+    (
+        "EntryVersion",
+        &[
+            "version",
+            "change",
+            "changedAt",
+            "changedBy",
+            "startDate",
+            "startTime",
+            "source",
+            "eventType",
+            "event",
+            "actionTaken",
+            "sharedWith",
+            "practitionerComment",
+        ],
+    ),
+    ("ExportFile", &["fileName", "mediaType", "contentBase64"]),
+    (
+        "GlossaryTerm",
+        &["id", "realText", "replacement", "createdAt"],
+    ),
+    ("Viewer", &["userId", "name", "agencyPrefix"]),
     (
         "ChronologyReturn",
         &[

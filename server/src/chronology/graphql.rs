@@ -1,6 +1,7 @@
 //! GraphQL surface of chronologies: thin, decoding input and calling the service.
 
 use super::service::{self, EntryFields, IntegratedView};
+use super::{export, glossary, presence};
 use crate::agencies::graphql::Agency;
 use crate::entities::{agency, annotation, chronology_entry, chronology_return};
 use crate::graphql::{parts, IntoGql};
@@ -22,6 +23,7 @@ async fn all_agencies(ctx: &Context<'_>) -> async_graphql::Result<Agencies> {
 
 /// One event as an agency recorded it.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct ChronologyEntry {
     pub id: ID,
     pub agency: Agency,
@@ -336,16 +338,177 @@ impl Review {
     }
 
     /// Business office, chair and lead reviewers; other members once the business office
-    /// shared it; null while the caller may not see it.
+    /// shared it; null while the caller may not see it. `anonymised`: real names and
+    /// identifiers replaced as the review's glossary says.
     async fn integrated_chronology(
         &self,
         ctx: &Context<'_>,
+        #[graphql(default = false)] anonymised: bool,
     ) -> async_graphql::Result<Option<IntegratedChronology>> {
         let (state, rc) = parts(ctx)?;
         let agencies = all_agencies(ctx).await?;
-        let view = service::integrated(state, rc, &self.id).await.gql(rc)?;
+        let view = service::integrated(state, rc, &self.id, anonymised)
+            .await
+            .gql(rc)?;
         Ok(view.map(|v| IntegratedChronology::new(v, &agencies)))
     }
+
+    /// The integrated chronology as a spreadsheet file; anonymised unless asked otherwise.
+    async fn chronology_export(
+        &self,
+        ctx: &Context<'_>,
+        format: ExportFormat,
+        #[graphql(default = true)] anonymised: bool,
+    ) -> async_graphql::Result<ExportFile> {
+        let (state, rc) = parts(ctx)?;
+        let format = match format {
+            ExportFormat::Csv => export::FileFormat::Csv,
+            ExportFormat::Xlsx => export::FileFormat::Xlsx,
+        };
+        let file = export::integrated(state, rc, &self.id, format, anonymised)
+            .await
+            .gql(rc)?;
+        Ok(ExportFile::from(file))
+    }
+
+    /// Real names and identifiers with what stands for them once anonymised: for the
+    /// business office and the review's lead reviewers.
+    async fn glossary(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<GlossaryTerm>> {
+        let (state, rc) = parts(ctx)?;
+        let terms = glossary::terms(state, rc, &self.id).await.gql(rc)?;
+        Ok(terms.into_iter().map(GlossaryTerm::from).collect())
+    }
+
+    /// Everyone with the review's chronology open now (the caller included).
+    async fn viewers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Viewer>> {
+        let (state, rc) = parts(ctx)?;
+        let list = presence::viewers(state, &self.id).await.gql(rc)?;
+        Ok(list
+            .into_iter()
+            .map(|v| Viewer {
+                user_id: ID(v.user_id),
+                name: v.name,
+                agency_prefix: v.agency_prefix,
+            })
+            .collect())
+    }
+}
+
+#[ComplexObject]
+impl ChronologyEntry {
+    /// Every saved version, newest first.
+    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EntryVersion>> {
+        let (state, rc) = parts(ctx)?;
+        let list = service::entry_history(state, rc, &self.id).await.gql(rc)?;
+        Ok(list.into_iter().map(EntryVersion::from).collect())
+    }
+}
+
+/// One saved version of an entry: what it said, who saved it and when.
+#[derive(SimpleObject, Clone)]
+pub struct EntryVersion {
+    pub version: i32,
+    /// create, update, delete or import.
+    pub change: String,
+    pub changed_at: DateTime<Utc>,
+    pub changed_by: Option<String>,
+    pub start_date: String,
+    pub start_time: Option<String>,
+    pub source: String,
+    pub event_type: Option<String>,
+    pub event: String,
+    pub action_taken: Option<String>,
+    /// Agency prefixes.
+    pub shared_with: Vec<String>,
+    pub practitioner_comment: Option<String>,
+}
+
+impl From<service::EntryVersion> for EntryVersion {
+    fn from(v: service::EntryVersion) -> Self {
+        let snap: serde_json::Value = serde_json::from_str(&v.row.snapshot).unwrap_or_default();
+        let text = |k: &str| snap.get(k).and_then(|x| x.as_str()).map(str::to_owned);
+        Self {
+            version: v.row.version,
+            change: v.row.change,
+            changed_at: v.row.changed_at,
+            changed_by: v.changed_by,
+            start_date: text("startDate").unwrap_or_default(),
+            start_time: text("startTime"),
+            source: text("source").unwrap_or_default(),
+            event_type: text("eventType"),
+            event: text("event").unwrap_or_default(),
+            action_taken: text("actionTaken"),
+            shared_with: snap
+                .get("sharedWith")
+                .and_then(|x| x.as_array())
+                .map(|l| {
+                    l.iter()
+                        .filter_map(|p| p.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            practitioner_comment: text("practitionerComment"),
+        }
+    }
+}
+
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+/// A file to download.
+#[derive(SimpleObject, Clone)]
+pub struct ExportFile {
+    pub file_name: String,
+    pub media_type: String,
+    pub content_base64: String,
+}
+
+impl From<export::ExportFile> for ExportFile {
+    fn from(f: export::ExportFile) -> Self {
+        use base64::Engine;
+        Self {
+            file_name: f.file_name,
+            media_type: f.media_type.to_owned(),
+            content_base64: base64::engine::general_purpose::STANDARD.encode(f.bytes),
+        }
+    }
+}
+
+/// A real name or identifier and the words that replace it once anonymised.
+#[derive(SimpleObject, Clone)]
+pub struct GlossaryTerm {
+    pub id: ID,
+    pub real_text: String,
+    pub replacement: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<crate::entities::glossary_term::Model> for GlossaryTerm {
+    fn from(t: crate::entities::glossary_term::Model) -> Self {
+        Self {
+            id: ID(t.id),
+            real_text: t.real_text,
+            replacement: t.replacement,
+            created_at: t.created_at,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct GlossaryTermInput {
+    pub real_text: String,
+    pub replacement: String,
+}
+
+/// Someone with a review's chronology open.
+#[derive(SimpleObject, Clone)]
+pub struct Viewer {
+    pub user_id: ID,
+    pub name: String,
+    pub agency_prefix: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -574,6 +737,27 @@ impl ChronologyMutation {
         Ok(IntegratedChronology::new(view, &all_agencies(ctx).await?))
     }
 
+    /// Business office or the review's lead reviewers.
+    async fn add_glossary_term(
+        &self,
+        ctx: &Context<'_>,
+        review_id: ID,
+        input: GlossaryTermInput,
+    ) -> async_graphql::Result<GlossaryTerm> {
+        let (state, rc) = parts(ctx)?;
+        let term = glossary::add(state, rc, &review_id, &input.real_text, &input.replacement)
+            .await
+            .gql(rc)?;
+        Ok(GlossaryTerm::from(term))
+    }
+
+    /// Business office or the review's lead reviewers.
+    async fn remove_glossary_term(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
+        let (state, rc) = parts(ctx)?;
+        glossary::remove(state, rc, &id).await.gql(rc)?;
+        Ok(true)
+    }
+
     async fn set_chronology_settings(
         &self,
         ctx: &Context<'_>,
@@ -624,6 +808,8 @@ impl ChronologySubscription {
             .await
             .gql(rc)?;
         let receiver = state.events.subscribe();
+        // Others see this connection while the stream lives; dropping it ends the presence.
+        let here = presence::arrive(state, rc, &review_id).await.gql(rc)?;
         let watched = review_id.0.clone();
         let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
             match receiver.recv().await {
@@ -642,11 +828,14 @@ impl ChronologySubscription {
             }
         })
         .filter(move |c| std::future::ready(c.review_id == watched || c.kind == ChangeKind::Resync))
-        .map(move |c| ReviewChange {
-            review_id: review_id.clone(),
-            kind: c.kind,
-            object_id: c.object_id.map(ID),
-            actor_id: c.actor_id.map(ID),
+        .map(move |c| {
+            let _ = &here;
+            ReviewChange {
+                review_id: review_id.clone(),
+                kind: c.kind,
+                object_id: c.object_id.map(ID),
+                actor_id: c.actor_id.map(ID),
+            }
         });
         Ok(stream)
     }

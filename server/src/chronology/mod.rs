@@ -1,6 +1,9 @@
 //! Agency chronology returns, their entries and imports, and the integrated chronology with
 //! reviewers' duplicate decisions and annotations.
 
+pub mod export;
+pub mod glossary;
 pub mod graphql;
+pub mod presence;
 pub mod service;
 pub mod spreadsheet;

@@ -827,18 +827,84 @@ pub fn group_key(ids: &[&str]) -> String {
     ids.join(",")
 }
 
-/// The integrated chronology of a review, or `None` while the person may not see it.
+/// The integrated chronology of a review, or `None` while the person may not see it;
+/// anonymised with the review's glossary when asked.
 pub async fn integrated(
     state: &AppState,
     rc: &RequestContext,
     review_id: &str,
+    anonymised: bool,
 ) -> AppResult<Option<IntegratedView>> {
     let actor = rc.actor()?;
     let (review, membership) = review_for(&state.db, actor, review_id).await?;
     if !access::sees_integrated(actor, membership, review.chronology_shared_at.is_some()) {
         return Ok(None);
     }
-    build_integrated(&state.db, review).await.map(Some)
+    let mut view = build_integrated(&state.db, review).await?;
+    if anonymised {
+        let glossary = super::glossary::load(&state.db, &view.review.id).await?;
+        super::glossary::anonymise(&glossary, &mut view);
+    }
+    Ok(Some(view))
+}
+
+/// One saved version of an entry, with who saved it.
+#[derive(Debug, Clone)]
+pub struct EntryVersion {
+    pub row: chronology_entry_history::Model,
+    pub changed_by: Option<String>,
+}
+
+/// Every saved version of an entry, newest first, for whoever may see the entry: its own
+/// agency's return keepers, those who see every return, and (once the return is submitted)
+/// those who see the integrated chronology.
+pub async fn entry_history(
+    state: &AppState,
+    rc: &RequestContext,
+    entry_id: &str,
+) -> AppResult<Vec<EntryVersion>> {
+    let actor = rc.actor()?;
+    let missing = || AppError::NotFound("Entry");
+    let entry = chronology_entry::Entity::find_by_id(entry_id.to_owned())
+        .one(&state.db)
+        .await?
+        .ok_or_else(missing)?;
+    let (review, membership) = review_for(&state.db, actor, &entry.review_id)
+        .await
+        .map_err(|_| missing())?;
+    let submitted = chronology_return::Entity::find_by_id(entry.return_id.clone())
+        .one(&state.db)
+        .await?
+        .is_some_and(|r| r.status == SUBMITTED);
+    let sees = access::keeps_return(actor, membership, &entry.agency_id)
+        || access::sees_all_returns(actor, membership)
+        || (submitted
+            && access::sees_integrated(actor, membership, review.chronology_shared_at.is_some()));
+    if !sees {
+        return Err(missing());
+    }
+    let rows = chronology_entry_history::Entity::find()
+        .filter(chronology_entry_history::Column::EntryId.eq(entry.id.clone()))
+        .order_by_desc(chronology_entry_history::Column::Id)
+        .all(&state.db)
+        .await?;
+    let names: HashMap<String, String> = app_user::Entity::find()
+        .filter(app_user::Column::Id.is_in(rows.iter().filter_map(|r| r.changed_by.clone())))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| EntryVersion {
+            changed_by: row
+                .changed_by
+                .as_ref()
+                .and_then(|id| names.get(id).cloned()),
+            row,
+        })
+        .collect())
 }
 
 async fn build_integrated<C: ConnectionTrait>(
@@ -997,7 +1063,7 @@ async fn build_integrated<C: ConnectionTrait>(
     })
 }
 
-async fn collated_review<C: ConnectionTrait>(
+pub(super) async fn collated_review<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     review_id: &str,

@@ -99,6 +99,8 @@ struct Fixture {
     questions: Vec<String>,
     /// A review whose integrated chronology is not shared yet.
     to_share: String,
+    /// Per principal: a glossary term of `chronology_review`, to remove.
+    glossary_terms: Vec<String>,
 }
 
 struct Op {
@@ -420,6 +422,20 @@ fn ops() -> Vec<Op> {
             vars: |f, _| json!({ "id": f.chronology_review }),
             own_session: false,
         },
+        Op {
+            field: "Mutation.addGlossaryTerm",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $t: String!) { addGlossaryTerm(reviewId: $id, input: { realText: $t, replacement: \"Child A\" }) { id } }",
+            vars: |f, p| json!({ "id": f.chronology_review, "t": format!("Real Name {p}") }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.removeGlossaryTerm",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { removeGlossaryTerm(id: $id) }",
+            vars: |f, p| json!({ "id": f.glossary_terms[p] }),
+            own_session: false,
+        },
     ]
 }
 
@@ -580,6 +596,7 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         submitted_entry: String::new(),
         questions: Vec::new(),
         to_share: String::new(),
+        glossary_terms: Vec::new(),
     };
     for p in 0..PRINCIPALS.len() {
         fixture
@@ -675,6 +692,18 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
             json!({ "id": review }),
         )
         .await;
+    for p in 0..PRINCIPALS.len() {
+        let term = office
+            .ok(
+                "mutation($r: ID!, $t: String!) { addGlossaryTerm(reviewId: $r, input: { realText: $t, replacement: \"Person\" }) { id } }",
+                json!({ "r": review, "t": format!("Remove Me {p}") }),
+            )
+            .await["addGlossaryTerm"]["id"]
+            .as_str()
+            .expect("term id")
+            .to_owned();
+        fixture.glossary_terms.push(term);
+    }
     fixture.chronology_review = review;
     fixture.submitted_entry = entry;
     fixture.to_share = review_with(&office, "CHR-SHARE", &home, &member_refs).await;

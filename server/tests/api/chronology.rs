@@ -2023,6 +2023,220 @@ async fn entry_changes_are_audited_without_case_content(backend: Backend) {
     .await
 }
 
+const GLOSSARY: &str =
+    "query($id: ID!) { review(id: $id) { glossary { id realText replacement } } }";
+const ADD_TERM: &str = "mutation($r: ID!, $i: GlossaryTermInput!) { addGlossaryTerm(reviewId: $r, input: $i) { id realText replacement } }";
+const REMOVE_TERM: &str = "mutation($id: ID!) { removeGlossaryTerm(id: $id) }";
+const EXPORT: &str = "query($id: ID!, $f: ExportFormat!, $a: Boolean!) { review(id: $id) { chronologyExport(format: $f, anonymised: $a) { fileName mediaType contentBase64 } } }";
+const EXPORT_DEFAULT: &str = "query($id: ID!) { review(id: $id) { chronologyExport(format: CSV) { fileName contentBase64 } } }";
+
+fn events_of(chronology: &Value) -> String {
+    chronology["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["event"].as_str().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn decoded(file: &Value) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(file["contentBase64"].as_str().expect("content"))
+        .expect("base64")
+}
+
+/// The glossary is kept by the business office and lead reviewers; the anonymised view and
+/// exports replace every real name, and exports are anonymised unless asked otherwise.
+async fn the_glossary_anonymises_the_chronology_and_its_exports(backend: Backend) {
+    run(backend, |app| async move {
+        let w = world(&app).await;
+        let s = scene(&w).await;
+        // HLT submits an entry whose text a spreadsheet would read as a formula.
+        add(
+            &w.hlt_rep,
+            &id_of(&my_return(&w.hlt_rep, &w.review).await),
+            entry("30/05/2016", "HLT-2", "=HYPERLINK(\"http://x\",\"Zebrafinch\")"),
+        )
+        .await;
+        let hlt_return = id_of(&my_return(&w.hlt_rep, &w.review).await);
+        submit(&w.hlt_rep, &hlt_return).await;
+        let _ = s;
+
+        // Only those who collate keep the glossary.
+        for (who, client) in [("representative", &w.pol_rep), ("chair", &w.chair)] {
+            let body = client.gql(GLOSSARY, json!({ "id": w.review })).await;
+            assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"), "{who}: {body:#}");
+            let body = client
+                .gql(ADD_TERM, json!({ "r": w.review, "i": { "realText": "home address", "replacement": "x" } }))
+                .await;
+            assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"), "{who}: {body:#}");
+        }
+        let body = w
+            .outsider
+            .gql(ADD_TERM, json!({ "r": w.review, "i": { "realText": "home address", "replacement": "x" } }))
+            .await;
+        assert_eq!(error_code(&body).as_deref(), Some("NOT_FOUND"), "{body:#}");
+
+        let term = w
+            .reviewer
+            .ok(ADD_TERM, json!({ "r": w.review, "i": { "realText": " Home  Address ", "replacement": "[address]" } }))
+            .await["addGlossaryTerm"]
+            .clone();
+        assert_eq!(term["realText"], "Home  Address", "trimmed, kept as typed");
+        w.office
+            .ok(ADD_TERM, json!({ "r": w.review, "i": { "realText": "Zebrafinch", "replacement": "Child A" } }))
+            .await;
+        // Bad terms: named field and reason, nothing written.
+        let body = w
+            .office
+            .gql(ADD_TERM, json!({ "r": w.review, "i": { "realText": "home address", "replacement": "y" } }))
+            .await;
+        assert_eq!(error_code(&body).as_deref(), Some("VALIDATION"), "{body:#}");
+        assert_eq!(problem_fields(&body), vec!["realText"]);
+        assert!(said(&body).contains("already"), "{body:#}");
+        let body = w
+            .office
+            .gql(ADD_TERM, json!({ "r": w.review, "i": { "realText": "", "replacement": " " } }))
+            .await;
+        assert_eq!(problem_fields(&body), vec!["realText", "replacement"], "{body:#}");
+        let terms = w.office.ok(GLOSSARY, json!({ "id": w.review })).await["review"]["glossary"].clone();
+        assert_eq!(terms.as_array().map(Vec::len), Some(2), "{terms:#}");
+
+        // Named by default; anonymised on request, for everyone who sees it.
+        let named = events_of(&integrated(&w.office, &w.review).await);
+        assert!(named.contains("home address") && named.contains("Zebrafinch"), "{named}");
+        let doc = format!(
+            "query($id: ID!) {{ review(id: $id) {{ integratedChronology(anonymised: true) {{ {} }} }} }}",
+            integrated_fields()
+        );
+        let anonymised = w.office.ok(&doc, json!({ "id": w.review })).await["review"]
+            ["integratedChronology"]
+            .clone();
+        let text = events_of(&anonymised);
+        assert!(!text.to_lowercase().contains("home address"), "{text}");
+        assert!(!text.contains("Zebrafinch"), "{text}");
+        assert!(text.contains("[address]") && text.contains("Child A"), "{text}");
+        assert_eq!(
+            anonymised["entries"].as_array().map(Vec::len),
+            integrated(&w.office, &w.review).await["entries"].as_array().map(Vec::len)
+        );
+
+        // Exports: anonymised unless asked otherwise; CSV neutralises formula-like text.
+        let csv = w.office.ok(EXPORT_DEFAULT, json!({ "id": w.review })).await["review"]
+            ["chronologyExport"]
+            .clone();
+        assert_eq!(csv["fileName"], "SCR-2016-30-integrated-chronology-anonymised.csv");
+        let csv_text = String::from_utf8(decoded(&csv)).expect("utf-8");
+        assert!(csv_text.starts_with("\u{feff}Agency,Seq,Start Date"), "{csv_text}");
+        assert!(!csv_text.contains("Zebrafinch") && csv_text.contains("[address]"), "{csv_text}");
+        assert!(csv_text.contains("\"'=HYPERLINK("), "formula kept as text: {csv_text}");
+        assert!(csv_text.contains("Sharing with POL not confirmed"), "{csv_text}");
+
+        let xlsx = w
+            .reviewer
+            .ok(EXPORT, json!({ "id": w.review, "f": "XLSX", "a": false }))
+            .await["review"]["chronologyExport"]
+            .clone();
+        assert_eq!(xlsx["fileName"], "SCR-2016-30-integrated-chronology-named.xlsx");
+        assert_eq!(
+            xlsx["mediaType"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(decoded(&xlsx))).expect("xlsx");
+        let sheet = book.worksheet_range("Integrated chronology").expect("sheet");
+        let cells: Vec<Vec<String>> = sheet
+            .rows()
+            .map(|r| r.iter().map(ToString::to_string).collect())
+            .collect();
+        assert_eq!(cells[0][0], "Agency");
+        assert_eq!(cells.len(), 1 + 8, "headings and eight submitted entries: {cells:?}");
+        let all = cells.concat().join("\n");
+        assert!(all.contains("home address"), "named version");
+        assert!(all.contains("'=HYPERLINK("), "formula-like text stays text");
+
+        // Exports are recorded (without content); outsiders cannot export.
+        let actions: Vec<String> = audit_log::Entity::find()
+            .all(app.db())
+            .await
+            .expect("audit")
+            .into_iter()
+            .map(|r| r.action)
+            .collect();
+        assert!(actions.iter().any(|a| a == "chronology.export.csv.anonymised"), "{actions:?}");
+        assert!(actions.iter().any(|a| a == "chronology.export.xlsx.named"), "{actions:?}");
+        assert!(actions.iter().any(|a| a == "glossary.term.add"), "{actions:?}");
+        let body = w
+            .outsider
+            .gql(EXPORT, json!({ "id": w.review, "f": "CSV", "a": true }))
+            .await;
+        assert_eq!(error_code(&body).as_deref(), Some("NOT_FOUND"), "{body:#}");
+        // A member before sharing cannot export what they cannot see.
+        let body = w
+            .pol_rep
+            .gql(EXPORT, json!({ "id": w.review, "f": "CSV", "a": true }))
+            .await;
+        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"), "{body:#}");
+
+        // Removing a term stops its replacement.
+        w.reviewer
+            .ok(REMOVE_TERM, json!({ "id": id_of(&term) }))
+            .await;
+        let again = w.office.ok(&doc, json!({ "id": w.review })).await["review"]
+            ["integratedChronology"]
+            .clone();
+        assert!(events_of(&again).contains("home address"));
+        let body = w.pol_rep.gql(REMOVE_TERM, json!({ "id": uuid() })).await;
+        assert_eq!(error_code(&body).as_deref(), Some("NOT_FOUND"), "{body:#}");
+    })
+    .await
+}
+
+const HISTORY: &str = "query($id: ID!) { review(id: $id) { myChronologyReturn { entries { id history { version change changedBy event startDate sharedWith } } } } }";
+
+/// Every save of an entry is kept and readable by whoever sees the entry.
+async fn every_entry_keeps_its_history(backend: Backend) {
+    run(backend, |app| async move {
+        let w = world(&app).await;
+        let ret = id_of(&my_return(&w.pol_rep, &w.review).await);
+        let first = add(&w.pol_rep, &ret, entry("3/5/2016", "POL-9", "First account")).await;
+        w.pol_rep
+            .ok(
+                &update_doc(),
+                json!({ "id": id_of(&first), "v": 1, "i": shared(entry("4/5/2016", "POL-9", "Second account"), &["CSC"]) }),
+            )
+            .await;
+        let body = w.pol_rep.ok(HISTORY, json!({ "id": w.review })).await;
+        let history = body["review"]["myChronologyReturn"]["entries"][0]["history"].clone();
+        let versions: Vec<(i64, String, String)> = history
+            .as_array()
+            .expect("history")
+            .iter()
+            .map(|v| {
+                (
+                    v["version"].as_i64().unwrap_or_default(),
+                    v["change"].as_str().unwrap_or_default().to_owned(),
+                    v["event"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            versions,
+            vec![
+                (2, "update".to_owned(), "Second account".to_owned()),
+                (1, "create".to_owned(), "First account".to_owned())
+            ]
+        );
+        assert_eq!(history[0]["sharedWith"], json!(["CSC"]));
+        assert_eq!(history[0]["startDate"], "4 May 2016");
+        assert!(history[0]["changedBy"].as_str().is_some_and(|n| !n.is_empty()));
+    })
+    .await
+}
+
 db_tests!(
     a_member_agency_keeps_its_own_return,
     seeing_a_return_is_not_keeping_it,
@@ -2035,4 +2249,6 @@ db_tests!(
     resubmission_replaces_only_that_agencys_entries,
     annotations_are_append_only_and_questions_go_to_the_entrys_agency,
     entry_changes_are_audited_without_case_content,
+    the_glossary_anonymises_the_chronology_and_its_exports,
+    every_entry_keeps_its_history,
 );

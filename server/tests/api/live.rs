@@ -185,9 +185,62 @@ async fn people_who_cannot_see_the_review_cannot_watch_it(backend: Backend) {
     .await;
 }
 
+async fn viewer_names(client: &crate::helpers::Client, review: &str) -> Vec<String> {
+    let body = client
+        .ok(
+            "query($id: ID!) { review(id: $id) { viewers { userId name agencyPrefix } } }",
+            json!({ "id": review }),
+        )
+        .await;
+    let mut names: Vec<String> = body["review"]["viewers"]
+        .as_array()
+        .expect("viewers")
+        .iter()
+        .map(|v| {
+            format!(
+                "{} {}",
+                v["name"].as_str().unwrap_or_default(),
+                v["agencyPrefix"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// Who else has the review open: each live connection counts while it lasts, and the others
+/// are told when someone arrives or leaves.
+async fn everyone_watching_sees_who_else_is_there(backend: Backend) {
+    run(backend, |app| async move {
+        let (office, rep, review) = setup(&app).await;
+        assert!(viewer_names(&office, &review).await.is_empty());
+        let office_cookie = cookie(&app, "office@test.example").await;
+        let mut office_socket = subscribe(&app, &office_cookie, &review).await;
+        let rep_cookie = cookie(&app, "rep@test.example").await;
+        let rep_socket = subscribe(&app, &rep_cookie, &review).await;
+        wait_for(&mut office_socket, "PRESENCE").await;
+        let names = viewer_names(&rep, &review).await;
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(names.iter().any(|n| n.ends_with(" POL")), "{names:?}");
+        drop(rep_socket);
+        // The departure arrives as a change, and the rep is no longer listed.
+        let mut left = false;
+        for _ in 0..5 {
+            wait_for(&mut office_socket, "PRESENCE").await;
+            if viewer_names(&office, &review).await.len() == 1 {
+                left = true;
+                break;
+            }
+        }
+        assert!(left, "the representative still listed after leaving");
+    })
+    .await;
+}
+
 db_tests!(
     a_change_reaches_another_person_live,
-    people_who_cannot_see_the_review_cannot_watch_it
+    people_who_cannot_see_the_review_cannot_watch_it,
+    everyone_watching_sees_who_else_is_there
 );
 
 /// On PostgreSQL, a change made through one instance reaches a subscriber on another.
