@@ -5,7 +5,7 @@ use crate::agencies::graphql::{AgencyMutation, AgencyQuery};
 use crate::audit_log::graphql::AuditLogQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::auth::policy::Authorization;
-use crate::chronology::graphql::{ChronologyMutation, ChronologySubscription};
+use crate::chronology::graphql::{ChronologyMutation, ChronologyQuery, ChronologySubscription};
 use crate::context::RequestContext;
 use crate::error::AppResult;
 use crate::reviews::graphql::{ReviewMutation, ReviewQuery};
@@ -20,6 +20,7 @@ pub struct Query(
     UserQuery,
     ReviewQuery,
     AuditLogQuery,
+    ChronologyQuery,
 );
 
 #[derive(MergedObject, Default)]

@@ -47,6 +47,8 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Query", "themes", Access::SignedIn),
     ("Query", "auditLog", Access::AnyRole(OFFICE)),
     ("Query", "verifyAuditLog", Access::AnyRole(OFFICE)),
+    // The service applies `shared::chronology::access` to the entry's return and review.
+    ("Query", "chronologyEntry", Access::SignedIn),
     ("Mutation", "signIn", Access::Public),
     ("Mutation", "signOut", Access::Public),
     ("Mutation", "createAgency", Access::AnyRole(OFFICE)),

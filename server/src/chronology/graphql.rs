@@ -788,6 +788,24 @@ pub struct ReviewChange {
 }
 
 #[derive(Default)]
+pub struct ChronologyQuery;
+
+#[Object]
+impl ChronologyQuery {
+    /// One entry, with its history: for its own agency, those who see every return, and
+    /// (once submitted) those who see the integrated chronology.
+    async fn chronology_entry(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<ChronologyEntry> {
+        let (state, rc) = parts(ctx)?;
+        let entry = service::visible_entry(state, rc, &id).await.gql(rc)?;
+        Ok(ChronologyEntry::new(&entry, &all_agencies(ctx).await?))
+    }
+}
+
+#[derive(Default)]
 pub struct ChronologySubscription;
 
 #[async_graphql::Subscription]

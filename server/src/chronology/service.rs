@@ -855,14 +855,14 @@ pub struct EntryVersion {
     pub changed_by: Option<String>,
 }
 
-/// Every saved version of an entry, newest first, for whoever may see the entry: its own
-/// agency's return keepers, those who see every return, and (once the return is submitted)
-/// those who see the integrated chronology.
-pub async fn entry_history(
+/// An entry, for whoever may see it: its own agency's return keepers, those who see every
+/// return, and (once the return is submitted) those who see the integrated chronology. Any
+/// other entry answers like a missing one.
+pub async fn visible_entry(
     state: &AppState,
     rc: &RequestContext,
     entry_id: &str,
-) -> AppResult<Vec<EntryVersion>> {
+) -> AppResult<chronology_entry::Model> {
     let actor = rc.actor()?;
     let missing = || AppError::NotFound("Entry");
     let entry = chronology_entry::Entity::find_by_id(entry_id.to_owned())
@@ -880,9 +880,20 @@ pub async fn entry_history(
         || access::sees_all_returns(actor, membership)
         || (submitted
             && access::sees_integrated(actor, membership, review.chronology_shared_at.is_some()));
-    if !sees {
-        return Err(missing());
+    if sees {
+        Ok(entry)
+    } else {
+        Err(missing())
     }
+}
+
+/// Every saved version of an entry the person may see, newest first.
+pub async fn entry_history(
+    state: &AppState,
+    rc: &RequestContext,
+    entry_id: &str,
+) -> AppResult<Vec<EntryVersion>> {
+    let entry = visible_entry(state, rc, entry_id).await?;
     let rows = chronology_entry_history::Entity::find()
         .filter(chronology_entry_history::Column::EntryId.eq(entry.id.clone()))
         .order_by_desc(chronology_entry_history::Column::Id)

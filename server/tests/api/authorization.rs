@@ -201,6 +201,13 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Query.chronologyEntry",
+            allowed: Allowed::SignedIn,
+            doc: "query($id: ID!) { chronologyEntry(id: $id) { id history { version } } }",
+            vars: |f, _| json!({ "id": f.submitted_entry }),
+            own_session: false,
+        },
+        Op {
             field: "Query.dashboard",
             allowed: Allowed::SignedIn,
             doc: "{ dashboard { id } }",

@@ -2233,6 +2233,26 @@ async fn every_entry_keeps_its_history(backend: Backend) {
         assert_eq!(history[0]["sharedWith"], json!(["CSC"]));
         assert_eq!(history[0]["startDate"], "4 May 2016");
         assert!(history[0]["changedBy"].as_str().is_some_and(|n| !n.is_empty()));
+
+        // One entry by id: its agency, and those who oversee; another agency only once the
+        // return is submitted and the integrated chronology shared with the members.
+        const ONE: &str = "query($id: ID!) { chronologyEntry(id: $id) { event history { version } } }";
+        let id = json!({ "id": id_of(&first) });
+        for (who, client) in [("own", &w.pol_rep), ("office", &w.office), ("lead reviewer", &w.reviewer)] {
+            let body = client.ok(ONE, id.clone()).await;
+            assert_eq!(body["chronologyEntry"]["history"].as_array().map(Vec::len), Some(2), "{who}");
+        }
+        let missing = w.csc_rep.gql(ONE, json!({ "id": uuid() })).await;
+        for client in [&w.csc_rep, &w.outsider] {
+            let hidden = client.gql(ONE, id.clone()).await;
+            assert_like_missing(&hidden, &missing, "another agency's draft entry");
+        }
+        submit(&w.pol_rep, &ret).await;
+        assert_like_missing(&w.csc_rep.gql(ONE, id.clone()).await, &missing, "not yet shared");
+        w.office.ok(&share_doc(), json!({ "id": w.review })).await;
+        let body = w.csc_rep.ok(ONE, id.clone()).await;
+        assert_eq!(body["chronologyEntry"]["event"], "Second account");
+        assert_like_missing(&w.outsider.gql(ONE, id).await, &missing, "not a member");
     })
     .await
 }
