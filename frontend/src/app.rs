@@ -155,6 +155,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/reviews/:id/edit") view=|| guard(reviews::EditReview) />
                     <Route path=path!("/reviews/:id/decision") view=|| guard(reviews::DecisionPage) />
                     <Route path=path!("/reviews/:id/chronology") view=|| guard(chronology::ChronologyPage) />
+                    <Route path=path!("/reviews/:id/chronology/print") view=|| guard(chronology::PrintPage) />
                     <Route path=path!("/agencies") view=|| guard(agencies::AgencyList) />
                     <Route path=path!("/agencies/new") view=|| guard(agencies::NewAgency) />
                     <Route path=path!("/agencies/:id") view=|| guard(agencies::AgencyPage) />

@@ -7,7 +7,9 @@ use crate::auth::passwords;
 use crate::context::RequestContext;
 use crate::db::begin_write;
 use crate::demo_agencies::PARTNER_AGENCIES;
-use crate::entities::{agency, app_user, qa_mechanism, review, review_agency, review_member};
+use crate::entities::{
+    agency, app_user, glossary_term, qa_mechanism, review, review_agency, review_member,
+};
 use crate::error::{AppError, AppResult};
 use crate::reviews::service::json_list;
 use crate::state::AppState;
@@ -103,39 +105,43 @@ fn days_ago(today: NaiveDate, n: u64) -> NaiveDate {
     today.checked_sub_days(Days::new(n)).unwrap_or(today)
 }
 
-/// Child A's chronology as six agencies returned it: a strategy discussion recorded three
-/// times, information sharing that the receiver did and did not record, imprecise dates and
-/// a month with no contact.
+/// Child A's chronology as six agencies returned it (with her fictional real name, which the
+/// review's glossary anonymises): a strategy discussion recorded three times, information
+/// sharing that the receiver did and did not record, imprecise dates and a month with no
+/// contact.
 const CHILD_A_RETURNS: &[(&str, &str)] = &[
     ("CSC", "Start Date,Start Time,Source of Information,Event Type,Event,Action Taken,Information Shared With
-12/01/2016,10:15,CSC-REF-101,Referral,Referral received from school about neglect of Child A: poor hygiene and hunger,Assessment opened,SCH
-15/01/2016,,CSC-ASM-102,Home visit,Home visit by social worker; mother anxious; Child A seen,Continue assessment,
-March 2016,,CSC-NOTE-103,Contact,Mother reported domestic abuse concerns in a phone call (date approximate),Advice given,POL
-03/05/2016,14:00,CSC-STR-104,Strategy discussion,Strategy discussion held with police and health about bruising to Child A,Section 47 enquiry,POL;NGH
+12/01/2016,10:15,CSC-REF-101,Referral,Referral received from school about neglect of Lily: poor hygiene and hunger,Assessment opened,SCH
+15/01/2016,,CSC-ASM-102,Home visit,Home visit by social worker; mother anxious; Lily seen,Continue assessment,
+March 2016,,CSC-NOTE-103,Contact,Karen Harper (mother) reported domestic abuse concerns in a phone call (date approximate),Advice given,POL
+03/05/2016,14:00,CSC-STR-104,Strategy discussion,Strategy discussion held with police and health about bruising to Lily,Section 47 enquiry,POL;NGH
 22/05/2016,,CSC-CP-105,Child protection conference,Initial child protection conference; plan for neglect,Child protection plan,
 "),
     ("POL", "Start Date,Start Time,Source of Information,Event Type,Event,Action Taken,Information Shared With
 ?2015,,POL-HIST-200,Contact,Earlier domestic incident at the address (year only known),Logged,
 02/04/2016,23:40,POL-DA-201,Domestic incident,Police attended domestic incident at home; children present,DASH risk assessment completed,CSC
-03/05/2016,14:00,POL-STR-202,Strategy discussion,Strategy discussion with social care and health about bruising to Child A,Joint visit agreed,CSC
-10/05/2016,,POL-VIS-203,Home visit,Joint visit with social worker to Child A at home,No further action by police,
+03/05/2016,14:00,POL-STR-202,Strategy discussion,Strategy discussion with social care and health about bruising to Lily,Joint visit agreed,CSC
+10/05/2016,,POL-VIS-203,Home visit,Joint visit with social worker to Lily at home,No further action by police,
 "),
     ("NGH", "Start Date,Start Time,Source of Information,Event Type,Event,Action Taken,Information Shared With
-03/05/2016,09:30,NGH-ED-301,A&E attendance,A&E attendance with bruising to Child A; explanation inconsistent,Referral to social care,CSC
-03/05/2016,14:00,NGH-STR-302,Strategy discussion,Attended strategy discussion about bruising to Child A with social care and police,Child protection medical arranged,
+03/05/2016,09:30,NGH-ED-301,A&E attendance,A&E attendance with bruising to Lily; explanation inconsistent,Referral to social care,CSC
+03/05/2016,14:00,NGH-STR-302,Strategy discussion,Attended strategy discussion about bruising to Lily with social care and police,Child protection medical arranged,
 "),
     ("NHFT", "Start Date,Source of Information,Event Type,Event,Action Taken,Information Shared With
-14/01/2016,NHFT-HV-401,Home visit,Health visitor home visit; Child A weight below expected,Follow-up booked,
+14/01/2016,NHFT-HV-401,Home visit,Health visitor home visit; Lily weight below expected,Follow-up booked,
 20/02/2016,NHFT-HV-402,Contact,Missed health visitor appointment,Letter sent to mother,CSC
 "),
     ("EMAS", "Start Date,Start Time,Source of Information,Event Type,Event,Action Taken,Information Shared With
-03/05/2016,08:50,EMAS-999-501,Contact,Ambulance called to home; Child A with bruising conveyed to A&E,Conveyed to NGH,NGH
+03/05/2016,08:50,EMAS-999-501,Contact,Ambulance called to home; Lily with bruising conveyed to A&E,Conveyed to NGH,NGH
 "),
     ("SCH", "Start Date,Source of Information,Event Type,Event,Action Taken,Information Shared With
-11/01/2016,SCH-DSL-601,Referral,School referral to social care about neglect of Child A: poor hygiene and hunger,Referral made,CSC
-18/04/2016,SCH-ATT-602,Contact,Attendance concern: Child A absent for five days,Letter to parents,
+11/01/2016,SCH-DSL-601,Referral,School referral to social care about neglect of Lily: poor hygiene and hunger,Referral made,CSC
+18/04/2016,SCH-ATT-602,Contact,Attendance concern: Lily absent for five days,Letter to parents,
 "),
 ];
+
+/// The fictional real name in Child A's records and what replaces it once anonymised.
+const CHILD_A_GLOSSARY: &[(&str, &str)] = &[("Lily", "Child A")];
 
 struct DemoReview<'a> {
     reference: &'a str,
@@ -275,6 +281,22 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
                 crate::chronology::service::load_submitted_return(
                     &txn, &rc, &review_id, agency_id, csv,
                 )
+                .await?;
+            }
+            let keeper = user_ids
+                .get("reviewer@demo.example")
+                .ok_or_else(|| AppError::Internal("demo reviewer".into()))?;
+            for (real, replacement) in CHILD_A_GLOSSARY {
+                glossary_term::ActiveModel {
+                    id: Set(uuid::Uuid::new_v4().to_string()),
+                    review_id: Set(review_id.clone()),
+                    real_text: Set((*real).to_owned()),
+                    real_key: Set(shared::glossary::fold(real)),
+                    replacement: Set((*replacement).to_owned()),
+                    created_by: Set(keeper.clone()),
+                    created_at: Set(now),
+                }
+                .insert(&txn)
                 .await?;
             }
         }

@@ -11,6 +11,8 @@ pub struct Chronology;
 #[derive(Debug, Clone, Serialize)]
 pub struct Variables {
     pub id: String,
+    /// Real names replaced as the review's glossary says.
+    pub anonymised: bool,
 }
 
 impl GraphQLQuery for Chronology {
@@ -214,6 +216,8 @@ pub struct Sharing {
     pub entry_id: String,
     pub with_prefix: String,
     pub confirmed: bool,
+    /// The receiving agency's entry that confirms it.
+    pub confirmed_by: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -283,6 +287,7 @@ impl IntegratedData {
                 entry_id: s(obj(x, "entry").unwrap_or(&NULL), "id"),
                 with_prefix: s(obj(x, "with").unwrap_or(&NULL), "prefix"),
                 confirmed: b(x, "confirmed"),
+                confirmed_by: obj(x, "confirmedBy").map(|e| s(e, "id")),
             }),
             gaps: list(v, "gaps", |g| Gap {
                 after: s(g, "after"),

@@ -58,4 +58,11 @@ operations!(
     AnswerQuestion,
     ShareIntegratedChronology,
     SetChronologySettings,
+    ReviewChanged,
+    ChronologyViewers,
+    EntryHistory,
+    Glossary,
+    AddGlossaryTerm,
+    RemoveGlossaryTerm,
+    ChronologyExport,
 );

@@ -6,7 +6,7 @@ use super::{use_ctx, Notice};
 use crate::api::{self, chronology as q, enum_from};
 use crate::components::{
     focus_by_id, format_date, AgencyPrefix, CheckboxGroup, ErrorSummary, FormErrors, FormSubmit,
-    SelectField, TextArea, TextField,
+    RadioGroup, SelectField, TextArea, TextField,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -38,13 +38,13 @@ fn kind_label(code: &str) -> &str {
 /// The loaded chronology with what each entry needs, looked up once.
 #[derive(Clone)]
 pub struct Integrated {
-    raw: Raw,
+    pub(super) raw: Raw,
     /// Entry id → index in `raw.entries`.
-    index: HashMap<String, usize>,
+    pub(super) index: HashMap<String, usize>,
     /// Per entry: its duplicate group (index in `raw.duplicate_groups`).
-    group: Vec<Option<usize>>,
+    pub(super) group: Vec<Option<usize>>,
     /// Per entry: the agencies its sharing with is not confirmed.
-    unconfirmed: Vec<Vec<String>>,
+    pub(super) unconfirmed: Vec<Vec<String>>,
     /// Per entry: its annotations (index in `raw.annotations`).
     notes: Vec<Option<usize>>,
 }
@@ -200,6 +200,15 @@ fn IntegratedView() -> impl IntoView {
         kinds.sort();
         (agencies, kinds)
     });
+    let names = RwSignal::new("real".to_string());
+    let layout = RwSignal::new("table".to_string());
+    Effect::new(move |first: Option<()>| {
+        let anonymised = names.get() == "anonymised";
+        if first.is_some() {
+            ctx.anonymised.set(anonymised);
+            spawn_local(ctx.reload());
+        }
+    });
     let filters = Filters {
         agencies: RwSignal::new(agencies.iter().map(|(p, _)| p.clone()).collect()),
         kind: RwSignal::new(String::new()),
@@ -276,12 +285,116 @@ fn IntegratedView() -> impl IntoView {
                 errors=no_errors
             />
         </div>
+        <div class="filters">
+            <RadioGroup id="names" legend="Names" options=vec![
+                ("real".to_string(), "Real names".to_string()),
+                ("anonymised".to_string(), "Anonymised (glossary)".to_string()),
+            ] value=names errors=no_errors />
+            <RadioGroup id="layout" legend="View" options=vec![
+                ("table".to_string(), "Table".to_string()),
+                ("timeline".to_string(), "Timeline".to_string()),
+            ] value=layout errors=no_errors />
+        </div>
         <p role="status" aria-live="polite">{counts}</p>
-        <Table items=items selected=selected notice=notice />
+        <Show
+            when=move || layout.get() == "timeline"
+            fallback=move || view! { <Table items=items selected=selected notice=notice /> }
+        >
+            <super::timeline::Timeline on_select=Callback::new(move |id: String| {
+                selected.set(Some(id));
+                request_animation_frame(|| focus_by_id("entry-panel-title"));
+            }) />
+        </Show>
         {move || selected.get().map(|id| view! { <EntryPanel id=id selected=selected /> })}
+        <Exports />
         <Show when=move || ctx.reviewer>
             <Settings />
+            <super::glossary::GlossarySection />
         </Show>
+    }
+}
+
+/// Download the integrated chronology as CSV or XLSX (anonymised unless real names are
+/// chosen), or open the printable page.
+#[component]
+fn Exports() -> impl IntoView {
+    let ctx = use_ctx();
+    let no_errors = FormErrors::new();
+    let format = RwSignal::new("XLSX".to_string());
+    let version = RwSignal::new("anonymised".to_string());
+    let notice = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let download = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        spawn_local(async move {
+            let variables = api::chronology_export::Variables {
+                id: ctx.review_id.get_value(),
+                format: enum_from(&format.get_untracked()),
+                anonymised: version.get_untracked() == "anonymised",
+            };
+            let result = api::send::<api::ChronologyExport>(variables).await;
+            pending.set(false);
+            match result {
+                Ok(d) => {
+                    let file = &d["review"]["chronologyExport"];
+                    let name = file["fileName"].as_str().unwrap_or("chronology");
+                    save_file(
+                        name,
+                        file["mediaType"].as_str().unwrap_or_default(),
+                        file["contentBase64"].as_str().unwrap_or_default(),
+                    );
+                    notice.set(Some(format!("Downloaded {name}.")));
+                }
+                Err(e) => notice.set(Some(e.explain())),
+            }
+        });
+    };
+    let print = move || {
+        let names = if version.get() == "anonymised" {
+            ""
+        } else {
+            "?names=real"
+        };
+        format!(
+            "/reviews/{}/chronology/print{names}",
+            ctx.review_id.get_value()
+        )
+    };
+    view! {
+        <form class="row-card" on:submit=download aria-labelledby="exports-title">
+            <h3 id="exports-title">"Download or print"</h3>
+            <Notice text=notice />
+            <div class="filters">
+                <RadioGroup id="export-format" legend="Format" options=vec![
+                    ("XLSX".to_string(), "Excel workbook (XLSX)".to_string()),
+                    ("CSV".to_string(), "CSV".to_string()),
+                ] value=format errors=no_errors />
+                <RadioGroup id="export-names" legend="Names" hint="Exports are anonymised unless you choose real names." options=vec![
+                    ("anonymised".to_string(), "Anonymised".to_string()),
+                    ("real".to_string(), "Real names".to_string()),
+                ] value=version errors=no_errors />
+            </div>
+            <button type="submit" class="button" disabled=move || pending.get()>"Download"</button>
+            <a href=print class="button button-secondary">"Printable page"</a>
+        </form>
+    }
+}
+
+/// Hands a file to the browser's download (from its base64 content).
+fn save_file(name: &str, media_type: &str, base64: &str) {
+    use wasm_bindgen::JsCast;
+    let link = document()
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    if let Some(link) = link {
+        link.set_href(&format!("data:{media_type};base64,{base64}"));
+        link.set_download(name);
+        link.click();
     }
 }
 
@@ -562,6 +675,7 @@ fn EntryPanel(id: String, selected: RwSignal<Option<String>>) -> impl IntoView {
         <section class="row-card" aria-labelledby="entry-panel-title">
             <h3 id="entry-panel-title" tabindex="-1">"Entry details"</h3>
             {body}
+            <super::history::EntryHistory entry_id=entry_id.clone() />
             <Show when=move || ctx.reviewer>
                 <AnnotateForm entry_id=entry_id.clone() />
             </Show>

@@ -2,9 +2,15 @@
 //! collate or review), and the integrated chronology.
 
 mod entry;
+mod glossary;
+mod history;
 mod import;
 mod integrated;
 mod own;
+mod print;
+mod timeline;
+
+pub use print::PrintPage;
 
 use crate::api::{self, chronology as q, Chronology};
 use crate::components::{format_date, set_title, AgencyPrefix, DataTable};
@@ -32,6 +38,20 @@ pub struct Ctx {
     /// Sees every agency's return: business office, chair, lead reviewer.
     pub oversees: bool,
     pub agency_id: StoredValue<Option<String>>,
+    /// Show the integrated chronology with the glossary's replacements.
+    pub anonymised: RwSignal<bool>,
+    /// Who else has the chronology open.
+    pub viewers: RwSignal<Vec<Viewer>>,
+    /// 0: no reload running; 1: one running; 2: one running and another wanted.
+    reloading: StoredValue<u8>,
+}
+
+/// Someone with the review's chronology open.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Viewer {
+    pub user_id: String,
+    pub name: String,
+    pub agency_prefix: Option<String>,
 }
 
 impl Ctx {
@@ -44,9 +64,55 @@ impl Ctx {
 
     /// Loads the chronology again (after a change).
     pub async fn reload(self) {
-        let id = self.review_id.get_value();
-        if let Ok(d) = api::call::<Chronology>(q::Variables { id }).await {
+        let variables = q::Variables {
+            id: self.review_id.get_value(),
+            anonymised: self.anonymised.get_untracked(),
+        };
+        if let Ok(d) = api::call::<Chronology>(variables).await {
             self.apply(d.review);
+        }
+    }
+
+    /// Reloads after a live change: changes arriving while a reload runs cause one more
+    /// reload, not one each.
+    pub fn refresh(self) {
+        if self.reloading.get_value() > 0 {
+            self.reloading.set_value(2);
+            return;
+        }
+        self.reloading.set_value(1);
+        spawn_local(async move {
+            loop {
+                self.reload().await;
+                if self.reloading.get_value() == 2 {
+                    self.reloading.set_value(1);
+                } else {
+                    self.reloading.set_value(0);
+                    break;
+                }
+            }
+        });
+    }
+
+    /// Loads who has the chronology open.
+    pub async fn load_viewers(self) {
+        let variables = api::chronology_viewers::Variables {
+            id: self.review_id.get_value(),
+        };
+        if let Ok(d) = api::send::<api::ChronologyViewers>(variables).await {
+            let list = d["review"]["viewers"]
+                .as_array()
+                .map(|l| {
+                    l.iter()
+                        .map(|v| Viewer {
+                            user_id: v["userId"].as_str().unwrap_or_default().into(),
+                            name: v["name"].as_str().unwrap_or_default().into(),
+                            agency_prefix: v["agencyPrefix"].as_str().map(Into::into),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            self.viewers.set(list);
         }
     }
 }
@@ -61,7 +127,10 @@ pub fn ChronologyPage() -> impl IntoView {
     let id = route_id();
     let data = LocalResource::new(move || {
         let id = id.get();
-        api::call::<Chronology>(q::Variables { id })
+        api::call::<Chronology>(q::Variables {
+            id,
+            anonymised: false,
+        })
     });
     let heading = loaded_heading(data, "Chronology", |d| {
         format!("Chronology: {}", d.review.reference)
@@ -96,9 +165,21 @@ fn Body(review: q::Review) -> impl IntoView {
         reviewer: office || lead,
         oversees: office || lead || session.has(Role::IndependentChair),
         agency_id: StoredValue::new(me.and_then(|m| m.agency_id)),
+        anonymised: RwSignal::new(false),
+        viewers: RwSignal::new(Vec::new()),
+        reloading: StoredValue::new(0),
     };
     let back = format!("/reviews/{}", review.id);
     let caption = review.subject.clone();
+    // Live: re-read on every change of the review; who is here on arrivals and departures.
+    let live = crate::live::watch(review.id.clone(), move |kind| match kind.as_str() {
+        "PRESENCE" => spawn_local(ctx.load_viewers()),
+        "GLOSSARY" if !ctx.anonymised.get_untracked() => {}
+        _ => ctx.refresh(),
+    });
+    // Dropped (closing the connection) when the page goes.
+    StoredValue::new_local(live);
+    spawn_local(ctx.load_viewers());
     ctx.apply(review);
     provide_context(ctx);
     let nothing = move || {
@@ -109,6 +190,7 @@ fn Body(review: q::Review) -> impl IntoView {
         <p>
             <a href=back>"Back to the review"</a>
         </p>
+        <Viewers me=me_id.clone() />
         <Show when=nothing>
             <p>"There is nothing in this review's chronology you can see yet."</p>
         </Show>
@@ -117,6 +199,35 @@ fn Body(review: q::Review) -> impl IntoView {
             <Returns />
         </Show>
         <integrated::IntegratedSection />
+    }
+}
+
+/// Who else has the chronology open (from live presence).
+#[component]
+fn Viewers(me: Option<String>) -> impl IntoView {
+    let ctx = use_ctx();
+    let others = move || {
+        ctx.viewers.with(|list| {
+            list.iter()
+                .filter(|v| Some(&v.user_id) != me.as_ref())
+                .map(|v| match &v.agency_prefix {
+                    Some(p) => format!("{} ({p})", v.name),
+                    None => v.name.clone(),
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <p class="viewers" id="viewers">
+            {move || {
+                let others = others();
+                if others.is_empty() {
+                    "Nobody else has this chronology open.".to_string()
+                } else {
+                    format!("Also here now: {}.", others.join(", "))
+                }
+            }}
+        </p>
     }
 }
 

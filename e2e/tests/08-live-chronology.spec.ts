@@ -1,0 +1,148 @@
+import { Browser, expect, Page, test } from '@playwright/test';
+import * as fs from 'fs';
+import { expectAccessible, reviewId, signIn, visit } from './helpers';
+
+async function open(browser: Browser, email: string, path: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, email);
+  await visit(page, path);
+  return page;
+}
+
+function onlyDuplicates(page: Page) {
+  return page.getByRole('group', { name: 'Show only entries' }).getByLabel('In a probable duplicate group');
+}
+
+test('a second browser sees a duplicate decision and who else is there, without reloading', async ({
+  browser,
+  request,
+}) => {
+  const id = await reviewId(request, 'SCR-2016-03');
+  const path = `/reviews/${id}/chronology`;
+  const reviewer = await open(browser, 'reviewer@demo.example', path);
+  const office = await open(browser, 'office@demo.example', path);
+
+  // Presence: each sees the other.
+  await expect(reviewer.locator('#viewers')).toContainText('Olivia Office');
+  await expect(office.locator('#viewers')).toContainText('Rita Reviewer (CSC)');
+
+  await onlyDuplicates(office).check();
+  await onlyDuplicates(reviewer).check();
+  const undecided = office.locator('#integrated-rows tr.group-row', { hasText: 'Undecided' }).first();
+  const label = (await undecided.locator('strong').first().innerText()).match(/group (\d+)/);
+  expect(label, 'an undecided duplicate group in the demo').not.toBeNull();
+  const n = label![1];
+  const theirs = reviewer.locator('#integrated-rows tr.group-row', { hasText: `Probable duplicate group ${n}:` });
+  await expect(theirs).toContainText('Undecided');
+
+  await undecided.getByRole('button', { name: /^Reject/ }).click();
+  // The reviewer's page changes by itself.
+  await expect(theirs).toContainText('Not a duplicate');
+  await expectAccessible(reviewer);
+
+  // The office leaves; the reviewer is told.
+  await office.context().close();
+  await expect(reviewer.locator('#viewers')).toHaveText('Nobody else has this chronology open.');
+  await reviewer.context().close();
+});
+
+test('a stale save shows both versions to choose from', async ({ browser, request }) => {
+  const id = await reviewId(request, 'SCR-2016-03');
+  const path = `/reviews/${id}/chronology`;
+  // The office reopens the police return so it can be edited.
+  const office = await open(browser, 'office@demo.example', path);
+  const returns = office.locator('table').filter({ has: office.locator('caption', { hasText: 'Returns from member agencies' }) });
+  const reopen = returns.getByRole('button', { name: 'Reopen the POL return' });
+  if (await reopen.count()) {
+    await reopen.click();
+    await expect(returns.locator('tr', { hasText: 'POL' })).toContainText('Reopened');
+  }
+  await office.context().close();
+
+  // The same representative in two windows edits the same entry.
+  const first = await open(browser, 'police.rep@demo.example', path);
+  const second = await open(browser, 'police.rep@demo.example', path);
+  for (const page of [first, second]) {
+    await page.getByRole('button', { name: /^Edit/ }).first().click();
+    await expect(page.getByRole('heading', { name: 'Edit the entry' })).toBeVisible();
+  }
+  await first.locator('#edit-event').fill('Saved first, from the first window');
+  await first.getByRole('button', { name: 'Save changes' }).click();
+  await expect(first.getByRole('heading', { name: 'Edit the entry' })).toHaveCount(0);
+
+  await second.locator('#edit-event').fill('Saved second, from a stale window');
+  await second.getByRole('button', { name: 'Save changes' }).click();
+  const conflict = second.getByRole('heading', { name: 'Someone else saved this entry while you were editing it' });
+  await expect(conflict).toBeVisible();
+  await expect(conflict).toBeFocused();
+  await expect(second.locator('.conflict')).toContainText('Saved first, from the first window');
+  await expect(second.locator('.conflict')).toContainText('Saved second, from a stale window');
+  await expectAccessible(second);
+  await second.getByRole('button', { name: 'Use the saved version' }).click();
+  await expect(second.getByText('The saved version was kept.')).toBeVisible();
+  await first.context().close();
+  await second.context().close();
+});
+
+test('the glossary anonymises the view; the timeline, exports and printable page', async ({ browser, request }) => {
+  const id = await reviewId(request, 'SCR-2016-03');
+  const page = await open(browser, 'reviewer@demo.example', `/reviews/${id}/chronology`);
+
+  // A glossary term, then the anonymised view.
+  const glossary = page.getByRole('region', { name: 'Glossary' });
+  // The demo glossary already replaces the child's name; the reviewer adds the mother's.
+  await expect(glossary.locator('table')).toContainText('Lily');
+  await glossary.getByLabel('Real name or identifier').fill('Karen Harper');
+  await glossary.getByLabel('Replaced by').fill('Mother');
+  await glossary.getByRole('button', { name: 'Add to the glossary' }).click();
+  await expect(glossary.getByRole('status')).toContainText('added to the glossary');
+  await expect(glossary.locator('table')).toContainText('Karen Harper');
+  await expectAccessible(page);
+  const rows = page.locator('#integrated-rows');
+  await expect(rows).toContainText('Lily');
+  await page.getByRole('group', { name: 'Names' }).first().getByLabel('Anonymised (glossary)').check();
+  await expect(rows).toContainText('Child A');
+  await expect(rows).not.toContainText('Lily');
+
+  // The timeline: one tab stop, arrows move between entries, Enter opens the details.
+  await page.getByRole('group', { name: 'View' }).getByLabel('Timeline').check();
+  const timeline = page.getByRole('region', { name: /timeline/i });
+  await expect(timeline).toBeVisible();
+  await expectAccessible(page);
+  await timeline.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('#timeline-current')).toContainText(/Entry \d+ of \d+/);
+  await page.keyboard.press('+');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Entry details' })).toBeFocused();
+  await page.getByRole('button', { name: 'Show every saved version' }).click();
+  await expect(page.locator('ol.history li').first()).toContainText('Version 1');
+  await expectAccessible(page);
+
+  // Exports default to anonymised.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('SCR-2016-03-integrated-chronology-anonymised.xlsx');
+  const xlsx = fs.readFileSync(await download.path());
+  expect(xlsx.subarray(0, 2).toString()).toBe('PK');
+  await page.getByRole('group', { name: 'Format' }).getByLabel('CSV').check();
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+  const text = fs.readFileSync(await csv.path(), 'utf8');
+  expect(text).toContain('Agency,Seq,Start Date');
+  expect(text).toContain('Child A');
+  expect(text).not.toContain('Lily');
+  expect(text).not.toContain('Karen Harper');
+
+  // The printable page lists every entry.
+  await page.getByRole('link', { name: 'Printable page' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Integrated chronology: SCR-2016-03');
+  await expect(page.getByText('Anonymised version.')).toBeVisible();
+  await expect(page.locator('table.print-table tbody tr').first()).toBeVisible();
+  await expect(page.locator('table.print-table')).toContainText('Child A');
+  await expect(page.locator('table.print-table')).not.toContainText('Lily');
+  await expectAccessible(page);
+  await page.context().close();
+});
