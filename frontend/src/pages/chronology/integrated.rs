@@ -446,7 +446,8 @@ fn Table(
         items.with(|all| {
             let end = (first + count).min(all.len());
             let first = first.min(end);
-            let below = (all.len() - end) as f64 * ROW_H;
+            // Whole pixels: no float formatting in the bundle for this.
+            let below = (all.len() - end) * ROW_H as usize;
             let rows = ctx.integrated.with(|d| {
                 let Some(d) = d.as_ref() else {
                     return Vec::new();
@@ -457,7 +458,7 @@ fn Table(
                     .collect::<Vec<_>>()
             });
             view! {
-                <tr class="spacer" aria-hidden="true" style=format!("height: {}px", first as f64 * ROW_H)></tr>
+                <tr class="spacer" aria-hidden="true" style=format!("height: {}px", first * ROW_H as usize)></tr>
                 {rows}
                 <tr class="spacer" aria-hidden="true" style=format!("height: {below}px")></tr>
             }
