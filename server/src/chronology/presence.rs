@@ -56,6 +56,12 @@ impl Drop for Presence {
 /// Records that the person opened the review (the caller checked they may see it).
 pub async fn arrive(state: &AppState, rc: &RequestContext, review_id: &str) -> AppResult<Presence> {
     let actor = rc.actor()?;
+    // Rows left by an instance that stopped without closing its connections.
+    review_presence::Entity::delete_many()
+        .filter(review_presence::Column::ReviewId.eq(review_id))
+        .filter(review_presence::Column::SeenAt.lt(Utc::now() - STALE_AFTER * 10))
+        .exec(&state.db)
+        .await?;
     let id = uuid::Uuid::new_v4().to_string();
     review_presence::ActiveModel {
         id: Set(id.clone()),
