@@ -1,8 +1,9 @@
 //! `cargo bench -p shared --bench merge`: the chronology merge with 20 agencies at 1k, 10k
 //! and 100k entries, beside a plain sort of the same entries in the same run. Prints the
-//! median of several runs; no timing is asserted.
+//! median of several runs, and of each phase of the merge; no timing is asserted.
 
 use chrono::{Datelike, NaiveDate};
+use shared::chronology::merge::merge_with_phases;
 use shared::chronology::{merge, Entry, MergeSettings, PartialDate, TimeOfDay};
 use std::collections::HashSet;
 use std::hint::black_box;
@@ -111,6 +112,26 @@ fn main() {
                 })
                 .collect(),
         );
+        // As many runs again, timing each phase as the merge reports its end.
+        let mut phases: Vec<(&'static str, Vec<Duration>)> = Vec::new();
+        for run in 0..runs {
+            let mut last = Instant::now();
+            let mut phase = 0;
+            black_box(merge_with_phases(
+                black_box(&list),
+                &settings,
+                &rejected,
+                |name| {
+                    let now = Instant::now();
+                    if run == 0 {
+                        phases.push((name, Vec::new()));
+                    }
+                    phases[phase].1.push(now - last);
+                    phase += 1;
+                    last = now;
+                },
+            ));
+        }
         let groups = merge(&list, &settings, &rejected).duplicate_groups.len();
         println!(
             "{n:>8} {:>10.2}ms {:>10.2}ms {:>7.1}x {groups:>8}",
@@ -118,6 +139,11 @@ fn main() {
             sort_time.as_secs_f64() * 1e3,
             merge_time.as_secs_f64() / sort_time.as_secs_f64().max(1e-9),
         );
+        let phases: Vec<String> = phases
+            .into_iter()
+            .map(|(name, runs)| format!("{name} {:.2}", median(runs).as_secs_f64() * 1e3))
+            .collect();
+        println!("{:>8} phases (ms): {}", "", phases.join(", "));
         if let Some(p) = previous {
             println!(
                 "{:>8} 10x the entries took {:.1}x the time",
