@@ -7,6 +7,7 @@ mod m0001_foundation;
 mod m0002_statutory_regimes;
 mod m0003_chronology;
 mod m0004_glossary_presence;
+mod m0005_action_plans;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_statutory_regimes::Migration),
             Box::new(m0003_chronology::Migration),
             Box::new(m0004_glossary_presence::Migration),
+            Box::new(m0005_action_plans::Migration),
         ]
     }
 }

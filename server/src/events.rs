@@ -23,6 +23,10 @@ pub enum ChangeKind {
     Glossary,
     /// Someone opened or closed the review's chronology.
     Presence,
+    /// A learning point or recommendation of the review was added or changed.
+    LearningPoint,
+    /// An action of the review was added or changed (edited, progress, RAG, referral).
+    Action,
     /// The live connection was interrupted: re-read everything.
     Resync,
 }

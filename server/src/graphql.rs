@@ -1,6 +1,7 @@
 //! The GraphQL schema: the merged roots of every area, its limits, and the helpers every
 //! resolver uses to reach the state and map errors.
 
+use crate::actions::graphql::{ActionMutation, ActionQuery};
 use crate::agencies::graphql::{AgencyMutation, AgencyQuery};
 use crate::audit_log::graphql::AuditLogQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
@@ -21,6 +22,7 @@ pub struct Query(
     ReviewQuery,
     AuditLogQuery,
     ChronologyQuery,
+    ActionQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -30,6 +32,7 @@ pub struct Mutation(
     UserMutation,
     ReviewMutation,
     ChronologyMutation,
+    ActionMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -2,6 +2,7 @@
 //! the browser app. Organised by what users talk about: one folder per area, each with its
 //! `service.rs` (rules that need the database) and `graphql.rs` (the thin API surface).
 
+pub mod actions;
 pub mod agencies;
 pub mod app;
 pub mod audit_log;

@@ -4,6 +4,7 @@
 //! that a rule (a statutory clock, a validation) is written once and behaves the same on
 //! both sides.
 
+pub mod actions;
 pub mod agencies;
 pub mod auth;
 pub mod calendar;

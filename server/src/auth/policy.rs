@@ -32,6 +32,20 @@ const OFFICE: &[Role] = &[Role::BusinessOffice];
 const CHAIR: &[Role] = &[Role::IndependentChair];
 const OFFICE_OR_CHAIR: &[Role] = &[Role::BusinessOffice, Role::IndependentChair];
 const OFFICE_OR_LEAD: &[Role] = &[Role::BusinessOffice, Role::AgencyLead];
+/// Everyone who may read case-specific action plans (practitioners read none).
+const PLAN_READERS: &[Role] = &[
+    Role::BusinessOffice,
+    Role::IndependentChair,
+    Role::AgencyLead,
+    Role::AgencyRepresentative,
+];
+/// The people of an agency who keep its actions up to date.
+const AGENCY_STAFF: &[Role] = &[Role::AgencyLead, Role::AgencyRepresentative];
+const OFFICE_OR_AGENCY_STAFF: &[Role] = &[
+    Role::BusinessOffice,
+    Role::AgencyLead,
+    Role::AgencyRepresentative,
+];
 
 /// Root fields: (type, field, access).
 const ROOT: &[(&str, &str, Access)] = &[
@@ -49,6 +63,14 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Query", "verifyAuditLog", Access::AnyRole(OFFICE)),
     // The service applies `shared::chronology::access` to the entry's return and review.
     ("Query", "chronologyEntry", Access::SignedIn),
+    // Action plans: the service applies `shared::actions::access` to the review and the
+    // owner agency (who sees which action, who writes the plan).
+    ("Query", "actions", Access::AnyRole(PLAN_READERS)),
+    ("Query", "action", Access::AnyRole(PLAN_READERS)),
+    ("Query", "myAgencyActions", Access::AnyRole(AGENCY_STAFF)),
+    ("Query", "committees", Access::SignedIn),
+    // Referred items are filtered to what the caller may see.
+    ("Query", "committee", Access::SignedIn),
     ("Mutation", "signIn", Access::Public),
     ("Mutation", "signOut", Access::Public),
     ("Mutation", "createAgency", Access::AnyRole(OFFICE)),
@@ -97,6 +119,20 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Mutation", "setChronologySettings", Access::SignedIn),
     ("Mutation", "addGlossaryTerm", Access::SignedIn),
     ("Mutation", "removeGlossaryTerm", Access::SignedIn),
+    // Action plans: the business office or the review's lead reviewers write them.
+    ("Mutation", "createLearningPoint", Access::SignedIn),
+    ("Mutation", "updateLearningPoint", Access::SignedIn),
+    ("Mutation", "addRecommendation", Access::SignedIn),
+    ("Mutation", "createAction", Access::SignedIn),
+    ("Mutation", "updateAction", Access::SignedIn),
+    ("Mutation", "referToCommittee", Access::SignedIn),
+    // The owner agency's lead or representative, or the business office.
+    (
+        "Mutation",
+        "addActionUpdate",
+        Access::AnyRole(OFFICE_OR_AGENCY_STAFF),
+    ),
+    ("Mutation", "setActionRag", Access::AnyRole(OFFICE)),
     // The service checks the review is visible before the stream starts.
     ("Subscription", "reviewChanged", Access::SignedIn),
 ];
@@ -175,6 +211,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "chronologyExport",
             "glossary",
             "viewers",
+            "learningPoints",
         ],
     ),
     (
@@ -301,6 +338,104 @@ const OBJECTS: &[(&str, &[&str])] = &[
         ],
     ),
     ("AuditLogPage", &["entries", "nextCursor"]),
+    (
+        "Committee",
+        &["id", "name", "purpose", "learningPoints", "actions"],
+    ),
+    (
+        "LearningPoint",
+        &[
+            "id",
+            "reviewId",
+            "title",
+            "detail",
+            "scope",
+            "kind",
+            "themes",
+            "entryIds",
+            "duplicateGroupKeys",
+            "annotationId",
+            "committee",
+            "createdByName",
+            "createdAt",
+            "updatedAt",
+            "version",
+            "recommendations",
+        ],
+    ),
+    (
+        "Recommendation",
+        &["id", "learningPointId", "text", "createdAt", "actions"],
+    ),
+    (
+        "Action",
+        &[
+            "id",
+            "reference",
+            "title",
+            "reviewId",
+            "reviewReference",
+            "recommendationId",
+            "recommendationText",
+            "learningPointId",
+            "learningPointTitle",
+            "themes",
+            "ownerAgency",
+            "ownerPerson",
+            "targetDate",
+            "targetDateReason",
+            "status",
+            "overdue",
+            "rag",
+            "ragDerived",
+            "ragOverride",
+            "ragOverrideReason",
+            "evidenceOfImpact",
+            "impactAudit",
+            "committee",
+            "version",
+            "createdAt",
+            "updatedAt",
+            "updates",
+            "history",
+        ],
+    ),
+    (
+        "ActionUpdate",
+        &[
+            "id",
+            "at",
+            "authorName",
+            "authorAgencyPrefix",
+            "text",
+            "statusAfter",
+        ],
+    ),
+    (
+        "ActionVersion",
+        &[
+            "version",
+            "change",
+            "changedAt",
+            "changedBy",
+            "title",
+            "ownerAgencyId",
+            "ownerPersonId",
+            "targetDate",
+            "targetDateReason",
+            "status",
+            "ragOverride",
+            "ragOverrideReason",
+            "evidenceOfImpact",
+            "impactAudit",
+            "committeeId",
+        ],
+    ),
+    ("ActionConnection", &["nodes", "pageInfo", "totalCount"]),
+    (
+        "PageInfo",
+        &["hasPreviousPage", "hasNextPage", "startCursor", "endCursor"],
+    ),
     ("AuditChainReport", &["intact", "checked", "firstBrokenId"]),
 ];
 

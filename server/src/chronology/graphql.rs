@@ -379,6 +379,15 @@ impl Review {
         Ok(terms.into_iter().map(GlossaryTerm::from).collect())
     }
 
+    /// The review's learning points, oldest first: for the business office, the chair, the
+    /// review's lead reviewers and its members with an agency role; empty for anyone else.
+    async fn learning_points(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::actions::graphql::LearningPoint>> {
+        crate::actions::graphql::learning_points_of(ctx, &self.id).await
+    }
+
     /// Everyone with the review's chronology open now (the caller included).
     async fn viewers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Viewer>> {
         let (state, rc) = parts(ctx)?;

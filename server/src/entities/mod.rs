@@ -1,6 +1,9 @@
 //! sea-orm entities: the tables as the server reads and writes them. GraphQL types are
 //! separate, so the API can stay stable while tables change.
 
+pub mod action;
+pub mod action_history;
+pub mod action_update;
 pub mod agency;
 pub mod annotation;
 pub mod app_user;
@@ -9,10 +12,13 @@ pub mod bank_holiday;
 pub mod chronology_entry;
 pub mod chronology_entry_history;
 pub mod chronology_return;
+pub mod committee;
 pub mod duplicate_decision;
 pub mod glossary_term;
+pub mod learning_point;
 pub mod milestone_rule;
 pub mod qa_mechanism;
+pub mod recommendation;
 pub mod regime;
 pub mod review;
 pub mod review_agency;

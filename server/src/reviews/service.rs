@@ -211,7 +211,8 @@ pub async fn views<C: ConnectionTrait>(
         .collect()
 }
 
-async fn membership<C: ConnectionTrait>(
+/// The person's part in one review, if any (whether or not they may see the review).
+pub async fn membership<C: ConnectionTrait>(
     db: &C,
     review_id: &str,
     user_id: &str,

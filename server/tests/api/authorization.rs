@@ -32,6 +32,21 @@ const AGENCY_MEMBERS: Allowed = Allowed::Roles(&[
     Role::Practitioner,
 ]);
 
+/// Everyone who reads case-specific action plans (practitioners read none).
+const PLAN_READERS: Allowed = Allowed::Roles(&[
+    Role::BusinessOffice,
+    Role::IndependentChair,
+    Role::AgencyLead,
+    Role::AgencyRepresentative,
+]);
+const AGENCY_STAFF: Allowed = Allowed::Roles(&[Role::AgencyLead, Role::AgencyRepresentative]);
+/// The owner agency's lead and representative, and the business office.
+const OFFICE_OR_AGENCY_STAFF: Allowed = Allowed::Roles(&[
+    Role::BusinessOffice,
+    Role::AgencyLead,
+    Role::AgencyRepresentative,
+]);
+
 /// The callers: anonymous, then one person per role (agency roles with an agency).
 const PRINCIPALS: [Option<Role>; 6] = [
     None,
@@ -101,6 +116,17 @@ struct Fixture {
     to_share: String,
     /// Per principal: a glossary term of `chronology_review`, to remove.
     glossary_terms: Vec<String>,
+    /// Per principal: a learning point of `review` at version 1, to update.
+    points_to_update: Vec<String>,
+    /// A learning point of `review`, and a recommendation of it.
+    point: String,
+    recommendation: String,
+    /// Per principal: an action of `review` at version 1, to update.
+    actions_to_update: Vec<String>,
+    /// An open action of `review` owned by the principals' agency.
+    action: String,
+    /// A committee to refer to.
+    committee: String,
 }
 
 struct Op {
@@ -133,6 +159,16 @@ fn review_input(reference: &str, members: &[(String, &str)]) -> Value {
 
 fn entry_input(source: &str) -> Value {
     json!({ "startDate": "22/05/2016", "source": source, "event": "Home visit", "sharedWith": [] })
+}
+
+fn point_input(title: &str) -> Value {
+    json!({ "title": title, "detail": "Detail", "scope": "MULTI_AGENCY", "kind": "NEEDS_IMPROVEMENT" })
+}
+
+/// An action owned by `agency`, due in 90 days.
+fn action_input(title: &str, agency: &str) -> Value {
+    let target = chrono::Utc::now().date_naive() + chrono::Duration::days(90);
+    json!({ "title": title, "ownerAgencyId": agency, "targetDate": target.to_string() })
 }
 
 const IMPORT_CSV: &[u8] = b"Start Date,Source of Information,Event\n22/05/2016,IMP-1,Home visit\n";
@@ -233,6 +269,42 @@ fn ops() -> Vec<Op> {
             allowed: OFFICE,
             doc: "{ verifyAuditLog { intact checked } }",
             vars: |_, _| json!({}),
+            own_session: false,
+        },
+        // Action plans.
+        Op {
+            field: "Query.actions",
+            allowed: PLAN_READERS,
+            doc: "{ actions(first: 5) { totalCount nodes { id } pageInfo { hasNextPage } } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.action",
+            allowed: PLAN_READERS,
+            doc: "query($id: ID!) { action(id: $id) { id updates { text } history { version } } }",
+            vars: |f, _| json!({ "id": f.action }),
+            own_session: false,
+        },
+        Op {
+            field: "Query.myAgencyActions",
+            allowed: AGENCY_STAFF,
+            doc: "{ myAgencyActions { id } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.committees",
+            allowed: Allowed::SignedIn,
+            doc: "{ committees { id name } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.committee",
+            allowed: Allowed::SignedIn,
+            doc: "query($id: ID!) { committee(id: $id) { id learningPoints { id } actions { id } } }",
+            vars: |f, _| json!({ "id": f.committee }),
             own_session: false,
         },
         // Mutations.
@@ -443,6 +515,64 @@ fn ops() -> Vec<Op> {
             vars: |f, p| json!({ "id": f.glossary_terms[p] }),
             own_session: false,
         },
+        // Action plans: the business office or a LEAD_REVIEWER of the review (no principal
+        // here is one) writes them; the owner agency reports progress.
+        Op {
+            field: "Mutation.createLearningPoint",
+            allowed: OFFICE,
+            doc: "mutation($r: ID!, $i: LearningPointInput!) { createLearningPoint(reviewId: $r, input: $i) { id } }",
+            vars: |f, p| json!({ "r": f.review, "i": point_input(&format!("New {p}")) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.updateLearningPoint",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $i: LearningPointInput!) { updateLearningPoint(id: $id, version: 1, input: $i) { id } }",
+            vars: |f, p| json!({ "id": f.points_to_update[p], "i": point_input(&format!("Updated {p}")) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.addRecommendation",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { addRecommendation(learningPointId: $id, text: \"Train staff\") { id } }",
+            vars: |f, _| json!({ "id": f.point }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.createAction",
+            allowed: OFFICE,
+            doc: "mutation($r: ID!, $i: ActionInput!) { createAction(recommendationId: $r, input: $i) { id } }",
+            vars: |f, p| json!({ "r": f.recommendation, "i": action_input(&format!("New {p}"), &f.agency) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.updateAction",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $i: ActionInput!) { updateAction(id: $id, version: 1, input: $i) { id } }",
+            vars: |f, p| json!({ "id": f.actions_to_update[p], "i": action_input(&format!("Updated {p}"), &f.agency) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.addActionUpdate",
+            allowed: OFFICE_OR_AGENCY_STAFF,
+            doc: "mutation($id: ID!, $t: String!) { addActionUpdate(actionId: $id, input: { text: $t }) { id } }",
+            vars: |f, p| json!({ "id": f.action, "t": format!("Update by {}", principal_name(p)) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.setActionRag",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { setActionRag(id: $id, rag: RED, reason: \"Funding withdrawn\") { id } }",
+            vars: |f, _| json!({ "id": f.action }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.referToCommittee",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $c: ID!) { referToCommittee(kind: ACTION, id: $id, committeeId: $c) { id } }",
+            vars: |f, _| json!({ "id": f.action, "c": f.committee }),
+            own_session: false,
+        },
     ]
 }
 
@@ -604,6 +734,12 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         questions: Vec::new(),
         to_share: String::new(),
         glossary_terms: Vec::new(),
+        points_to_update: Vec::new(),
+        point: String::new(),
+        recommendation: String::new(),
+        actions_to_update: Vec::new(),
+        action: String::new(),
+        committee: String::new(),
     };
     for p in 0..PRINCIPALS.len() {
         fixture
@@ -714,6 +850,64 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
     fixture.chronology_review = review;
     fixture.submitted_entry = entry;
     fixture.to_share = review_with(&office, "CHR-SHARE", &home, &member_refs).await;
+
+    // Action plans, on the review every agency principal is a member of.
+    let point = |title: String| {
+        let office = office.clone();
+        let review = fixture.review.clone();
+        async move {
+            office
+                .ok(
+                    "mutation($r: ID!, $i: LearningPointInput!) { createLearningPoint(reviewId: $r, input: $i) { id } }",
+                    json!({ "r": review, "i": point_input(&title) }),
+                )
+                .await["createLearningPoint"]["id"]
+                .as_str()
+                .expect("learning point id")
+                .to_owned()
+        }
+    };
+    for p in 0..PRINCIPALS.len() {
+        fixture
+            .points_to_update
+            .push(point(format!("To update {p}")).await);
+    }
+    fixture.point = point("Strategy discussions".into()).await;
+    fixture.recommendation = office
+        .ok(
+            "mutation($p: ID!) { addRecommendation(learningPointId: $p, text: \"Invite health\") { id } }",
+            json!({ "p": fixture.point }),
+        )
+        .await["addRecommendation"]["id"]
+        .as_str()
+        .expect("recommendation id")
+        .to_owned();
+    let create_action = |title: String| {
+        let office = office.clone();
+        let rec = fixture.recommendation.clone();
+        let agency = fixture.agency.clone();
+        async move {
+            office
+                .ok(
+                    "mutation($r: ID!, $i: ActionInput!) { createAction(recommendationId: $r, input: $i) { id } }",
+                    json!({ "r": rec, "i": action_input(&title, &agency) }),
+                )
+                .await["createAction"]["id"]
+                .as_str()
+                .expect("action id")
+                .to_owned()
+        }
+    };
+    for p in 0..PRINCIPALS.len() {
+        fixture
+            .actions_to_update
+            .push(create_action(format!("To update {p}")).await);
+    }
+    fixture.action = create_action("Invite health".into()).await;
+    fixture.committee = office.ok("{ committees { id } }", json!({})).await["committees"][2]["id"]
+        .as_str()
+        .expect("committee id")
+        .to_owned();
     (clients, fixture)
 }
 
@@ -901,6 +1095,33 @@ async fn every_role_gets_what_the_matrix_says(backend: Backend) {
             answered,
             [3, 4, 5],
             "only the agency's members answered: {merged:#}"
+        );
+
+        // The action-plan calls that succeeded did what they say.
+        let action = office
+            .ok(
+                "query($id: ID!) { action(id: $id) { ragOverride committee { id } updates { text } } }",
+                json!({ "id": fixture.action }),
+            )
+            .await["action"]
+            .clone();
+        assert_eq!(action["ragOverride"], "RED");
+        assert_eq!(action["committee"]["id"], fixture.committee.as_str());
+        let mut updates: Vec<&str> = action["updates"]
+            .as_array()
+            .expect("updates")
+            .iter()
+            .filter_map(|u| u["text"].as_str())
+            .collect();
+        updates.sort_unstable();
+        assert_eq!(
+            updates,
+            [
+                "Update by AGENCY_LEAD",
+                "Update by AGENCY_REPRESENTATIVE",
+                "Update by BUSINESS_OFFICE"
+            ],
+            "only the office and the owner agency's staff reported progress"
         );
     })
     .await

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod actions;
 mod agencies;
 mod audit_log;
 mod auth;

@@ -41,6 +41,24 @@ pub fn reference(problems: &mut Problems, field: &str, value: &str) -> String {
     reference
 }
 
+/// Checks a list of themes (of a review, or of a learning point): each a short text, none
+/// twice (ignoring case), at most [`MAX_THEMES`]. Returns the trimmed themes.
+pub fn themes(problems: &mut Problems, field: &str, list: &[String]) -> Vec<String> {
+    let mut themes: Vec<String> = Vec::new();
+    for (i, theme) in list.iter().enumerate() {
+        let t = problems.text(&format!("{field}[{i}]"), theme, 60);
+        if themes.iter().any(|seen| seen.eq_ignore_ascii_case(&t)) {
+            problems.push(format!("{field}[{i}]"), "is listed twice");
+        } else {
+            themes.push(t);
+        }
+    }
+    if list.len() > MAX_THEMES {
+        problems.push(field, format!("at most {MAX_THEMES} themes"));
+    }
+    themes
+}
+
 /// What the business office enters to create or edit a review.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewDraft {
@@ -62,19 +80,7 @@ impl ReviewDraft {
         let mut p = Problems::new();
         self.reference = reference(&mut p, "reference", &self.reference);
         self.subject = p.text("subject", &self.subject, 60);
-        let mut themes: Vec<String> = Vec::new();
-        for (i, theme) in self.themes.iter().enumerate() {
-            let t = p.text(&format!("themes[{i}]"), theme, 60);
-            if themes.iter().any(|seen| seen.eq_ignore_ascii_case(&t)) {
-                p.push(format!("themes[{i}]"), "is listed twice");
-            } else {
-                themes.push(t);
-            }
-        }
-        if self.themes.len() > MAX_THEMES {
-            p.push("themes", format!("at most {MAX_THEMES} themes"));
-        }
-        self.themes = themes;
+        self.themes = themes(&mut p, "themes", &self.themes);
         self.methodology_detail = match self.methodology_detail.as_deref().map(str::trim) {
             Some("") | None => None,
             Some(detail) => Some(p.text("methodologyDetail", detail, 200)),

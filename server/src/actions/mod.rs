@@ -1,0 +1,5 @@
+//! Action plans: learning points and their recommendations, actions with progress updates,
+//! RAG and committee referrals.
+
+pub mod graphql;
+pub mod service;

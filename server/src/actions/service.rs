@@ -1,0 +1,1354 @@
+//! Action-plan rules that need the database: learning points (made by hand or from a
+//! reviewer's annotation), their recommendations, the actions that answer them with their
+//! dated progress updates, RAG overrides and committee referrals, and who sees which.
+//!
+//! Who may do what comes from `shared::actions::access`; what input may say, overdue and RAG
+//! from `shared::actions::{input, rag}`. Every change writes its audit row (and, for an
+//! action, a history row) in the same transaction, and tells everyone watching the review
+//! after the commit. A learning point or action the person may not see answers exactly like
+//! a missing one; one they see but may not change is FORBIDDEN.
+
+use crate::audit_log::{self, Event};
+use crate::context::RequestContext;
+use crate::db::begin_write;
+use crate::entities::{
+    action, action_history, action_update, agency, annotation, app_user, chronology_entry,
+    committee, learning_point, recommendation, review, review_member,
+};
+use crate::error::{AppError, AppResult};
+use crate::events::ChangeKind;
+use crate::reviews::service::{find_visible_with_membership, json_list, membership, parse_list};
+use crate::state::AppState;
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
+};
+use serde::{Deserialize, Serialize};
+use shared::actions::{
+    access, action_reference, attention_order, derived_rag, effective_rag, group_key,
+    input::recommendation_text, is_overdue, rag::check_override, ActionDraft, ActionFacts,
+    ActionStatus, Attention, FromAnnotation, LearningPointDraft, PersonFacts, ProgressDraft, Rag,
+    RecordedAction, ReferralKind,
+};
+use shared::auth::Actor;
+use shared::chronology::AnnotationKind;
+use shared::reviews::ReviewRole;
+use std::collections::{HashMap, HashSet};
+
+const LEARNING_POINT: &str = "Learning point";
+const RECOMMENDATION: &str = "Recommendation";
+const ACTION: &str = "Action";
+const COMMITTEE: &str = "Committee";
+
+/// Stored to the microsecond, as PostgreSQL keeps it, so both databases order (and page)
+/// alike.
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+// ---------------------------------------------------------------------------------------
+// What a learning point comes from.
+
+/// Where a learning point's learning comes from (stored as JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Sources {
+    pub entry_ids: Vec<String>,
+    pub duplicate_group_keys: Vec<String>,
+    /// The reviewer's annotation it was made from, in one step.
+    pub annotation_id: Option<String>,
+}
+
+pub fn sources_of(point: &learning_point::Model) -> Sources {
+    serde_json::from_str(&point.sources).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------
+// Who sees what.
+
+/// A review the person may see, with their part in it, where they write the plan.
+/// Someone who sees the review but does not write its plan is FORBIDDEN.
+async fn planned_review<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    review_id: &str,
+) -> AppResult<review::Model> {
+    let (review, membership) = find_visible_with_membership(db, actor, review_id).await?;
+    if !access::keeps_plan(actor, membership) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(review)
+}
+
+/// A learning point the person writes (the business office, the review's lead reviewers).
+async fn kept_learning_point<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: &str,
+) -> AppResult<(learning_point::Model, review::Model)> {
+    let point = learning_point::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound(LEARNING_POINT))?;
+    let review = planned_review(db, actor, &point.review_id)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => AppError::NotFound(LEARNING_POINT),
+            other => other,
+        })?;
+    Ok((point, review))
+}
+
+/// An action the person may act on (as `may` says). One they cannot see at all answers as
+/// missing; one they see (or whose review they see) but may not act on is FORBIDDEN.
+async fn action_for<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: &str,
+    may: impl Fn(&Actor, Option<ReviewRole>, &action::Model) -> bool,
+) -> AppResult<action::Model> {
+    let found = action::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound(ACTION))?;
+    let membership = membership(db, &found.review_id, &actor.user_id).await?;
+    let visible = actor.can_view_review(membership)
+        || access::sees_action(actor, membership, &found.owner_agency_id);
+    if !visible {
+        return Err(AppError::NotFound(ACTION));
+    }
+    if !may(actor, membership, &found) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(found)
+}
+
+fn sees(actor: &Actor, membership: Option<ReviewRole>, a: &action::Model) -> bool {
+    access::sees_action(actor, membership, &a.owner_agency_id)
+}
+
+fn keeps(actor: &Actor, membership: Option<ReviewRole>, _: &action::Model) -> bool {
+    access::keeps_plan(actor, membership)
+}
+
+/// The person's part in every review they are a member of.
+async fn memberships<C: ConnectionTrait>(
+    db: &C,
+    user_id: &str,
+) -> AppResult<HashMap<String, ReviewRole>> {
+    Ok(review_member::Entity::find()
+        .filter(review_member::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|m| Some((m.review_id, ReviewRole::from_code(&m.role)?)))
+        .collect())
+}
+
+/// The actions of `query` the person may see.
+async fn visible_actions<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    query: Select<action::Entity>,
+) -> AppResult<Vec<action::Model>> {
+    if access::reads_plan(actor, None) {
+        return Ok(query.all(db).await?);
+    }
+    let member = memberships(db, &actor.user_id).await?;
+    let mut seen = Condition::any().add(action::Column::ReviewId.is_in(member.keys().cloned()));
+    if let Some(agency_id) = &actor.agency_id {
+        seen = seen.add(action::Column::OwnerAgencyId.eq(agency_id.clone()));
+    }
+    let mut rows = query.filter(seen).all(db).await?;
+    rows.retain(|a| sees(actor, member.get(&a.review_id).copied(), a));
+    Ok(rows)
+}
+
+// ---------------------------------------------------------------------------------------
+// Views.
+
+pub fn status_of(a: &action::Model) -> ActionStatus {
+    ActionStatus::from_code(&a.status).unwrap_or(ActionStatus::NotStarted)
+}
+
+/// An action with what is shown beside it, and what is derived today.
+#[derive(Debug, Clone)]
+pub struct ActionView {
+    pub action: action::Model,
+    pub review_reference: String,
+    pub recommendation_text: String,
+    pub learning_point_id: String,
+    pub learning_point_title: String,
+    /// The learning point's themes.
+    pub themes: Vec<String>,
+    pub owner_agency: Option<agency::Model>,
+    pub owner_person: Option<app_user::Model>,
+    pub committee: Option<committee::Model>,
+    pub overdue: bool,
+    /// The RAG shown: the override while the action is open, else the derived one.
+    pub rag: Rag,
+    pub rag_derived: Rag,
+}
+
+impl ActionView {
+    pub fn status(&self) -> ActionStatus {
+        status_of(&self.action)
+    }
+
+    fn attention(&self) -> Attention {
+        Attention {
+            status: self.status(),
+            overdue: self.overdue,
+            rag: self.rag,
+            target_on: self.action.target_on,
+        }
+    }
+}
+
+/// Builds the views of several actions with a fixed number of queries.
+pub async fn action_views<C: ConnectionTrait>(
+    db: &C,
+    actions: Vec<action::Model>,
+    today: NaiveDate,
+) -> AppResult<Vec<ActionView>> {
+    if actions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let recommendations: HashMap<String, recommendation::Model> = recommendation::Entity::find()
+        .filter(
+            recommendation::Column::Id.is_in(actions.iter().map(|a| a.recommendation_id.clone())),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    let points: HashMap<String, learning_point::Model> = learning_point::Entity::find()
+        .filter(
+            learning_point::Column::Id.is_in(
+                recommendations
+                    .values()
+                    .map(|r| r.learning_point_id.clone()),
+            ),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
+    let references: HashMap<String, String> = review::Entity::find()
+        .filter(review::Column::Id.is_in(actions.iter().map(|a| a.review_id.clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.reference))
+        .collect();
+    let agencies: HashMap<String, agency::Model> = agency::Entity::find()
+        .filter(agency::Column::Id.is_in(actions.iter().map(|a| a.owner_agency_id.clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id.clone(), a))
+        .collect();
+    let people: HashMap<String, app_user::Model> = app_user::Entity::find()
+        .filter(
+            app_user::Column::Id.is_in(actions.iter().filter_map(|a| a.owner_person_id.clone())),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id.clone(), u))
+        .collect();
+    let committees: HashMap<String, committee::Model> = committee::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    Ok(actions
+        .into_iter()
+        .map(|a| {
+            let status = status_of(&a);
+            let derived = derived_rag(status, a.created_at.date_naive(), a.target_on, today);
+            let overridden = a.rag_override.as_deref().and_then(Rag::from_code);
+            let rec = recommendations.get(&a.recommendation_id);
+            let point = rec.and_then(|r| points.get(&r.learning_point_id));
+            ActionView {
+                review_reference: references.get(&a.review_id).cloned().unwrap_or_default(),
+                recommendation_text: rec.map(|r| r.text.clone()).unwrap_or_default(),
+                learning_point_id: point.map(|p| p.id.clone()).unwrap_or_default(),
+                learning_point_title: point.map(|p| p.title.clone()).unwrap_or_default(),
+                themes: point.map(|p| parse_list(&p.themes)).unwrap_or_default(),
+                owner_agency: agencies.get(&a.owner_agency_id).cloned(),
+                owner_person: a
+                    .owner_person_id
+                    .as_ref()
+                    .and_then(|id| people.get(id))
+                    .cloned(),
+                committee: a
+                    .committee_id
+                    .as_ref()
+                    .and_then(|id| committees.get(id))
+                    .cloned(),
+                overdue: is_overdue(status, a.target_on, today),
+                rag: effective_rag(status, derived, overridden),
+                rag_derived: derived,
+                action: a,
+            }
+        })
+        .collect())
+}
+
+async fn one_action_view<C: ConnectionTrait>(
+    db: &C,
+    a: action::Model,
+    today: NaiveDate,
+) -> AppResult<ActionView> {
+    action_views(db, vec![a], today)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal("action view missing".into()))
+}
+
+/// A learning point with who wrote it and the committee it was referred to.
+#[derive(Debug, Clone)]
+pub struct LearningPointView {
+    pub point: learning_point::Model,
+    pub sources: Sources,
+    pub created_by_name: String,
+    pub committee: Option<committee::Model>,
+}
+
+async fn learning_point_views<C: ConnectionTrait>(
+    db: &C,
+    points: Vec<learning_point::Model>,
+) -> AppResult<Vec<LearningPointView>> {
+    if points.is_empty() {
+        return Ok(Vec::new());
+    }
+    let names: HashMap<String, String> = app_user::Entity::find()
+        .filter(app_user::Column::Id.is_in(points.iter().map(|p| p.created_by.clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let committees: HashMap<String, committee::Model> = committee::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    Ok(points
+        .into_iter()
+        .map(|point| LearningPointView {
+            sources: sources_of(&point),
+            created_by_name: names.get(&point.created_by).cloned().unwrap_or_default(),
+            committee: point
+                .committee_id
+                .as_ref()
+                .and_then(|id| committees.get(id))
+                .cloned(),
+            point,
+        })
+        .collect())
+}
+
+async fn one_learning_point_view<C: ConnectionTrait>(
+    db: &C,
+    point: learning_point::Model,
+) -> AppResult<LearningPointView> {
+    learning_point_views(db, vec![point])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal("learning point view missing".into()))
+}
+
+// ---------------------------------------------------------------------------------------
+// Reads.
+
+/// The learning points of a review, oldest first; empty for people who do not read its
+/// plan (practitioners, members without an agency role).
+pub async fn learning_points(
+    state: &AppState,
+    rc: &RequestContext,
+    review_id: &str,
+) -> AppResult<Vec<LearningPointView>> {
+    let actor = rc.actor()?;
+    let (review, membership) = find_visible_with_membership(&state.db, actor, review_id).await?;
+    if !access::reads_plan(actor, membership) {
+        return Ok(Vec::new());
+    }
+    let points = learning_point::Entity::find()
+        .filter(learning_point::Column::ReviewId.eq(review.id))
+        .order_by_asc(learning_point::Column::CreatedAt)
+        .order_by_asc(learning_point::Column::Id)
+        .all(&state.db)
+        .await?;
+    learning_point_views(&state.db, points).await
+}
+
+/// A learning point's recommendations, oldest first (for whoever obtained the point).
+pub async fn recommendations<C: ConnectionTrait>(
+    db: &C,
+    learning_point_id: &str,
+) -> AppResult<Vec<recommendation::Model>> {
+    Ok(recommendation::Entity::find()
+        .filter(recommendation::Column::LearningPointId.eq(learning_point_id))
+        .order_by_asc(recommendation::Column::CreatedAt)
+        .order_by_asc(recommendation::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// A recommendation's actions, oldest first (for whoever obtained the recommendation).
+pub async fn actions_of_recommendation(
+    state: &AppState,
+    recommendation_id: &str,
+) -> AppResult<Vec<ActionView>> {
+    let rows = action::Entity::find()
+        .filter(action::Column::RecommendationId.eq(recommendation_id))
+        .order_by_asc(action::Column::CreatedAt)
+        .order_by_asc(action::Column::Id)
+        .all(&state.db)
+        .await?;
+    action_views(&state.db, rows, state.today()).await
+}
+
+/// One action the person may see.
+pub async fn get_action(state: &AppState, rc: &RequestContext, id: &str) -> AppResult<ActionView> {
+    let actor = rc.actor()?;
+    let found = action_for(&state.db, actor, id, sees).await?;
+    audit_log::record_read(&state.db, rc, Event::new("action.read", "action", id)).await?;
+    one_action_view(&state.db, found, state.today()).await
+}
+
+/// What the list of actions can be narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct ActionFilter {
+    pub review_id: Option<String>,
+    /// The owner agency.
+    pub agency_id: Option<String>,
+    pub status: Option<ActionStatus>,
+    /// The RAG shown (override included).
+    pub rag: Option<Rag>,
+    /// A theme of the action's learning point (case-insensitive).
+    pub theme: Option<String>,
+    pub committee_id: Option<String>,
+    /// Changed (created, edited, updated, referred) at or after.
+    pub changed_since: Option<DateTime<Utc>>,
+    pub overdue: Option<bool>,
+}
+
+/// One page of actions.
+#[derive(Debug, Clone)]
+pub struct ActionPage {
+    pub nodes: Vec<ActionView>,
+    pub end_cursor: Option<String>,
+    pub has_next_page: bool,
+    /// How many actions match, over every page.
+    pub total_count: usize,
+}
+
+fn page_key(a: &action::Model) -> (i64, String) {
+    (a.created_at.timestamp_micros(), a.id.clone())
+}
+
+fn cursor_of(a: &action::Model) -> String {
+    use base64::Engine;
+    let (at, id) = page_key(a);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{at}:{id}"))
+}
+
+fn parse_cursor(cursor: &str) -> AppResult<(i64, String)> {
+    use base64::Engine;
+    let bad = || AppError::validation("after", "is not a cursor this list gave out");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor.trim())
+        .map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let (at, id) = text.split_once(':').ok_or_else(bad)?;
+    Ok((at.parse().map_err(|_| bad())?, id.to_owned()))
+}
+
+pub const MAX_PAGE: i32 = 200;
+
+/// The actions the person may see that match `filter`, oldest first, `first` after the
+/// cursor. The business office and the chair see every action; an agency lead those their
+/// agency owns and those of reviews they are a member of; others those of reviews they are
+/// members of. RAG, overdue and theme are derived, so they are applied after reading.
+pub async fn page(
+    state: &AppState,
+    rc: &RequestContext,
+    filter: &ActionFilter,
+    first: i32,
+    after: Option<&str>,
+) -> AppResult<ActionPage> {
+    let actor = rc.actor()?;
+    if !(1..=MAX_PAGE).contains(&first) {
+        return Err(AppError::validation(
+            "first",
+            format!("must be between 1 and {MAX_PAGE}"),
+        ));
+    }
+    let after = after.map(parse_cursor).transpose()?;
+    let mut query = action::Entity::find();
+    if let Some(id) = &filter.review_id {
+        query = query.filter(action::Column::ReviewId.eq(id.clone()));
+    }
+    if let Some(id) = &filter.agency_id {
+        query = query.filter(action::Column::OwnerAgencyId.eq(id.clone()));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(action::Column::Status.eq(status.code()));
+    }
+    if let Some(id) = &filter.committee_id {
+        query = query.filter(action::Column::CommitteeId.eq(id.clone()));
+    }
+    if let Some(since) = filter.changed_since {
+        query = query.filter(action::Column::UpdatedAt.gte(since));
+    }
+    let rows = visible_actions(&state.db, actor, query).await?;
+    let mut views = action_views(&state.db, rows, state.today()).await?;
+    let theme = filter
+        .theme
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    views.retain(|v| {
+        filter.rag.is_none_or(|rag| v.rag == rag)
+            && filter.overdue.is_none_or(|overdue| v.overdue == overdue)
+            && theme.is_none_or(|theme| v.themes.iter().any(|t| t.eq_ignore_ascii_case(theme)))
+    });
+    views.sort_by_key(|v| page_key(&v.action));
+    let total_count = views.len();
+    let first = usize::try_from(first).unwrap_or(1);
+    let mut rest: Vec<ActionView> = views
+        .into_iter()
+        .filter(|v| after.as_ref().is_none_or(|c| page_key(&v.action) > *c))
+        .collect();
+    let has_next_page = rest.len() > first;
+    rest.truncate(first);
+    audit_log::record_read(
+        &state.db,
+        rc,
+        Event {
+            action: "action.list",
+            object_type: "action",
+            object_id: None,
+        },
+    )
+    .await?;
+    Ok(ActionPage {
+        end_cursor: rest.last().map(|v| cursor_of(&v.action)),
+        nodes: rest,
+        has_next_page,
+        total_count,
+    })
+}
+
+/// Everything the person's agency owes that they may see: open before closed, overdue
+/// first, then red, amber, green, then the nearest target date.
+pub async fn my_agency_actions(
+    state: &AppState,
+    rc: &RequestContext,
+) -> AppResult<Vec<ActionView>> {
+    let actor = rc.actor()?;
+    let Some(agency_id) = actor.agency_id.clone() else {
+        return Ok(Vec::new());
+    };
+    let query = action::Entity::find().filter(action::Column::OwnerAgencyId.eq(agency_id));
+    let rows = visible_actions(&state.db, actor, query).await?;
+    let mut views = action_views(&state.db, rows, state.today()).await?;
+    views.sort_by(|a, b| {
+        attention_order(&a.attention(), &b.attention())
+            .then_with(|| a.action.reference.cmp(&b.action.reference))
+    });
+    audit_log::record_read(
+        &state.db,
+        rc,
+        Event {
+            action: "action.list",
+            object_type: "action",
+            object_id: None,
+        },
+    )
+    .await?;
+    Ok(views)
+}
+
+/// One progress update with who wrote it.
+#[derive(Debug, Clone)]
+pub struct UpdateView {
+    pub update: action_update::Model,
+    pub author_name: String,
+    pub author_agency_prefix: Option<String>,
+}
+
+/// An action's progress updates, newest first (for whoever obtained the action).
+pub async fn updates<C: ConnectionTrait>(db: &C, action_id: &str) -> AppResult<Vec<UpdateView>> {
+    let rows = action_update::Entity::find()
+        .filter(action_update::Column::ActionId.eq(action_id))
+        .order_by_desc(action_update::Column::At)
+        .order_by_desc(action_update::Column::Id)
+        .all(db)
+        .await?;
+    let authors: HashMap<String, app_user::Model> = app_user::Entity::find()
+        .filter(app_user::Column::Id.is_in(rows.iter().map(|u| u.author_id.clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id.clone(), u))
+        .collect();
+    let prefixes: HashMap<String, String> = agency::Entity::find()
+        .filter(agency::Column::Id.is_in(authors.values().filter_map(|u| u.agency_id.clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.prefix))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|update| {
+            let author = authors.get(&update.author_id);
+            UpdateView {
+                author_name: author.map(|u| u.display_name.clone()).unwrap_or_default(),
+                author_agency_prefix: author
+                    .and_then(|u| u.agency_id.as_ref())
+                    .and_then(|id| prefixes.get(id))
+                    .cloned(),
+                update,
+            }
+        })
+        .collect())
+}
+
+/// One saved version of an action, with who saved it.
+#[derive(Debug, Clone)]
+pub struct ActionVersion {
+    pub row: action_history::Model,
+    pub changed_by: Option<String>,
+}
+
+/// Every saved version of an action, newest first (for whoever obtained the action).
+pub async fn history<C: ConnectionTrait>(db: &C, action_id: &str) -> AppResult<Vec<ActionVersion>> {
+    let rows = action_history::Entity::find()
+        .filter(action_history::Column::ActionId.eq(action_id))
+        .order_by_desc(action_history::Column::Id)
+        .all(db)
+        .await?;
+    let names: HashMap<String, String> = app_user::Entity::find()
+        .filter(app_user::Column::Id.is_in(rows.iter().filter_map(|r| r.changed_by.clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| ActionVersion {
+            changed_by: row
+                .changed_by
+                .as_ref()
+                .and_then(|id| names.get(id).cloned()),
+            row,
+        })
+        .collect())
+}
+
+pub async fn committees<C: ConnectionTrait>(db: &C) -> AppResult<Vec<committee::Model>> {
+    Ok(committee::Entity::find()
+        .order_by_asc(committee::Column::Position)
+        .all(db)
+        .await?)
+}
+
+pub async fn committee<C: ConnectionTrait>(db: &C, id: &str) -> AppResult<committee::Model> {
+    committee::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound(COMMITTEE))
+}
+
+/// The learning points referred to a committee that the person may read.
+pub async fn referred_learning_points(
+    state: &AppState,
+    rc: &RequestContext,
+    committee_id: &str,
+) -> AppResult<Vec<LearningPointView>> {
+    let actor = rc.actor()?;
+    let mut points = learning_point::Entity::find()
+        .filter(learning_point::Column::CommitteeId.eq(committee_id))
+        .order_by_asc(learning_point::Column::CreatedAt)
+        .order_by_asc(learning_point::Column::Id)
+        .all(&state.db)
+        .await?;
+    if !access::reads_plan(actor, None) {
+        let member = memberships(&state.db, &actor.user_id).await?;
+        points.retain(|p| access::reads_plan(actor, member.get(&p.review_id).copied()));
+    }
+    learning_point_views(&state.db, points).await
+}
+
+/// The actions referred to a committee that the person may see.
+pub async fn referred_actions(
+    state: &AppState,
+    rc: &RequestContext,
+    committee_id: &str,
+) -> AppResult<Vec<ActionView>> {
+    let actor = rc.actor()?;
+    let query = action::Entity::find()
+        .filter(action::Column::CommitteeId.eq(committee_id))
+        .order_by_asc(action::Column::CreatedAt)
+        .order_by_asc(action::Column::Id);
+    let rows = visible_actions(&state.db, actor, query).await?;
+    action_views(&state.db, rows, state.today()).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Learning points and recommendations.
+
+/// What was typed for a learning point.
+pub type LearningPointInput = LearningPointDraft;
+
+/// The stored learning point as the client sees it (for CONFLICT answers).
+pub fn learning_point_snapshot(p: &learning_point::Model) -> serde_json::Value {
+    let sources = sources_of(p);
+    serde_json::json!({
+        "id": p.id, "version": p.version, "title": p.title, "detail": p.detail,
+        "scope": p.scope, "kind": p.kind, "themes": parse_list(&p.themes),
+        "entryIds": sources.entry_ids, "duplicateGroupKeys": sources.duplicate_group_keys,
+        "annotationId": sources.annotation_id, "committeeId": p.committee_id,
+    })
+}
+
+/// The annotation a learning point is made from, checked against the review.
+async fn source_annotation<C: ConnectionTrait>(
+    db: &C,
+    review_id: &str,
+    annotation_id: &str,
+) -> AppResult<(annotation::Model, FromAnnotation)> {
+    let found = annotation::Entity::find_by_id(annotation_id.to_owned())
+        .one(db)
+        .await?
+        .filter(|a| a.review_id == review_id)
+        .ok_or_else(|| {
+            AppError::validation("fromAnnotationId", "no such annotation on this review")
+        })?;
+    let kind = AnnotationKind::from_code(&found.kind).unwrap_or(AnnotationKind::Note);
+    let from = FromAnnotation {
+        kind,
+        text: found.text.clone(),
+    };
+    Ok((found, from))
+}
+
+/// Checks the draft (pure rules) and what it links to (entries and duplicate groups of this
+/// review's chronology), reporting every problem at once.
+async fn check_learning_point<C: ConnectionTrait>(
+    db: &C,
+    review_id: &str,
+    draft: LearningPointDraft,
+    from: Option<&FromAnnotation>,
+) -> AppResult<shared::actions::LearningPoint> {
+    let checked = draft.clone().validate(from);
+    let mut problems = checked.as_ref().err().cloned().unwrap_or_default();
+    let mut wanted: HashSet<String> = draft
+        .entry_ids
+        .iter()
+        .map(|id| id.trim().to_owned())
+        .collect();
+    for key in &draft.duplicate_group_keys {
+        wanted.extend(key.split(',').map(|id| id.trim().to_owned()));
+    }
+    wanted.retain(|id| !id.is_empty());
+    let known: HashSet<String> = chronology_entry::Entity::find()
+        .filter(chronology_entry::Column::ReviewId.eq(review_id))
+        .filter(chronology_entry::Column::Id.is_in(wanted))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    for (i, id) in draft.entry_ids.iter().enumerate() {
+        let id = id.trim();
+        if !id.is_empty() && !known.contains(id) {
+            problems.push(
+                format!("entryIds[{i}]"),
+                "no such entry in this review's chronology",
+            );
+        }
+    }
+    for (i, key) in draft.duplicate_group_keys.iter().enumerate() {
+        let key = group_key(key.split(','));
+        let ids: Vec<&str> = key.split(',').filter(|id| !id.is_empty()).collect();
+        // A key naming fewer than two entries was already refused by the pure rules.
+        if ids.len() >= 2 && ids.iter().any(|id| !known.contains(*id)) {
+            problems.push(
+                format!("duplicateGroupKeys[{i}]"),
+                "names an entry that is not in this review's chronology",
+            );
+        }
+    }
+    match checked {
+        Ok(point) if problems.is_empty() => Ok(point),
+        _ => Err(AppError::Validation(problems)),
+    }
+}
+
+fn apply_learning_point(
+    am: &mut learning_point::ActiveModel,
+    point: shared::actions::LearningPoint,
+    annotation: Option<&annotation::Model>,
+) {
+    let mut entry_ids = point.entry_ids;
+    if let Some(a) = annotation {
+        if !entry_ids.contains(&a.entry_id) {
+            entry_ids.push(a.entry_id.clone());
+        }
+    }
+    let sources = Sources {
+        entry_ids,
+        duplicate_group_keys: point.duplicate_group_keys,
+        annotation_id: annotation.map(|a| a.id.clone()),
+    };
+    am.title = Set(point.title);
+    am.detail = Set(point.detail);
+    am.scope = Set(point.scope.code().to_owned());
+    am.kind = Set(point.kind.code().to_owned());
+    am.themes = Set(json_list(&point.themes));
+    am.sources = Set(serde_json::to_string(&sources).unwrap_or_else(|_| "{}".into()));
+}
+
+/// Writes a learning point for the review: typed, or made in one step from a reviewer's
+/// annotation (a missed opportunity, good practice or information-sharing concern), which
+/// it then links to. An annotation becomes at most one learning point.
+pub async fn create_learning_point(
+    state: &AppState,
+    rc: &RequestContext,
+    review_id: &str,
+    draft: LearningPointInput,
+    from_annotation_id: Option<&str>,
+) -> AppResult<LearningPointView> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let review = planned_review(&txn, actor, review_id).await?;
+    let source = match from_annotation_id {
+        Some(id) => {
+            // One learning point per annotation: the review row is locked (PostgreSQL) or
+            // the database is (SQLite's immediate transaction) while that is checked.
+            review::Entity::find_by_id(review.id.clone())
+                .lock_exclusive()
+                .one(&txn)
+                .await?;
+            let (found, from) = source_annotation(&txn, &review.id, id).await?;
+            let already = learning_point::Entity::find()
+                .filter(learning_point::Column::ReviewId.eq(review.id.clone()))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .find(|p| sources_of(p).annotation_id.as_deref() == Some(found.id.as_str()));
+            if let Some(existing) = already {
+                return Err(AppError::validation(
+                    "fromAnnotationId",
+                    format!(
+                        "this annotation is already the learning point \"{}\"",
+                        existing.title
+                    ),
+                ));
+            }
+            Some((found, from))
+        }
+        None => None,
+    };
+    let point =
+        check_learning_point(&txn, &review.id, draft, source.as_ref().map(|s| &s.1)).await?;
+    let at = now();
+    let mut am = learning_point::ActiveModel {
+        id: Set(new_id()),
+        review_id: Set(review.id.clone()),
+        committee_id: Set(None),
+        created_by: Set(actor.user_id.clone()),
+        created_at: Set(at),
+        updated_at: Set(at),
+        version: Set(1),
+        ..Default::default()
+    };
+    apply_learning_point(&mut am, point, source.as_ref().map(|s| &s.0));
+    let saved = am.insert(&txn).await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("learning_point.create", "learning_point", &saved.id),
+    )
+    .await?;
+    let view = one_learning_point_view(&txn, saved).await?;
+    txn.commit().await?;
+    state
+        .changed(
+            rc,
+            &view.point.review_id,
+            ChangeKind::LearningPoint,
+            Some(&view.point.id),
+        )
+        .await;
+    Ok(view)
+}
+
+fn stale_learning_point(p: &learning_point::Model) -> AppError {
+    AppError::StaleVersion {
+        message: "Someone saved this learning point since you opened it. Compare the two versions and save the one you want.".into(),
+        current: learning_point_snapshot(p),
+    }
+}
+
+/// Saves a learning point if it is still at `version`; CONFLICT with the stored one
+/// otherwise. One made from an annotation stays linked to it and keeps its kind.
+pub async fn update_learning_point(
+    state: &AppState,
+    rc: &RequestContext,
+    id: &str,
+    version: i32,
+    draft: LearningPointInput,
+) -> AppResult<LearningPointView> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let (current, review) = kept_learning_point(&txn, actor, id).await?;
+    if current.version != version {
+        return Err(stale_learning_point(&current));
+    }
+    let source = match sources_of(&current).annotation_id {
+        Some(annotation_id) => Some(source_annotation(&txn, &review.id, &annotation_id).await?),
+        None => None,
+    };
+    let point =
+        check_learning_point(&txn, &review.id, draft, source.as_ref().map(|s| &s.1)).await?;
+    let mut am = learning_point::ActiveModel {
+        version: Set(version + 1),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
+    apply_learning_point(&mut am, point, source.as_ref().map(|s| &s.0));
+    let result = learning_point::Entity::update_many()
+        .set(am)
+        .filter(learning_point::Column::Id.eq(id))
+        .filter(learning_point::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(stale_learning_point(&current));
+    }
+    let saved = learning_point::Entity::find_by_id(id.to_owned())
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound(LEARNING_POINT))?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("learning_point.update", "learning_point", id),
+    )
+    .await?;
+    let view = one_learning_point_view(&txn, saved).await?;
+    txn.commit().await?;
+    state
+        .changed(
+            rc,
+            &view.point.review_id,
+            ChangeKind::LearningPoint,
+            Some(id),
+        )
+        .await;
+    Ok(view)
+}
+
+pub async fn add_recommendation(
+    state: &AppState,
+    rc: &RequestContext,
+    learning_point_id: &str,
+    text: &str,
+) -> AppResult<recommendation::Model> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let (point, _) = kept_learning_point(&txn, actor, learning_point_id).await?;
+    let text = recommendation_text(text)?;
+    let saved = recommendation::ActiveModel {
+        id: Set(new_id()),
+        learning_point_id: Set(point.id.clone()),
+        text: Set(text),
+        created_by: Set(actor.user_id.clone()),
+        created_at: Set(now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("recommendation.create", "recommendation", &saved.id),
+    )
+    .await?;
+    txn.commit().await?;
+    state
+        .changed(
+            rc,
+            &point.review_id,
+            ChangeKind::LearningPoint,
+            Some(&point.id),
+        )
+        .await;
+    Ok(saved)
+}
+
+// ---------------------------------------------------------------------------------------
+// Actions.
+
+/// The stored action as the client sees it (history and CONFLICT answers).
+pub fn action_snapshot(a: &action::Model) -> serde_json::Value {
+    serde_json::json!({
+        "id": a.id, "reference": a.reference, "version": a.version, "title": a.title,
+        "ownerAgencyId": a.owner_agency_id, "ownerPersonId": a.owner_person_id,
+        "targetDate": a.target_on.to_string(), "targetDateReason": a.target_date_reason,
+        "status": a.status, "ragOverride": a.rag_override,
+        "ragOverrideReason": a.rag_override_reason, "evidenceOfImpact": a.evidence_of_impact,
+        "impactAudit": a.impact_audit, "committeeId": a.committee_id,
+    })
+}
+
+fn stale_action(a: &action::Model) -> AppError {
+    AppError::StaleVersion {
+        message: "Someone saved this action since you opened it. Compare the two versions and save the one you want.".into(),
+        current: action_snapshot(a),
+    }
+}
+
+/// Looks up what the action input names, for the pure rules.
+async fn action_facts<C: ConnectionTrait>(
+    db: &C,
+    draft: &ActionDraft,
+    today: NaiveDate,
+    recorded: Option<&action::Model>,
+) -> AppResult<ActionFacts> {
+    let agency_id = draft.owner_agency_id.trim();
+    let unchanged_agency = recorded.is_some_and(|r| r.owner_agency_id == agency_id);
+    let owner_agency_exists = agency::Entity::find_by_id(agency_id.to_owned())
+        .one(db)
+        .await?
+        .is_some_and(|a| a.active || unchanged_agency);
+    let person_id = draft
+        .owner_person_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|id| !id.is_empty());
+    let owner_person = match person_id {
+        Some(id) => {
+            let unchanged = recorded.is_some_and(|r| r.owner_person_id.as_deref() == Some(id));
+            app_user::Entity::find_by_id(id.to_owned())
+                .one(db)
+                .await?
+                .filter(|u| u.active || unchanged)
+                .map(|u| PersonFacts {
+                    agency_id: u.agency_id,
+                })
+        }
+        None => None,
+    };
+    Ok(ActionFacts {
+        today,
+        owner_agency_exists,
+        owner_person,
+        recorded: recorded.map(|r| RecordedAction {
+            status: status_of(r),
+            target_on: r.target_on,
+            target_date_reason: r.target_date_reason.clone(),
+        }),
+    })
+}
+
+fn apply_action(am: &mut action::ActiveModel, draft: ActionDraft) {
+    am.title = Set(draft.title);
+    am.owner_agency_id = Set(draft.owner_agency_id);
+    am.owner_person_id = Set(draft.owner_person_id);
+    am.target_on = Set(draft.target_on);
+    am.target_date_reason = Set(draft.target_date_reason);
+    am.impact_audit = Set(draft.impact_audit);
+}
+
+async fn write_history<C: ConnectionTrait>(
+    conn: &C,
+    rc: &RequestContext,
+    a: &action::Model,
+    change: &str,
+) -> AppResult<()> {
+    action_history::ActiveModel {
+        id: Default::default(),
+        action_id: Set(a.id.clone()),
+        version: Set(a.version),
+        change: Set(change.into()),
+        snapshot: Set(action_snapshot(a).to_string()),
+        changed_by: Set(rc.signed_in.as_ref().map(|s| s.actor.user_id.clone())),
+        changed_at: Set(now()),
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records the change of an action (history and audit rows), commits, and tells everyone
+/// watching the review.
+async fn finish_action(
+    state: &AppState,
+    rc: &RequestContext,
+    txn: DatabaseTransaction,
+    saved: action::Model,
+    change: &str,
+) -> AppResult<ActionView> {
+    write_history(&txn, rc, &saved, change).await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new(&format!("action.{change}"), "action", &saved.id),
+    )
+    .await?;
+    let view = one_action_view(&txn, saved, state.today()).await?;
+    txn.commit().await?;
+    state
+        .changed(
+            rc,
+            &view.action.review_id,
+            ChangeKind::Action,
+            Some(&view.action.id),
+        )
+        .await;
+    Ok(view)
+}
+
+/// Saves `changes` if the action is still at `current.version`; CONFLICT otherwise.
+async fn save_action<C: ConnectionTrait>(
+    conn: &C,
+    current: &action::Model,
+    mut changes: action::ActiveModel,
+) -> AppResult<action::Model> {
+    changes.version = Set(current.version + 1);
+    changes.updated_at = Set(now());
+    let result = action::Entity::update_many()
+        .set(changes)
+        .filter(action::Column::Id.eq(current.id.clone()))
+        .filter(action::Column::Version.eq(current.version))
+        .exec(conn)
+        .await?;
+    let saved = action::Entity::find_by_id(current.id.clone())
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound(ACTION))?;
+    if result.rows_affected != 1 {
+        return Err(stale_action(&saved));
+    }
+    Ok(saved)
+}
+
+/// Adds an action answering a recommendation, numbered within its review
+/// (`SCR-2016-03/A1`, `/A2`, ...). It starts NOT_STARTED.
+pub async fn create_action(
+    state: &AppState,
+    rc: &RequestContext,
+    recommendation_id: &str,
+    draft: ActionDraft,
+) -> AppResult<ActionView> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let rec = recommendation::Entity::find_by_id(recommendation_id.to_owned())
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound(RECOMMENDATION))?;
+    let (point, _) = kept_learning_point(&txn, actor, &rec.learning_point_id)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => AppError::NotFound(RECOMMENDATION),
+            other => other,
+        })?;
+    let facts = action_facts(&txn, &draft, state.today(), None).await?;
+    let draft = draft.validate(&facts)?;
+    // Numbering: the review row is locked (PostgreSQL) or the database is (SQLite's
+    // immediate transaction), so two actions never get the same number.
+    let review = review::Entity::find_by_id(point.review_id.clone())
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound(RECOMMENDATION))?;
+    let taken = action::Entity::find()
+        .filter(action::Column::ReviewId.eq(review.id.clone()))
+        .count(&txn)
+        .await?;
+    let at = now();
+    let mut am = action::ActiveModel {
+        id: Set(new_id()),
+        recommendation_id: Set(rec.id.clone()),
+        review_id: Set(review.id.clone()),
+        reference: Set(action_reference(&review.reference, taken + 1)),
+        status: Set(ActionStatus::NotStarted.code().to_owned()),
+        rag_override: Set(None),
+        rag_override_reason: Set(None),
+        evidence_of_impact: Set(None),
+        committee_id: Set(None),
+        version: Set(1),
+        created_by: Set(actor.user_id.clone()),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    };
+    apply_action(&mut am, draft);
+    let saved = am.insert(&txn).await?;
+    finish_action(state, rc, txn, saved, "create").await
+}
+
+/// Saves what the action says (title, owners, target date, how impact will be audited) if it
+/// is still at `version`; CONFLICT with the stored one otherwise. A closed action is not
+/// edited. The business office, or a lead reviewer of the review.
+pub async fn update_action(
+    state: &AppState,
+    rc: &RequestContext,
+    id: &str,
+    version: i32,
+    draft: ActionDraft,
+) -> AppResult<ActionView> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let current = action_for(&txn, actor, id, keeps).await?;
+    if current.version != version {
+        return Err(stale_action(&current));
+    }
+    let facts = action_facts(&txn, &draft, state.today(), Some(&current)).await?;
+    let draft = draft.validate(&facts)?;
+    let mut changes = <action::ActiveModel as Default>::default();
+    apply_action(&mut changes, draft);
+    let saved = save_action(&txn, &current, changes).await?;
+    finish_action(state, rc, txn, saved, "update").await
+}
+
+/// A dated progress update by the owner agency's lead or representative (or the business
+/// office), moving the status on when asked.
+pub async fn add_update(
+    state: &AppState,
+    rc: &RequestContext,
+    action_id: &str,
+    draft: ProgressDraft,
+) -> AppResult<ActionView> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let current = action_for(&txn, actor, action_id, |actor, _, a| {
+        access::reports_progress(actor, &a.owner_agency_id)
+    })
+    .await?;
+    let progress = draft.validate(status_of(&current), current.evidence_of_impact.as_deref())?;
+    let at = now();
+    action_update::ActiveModel {
+        id: Set(new_id()),
+        action_id: Set(current.id.clone()),
+        author_id: Set(actor.user_id.clone()),
+        at: Set(at),
+        text: Set(progress.text),
+        status_after: Set(progress.status_after.code().to_owned()),
+    }
+    .insert(&txn)
+    .await?;
+    let mut changes = action::ActiveModel {
+        status: Set(progress.status_after.code().to_owned()),
+        ..Default::default()
+    };
+    if let Some(evidence) = progress.evidence_of_impact {
+        changes.evidence_of_impact = Set(Some(evidence));
+    }
+    let saved = save_action(&txn, &current, changes).await?;
+    finish_action(state, rc, txn, saved, "progress").await
+}
+
+/// The business office sets the RAG by hand (with the reason), or clears it (`rag` none) so
+/// the derived one shows again.
+pub async fn set_rag(
+    state: &AppState,
+    rc: &RequestContext,
+    id: &str,
+    rag: Option<Rag>,
+    reason: Option<&str>,
+) -> AppResult<ActionView> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let current = action_for(&txn, actor, id, |actor, _, _| access::overrides_rag(actor)).await?;
+    let reason = check_override(status_of(&current), rag, reason)?;
+    let changes = action::ActiveModel {
+        rag_override: Set(rag.map(|r| r.code().to_owned())),
+        rag_override_reason: Set(reason),
+        ..Default::default()
+    };
+    let saved = save_action(&txn, &current, changes).await?;
+    finish_action(state, rc, txn, saved, "rag").await
+}
+
+/// Refers a learning point or an action to a committee, where it is then tracked. The
+/// business office, or a lead reviewer of the review.
+pub async fn refer(
+    state: &AppState,
+    rc: &RequestContext,
+    kind: ReferralKind,
+    id: &str,
+    committee_id: &str,
+) -> AppResult<committee::Model> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    match kind {
+        ReferralKind::LearningPoint => {
+            let (current, _) = kept_learning_point(&txn, actor, id).await?;
+            let target = committee(&txn, committee_id)
+                .await
+                .map_err(|_| AppError::validation("committeeId", "no such committee"))?;
+            let changes = learning_point::ActiveModel {
+                committee_id: Set(Some(target.id.clone())),
+                version: Set(current.version + 1),
+                updated_at: Set(now()),
+                ..Default::default()
+            };
+            let result = learning_point::Entity::update_many()
+                .set(changes)
+                .filter(learning_point::Column::Id.eq(current.id.clone()))
+                .filter(learning_point::Column::Version.eq(current.version))
+                .exec(&txn)
+                .await?;
+            if result.rows_affected != 1 {
+                return Err(stale_learning_point(&current));
+            }
+            audit_log::append(
+                &txn,
+                rc,
+                Event::new("learning_point.refer", "learning_point", &current.id),
+            )
+            .await?;
+            txn.commit().await?;
+            state
+                .changed(
+                    rc,
+                    &current.review_id,
+                    ChangeKind::LearningPoint,
+                    Some(&current.id),
+                )
+                .await;
+            Ok(target)
+        }
+        ReferralKind::Action => {
+            let current = action_for(&txn, actor, id, keeps).await?;
+            let target = committee(&txn, committee_id)
+                .await
+                .map_err(|_| AppError::validation("committeeId", "no such committee"))?;
+            let changes = action::ActiveModel {
+                committee_id: Set(Some(target.id.clone())),
+                ..Default::default()
+            };
+            let saved = save_action(&txn, &current, changes).await?;
+            finish_action(state, rc, txn, saved, "refer").await?;
+            Ok(target)
+        }
+    }
+}
