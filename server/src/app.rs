@@ -56,6 +56,9 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
     }
     let api = api
         .layer(sessions)
+        // One limit, ours: axum's own 2 MiB default would refuse uploads the configured
+        // limit allows.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(config.graphql_body_limit()))
         .with_state(http.clone());
     let index = config.static_dir.join("index.html");

@@ -1,0 +1,388 @@
+//! What both server benches share: the real server started in-process on a random loopback
+//! port against a fresh database (a new SQLite file, or a new PostgreSQL database dropped
+//! afterwards), people and agencies created through the crate's services, and a small
+//! GraphQL client. Modelled on `tests/api/helpers.rs`, which a bench cannot import.
+//!
+//! The server runs on its own Tokio runtime (its own worker threads), so the bench's
+//! clients do not queue behind it on the same scheduler; both still share the machine.
+
+// Each bench compiles this module on its own and uses only part of it.
+#![allow(dead_code)]
+
+use clap::Parser;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{json, Value};
+use server::config::Config;
+use server::context::RequestContext;
+use server::state::AppState;
+use shared::agencies::{AgencyDraft, AgencyKind, UserDraft};
+use shared::auth::Role;
+use std::future::Future;
+use std::time::Duration;
+use tokio::runtime::Runtime;
+
+pub const PASSWORD: &str = "a-long-bench-password";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// The PostgreSQL server to create bench databases on (trust authentication).
+pub fn postgres_admin_url() -> String {
+    std::env::var("LP_BENCH_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// Whether PostgreSQL answers at [`postgres_admin_url`].
+pub fn postgres_available() -> bool {
+    let rt = small_runtime();
+    rt.block_on(async {
+        let url = format!("{}/postgres", postgres_admin_url());
+        tokio::time::timeout(Duration::from_secs(5), Database::connect(url))
+            .await
+            .is_ok_and(|c| c.is_ok())
+    })
+}
+
+fn small_runtime() -> Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+#[derive(Parser)]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+}
+
+/// A running server and the database it owns.
+pub struct Server {
+    pub base: String,
+    pub ws_url: String,
+    pub config: Config,
+    /// State over the same database, for creating people and agencies.
+    state: AppState,
+    runtime: Option<Runtime>,
+    drop_database: Option<String>,
+    dir: Option<std::path::PathBuf>,
+}
+
+impl Server {
+    /// Starts the server on a fresh database with extra command-line `flags`. Call outside
+    /// any Tokio runtime.
+    pub fn start(backend: Backend, flags: &[&str]) -> Server {
+        let name = format!("bench_{}", uuid::Uuid::new_v4().simple());
+        let (database_url, drop_database, dir) = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("lp_{name}"));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                let url = format!("sqlite://{}/bench.db?mode=rwc", dir.display());
+                (url, None, Some(dir))
+            }
+            Backend::Postgres => {
+                let base = postgres_admin_url();
+                small_runtime().block_on(async {
+                    let admin = Database::connect(format!("{base}/postgres"))
+                        .await
+                        .expect("PostgreSQL admin connection");
+                    admin
+                        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                        .await
+                        .expect("create bench database");
+                });
+                (format!("{base}/{name}"), Some(name), None)
+            }
+        };
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.set_nonblocking(true).expect("non-blocking");
+        let port = listener.local_addr().expect("address").port();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut args: Vec<String> = vec![
+            "bench".into(),
+            "--database-url".into(),
+            database_url.clone(),
+            "--public-url".into(),
+            base.clone(),
+            "--static-dir".into(),
+            "/nonexistent".into(),
+        ];
+        args.extend(flags.iter().map(|s| s.to_string()));
+        let config = Cli::parse_from(args).config;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("server")
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        let state = runtime.block_on(async {
+            let db = server::db::connect(&database_url).await.expect("connect");
+            server::db::migrate(&db).await.expect("migrate");
+            let state = AppState::new(db, config.clone());
+            let serve_config = config.clone();
+            tokio::spawn(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                if let Err(e) = server::serve(serve_config, listener).await {
+                    panic!("server stopped: {e}");
+                }
+            });
+            let probe = reqwest::Client::new();
+            for _ in 0..400 {
+                if let Ok(r) = probe.get(format!("{base}/readyz")).send().await {
+                    if r.status().is_success() {
+                        return state;
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(25)).await;
+            }
+            panic!("the server did not become ready");
+        });
+        Server {
+            ws_url: format!("ws://127.0.0.1:{port}/graphql/ws"),
+            base,
+            config,
+            state,
+            runtime: Some(runtime),
+            drop_database,
+            dir,
+        }
+    }
+
+    fn on_server<F: Future>(&self, future: F) -> F::Output {
+        self.runtime.as_ref().expect("running").block_on(future)
+    }
+
+    /// Creates an agency, returning its id.
+    pub fn agency(&self, name: &str, prefix: &str) -> String {
+        let draft = AgencyDraft {
+            name: name.into(),
+            kind: AgencyKind::Other,
+            prefix: prefix.into(),
+            colour: "#1d70b8".into(),
+            active: true,
+        };
+        self.on_server(server::agencies::service::create(
+            &self.state,
+            &RequestContext::system("bench"),
+            draft,
+        ))
+        .expect("agency")
+        .id
+    }
+
+    /// Creates a person with `roles` (and `agency`) and [`PASSWORD`], returning their id.
+    pub fn person(&self, email: &str, roles: &[Role], agency: Option<&str>) -> String {
+        let draft = UserDraft {
+            email: email.into(),
+            display_name: email.split('@').next().unwrap_or(email).into(),
+            agency_id: agency.map(Into::into),
+            roles: roles.to_vec(),
+        };
+        self.on_server(server::users::service::create(
+            &self.state,
+            &RequestContext::system("bench"),
+            draft,
+            PASSWORD.into(),
+        ))
+        .expect("person")
+        .id
+    }
+
+    /// Stops the server and removes its database.
+    pub fn stop(mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_timeout(Duration::from_secs(2));
+        }
+        if let Some(name) = self.drop_database.take() {
+            small_runtime().block_on(async {
+                if let Ok(admin) =
+                    Database::connect(format!("{}/postgres", postgres_admin_url())).await
+                {
+                    let _ = admin
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .await;
+                }
+            });
+        }
+        if let Some(dir) = self.dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// A browser-like client of one server, with its own cookie jar.
+#[derive(Clone)]
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client"),
+            base: base.to_owned(),
+        }
+    }
+
+    /// Sends an already-encoded GraphQL request body as a browser on this site would.
+    pub async fn post_body(&self, body: Vec<u8>) -> Value {
+        let response = self
+            .http
+            .post(format!("{}/graphql", self.base))
+            .header("origin", &self.base)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status();
+        let bytes = response.bytes().await.expect("body");
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+            panic!(
+                "HTTP {status}: {}",
+                String::from_utf8_lossy(&bytes[..bytes.len().min(500)])
+            )
+        })
+    }
+
+    /// The data of a successful operation; panics on any error.
+    pub async fn ok(&self, query: &str, variables: Value) -> Value {
+        let body =
+            serde_json::to_vec(&json!({ "query": query, "variables": variables })).expect("encode");
+        let answer = self.post_body(body).await;
+        assert!(
+            answer.get("errors").is_none(),
+            "unexpected errors: {answer:#}"
+        );
+        answer["data"].clone()
+    }
+
+    /// Signs in, returning the session cookie (`name=value`) as well.
+    pub async fn sign_in(&self, email: &str, cookie_name: &str) -> String {
+        let response = self
+            .http
+            .post(format!("{}/graphql", self.base))
+            .header("origin", &self.base)
+            .json(&json!({
+                "query": "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }",
+                "variables": { "e": email, "p": PASSWORD }
+            }))
+            .send()
+            .await
+            .expect("sign in");
+        let cookie = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{cookie_name}=")))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned);
+        let body: Value = response.json().await.expect("json");
+        assert!(body.get("errors").is_none(), "sign in refused: {body:#}");
+        cookie.expect("session cookie")
+    }
+
+    /// Creates a review with member agencies and members (`(user id, "MEMBER")`).
+    pub async fn create_review(
+        &self,
+        reference: &str,
+        agencies: &[&str],
+        members: &[&str],
+    ) -> String {
+        let input = json!({
+            "reference": reference,
+            "kind": "SERIOUS_CASE_REVIEW",
+            "subject": "Child A",
+            "themes": ["Neglect"],
+            "methodology": "SILP",
+            "incidentYear": 2024,
+            "regimeId": "wt2015",
+            "notifiedOn": "2024-03-01",
+            "agencyIds": agencies,
+            "members": members
+                .iter()
+                .map(|id| json!({ "userId": id, "role": "MEMBER" }))
+                .collect::<Vec<_>>(),
+        });
+        self.ok(
+            "mutation($i: ReviewInput!) { createReview(input: $i) { id } }",
+            json!({ "i": input }),
+        )
+        .await["createReview"]["id"]
+            .as_str()
+            .expect("review id")
+            .to_owned()
+    }
+
+    /// The id of the caller's own chronology return on `review`.
+    pub async fn my_return(&self, review: &str) -> String {
+        self.ok(
+            "query($id: ID!) { review(id: $id) { myChronologyReturn { id } } }",
+            json!({ "id": review }),
+        )
+        .await["review"]["myChronologyReturn"]["id"]
+            .as_str()
+            .expect("return id")
+            .to_owned()
+    }
+}
+
+/// Deterministic pseudo-random numbers (xorshift), so every run sees the same data.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed | 1)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Milliseconds, for printing.
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// The nearest-rank percentile `p` (0–100) of sorted values.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// The median of values (any order).
+pub fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    percentile(&sorted, 50.0)
+}
