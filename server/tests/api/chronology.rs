@@ -1287,10 +1287,16 @@ async fn a_bad_import_lists_every_problem_and_writes_nothing(backend: Backend) {
             n += 1;
         }
         let body = preview(&w.pol_rep, &ret, "large.csv", large.as_bytes()).await;
-        assert!(body.get("errors").is_none(), "a 3 MB file: {:.500}", body.to_string());
+        assert!(
+            body.get("errors").is_none(),
+            "a 3 MB file: {:.500}",
+            body.to_string()
+        );
         assert_eq!(body["data"]["previewChronologyImport"]["ok"], true);
         assert_eq!(
-            body["data"]["previewChronologyImport"]["entries"].as_array().map(Vec::len),
+            body["data"]["previewChronologyImport"]["entries"]
+                .as_array()
+                .map(Vec::len),
             Some(n)
         );
     })
