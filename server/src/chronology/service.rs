@@ -627,9 +627,23 @@ pub async fn confirm_import(
         })
         .collect();
     insert_rows(&txn, rc, &ret, &fresh, &agencies).await?;
-    for gone in unchanged.into_values().flatten() {
-        history(&txn, rc, &gone, "delete", &agencies).await?;
-        chronology_entry::Entity::delete_by_id(gone.id.clone())
+    let gone: Vec<chronology_entry::Model> = unchanged.into_values().flatten().collect();
+    let changed_by = rc.signed_in.as_ref().map(|s| s.actor.user_id.clone());
+    for chunk in gone.chunks(200) {
+        let histories = chunk.iter().map(|e| chronology_entry_history::ActiveModel {
+            id: Default::default(),
+            entry_id: Set(e.id.clone()),
+            version: Set(e.version),
+            change: Set("delete".into()),
+            snapshot: Set(snapshot(e, &agencies).to_string()),
+            changed_by: Set(changed_by.clone()),
+            changed_at: Set(now),
+        });
+        chronology_entry_history::Entity::insert_many(histories)
+            .exec_without_returning(&txn)
+            .await?;
+        chronology_entry::Entity::delete_many()
+            .filter(chronology_entry::Column::Id.is_in(chunk.iter().map(|e| e.id.clone())))
             .exec(&txn)
             .await?;
     }
