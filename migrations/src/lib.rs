@@ -8,6 +8,8 @@ mod m0002_statutory_regimes;
 mod m0003_chronology;
 mod m0004_glossary_presence;
 mod m0005_action_plans;
+mod m0006_reminders;
+mod m0007_api_tokens;
 
 pub struct Migrator;
 
@@ -20,6 +22,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_chronology::Migration),
             Box::new(m0004_glossary_presence::Migration),
             Box::new(m0005_action_plans::Migration),
+            Box::new(m0006_reminders::Migration),
+            Box::new(m0007_api_tokens::Migration),
         ]
     }
 }

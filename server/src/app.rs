@@ -150,25 +150,54 @@ fn origin_ok(http: &Http, headers: &HeaderMap) -> bool {
     }
 }
 
+/// The secret of an `Authorization: Bearer …` header, if the request has one.
+fn bearer_secret(headers: &HeaderMap) -> Option<String> {
+    let value = headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .unwrap_or_default();
+    let (scheme, secret) = value.split_once(' ').unwrap_or((value, ""));
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| secret.trim().to_owned())
+}
+
 async fn context(
     http: &Http,
     session: Session,
     addr: SocketAddr,
+    headers: &HeaderMap,
 ) -> Result<RequestContext, Response> {
     let correlation_id = uuid::Uuid::new_v4().to_string();
-    let signed_in = auth::resolve(&http.state, &session).await.map_err(|e| {
-        tracing::error!(%correlation_id, error = %e, "resolving the session failed");
+    let internal = |e: crate::error::AppError| {
+        tracing::error!(%correlation_id, error = %e, "resolving the caller failed");
         refuse(
             StatusCode::INTERNAL_SERVER_ERROR,
             "INTERNAL",
             "Something went wrong on our side.",
         )
-    })?;
+    };
+    // A bearer token, when sent, is the only credential: the session is not consulted.
+    let (bearer, signed_in, session) = match bearer_secret(headers) {
+        Some(secret) => {
+            let (bearer, signed_in) = crate::api_tokens::resolve(&http.state, &secret)
+                .await
+                .map_err(internal)?;
+            (Some(bearer), signed_in, None)
+        }
+        None => {
+            let signed_in = auth::resolve(&http.state, &session)
+                .await
+                .map_err(internal)?;
+            (None, signed_in, Some(session))
+        }
+    };
     Ok(RequestContext {
         correlation_id,
         client_addr: addr.ip().to_string(),
-        session: Some(session),
+        session,
         signed_in,
+        bearer,
     })
 }
 
@@ -242,7 +271,7 @@ async fn graphql_post(
             )
         }
     };
-    let rc = match context(&http, session, addr).await {
+    let rc = match context(&http, session, addr, &headers).await {
         Ok(rc) => rc,
         Err(response) => return response,
     };
@@ -278,7 +307,7 @@ async fn graphql_ws(
             "WebSocket connections must come from this site.",
         );
     }
-    let rc = match context(&http, session, addr).await {
+    let rc = match context(&http, session, addr, &headers).await {
         Ok(rc) => rc,
         Err(response) => return response,
     };

@@ -86,6 +86,34 @@ pub struct Config {
         global = true
     )]
     pub sign_in_address_limit: u64,
+
+    /// How many days before an action's target date its owner is reminded that it is due.
+    #[arg(
+        long,
+        env = "LP_REMINDER_DAYS",
+        default_value_t = shared::actions::DEFAULT_REMINDER_DAYS,
+        value_parser = clap::value_parser!(i64).range(0..=365),
+        global = true
+    )]
+    pub reminder_days: i64,
+
+    /// How often the reminder job runs, in seconds (0: never, in this instance).
+    #[arg(
+        long,
+        env = "LP_REMINDER_INTERVAL_SECS",
+        default_value_t = 900,
+        global = true
+    )]
+    pub reminder_interval_secs: u64,
+
+    /// SMTP relay reminders are emailed through, `smtp://[user:password@]host[:port]`
+    /// (plain SMTP, e.g. a local relay); without it, reminders are only shown in the app.
+    #[arg(long, env = "LP_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// The From address of reminder emails (needed with --smtp-url).
+    #[arg(long, env = "LP_SMTP_FROM", global = true)]
+    pub smtp_from: Option<String>,
 }
 
 impl Config {

@@ -19,6 +19,9 @@ pub struct RequestContext {
     pub client_addr: String,
     pub session: Option<Session>,
     pub signed_in: Option<SignedIn>,
+    /// Set when the request carried `Authorization: Bearer`: it acts as that API token
+    /// (or is refused, if the token is unknown, expired or revoked), never as a session.
+    pub bearer: Option<crate::api_tokens::Bearer>,
 }
 
 impl RequestContext {
@@ -29,6 +32,15 @@ impl RequestContext {
             client_addr: "local".into(),
             session: None,
             signed_in: None,
+            bearer: None,
+        }
+    }
+
+    /// The agency of the API token the request acts as, if it does.
+    pub fn token_agency(&self) -> Option<&str> {
+        match &self.bearer {
+            Some(crate::api_tokens::Bearer::Token { agency_id, .. }) => Some(agency_id),
+            _ => None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 use crate::actions::graphql::{ActionMutation, ActionQuery};
 use crate::agencies::graphql::{AgencyMutation, AgencyQuery};
+use crate::api_tokens::graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::audit_log::graphql::AuditLogQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::auth::policy::Authorization;
@@ -23,6 +24,7 @@ pub struct Query(
     AuditLogQuery,
     ChronologyQuery,
     ActionQuery,
+    ApiTokenQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -33,6 +35,7 @@ pub struct Mutation(
     ReviewMutation,
     ChronologyMutation,
     ActionMutation,
+    ApiTokenMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod agencies;
+pub mod api_tokens;
 pub mod app;
 pub mod audit_log;
 pub mod auth;
@@ -33,6 +34,7 @@ pub async fn serve(
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
     let state = AppState::new(db.clone(), config);
+    actions::reminders::spawn(state.clone());
     auth::session_store::DatabaseSessionStore::new(db)
         .spawn_cleanup(std::time::Duration::from_secs(600));
     let schema = graphql::build(Some(state.clone()), state.config.introspection);

@@ -2,4 +2,5 @@
 //! RAG and committee referrals.
 
 pub mod graphql;
+pub mod reminders;
 pub mod service;

@@ -6,6 +6,7 @@
 //! one's own agency) are applied by the services with the pure rules of `shared::auth`, and
 //! an object the caller may not see answers exactly like a missing one.
 
+use crate::api_tokens::Bearer;
 use crate::context::RequestContext;
 use crate::error::AppError;
 use async_graphql::extensions::{
@@ -47,6 +48,15 @@ const OFFICE_OR_AGENCY_STAFF: &[Role] = &[
     Role::AgencyRepresentative,
 ];
 
+/// The only root fields a request made with an agency API token may resolve (the services
+/// keep it to its agency's actions); every other field, even a public one, is FORBIDDEN.
+const TOKEN_ROOT: &[(&str, &str)] = &[
+    ("Query", "actions"),
+    ("Query", "action"),
+    ("Query", "myAgencyActions"),
+    ("Mutation", "addActionUpdate"),
+];
+
 /// Root fields: (type, field, access).
 const ROOT: &[(&str, &str, Access)] = &[
     ("Query", "me", Access::Public),
@@ -69,9 +79,16 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Query", "action", Access::AnyRole(PLAN_READERS)),
     ("Query", "myAgencyActions", Access::AnyRole(AGENCY_STAFF)),
     ("Query", "committees", Access::SignedIn),
+    // One's own reminders only (the service filters by the caller).
+    ("Query", "myNotifications", Access::SignedIn),
     // Referred items are filtered to what the caller may see.
     ("Query", "committee", Access::SignedIn),
     ("Mutation", "signIn", Access::Public),
+    ("Query", "apiTokens", Access::AnyRole(OFFICE)),
+    ("Mutation", "createApiToken", Access::AnyRole(OFFICE)),
+    ("Mutation", "revokeApiToken", Access::AnyRole(OFFICE)),
+    // One's own notification only; another's is NOT_FOUND.
+    ("Mutation", "markNotificationRead", Access::SignedIn),
     ("Mutation", "signOut", Access::Public),
     ("Mutation", "createAgency", Access::AnyRole(OFFICE)),
     ("Mutation", "updateAgency", Access::AnyRole(OFFICE)),
@@ -437,6 +454,27 @@ const OBJECTS: &[(&str, &[&str])] = &[
         &["hasPreviousPage", "hasNextPage", "startCursor", "endCursor"],
     ),
     ("AuditChainReport", &["intact", "checked", "firstBrokenId"]),
+    (
+        "Notification",
+        &["id", "kind", "createdAt", "readAt", "action"],
+    ),
+    (
+        "NotifiedAction",
+        &["id", "reference", "title", "targetDate"],
+    ),
+    (
+        "ApiToken",
+        &[
+            "id",
+            "name",
+            "agency",
+            "createdAt",
+            "expiresAt",
+            "revokedAt",
+            "lastUsedAt",
+        ],
+    ),
+    ("CreatedApiToken", &["token", "secret"]),
 ];
 
 /// The parts merged into the Subscription root: their events resolve under the part's own
@@ -466,6 +504,17 @@ pub fn access(type_name: &str, field: &str) -> Option<Access> {
 
 /// Whether a request may resolve a field (before any object-level rule).
 pub fn check(rc: &RequestContext, type_name: &str, field: &str) -> Result<(), AppError> {
+    match &rc.bearer {
+        None => {}
+        Some(Bearer::Rejected) => return Err(AppError::Unauthenticated),
+        Some(Bearer::Token { .. }) => {
+            let root = TOKEN_ROOT.contains(&(type_name, field));
+            let inherited = access(type_name, field) == Some(Access::Inherited);
+            if !(root || inherited) {
+                return Err(AppError::Forbidden);
+            }
+        }
+    }
     match access(type_name, field) {
         None => {
             tracing::error!(

@@ -16,8 +16,13 @@ use shared::agencies::UserDraft;
 use shared::auth::{format_roles, Role};
 use shared::Problems;
 
+/// API tokens act through service accounts with addresses in this domain; they are not
+/// people, so they are neither listed nor edited here (see `crate::api_tokens`).
+pub const SERVICE_ACCOUNT_DOMAIN: &str = "@tokens.invalid";
+
 pub async fn list(db: &DatabaseConnection) -> AppResult<Vec<app_user::Model>> {
     Ok(app_user::Entity::find()
+        .filter(app_user::Column::Email.not_like(format!("%{SERVICE_ACCOUNT_DOMAIN}")))
         .order_by_asc(app_user::Column::DisplayName)
         .all(db)
         .await?)
@@ -27,6 +32,7 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: &str) -> AppResult<app_user::Mo
     app_user::Entity::find_by_id(id.to_owned())
         .one(db)
         .await?
+        .filter(|u| !u.email.ends_with(SERVICE_ACCOUNT_DOMAIN))
         .ok_or(AppError::NotFound("Person"))
 }
 
@@ -46,6 +52,9 @@ async fn check_references<C: ConnectionTrait>(
     except: Option<&str>,
 ) -> AppResult<()> {
     let mut p = Problems::new();
+    if draft.email.ends_with(SERVICE_ACCOUNT_DOMAIN) {
+        p.push("email", "This address is reserved for API tokens.");
+    }
     if let Some(agency_id) = &draft.agency_id {
         if agency::Entity::find_by_id(agency_id.clone())
             .one(conn)

@@ -7,7 +7,9 @@
 use crate::db_tests;
 use crate::helpers::{base64, error_code, review_with, run, Backend, Client, TestApp, PASSWORD};
 use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{json, Value};
+use server::entities::notification;
 use shared::auth::Role;
 use std::collections::BTreeSet;
 
@@ -127,6 +129,11 @@ struct Fixture {
     action: String,
     /// A committee to refer to.
     committee: String,
+    /// Per principal: a notification of theirs (anonymous: the business office's), to mark
+    /// read.
+    notifications: Vec<String>,
+    /// Per principal: an API token of `agency`, to revoke.
+    tokens: Vec<String>,
 }
 
 struct Op {
@@ -294,6 +301,20 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Query.myNotifications",
+            allowed: Allowed::SignedIn,
+            doc: "{ myNotifications(unreadOnly: true) { id kind action { reference } } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.apiTokens",
+            allowed: OFFICE,
+            doc: "query($a: ID!) { apiTokens(agencyId: $a) { id name agency { id } expiresAt revokedAt lastUsedAt } }",
+            vars: |f, _| json!({ "a": f.agency }),
+            own_session: false,
+        },
+        Op {
             field: "Query.committees",
             allowed: Allowed::SignedIn,
             doc: "{ committees { id name } }",
@@ -308,6 +329,27 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         // Mutations.
+        Op {
+            field: "Mutation.markNotificationRead",
+            allowed: Allowed::SignedIn,
+            doc: "mutation($id: ID!) { markNotificationRead(id: $id) { id readAt } }",
+            vars: |f, p| json!({ "id": f.notifications[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.createApiToken",
+            allowed: OFFICE,
+            doc: "mutation($a: ID!, $e: NaiveDate!) { createApiToken(agencyId: $a, name: \"Case system\", expiresOn: $e) { secret token { id } } }",
+            vars: |f, _| json!({ "a": f.agency, "e": (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string() }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.revokeApiToken",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }",
+            vars: |f, p| json!({ "id": f.tokens[p] }),
+            own_session: false,
+        },
         Op {
             field: "Mutation.signIn",
             allowed: Allowed::Public,
@@ -701,10 +743,12 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         .await;
     let mut clients = vec![app.client()];
     let mut members = Vec::new();
+    let mut user_ids = Vec::new();
     for (p, role) in PRINCIPALS.iter().enumerate().skip(1) {
         let role = role.expect("a role");
         let home = role.is_agency_role().then_some(agency.as_str());
         let (client, id) = app.signed_in(&email_of(p), &[role], home).await;
+        user_ids.push(id.clone());
         if role.is_agency_role() {
             members.push((id, "MEMBER"));
         }
@@ -740,6 +784,8 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         actions_to_update: Vec::new(),
         action: String::new(),
         committee: String::new(),
+        notifications: Vec::new(),
+        tokens: Vec::new(),
     };
     for p in 0..PRINCIPALS.len() {
         fixture
@@ -908,6 +954,39 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         .as_str()
         .expect("committee id")
         .to_owned();
+    // Anonymous callers try the business office's notification.
+    for (p, user) in std::iter::once(&user_ids[0]).chain(&user_ids).enumerate() {
+        let id = uuid::Uuid::new_v4().to_string();
+        notification::ActiveModel {
+            id: Set(id.clone()),
+            user_id: Set(user.clone()),
+            action_id: Set(fixture.action.clone()),
+            kind: Set(if p == 0 { "OVERDUE" } else { "DUE_SOON" }.into()),
+            created_at: Set(chrono::Utc::now()),
+            read_at: Set(None),
+            email_claimed_at: Set(None),
+            emailed_at: Set(None),
+        }
+        .insert(app.db())
+        .await
+        .expect("notification");
+        fixture.notifications.push(id);
+    }
+    let expires = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string();
+    for p in 0..PRINCIPALS.len() {
+        let made = office
+            .ok(
+                "mutation($a: ID!, $n: String!, $e: NaiveDate!) { createApiToken(agencyId: $a, name: $n, expiresOn: $e) { token { id } } }",
+                json!({ "a": fixture.agency, "n": format!("Token {p}"), "e": expires }),
+            )
+            .await;
+        fixture.tokens.push(
+            made["createApiToken"]["token"]["id"]
+                .as_str()
+                .expect("token id")
+                .to_owned(),
+        );
+    }
     (clients, fixture)
 }
 

@@ -5,6 +5,7 @@ mod helpers;
 
 mod actions;
 mod agencies;
+mod api_tokens;
 mod audit_log;
 mod auth;
 mod authorization;
@@ -13,6 +14,7 @@ mod cli;
 mod http;
 mod instances;
 mod live;
+mod reminders;
 mod reviews;
 mod schema;
 mod users;

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod input;
 pub mod rag;
+pub mod reminders;
 pub mod vocabulary;
 
 pub use input::{
@@ -12,4 +13,5 @@ pub use input::{
     LearningPointDraft, PersonFacts, Progress, ProgressDraft, RecordedAction,
 };
 pub use rag::{attention_order, derived_rag, effective_rag, is_overdue, Attention};
+pub use reminders::{reminder_due, ReminderKind, DEFAULT_REMINDER_DAYS};
 pub use vocabulary::{ActionStatus, LearningKind, LearningScope, Rag, ReferralKind};
