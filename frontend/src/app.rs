@@ -3,7 +3,8 @@
 use crate::api::{self, SignOut};
 use crate::components::Loading;
 use crate::pages::{
-    agencies, audit_log, chronology, dashboard, not_found::NotFound, reviews, sign_in, users,
+    actions, agencies, audit_log, chronology, dashboard, not_found::NotFound, reviews, sign_in,
+    users,
 };
 use crate::session::{Me, Session};
 use leptos::prelude::*;
@@ -99,6 +100,7 @@ fn Shell() -> impl IntoView {
     };
     let signed_in = Memo::new(move |_| session.me.with(Option::is_some));
     let is_office = Memo::new(move |_| session.has(Role::BusinessOffice));
+    let sees_actions = Memo::new(move |_| actions::sees_actions(session));
 
     view! {
         <a href="#main" class="skip-link">
@@ -123,6 +125,11 @@ fn Shell() -> impl IntoView {
                             <li>
                                 <A href="/agencies">"Agencies"</A>
                             </li>
+                            <Show when=move || sees_actions.get()>
+                                <li>
+                                    <A href="/actions">"Actions"</A>
+                                </li>
+                            </Show>
                             <Show when=move || is_office.get()>
                                 <li>
                                     <A href="/users">"Users"</A>
@@ -156,6 +163,11 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/reviews/:id/decision") view=|| guard(reviews::DecisionPage) />
                     <Route path=path!("/reviews/:id/chronology") view=|| guard(chronology::ChronologyPage) />
                     <Route path=path!("/reviews/:id/chronology/print") view=|| guard(chronology::PrintPage) />
+                    <Route path=path!("/reviews/:id/learning") view=|| guard(actions::LearningPage) />
+                    <Route path=path!("/actions") view=|| guard(actions::ActionsPage) />
+                    <Route path=path!("/actions/:id") view=|| guard(actions::ActionPage) />
+                    <Route path=path!("/committees") view=|| guard(actions::CommitteeList) />
+                    <Route path=path!("/committees/:id") view=|| guard(actions::CommitteePage) />
                     <Route path=path!("/agencies") view=|| guard(agencies::AgencyList) />
                     <Route path=path!("/agencies/new") view=|| guard(agencies::NewAgency) />
                     <Route path=path!("/agencies/:id") view=|| guard(agencies::AgencyPage) />

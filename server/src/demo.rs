@@ -2,19 +2,24 @@
 //! person for each role, and reviews whose clocks show every state. Loaded only into a
 //! database that has no agencies yet.
 
+use crate::actions::service::{action_snapshot, Sources};
 use crate::audit_log::{self, Event};
 use crate::auth::passwords;
 use crate::context::RequestContext;
 use crate::db::begin_write;
 use crate::demo_agencies::PARTNER_AGENCIES;
 use crate::entities::{
-    agency, app_user, glossary_term, qa_mechanism, review, review_agency, review_member,
+    action, action_history, action_update, agency, app_user, chronology_entry, glossary_term,
+    learning_point, qa_mechanism, recommendation, review, review_agency, review_member,
 };
 use crate::error::{AppError, AppResult};
 use crate::reviews::service::json_list;
 use crate::state::AppState;
-use chrono::{Days, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
+use chrono::{DateTime, Days, NaiveDate, SubsecRound, TimeDelta, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
+use shared::actions::{action_reference, ActionStatus, LearningKind, LearningScope};
 use shared::auth::{format_roles, Role};
 use shared::reviews::{Methodology, ReviewKind, ReviewRole, ThresholdDecision};
 use std::collections::HashMap;
@@ -37,11 +42,11 @@ pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[
     ),
     (
         "police.rep@demo.example",
-        "Police representative; member of SCR-2016-03",
+        "Police representative; member of SCR-2016-03; updates its Police actions",
     ),
     (
         "police.lead@demo.example",
-        "Police agency lead: keeps Police QA mechanisms",
+        "Police agency lead: keeps Police QA mechanisms; follows every Police action",
     ),
     (
         "health.rep@demo.example",
@@ -299,6 +304,7 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
                 .insert(&txn)
                 .await?;
             }
+            seed_action_plan(&txn, &review_id, &agency_ids, &user_ids, now, today).await?;
         }
     }
     audit_log::append(
@@ -386,4 +392,278 @@ async fn insert_review<C: ConnectionTrait>(
         .await?;
     }
     Ok(id)
+}
+
+/// One action of Child A's plan. Target dates are days from today; `update` is (author,
+/// days ago, text) of its one progress update, which moves it to `status`.
+struct DemoAction<'a> {
+    title: &'a str,
+    owner: &'a str,
+    person: Option<&'a str>,
+    target_in_days: i64,
+    status: ActionStatus,
+    impact_audit: &'a str,
+    committee: Option<&'a str>,
+    update: Option<(&'a str, i64, &'a str)>,
+}
+
+struct DemoRecommendation<'a> {
+    text: &'a str,
+    actions: &'a [DemoAction<'a>],
+}
+
+struct DemoPoint<'a> {
+    title: &'a str,
+    detail: &'a str,
+    scope: LearningScope,
+    kind: LearningKind,
+    themes: &'a [&'a str],
+    /// Sources of the chronology entries it comes from.
+    entries: &'a [&'a str],
+    committee: Option<&'a str>,
+    recommendations: &'a [DemoRecommendation<'a>],
+}
+
+/// Child A's learning and action plan: a multi-agency learning point about information
+/// sharing between police and social care, a single-agency piece of good practice, and
+/// actions owned by several agencies: one overdue, one due soon (referred to the Case
+/// Review sub-group), one completed, others in progress or not started.
+const CHILD_A_PLAN: &[DemoPoint] = &[
+    DemoPoint {
+        title: "Domestic abuse information shared by police did not reach social care's assessment",
+        detail: "Police attended a domestic incident with the children present and shared it with children's social care, which has no record of receiving it. Social care's assessment went on without it, and the mother's own report of domestic abuse was not linked to the police incident.",
+        scope: LearningScope::MultiAgency,
+        kind: LearningKind::NeedsImprovement,
+        themes: &["Domestic abuse", "Neglect"],
+        entries: &["POL-DA-201", "CSC-NOTE-103"],
+        committee: None,
+        recommendations: &[
+            DemoRecommendation {
+                text: "Police and children's social care agree one route and one timescale for sharing domestic abuse notifications where children are present, and the receiver confirms receipt.",
+                actions: &[
+                    DemoAction {
+                        title: "Send every domestic abuse notification where children are present to the children's social care front door within 24 hours",
+                        owner: "POL",
+                        person: Some("police.lead@demo.example"),
+                        target_in_days: -14,
+                        status: ActionStatus::NotStarted,
+                        impact_audit: "Quarterly dip sample of 20 notifications: time from incident to receipt.",
+                        committee: None,
+                        update: None,
+                    },
+                    DemoAction {
+                        title: "Record the receipt of every police notification on the child's record and acknowledge it to the sender",
+                        owner: "CSC",
+                        person: Some("reviewer@demo.example"),
+                        target_in_days: 10,
+                        status: ActionStatus::InProgress,
+                        impact_audit: "Multi-agency case audit of notifications received in one month.",
+                        committee: Some("case-review"),
+                        update: Some(("reviewer@demo.example", 12, "Recording template changed; the acknowledgement step is being trialled at the front door.")),
+                    },
+                ],
+            },
+            DemoRecommendation {
+                text: "Strategy discussions record who will share what with whom, and by when.",
+                actions: &[
+                    DemoAction {
+                        title: "Brief public protection officers on recording what was agreed at strategy discussions",
+                        owner: "POL",
+                        person: Some("police.rep@demo.example"),
+                        target_in_days: 90,
+                        status: ActionStatus::InProgress,
+                        impact_audit: "Review of ten strategy discussion records six months after the briefing.",
+                        committee: None,
+                        update: Some(("police.rep@demo.example", 20, "Briefing written; the first two sessions were delivered to 40 officers.")),
+                    },
+                    DemoAction {
+                        title: "Audit ten strategy discussion records for who shares what, and by when",
+                        owner: "NGH",
+                        person: Some("health.rep@demo.example"),
+                        target_in_days: -30,
+                        status: ActionStatus::Completed,
+                        impact_audit: "Re-audit of ten records in a year.",
+                        committee: None,
+                        update: Some(("health.rep@demo.example", 35, "Audit of ten records completed: seven recorded each action with an owner and a date. Findings shared with the Quality and Audit group.")),
+                    },
+                ],
+            },
+        ],
+    },
+    DemoPoint {
+        title: "The school's referral about neglect was prompt, clear and well evidenced",
+        detail: "The designated safeguarding lead referred the same day, describing what staff had seen over several weeks, which let social care start an assessment at once.",
+        scope: LearningScope::SingleAgency,
+        kind: LearningKind::GoodPractice,
+        themes: &["Neglect"],
+        entries: &["SCH-DSL-601"],
+        committee: Some("education-training"),
+        recommendations: &[DemoRecommendation {
+            text: "Share the school's referral as an example of good practice with designated safeguarding leads.",
+            actions: &[DemoAction {
+                title: "Use the anonymised referral as an example in designated safeguarding lead training",
+                owner: "SCH",
+                person: None,
+                target_in_days: 60,
+                status: ActionStatus::NotStarted,
+                impact_audit: "Sample of school referrals in the following term.",
+                committee: None,
+                update: None,
+            }],
+        }],
+    },
+];
+
+fn lookup<'a>(ids: &'a HashMap<&str, String>, key: &str) -> AppResult<&'a String> {
+    ids.get(key)
+        .ok_or_else(|| AppError::Internal(format!("demo {key}")))
+}
+
+/// Child A's learning points, recommendations and actions, written as the lead reviewer
+/// would have over the last months, with each action's history and progress updates.
+async fn seed_action_plan<C: ConnectionTrait>(
+    txn: &C,
+    review_id: &str,
+    agency_ids: &HashMap<&str, String>,
+    user_ids: &HashMap<&str, String>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> AppResult<()> {
+    let reviewer = lookup(user_ids, "reviewer@demo.example")?;
+    // Stored to the microsecond, as the service stores its own times.
+    let now = now.trunc_subsecs(6);
+    let days = TimeDelta::try_days;
+    let ago = |n: i64| now - days(n).unwrap_or_default();
+    let mut number = 0;
+    for (i, p) in CHILD_A_PLAN.iter().enumerate() {
+        let entry_ids: Vec<String> = chronology_entry::Entity::find()
+            .filter(chronology_entry::Column::ReviewId.eq(review_id))
+            .filter(chronology_entry::Column::Source.is_in(p.entries.iter().copied()))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        let sources = Sources {
+            entry_ids,
+            ..Default::default()
+        };
+        let themes: Vec<String> = p.themes.iter().map(|t| (*t).to_owned()).collect();
+        let written = ago(100) + TimeDelta::minutes(i as i64);
+        let point = learning_point::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            review_id: Set(review_id.to_owned()),
+            title: Set(p.title.to_owned()),
+            detail: Set(p.detail.to_owned()),
+            scope: Set(p.scope.code().to_owned()),
+            kind: Set(p.kind.code().to_owned()),
+            themes: Set(json_list(&themes)),
+            sources: Set(serde_json::to_string(&sources).unwrap_or_else(|_| "{}".into())),
+            committee_id: Set(p.committee.map(str::to_owned)),
+            created_by: Set(reviewer.clone()),
+            created_at: Set(written),
+            updated_at: Set(written),
+            version: Set(if p.committee.is_some() { 2 } else { 1 }),
+        }
+        .insert(txn)
+        .await?;
+        for (j, r) in p.recommendations.iter().enumerate() {
+            let rec = recommendation::ActiveModel {
+                id: Set(uuid::Uuid::new_v4().to_string()),
+                learning_point_id: Set(point.id.clone()),
+                text: Set(r.text.to_owned()),
+                created_by: Set(reviewer.clone()),
+                created_at: Set(written + TimeDelta::seconds(j as i64 + 1)),
+            }
+            .insert(txn)
+            .await?;
+            for a in r.actions {
+                number += 1;
+                let created = written + TimeDelta::seconds(10 * number);
+                let target = today
+                    .checked_add_signed(days(a.target_in_days).unwrap_or_default())
+                    .unwrap_or(today);
+                let owner_person = match a.person {
+                    Some(email) => Some(lookup(user_ids, email)?.clone()),
+                    None => None,
+                };
+                let mut saved = action::ActiveModel {
+                    id: Set(uuid::Uuid::new_v4().to_string()),
+                    recommendation_id: Set(rec.id.clone()),
+                    review_id: Set(review_id.to_owned()),
+                    reference: Set(action_reference("SCR-2016-03", number as u64)),
+                    title: Set(a.title.to_owned()),
+                    owner_agency_id: Set(lookup(agency_ids, a.owner)?.clone()),
+                    owner_person_id: Set(owner_person),
+                    target_on: Set(target),
+                    target_date_reason: Set(None),
+                    status: Set(ActionStatus::NotStarted.code().to_owned()),
+                    rag_override: Set(None),
+                    rag_override_reason: Set(None),
+                    evidence_of_impact: Set(None),
+                    impact_audit: Set(Some(a.impact_audit.to_owned())),
+                    committee_id: Set(None),
+                    version: Set(1),
+                    created_by: Set(reviewer.clone()),
+                    created_at: Set(created),
+                    updated_at: Set(created),
+                }
+                .insert(txn)
+                .await?;
+                write_history(txn, &saved, "create", reviewer, created).await?;
+                if let Some(committee) = a.committee {
+                    let at = created + TimeDelta::days(1);
+                    let mut am: action::ActiveModel = saved.into();
+                    am.committee_id = Set(Some(committee.to_owned()));
+                    am.version = Set(2);
+                    am.updated_at = Set(at);
+                    saved = am.update(txn).await?;
+                    write_history(txn, &saved, "refer", reviewer, at).await?;
+                }
+                if let Some((author, days_ago, text)) = a.update {
+                    let at = ago(days_ago);
+                    let author = lookup(user_ids, author)?;
+                    action_update::ActiveModel {
+                        id: Set(uuid::Uuid::new_v4().to_string()),
+                        action_id: Set(saved.id.clone()),
+                        author_id: Set(author.clone()),
+                        at: Set(at),
+                        text: Set(text.to_owned()),
+                        status_after: Set(a.status.code().to_owned()),
+                    }
+                    .insert(txn)
+                    .await?;
+                    let version = saved.version + 1;
+                    let mut am: action::ActiveModel = saved.into();
+                    am.status = Set(a.status.code().to_owned());
+                    am.version = Set(version);
+                    am.updated_at = Set(at);
+                    saved = am.update(txn).await?;
+                    write_history(txn, &saved, "progress", author, at).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn write_history<C: ConnectionTrait>(
+    txn: &C,
+    a: &action::Model,
+    change: &str,
+    by: &str,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    action_history::ActiveModel {
+        id: Default::default(),
+        action_id: Set(a.id.clone()),
+        version: Set(a.version),
+        change: Set(change.to_owned()),
+        snapshot: Set(action_snapshot(a).to_string()),
+        changed_by: Set(Some(by.to_owned())),
+        changed_at: Set(at),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
 }

@@ -43,6 +43,12 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
+impl FromJson for Value {
+    fn from_json(v: &Value) -> Self {
+        v.clone()
+    }
+}
+
 /// The field `key` of an object (null when missing).
 pub fn field<'a>(v: &'a Value, key: &str) -> &'a Value {
     v.get(key).unwrap_or(&NULL)
@@ -234,5 +240,117 @@ json_structs! {
         row: i64 = "row",
         column: Option<String> = "column",
         message: String = "message",
+    }
+}
+
+// Action plans.
+json_structs! {
+    pub struct ActionRow {
+        id: String = "id",
+        reference: String = "reference",
+        title: String = "title",
+        review_id: String = "reviewId",
+        review_reference: String = "reviewReference",
+        themes: Vec<String> = "themes",
+        owner_agency: AgencyRef = "ownerAgency",
+        owner_person: Option<Person> = "ownerPerson",
+        target_date: String = "targetDate",
+        status: String = "status",
+        overdue: bool = "overdue",
+        rag: String = "rag",
+        updated_at: String = "updatedAt",
+        committee: Option<IdName> = "committee",
+    }
+    pub struct Person { id: String = "id", display_name: String = "displayName" }
+    pub struct PlanReview {
+        id: String = "id",
+        reference: String = "reference",
+        subject: String = "subject",
+        agencies: Vec<AgencyRef> = "agencies",
+        members: Vec<PlanMember> = "members",
+        learning_points: Vec<LearningPointItem> = "learningPoints",
+    }
+    pub struct PlanMember { user: PlanUser = "user", role: String = "role" }
+    pub struct PlanUser {
+        id: String = "id",
+        display_name: String = "displayName",
+        agency: Option<IdOnly> = "agency",
+    }
+    pub struct ReviewPlanPeopleData { review: PlanReview = "review" }
+    pub struct ReviewLearningData {
+        review: PlanReview = "review",
+        committees: Vec<IdName> = "committees",
+    }
+    pub struct LearningPointItem {
+        id: String = "id",
+        review_id: String = "reviewId",
+        title: String = "title",
+        detail: String = "detail",
+        scope: String = "scope",
+        kind: String = "kind",
+        themes: Vec<String> = "themes",
+        entry_ids: Vec<String> = "entryIds",
+        created_by_name: String = "createdByName",
+        created_at: String = "createdAt",
+        committee: Option<IdName> = "committee",
+        recommendations: Vec<RecommendationItem> = "recommendations",
+    }
+    pub struct RecommendationItem {
+        id: String = "id",
+        text: String = "text",
+        actions: Vec<ActionRow> = "actions",
+    }
+    pub struct MyAgencyActionsData { my_agency_actions: Vec<ActionRow> = "myAgencyActions" }
+    pub struct ActionPlanData { actions: ActionPage = "actions" }
+    pub struct ActionPage {
+        nodes: Vec<ActionRow> = "nodes",
+        page_info: PageInfo = "pageInfo",
+        total_count: i64 = "totalCount",
+    }
+    pub struct PageInfo {
+        has_next_page: bool = "hasNextPage",
+        end_cursor: Option<String> = "endCursor",
+    }
+    pub struct ActionPlanOptionsData {
+        reviews: Vec<ReviewRef> = "reviews",
+        agencies: Vec<AgencyRef> = "agencies",
+        committees: Vec<IdName> = "committees",
+        themes: Vec<String> = "themes",
+    }
+    pub struct ReviewRef { id: String = "id", reference: String = "reference" }
+    pub struct ActionDetailData {
+        action: ActionRow = "action",
+        more: ActionMore = "action",
+        agencies: Vec<AgencyRef> = "agencies",
+        committees: Vec<IdName> = "committees",
+    }
+    pub struct ActionMore {
+        target_date_reason: Option<String> = "targetDateReason",
+        recommendation_text: String = "recommendationText",
+        learning_point_title: String = "learningPointTitle",
+        rag_derived: String = "ragDerived",
+        rag_override: Option<String> = "ragOverride",
+        rag_override_reason: Option<String> = "ragOverrideReason",
+        evidence_of_impact: Option<String> = "evidenceOfImpact",
+        impact_audit: Option<String> = "impactAudit",
+        version: i64 = "version",
+        updates: Vec<UpdateItem> = "updates",
+        history: Vec<Value> = "history",
+    }
+    pub struct UpdateItem {
+        at: String = "at",
+        author_name: String = "authorName",
+        author_agency_prefix: Option<String> = "authorAgencyPrefix",
+        text: String = "text",
+        status_after: String = "statusAfter",
+    }
+    pub struct CommitteesData { committees: Vec<CommitteeItem> = "committees" }
+    pub struct CommitteeDetailData { committee: CommitteeItem = "committee" }
+    pub struct CommitteeItem {
+        id: String = "id",
+        name: String = "name",
+        purpose: String = "purpose",
+        learning_points: Vec<LearningPointItem> = "learningPoints",
+        actions: Vec<ActionRow> = "actions",
     }
 }

@@ -66,3 +66,20 @@ operations!(
     RemoveGlossaryTerm,
     ChronologyExport,
 );
+operations!(
+    "graphql/actions.graphql": ReviewLearning,
+    ReviewPlanPeople,
+    MyAgencyActions,
+    ActionPlan,
+    ActionPlanOptions,
+    ActionDetail,
+    Committees,
+    CommitteeDetail,
+    CreateLearningPoint,
+    AddRecommendation,
+    CreateAction,
+    UpdateAction,
+    AddActionUpdate,
+    SetActionRag,
+    ReferToCommittee,
+);

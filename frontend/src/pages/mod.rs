@@ -1,5 +1,6 @@
 //! One module per area users talk about.
 
+pub mod actions;
 pub mod agencies;
 pub mod audit_log;
 pub mod chronology;

@@ -80,6 +80,7 @@ fn ReviewBody(review: ReviewDetailReview, resource: ReviewResource) -> impl Into
     let edit_href = format!("/reviews/{id}/edit");
     let decision_href = format!("/reviews/{id}/decision");
     let chronology_href = format!("/reviews/{id}/chronology");
+    let learning_href = format!("/reviews/{id}/learning");
     view! {
         <p class="caption">{r.kind_label.clone()} " · " {r.subject.clone()}</p>
         <div class="button-group">
@@ -152,6 +153,12 @@ fn ReviewBody(review: ReviewDetailReview, resource: ReviewResource) -> impl Into
         <p>
             "Each member agency's return, and the integrated chronology once collated: "
             <a href=chronology_href>"Open the chronology"</a>
+        </p>
+
+        <h2>"Learning and actions"</h2>
+        <p>
+            "Learning points, their recommendations and the actions that answer them: "
+            <a href=learning_href>"Open the learning and actions"</a>
         </p>
 
         <h2>"Threshold decision"</h2>

@@ -1,0 +1,438 @@
+//! The actions page: what the person's agency owes, with a progress update form for each
+//! action (agency leads and representatives), and the partnership's master action plan for
+//! the quarterly accountability meeting (business office, chair).
+
+use super::{load_into, ActionTable, Answer, ProgressForm};
+use crate::api::data::{ActionPlanData, ActionPlanOptionsData, ActionRow, MyAgencyActionsData};
+use crate::api::{self, enum_from, ActionPlan, ActionPlanOptions, ApiError, MyAgencyActions};
+use crate::components::{
+    focus_by_id, set_title, AgencyPrefix, Checkbox, DataTable, ErrorPanel, ErrorSummary,
+    FormErrors, Loading, SelectField, TextField,
+};
+use crate::pages::chronology::Notice;
+use crate::pages::states;
+use crate::session::use_session;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::actions::{ActionStatus, Rag};
+use shared::auth::Role;
+
+const PAGE: i64 = 50;
+
+#[component]
+pub fn ActionsPage() -> impl IntoView {
+    set_title("Actions");
+    let session = use_session();
+    let has_agency = session
+        .me
+        .with_untracked(|m| m.as_ref().is_some_and(|m| m.agency_id.is_some()));
+    let owes =
+        has_agency && (session.has(Role::AgencyLead) || session.has(Role::AgencyRepresentative));
+    let master = session.is_office() || session.has(Role::IndependentChair);
+    view! {
+        <h1 tabindex="-1">"Actions"</h1>
+        <p>
+            <a href="/committees">"Committees and what was referred to them"</a>
+        </p>
+        {owes.then(|| view! { <AgencyActions /> })}
+        {master.then(|| view! { <MasterPlan /> })}
+        {(!owes && !master)
+            .then(|| {
+                view! {
+                    <p>
+                        "Agency leads and representatives see what their agency owes here; the business office and the chair see the master action plan."
+                    </p>
+                }
+            })}
+    }
+}
+
+/// Everything the person's agency owes, open first and overdue at the top; each open action
+/// takes a progress update.
+#[component]
+fn AgencyActions() -> impl IntoView {
+    let list = RwSignal::new(None::<Result<Vec<ActionRow>, ApiError>>);
+    let updating = RwSignal::new(None::<ActionRow>);
+    let notice = RwSignal::new(None::<String>);
+    let load = move |said: Option<String>| {
+        spawn_local(async move {
+            let loaded = api::fetch::<MyAgencyActions, MyAgencyActionsData>(
+                api::my_agency_actions::Variables,
+            )
+            .await
+            .map(|d| d.my_agency_actions);
+            list.set(Some(loaded));
+            if let Some(said) = said {
+                notice.set(Some(said));
+                request_animation_frame(|| focus_by_id("owes-title"));
+            }
+        });
+    };
+    load(None);
+    let open = Callback::new(move |a: ActionRow| {
+        notice.set(None);
+        updating.set(Some(a));
+        request_animation_frame(|| focus_by_id("update-text"));
+    });
+    view! {
+        <h2 id="owes-title" tabindex="-1">"What your agency owes"</h2>
+        <p>"Open actions first: overdue, then red, amber and green, then by the nearest target date."</p>
+        <Notice text=notice />
+        {move || {
+            states(
+                list.get(),
+                move |rows| {
+                    let caption = match rows.len() {
+                        1 => "1 action".to_string(),
+                        n => format!("{n} actions"),
+                    };
+                    view! { <ActionTable caption=caption rows=rows on_update=open /> }
+                },
+            )
+        }}
+        {move || {
+            updating
+                .get()
+                .map(|a| {
+                    view! {
+                        <ProgressForm
+                            action=a
+                            on_done=move |said: String| {
+                                updating.set(None);
+                                load(Some(said));
+                            }
+                            on_cancel=move |_| {
+                                updating.set(None);
+                                focus_by_id("owes-title");
+                            }
+                        />
+                    }
+                })
+        }}
+    }
+}
+
+/// The master plan's filters as typed.
+#[derive(Clone, Copy)]
+struct Filters {
+    review: RwSignal<String>,
+    agency: RwSignal<String>,
+    status: RwSignal<String>,
+    rag: RwSignal<String>,
+    theme: RwSignal<String>,
+    committee: RwSignal<String>,
+    overdue: RwSignal<bool>,
+    since: RwSignal<String>,
+    since_only: RwSignal<bool>,
+}
+
+impl Filters {
+    fn new() -> Self {
+        let text = || RwSignal::new(String::new());
+        Self {
+            review: text(),
+            agency: text(),
+            status: text(),
+            rag: text(),
+            theme: text(),
+            committee: text(),
+            overdue: RwSignal::new(false),
+            since: text(),
+            since_only: RwSignal::new(false),
+        }
+    }
+
+    fn clear(self) {
+        for s in [
+            self.review,
+            self.agency,
+            self.status,
+            self.rag,
+            self.theme,
+            self.committee,
+            self.since,
+        ] {
+            s.set(String::new());
+        }
+        self.overdue.set(false);
+        self.since_only.set(false);
+    }
+
+    fn filter(self) -> api::action_plan::ActionFilter {
+        let text = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.is_empty());
+        api::action_plan::ActionFilter {
+            review_id: text(self.review),
+            agency_id: text(self.agency),
+            status: text(self.status).map(|s| enum_from(&s)),
+            rag: text(self.rag).map(|r| enum_from(&r)),
+            theme: text(self.theme),
+            committee_id: text(self.committee),
+            changed_since: text(self.since)
+                .filter(|_| self.since_only.get_untracked())
+                .map(|d| format!("{d}T00:00:00Z")),
+            overdue: self.overdue.get_untracked().then_some(true),
+        }
+    }
+}
+
+/// Every action the partnership follows: filtered, paged, grouped by review then owner
+/// agency (overdue first), what changed since a date marked, and counts by status.
+#[component]
+fn MasterPlan() -> impl IntoView {
+    let f = Filters::new();
+    let errors = FormErrors::new();
+    let options: Answer<ActionPlanOptionsData> = RwSignal::new(None);
+    load_into::<ActionPlanOptions, _>(options, api::action_plan_options::Variables);
+    let rows = RwSignal::new(Vec::<ActionRow>::new());
+    let total = RwSignal::new(0_i64);
+    let cursor = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(true);
+    let failure = RwSignal::new(None::<ApiError>);
+    let applied = StoredValue::new(None::<api::action_plan::ActionFilter>);
+    let since = RwSignal::new(String::new());
+
+    let load = move |after: Option<String>| {
+        loading.set(true);
+        failure.set(None);
+        let variables = api::action_plan::Variables {
+            filter: applied.get_value(),
+            first: PAGE,
+            after: after.clone(),
+        };
+        spawn_local(async move {
+            match api::fetch::<ActionPlan, ActionPlanData>(variables).await {
+                Ok(d) => {
+                    let page = d.actions;
+                    if after.is_some() {
+                        rows.update(|r| r.extend(page.nodes));
+                    } else {
+                        rows.set(page.nodes);
+                    }
+                    total.set(page.total_count);
+                    cursor.set(
+                        page.page_info
+                            .end_cursor
+                            .filter(|_| page.page_info.has_next_page),
+                    );
+                }
+                Err(e) => failure.set(Some(e)),
+            }
+            loading.set(false);
+        });
+    };
+    load(None);
+
+    let apply = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        errors.clear();
+        if f.since_only.get_untracked() && f.since.with_untracked(String::is_empty) {
+            errors.push("plan-since", "Enter the date to show changes since");
+        }
+        if errors.report_found() {
+            return;
+        }
+        since.set(f.since.get_untracked());
+        applied.set_value(Some(f.filter()));
+        load(None);
+    };
+    let clear = move |_| {
+        f.clear();
+        errors.clear();
+        since.set(String::new());
+        applied.set_value(None);
+        load(None);
+    };
+    let choices = move || {
+        let (reviews, agencies, committees, themes): (Vec<_>, Vec<_>, Vec<_>, Vec<_>) =
+            match options.get() {
+                Some(Ok(d)) => (
+                    d.reviews.into_iter().map(|r| (r.id, r.reference)).collect(),
+                    d.agencies
+                        .into_iter()
+                        .map(|a| (a.id, format!("{} – {}", a.prefix, a.name)))
+                        .collect(),
+                    d.committees.into_iter().map(|c| (c.id, c.name)).collect(),
+                    d.themes.into_iter().map(|t| (t.clone(), t)).collect(),
+                ),
+                _ => Default::default(),
+            };
+        let statuses = ActionStatus::ALL
+            .iter()
+            .map(|s| (s.code().to_string(), s.label().to_string()))
+            .collect::<Vec<_>>();
+        let rags = Rag::ALL
+            .iter()
+            .map(|r| (r.code().to_string(), r.label().to_string()))
+            .collect::<Vec<_>>();
+        [
+            ("plan-review", "Review", f.review, reviews, "Any review"),
+            ("plan-agency", "Owner agency", f.agency, agencies, "Any agency"),
+            ("plan-status", "Status", f.status, statuses, "Any status"),
+            ("plan-rag", "RAG", f.rag, rags, "Any RAG"),
+            ("plan-theme", "Theme", f.theme, themes, "Any theme"),
+            ("plan-committee", "Committee", f.committee, committees, "Any committee"),
+        ]
+        .into_iter()
+        .map(|(id, label, value, options, blank)| {
+            view! { <SelectField id=id label=label value=value options=options errors=errors blank=blank /> }
+        })
+        .collect_view()
+    };
+
+    view! {
+        <h2 id="plan-title">"Master action plan"</h2>
+        <p>
+            "Every action of every review, grouped by review and owner agency, overdue first. Mark what changed since the last accountability meeting with its date."
+        </p>
+        <form on:submit=apply novalidate=true class="row-card" aria-labelledby="filter-title">
+            <h3 id="filter-title">"Filter the plan"</h3>
+            <ErrorSummary errors=errors />
+            <div class="filters">{choices}</div>
+            <Checkbox id="plan-overdue" label="Overdue only" checked=f.overdue />
+            <TextField
+                id="plan-since"
+                label="Changed since"
+                hint="For example the date of the last accountability meeting: actions changed since then are marked."
+                input_type="date"
+                value=f.since
+                errors=errors
+            />
+            <Checkbox id="plan-since-only" label="Only actions changed since that date" checked=f.since_only />
+            <div class="button-group">
+                <button type="submit" class="button">
+                    "Apply filters"
+                </button>
+                <button type="button" class="button button-secondary" on:click=clear>
+                    "Clear filters"
+                </button>
+            </div>
+        </form>
+        {move || failure.get().map(|e| view! { <ErrorPanel error=e /> })}
+        <div role="status" aria-live="polite">
+            {move || {
+                (!loading.get() && failure.with(Option::is_none))
+                    .then(|| {
+                        let shown = rows.with(Vec::len);
+                        let n = total.get();
+                        let noun = if n == 1 { "action matches" } else { "actions match" };
+                        view! { <p class="lead">{format!("{n} {noun}; {shown} shown.")}</p> }
+                    })
+            }}
+        </div>
+        {move || {
+            let list = rows.get();
+            (!list.is_empty()).then(|| view! { {summary(&list)} {groups(list, &since.get())} })
+        }}
+        {move || loading.get().then(|| view! { <Loading /> })}
+        {move || {
+            cursor
+                .get()
+                .map(|c| {
+                    view! {
+                        <button
+                            type="button"
+                            class="button button-secondary"
+                            on:click=move |_| load(Some(c.clone()))
+                            disabled=move || loading.get()
+                        >
+                            "Load more"
+                        </button>
+                    }
+                })
+        }}
+    }
+}
+
+/// How many actions each owner agency has in each status, and overdue (of those shown).
+fn summary(rows: &[ActionRow]) -> impl IntoView {
+    let mut counts: Vec<(&ActionRow, [usize; 5])> = Vec::new();
+    for a in rows {
+        let i = match counts
+            .iter()
+            .position(|(b, _)| b.owner_agency.prefix == a.owner_agency.prefix)
+        {
+            Some(i) => i,
+            None => {
+                counts.push((a, [0; 5]));
+                counts.len() - 1
+            }
+        };
+        let step = ActionStatus::from_code(&a.status).map_or(0, |s| usize::from(s.step()));
+        counts[i].1[step.min(3)] += 1;
+        counts[i].1[4] += usize::from(a.overdue);
+    }
+    let caption = format!(
+        "Actions by owner agency and status (of the {} shown)",
+        rows.len()
+    );
+    let body = counts
+        .into_iter()
+        .map(|(a, n)| {
+            view! {
+                <tr>
+                    <th scope="row">
+                        <AgencyPrefix prefix=a.owner_agency.prefix.clone() colour=a.owner_agency.colour.clone() />
+                    </th>
+                    {n.iter().map(|n| view! { <td class="numeric">{*n}</td> }).collect_view()}
+                    <td class="numeric">{n[..4].iter().sum::<usize>()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <DataTable
+            caption=caption
+            columns=&["Owner agency", "Not started", "In progress", "Completed", "Impact evidenced", "Overdue", "Total"]
+        >
+            {body}
+        </DataTable>
+    }
+}
+
+/// An owner agency's prefix and its actions.
+type Group = (String, Vec<ActionRow>);
+
+/// The actions grouped by review, then owner agency (in the order they first come), overdue
+/// first in each group.
+fn groups(rows: Vec<ActionRow>, since: &str) -> impl IntoView {
+    let mut groups: Vec<(String, Vec<Group>)> = Vec::new();
+    for a in rows {
+        let r = match groups.iter().position(|g| g.0 == a.review_reference) {
+            Some(r) => r,
+            None => {
+                groups.push((a.review_reference.clone(), Vec::new()));
+                groups.len() - 1
+            }
+        };
+        let agencies = &mut groups[r].1;
+        let g = match agencies.iter().position(|g| g.0 == a.owner_agency.prefix) {
+            Some(g) => g,
+            None => {
+                agencies.push((a.owner_agency.prefix.clone(), Vec::new()));
+                agencies.len() - 1
+            }
+        };
+        agencies[g].1.push(a);
+    }
+    groups
+        .into_iter()
+        .map(|(reference, agencies)| {
+            let tables = agencies
+                .into_iter()
+                .map(|(_, list)| {
+                    let agency = &list[0].owner_agency;
+                    let caption = format!("{reference}: {} – {}", agency.prefix, agency.name);
+                    let (mut rows, rest): (Vec<ActionRow>, Vec<ActionRow>) =
+                        list.into_iter().partition(|a| a.overdue);
+                    rows.extend(rest);
+                    view! { <ActionTable caption=caption rows=rows since=since.to_string() /> }
+                })
+                .collect_view();
+            view! {
+                <h3>{reference}</h3>
+                {tables}
+            }
+        })
+        .collect_view()
+}
