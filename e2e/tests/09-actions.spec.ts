@@ -1,4 +1,4 @@
-import { expect, Page, test } from '@playwright/test';
+import { Browser, expect, Page, test } from '@playwright/test';
 import { expectAccessible, graphql, isoDate, reviewId, signIn, visit } from './helpers';
 
 async function signOut(page: Page): Promise<void> {
@@ -205,4 +205,55 @@ test("the police agency lead follows every police action, also of reviews they a
   await expect(page.getByRole('form', { name: 'Progress update on SCR-2016-03/A3' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Edit the action' })).toHaveCount(0);
   await expectAccessible(page);
+});
+
+/** A page of its own browser context (its own session), signed in as `email`. */
+async function signedIn(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, email);
+  return page;
+}
+
+test('an agency representative updates an action by keyboard alone and the business office sees it in the master plan live', async ({
+  browser,
+}) => {
+  // The office has the master plan open, subscribed to action changes.
+  const office = await signedIn(browser, 'office@demo.example');
+  let subscribed = false;
+  office.on('websocket', (ws) =>
+    ws.on('framesent', (frame) => {
+      if (String(frame.payload).includes('actionChanged')) subscribed = true;
+    }),
+  );
+  await visit(office, '/actions');
+  await expect(office.getByRole('heading', { level: 2, name: 'Master action plan' })).toBeVisible();
+  const planned = table(office, 'SCR-2016-03: POL').locator('tr', { hasText: 'SCR-2016-03/A3' });
+  await expect(planned).toContainText('In progress');
+  await expect.poll(() => subscribed).toBe(true);
+
+  // Meanwhile, in another browser, the police representative reports progress by keyboard.
+  const rep = await signedIn(browser, 'police.rep@demo.example');
+  await visit(rep, '/actions');
+  const owed = table(rep, /^\d+ actions?$/).locator('tr', { hasText: 'SCR-2016-03/A3' });
+  await owed.getByRole('button', { name: 'Add an update to SCR-2016-03/A3' }).focus();
+  await rep.keyboard.press('Enter');
+  const form = rep.getByRole('form', { name: 'Progress update on SCR-2016-03/A3' });
+  await expect(form.getByLabel('What was done')).toBeFocused();
+  await rep.keyboard.type('All public protection officers have now been briefed.');
+  await rep.keyboard.press('Tab');
+  await expect(form.getByLabel('No change: In progress')).toBeFocused();
+  await rep.keyboard.press('ArrowDown');
+  await expect(form.getByLabel('Completed')).toBeChecked();
+  await rep.keyboard.press('Tab');
+  await expect(form.getByRole('button', { name: 'Add update' })).toBeFocused();
+  await rep.keyboard.press('Enter');
+  await expect(rep.getByRole('status').filter({ hasText: 'Update added to SCR-2016-03/A3.' })).toBeVisible();
+
+  // The office's plan shows the new status without reloading.
+  await expect(planned).toContainText('Completed');
+  await expect(planned).not.toContainText('In progress');
+  await expectAccessible(office);
+  await office.context().close();
+  await rep.context().close();
 });

@@ -1,10 +1,9 @@
-//! Live updates: one WebSocket per open chronology speaking graphql-transport-ws to
-//! `/graphql/ws`, subscribed to `reviewChanged`. Each change arrives as its kind (ENTRY,
-//! DUPLICATES, PRESENCE…); the page re-reads what it shows. A dropped connection is opened
-//! again after a pause that grows to 30 s, and announces RESYNC so the page catches up.
+//! Live updates: one WebSocket per open page speaking graphql-transport-ws to
+//! `/graphql/ws`, subscribed to one subscription (`reviewChanged` for a chronology,
+//! `actionChanged` for the action plan). Each change arrives as its kind (ENTRY,
+//! DUPLICATES, PRESENCE, ACTION…); the page re-reads what it shows. A dropped connection is
+//! opened again after a pause that grows to 30 s, and announces RESYNC so the page catches up.
 
-use crate::api::{review_changed, ReviewChanged};
-use graphql_client::GraphQLQuery;
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -14,7 +13,10 @@ use web_sys::{MessageEvent, WebSocket};
 type OnChange = Rc<dyn Fn(String)>;
 
 struct Inner {
-    review_id: String,
+    /// The subscription's request body (query and variables).
+    payload: Value,
+    /// The subscription's field in each event's data.
+    field: &'static str,
     on_change: OnChange,
     socket: RefCell<Option<WebSocket>>,
     /// Set when the page closed: no more reconnecting.
@@ -35,10 +37,12 @@ impl Drop for Live {
     }
 }
 
-/// Watches a review: `on_change` gets the kind of every change.
-pub fn watch(review_id: String, on_change: impl Fn(String) + 'static) -> Live {
+/// Watches a subscription (`payload`, as built by `GraphQLQuery::build_query`, whose events
+/// carry `field`): `on_change` gets the kind of every change.
+pub fn watch(payload: Value, field: &'static str, on_change: impl Fn(String) + 'static) -> Live {
     let inner = Rc::new(Inner {
-        review_id,
+        payload,
+        field,
         on_change: Rc::new(on_change),
         socket: RefCell::new(None),
         stopped: Cell::new(false),
@@ -86,10 +90,8 @@ fn connect(inner: &Rc<Inner>) {
             };
             match message.get("type").and_then(Value::as_str) {
                 Some("connection_ack") => {
-                    let body = ReviewChanged::build_query(review_changed::Variables {
-                        review_id: inner.review_id.clone(),
-                    });
-                    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": body });
+                    let subscribe =
+                        json!({ "id": "1", "type": "subscribe", "payload": inner.payload });
                     let _ = socket.send_with_str(&subscribe.to_string());
                     if inner.failures.replace(0) > 0 {
                         (inner.on_change)("RESYNC".into());
@@ -99,7 +101,7 @@ fn connect(inner: &Rc<Inner>) {
                     let _ = socket.send_with_str(r#"{"type":"pong"}"#);
                 }
                 Some("next") => {
-                    let kind = message["payload"]["data"]["reviewChanged"]["kind"]
+                    let kind = message["payload"]["data"][inner.field]["kind"]
                         .as_str()
                         .unwrap_or("RESYNC");
                     (inner.on_change)(kind.to_string());

@@ -2,6 +2,7 @@
 //! resolver uses to reach the state and map errors.
 
 use crate::actions::graphql::{ActionMutation, ActionQuery};
+use crate::actions::live::ActionSubscription;
 use crate::agencies::graphql::{AgencyMutation, AgencyQuery};
 use crate::api_tokens::graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::audit_log::graphql::AuditLogQuery;
@@ -39,7 +40,7 @@ pub struct Mutation(
 );
 
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(ChronologySubscription);
+pub struct Subscription(ChronologySubscription, ActionSubscription);
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 

@@ -66,11 +66,13 @@ operations!(
     RemoveGlossaryTerm,
     ChronologyExport,
 );
+operations!("graphql/live.graphql": ActionChanged);
 operations!(
     "graphql/actions.graphql": ReviewLearning,
     ReviewPlanPeople,
     MyAgencyActions,
     ActionPlan,
+    ActionsExport,
     ActionPlanOptions,
     ActionDetail,
     Committees,

@@ -17,6 +17,20 @@ pub fn set_title(page: &str) {
     document().set_title(&format!("{page} – Learning and improvement platform"));
 }
 
+/// Hands a file to the browser's download (from its base64 content).
+pub fn save_file(name: &str, media_type: &str, base64: &str) {
+    use wasm_bindgen::JsCast;
+    let link = document()
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    if let Some(link) = link {
+        link.set_href(&format!("data:{media_type};base64,{base64}"));
+        link.set_download(name);
+        link.click();
+    }
+}
+
 /// "Loading…", announced politely.
 #[component]
 pub fn Loading() -> impl IntoView {

@@ -160,8 +160,14 @@ impl Server {
         }
     }
 
-    fn on_server<F: Future>(&self, future: F) -> F::Output {
+    /// Runs `future` on the server's runtime (for seeding through the crate).
+    pub fn on_server<F: Future>(&self, future: F) -> F::Output {
         self.runtime.as_ref().expect("running").block_on(future)
+    }
+
+    /// The server's database, for seeding rows directly.
+    pub fn db(&self) -> sea_orm::DatabaseConnection {
+        self.state.db.clone()
     }
 
     /// Creates an agency, returning its id.

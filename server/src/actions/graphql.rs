@@ -2,6 +2,8 @@
 
 use super::service::{self, ActionView, LearningPointView};
 use crate::agencies::graphql::Agency;
+use crate::chronology::export::FileFormat;
+use crate::chronology::graphql::{ExportFile, ExportFormat};
 use crate::entities::{committee, recommendation};
 use crate::graphql::{parts, IntoGql};
 use crate::users::graphql::User;
@@ -516,6 +518,30 @@ impl ActionQuery {
             total_count: i32::try_from(page.total_count).unwrap_or(i32::MAX),
             nodes: page.nodes.into_iter().map(Action::from).collect(),
         })
+    }
+
+    /// The actions the caller may see that match `filter` (as `actions` lists them), as a
+    /// CSV or XLSX file: the master action plan.
+    async fn actions_export(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActionFilter>,
+        format: ExportFormat,
+    ) -> async_graphql::Result<ExportFile> {
+        let (state, rc) = parts(ctx)?;
+        let mut filter: service::ActionFilter = filter.unwrap_or_default().into();
+        // An API token reads its own agency's actions only.
+        if let Some(agency_id) = rc.token_agency() {
+            filter.agency_id = Some(agency_id.to_owned());
+        }
+        let format = match format {
+            ExportFormat::Csv => FileFormat::Csv,
+            ExportFormat::Xlsx => FileFormat::Xlsx,
+        };
+        super::export::actions(state, rc, &filter, format)
+            .await
+            .map(ExportFile::from)
+            .gql(rc)
     }
 
     /// One action; one the caller may not see is NOT_FOUND, as if it did not exist.

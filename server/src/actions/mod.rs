@@ -1,6 +1,8 @@
 //! Action plans: learning points and their recommendations, actions with progress updates,
 //! RAG and committee referrals.
 
+pub mod export;
 pub mod graphql;
+pub mod live;
 pub mod reminders;
 pub mod service;

@@ -128,6 +128,20 @@ async fn action_for<C: ConnectionTrait>(
     Ok(found)
 }
 
+/// Whether the person may see the action `id` (as `action` answers it); false when it is
+/// gone. Used to filter live events.
+pub async fn may_see_action<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: &str,
+) -> AppResult<bool> {
+    match action_for(db, actor, id, sees).await {
+        Ok(_) => Ok(true),
+        Err(AppError::NotFound(_) | AppError::Forbidden) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 fn sees(actor: &Actor, membership: Option<ReviewRole>, a: &action::Model) -> bool {
     access::sees_action(actor, membership, &a.owner_agency_id)
 }
@@ -478,25 +492,14 @@ fn parse_cursor(cursor: &str) -> AppResult<(i64, String)> {
 
 pub const MAX_PAGE: i32 = 200;
 
-/// The actions the person may see that match `filter`, oldest first, `first` after the
-/// cursor. The business office and the chair see every action; an agency lead those their
-/// agency owns and those of reviews they are a member of; others those of reviews they are
-/// members of. RAG, overdue and theme are derived, so they are applied after reading.
-pub async fn page(
+/// Every action the person may see that matches `filter`, oldest first: the one rule of
+/// who sees which action, shared by the list and its export. RAG, overdue and theme are
+/// derived, so they are applied after reading.
+pub async fn matching(
     state: &AppState,
-    rc: &RequestContext,
+    actor: &Actor,
     filter: &ActionFilter,
-    first: i32,
-    after: Option<&str>,
-) -> AppResult<ActionPage> {
-    let actor = rc.actor()?;
-    if !(1..=MAX_PAGE).contains(&first) {
-        return Err(AppError::validation(
-            "first",
-            format!("must be between 1 and {MAX_PAGE}"),
-        ));
-    }
-    let after = after.map(parse_cursor).transpose()?;
+) -> AppResult<Vec<ActionView>> {
     let mut query = action::Entity::find();
     if let Some(id) = &filter.review_id {
         query = query.filter(action::Column::ReviewId.eq(id.clone()));
@@ -526,6 +529,29 @@ pub async fn page(
             && theme.is_none_or(|theme| v.themes.iter().any(|t| t.eq_ignore_ascii_case(theme)))
     });
     views.sort_by_key(|v| page_key(&v.action));
+    Ok(views)
+}
+
+/// The actions the person may see that match `filter`, oldest first, `first` after the
+/// cursor. The business office and the chair see every action; an agency lead those their
+/// agency owns and those of reviews they are a member of; others those of reviews they are
+/// members of. RAG, overdue and theme are derived, so they are applied after reading.
+pub async fn page(
+    state: &AppState,
+    rc: &RequestContext,
+    filter: &ActionFilter,
+    first: i32,
+    after: Option<&str>,
+) -> AppResult<ActionPage> {
+    let actor = rc.actor()?;
+    if !(1..=MAX_PAGE).contains(&first) {
+        return Err(AppError::validation(
+            "first",
+            format!("must be between 1 and {MAX_PAGE}"),
+        ));
+    }
+    let after = after.map(parse_cursor).transpose()?;
+    let views = matching(state, actor, filter).await?;
     let total_count = views.len();
     let first = usize::try_from(first).unwrap_or(1);
     let mut rest: Vec<ActionView> = views

@@ -76,6 +76,8 @@ const ROOT: &[(&str, &str, Access)] = &[
     // Action plans: the service applies `shared::actions::access` to the review and the
     // owner agency (who sees which action, who writes the plan).
     ("Query", "actions", Access::AnyRole(PLAN_READERS)),
+    // The same visibility and filters as `actions`, as a file.
+    ("Query", "actionsExport", Access::AnyRole(PLAN_READERS)),
     ("Query", "action", Access::AnyRole(PLAN_READERS)),
     ("Query", "myAgencyActions", Access::AnyRole(AGENCY_STAFF)),
     ("Query", "committees", Access::SignedIn),
@@ -152,6 +154,7 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Mutation", "setActionRag", Access::AnyRole(OFFICE)),
     // The service checks the review is visible before the stream starts.
     ("Subscription", "reviewChanged", Access::SignedIn),
+    ("Subscription", "actionChanged", Access::SignedIn),
 ];
 
 /// Object types whose fields are readable by whoever obtained the object: (type, fields).
@@ -326,6 +329,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
     ),
     ("ChronologyGap", &["after", "before", "days"]),
     ("ReviewChange", &["reviewId", "kind", "objectId", "actorId"]),
+    ("ActionChange", &["actionId", "reviewId", "kind"]),
     (
         "IntegratedChronology",
         &[
@@ -479,7 +483,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
 
 /// The parts merged into the Subscription root: their events resolve under the part's own
 /// type name, and are governed by the `Subscription` entries.
-const SUBSCRIPTION_PARTS: &[&str] = &["ChronologySubscription"];
+const SUBSCRIPTION_PARTS: &[&str] = &["ChronologySubscription", "ActionSubscription"];
 
 fn root_name(parent_type: &str) -> &str {
     if SUBSCRIPTION_PARTS.contains(&parent_type) {

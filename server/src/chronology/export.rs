@@ -168,7 +168,7 @@ fn csv(rows: &[Row]) -> Vec<u8> {
 }
 
 /// `#rrggbb` as a number, and the same colour mixed with white for a row's tint.
-fn colours(hex: &str) -> Option<(u32, u32)> {
+pub(crate) fn colours(hex: &str) -> Option<(u32, u32)> {
     let rgb = u32::from_str_radix(hex.strip_prefix('#')?, 16).ok()?;
     let tint = |shift: u32| {
         let c = (rgb >> shift) & 0xff;
@@ -178,7 +178,7 @@ fn colours(hex: &str) -> Option<(u32, u32)> {
 }
 
 /// Black or white, whichever reads better on the colour.
-fn text_on(rgb: u32) -> u32 {
+pub(crate) fn text_on(rgb: u32) -> u32 {
     let (r, g, b) = ((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff);
     if r * 299 + g * 587 + b * 114 > 128_000 {
         0x000000

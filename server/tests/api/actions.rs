@@ -1277,6 +1277,160 @@ async fn learning_points_and_actions_are_referred_to_committees(backend: Backend
     .await
 }
 
+const EXPORT: &str = "query($f: ActionFilter, $x: ExportFormat!) { actionsExport(filter: $f, format: $x) { fileName mediaType contentBase64 } }";
+
+fn decoded(file: &Value) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(str_of(file, "contentBase64"))
+        .expect("base64")
+}
+
+/// The CSV's lines after the byte-order mark, headings first.
+fn csv_lines(file: &Value) -> Vec<String> {
+    let text = String::from_utf8(decoded(file)).expect("utf-8");
+    let body = text.strip_prefix('\u{feff}').expect("a byte-order mark");
+    body.split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn xlsx_cells(file: &Value) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(decoded(file))).expect("xlsx");
+    let sheet = book.worksheet_range("Action plan").expect("sheet");
+    sheet
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect()
+}
+
+async fn the_master_plan_is_exported_as_csv_and_xlsx(backend: Backend) {
+    run(backend, |app| async move {
+        let w = world(&app).await;
+        let point = learning_point(&w.reviewer, &w.review, "Strategy discussions").await;
+        let rec = recommendation(&w.reviewer, str_of(&point, "id")).await;
+        let formula = r#"=HYPERLINK("http://evil.example","Click")"#;
+        let pol = create_action(
+            &w.reviewer,
+            &rec,
+            action_input(formula, &w.pol, Some(&w.pol_rep_id), &day(30)),
+        )
+        .await;
+        create_action(
+            &w.reviewer,
+            &rec,
+            action_input("CSC briefing", &w.csc, None, &day(60)),
+        )
+        .await;
+        let body = progress(
+            &w.pol_rep,
+            str_of(&pol, "id"),
+            json!({ "text": "Briefing delivered", "status": "IN_PROGRESS", "evidenceOfImpact": null }),
+        )
+        .await;
+        assert!(body.get("errors").is_none(), "{body:#}");
+        // Another review, of the office's only, with an HLT action.
+        let other = review_with(&w.office, "RR-2026-07", &[], &[]).await;
+        let other_point = w
+            .office
+            .ok(
+                &create_point_doc(),
+                json!({ "r": other, "i": point_input("Bruising"), "a": null }),
+            )
+            .await["createLearningPoint"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let other_rec = recommendation(&w.office, &other_point).await;
+        create_action(
+            &w.office,
+            &other_rec,
+            action_input("HLT elsewhere", &w.hlt, None, &day(50)),
+        )
+        .await;
+
+        let export = |client: &Client, filter: Value, format: &str| {
+            let client = client.clone();
+            let format = format.to_owned();
+            async move {
+                client
+                    .ok(EXPORT, json!({ "f": filter, "x": format }))
+                    .await["actionsExport"]
+                    .clone()
+            }
+        };
+
+        // CSV: headings, one line an action, formula-like text neutralised.
+        let csv = export(&w.office, json!(null), "CSV").await;
+        assert_eq!(csv["mediaType"], "text/csv; charset=utf-8");
+        assert!(str_of(&csv, "fileName").ends_with(".csv"));
+        let lines = csv_lines(&csv);
+        assert_eq!(
+            lines[0],
+            "Reference,Review,Learning point,Recommendation,Action,Owner agency,Owner person,\
+             Target date,Status,RAG,Overdue,Last update date,Last update,Evidence of impact,\
+             How impact will be audited,Committee,Changed"
+        );
+        assert_eq!(lines.len(), 1 + 3, "{lines:#?}");
+        let all = lines.join("\n");
+        assert!(all.contains(r#""'=HYPERLINK(""http://evil.example"",""Click"")""#), "{all}");
+        assert!(all.contains("Briefing delivered"), "{all}");
+        assert!(all.contains("In progress"), "{all}");
+        assert!(lines.iter().skip(1).all(|l| !l.starts_with('=')));
+
+        // Filters are those of the list.
+        let only_csc = csv_lines(&export(&w.office, json!({ "agencyId": w.csc }), "CSV").await);
+        assert_eq!(only_csc.len(), 2, "{only_csc:#?}");
+        assert!(only_csc[1].contains("CSC briefing"));
+
+        // XLSX: the same rows, formula-like text kept as text.
+        let xlsx = export(&w.office, json!(null), "XLSX").await;
+        assert_eq!(
+            xlsx["mediaType"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        let cells = xlsx_cells(&xlsx);
+        assert_eq!(cells[0][0], "Reference");
+        assert_eq!(cells[0][5], "Owner agency");
+        assert_eq!(cells[0].len(), 17);
+        assert_eq!(cells.len(), 1 + 3, "{cells:?}");
+        let all = cells.concat().join("\n");
+        assert!(all.contains(r#"'=HYPERLINK("http://evil.example","Click")"#), "{all}");
+        assert!(all.contains("HLT elsewhere"));
+
+        // An agency lead's export holds only what they may see: HLT's lead sees HLT's.
+        let hlt = xlsx_cells(&export(&w.hlt_lead, json!(null), "XLSX").await);
+        assert_eq!(hlt.len(), 2, "{hlt:?}");
+        assert_eq!(hlt[1][4], "HLT elsewhere");
+        assert_eq!(hlt[1][5], "HLT");
+        let pol_lead = csv_lines(&export(&w.pol_lead, json!(null), "CSV").await);
+        assert_eq!(pol_lead.len(), 1 + 2, "the review's actions only: {pol_lead:#?}");
+        assert!(!pol_lead.join("\n").contains("HLT elsewhere"));
+        let outsider = csv_lines(&export(&w.outsider, json!(null), "CSV").await);
+        assert_eq!(outsider.len(), 1, "headings only");
+        let body = w
+            .pol_prac
+            .gql(EXPORT, json!({ "f": null, "x": "CSV" }))
+            .await;
+        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"));
+
+        // Exports are recorded, without content.
+        let rows = audit_log::Entity::find().all(app.db()).await.expect("audit");
+        let csv_rows: Vec<_> = rows
+            .iter()
+            .filter(|r| r.action == "actions.export.csv")
+            .collect();
+        assert_eq!(csv_rows.len(), 4);
+        assert!(rows.iter().any(|r| r.action == "actions.export.xlsx"));
+        let text = format!("{csv_rows:?}");
+        assert!(!text.contains("HYPERLINK") && !text.contains("Briefing"), "{text}");
+    })
+    .await
+}
+
 db_tests!(
     a_learning_point_becomes_numbered_actions,
     every_bad_input_is_named_and_nothing_is_written,
@@ -1286,4 +1440,5 @@ db_tests!(
     who_sees_which_actions_in_pages,
     an_annotation_becomes_a_learning_point_in_one_step,
     learning_points_and_actions_are_referred_to_committees,
+    the_master_plan_is_exported_as_csv_and_xlsx,
 );

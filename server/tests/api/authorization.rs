@@ -287,6 +287,13 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Query.actionsExport",
+            allowed: PLAN_READERS,
+            doc: "{ actionsExport(format: CSV) { fileName mediaType contentBase64 } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
             field: "Query.action",
             allowed: PLAN_READERS,
             doc: "query($id: ID!) { action(id: $id) { id updates { text } history { version } } }",

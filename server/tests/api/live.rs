@@ -37,6 +37,19 @@ async fn cookie(app: &TestApp, email: &str) -> String {
 }
 
 async fn subscribe(app: &TestApp, cookie: &str, review_id: &str) -> Socket {
+    open(
+        app,
+        cookie,
+        json!({
+            "query": "subscription($r: ID!) { reviewChanged(reviewId: $r) { reviewId kind objectId } }",
+            "variables": { "r": review_id }
+        }),
+    )
+    .await
+}
+
+/// Opens a socket and starts one subscription (`payload`: query and variables).
+async fn open(app: &TestApp, cookie: &str, payload: Value) -> Socket {
     let mut request = format!(
         "ws://127.0.0.1:{}/graphql/ws",
         app.base.rsplit(':').next().unwrap_or_default()
@@ -64,10 +77,7 @@ async fn subscribe(app: &TestApp, cookie: &str, review_id: &str) -> Socket {
     let subscribe = json!({
         "id": "1",
         "type": "subscribe",
-        "payload": {
-            "query": "subscription($r: ID!) { reviewChanged(reviewId: $r) { reviewId kind objectId } }",
-            "variables": { "r": review_id }
-        }
+        "payload": payload
     });
     socket
         .send(Message::text(subscribe.to_string()))
@@ -237,10 +247,93 @@ async fn everyone_watching_sees_who_else_is_there(backend: Backend) {
     .await;
 }
 
+const ACTION_CHANGED: &str = "subscription { actionChanged { actionId reviewId kind } }";
+
+/// An action of the review owned by POL, made by the business office.
+async fn an_action(office: &crate::helpers::Client, review: &str, pol: &str) -> String {
+    let point = office
+        .ok(
+            "mutation($r: ID!, $i: LearningPointInput!) { createLearningPoint(reviewId: $r, input: $i) { id } }",
+            json!({ "r": review, "i": {
+                "title": "Strategy discussions", "detail": "Health were not invited.",
+                "scope": "MULTI_AGENCY", "kind": "NEEDS_IMPROVEMENT", "themes": []
+            }}),
+        )
+        .await["createLearningPoint"]["id"]
+        .as_str()
+        .expect("point")
+        .to_owned();
+    let rec = office
+        .ok(
+            "mutation($p: ID!, $t: String!) { addRecommendation(learningPointId: $p, text: $t) { id } }",
+            json!({ "p": point, "t": "Invite health to every strategy discussion." }),
+        )
+        .await["addRecommendation"]["id"]
+        .as_str()
+        .expect("recommendation")
+        .to_owned();
+    let target = (chrono::Utc::now().date_naive() + chrono::Days::new(60)).to_string();
+    office
+        .ok(
+            "mutation($r: ID!, $i: ActionInput!) { createAction(recommendationId: $r, input: $i) { id } }",
+            json!({ "r": rec, "i": {
+                "title": "Invite health", "ownerAgencyId": pol, "ownerPersonId": null,
+                "targetDate": target, "targetDateReason": null,
+                "impactAudit": "Re-audit of strategy discussions in six months"
+            }}),
+        )
+        .await["createAction"]["id"]
+        .as_str()
+        .expect("action")
+        .to_owned()
+}
+
+async fn an_action_change_reaches_those_who_see_the_action(backend: Backend) {
+    run(backend, |app| async move {
+        let (office, rep, review) = setup(&app).await;
+        let hlt = app.agency("Northshire Health", "HLT").await;
+        let pol_id = office
+            .ok("{ agencies { id prefix } }", json!({}))
+            .await["agencies"]
+            .as_array()
+            .and_then(|a| a.iter().find(|a| a["prefix"] == "POL"))
+            .and_then(|a| a["id"].as_str())
+            .expect("POL")
+            .to_owned();
+        let action = an_action(&office, &review, &pol_id).await;
+        // An agency lead of another agency, not on the review, may not see the action.
+        app.signed_in("hlt.lead@test.example", &[Role::AgencyLead], Some(&hlt))
+            .await;
+        let office_cookie = cookie(&app, "office@test.example").await;
+        let outsider_cookie = cookie(&app, "hlt.lead@test.example").await;
+        let subscription = json!({ "query": ACTION_CHANGED });
+        let mut office_socket = open(&app, &office_cookie, subscription.clone()).await;
+        let mut outsider_socket = open(&app, &outsider_cookie, subscription).await;
+
+        rep.ok(
+            "mutation($id: ID!, $i: ActionUpdateInput!) { addActionUpdate(actionId: $id, input: $i) { id } }",
+            json!({ "id": action, "i": { "text": "Briefing written" } }),
+        )
+        .await;
+
+        let message = next_message(&mut office_socket).await;
+        assert_eq!(message["type"], "next", "{message}");
+        let change = &message["payload"]["data"]["actionChanged"];
+        assert_eq!(change["actionId"], action.as_str(), "{message}");
+        assert_eq!(change["reviewId"], review.as_str(), "{message}");
+        assert_eq!(change["kind"], "ACTION", "{message}");
+        let nothing =
+            tokio::time::timeout(Duration::from_millis(1500), outsider_socket.next()).await;
+        assert!(nothing.is_err(), "the outsider heard {nothing:?}");
+    })
+    .await;
+}
+
 db_tests!(
     a_change_reaches_another_person_live,
     people_who_cannot_see_the_review_cannot_watch_it,
-    everyone_watching_sees_who_else_is_there
+    everyone_watching_sees_who_else_is_there,
+    an_action_change_reaches_those_who_see_the_action
 );
 
 /// On PostgreSQL, a change made through one instance reaches a subscriber on another.

@@ -6,7 +6,7 @@ use super::{load_into, ActionTable, Answer, ProgressForm};
 use crate::api::data::{ActionPlanData, ActionPlanOptionsData, ActionRow, MyAgencyActionsData};
 use crate::api::{self, enum_from, ActionPlan, ActionPlanOptions, ApiError, MyAgencyActions};
 use crate::components::{
-    focus_by_id, set_title, AgencyPrefix, Checkbox, DataTable, ErrorPanel, ErrorSummary,
+    focus_by_id, save_file, set_title, AgencyPrefix, Checkbox, DataTable, ErrorPanel, ErrorSummary,
     FormErrors, Loading, SelectField, TextField,
 };
 use crate::pages::chronology::Notice;
@@ -19,6 +19,8 @@ use shared::actions::{ActionStatus, Rag};
 use shared::auth::Role;
 
 const PAGE: i64 = 50;
+/// The most the server gives in one page.
+const MAX_PAGE: i64 = 200;
 
 #[component]
 pub fn ActionsPage() -> impl IntoView {
@@ -222,6 +224,40 @@ fn MasterPlan() -> impl IntoView {
         });
     };
     load(None);
+    // Live: when an action changes, re-read the pages shown (quietly, keeping the place).
+    let refresh = move || {
+        if loading.get_untracked() {
+            return;
+        }
+        let shown = rows.with_untracked(Vec::len) as i64;
+        let variables = api::action_plan::Variables {
+            filter: applied.get_value(),
+            first: shown.clamp(PAGE, MAX_PAGE),
+            after: None,
+        };
+        spawn_local(async move {
+            if let Ok(d) = api::fetch::<ActionPlan, ActionPlanData>(variables).await {
+                let page = d.actions;
+                rows.set(page.nodes);
+                total.set(page.total_count);
+                cursor.set(
+                    page.page_info
+                        .end_cursor
+                        .filter(|_| page.page_info.has_next_page),
+                );
+            }
+        });
+    };
+    let body = serde_json::to_value(
+        <api::ActionChanged as graphql_client::GraphQLQuery>::build_query(
+            api::action_changed::Variables,
+        ),
+    )
+    .unwrap_or_default();
+    // Dropped (closing the connection) when the page goes.
+    StoredValue::new_local(crate::live::watch(body, "actionChanged", move |_| {
+        refresh()
+    }));
 
     let apply = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -308,6 +344,7 @@ fn MasterPlan() -> impl IntoView {
                 </button>
             </div>
         </form>
+        <Downloads applied=applied />
         {move || failure.get().map(|e| view! { <ErrorPanel error=e /> })}
         <div role="status" aria-live="polite">
             {move || {
@@ -341,6 +378,85 @@ fn MasterPlan() -> impl IntoView {
                     }
                 })
         }}
+    }
+}
+
+/// The filters applied to the plan, for its export.
+fn export_filter(f: api::action_plan::ActionFilter) -> api::actions_export::ActionFilter {
+    // The generated enums of the two operations differ: pass them on by their codes.
+    fn same<A: serde::Serialize, B: serde::de::DeserializeOwned>(a: A) -> B {
+        let code = serde_json::to_value(a).unwrap_or_default();
+        enum_from(code.as_str().unwrap_or_default())
+    }
+    api::actions_export::ActionFilter {
+        review_id: f.review_id,
+        agency_id: f.agency_id,
+        status: f.status.map(same),
+        rag: f.rag.map(same),
+        theme: f.theme,
+        committee_id: f.committee_id,
+        changed_since: f.changed_since,
+        overdue: f.overdue,
+    }
+}
+
+/// The plan, as the filters applied narrow it, as an XLSX workbook or a CSV file.
+#[component]
+fn Downloads(applied: StoredValue<Option<api::action_plan::ActionFilter>>) -> impl IntoView {
+    let notice = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let download = move |format: &'static str| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        notice.set(None);
+        let variables = api::actions_export::Variables {
+            filter: applied.get_value().map(export_filter),
+            format: enum_from(format),
+        };
+        spawn_local(async move {
+            let result = api::send::<api::ActionsExport>(variables).await;
+            pending.set(false);
+            match result {
+                Ok(d) => {
+                    let file = &d["actionsExport"];
+                    let name = file["fileName"].as_str().unwrap_or("action-plan");
+                    save_file(
+                        name,
+                        file["mediaType"].as_str().unwrap_or_default(),
+                        file["contentBase64"].as_str().unwrap_or_default(),
+                    );
+                    notice.set(Some(format!("Downloaded {name}.")));
+                }
+                Err(e) => notice.set(Some(e.explain())),
+            }
+        });
+    };
+    view! {
+        <div class="row-card" role="group" aria-labelledby="plan-download-title">
+            <h3 id="plan-download-title">"Download the plan"</h3>
+            <p>"Every action that matches the filters applied, with its last update."</p>
+            <Notice text=notice />
+            <div class="button-group">
+                <button
+                    type="button"
+                    class="button button-secondary"
+                    on:click=move |_| download("XLSX")
+                    disabled=move || pending.get()
+                >
+                    "Download (XLSX)"
+                </button>
+                <button
+                    type="button"
+                    class="button button-secondary"
+                    on:click=move |_| download("CSV")
+                    disabled=move || pending.get()
+                >
+                    "Download (CSV)"
+                </button>
+            </div>
+        </div>
     }
 }
 

@@ -5,8 +5,8 @@
 use super::{use_ctx, Notice};
 use crate::api::{self, chronology as q, enum_from};
 use crate::components::{
-    focus_by_id, format_date, AgencyPrefix, CheckboxGroup, ErrorSummary, FormErrors, FormSubmit,
-    RadioGroup, SelectField, TextArea, TextField,
+    focus_by_id, format_date, save_file, AgencyPrefix, CheckboxGroup, ErrorSummary, FormErrors,
+    FormSubmit, RadioGroup, SelectField, TextArea, TextField,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -381,20 +381,6 @@ fn Exports() -> impl IntoView {
             <button type="submit" class="button" disabled=move || pending.get()>"Download"</button>
             <a href=print class="button button-secondary">"Printable page"</a>
         </form>
-    }
-}
-
-/// Hands a file to the browser's download (from its base64 content).
-fn save_file(name: &str, media_type: &str, base64: &str) {
-    use wasm_bindgen::JsCast;
-    let link = document()
-        .create_element("a")
-        .ok()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok());
-    if let Some(link) = link {
-        link.set_href(&format!("data:{media_type};base64,{base64}"));
-        link.set_download(name);
-        link.click();
     }
 }
 

@@ -172,7 +172,12 @@ fn Body(review: q::Review) -> impl IntoView {
     let back = format!("/reviews/{}", review.id);
     let caption = review.subject.clone();
     // Live: re-read on every change of the review; who is here on arrivals and departures.
-    let live = crate::live::watch(review.id.clone(), move |kind| match kind.as_str() {
+    use graphql_client::GraphQLQuery;
+    let body = api::ReviewChanged::build_query(api::review_changed::Variables {
+        review_id: review.id.clone(),
+    });
+    let body = serde_json::to_value(body).unwrap_or_default();
+    let live = crate::live::watch(body, "reviewChanged", move |kind| match kind.as_str() {
         "PRESENCE" => spawn_local(ctx.load_viewers()),
         "GLOSSARY" if !ctx.anonymised.get_untracked() => {}
         _ => ctx.refresh(),
