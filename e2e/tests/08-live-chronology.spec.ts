@@ -146,3 +146,39 @@ test('the glossary anonymises the view; the timeline, exports and printable page
   await expectAccessible(page);
   await page.context().close();
 });
+
+test('a second agency submits by typing and the office sees it arrive without reloading', async ({ browser, request }) => {
+  const id = await reviewId(request, 'SCR-2016-03');
+  const path = `/reviews/${id}/chronology`;
+  const office = await open(browser, 'office@demo.example', path);
+  const returns = office.locator('table').filter({ has: office.locator('caption', { hasText: 'Returns from member agencies' }) });
+  await returns.getByRole('button', { name: 'Reopen the CSC return' }).click();
+  await expect(returns.locator('tr', { hasText: 'CSC' })).toContainText('Reopened');
+
+  // Children's social care (the lead reviewer keeps its return) adds an entry by keyboard.
+  const csc = await open(browser, 'reviewer@demo.example', path);
+  await expect(csc.getByRole('heading', { level: 2, name: "Your agency's return" })).toBeVisible();
+  const add = csc.getByRole('form', { name: 'Add an entry' });
+  await add.getByLabel('Date', { exact: true }).focus();
+  await csc.keyboard.type('24/05/2016');
+  await csc.keyboard.press('Tab');
+  await csc.keyboard.type('10:00');
+  await csc.keyboard.press('Tab');
+  await csc.keyboard.type('CSC-VIS-106');
+  await csc.keyboard.press('Tab');
+  await csc.keyboard.type('Home visit');
+  await csc.keyboard.press('Tab');
+  await csc.keyboard.type('Home visit after the conference; Lily seen and well');
+  await csc.keyboard.press('Enter');
+  const own = csc.locator('table').filter({ has: csc.locator('caption', { hasText: /entries/ }) }).first();
+  await expect(own).toContainText('CSC-VIS-106');
+  await csc.getByRole('button', { name: 'Submit return' }).click();
+  await csc.getByRole('button', { name: 'Yes, submit the return' }).click();
+  await expect(csc.getByText('Your return has been submitted.')).toBeVisible();
+
+  // The office's page follows by itself.
+  await expect(returns.locator('tr', { hasText: 'CSC' })).toContainText('Submitted');
+  await expectAccessible(office);
+  await office.context().close();
+  await csc.context().close();
+});
