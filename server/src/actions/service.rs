@@ -345,13 +345,9 @@ async fn learning_point_views<C: ConnectionTrait>(
     if points.is_empty() {
         return Ok(Vec::new());
     }
-    let names: HashMap<String, String> = app_user::Entity::find()
-        .filter(app_user::Column::Id.is_in(points.iter().map(|p| p.created_by.clone())))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names =
+        crate::users::service::display_names(db, points.iter().map(|p| p.created_by.clone()))
+            .await?;
     let committees: HashMap<String, committee::Model> = committee::Entity::find()
         .all(db)
         .await?
@@ -668,13 +664,9 @@ pub async fn history<C: ConnectionTrait>(db: &C, action_id: &str) -> AppResult<V
         .order_by_desc(action_history::Column::Id)
         .all(db)
         .await?;
-    let names: HashMap<String, String> = app_user::Entity::find()
-        .filter(app_user::Column::Id.is_in(rows.iter().filter_map(|r| r.changed_by.clone())))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names =
+        crate::users::service::display_names(db, rows.iter().filter_map(|r| r.changed_by.clone()))
+            .await?;
     Ok(rows
         .into_iter()
         .map(|row| ActionVersion {

@@ -913,13 +913,11 @@ pub async fn entry_history(
         .order_by_desc(chronology_entry_history::Column::Id)
         .all(&state.db)
         .await?;
-    let names: HashMap<String, String> = app_user::Entity::find()
-        .filter(app_user::Column::Id.is_in(rows.iter().filter_map(|r| r.changed_by.clone())))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names = crate::users::service::display_names(
+        &state.db,
+        rows.iter().filter_map(|r| r.changed_by.clone()),
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|row| EntryVersion {

@@ -28,6 +28,20 @@ pub async fn list(db: &DatabaseConnection) -> AppResult<Vec<app_user::Model>> {
         .await?)
 }
 
+/// People's display names by id, for the ids given (unknown ids are left out).
+pub async fn display_names<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = String>,
+) -> AppResult<std::collections::HashMap<String, String>> {
+    Ok(app_user::Entity::find()
+        .filter(app_user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
 pub async fn get<C: ConnectionTrait>(db: &C, id: &str) -> AppResult<app_user::Model> {
     app_user::Entity::find_by_id(id.to_owned())
         .one(db)
