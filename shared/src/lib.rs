@@ -12,6 +12,7 @@ pub mod chronology;
 pub mod glossary;
 pub mod reviews;
 pub mod spreadsheet;
+pub mod summary;
 pub mod validation;
 
 pub use validation::{Problem, Problems};
