@@ -10,6 +10,7 @@ mod m0004_glossary_presence;
 mod m0005_action_plans;
 mod m0006_reminders;
 mod m0007_api_tokens;
+mod m0008_action_plan_paging;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_action_plans::Migration),
             Box::new(m0006_reminders::Migration),
             Box::new(m0007_api_tokens::Migration),
+            Box::new(m0008_action_plan_paging::Migration),
         ]
     }
 }

@@ -1,7 +1,9 @@
 //! Shared server state handed to every request.
 
+use crate::audit_log::{Event, Reads};
 use crate::config::Config;
 use crate::context::RequestContext;
+use crate::error::AppResult;
 use crate::events::{Change, ChangeKind, Events};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
@@ -12,13 +14,17 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub events: Events,
+    /// Reads of review-level data, recorded in the audit log with group commit.
+    pub reads: Reads,
 }
 
 impl AppState {
     /// State over a connected, migrated database.
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
         let events = Events::start(db.clone());
+        let reads = Reads::start(db.clone());
         Self {
+            reads,
             db,
             config: Arc::new(config),
             events,
@@ -41,6 +47,11 @@ impl AppState {
                 actor_id: rc.signed_in.as_ref().map(|s| s.actor.user_id.clone()),
             })
             .await;
+    }
+
+    /// Records a read of review-level data in the audit log (answered once committed).
+    pub async fn record_read(&self, rc: &RequestContext, event: Event<'_>) -> AppResult<()> {
+        self.reads.record(rc, event).await
     }
 
     /// Today's date, for clocks and date validation.

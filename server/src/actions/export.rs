@@ -4,7 +4,7 @@
 //! carries its colour.
 
 use super::service::{self, ActionFilter, ActionView};
-use crate::audit_log::{self, Event};
+use crate::audit_log::Event;
 use crate::chronology::export::{colours, text_on, ExportFile, FileFormat};
 use crate::context::RequestContext;
 use crate::entities::action_update;
@@ -215,16 +215,16 @@ pub async fn actions(
         ),
     };
     let action = format!("actions.export.{ext}");
-    audit_log::record_read(
-        &state.db,
-        rc,
-        Event {
-            action: &action,
-            object_type: "action",
-            object_id: None,
-        },
-    )
-    .await?;
+    state
+        .record_read(
+            rc,
+            Event {
+                action: &action,
+                object_type: "action",
+                object_id: None,
+            },
+        )
+        .await?;
     Ok(ExportFile {
         file_name: format!("action-plan-{}.{ext}", state.today()),
         media_type,

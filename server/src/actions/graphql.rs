@@ -484,6 +484,67 @@ impl From<super::reminders::NotificationView> for Notification {
     }
 }
 
+/// How many actions one owner agency has in each status, and how many are overdue now.
+#[derive(SimpleObject, Clone)]
+pub struct AgencyActionCounts {
+    pub agency: Agency,
+    pub not_started: i32,
+    pub in_progress: i32,
+    pub completed: i32,
+    pub impact_evidenced: i32,
+    /// Open actions past their target date (some of the not started and in progress).
+    pub overdue: i32,
+    pub total: i32,
+}
+
+/// How many actions were overdue at the end of a day.
+#[derive(SimpleObject, Clone)]
+pub struct OverdueCount {
+    pub date: NaiveDate,
+    pub count: i32,
+}
+
+/// The numbers behind the action plan's charts.
+#[derive(SimpleObject, Clone)]
+pub struct ActionStatistics {
+    /// Per owner agency, by prefix.
+    pub by_agency: Vec<AgencyActionCounts>,
+    /// At the end of each of the last twelve months, then today.
+    pub overdue_over_time: Vec<OverdueCount>,
+}
+
+fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+impl From<service::ActionStatistics> for ActionStatistics {
+    fn from(s: service::ActionStatistics) -> Self {
+        Self {
+            by_agency: s
+                .by_agency
+                .into_iter()
+                .map(|(agency, c)| AgencyActionCounts {
+                    agency: agency.into(),
+                    not_started: count(c.of(ActionStatus::NotStarted)),
+                    in_progress: count(c.of(ActionStatus::InProgress)),
+                    completed: count(c.of(ActionStatus::Completed)),
+                    impact_evidenced: count(c.of(ActionStatus::ImpactEvidenced)),
+                    overdue: count(c.overdue),
+                    total: count(c.total()),
+                })
+                .collect(),
+            overdue_over_time: s
+                .overdue_over_time
+                .into_iter()
+                .map(|p| OverdueCount {
+                    date: p.on,
+                    count: count(p.count),
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct ActionQuery;
 
@@ -541,6 +602,21 @@ impl ActionQuery {
         super::export::actions(state, rc, &filter, format)
             .await
             .map(ExportFile::from)
+            .gql(rc)
+    }
+
+    /// The actions the caller may see that match `filter` (as `actions` lists them),
+    /// counted: by owner agency and status, and overdue over the last twelve months.
+    async fn action_statistics(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActionFilter>,
+    ) -> async_graphql::Result<ActionStatistics> {
+        let (state, rc) = parts(ctx)?;
+        let filter: service::ActionFilter = filter.unwrap_or_default().into();
+        service::statistics(state, rc, &filter)
+            .await
+            .map(ActionStatistics::from)
             .gql(rc)
     }
 

@@ -27,9 +27,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use shared::actions::{
     access, action_reference, attention_order, derived_rag, effective_rag, group_key,
-    input::recommendation_text, is_overdue, rag::check_override, ActionDraft, ActionFacts,
-    ActionStatus, Attention, FromAnnotation, LearningPointDraft, PersonFacts, ProgressDraft, Rag,
-    RecordedAction, ReferralKind,
+    input::recommendation_text, is_overdue, overdue_over_time, rag::check_override, ActionDates,
+    ActionDraft, ActionFacts, ActionStatus, Attention, FromAnnotation, LearningPointDraft,
+    OverduePoint, PersonFacts, ProgressDraft, Rag, RecordedAction, ReferralKind, StatusCounts,
 };
 use shared::auth::Actor;
 use shared::chronology::AnnotationKind;
@@ -164,23 +164,44 @@ async fn memberships<C: ConnectionTrait>(
         .collect())
 }
 
+/// What narrows actions to those the person may see (`None`: they see every action). Exact:
+/// the same rule as `access::sees_action`, written as SQL, so lists can page in the database.
+async fn visibility<C: ConnectionTrait>(db: &C, actor: &Actor) -> AppResult<Option<Condition>> {
+    if access::reads_plan(actor, None) {
+        return Ok(None);
+    }
+    let member = memberships(db, &actor.user_id).await?;
+    let reviews = member
+        .into_iter()
+        .filter(|(_, role)| access::reads_plan(actor, Some(*role)))
+        .map(|(id, _)| id);
+    let mut seen = Condition::any().add(action::Column::ReviewId.is_in(reviews));
+    if let Some(agency_id) = &actor.agency_id {
+        if access::sees_action(actor, None, agency_id) {
+            seen = seen.add(action::Column::OwnerAgencyId.eq(agency_id.clone()));
+        }
+    }
+    Ok(Some(seen))
+}
+
 /// The actions of `query` the person may see.
 async fn visible_actions<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     query: Select<action::Entity>,
 ) -> AppResult<Vec<action::Model>> {
-    if access::reads_plan(actor, None) {
-        return Ok(query.all(db).await?);
-    }
-    let member = memberships(db, &actor.user_id).await?;
-    let mut seen = Condition::any().add(action::Column::ReviewId.is_in(member.keys().cloned()));
-    if let Some(agency_id) = &actor.agency_id {
-        seen = seen.add(action::Column::OwnerAgencyId.eq(agency_id.clone()));
-    }
-    let mut rows = query.filter(seen).all(db).await?;
-    rows.retain(|a| sees(actor, member.get(&a.review_id).copied(), a));
-    Ok(rows)
+    Ok(visible_query(db, actor, query).await?.all(db).await?)
+}
+
+async fn visible_query<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    query: Select<action::Entity>,
+) -> AppResult<Select<action::Entity>> {
+    Ok(match visibility(db, actor).await? {
+        Some(seen) => query.filter(seen),
+        None => query,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -434,7 +455,9 @@ pub async fn actions_of_recommendation(
 pub async fn get_action(state: &AppState, rc: &RequestContext, id: &str) -> AppResult<ActionView> {
     let actor = rc.actor()?;
     let found = action_for(&state.db, actor, id, sees).await?;
-    audit_log::record_read(&state.db, rc, Event::new("action.read", "action", id)).await?;
+    state
+        .record_read(rc, Event::new("action.read", "action", id))
+        .await?;
     one_action_view(&state.db, found, state.today()).await
 }
 
@@ -488,6 +511,50 @@ fn parse_cursor(cursor: &str) -> AppResult<(i64, String)> {
 
 pub const MAX_PAGE: i32 = 200;
 
+impl ActionFilter {
+    /// Whether the filter asks for something derived today (RAG, overdue) or kept on the
+    /// learning point (theme), which is applied after reading.
+    fn derives(&self) -> bool {
+        self.rag.is_some() || self.overdue.is_some() || self.theme().is_some()
+    }
+
+    fn theme(&self) -> Option<&str> {
+        self.theme
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    }
+
+    /// The stored part of the filter, as SQL.
+    fn stored(&self) -> Select<action::Entity> {
+        let mut query = action::Entity::find();
+        if let Some(id) = &self.review_id {
+            query = query.filter(action::Column::ReviewId.eq(id.clone()));
+        }
+        if let Some(id) = &self.agency_id {
+            query = query.filter(action::Column::OwnerAgencyId.eq(id.clone()));
+        }
+        if let Some(status) = self.status {
+            query = query.filter(action::Column::Status.eq(status.code()));
+        }
+        if let Some(id) = &self.committee_id {
+            query = query.filter(action::Column::CommitteeId.eq(id.clone()));
+        }
+        if let Some(since) = self.changed_since {
+            query = query.filter(action::Column::UpdatedAt.gte(since));
+        }
+        query
+    }
+
+    fn keeps(&self, v: &ActionView) -> bool {
+        self.rag.is_none_or(|rag| v.rag == rag)
+            && self.overdue.is_none_or(|overdue| v.overdue == overdue)
+            && self
+                .theme()
+                .is_none_or(|theme| v.themes.iter().any(|t| t.eq_ignore_ascii_case(theme)))
+    }
+}
+
 /// Every action the person may see that matches `filter`, oldest first: the one rule of
 /// who sees which action, shared by the list and its export. RAG, overdue and theme are
 /// derived, so they are applied after reading.
@@ -496,34 +563,9 @@ pub async fn matching(
     actor: &Actor,
     filter: &ActionFilter,
 ) -> AppResult<Vec<ActionView>> {
-    let mut query = action::Entity::find();
-    if let Some(id) = &filter.review_id {
-        query = query.filter(action::Column::ReviewId.eq(id.clone()));
-    }
-    if let Some(id) = &filter.agency_id {
-        query = query.filter(action::Column::OwnerAgencyId.eq(id.clone()));
-    }
-    if let Some(status) = filter.status {
-        query = query.filter(action::Column::Status.eq(status.code()));
-    }
-    if let Some(id) = &filter.committee_id {
-        query = query.filter(action::Column::CommitteeId.eq(id.clone()));
-    }
-    if let Some(since) = filter.changed_since {
-        query = query.filter(action::Column::UpdatedAt.gte(since));
-    }
-    let rows = visible_actions(&state.db, actor, query).await?;
+    let rows = visible_actions(&state.db, actor, filter.stored()).await?;
     let mut views = action_views(&state.db, rows, state.today()).await?;
-    let theme = filter
-        .theme
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
-    views.retain(|v| {
-        filter.rag.is_none_or(|rag| v.rag == rag)
-            && filter.overdue.is_none_or(|overdue| v.overdue == overdue)
-            && theme.is_none_or(|theme| v.themes.iter().any(|t| t.eq_ignore_ascii_case(theme)))
-    });
+    views.retain(|v| filter.keeps(v));
     views.sort_by_key(|v| page_key(&v.action));
     Ok(views)
 }
@@ -531,7 +573,8 @@ pub async fn matching(
 /// The actions the person may see that match `filter`, oldest first, `first` after the
 /// cursor. The business office and the chair see every action; an agency lead those their
 /// agency owns and those of reviews they are a member of; others those of reviews they are
-/// members of. RAG, overdue and theme are derived, so they are applied after reading.
+/// members of. Without a derived filter the page is cut in the database (keyset on creation
+/// time and id, with an index); with one, every match is read and derived first.
 pub async fn page(
     state: &AppState,
     rc: &RequestContext,
@@ -547,25 +590,52 @@ pub async fn page(
         ));
     }
     let after = after.map(parse_cursor).transpose()?;
-    let views = matching(state, actor, filter).await?;
-    let total_count = views.len();
     let first = usize::try_from(first).unwrap_or(1);
-    let mut rest: Vec<ActionView> = views
-        .into_iter()
-        .filter(|v| after.as_ref().is_none_or(|c| page_key(&v.action) > *c))
-        .collect();
+    let (mut rest, total_count) = if filter.derives() {
+        let views = matching(state, actor, filter).await?;
+        let total_count = views.len();
+        let rest: Vec<ActionView> = views
+            .into_iter()
+            .filter(|v| after.as_ref().is_none_or(|c| page_key(&v.action) > *c))
+            .take(first + 1)
+            .collect();
+        (rest, total_count)
+    } else {
+        let query = visible_query(&state.db, actor, filter.stored()).await?;
+        let total_count = usize::try_from(query.clone().count(&state.db).await?).unwrap_or(0);
+        let mut query = query
+            .order_by_asc(action::Column::CreatedAt)
+            .order_by_asc(action::Column::Id);
+        if let Some((at, id)) = after {
+            let at = DateTime::<Utc>::from_timestamp_micros(at).ok_or_else(|| {
+                AppError::validation("after", "is not a cursor this list gave out")
+            })?;
+            query = query.filter(
+                Condition::any().add(action::Column::CreatedAt.gt(at)).add(
+                    Condition::all()
+                        .add(action::Column::CreatedAt.eq(at))
+                        .add(action::Column::Id.gt(id)),
+                ),
+            );
+        }
+        let rows = query.limit(first as u64 + 1).all(&state.db).await?;
+        (
+            action_views(&state.db, rows, state.today()).await?,
+            total_count,
+        )
+    };
     let has_next_page = rest.len() > first;
     rest.truncate(first);
-    audit_log::record_read(
-        &state.db,
-        rc,
-        Event {
-            action: "action.list",
-            object_type: "action",
-            object_id: None,
-        },
-    )
-    .await?;
+    state
+        .record_read(
+            rc,
+            Event {
+                action: "action.list",
+                object_type: "action",
+                object_id: None,
+            },
+        )
+        .await?;
     Ok(ActionPage {
         end_cursor: rest.last().map(|v| cursor_of(&v.action)),
         nodes: rest,
@@ -591,16 +661,16 @@ pub async fn my_agency_actions(
         attention_order(&a.attention(), &b.attention())
             .then_with(|| a.action.reference.cmp(&b.action.reference))
     });
-    audit_log::record_read(
-        &state.db,
-        rc,
-        Event {
-            action: "action.list",
-            object_type: "action",
-            object_id: None,
-        },
-    )
-    .await?;
+    state
+        .record_read(
+            rc,
+            Event {
+                action: "action.list",
+                object_type: "action",
+                object_id: None,
+            },
+        )
+        .await?;
     Ok(views)
 }
 
@@ -1369,4 +1439,92 @@ pub async fn refer(
             Ok(target)
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// The numbers behind the charts.
+
+/// The actions matching a filter, counted for the charts.
+#[derive(Debug, Clone)]
+pub struct ActionStatistics {
+    /// Per owner agency (by prefix), the counts by status and overdue now.
+    pub by_agency: Vec<(agency::Model, StatusCounts)>,
+    /// Overdue at the end of each of the last twelve months, and today.
+    pub overdue_over_time: Vec<OverduePoint>,
+}
+
+/// How many months back the overdue line goes.
+pub const OVERDUE_MONTHS: u32 = 12;
+
+/// Counts the actions the person may see that match `filter` (as `page` lists them).
+pub async fn statistics(
+    state: &AppState,
+    rc: &RequestContext,
+    filter: &ActionFilter,
+) -> AppResult<ActionStatistics> {
+    let actor = rc.actor()?;
+    let views = matching(state, actor, filter).await?;
+    // The day each action was first closed (statuses change only through updates).
+    let closed: HashMap<String, NaiveDate> = action_update::Entity::find()
+        .filter(
+            action_update::Column::StatusAfter.is_in(
+                ActionStatus::ALL
+                    .iter()
+                    .filter(|s| s.is_closed())
+                    .map(|s| s.code()),
+            ),
+        )
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .fold(HashMap::new(), |mut first, u| {
+            let day = u.at.date_naive();
+            first
+                .entry(u.action_id)
+                .and_modify(|d: &mut NaiveDate| *d = (*d).min(day))
+                .or_insert(day);
+            first
+        });
+    let today = state.today();
+    let dates: Vec<ActionDates> = views
+        .iter()
+        .map(|v| ActionDates {
+            set_on: v.action.created_at.date_naive(),
+            target_on: v.action.target_on,
+            closed_on: closed.get(&v.action.id).copied().or_else(|| {
+                v.status()
+                    .is_closed()
+                    .then(|| v.action.updated_at.date_naive())
+            }),
+        })
+        .collect();
+    let mut by_agency: Vec<(agency::Model, StatusCounts)> = Vec::new();
+    for v in &views {
+        let Some(owner) = &v.owner_agency else {
+            continue;
+        };
+        let i = match by_agency.iter().position(|(a, _)| a.id == owner.id) {
+            Some(i) => i,
+            None => {
+                by_agency.push((owner.clone(), StatusCounts::default()));
+                by_agency.len() - 1
+            }
+        };
+        by_agency[i].1.add(v.status(), v.overdue);
+    }
+    by_agency.sort_by(|a, b| a.0.prefix.cmp(&b.0.prefix));
+    state
+        .record_read(
+            rc,
+            Event {
+                action: "action.statistics",
+                object_type: "action",
+                object_id: None,
+            },
+        )
+        .await?;
+    Ok(ActionStatistics {
+        by_agency,
+        overdue_over_time: overdue_over_time(&dates, today, OVERDUE_MONTHS),
+    })
 }

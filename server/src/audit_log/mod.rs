@@ -13,6 +13,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, Statement,
 };
 use sha2::{Digest, Sha256};
+use tracing::Instrument;
 
 /// The hash the first row links back to.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -82,6 +83,39 @@ fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
+/// Who did what, owned, so that it can wait for a shared commit (see [`Reads`]).
+#[derive(Debug, Clone)]
+struct Record {
+    actor_id: Option<String>,
+    actor_name: Option<String>,
+    agency_id: Option<String>,
+    agency_prefix: Option<String>,
+    role: Option<String>,
+    action: String,
+    object_type: String,
+    object_id: Option<String>,
+    correlation_id: String,
+}
+
+impl Record {
+    fn of(rc: &RequestContext, event: Event<'_>) -> Self {
+        let signed_in = rc.signed_in.as_ref();
+        Self {
+            actor_id: signed_in.map(|s| s.actor.user_id.clone()),
+            actor_name: signed_in.map(|s| s.display_name.clone()),
+            agency_id: signed_in.and_then(|s| s.actor.agency_id.clone()),
+            agency_prefix: signed_in.and_then(|s| s.agency_prefix.clone()),
+            role: signed_in
+                .and_then(|s| s.actor.primary_role())
+                .map(|r| r.code().to_owned()),
+            action: event.action.to_owned(),
+            object_type: event.object_type.to_owned(),
+            object_id: event.object_id.map(str::to_owned),
+            correlation_id: rc.correlation_id.clone(),
+        }
+    }
+}
+
 /// Appends one row inside the caller's transaction, so the change and its record commit
 /// together or not at all.
 pub async fn append<C: ConnectionTrait>(
@@ -89,6 +123,14 @@ pub async fn append<C: ConnectionTrait>(
     rc: &RequestContext,
     event: Event<'_>,
 ) -> AppResult<()> {
+    append_records(conn, std::slice::from_ref(&Record::of(rc, event))).await
+}
+
+/// Appends rows in order inside the caller's transaction, each linked to the one before.
+async fn append_records<C: ConnectionTrait>(conn: &C, records: &[Record]) -> AppResult<()> {
+    if records.is_empty() {
+        return Ok(());
+    }
     if conn.get_database_backend() == DbBackend::Postgres {
         conn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -97,7 +139,7 @@ pub async fn append<C: ConnectionTrait>(
         ))
         .await?;
     }
-    let prev = audit_log::Entity::find()
+    let mut prev = audit_log::Entity::find()
         .order_by_desc(audit_log::Column::Id)
         .one(conn)
         .await?
@@ -105,53 +147,103 @@ pub async fn append<C: ConnectionTrait>(
         .unwrap_or_else(|| GENESIS.to_string());
     // Stored to the microsecond: PostgreSQL keeps no more, and the hash must match.
     let at = Utc::now().trunc_subsecs(6);
-    let signed_in = rc.signed_in.as_ref();
-    let role = signed_in
-        .and_then(|s| s.actor.primary_role())
-        .map(|r| r.code());
     let at_text = timestamp(at);
-    let fields = Fields {
-        at: &at_text,
-        actor_id: signed_in.map(|s| s.actor.user_id.as_str()),
-        actor_name: signed_in.map(|s| s.display_name.as_str()),
-        agency_id: signed_in.and_then(|s| s.actor.agency_id.as_deref()),
-        agency_prefix: signed_in.and_then(|s| s.agency_prefix.as_deref()),
-        role,
-        action: event.action,
-        object_type: event.object_type,
-        object_id: event.object_id,
-        correlation_id: &rc.correlation_id,
-    };
-    let hash = chain_hash(&prev, &fields);
-    let row = audit_log::ActiveModel {
-        id: Default::default(),
-        at: Set(at),
-        actor_id: Set(fields.actor_id.map(str::to_owned)),
-        actor_name: Set(fields.actor_name.map(str::to_owned)),
-        agency_id: Set(fields.agency_id.map(str::to_owned)),
-        agency_prefix: Set(fields.agency_prefix.map(str::to_owned)),
-        role: Set(role.map(str::to_owned)),
-        action: Set(event.action.to_owned()),
-        object_type: Set(event.object_type.to_owned()),
-        object_id: Set(event.object_id.map(str::to_owned)),
-        correlation_id: Set(rc.correlation_id.clone()),
-        prev_hash: Set(prev),
-        hash: Set(hash),
-    };
-    audit_log::Entity::insert(row).exec(conn).await?;
+    let mut rows = Vec::with_capacity(records.len());
+    for r in records {
+        let fields = Fields {
+            at: &at_text,
+            actor_id: r.actor_id.as_deref(),
+            actor_name: r.actor_name.as_deref(),
+            agency_id: r.agency_id.as_deref(),
+            agency_prefix: r.agency_prefix.as_deref(),
+            role: r.role.as_deref(),
+            action: &r.action,
+            object_type: &r.object_type,
+            object_id: r.object_id.as_deref(),
+            correlation_id: &r.correlation_id,
+        };
+        let hash = chain_hash(&prev, &fields);
+        rows.push(audit_log::ActiveModel {
+            id: Default::default(),
+            at: Set(at),
+            actor_id: Set(r.actor_id.clone()),
+            actor_name: Set(r.actor_name.clone()),
+            agency_id: Set(r.agency_id.clone()),
+            agency_prefix: Set(r.agency_prefix.clone()),
+            role: Set(r.role.clone()),
+            action: Set(r.action.clone()),
+            object_type: Set(r.object_type.clone()),
+            object_id: Set(r.object_id.clone()),
+            correlation_id: Set(r.correlation_id.clone()),
+            prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),
+            hash: Set(hash),
+        });
+    }
+    // Ids are given in insertion order, which is the chain's order.
+    for chunk in rows.chunks(200) {
+        audit_log::Entity::insert_many(chunk.to_vec())
+            .exec(conn)
+            .await?;
+    }
     Ok(())
 }
 
-/// Records a read of review-level data in its own short transaction.
-pub async fn record_read(
-    db: &DatabaseConnection,
-    rc: &RequestContext,
-    event: Event<'_>,
-) -> AppResult<()> {
-    let txn = crate::db::begin_write(db).await?;
-    append(&txn, rc, event).await?;
-    txn.commit().await?;
-    Ok(())
+type ReadReply = tokio::sync::oneshot::Sender<Result<(), String>>;
+
+/// Records reads of review-level data with group commit: every read waits until its row is
+/// committed (so nothing is answered unrecorded), but reads arriving together share one
+/// transaction, so a burst of readers costs one write, not one each (SQLite serialises
+/// writes, and each commit waits for the disk).
+#[derive(Clone)]
+pub struct Reads {
+    queue: tokio::sync::mpsc::UnboundedSender<(Record, ReadReply)>,
+}
+
+/// At most this many reads share one commit.
+const READS_PER_COMMIT: usize = 500;
+
+impl Reads {
+    /// Starts the writer over `db` (it ends when every handle is dropped).
+    pub fn start(db: DatabaseConnection) -> Self {
+        let (queue, mut incoming) = tokio::sync::mpsc::unbounded_channel::<(Record, ReadReply)>();
+        tokio::spawn(async move {
+            let mut batch = Vec::new();
+            while incoming.recv_many(&mut batch, READS_PER_COMMIT).await > 0 {
+                let (records, replies): (Vec<Record>, Vec<ReadReply>) =
+                    std::mem::take(&mut batch).into_iter().unzip();
+                let span = tracing::debug_span!("audit.reads", count = records.len());
+                let outcome = async {
+                    let txn = crate::db::begin_write(&db).await?;
+                    append_records(&txn, &records).await?;
+                    txn.commit().await?;
+                    AppResult::Ok(())
+                }
+                .instrument(span)
+                .await
+                .map_err(|e| e.to_string());
+                if let Err(e) = &outcome {
+                    tracing::error!(error = %e, count = records.len(), "recording reads failed");
+                }
+                for reply in replies {
+                    // The reader may have gone (request cancelled): nothing to tell.
+                    let _ = reply.send(outcome.clone());
+                }
+            }
+        });
+        Self { queue }
+    }
+
+    /// Records one read and waits until it is committed.
+    pub async fn record(&self, rc: &RequestContext, event: Event<'_>) -> AppResult<()> {
+        let (reply, committed) = tokio::sync::oneshot::channel();
+        self.queue
+            .send((Record::of(rc, event), reply))
+            .map_err(|_| AppError::Internal("the audit log writer has stopped".into()))?;
+        committed
+            .await
+            .map_err(|_| AppError::Internal("the audit log writer has stopped".into()))?
+            .map_err(AppError::Internal)
+    }
 }
 
 /// The result of checking the whole chain.

@@ -78,6 +78,8 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Query", "actions", Access::AnyRole(PLAN_READERS)),
     // The same visibility and filters as `actions`, as a file.
     ("Query", "actionsExport", Access::AnyRole(PLAN_READERS)),
+    // The same visibility and filters as `actions`, counted.
+    ("Query", "actionStatistics", Access::AnyRole(PLAN_READERS)),
     ("Query", "action", Access::AnyRole(PLAN_READERS)),
     ("Query", "myAgencyActions", Access::AnyRole(AGENCY_STAFF)),
     ("Query", "committees", Access::SignedIn),
@@ -359,6 +361,20 @@ const OBJECTS: &[(&str, &[&str])] = &[
         ],
     ),
     ("AuditLogPage", &["entries", "nextCursor"]),
+    (
+        "AgencyActionCounts",
+        &[
+            "agency",
+            "notStarted",
+            "inProgress",
+            "completed",
+            "impactEvidenced",
+            "overdue",
+            "total",
+        ],
+    ),
+    ("OverdueCount", &["date", "count"]),
+    ("ActionStatistics", &["byAgency", "overdueOverTime"]),
     (
         "Committee",
         &["id", "name", "purpose", "learningPoints", "actions"],

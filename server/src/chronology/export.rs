@@ -3,7 +3,7 @@
 //! neutralised (`shared::spreadsheet`); in XLSX each row carries its agency's colour.
 
 use super::service::{self, IntegratedView};
-use crate::audit_log::{self, Event};
+use crate::audit_log::Event;
 use crate::context::RequestContext;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -294,12 +294,9 @@ pub async fn integrated(
         ),
     };
     let action = format!("chronology.export.{ext}.{version}");
-    audit_log::record_read(
-        &state.db,
-        rc,
-        Event::new(&action, "review", &view.review.id),
-    )
-    .await?;
+    state
+        .record_read(rc, Event::new(&action, "review", &view.review.id))
+        .await?;
     Ok(ExportFile {
         file_name: format!("{stem}.{ext}"),
         media_type,

@@ -271,16 +271,16 @@ async fn find_visible<C: ConnectionTrait>(
 pub async fn list(state: &AppState, rc: &RequestContext) -> AppResult<Vec<ReviewView>> {
     let actor = rc.actor()?;
     let rows = visible(&state.db, actor).await?;
-    audit_log::record_read(
-        &state.db,
-        rc,
-        Event {
-            action: "review.list",
-            object_type: "review",
-            object_id: None,
-        },
-    )
-    .await?;
+    state
+        .record_read(
+            rc,
+            Event {
+                action: "review.list",
+                object_type: "review",
+                object_id: None,
+            },
+        )
+        .await?;
     views(&state.db, rows, state.today()).await
 }
 
@@ -294,7 +294,9 @@ pub async fn dashboard(state: &AppState, rc: &RequestContext) -> AppResult<Vec<R
 pub async fn get(state: &AppState, rc: &RequestContext, id: &str) -> AppResult<ReviewView> {
     let actor = rc.actor()?;
     let row = find_visible(&state.db, actor, id).await?;
-    audit_log::record_read(&state.db, rc, Event::new("review.read", "review", id)).await?;
+    state
+        .record_read(rc, Event::new("review.read", "review", id))
+        .await?;
     one_view(&state.db, row, state.today()).await
 }
 

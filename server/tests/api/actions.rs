@@ -1004,6 +1004,83 @@ async fn who_sees_which_actions_in_pages(backend: Backend) {
             assert!(seen.len() < 10, "paging does not end: {seen:?}");
         }
         assert_eq!(seen, [a(1), a(2), a(3), a(4), b(1), b(2)]);
+        // The same in pages as an agency lead (paged in the database) and with a derived
+        // filter (RAG: paged after deriving), each to the end without repeats.
+        let pages = |client: &Client, filter: Value| {
+            let client = client.clone();
+            async move {
+                let (mut seen, mut after) = (Vec::new(), Value::Null);
+                loop {
+                    let page = client
+                        .ok(LIST, json!({ "f": filter, "first": 2, "after": after }))
+                        .await["actions"]
+                        .clone();
+                    seen.extend(references(&page["nodes"]));
+                    if page["pageInfo"]["hasNextPage"] == false {
+                        assert_eq!(page["totalCount"], seen.len(), "{seen:?}");
+                        return seen;
+                    }
+                    after = page["pageInfo"]["endCursor"].clone();
+                    assert!(seen.len() < 10, "paging does not end: {seen:?}");
+                }
+            }
+        };
+        assert_eq!(
+            pages(&w.pol_lead, json!(null)).await,
+            [a(1), a(2), a(3), a(4), b(1)]
+        );
+        assert_eq!(pages(&w.office, json!({ "rag": "RED" })).await, [a(2), a(3)]);
+        assert_eq!(
+            pages(&w.office, json!({ "overdue": false, "agencyId": w.pol })).await,
+            [a(1), a(4), b(1)]
+        );
+
+        // The numbers behind the charts: by owner agency and status, and overdue over time.
+        const STATS: &str = "query($f: ActionFilter) { actionStatistics(filter: $f) { byAgency { agency { prefix } notStarted inProgress completed impactEvidenced overdue total } overdueOverTime { date count } } }";
+        let stats = w.office.ok(STATS, json!({ "f": null })).await["actionStatistics"].clone();
+        let rows: Vec<(String, i64, i64, i64)> = stats["byAgency"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| {
+                (
+                    r["agency"]["prefix"].as_str().unwrap_or_default().to_owned(),
+                    r["notStarted"].as_i64().unwrap_or(-1),
+                    r["overdue"].as_i64().unwrap_or(-1),
+                    r["total"].as_i64().unwrap_or(-1),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("CSC".to_owned(), 1, 1, 1),
+                ("HLT".to_owned(), 1, 0, 1),
+                ("POL".to_owned(), 4, 1, 4)
+            ]
+        );
+        let line = stats["overdueOverTime"].as_array().expect("line");
+        assert_eq!(line.len(), 13, "twelve month ends and today");
+        assert_eq!(line[12]["date"], Utc::now().date_naive().to_string());
+        assert_eq!(line[12]["count"], 2, "{line:?}");
+        assert_eq!(line[0]["count"], 0, "nothing was set a year ago");
+        // A representative counts only the reviews they are on; a practitioner nothing.
+        let stats = w.pol_rep.ok(STATS, json!({ "f": null })).await["actionStatistics"].clone();
+        let totals: Vec<i64> = stats["byAgency"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| r["total"].as_i64().unwrap_or(-1))
+            .collect();
+        assert_eq!(totals, [1, 3]);
+        let body = w.pol_prac.gql(STATS, json!({ "f": null })).await;
+        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"));
+        let filtered = w
+            .office
+            .ok(STATS, json!({ "f": { "agencyId": w.hlt } }))
+            .await["actionStatistics"]["byAgency"]
+            .clone();
+        assert_eq!(filtered.as_array().map(Vec::len), Some(1));
         let body = w
             .office
             .gql(

@@ -294,6 +294,13 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Query.actionStatistics",
+            allowed: PLAN_READERS,
+            doc: "{ actionStatistics { byAgency { total } overdueOverTime { count } } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
             field: "Query.action",
             allowed: PLAN_READERS,
             doc: "query($id: ID!) { action(id: $id) { id updates { text } history { version } } }",

@@ -6,6 +6,7 @@ pub mod access;
 pub mod input;
 pub mod rag;
 pub mod reminders;
+pub mod statistics;
 pub mod vocabulary;
 
 pub use input::{
@@ -14,4 +15,5 @@ pub use input::{
 };
 pub use rag::{attention_order, derived_rag, effective_rag, is_overdue, Attention};
 pub use reminders::{reminder_due, ReminderKind, DEFAULT_REMINDER_DAYS};
+pub use statistics::{overdue_over_time, ActionDates, OverduePoint, StatusCounts};
 pub use vocabulary::{ActionStatus, LearningKind, LearningScope, Rag, ReferralKind};
