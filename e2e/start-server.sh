@@ -10,4 +10,5 @@ exec "$bin" \
   --bind 127.0.0.1:8091 \
   --public-url http://127.0.0.1:8091 \
   --static-dir ../dist \
+  --reminder-interval-secs 2 \
   serve --demo

@@ -3,8 +3,8 @@
 use crate::api::{self, SignOut};
 use crate::components::Loading;
 use crate::pages::{
-    actions, agencies, audit_log, chronology, dashboard, not_found::NotFound, reviews, sign_in,
-    users,
+    actions, agencies, audit_log, chronology, dashboard, not_found::NotFound, notifications,
+    reviews, sign_in, users,
 };
 use crate::session::{Me, Session};
 use leptos::prelude::*;
@@ -99,6 +99,15 @@ fn Shell() -> impl IntoView {
         });
     };
     let signed_in = Memo::new(move |_| session.me.with(Option::is_some));
+    // The unread reminders beside "Notifications", re-read on each page change.
+    let unread = notifications::Unread(RwSignal::new(0));
+    provide_context(unread);
+    Effect::new(move |_| {
+        location.pathname.track();
+        if signed_in.get() {
+            notifications::refresh_unread(Some(unread));
+        }
+    });
     let is_office = Memo::new(move |_| session.has(Role::BusinessOffice));
     let sees_actions = Memo::new(move |_| actions::sees_actions(session));
 
@@ -130,6 +139,9 @@ fn Shell() -> impl IntoView {
                                     <A href="/actions">"Actions"</A>
                                 </li>
                             </Show>
+                            <li>
+                                <notifications::NotificationsLink />
+                            </li>
                             <Show when=move || is_office.get()>
                                 <li>
                                     <A href="/users">"Users"</A>
@@ -165,6 +177,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/reviews/:id/chronology/print") view=|| guard(chronology::PrintPage) />
                     <Route path=path!("/reviews/:id/learning") view=|| guard(actions::LearningPage) />
                     <Route path=path!("/actions") view=|| guard(actions::ActionsPage) />
+                    <Route path=path!("/actions/print") view=|| guard(actions::PlanPrintPage) />
                     <Route path=path!("/actions/:id") view=|| guard(actions::ActionPage) />
                     <Route path=path!("/committees") view=|| guard(actions::CommitteeList) />
                     <Route path=path!("/committees/:id") view=|| guard(actions::CommitteePage) />
@@ -176,6 +189,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/users") view=|| guard(users::UserList) />
                     <Route path=path!("/users/new") view=|| guard(users::NewUser) />
                     <Route path=path!("/users/:id") view=|| guard(users::EditUser) />
+                    <Route path=path!("/notifications") view=|| guard(notifications::NotificationsPage) />
                     <Route path=path!("/audit-log") view=|| guard(audit_log::AuditLogPage) />
                 </Routes>
             </main>

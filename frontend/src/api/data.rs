@@ -353,4 +353,42 @@ json_structs! {
         learning_points: Vec<LearningPointItem> = "learningPoints",
         actions: Vec<ActionRow> = "actions",
     }
+    pub struct ActionStatisticsData { statistics: ActionStatistics = "actionStatistics" }
+    pub struct ActionStatistics {
+        by_agency: Vec<AgencyCounts> = "byAgency",
+        overdue_over_time: Vec<OverdueCount> = "overdueOverTime",
+    }
+    pub struct AgencyCounts {
+        agency: AgencyRef = "agency",
+        not_started: i64 = "notStarted",
+        in_progress: i64 = "inProgress",
+        completed: i64 = "completed",
+        impact_evidenced: i64 = "impactEvidenced",
+        overdue: i64 = "overdue",
+        total: i64 = "total",
+    }
+    pub struct OverdueCount { date: String = "date", count: i64 = "count" }
+    pub struct NotificationsData { notifications: Vec<NotificationItem> = "myNotifications" }
+    pub struct NotificationItem {
+        id: String = "id",
+        kind: String = "kind",
+        created_at: String = "createdAt",
+        read_at: Option<String> = "readAt",
+        action: NotifiedAction = "action",
+    }
+    pub struct NotifiedAction {
+        id: String = "id",
+        reference: String = "reference",
+        title: String = "title",
+        target_date: String = "targetDate",
+    }
+    pub struct ApiTokensData { tokens: Vec<ApiTokenItem> = "apiTokens" }
+    pub struct ApiTokenItem {
+        id: String = "id",
+        name: String = "name",
+        created_at: String = "createdAt",
+        expires_at: String = "expiresAt",
+        revoked_at: Option<String> = "revokedAt",
+        last_used_at: Option<String> = "lastUsedAt",
+    }
 }

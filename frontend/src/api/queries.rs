@@ -84,4 +84,10 @@ operations!(
     AddActionUpdate,
     SetActionRag,
     ReferToCommittee,
+    ActionStatistics,
+    MyNotifications,
+    MarkNotificationRead,
+    ApiTokens,
+    CreateApiToken,
+    RevokeApiToken,
 );

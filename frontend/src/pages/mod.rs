@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod chronology;
 pub mod dashboard;
 pub mod not_found;
+pub mod notifications;
 pub mod reviews;
 pub mod sign_in;
 pub mod users;

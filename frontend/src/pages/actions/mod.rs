@@ -5,6 +5,7 @@
 //! Every list of actions is one table shape ([`ActionTable`]); status and RAG are tags that
 //! always carry their words.
 
+mod charts;
 mod committees;
 mod detail;
 mod form;
@@ -14,7 +15,7 @@ mod plan;
 pub use committees::{CommitteeList, CommitteePage};
 pub use detail::ActionPage;
 pub use learning::LearningPage;
-pub use plan::ActionsPage;
+pub use plan::{ActionsPage, PlanPrintPage};
 
 use crate::api::data::{ActionRow, IdName, PlanReview};
 use crate::api::{self, enum_from};

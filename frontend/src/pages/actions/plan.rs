@@ -2,12 +2,16 @@
 //! action (agency leads and representatives), and the partnership's master action plan for
 //! the quarterly accountability meeting (business office, chair).
 
+use super::charts::PlanCharts;
 use super::{load_into, ActionTable, Answer, ProgressForm};
-use crate::api::data::{ActionPlanData, ActionPlanOptionsData, ActionRow, MyAgencyActionsData};
+use crate::api::data::{
+    ActionPlanData, ActionPlanOptionsData, ActionRow, ActionStatistics, ActionStatisticsData,
+    MyAgencyActionsData,
+};
 use crate::api::{self, enum_from, ActionPlan, ActionPlanOptions, ApiError, MyAgencyActions};
 use crate::components::{
-    focus_by_id, save_file, set_title, AgencyPrefix, Checkbox, DataTable, ErrorPanel, ErrorSummary,
-    FormErrors, Loading, SelectField, TextField,
+    focus_by_id, save_file, set_title, Checkbox, ErrorPanel, ErrorSummary, FormErrors, Loading,
+    SelectField, TextField,
 };
 use crate::pages::chronology::Notice;
 use crate::pages::states;
@@ -17,6 +21,28 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::actions::{ActionStatus, Rag};
 use shared::auth::Role;
+
+/// The filters applied to the plan, for another operation (its export, its numbers). The
+/// generated types of each operation differ: enums pass on by their codes.
+macro_rules! plan_filter_as {
+    ($f:expr, $module:ident) => {{
+        fn same<A: serde::Serialize, B: serde::de::DeserializeOwned>(a: A) -> B {
+            let code = serde_json::to_value(a).unwrap_or_default();
+            enum_from(code.as_str().unwrap_or_default())
+        }
+        let f: api::action_plan::ActionFilter = $f;
+        api::$module::ActionFilter {
+            review_id: f.review_id,
+            agency_id: f.agency_id,
+            status: f.status.map(same),
+            rag: f.rag.map(same),
+            theme: f.theme,
+            committee_id: f.committee_id,
+            changed_since: f.changed_since,
+            overdue: f.overdue,
+        }
+    }};
+}
 
 const PAGE: i64 = 50;
 /// The most the server gives in one page.
@@ -161,6 +187,49 @@ impl Filters {
         self.since_only.set(false);
     }
 
+    /// The filters as typed, as a query string (the printable plan reads them back).
+    fn query(self) -> String {
+        let flag = |b: RwSignal<bool>| {
+            if b.get_untracked() {
+                "yes".to_string()
+            } else {
+                String::new()
+            }
+        };
+        [
+            ("review", self.review.get_untracked()),
+            ("agency", self.agency.get_untracked()),
+            ("status", self.status.get_untracked()),
+            ("rag", self.rag.get_untracked()),
+            ("theme", self.theme.get_untracked()),
+            ("committee", self.committee.get_untracked()),
+            ("overdue", flag(self.overdue)),
+            ("since", self.since.get_untracked()),
+            ("sinceOnly", flag(self.since_only)),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(&v))))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+
+    /// The filters a query string gives (see [`Filters::query`]).
+    fn from_query(q: &leptos_router::params::ParamsMap) -> Self {
+        let f = Self::new();
+        let text = |key: &str, s: RwSignal<String>| s.set(q.get(key).unwrap_or_default());
+        text("review", f.review);
+        text("agency", f.agency);
+        text("status", f.status);
+        text("rag", f.rag);
+        text("theme", f.theme);
+        text("committee", f.committee);
+        text("since", f.since);
+        f.overdue.set(q.get("overdue").is_some());
+        f.since_only.set(q.get("sinceOnly").is_some());
+        f
+    }
+
     fn filter(self) -> api::action_plan::ActionFilter {
         let text = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.is_empty());
         api::action_plan::ActionFilter {
@@ -193,8 +262,28 @@ fn MasterPlan() -> impl IntoView {
     let failure = RwSignal::new(None::<ApiError>);
     let applied = StoredValue::new(None::<api::action_plan::ActionFilter>);
     let since = RwSignal::new(String::new());
+    let stats = RwSignal::new(None::<ActionStatistics>);
+    let print_query = RwSignal::new(String::new());
+    // The numbers behind the charts, over every matching action (not only those shown).
+    let count = move || {
+        let variables = api::action_statistics::Variables {
+            filter: applied
+                .get_value()
+                .map(|f| plan_filter_as!(f, action_statistics)),
+        };
+        spawn_local(async move {
+            if let Ok(d) =
+                api::fetch::<api::ActionStatistics, ActionStatisticsData>(variables).await
+            {
+                stats.set(Some(d.statistics));
+            }
+        });
+    };
 
     let load = move |after: Option<String>| {
+        if after.is_none() {
+            count();
+        }
         loading.set(true);
         failure.set(None);
         let variables = api::action_plan::Variables {
@@ -235,6 +324,7 @@ fn MasterPlan() -> impl IntoView {
             first: shown.clamp(PAGE, MAX_PAGE),
             after: None,
         };
+        count();
         spawn_local(async move {
             if let Ok(d) = api::fetch::<ActionPlan, ActionPlanData>(variables).await {
                 let page = d.actions;
@@ -270,6 +360,7 @@ fn MasterPlan() -> impl IntoView {
         }
         since.set(f.since.get_untracked());
         applied.set_value(Some(f.filter()));
+        print_query.set(f.query());
         load(None);
     };
     let clear = move |_| {
@@ -277,6 +368,7 @@ fn MasterPlan() -> impl IntoView {
         errors.clear();
         since.set(String::new());
         applied.set_value(None);
+        print_query.set(String::new());
         load(None);
     };
     let choices = move || {
@@ -345,6 +437,11 @@ fn MasterPlan() -> impl IntoView {
             </div>
         </form>
         <Downloads applied=applied />
+        <p>
+            <a href=move || format!("/actions/print?{}", print_query.get())>
+                "Printable plan (with the filters applied)"
+            </a>
+        </p>
         {move || failure.get().map(|e| view! { <ErrorPanel error=e /> })}
         <div role="status" aria-live="polite">
             {move || {
@@ -357,9 +454,10 @@ fn MasterPlan() -> impl IntoView {
                     })
             }}
         </div>
+        {move || stats.get().map(|s| view! { <PlanCharts stats=s /> })}
         {move || {
             let list = rows.get();
-            (!list.is_empty()).then(|| view! { {summary(&list)} {groups(list, &since.get())} })
+            (!list.is_empty()).then(|| groups(list, &since.get()))
         }}
         {move || loading.get().then(|| view! { <Loading /> })}
         {move || {
@@ -381,23 +479,153 @@ fn MasterPlan() -> impl IntoView {
     }
 }
 
-/// The filters applied to the plan, for its export.
-fn export_filter(f: api::action_plan::ActionFilter) -> api::actions_export::ActionFilter {
-    // The generated enums of the two operations differ: pass them on by their codes.
-    fn same<A: serde::Serialize, B: serde::de::DeserializeOwned>(a: A) -> B {
-        let code = serde_json::to_value(a).unwrap_or_default();
-        enum_from(code.as_str().unwrap_or_default())
+/// Every action that matches the filters in the address, on one page to print for the
+/// accountability meeting: the numbers first, then the actions grouped by review and owner
+/// agency, what changed since the date given marked.
+#[component]
+pub fn PlanPrintPage() -> impl IntoView {
+    set_title("Printable master action plan");
+    let query = leptos_router::hooks::use_query_map();
+    let f = query.with_untracked(Filters::from_query);
+    let since = f.since.get_untracked();
+    let filter = f.filter();
+    let rows = RwSignal::new(None::<Result<Vec<ActionRow>, ApiError>>);
+    let stats = RwSignal::new(None::<ActionStatistics>);
+    let options: Answer<ActionPlanOptionsData> = RwSignal::new(None);
+    load_into::<ActionPlanOptions, _>(options, api::action_plan_options::Variables);
+    let stats_filter = plan_filter_as!(filter.clone(), action_statistics);
+    spawn_local(async move {
+        let variables = api::action_statistics::Variables {
+            filter: Some(stats_filter),
+        };
+        if let Ok(d) = api::fetch::<api::ActionStatistics, ActionStatisticsData>(variables).await {
+            stats.set(Some(d.statistics));
+        }
+    });
+    spawn_local(async move {
+        let mut all = Vec::new();
+        let mut after = None;
+        loop {
+            let variables = api::action_plan::Variables {
+                filter: Some(filter.clone()),
+                first: MAX_PAGE,
+                after: after.take(),
+            };
+            match api::fetch::<ActionPlan, ActionPlanData>(variables).await {
+                Ok(d) => {
+                    all.extend(d.actions.nodes);
+                    match d.actions.page_info.end_cursor {
+                        Some(c) if d.actions.page_info.has_next_page => after = Some(c),
+                        _ => break,
+                    }
+                }
+                Err(e) => {
+                    rows.set(Some(Err(e)));
+                    return;
+                }
+            }
+        }
+        rows.set(Some(Ok(all)));
+    });
+    let described = move || {
+        let names = |list: Vec<(String, String)>, id: &str| {
+            list.into_iter()
+                .find(|(i, _)| i == id)
+                .map_or_else(|| id.to_string(), |(_, n)| n)
+        };
+        let o = options.get().and_then(Result::ok);
+        let mut parts = Vec::new();
+        let value = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.is_empty());
+        if let (Some(id), Some(o)) = (value(f.review), &o) {
+            let list = o
+                .reviews
+                .iter()
+                .map(|r| (r.id.clone(), r.reference.clone()))
+                .collect();
+            parts.push(format!("review {}", names(list, &id)));
+        }
+        if let (Some(id), Some(o)) = (value(f.agency), &o) {
+            let list = o
+                .agencies
+                .iter()
+                .map(|a| (a.id.clone(), a.prefix.clone()))
+                .collect();
+            parts.push(format!("owner agency {}", names(list, &id)));
+        }
+        if let Some(code) = value(f.status) {
+            parts.push(format!(
+                "status {}",
+                ActionStatus::from_code(&code).map_or(code.clone(), |s| s.label().to_string())
+            ));
+        }
+        if let Some(code) = value(f.rag) {
+            parts.push(format!(
+                "RAG {}",
+                Rag::from_code(&code).map_or(code.clone(), |r| r.label().to_string())
+            ));
+        }
+        if let Some(theme) = value(f.theme) {
+            parts.push(format!("theme {theme}"));
+        }
+        if let (Some(id), Some(o)) = (value(f.committee), &o) {
+            let list = o
+                .committees
+                .iter()
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect();
+            parts.push(format!("committee {}", names(list, &id)));
+        }
+        if f.overdue.get_untracked() {
+            parts.push("overdue only".into());
+        }
+        if let Some(day) = value(f.since) {
+            let how = if f.since_only.get_untracked() {
+                "only changed since"
+            } else {
+                "changes marked since"
+            };
+            parts.push(format!("{how} {}", crate::components::format_date(&day)));
+        }
+        if parts.is_empty() {
+            "Every action of the partnership.".to_string()
+        } else {
+            format!("Filtered: {}.", parts.join("; "))
+        }
+    };
+    let printed = crate::components::format_date(&today_iso());
+    view! {
+        <h1 tabindex="-1">"Master action plan"</h1>
+        <p class="caption">{format!("Printed {printed}. Handle as OFFICIAL-SENSITIVE.")}</p>
+        <p>{described}</p>
+        <p class="no-print">
+            <button type="button" class="button" on:click=|_| { let _ = window().print(); }>"Print"</button>
+            <a href="/actions">"Back to the actions"</a>
+        </p>
+        {move || stats.get().map(|s| view! { <PlanCharts stats=s /> })}
+        {move || match rows.get() {
+            None => view! { <Loading /> }.into_any(),
+            Some(Err(e)) => view! { <ErrorPanel error=e /> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p>"No actions match."</p> }.into_any(),
+            Some(Ok(list)) => {
+                let n = list.len();
+                view! {
+                    <h2>{format!("{n} actions")}</h2>
+                    {groups(list, &since)}
+                }.into_any()
+            }
+        }}
     }
-    api::actions_export::ActionFilter {
-        review_id: f.review_id,
-        agency_id: f.agency_id,
-        status: f.status.map(same),
-        rag: f.rag.map(same),
-        theme: f.theme,
-        committee_id: f.committee_id,
-        changed_since: f.changed_since,
-        overdue: f.overdue,
-    }
+}
+
+/// Today in the browser's calendar, as `YYYY-MM-DD`.
+fn today_iso() -> String {
+    let now = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.get_full_year(),
+        now.get_month() + 1,
+        now.get_date()
+    )
 }
 
 /// The plan, as the filters applied narrow it, as an XLSX workbook or a CSV file.
@@ -412,7 +640,9 @@ fn Downloads(applied: StoredValue<Option<api::action_plan::ActionFilter>>) -> im
         pending.set(true);
         notice.set(None);
         let variables = api::actions_export::Variables {
-            filter: applied.get_value().map(export_filter),
+            filter: applied
+                .get_value()
+                .map(|f| plan_filter_as!(f, actions_export)),
             format: enum_from(format),
         };
         spawn_local(async move {
@@ -457,52 +687,6 @@ fn Downloads(applied: StoredValue<Option<api::action_plan::ActionFilter>>) -> im
                 </button>
             </div>
         </div>
-    }
-}
-
-/// How many actions each owner agency has in each status, and overdue (of those shown).
-fn summary(rows: &[ActionRow]) -> impl IntoView {
-    let mut counts: Vec<(&ActionRow, [usize; 5])> = Vec::new();
-    for a in rows {
-        let i = match counts
-            .iter()
-            .position(|(b, _)| b.owner_agency.prefix == a.owner_agency.prefix)
-        {
-            Some(i) => i,
-            None => {
-                counts.push((a, [0; 5]));
-                counts.len() - 1
-            }
-        };
-        let step = ActionStatus::from_code(&a.status).map_or(0, |s| usize::from(s.step()));
-        counts[i].1[step.min(3)] += 1;
-        counts[i].1[4] += usize::from(a.overdue);
-    }
-    let caption = format!(
-        "Actions by owner agency and status (of the {} shown)",
-        rows.len()
-    );
-    let body = counts
-        .into_iter()
-        .map(|(a, n)| {
-            view! {
-                <tr>
-                    <th scope="row">
-                        <AgencyPrefix prefix=a.owner_agency.prefix.clone() colour=a.owner_agency.colour.clone() />
-                    </th>
-                    {n.iter().map(|n| view! { <td class="numeric">{*n}</td> }).collect_view()}
-                    <td class="numeric">{n[..4].iter().sum::<usize>()}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <DataTable
-            caption=caption
-            columns=&["Owner agency", "Not started", "In progress", "Completed", "Impact evidenced", "Overdue", "Total"]
-        >
-            {body}
-        </DataTable>
     }
 }
 

@@ -39,6 +39,7 @@ pub fn AgencyPage() -> impl IntoView {
                     let agency_id = a.id.clone();
                     let edit = format!("/agencies/{}/edit", a.id);
                     let qa = format!("/agencies/{}/qa", a.id);
+                    let tokens_for = a.id.clone();
                     view! {
                         <div class="button-group">
                             <Show when=move || session.is_office()>
@@ -83,6 +84,9 @@ pub fn AgencyPage() -> impl IntoView {
                             }
                                 .into_any()
                         }}
+                        {session
+                            .is_office()
+                            .then(|| view! { <super::tokens::ApiTokensSection agency_id=tokens_for /> })}
                     }
                 },
             )

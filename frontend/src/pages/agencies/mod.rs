@@ -4,6 +4,7 @@ mod detail;
 mod form;
 mod list;
 mod qa;
+mod tokens;
 
 pub use detail::AgencyPage;
 pub use form::{EditAgency, NewAgency};
