@@ -20,6 +20,7 @@ pub mod events;
 pub mod graphql;
 pub mod reviews;
 pub mod state;
+pub mod summary;
 pub mod users;
 
 use crate::config::Config;
