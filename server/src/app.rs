@@ -40,7 +40,6 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
         .with_same_site(SameSite::Strict)
         .with_secure(config.is_https())
         .with_path("/")
-        .with_always_save(true)
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
             IDLE_TIMEOUT_MINUTES,
         )));

@@ -66,3 +66,6 @@ impl RequestContext {
 /// Session keys.
 pub const SESSION_USER_ID: &str = "user_id";
 pub const SESSION_SIGNED_IN_AT: &str = "signed_in_at";
+/// When the session last showed activity (seconds since the epoch). The stored expiry is
+/// moved on (the session saved) only when this is a minute old, not on every request.
+pub const SESSION_SEEN_AT: &str = "seen_at";

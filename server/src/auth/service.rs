@@ -3,7 +3,9 @@
 
 use super::passwords;
 use crate::audit_log::{self, Event};
-use crate::context::{RequestContext, SignedIn, SESSION_SIGNED_IN_AT, SESSION_USER_ID};
+use crate::context::{
+    RequestContext, SignedIn, SESSION_SEEN_AT, SESSION_SIGNED_IN_AT, SESSION_USER_ID,
+};
 use crate::db::begin_write;
 use crate::entities::{agency, app_user, sign_in_failure};
 use crate::error::{AppError, AppResult};
@@ -144,6 +146,9 @@ pub async fn sign_out(state: &AppState, rc: &RequestContext) -> AppResult<()> {
     Ok(())
 }
 
+/// How often activity is written to the session (see [`resolve`]).
+const SEEN_EVERY_SECONDS: i64 = 60;
+
 /// The person a session belongs to, if it is signed in, within its absolute lifetime, and
 /// the account is still active. Anything else ends the session.
 pub async fn resolve(state: &AppState, session: &Session) -> AppResult<Option<SignedIn>> {
@@ -151,9 +156,16 @@ pub async fn resolve(state: &AppState, session: &Session) -> AppResult<Option<Si
         return Ok(None);
     };
     let signed_in_at = session.get::<i64>(SESSION_SIGNED_IN_AT).await?.unwrap_or(0);
-    if Utc::now().timestamp() - signed_in_at > ABSOLUTE_LIFETIME.num_seconds() {
+    let now = Utc::now().timestamp();
+    if now - signed_in_at > ABSOLUTE_LIFETIME.num_seconds() {
         session.flush().await?;
         return Ok(None);
+    }
+    // Activity moves the idle expiry on; saving at most once a minute keeps a write off
+    // most requests (the idle timeout is then between 29 and 30 minutes).
+    let seen_at = session.get::<i64>(SESSION_SEEN_AT).await?.unwrap_or(0);
+    if now - seen_at >= SEEN_EVERY_SECONDS {
+        session.insert(SESSION_SEEN_AT, now).await?;
     }
     match app_user::Entity::find_by_id(user_id).one(&state.db).await? {
         Some(user) if user.active => Ok(Some(signed_in_from(state, &user).await?)),

@@ -2,7 +2,7 @@
 
 use crate::db_tests;
 use crate::helpers::{error_code, problem_fields, run, Backend, PASSWORD};
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
 use serde_json::json;
 use shared::auth::Role;
 
@@ -191,6 +191,24 @@ async fn idle_and_absolute_lifetimes_are_enforced_by_the_server(backend: Backend
     run(backend, |app| async move {
         let (client, _) = app.signed_in("office@test.example", &[Role::BusinessOffice], None).await;
         assert!(client.ok(ME, json!({})).await["me"]["id"].is_string());
+        // Activity moves the stored expiry on (written at most once a minute).
+        set_session_field(
+            &app,
+            &format!("UPDATE session SET expires_at = '{soon}', data = json_set(data, '$.seen_at', 0)", soon = (chrono::Utc::now() + chrono::Duration::minutes(1)).to_rfc3339()),
+            &format!("UPDATE session SET expires_at = '{soon}', data = jsonb_set(data::jsonb, '{{seen_at}}', '0')::text", soon = (chrono::Utc::now() + chrono::Duration::minutes(1)).to_rfc3339()),
+        )
+        .await;
+        assert!(client.ok(ME, json!({})).await["me"]["id"].is_string());
+        let expires = server::entities::session::Entity::find()
+            .one(app.db())
+            .await
+            .expect("read")
+            .expect("session")
+            .expires_at;
+        assert!(
+            expires > chrono::Utc::now() + chrono::Duration::minutes(25),
+            "activity extended the session: {expires}"
+        );
         // Idle: the stored expiry passes (as after 30 minutes without a request).
         set_session_field(
             &app,
