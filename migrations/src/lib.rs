@@ -11,6 +11,7 @@ mod m0005_action_plans;
 mod m0006_reminders;
 mod m0007_api_tokens;
 mod m0008_action_plan_paging;
+mod m0009_learning_summaries;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_reminders::Migration),
             Box::new(m0007_api_tokens::Migration),
             Box::new(m0008_action_plan_paging::Migration),
+            Box::new(m0009_learning_summaries::Migration),
         ]
     }
 }

@@ -114,6 +114,15 @@ pub struct Config {
     /// The From address of reminder emails (needed with --smtp-url).
     #[arg(long, env = "LP_SMTP_FROM", global = true)]
     pub smtp_from: Option<String>,
+
+    /// The partnership's name, on the learning summary's document and workshop slides.
+    #[arg(
+        long,
+        env = "LP_PARTNERSHIP_NAME",
+        default_value = "Safeguarding Children Partnership",
+        global = true
+    )]
+    pub partnership_name: String,
 }
 
 impl Config {

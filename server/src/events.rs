@@ -27,6 +27,8 @@ pub enum ChangeKind {
     LearningPoint,
     /// An action of the review was added or changed (edited, progress, RAG, referral).
     Action,
+    /// The review's learning summary was started, edited, commented on or moved.
+    LearningSummary,
     /// The live connection was interrupted: re-read everything.
     Resync,
 }

@@ -13,6 +13,7 @@ use crate::context::RequestContext;
 use crate::error::AppResult;
 use crate::reviews::graphql::{ReviewMutation, ReviewQuery};
 use crate::state::AppState;
+use crate::summary::graphql::{SummaryMutation, SummaryQuery};
 use crate::users::graphql::{UserMutation, UserQuery};
 use async_graphql::{Context, MergedObject, MergedSubscription, Schema};
 
@@ -26,6 +27,7 @@ pub struct Query(
     ChronologyQuery,
     ActionQuery,
     ApiTokenQuery,
+    SummaryQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -37,6 +39,7 @@ pub struct Mutation(
     ChronologyMutation,
     ActionMutation,
     ApiTokenMutation,
+    SummaryMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -14,7 +14,8 @@ use async_graphql::extensions::{
 };
 use async_graphql::{ServerError, ServerResult, Value};
 use shared::auth::Role;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 /// Who may resolve a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,6 +155,24 @@ const ROOT: &[(&str, &str, Access)] = &[
         Access::AnyRole(OFFICE_OR_AGENCY_STAFF),
     ),
     ("Mutation", "setActionRag", Access::AnyRole(OFFICE)),
+    // Learning summaries: the service applies `shared::actions::access::reads_plan` to read
+    // and comment (a review the caller may not see is NOT_FOUND), and `shared::summary`'s
+    // rules to write (the authors: the business office and the review's lead reviewers),
+    // move (the chair approves) and publish (the business office).
+    ("Query", "learningSummary", Access::SignedIn),
+    ("Query", "summaryFieldDiff", Access::SignedIn),
+    ("Query", "learningSummaryExport", Access::SignedIn),
+    // Pure: Markdown in, safe HTML out.
+    ("Query", "previewMarkdown", Access::SignedIn),
+    ("Mutation", "startLearningSummary", Access::SignedIn),
+    ("Mutation", "saveSummaryField", Access::SignedIn),
+    ("Mutation", "commentOnSummaryField", Access::SignedIn),
+    ("Mutation", "moveLearningSummary", Access::SignedIn),
+    (
+        "Mutation",
+        "publishLearningSummary",
+        Access::AnyRole(OFFICE),
+    ),
     // The service checks the review is visible before the stream starts.
     ("Subscription", "reviewChanged", Access::SignedIn),
     ("Subscription", "actionChanged", Access::SignedIn),
@@ -234,6 +253,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "glossary",
             "viewers",
             "learningPoints",
+            "learningSummary",
         ],
     ),
     (
@@ -495,6 +515,73 @@ const OBJECTS: &[(&str, &[&str])] = &[
         ],
     ),
     ("CreatedApiToken", &["token", "secret"]),
+    (
+        "LearningSummary",
+        &[
+            "id",
+            "reviewId",
+            "reviewReference",
+            "state",
+            "stateLabel",
+            "version",
+            "fields",
+            "stateChanges",
+            "availableMoves",
+            "publicationCheck",
+            "publishedAt",
+            "availableUntil",
+            "reportFileName",
+            "createdAt",
+            "updatedAt",
+        ],
+    ),
+    (
+        "SummaryFieldValue",
+        &[
+            "field",
+            "label",
+            "key",
+            "text",
+            "html",
+            "version",
+            "updatedAt",
+            "updatedByName",
+            "comments",
+            "history",
+        ],
+    ),
+    (
+        "SummaryComment",
+        &["id", "field", "authorName", "text", "at"],
+    ),
+    (
+        "SummaryFieldVersion",
+        &["version", "text", "authorName", "at"],
+    ),
+    (
+        "SummaryStateChange",
+        &[
+            "fromState",
+            "toState",
+            "step",
+            "stepLabel",
+            "byName",
+            "at",
+            "reason",
+        ],
+    ),
+    (
+        "IdentifierHit",
+        &[
+            "kind",
+            "kindLabel",
+            "field",
+            "matched",
+            "excerpt",
+            "replacement",
+        ],
+    ),
+    ("DiffLine", &["tag", "text", "oldLine", "newLine"]),
 ];
 
 /// The parts merged into the Subscription root: their events resolve under the part's own
@@ -509,17 +596,27 @@ fn root_name(parent_type: &str) -> &str {
     }
 }
 
+/// Every field's policy, looked up by (type, field): built once from `ROOT` and `OBJECTS`
+/// (a root entry wins over an object entry of the same name).
+fn policies() -> &'static HashMap<(&'static str, &'static str), Access> {
+    static TABLE: OnceLock<HashMap<(&'static str, &'static str), Access>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = HashMap::new();
+        for (t, fields) in OBJECTS {
+            for f in *fields {
+                table.insert((*t, *f), Access::Inherited);
+            }
+        }
+        for (t, f, a) in ROOT {
+            table.insert((*t, *f), *a);
+        }
+        table
+    })
+}
+
 /// The policy of one field, or `None` when it has none (and is therefore refused).
 pub fn access(type_name: &str, field: &str) -> Option<Access> {
-    ROOT.iter()
-        .find(|(t, f, _)| *t == type_name && *f == field)
-        .map(|(_, _, a)| *a)
-        .or_else(|| {
-            OBJECTS
-                .iter()
-                .any(|(t, fields)| *t == type_name && fields.contains(&field))
-                .then_some(Access::Inherited)
-        })
+    policies().get(&(type_name, field)).copied()
 }
 
 /// Whether a request may resolve a field (before any object-level rule).

@@ -244,7 +244,7 @@ fn xlsx(rows: &[Row], title: &str) -> AppResult<Vec<u8>> {
 }
 
 /// A name made of the review's reference, safe on every file system.
-fn file_stem(reference: &str) -> String {
+pub(crate) fn file_stem(reference: &str) -> String {
     let safe: String = reference
         .chars()
         .map(|c| {

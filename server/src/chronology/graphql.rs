@@ -388,6 +388,15 @@ impl Review {
         crate::actions::graphql::learning_points_of(ctx, &self.id).await
     }
 
+    /// The review's learning summary: null until it is started, and for anyone who does not
+    /// read it (it is read by those who read the review's learning points).
+    async fn learning_summary(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::summary::graphql::LearningSummary>> {
+        crate::summary::graphql::learning_summary_of(ctx, &self.id).await
+    }
+
     /// Everyone with the review's chronology open now (the caller included).
     async fn viewers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Viewer>> {
         let (state, rc) = parts(ctx)?;

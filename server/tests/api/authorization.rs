@@ -134,6 +134,14 @@ struct Fixture {
     notifications: Vec<String>,
     /// Per principal: an API token of `agency`, to revoke.
     tokens: Vec<String>,
+    /// The learning summary of `review`, a draft.
+    summary: String,
+    /// A review (the principals' agency members) whose summary is not started.
+    to_start: String,
+    /// Per principal: a draft summary of its own review (the same members), to submit.
+    summaries_to_submit: Vec<String>,
+    /// A summary approved by the chair, with nothing the publication gate finds, to publish.
+    approved_summary: String,
 }
 
 struct Op {
@@ -629,7 +637,89 @@ fn ops() -> Vec<Op> {
             vars: |f, _| json!({ "id": f.action, "c": f.committee }),
             own_session: false,
         },
+        // Learning summaries: the business office or a LEAD_REVIEWER of the review (no
+        // principal here is one) writes them; everyone who reads the review's action plan
+        // reads and comments; the chair approves; the business office publishes.
+        Op {
+            field: "Query.learningSummary",
+            allowed: PLAN_READERS,
+            doc: "query($r: ID!) { learningSummary(reviewId: $r) { id state fields { key text html comments { text } history { version } } stateChanges { step } availableMoves publicationCheck { kind } } }",
+            vars: |f, _| json!({ "r": f.review }),
+            own_session: false,
+        },
+        Op {
+            field: "Query.summaryFieldDiff",
+            allowed: PLAN_READERS,
+            doc: "query($s: ID!) { summaryFieldDiff(summaryId: $s, field: REVIEW_TYPE_AND_PURPOSE, fromVersion: 0, toVersion: 1) { tag text } }",
+            vars: |f, _| json!({ "s": f.summary }),
+            own_session: false,
+        },
+        Op {
+            field: "Query.learningSummaryExport",
+            allowed: PLAN_READERS,
+            doc: "query($s: ID!) { learningSummaryExport(summaryId: $s, format: DOCX) { fileName mediaType contentBase64 } }",
+            vars: |f, _| json!({ "s": f.summary }),
+            own_session: false,
+        },
+        Op {
+            field: "Query.previewMarkdown",
+            allowed: Allowed::SignedIn,
+            doc: "{ previewMarkdown(text: \"**Learning**\") }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.startLearningSummary",
+            allowed: OFFICE,
+            doc: "mutation($r: ID!) { startLearningSummary(reviewId: $r) { id state } }",
+            vars: |f, _| json!({ "r": f.to_start }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.saveSummaryField",
+            allowed: OFFICE,
+            doc: "mutation($s: ID!, $t: String!) { saveSummaryField(summaryId: $s, field: OTHER_COMMENTS, text: $t, expectedVersion: 0) { version } }",
+            vars: |f, p| json!({ "s": f.summary, "t": format!("Saved by {}", principal_name(p)) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.commentOnSummaryField",
+            allowed: PLAN_READERS,
+            doc: "mutation($s: ID!, $t: String!) { commentOnSummaryField(summaryId: $s, field: CASE_LEARNING, text: $t) { id } }",
+            vars: |f, p| json!({ "s": f.summary, "t": format!("Comment by {}", principal_name(p)) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.moveLearningSummary",
+            allowed: OFFICE,
+            doc: "mutation($s: ID!) { moveLearningSummary(summaryId: $s, to: IN_REVIEW) { state } }",
+            vars: |f, p| json!({ "s": f.summaries_to_submit[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.publishLearningSummary",
+            allowed: OFFICE,
+            doc: "mutation($s: ID!, $d: NaiveDate!) { publishLearningSummary(summaryId: $s, availableUntil: $d) { state } }",
+            vars: |f, _| {
+                let until = chrono::Utc::now().date_naive() + chrono::Duration::days(400);
+                json!({ "s": f.approved_summary, "d": until.to_string() })
+            },
+            own_session: false,
+        },
     ]
+}
+
+/// Starts the learning summary of a review as the business office, returning its id.
+async fn start_summary(office: &Client, review: &str) -> String {
+    office
+        .ok(
+            "mutation($r: ID!) { startLearningSummary(reviewId: $r) { id } }",
+            json!({ "r": review }),
+        )
+        .await["startLearningSummary"]["id"]
+        .as_str()
+        .expect("summary id")
+        .to_owned()
 }
 
 /// The Query and Mutation fields the server's schema has.
@@ -800,6 +890,10 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         committee: String::new(),
         notifications: Vec::new(),
         tokens: Vec::new(),
+        summary: String::new(),
+        to_start: String::new(),
+        summaries_to_submit: Vec::new(),
+        approved_summary: String::new(),
     };
     for p in 0..PRINCIPALS.len() {
         fixture
@@ -1001,6 +1095,26 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
                 .to_owned(),
         );
     }
+
+    // Learning summaries, of reviews every agency principal is a member of.
+    fixture.summary = start_summary(&office, &fixture.review).await;
+    fixture.to_start = create_review(&office, "SUM-START", &members).await;
+    for p in 0..PRINCIPALS.len() {
+        let review = create_review(&office, &format!("SUM-SUB-{p}"), &members).await;
+        fixture
+            .summaries_to_submit
+            .push(start_summary(&office, &review).await);
+    }
+    let review = create_review(&office, "SUM-PUB", &members).await;
+    let approved = start_summary(&office, &review).await;
+    let move_doc = "mutation($s: ID!, $to: SummaryState!) { moveLearningSummary(summaryId: $s, to: $to) { state } }";
+    office
+        .ok(move_doc, json!({ "s": approved, "to": "IN_REVIEW" }))
+        .await;
+    chair
+        .ok(move_doc, json!({ "s": approved, "to": "APPROVED" }))
+        .await;
+    fixture.approved_summary = approved;
     (clients, fixture)
 }
 
@@ -1216,6 +1330,55 @@ async fn every_role_gets_what_the_matrix_says(backend: Backend) {
             ],
             "only the office and the owner agency's staff reported progress"
         );
+
+        // The learning-summary calls that succeeded did what they say.
+        let summary_of_review = |id: String| {
+            let office = office.clone();
+            async move {
+                office
+                    .ok(
+                        "query($r: ID!) { review(id: $r) { learningSummary { id } } }",
+                        json!({ "r": id }),
+                    )
+                    .await
+            }
+        };
+        assert!(
+            summary_of_review(fixture.to_start.clone()).await["review"]["learningSummary"]["id"]
+                .is_string(),
+            "the business office started the summary"
+        );
+        let states = office
+            .ok(
+                "{ reviews { learningSummary { id state fields { key text } } } }",
+                json!({}),
+            )
+            .await["reviews"]
+            .clone();
+        let state_of = |id: &str| {
+            states
+                .as_array()
+                .expect("reviews")
+                .iter()
+                .find(|r| r["learningSummary"]["id"] == id)
+                .map(|r| r["learningSummary"].clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(state_of(&fixture.summaries_to_submit[1])["state"], "IN_REVIEW");
+        assert_eq!(
+            state_of(&fixture.summaries_to_submit[2])["state"],
+            "DRAFT",
+            "the chair's refused submission"
+        );
+        assert_eq!(state_of(&fixture.approved_summary)["state"], "PUBLISHED");
+        let other_comments = state_of(&fixture.summary)["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .find(|f| f["key"] == "otherComments")
+            .map(|f| f["text"].clone())
+            .unwrap_or_default();
+        assert_eq!(other_comments, "Saved by BUSINESS_OFFICE");
     })
     .await
 }

@@ -17,4 +17,5 @@ mod live;
 mod reminders;
 mod reviews;
 mod schema;
+mod summaries;
 mod users;

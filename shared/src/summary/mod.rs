@@ -2,6 +2,7 @@
 //! draft to published and who moves a summary along it, and the publication gate that
 //! refuses to publish while a name or other identifier remains in the text.
 
+pub mod diff;
 pub mod identifiers;
 pub mod state;
 pub mod template;

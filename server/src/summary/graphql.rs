@@ -1,0 +1,451 @@
+//! GraphQL surface of learning summaries: thin, decoding input and calling the service.
+
+use super::service::{self, CommentView, ExportKind, FieldView, StateChangeView, SummaryView};
+use crate::chronology::graphql::ExportFile;
+use crate::error::AppError;
+use crate::graphql::{parts, IntoGql};
+use async_graphql::{ComplexObject, Context, Enum, Object, SimpleObject, ID};
+use chrono::{DateTime, NaiveDate, Utc};
+use shared::summary::diff::DiffTag;
+use shared::summary::{IdentifierKind, SummaryField, SummaryState, SummaryStep};
+
+/// A review's learning summary (the framework's Appendix 1): its fields, where it stands,
+/// and what stands between it and publication.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct LearningSummary {
+    pub id: ID,
+    pub review_id: ID,
+    pub review_reference: String,
+    pub state: SummaryState,
+    pub state_label: String,
+    /// Goes up with every saved field and every move.
+    pub version: i32,
+    /// Every field of the template, in its order.
+    pub fields: Vec<SummaryFieldValue>,
+    /// Every move, oldest first.
+    pub state_changes: Vec<SummaryStateChange>,
+    /// The states the caller may move the summary to now (PUBLISHED: with
+    /// publishLearningSummary).
+    pub available_moves: Vec<SummaryState>,
+    pub published_at: Option<DateTime<Utc>>,
+    /// The last day it stays on the public pages.
+    pub available_until: Option<NaiveDate>,
+    /// The final report's file name, checked by the publication gate too.
+    pub report_file_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[graphql(skip)]
+    view: SummaryView,
+}
+
+impl From<SummaryView> for LearningSummary {
+    fn from(v: SummaryView) -> Self {
+        let state = v.state();
+        let s = v.summary.clone();
+        Self {
+            id: ID(s.id),
+            review_id: ID(s.review_id),
+            review_reference: v.review_reference.clone(),
+            state,
+            state_label: state.label().to_owned(),
+            version: s.version,
+            fields: v
+                .fields
+                .iter()
+                .cloned()
+                .map(SummaryFieldValue::from)
+                .collect(),
+            state_changes: v
+                .state_changes
+                .iter()
+                .cloned()
+                .map(SummaryStateChange::from)
+                .collect(),
+            available_moves: v.available_moves.clone(),
+            published_at: s.published_at,
+            available_until: s.available_until,
+            report_file_name: s.report_file_name,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+            view: v,
+        }
+    }
+}
+
+#[ComplexObject]
+impl LearningSummary {
+    /// What the publication gate finds now: names from the review's glossary, dates of
+    /// birth, NHS numbers, postcodes and phone numbers, in every field and the final
+    /// report's file name. Publishing is refused until this is empty.
+    async fn publication_check(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<IdentifierHit>> {
+        let (state, rc) = parts(ctx)?;
+        let hits = service::publication_check(&state.db, &self.view.summary, &self.view.fields)
+            .await
+            .gql(rc)?;
+        Ok(hits.into_iter().map(IdentifierHit::from).collect())
+    }
+}
+
+/// One field of a learning summary as it stands.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct SummaryFieldValue {
+    pub field: SummaryField,
+    /// The template's label, e.g. "Month/year of incident".
+    pub label: String,
+    /// The field's name in VALIDATION problems and publication hits, e.g. "incidentMonth".
+    pub key: String,
+    /// Markdown; empty when blank.
+    pub text: String,
+    /// 0 until first saved; send it back as `expectedVersion`.
+    pub version: i32,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub updated_by_name: Option<String>,
+    #[graphql(skip)]
+    summary_id: String,
+}
+
+impl From<FieldView> for SummaryFieldValue {
+    fn from(f: FieldView) -> Self {
+        Self {
+            field: f.field,
+            label: f.field.label().to_owned(),
+            key: f.field.key().to_owned(),
+            text: f.text,
+            version: f.version,
+            updated_at: f.updated_at,
+            updated_by_name: f.updated_by_name,
+            summary_id: f.summary_id,
+        }
+    }
+}
+
+#[ComplexObject]
+impl SummaryFieldValue {
+    /// The text as safe HTML (see previewMarkdown).
+    async fn html(&self) -> String {
+        super::markdown_html::to_html(&self.text)
+    }
+
+    /// Comments on the field, oldest first.
+    async fn comments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SummaryComment>> {
+        let (state, rc) = parts(ctx)?;
+        let list = service::comments(&state.db, &self.summary_id, self.field)
+            .await
+            .gql(rc)?;
+        Ok(list.into_iter().map(SummaryComment::from).collect())
+    }
+
+    /// Every saved version, newest first.
+    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SummaryFieldVersion>> {
+        let (state, rc) = parts(ctx)?;
+        let list = service::history(&state.db, &self.summary_id, self.field)
+            .await
+            .gql(rc)?;
+        Ok(list
+            .into_iter()
+            .map(|v| SummaryFieldVersion {
+                version: v.row.version,
+                text: v.row.text,
+                author_name: v.author_name,
+                at: v.row.at,
+            })
+            .collect())
+    }
+}
+
+/// A comment on one field of a learning summary.
+#[derive(SimpleObject, Clone)]
+pub struct SummaryComment {
+    pub id: ID,
+    pub field: SummaryField,
+    pub author_name: String,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+impl From<CommentView> for SummaryComment {
+    fn from(c: CommentView) -> Self {
+        Self {
+            id: ID(c.row.id.to_string()),
+            field: SummaryField::from_code(&c.row.field).unwrap_or(SummaryField::OtherComments),
+            author_name: c.author_name,
+            text: c.row.text,
+            at: c.row.at,
+        }
+    }
+}
+
+/// One saved version of a field.
+#[derive(SimpleObject, Clone)]
+pub struct SummaryFieldVersion {
+    pub version: i32,
+    pub text: String,
+    pub author_name: String,
+    pub at: DateTime<Utc>,
+}
+
+/// One move of a learning summary from a state to another.
+#[derive(SimpleObject, Clone)]
+pub struct SummaryStateChange {
+    pub from_state: SummaryState,
+    pub to_state: SummaryState,
+    pub step: SummaryStep,
+    /// e.g. "Returned to draft".
+    pub step_label: String,
+    pub by_name: String,
+    pub at: DateTime<Utc>,
+    /// Why it went back to draft (or what was said with another move).
+    pub reason: Option<String>,
+}
+
+impl From<StateChangeView> for SummaryStateChange {
+    fn from(c: StateChangeView) -> Self {
+        let step = SummaryStep::from_code(&c.row.step).unwrap_or(SummaryStep::Submit);
+        Self {
+            from_state: SummaryState::from_code(&c.row.from_state).unwrap_or(SummaryState::Draft),
+            to_state: SummaryState::from_code(&c.row.to_state).unwrap_or(SummaryState::Draft),
+            step,
+            step_label: step.label().to_owned(),
+            by_name: c.by_name,
+            at: c.row.at,
+            reason: c.row.reason,
+        }
+    }
+}
+
+/// Something the publication gate found that could identify the child or family.
+#[derive(SimpleObject, Clone)]
+pub struct IdentifierHit {
+    pub kind: IdentifierKind,
+    pub kind_label: String,
+    /// The field's key (e.g. "caseLearning"), or "reportFileName".
+    pub field: String,
+    /// The text found, as written.
+    pub matched: String,
+    /// The text around it, to show where it is.
+    pub excerpt: String,
+    /// For a name in the review's glossary, the words to write instead.
+    pub replacement: Option<String>,
+}
+
+impl From<service::PublicationHit> for IdentifierHit {
+    fn from(h: service::PublicationHit) -> Self {
+        Self {
+            kind: h.kind,
+            kind_label: h.kind.label().to_owned(),
+            field: h.field,
+            matched: h.matched,
+            excerpt: h.excerpt,
+            replacement: h.replacement,
+        }
+    }
+}
+
+/// One line of a comparison between two versions of a field.
+#[derive(SimpleObject, Clone)]
+pub struct DiffLine {
+    pub tag: DiffTag,
+    pub text: String,
+    /// Its number in the older version; null for an added line.
+    pub old_line: Option<i32>,
+    /// Its number in the newer version; null for a removed line.
+    pub new_line: Option<i32>,
+}
+
+fn line_number(n: Option<usize>) -> Option<i32> {
+    n.map(|n| i32::try_from(n).unwrap_or(i32::MAX))
+}
+
+impl From<shared::summary::diff::DiffLine> for DiffLine {
+    fn from(l: shared::summary::diff::DiffLine) -> Self {
+        Self {
+            tag: l.tag,
+            text: l.text,
+            old_line: line_number(l.old_line),
+            new_line: line_number(l.new_line),
+        }
+    }
+}
+
+/// Which file to make of a learning summary.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum SummaryExportFormat {
+    /// The Appendix 1 document (Word).
+    Docx,
+    /// The practitioner learning workshop slides (PowerPoint).
+    Pptx,
+}
+
+/// The review's learning summary for `Review.learningSummary`: null when it was not started,
+/// or when the caller does not read it.
+pub async fn learning_summary_of(
+    ctx: &Context<'_>,
+    review_id: &str,
+) -> async_graphql::Result<Option<LearningSummary>> {
+    let (state, rc) = parts(ctx)?;
+    match service::for_review(state, rc, review_id).await {
+        Ok(found) => Ok(found.map(LearningSummary::from)),
+        Err(AppError::Forbidden) => Ok(None),
+        Err(e) => Err(e.into_graphql(&rc.correlation_id)),
+    }
+}
+
+#[derive(Default)]
+pub struct SummaryQuery;
+
+#[Object]
+impl SummaryQuery {
+    /// The review's learning summary; null until it is started. For the business office,
+    /// the chair, the review's lead reviewers and its members with an agency role; a review
+    /// the caller may not see is NOT_FOUND.
+    async fn learning_summary(
+        &self,
+        ctx: &Context<'_>,
+        review_id: ID,
+    ) -> async_graphql::Result<Option<LearningSummary>> {
+        let (state, rc) = parts(ctx)?;
+        service::for_review(state, rc, &review_id)
+            .await
+            .map(|v| v.map(LearningSummary::from))
+            .gql(rc)
+    }
+
+    /// Two versions of a field compared line by line (version 0: the blank field before
+    /// its first save).
+    async fn summary_field_diff(
+        &self,
+        ctx: &Context<'_>,
+        summary_id: ID,
+        field: SummaryField,
+        from_version: i32,
+        to_version: i32,
+    ) -> async_graphql::Result<Vec<DiffLine>> {
+        let (state, rc) = parts(ctx)?;
+        let lines = service::field_diff(state, rc, &summary_id, field, from_version, to_version)
+            .await
+            .gql(rc)?;
+        Ok(lines.into_iter().map(DiffLine::from).collect())
+    }
+
+    /// The summary as it stands, as the Appendix 1 document (DOCX) or the practitioner
+    /// learning workshop slides (PPTX).
+    async fn learning_summary_export(
+        &self,
+        ctx: &Context<'_>,
+        summary_id: ID,
+        format: SummaryExportFormat,
+    ) -> async_graphql::Result<ExportFile> {
+        let (state, rc) = parts(ctx)?;
+        let kind = match format {
+            SummaryExportFormat::Docx => ExportKind::Docx,
+            SummaryExportFormat::Pptx => ExportKind::Pptx,
+        };
+        service::export_file(state, rc, &summary_id, kind)
+            .await
+            .map(ExportFile::from)
+            .gql(rc)
+    }
+
+    /// Markdown as the safe HTML a summary field shows (raw HTML dropped, links kept only
+    /// to http, https and mailto addresses), for a preview while typing.
+    async fn preview_markdown(
+        &self,
+        ctx: &Context<'_>,
+        text: String,
+    ) -> async_graphql::Result<String> {
+        let (_, rc) = parts(ctx)?;
+        service::preview(&text).gql(rc)
+    }
+}
+
+#[derive(Default)]
+pub struct SummaryMutation;
+
+#[Object]
+impl SummaryMutation {
+    /// Starts the review's learning summary as a draft, prefilled from the review, its
+    /// learning points and actions: the business office or a lead reviewer of the review.
+    /// Starting it again answers the summary already there (nothing is written).
+    async fn start_learning_summary(
+        &self,
+        ctx: &Context<'_>,
+        review_id: ID,
+    ) -> async_graphql::Result<LearningSummary> {
+        let (state, rc) = parts(ctx)?;
+        service::start(state, rc, &review_id)
+            .await
+            .map(LearningSummary::from)
+            .gql(rc)
+    }
+
+    /// Saves one field of a draft if it is still at `expectedVersion`; CONFLICT otherwise,
+    /// with `extensions.current` holding the stored `text` and `version` (and the
+    /// `submittedText`) to merge. The business office or a lead reviewer of the review.
+    async fn save_summary_field(
+        &self,
+        ctx: &Context<'_>,
+        summary_id: ID,
+        field: SummaryField,
+        text: String,
+        expected_version: i32,
+    ) -> async_graphql::Result<SummaryFieldValue> {
+        let (state, rc) = parts(ctx)?;
+        service::save_field(state, rc, &summary_id, field, &text, expected_version)
+            .await
+            .map(SummaryFieldValue::from)
+            .gql(rc)
+    }
+
+    /// A comment on one field: anyone who reads the summary.
+    async fn comment_on_summary_field(
+        &self,
+        ctx: &Context<'_>,
+        summary_id: ID,
+        field: SummaryField,
+        text: String,
+    ) -> async_graphql::Result<SummaryComment> {
+        let (state, rc) = parts(ctx)?;
+        service::comment(state, rc, &summary_id, field, &text)
+            .await
+            .map(SummaryComment::from)
+            .gql(rc)
+    }
+
+    /// Moves the summary: the authors submit a draft for review; the independent chair
+    /// approves; the authors or the chair return it to draft, and the business office
+    /// withdraws a published one, with a `reason`. Publishing is publishLearningSummary.
+    async fn move_learning_summary(
+        &self,
+        ctx: &Context<'_>,
+        summary_id: ID,
+        to: SummaryState,
+        reason: Option<String>,
+    ) -> async_graphql::Result<LearningSummary> {
+        let (state, rc) = parts(ctx)?;
+        service::move_to(state, rc, &summary_id, to, reason.as_deref())
+            .await
+            .map(LearningSummary::from)
+            .gql(rc)
+    }
+
+    /// Publishes an approved summary until `availableUntil` (at least 12 months from
+    /// today): the business office. VALIDATION, naming each field, while the publication
+    /// gate finds anything.
+    async fn publish_learning_summary(
+        &self,
+        ctx: &Context<'_>,
+        summary_id: ID,
+        available_until: NaiveDate,
+    ) -> async_graphql::Result<LearningSummary> {
+        let (state, rc) = parts(ctx)?;
+        service::publish(state, rc, &summary_id, available_until)
+            .await
+            .map(LearningSummary::from)
+            .gql(rc)
+    }
+}
