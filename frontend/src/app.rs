@@ -4,7 +4,7 @@ use crate::api::{self, SignOut};
 use crate::components::Loading;
 use crate::pages::{
     actions, agencies, audit_log, chronology, dashboard, not_found::NotFound, notifications,
-    reviews, sign_in, users,
+    reviews, sign_in, summary, users,
 };
 use crate::session::{Me, Session};
 use leptos::prelude::*;
@@ -176,6 +176,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/reviews/:id/chronology") view=|| guard(chronology::ChronologyPage) />
                     <Route path=path!("/reviews/:id/chronology/print") view=|| guard(chronology::PrintPage) />
                     <Route path=path!("/reviews/:id/learning") view=|| guard(actions::LearningPage) />
+                    <Route path=path!("/reviews/:id/summary") view=|| guard(summary::SummaryPage) />
                     <Route path=path!("/actions") view=|| guard(actions::ActionsPage) />
                     <Route path=path!("/actions/print") view=|| guard(actions::PlanPrintPage) />
                     <Route path=path!("/actions/:id") view=|| guard(actions::ActionPage) />

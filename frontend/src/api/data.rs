@@ -391,4 +391,50 @@ json_structs! {
         revoked_at: Option<String> = "revokedAt",
         last_used_at: Option<String> = "lastUsedAt",
     }
+    pub struct SummaryPageData {
+        review: SummaryReview = "review",
+        summary: Option<SummaryData> = "learningSummary",
+    }
+    pub struct SummaryReview { id: String = "id", reference: String = "reference", subject: String = "subject" }
+    pub struct SummaryData {
+        id: String = "id",
+        state: String = "state",
+        state_label: String = "stateLabel",
+        available_moves: Vec<String> = "availableMoves",
+        published_at: Option<String> = "publishedAt",
+        available_until: Option<String> = "availableUntil",
+        report_file_name: Option<String> = "reportFileName",
+        fields: Vec<SummaryFieldData> = "fields",
+        state_changes: Vec<SummaryStateChangeData> = "stateChanges",
+        publication_check: Vec<IdentifierHitData> = "publicationCheck",
+    }
+    pub struct SummaryFieldData {
+        field: String = "field",
+        label: String = "label",
+        key: String = "key",
+        text: String = "text",
+        version: i64 = "version",
+        updated_at: Option<String> = "updatedAt",
+        updated_by_name: Option<String> = "updatedByName",
+        html: String = "html",
+        comments: Vec<SummaryCommentData> = "comments",
+        history: Vec<SummaryVersionData> = "history",
+    }
+    pub struct SummaryCommentData { author_name: String = "authorName", text: String = "text", at: String = "at" }
+    pub struct SummaryVersionData { version: i64 = "version", author_name: String = "authorName", at: String = "at" }
+    pub struct SummaryStateChangeData {
+        step_label: String = "stepLabel",
+        by_name: String = "byName",
+        at: String = "at",
+        reason: Option<String> = "reason",
+    }
+    pub struct IdentifierHitData {
+        kind_label: String = "kindLabel",
+        field: String = "field",
+        matched: String = "matched",
+        excerpt: String = "excerpt",
+        replacement: Option<String> = "replacement",
+    }
+    pub struct DiffData { lines: Vec<DiffLineData> = "summaryFieldDiff" }
+    pub struct DiffLineData { tag: String = "tag", text: String = "text" }
 }

@@ -91,3 +91,14 @@ operations!(
     CreateApiToken,
     RevokeApiToken,
 );
+operations!(
+    "graphql/summary.graphql": LearningSummary,
+    StartLearningSummary,
+    SaveSummaryField,
+    CommentOnSummaryField,
+    MoveLearningSummary,
+    PublishLearningSummary,
+    SummaryFieldDiff,
+    LearningSummaryExport,
+    PreviewMarkdown,
+);

@@ -9,6 +9,7 @@ pub mod not_found;
 pub mod notifications;
 pub mod reviews;
 pub mod sign_in;
+pub mod summary;
 pub mod users;
 
 use crate::api::ApiError;

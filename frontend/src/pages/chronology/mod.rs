@@ -180,6 +180,8 @@ fn Body(review: q::Review) -> impl IntoView {
     let live = crate::live::watch(body, "reviewChanged", move |kind| match kind.as_str() {
         "PRESENCE" => spawn_local(ctx.load_viewers()),
         "GLOSSARY" if !ctx.anonymised.get_untracked() => {}
+        // The learning summary is not on this page.
+        "LEARNING_SUMMARY" => {}
         _ => ctx.refresh(),
     });
     // Dropped (closing the connection) when the page goes.

@@ -81,6 +81,7 @@ fn ReviewBody(review: ReviewDetailReview, resource: ReviewResource) -> impl Into
     let decision_href = format!("/reviews/{id}/decision");
     let chronology_href = format!("/reviews/{id}/chronology");
     let learning_href = format!("/reviews/{id}/learning");
+    let summary_href = format!("/reviews/{id}/summary");
     view! {
         <p class="caption">{r.kind_label.clone()} " · " {r.subject.clone()}</p>
         <div class="button-group">
@@ -159,6 +160,8 @@ fn ReviewBody(review: ReviewDetailReview, resource: ReviewResource) -> impl Into
         <p>
             "Learning points, their recommendations and the actions that answer them: "
             <a href=learning_href>"Open the learning and actions"</a>
+            " · "
+            <a href=summary_href>"Open the learning summary"</a>
         </p>
 
         <h2>"Threshold decision"</h2>

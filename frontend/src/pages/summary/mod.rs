@@ -1,0 +1,456 @@
+//! A review's learning summary, in the framework's template: each field written in Markdown
+//! with a live preview, saved with a version check (both texts shown on a clash), commented
+//! on, and its history compared; the summary sent for review, approved by the chair,
+//! checked for names and identifiers, published by the business office, and downloaded as a
+//! document or a workshop slide deck.
+
+mod field;
+
+use crate::api::data::{SummaryData, SummaryPageData};
+use crate::api::{self, enum_from, ApiError, ErrorCode};
+use crate::components::{
+    format_date, format_date_time, save_file, set_title, ErrorSummary, FormErrors, FormSubmit,
+    TextArea, TextField,
+};
+use crate::pages::chronology::Notice;
+use crate::pages::{route_id, states};
+use crate::session::use_session;
+use field::FieldEditor;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::HashMap;
+
+/// The page's data and how to re-read it.
+#[derive(Clone, Copy)]
+pub(crate) struct SummaryContext {
+    pub data: RwSignal<Option<Result<SummaryPageData, ApiError>>>,
+    pub notice: RwSignal<Option<String>>,
+    pub review_id: Memo<String>,
+    /// Unsaved text per field (and the version it was written on), kept when the page
+    /// re-reads the summary so that no typing is lost.
+    pub drafts: StoredValue<HashMap<String, (String, i64)>>,
+    /// Someone else changed the summary while this person had unsaved text.
+    pub stale: RwSignal<bool>,
+}
+
+impl SummaryContext {
+    /// Re-reads the summary, then puts the focus back on `focus` (an element id), if given.
+    pub fn reload_then_focus(self, focus: String) {
+        let variables = api::learning_summary::Variables {
+            review_id: self.review_id.get_untracked(),
+        };
+        let (data, stale) = (self.data, self.stale);
+        spawn_local(async move {
+            let answer = api::fetch::<api::LearningSummary, SummaryPageData>(variables).await;
+            data.set(Some(answer));
+            stale.set(false);
+            request_animation_frame(move || crate::components::focus_by_id(&focus));
+        });
+    }
+
+    pub fn has_drafts(self) -> bool {
+        self.drafts.with_value(|d| !d.is_empty())
+    }
+
+    pub fn reload(self) {
+        let variables = api::learning_summary::Variables {
+            review_id: self.review_id.get_untracked(),
+        };
+        let data = self.data;
+        spawn_local(async move {
+            let answer = api::fetch::<api::LearningSummary, SummaryPageData>(variables).await;
+            data.set(Some(answer));
+        });
+    }
+}
+
+#[component]
+pub fn SummaryPage() -> impl IntoView {
+    set_title("Learning summary");
+    let review_id = route_id();
+    let ctx = SummaryContext {
+        data: RwSignal::new(None),
+        notice: RwSignal::new(None),
+        review_id,
+        drafts: StoredValue::new(HashMap::new()),
+        stale: RwSignal::new(false),
+    };
+    Effect::new(move |_| {
+        review_id.track();
+        ctx.reload();
+    });
+    // Live: another author's save, comment or change of state. Re-read at once unless this
+    // person has unsaved text; then offer to show the latest (their text is kept).
+    let body = {
+        use graphql_client::GraphQLQuery;
+        serde_json::to_value(api::ReviewChanged::build_query(
+            api::review_changed::Variables {
+                review_id: review_id.get_untracked(),
+            },
+        ))
+        .unwrap_or_default()
+    };
+    StoredValue::new_local(crate::live::watch(body, "reviewChanged", move |kind| {
+        if kind == "LEARNING_SUMMARY" {
+            if ctx.has_drafts() {
+                ctx.stale.set(true);
+            } else {
+                ctx.reload();
+            }
+        }
+    }));
+    let heading = move || match ctx.data.get() {
+        Some(Ok(d)) => format!("Learning summary: {}", d.review.reference),
+        _ => "Learning summary".to_string(),
+    };
+    view! {
+        <h1 tabindex="-1" id="page-title">{heading}</h1>
+        <Notice text=ctx.notice />
+        <div role="status" aria-live="polite">
+            {move || ctx.stale.get().then(|| view! {
+                <p class="notice">
+                    "Someone else has changed the summary. "
+                    <button type="button" class="link-button" on:click=move |_| ctx.reload_then_focus("page-title".into())>
+                        "Show the latest (your unsaved text is kept)"
+                    </button>
+                </p>
+            })}
+        </div>
+        {move || states(ctx.data.get(), move |d| {
+            let back = format!("/reviews/{}", d.review.id);
+            view! {
+                <p class="caption">
+                    {d.review.subject.clone()} " · " <a href=back>"Back to the review"</a>
+                </p>
+                {match d.summary {
+                    None => view! { <NotStarted ctx=ctx /> }.into_any(),
+                    Some(s) => view! { <Summary ctx=ctx summary=s /> }.into_any(),
+                }}
+            }
+        })}
+    }
+}
+
+#[component]
+fn NotStarted(ctx: SummaryContext) -> impl IntoView {
+    let errors = FormErrors::new();
+    let start = move |_| {
+        let variables = api::start_learning_summary::Variables {
+            review_id: ctx.review_id.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::send::<api::StartLearningSummary>(variables).await {
+                Ok(_) => {
+                    ctx.notice.set(Some(
+                        "The learning summary is started, filled in from the review, its learning points and actions.".into(),
+                    ));
+                    ctx.reload();
+                }
+                Err(e) => errors.show(e, |_| ("start-summary".into(), String::new())),
+            }
+        });
+    };
+    view! {
+        <ErrorSummary errors=errors />
+        <p>
+            "No learning summary yet. The business office or a lead reviewer starts it; it is filled in from the review, its learning points and its actions, and everything stays editable."
+        </p>
+        <button type="button" class="button" id="start-summary" on:click=start>
+            "Start the learning summary"
+        </button>
+    }
+}
+
+fn move_label(code: &str) -> &'static str {
+    match code {
+        "IN_REVIEW" => "Send for review",
+        "APPROVED" => "Approve (independent chair)",
+        "DRAFT" => "Return to draft",
+        _ => "Move",
+    }
+}
+
+#[component]
+fn Summary(ctx: SummaryContext, summary: SummaryData) -> impl IntoView {
+    let session = use_session();
+    let id = StoredValue::new(summary.id.clone());
+    let can_edit =
+        summary.state == "DRAFT" && summary.available_moves.iter().any(|m| m == "IN_REVIEW");
+    let state_class = match summary.state.as_str() {
+        "PUBLISHED" => "tag tag-met",
+        "APPROVED" => "tag tag-due",
+        "IN_REVIEW" => "tag tag-due-soon",
+        _ => "tag tag-awaiting",
+    };
+    let published = summary.published_at.as_deref().map(|at| {
+        let until = summary
+            .available_until
+            .as_deref()
+            .map(format_date)
+            .unwrap_or_default();
+        format!(
+            "Published {}; available until {until}.",
+            format_date_time(at)
+        )
+    });
+    let changes = summary
+        .state_changes
+        .iter()
+        .map(|c| {
+            let reason = c.reason.clone().map(|r| format!(": {r}")).unwrap_or_default();
+            view! { <li>{format!("{} by {} on {}{reason}", c.step_label, c.by_name, format_date_time(&c.at))}</li> }
+        })
+        .collect_view();
+    let hits = summary.publication_check.clone();
+    let fields = summary
+        .fields
+        .clone()
+        .into_iter()
+        .map(|f| view! { <FieldEditor ctx=ctx summary_id=summary.id.clone() field=f editable=can_edit /> })
+        .collect_view();
+    let approved = summary.state == "APPROVED";
+    view! {
+        <section aria-labelledby="state-title" class="row-card">
+            <h2 id="state-title">"Where it stands"</h2>
+            <p><strong class=state_class>{summary.state_label.clone()}</strong></p>
+            {published.map(|p| view! { <p>{p}</p> })}
+            {summary.report_file_name.clone().map(|n| view! { <p>{format!("Final report: {n}")}</p> })}
+            <details>
+                <summary>"Every change of state"</summary>
+                <ul>{changes}</ul>
+            </details>
+            <Moves ctx=ctx summary_id=id.get_value() moves=summary.available_moves.clone() />
+        </section>
+        <Downloads summary_id=id.get_value() />
+        <PublicationCheck hits=hits />
+        {(approved && session.is_office()).then(|| view! { <Publish ctx=ctx summary_id=id.get_value() /> })}
+        <h2>"The summary"</h2>
+        <p class="hint">"Write in Markdown: a blank line starts a paragraph, “- ” starts a bullet, **bold**, *italic*. The preview shows how it will read."</p>
+        {fields}
+    }
+}
+
+#[component]
+fn Moves(ctx: SummaryContext, summary_id: String, moves: Vec<String>) -> impl IntoView {
+    let id = StoredValue::new(summary_id);
+    let reason = RwSignal::new(String::new());
+    let form = FormSubmit::new();
+    let FormSubmit { errors, pending } = form;
+    let back_to_draft = moves.iter().any(|m| m == "DRAFT");
+    let buttons = moves
+        .into_iter()
+        .filter(|m| m != "PUBLISHED")
+        .map(|to| {
+            let label = move_label(&to);
+            let secondary = if to == "DRAFT" {
+                "button button-secondary"
+            } else {
+                "button"
+            };
+            let go = move |_| {
+                if pending.get_untracked() {
+                    return;
+                }
+                errors.clear();
+                let needs_reason = to == "DRAFT";
+                if needs_reason && reason.with_untracked(|r| r.trim().is_empty()) {
+                    errors.push("move-reason", "Say why it goes back to draft");
+                    errors.fail();
+                    return;
+                }
+                let variables = api::move_learning_summary::Variables {
+                    summary_id: id.get_value(),
+                    to: enum_from(&to),
+                    reason: needs_reason.then(|| reason.get_untracked()),
+                };
+                form.send(
+                    api::send::<api::MoveLearningSummary>(variables),
+                    |_| ("move-reason".into(), "Reason:".into()),
+                    move |_| {
+                        reason.set(String::new());
+                        ctx.notice
+                            .set(Some(format!("Done: {}.", label.to_lowercase())));
+                        ctx.reload();
+                    },
+                );
+            };
+            view! {
+                <button type="button" class=secondary on:click=go disabled=move || pending.get()>
+                    {label}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <ErrorSummary errors=errors />
+        {back_to_draft.then(|| view! {
+            <TextArea
+                id="move-reason"
+                label="Reason for returning it to draft"
+                hint="Recorded with the change, for example what the chair asked to be changed."
+                value=reason
+                errors=errors
+                rows=2
+            />
+        })}
+        <div class="button-group">{buttons}</div>
+    }
+}
+
+#[component]
+fn Downloads(summary_id: String) -> impl IntoView {
+    let id = StoredValue::new(summary_id);
+    let notice = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let download = move |format: &'static str| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        let variables = api::learning_summary_export::Variables {
+            summary_id: id.get_value(),
+            format: enum_from(format),
+        };
+        spawn_local(async move {
+            let result = api::send::<api::LearningSummaryExport>(variables).await;
+            pending.set(false);
+            match result {
+                Ok(d) => {
+                    let file = &d["learningSummaryExport"];
+                    let name = file["fileName"].as_str().unwrap_or("learning-summary");
+                    save_file(
+                        name,
+                        file["mediaType"].as_str().unwrap_or_default(),
+                        file["contentBase64"].as_str().unwrap_or_default(),
+                    );
+                    notice.set(Some(format!("Downloaded {name}.")));
+                }
+                Err(e) => notice.set(Some(e.explain())),
+            }
+        });
+    };
+    view! {
+        <section class="row-card" aria-labelledby="summary-download-title">
+            <h2 id="summary-download-title">"Download"</h2>
+            <p>"The summary laid out like the framework's template, and the slides for practitioner learning workshops."</p>
+            <Notice text=notice />
+            <div class="button-group">
+                <button type="button" class="button button-secondary" on:click=move |_| download("DOCX") disabled=move || pending.get()>
+                    "Download the summary (DOCX)"
+                </button>
+                <button type="button" class="button button-secondary" on:click=move |_| download("PPTX") disabled=move || pending.get()>
+                    "Download the workshop slides (PPTX)"
+                </button>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn PublicationCheck(hits: Vec<crate::api::data::IdentifierHitData>) -> impl IntoView {
+    if hits.is_empty() {
+        return view! {
+            <section class="row-card" aria-labelledby="check-title">
+                <h2 id="check-title">"Names and identifiers"</h2>
+                <p>"None found: no name from the review's glossary, date of birth, NHS number, postcode or phone number."</p>
+            </section>
+        }
+        .into_any();
+    }
+    let n = hits.len();
+    let rows = hits
+        .into_iter()
+        .map(|h| {
+            let instead = h
+                .replacement
+                .map(|r| format!("write “{r}” instead"))
+                .unwrap_or_else(|| "remove it".into());
+            view! {
+                <tr>
+                    <td>{h.field.clone()}</td>
+                    <td>{h.kind_label.clone()}</td>
+                    <td><mark>{h.matched.clone()}</mark></td>
+                    <td>{h.excerpt.clone()}</td>
+                    <td>{instead}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="row-card" aria-labelledby="check-title">
+            <h2 id="check-title">{format!("Names and identifiers: {n} to remove before publishing")}</h2>
+            <div class="table-wrap">
+                <table>
+                    <caption>"Found in the summary"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Where"</th>
+                            <th scope="col">"What"</th>
+                            <th scope="col">"Found"</th>
+                            <th scope="col">"In"</th>
+                            <th scope="col">"Fix"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+/// A year from today in the browser's calendar, as `YYYY-MM-DD`.
+fn a_year_from_today() -> String {
+    let d = js_sys::Date::new_0();
+    d.set_full_year(d.get_full_year() + 1);
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
+}
+
+#[component]
+fn Publish(ctx: SummaryContext, summary_id: String) -> impl IntoView {
+    let id = StoredValue::new(summary_id);
+    let until = RwSignal::new(a_year_from_today());
+    let form = FormSubmit::new();
+    let FormSubmit { errors, pending } = form;
+    let submit = move |ev: SubmitEvent| {
+        if !form.begin(&ev) {
+            return;
+        }
+        let variables = api::publish_learning_summary::Variables {
+            summary_id: id.get_value(),
+            available_until: until.get_untracked(),
+        };
+        form.send(
+            api::send::<api::PublishLearningSummary>(variables),
+            |field| match field {
+                "availableUntil" => ("publish-until".into(), "Available until:".into()),
+                key => (format!("field-{key}"), "The summary".into()),
+            },
+            move |_| {
+                ctx.notice
+                    .set(Some("Published: it is on the public pages now.".into()));
+                ctx.reload();
+            },
+        );
+    };
+    view! {
+        <form class="row-card" on:submit=submit novalidate=true aria-labelledby="publish-title">
+            <h2 id="publish-title">"Publish"</h2>
+            <ErrorSummary errors=errors />
+            <p>"Publishing puts the summary on the public pages, without sign-in, until the date below (at least 12 months); afterwards it is listed as available on request. It is refused while any name or identifier remains."</p>
+            <TextField id="publish-until" label="Available until" input_type="date" value=until errors=errors />
+            <button type="submit" class="button" disabled=move || pending.get()>"Publish the summary"</button>
+        </form>
+    }
+}
+
+/// Whether an error is a clash with someone else's save.
+pub(crate) fn is_conflict(e: &ApiError) -> bool {
+    e.code == ErrorCode::Conflict
+}
