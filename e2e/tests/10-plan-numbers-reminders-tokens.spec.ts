@@ -27,7 +27,7 @@ test('the office sees the plan in charts with their numbers, and prints the plan
   await expectAccessible(page);
 
   // Filter to the police, then print: the printable plan carries the filter.
-  await page.getByLabel('Owner agency').selectOption({ label: 'POL – Northamptonshire Police' });
+  await page.locator('#plan-agency').selectOption({ label: 'POL – Northamptonshire Police' });
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expect(page.getByText(/^2 actions match; 2 shown\.$/)).toBeVisible();
   await expect(counts.locator('tbody tr')).toHaveCount(1);

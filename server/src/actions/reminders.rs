@@ -60,7 +60,11 @@ pub async fn run_once(state: &AppState, today: NaiveDate) -> AppResult<ReminderR
             emailed,
             failed,
         };
-        tracing::info!(created, emailed, failed, "reminders run");
+        if created + emailed + failed > 0 {
+            tracing::info!(created, emailed, failed, "reminders run");
+        } else {
+            tracing::debug!("reminders run: nothing due");
+        }
         Ok(report)
     }
     .instrument(span)

@@ -154,7 +154,7 @@ pub fn ApiTokensSection(agency_id: String) -> impl IntoView {
                     })
                     .collect_view();
                 view! {
-                    <DataTable caption="Tokens" columns=&["Name", "Created", "Expires", "Last used", "State", ""]>
+                    <DataTable caption="Tokens" columns=&["Name", "Created", "Expires", "Last used", "State", "Revoke"]>
                         {rows}
                     </DataTable>
                 }
