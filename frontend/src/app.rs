@@ -4,7 +4,7 @@ use crate::api::{self, SignOut};
 use crate::components::Loading;
 use crate::pages::{
     actions, agencies, audit_log, chronology, dashboard, not_found::NotFound, notifications,
-    reviews, sign_in, summary, users,
+    published, reviews, sign_in, summary, users,
 };
 use crate::session::{Me, Session};
 use leptos::prelude::*;
@@ -58,7 +58,9 @@ fn Shell() -> impl IntoView {
     let nav = navigate.clone();
     Effect::new(move |_| {
         let path = location.pathname.get();
-        if session.checked.get() && session.me.with(Option::is_none) && path != "/sign-in" {
+        // The published learning is public: no sign-in.
+        let public = path == "/sign-in" || path == "/published" || path.starts_with("/published/");
+        if session.checked.get() && session.me.with(Option::is_none) && !public {
             let here = format!("{path}{}", location.search.get_untracked());
             let next = String::from(js_sys::encode_uri_component(&here));
             nav(
@@ -120,6 +122,9 @@ fn Shell() -> impl IntoView {
                 <a href="/" class="service-name">
                     "Learning and improvement platform"
                 </a>
+                <Show when=move || !signed_in.get() && session.checked.get() && location.pathname.with(|p| p != "/sign-in")>
+                    <a href="/sign-in" class="account">"Sign in"</a>
+                </Show>
                 <Show when=move || signed_in.get()>
                     <nav class="nav" aria-label="Main">
                         <ul>
@@ -139,6 +144,9 @@ fn Shell() -> impl IntoView {
                                     <A href="/actions">"Actions"</A>
                                 </li>
                             </Show>
+                            <li>
+                                <A href="/library">"Library"</A>
+                            </li>
                             <li>
                                 <notifications::NotificationsLink />
                             </li>
@@ -190,6 +198,9 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/users") view=|| guard(users::UserList) />
                     <Route path=path!("/users/new") view=|| guard(users::NewUser) />
                     <Route path=path!("/users/:id") view=|| guard(users::EditUser) />
+                    <Route path=path!("/published") view=published::PublishedList />
+                    <Route path=path!("/published/:id") view=published::PublishedPage />
+                    <Route path=path!("/library") view=|| guard(published::LibraryPage) />
                     <Route path=path!("/notifications") view=|| guard(notifications::NotificationsPage) />
                     <Route path=path!("/audit-log") view=|| guard(audit_log::AuditLogPage) />
                 </Routes>
@@ -197,7 +208,8 @@ fn Shell() -> impl IntoView {
         </div>
         <footer class="footer">
             <div class="width-container">
-                "A learning and improvement platform for safeguarding children partnerships."
+                "A learning and improvement platform for safeguarding children partnerships. "
+                <a href="/published">"Published learning summaries"</a>
             </div>
         </footer>
     }

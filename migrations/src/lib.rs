@@ -12,6 +12,7 @@ mod m0006_reminders;
 mod m0007_api_tokens;
 mod m0008_action_plan_paging;
 mod m0009_learning_summaries;
+mod m0010_published_learning;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_api_tokens::Migration),
             Box::new(m0008_action_plan_paging::Migration),
             Box::new(m0009_learning_summaries::Migration),
+            Box::new(m0010_published_learning::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! The HTTP surface: GraphQL over POST (JSON only, Origin checked, one operation per
-//! request), the GraphQL WebSocket (Origin checked on the handshake), health checks, and
-//! the browser app with its client-side routes.
+//! request), the GraphQL WebSocket (Origin checked on the handshake), health checks, the
+//! public pages' report files (`/public/reports/{summaryId}`, no session), and the browser
+//! app with its client-side routes.
 
 use crate::auth::service as auth;
 use crate::context::RequestContext;
@@ -9,7 +10,7 @@ use crate::state::AppState;
 use async_graphql::ServerError;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, Path, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -74,6 +75,8 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
         .merge(api)
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        // Outside the GraphQL edge and its sessions: anyone may fetch a published report.
+        .route("/public/reports/{summary_id}", get(public_report))
         .with_state(http)
         .fallback_service(spa)
         .layer(SetResponseHeaderLayer::overriding(
@@ -129,6 +132,37 @@ async fn readyz(State(http): State<Http>) -> Response {
         Err(e) => {
             tracing::warn!(error = %e, "database not ready");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// A published summary's final report (PDF), shown in the browser, while the summary is
+/// published and within its publication window; 404 otherwise (whatever the reason, alike).
+async fn public_report(State(http): State<Http>, Path(summary_id): Path<String>) -> Response {
+    let not_found = || (StatusCode::NOT_FOUND, "Not found").into_response();
+    match crate::summary::public::report_file(&http.state, &summary_id).await {
+        Ok(Some(file)) => {
+            let disposition = format!("inline; filename=\"{}\"", file.download_name);
+            let Ok(disposition) = HeaderValue::from_str(&disposition) else {
+                return not_found();
+            };
+            let mut response = file.bytes.into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(crate::summary::report::PDF_MEDIA_TYPE),
+            );
+            headers.insert(header::CONTENT_DISPOSITION, disposition);
+            response
+        }
+        Ok(None) => not_found(),
+        Err(e) => {
+            tracing::error!(error = %e, %summary_id, "serving a published report failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side.",
+            )
+                .into_response()
         }
     }
 }

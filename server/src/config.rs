@@ -10,6 +10,11 @@ pub enum LogFormat {
     Json,
 }
 
+/// Room in a request for a final report's plain text, in bytes, at most (the text itself is
+/// limited to `crate::summary::report::MAX_REPORT_TEXT` characters; never more room than the
+/// report itself may take).
+pub const REPORT_TEXT_ROOM: usize = 4 * 1_048_576;
+
 /// Settings shared by every command.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -68,6 +73,12 @@ pub struct Config {
     /// GraphQL endpoint accepts bodies a third larger than this).
     #[arg(long, env = "LP_MAX_UPLOAD_BYTES", default_value_t = 5 * 1_048_576, global = true)]
     pub max_upload_bytes: usize,
+
+    /// Largest final report (PDF) of a learning summary accepted, in bytes (sent
+    /// base64-encoded with its optional plain text, so the GraphQL endpoint accepts bodies
+    /// big enough for both).
+    #[arg(long, env = "LP_MAX_REPORT_BYTES", default_value_t = 10 * 1_048_576, global = true)]
+    pub max_report_bytes: usize,
 
     /// Sign-in attempts that may fail per account within the throttle window.
     #[arg(
@@ -138,10 +149,13 @@ impl Config {
         }
     }
 
-    /// The body limit of the GraphQL endpoint: room for one base64-encoded upload.
+    /// The body limit of the GraphQL endpoint: room for one base64-encoded upload (a
+    /// chronology file, or a final report with its plain text).
     pub fn graphql_body_limit(&self) -> usize {
+        let report = self.max_report_bytes / 3 * 4 + REPORT_TEXT_ROOM.min(self.max_report_bytes);
         self.max_body_bytes
             .max(self.max_upload_bytes / 3 * 4 + 65_536)
+            .max(report + 65_536)
     }
 
     pub fn is_https(&self) -> bool {

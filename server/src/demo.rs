@@ -10,7 +10,8 @@ use crate::db::begin_write;
 use crate::demo_agencies::PARTNER_AGENCIES;
 use crate::entities::{
     action, action_history, action_update, agency, app_user, chronology_entry, glossary_term,
-    learning_point, qa_mechanism, recommendation, review, review_agency, review_member,
+    learning_point, learning_summary, qa_mechanism, recommendation, review, review_agency,
+    review_member, summary_field, summary_field_version,
 };
 use crate::error::{AppError, AppResult};
 use crate::reviews::service::json_list;
@@ -22,6 +23,7 @@ use sea_orm::{
 use shared::actions::{action_reference, ActionStatus, LearningKind, LearningScope};
 use shared::auth::{format_roles, Role};
 use shared::reviews::{Methodology, ReviewKind, ReviewRole, ThresholdDecision};
+use shared::summary::{SummaryField, SummaryState};
 use std::collections::HashMap;
 
 pub const DEMO_PASSWORD: &str = "safeguarding-demo";
@@ -274,6 +276,26 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
             agencies: &["CSC", "POL", "YOS", "COL"],
             members: &[],
         },
+        DemoReview {
+            reference: "SCR-2015-07",
+            kind: ReviewKind::SeriousCaseReview,
+            subject: "Child D",
+            themes: &["Neglect", "Parental mental health"],
+            methodology: Methodology::Silp,
+            incident: (Some(9), 2015),
+            regime: "wt2015",
+            aware_on: None,
+            notified_on: date(2015, 10, 2)?,
+            decision: Some((
+                ThresholdDecision::Initiate,
+                "Child D suffered serious harm from long-standing neglect and agencies' work together is a cause for concern: the criteria for a serious case review are met.",
+                date(2015, 10, 20)?,
+            )),
+            panel: Some((date(2015, 11, 2)?, &["Rita Reviewer"])),
+            completed_on: Some(date(2016, 6, 30)?),
+            agencies: &["CSC", "POL", "NHFT", "SCH"],
+            members: &[("reviewer@demo.example", ReviewRole::LeadReviewer)],
+        },
     ];
     let rc = RequestContext::system("seed-demo");
     for r in reviews {
@@ -305,6 +327,9 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
                 .await?;
             }
             seed_action_plan(&txn, &review_id, &agency_ids, &user_ids, now, today).await?;
+        }
+        if r.reference == "SCR-2015-07" {
+            seed_published_summary(&txn, &review_id, &user_ids, today).await?;
         }
     }
     audit_log::append(
@@ -645,6 +670,97 @@ async fn seed_action_plan<C: ConnectionTrait>(
         }
     }
     Ok(())
+}
+
+/// The demo's published learning summary (of SCR-2015-07), in the template's words, so that
+/// the public pages and the learning library have something to show.
+const CHILD_D_SUMMARY: &[(SummaryField, &str)] = &[
+    (SummaryField::DateCompleted, "30 June 2016"),
+    (
+        SummaryField::ReviewTypeAndPurpose,
+        "Serious case review using the Significant Incident Learning Process (SILP). Chaired by the independent chair of the partnership; written by a lead reviewer from children's social care with an independent author. The case was chosen because a young child suffered serious harm from long-standing neglect that several agencies had seen.",
+    ),
+    (SummaryField::IncidentMonth, "September 2015"),
+    (
+        SummaryField::CaseLearning,
+        "Child D lived with a parent whose mental health was poor for long periods.\n\n- **Key themes:** neglect that built up slowly; parental mental health; missed health appointments.\n- **Early learning:** each agency saw part of the picture; no one put the pieces together.\n- **Good practice:** the school nurse kept careful records and raised a concern that started the strategy discussion.",
+    ),
+    (
+        SummaryField::MethodologyLearning,
+        "Practitioners valued the learning event; bringing front-line staff and managers together early gave a fuller account than written reports alone.",
+    ),
+    (
+        SummaryField::SingleAgencyLearning,
+        "- Health visiting: follow up every missed appointment for a child under five with a home visit.\n- Schools: record attendance patterns and hygiene concerns together, not separately.",
+    ),
+    (
+        SummaryField::MultiAgencyLearning,
+        "- Use the neglect screening tool when more than one agency has a concern.\n- Adult mental health services ask about children in the household at every review.",
+    ),
+    (
+        SummaryField::HowChangesWillBeMade,
+        "- CSC: neglect screening tool in every assessment (by March 2017).\n- NHFT: a question about children at every adult mental health review (by January 2017).\n- SCH: training for designated safeguarding leads on recognising neglect (by April 2017).",
+    ),
+    (
+        SummaryField::HowImpactWillBeAudited,
+        "A multi-agency case audit of neglect cases twelve months after the changes, reported to the Quality and Audit group.",
+    ),
+    (SummaryField::OtherComments, "The family took part in the review."),
+];
+
+async fn seed_published_summary<C: ConnectionTrait>(
+    txn: &C,
+    review_id: &str,
+    user_ids: &HashMap<&str, String>,
+    today: NaiveDate,
+) -> AppResult<()> {
+    let reviewer = lookup(user_ids, "reviewer@demo.example")?.clone();
+    let office = lookup(user_ids, "office@demo.example")?.clone();
+    let published_on = days_ago(today, 60);
+    let published_at = published_on
+        .and_hms_opt(10, 0, 0)
+        .map(|d| d.and_utc())
+        .ok_or_else(|| AppError::Internal("demo publication time".into()))?;
+    let id = uuid::Uuid::new_v4().to_string();
+    learning_summary::ActiveModel {
+        id: Set(id.clone()),
+        review_id: Set(review_id.to_owned()),
+        state: Set(SummaryState::Published.code().to_owned()),
+        version: Set(4),
+        created_by: Set(reviewer.clone()),
+        created_at: Set(published_at - chrono::Duration::days(30)),
+        updated_at: Set(published_at),
+        published_at: Set(Some(published_at)),
+        published_by: Set(Some(office)),
+        available_until: Set(Some(crate::summary::service::earliest_end(published_on))),
+        report_file_name: Set(None),
+    }
+    .insert(txn)
+    .await?;
+    for (field, text) in CHILD_D_SUMMARY {
+        summary_field::ActiveModel {
+            summary_id: Set(id.clone()),
+            field: Set(field.code().to_owned()),
+            text: Set((*text).to_owned()),
+            version: Set(1),
+            updated_by: Set(reviewer.clone()),
+            updated_at: Set(published_at - chrono::Duration::days(20)),
+        }
+        .insert(txn)
+        .await?;
+        summary_field_version::ActiveModel {
+            id: Default::default(),
+            summary_id: Set(id.clone()),
+            field: Set(field.code().to_owned()),
+            version: Set(1),
+            text: Set((*text).to_owned()),
+            author_id: Set(reviewer.clone()),
+            at: Set(published_at - chrono::Duration::days(20)),
+        }
+        .insert(txn)
+        .await?;
+    }
+    crate::library::index_review(txn, review_id).await
 }
 
 async fn write_history<C: ConnectionTrait>(

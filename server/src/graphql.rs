@@ -11,9 +11,10 @@ use crate::auth::policy::Authorization;
 use crate::chronology::graphql::{ChronologyMutation, ChronologyQuery, ChronologySubscription};
 use crate::context::RequestContext;
 use crate::error::AppResult;
+use crate::library::graphql::LibraryQuery;
 use crate::reviews::graphql::{ReviewMutation, ReviewQuery};
 use crate::state::AppState;
-use crate::summary::graphql::{SummaryMutation, SummaryQuery};
+use crate::summary::graphql::{PublicSummaryQuery, SummaryMutation, SummaryQuery};
 use crate::users::graphql::{UserMutation, UserQuery};
 use async_graphql::{Context, MergedObject, MergedSubscription, Schema};
 
@@ -28,6 +29,8 @@ pub struct Query(
     ActionQuery,
     ApiTokenQuery,
     SummaryQuery,
+    PublicSummaryQuery,
+    LibraryQuery,
 );
 
 #[derive(MergedObject, Default)]

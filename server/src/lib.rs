@@ -18,6 +18,7 @@ pub mod entities;
 pub mod error;
 pub mod events;
 pub mod graphql;
+pub mod library;
 pub mod reviews;
 pub mod state;
 pub mod summary;

@@ -49,8 +49,12 @@ impl FromJson for Value {
     }
 }
 
-/// The field `key` of an object (null when missing).
+/// The field `key` of an object (null when missing); the empty key is the object itself
+/// (to read one answer into two structs).
 pub fn field<'a>(v: &'a Value, key: &str) -> &'a Value {
+    if key.is_empty() {
+        return v;
+    }
     v.get(key).unwrap_or(&NULL)
 }
 
@@ -437,4 +441,31 @@ json_structs! {
     }
     pub struct DiffData { lines: Vec<DiffLineData> = "summaryFieldDiff" }
     pub struct DiffLineData { tag: String = "tag", text: String = "text" }
+    pub struct PublishedListData { summaries: Vec<PublishedItem> = "publishedSummaries" }
+    pub struct PublishedItem {
+        id: String = "id",
+        review_reference: String = "reviewReference",
+        review_kind_label: String = "reviewKindLabel",
+        title: String = "title",
+        published_on: String = "publishedOn",
+        available_until: String = "availableUntil",
+        available: bool = "available",
+        themes: Vec<String> = "themes",
+    }
+    pub struct PublishedData { summary: Option<PublishedDetail> = "publishedSummary" }
+    pub struct PublishedDetail {
+        item: PublishedItem = "",
+        report_url: Option<String> = "reportUrl",
+        fields: Vec<PublishedFieldData> = "fields",
+    }
+    pub struct PublishedFieldData { label: String = "label", html: String = "html" }
+    pub struct LibraryData { hits: Vec<LibraryHitData> = "librarySearch", themes: Vec<String> = "themes" }
+    pub struct LibraryHitData {
+        kind: String = "kind",
+        title: String = "title",
+        excerpt: String = "excerpt",
+        themes: Vec<String> = "themes",
+        summary_id: String = "summaryId",
+        review_reference: String = "reviewReference",
+    }
 }

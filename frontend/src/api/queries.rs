@@ -102,3 +102,9 @@ operations!(
     LearningSummaryExport,
     PreviewMarkdown,
 );
+operations!(
+    "graphql/public.graphql": PublishedSummaries,
+    PublishedSummary,
+    LibrarySearch,
+    UploadFinalReport,
+);

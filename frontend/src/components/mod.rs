@@ -17,6 +17,39 @@ pub fn set_title(page: &str) {
     document().set_title(&format!("{page} – Learning and improvement platform"));
 }
 
+/// The file chosen in the file input `input_id`, as (name, base64 content), read with a
+/// `FileReader`; false when none is chosen.
+pub fn read_chosen_file(input_id: &str, done: impl FnOnce(String, String) + 'static) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(file) = document()
+        .get_element_by_id(input_id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+        .and_then(|files| files.get(0))
+    else {
+        return false;
+    };
+    let Ok(reader) = web_sys::FileReader::new() else {
+        return false;
+    };
+    let name = file.name();
+    let result = reader.clone();
+    let loaded = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let url = result
+            .result()
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        let content = url
+            .split_once(',')
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        done(name, content);
+    });
+    reader.set_onloadend(Some(loaded.unchecked_ref()));
+    reader.read_as_data_url(&file).is_ok()
+}
+
 /// Hands a file to the browser's download (from its base64 content).
 pub fn save_file(name: &str, media_type: &str, base64: &str) {
     use wasm_bindgen::JsCast;

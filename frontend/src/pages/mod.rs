@@ -7,6 +7,7 @@ pub mod chronology;
 pub mod dashboard;
 pub mod not_found;
 pub mod notifications;
+pub mod published;
 pub mod reviews;
 pub mod sign_in;
 pub mod summary;

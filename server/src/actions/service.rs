@@ -975,6 +975,8 @@ pub async fn create_learning_point(
         Event::new("learning_point.create", "learning_point", &saved.id),
     )
     .await?;
+    // A review whose summary is published has its learning points in the learning library.
+    crate::library::refresh_review(&txn, &saved.review_id).await?;
     let view = one_learning_point_view(&txn, saved).await?;
     txn.commit().await?;
     state
@@ -1041,6 +1043,7 @@ pub async fn update_learning_point(
         Event::new("learning_point.update", "learning_point", id),
     )
     .await?;
+    crate::library::refresh_review(&txn, &saved.review_id).await?;
     let view = one_learning_point_view(&txn, saved).await?;
     txn.commit().await?;
     state

@@ -173,6 +173,16 @@ const ROOT: &[(&str, &str, Access)] = &[
         "publishLearningSummary",
         Access::AnyRole(OFFICE),
     ),
+    // The summary's authors (the business office, the review's lead reviewers), by
+    // `shared::summary::authors` in the service.
+    ("Mutation", "uploadFinalReport", Access::SignedIn),
+    // The public pages: published summaries only, through an allowlist type
+    // (`PublishedSummary`) that names no person and holds no glossary, comment or history.
+    ("Query", "publishedSummaries", Access::Public),
+    ("Query", "publishedSummary", Access::Public),
+    // The learning library: anonymised, published learning, for every signed-in person
+    // (practitioners included).
+    ("Query", "librarySearch", Access::SignedIn),
     // The service checks the review is visible before the stream starts.
     ("Subscription", "reviewChanged", Access::SignedIn),
     ("Subscription", "actionChanged", Access::SignedIn),
@@ -582,6 +592,33 @@ const OBJECTS: &[(&str, &[&str])] = &[
         ],
     ),
     ("DiffLine", &["tag", "text", "oldLine", "newLine"]),
+    (
+        "PublishedSummary",
+        &[
+            "id",
+            "reviewReference",
+            "reviewKindLabel",
+            "title",
+            "publishedOn",
+            "availableUntil",
+            "available",
+            "fields",
+            "reportUrl",
+            "themes",
+        ],
+    ),
+    ("PublishedField", &["label", "html"]),
+    (
+        "LibraryHit",
+        &[
+            "kind",
+            "title",
+            "excerpt",
+            "themes",
+            "summaryId",
+            "reviewReference",
+        ],
+    ),
 ];
 
 /// The parts merged into the Subscription root: their events resolve under the part's own

@@ -82,6 +82,8 @@ pub async fn add(
         Event::new("glossary.term.add", "review", &review.id),
     )
     .await?;
+    // The learning library holds the review's published learning anonymised.
+    crate::library::refresh_review(&txn, &review.id).await?;
     txn.commit().await?;
     state
         .changed(rc, &review.id, ChangeKind::Glossary, Some(&row.id))
@@ -111,6 +113,7 @@ pub async fn remove(state: &AppState, rc: &RequestContext, term_id: &str) -> App
         Event::new("glossary.term.remove", "review", &term.review_id),
     )
     .await?;
+    crate::library::refresh_review(&txn, &term.review_id).await?;
     txn.commit().await?;
     state
         .changed(rc, &term.review_id, ChangeKind::Glossary, Some(&term.id))

@@ -510,6 +510,8 @@ pub async fn update(
     let row = save_versioned(&txn, id, version, changes).await?;
     write_links(&txn, id, &input).await?;
     audit_log::append(&txn, rc, Event::new("review.update", "review", id)).await?;
+    // The learning library shows a published review's reference and themes.
+    crate::library::refresh_review(&txn, id).await?;
     let view = one_view(&txn, row, state.today()).await?;
     txn.commit().await?;
     state

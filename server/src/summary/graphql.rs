@@ -1,5 +1,6 @@
 //! GraphQL surface of learning summaries: thin, decoding input and calling the service.
 
+use super::public::{self, PublishedView};
 use super::service::{self, CommentView, ExportKind, FieldView, StateChangeView, SummaryView};
 use crate::chronology::graphql::ExportFile;
 use crate::error::AppError;
@@ -31,7 +32,8 @@ pub struct LearningSummary {
     pub published_at: Option<DateTime<Utc>>,
     /// The last day it stays on the public pages.
     pub available_until: Option<NaiveDate>,
-    /// The final report's file name, checked by the publication gate too.
+    /// The final report's file name (see uploadFinalReport), checked by the publication
+    /// gate too.
     pub report_file_name: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -76,8 +78,8 @@ impl From<SummaryView> for LearningSummary {
 #[ComplexObject]
 impl LearningSummary {
     /// What the publication gate finds now: names from the review's glossary, dates of
-    /// birth, NHS numbers, postcodes and phone numbers, in every field and the final
-    /// report's file name. Publishing is refused until this is empty.
+    /// birth, NHS numbers, postcodes and phone numbers, in every field, the final report's
+    /// file name and its text. Publishing is refused until this is empty.
     async fn publication_check(
         &self,
         ctx: &Context<'_>,
@@ -223,7 +225,7 @@ impl From<StateChangeView> for SummaryStateChange {
 pub struct IdentifierHit {
     pub kind: IdentifierKind,
     pub kind_label: String,
-    /// The field's key (e.g. "caseLearning"), or "reportFileName".
+    /// The field's key (e.g. "caseLearning"), or "reportFileName" or "reportText".
     pub field: String,
     /// The text found, as written.
     pub matched: String,
@@ -433,6 +435,35 @@ impl SummaryMutation {
             .gql(rc)
     }
 
+    /// Uploads the summary's final report, a PDF (`contentBase64`; at most the configured
+    /// size, 10 MB unless set otherwise), replacing any earlier one. `reportText` is the
+    /// report's plain text: the publication gate checks it with the text read from the PDF
+    /// (give it when the PDF is scanned images, whose words cannot be read). The business
+    /// office or a lead reviewer of the review, while the summary is not published.
+    /// VALIDATION on `fileName` (not ending in .pdf), `contentBase64` (not a PDF, too big,
+    /// not base64) or `reportText` (too long).
+    async fn upload_final_report(
+        &self,
+        ctx: &Context<'_>,
+        summary_id: ID,
+        file_name: String,
+        content_base64: String,
+        report_text: Option<String>,
+    ) -> async_graphql::Result<LearningSummary> {
+        let (state, rc) = parts(ctx)?;
+        service::upload_report(
+            state,
+            rc,
+            &summary_id,
+            &file_name,
+            &content_base64,
+            report_text.as_deref(),
+        )
+        .await
+        .map(LearningSummary::from)
+        .gql(rc)
+    }
+
     /// Publishes an approved summary until `availableUntil` (at least 12 months from
     /// today): the business office. VALIDATION, naming each field, while the publication
     /// gate finds anything.
@@ -446,6 +477,107 @@ impl SummaryMutation {
         service::publish(state, rc, &summary_id, available_until)
             .await
             .map(LearningSummary::from)
+            .gql(rc)
+    }
+}
+
+/// A published learning summary as the public pages show it: nothing about the people who
+/// wrote it, its comments or its history.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct PublishedSummary {
+    pub id: ID,
+    pub review_reference: String,
+    /// e.g. "Serious case review / local child safeguarding practice review".
+    pub review_kind_label: String,
+    /// The review's pseudonymised subject, e.g. "Child A".
+    pub title: String,
+    pub published_on: NaiveDate,
+    /// The last day its text and report are on the public pages.
+    pub available_until: NaiveDate,
+    /// Today is on or before `availableUntil`; after it the page says the summary is
+    /// available on request.
+    pub available: bool,
+    /// Where the final report (PDF) is, while there is one and the summary is available.
+    pub report_url: Option<String>,
+    pub themes: Vec<String>,
+    #[graphql(skip)]
+    view: PublishedView,
+}
+
+impl From<PublishedView> for PublishedSummary {
+    fn from(v: PublishedView) -> Self {
+        Self {
+            id: ID(v.summary_id.clone()),
+            review_reference: v.review_reference.clone(),
+            review_kind_label: v.review_kind_label.clone(),
+            title: v.title.clone(),
+            published_on: v.published_on,
+            available_until: v.available_until,
+            available: v.available,
+            report_url: v.report_url.clone(),
+            themes: v.themes.clone(),
+            view: v,
+        }
+    }
+}
+
+#[ComplexObject]
+impl PublishedSummary {
+    /// The fields that say something, in the template's order; empty when the summary is
+    /// not available.
+    async fn fields(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PublishedField>> {
+        let (state, rc) = parts(ctx)?;
+        let fields = public::fields(&state.db, &self.view).await.gql(rc)?;
+        Ok(fields
+            .into_iter()
+            .map(|f| PublishedField {
+                label: f.label,
+                html: f.html,
+            })
+            .collect())
+    }
+}
+
+/// One field of a published summary.
+#[derive(SimpleObject, Clone)]
+pub struct PublishedField {
+    /// The template's label, e.g. "Month/year of incident".
+    pub label: String,
+    /// The text as safe HTML (raw HTML dropped, links only to web and email addresses).
+    pub html: String,
+}
+
+/// The public pages' reads: anyone, signed in or not.
+#[derive(Default)]
+pub struct PublicSummaryQuery;
+
+#[Object]
+impl PublicSummaryQuery {
+    /// Every published learning summary, newest first (including those past their window,
+    /// which show no text).
+    async fn published_summaries(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<PublishedSummary>> {
+        let (state, rc) = parts(ctx)?;
+        public::published_list(state)
+            .await
+            .map(|list| list.into_iter().map(PublishedSummary::from).collect())
+            .gql(rc)
+    }
+
+    /// One published learning summary; null when there is no published summary with this
+    /// id (a draft, one in review or approved, or none at all).
+    async fn published_summary(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<PublishedSummary>> {
+        let (state, rc) = parts(ctx)?;
+        public::published_one(state, &id)
+            .await
+            .map(|v| v.map(PublishedSummary::from))
             .gql(rc)
     }
 }

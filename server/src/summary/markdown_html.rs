@@ -60,6 +60,37 @@ pub fn to_html(markdown: &str) -> String {
     out
 }
 
+/// The words a Markdown text shows, as plain text: one line per paragraph, heading, list
+/// item or code block; raw HTML dropped (with what stands inside a `<script>` or `<style>`
+/// element), links and images reduced to their text. For search and excerpts.
+pub fn to_plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut hidden = 0usize;
+    for event in Parser::new_ext(markdown, Options::empty()) {
+        match event {
+            Event::Text(text) | Event::Code(text) if hidden == 0 => out.push_str(&text),
+            Event::SoftBreak | Event::HardBreak if hidden == 0 => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_),
+            ) if !out.is_empty() && !out.ends_with('\n') => out.push('\n'),
+            Event::InlineHtml(html) => {
+                let tag = html.trim_start_matches('<').to_ascii_lowercase();
+                if tag.starts_with("script") || tag.starts_with("style") {
+                    hidden += 1;
+                } else if tag.starts_with("/script") || tag.starts_with("/style") {
+                    hidden = hidden.saturating_sub(1);
+                }
+            }
+            _ => {}
+        }
+    }
+    out.trim_end().to_owned()
+}
+
 /// The opening markup of an element and what closes it.
 fn start(tag: &Tag<'_>) -> (String, Option<&'static str>) {
     let fixed = |open: &str, close: &'static str| (open.to_string(), Some(close));
@@ -192,6 +223,21 @@ mod tests {
             to_html("```\n<div>\n```"),
             "<pre><code>&lt;div&gt;\n</code></pre>\n"
         );
+    }
+
+    #[test]
+    fn plain_text_keeps_the_words_only() {
+        assert_eq!(
+            to_plain_text(
+                "# Themes\n\nNeglect was **seen late**.\n\n- Police\n- [plan](https://x.org) <b>bold</b>\n\n<script>steal()</script>\n\nline one\nline two"
+            ),
+            "Themes\nNeglect was seen late.\nPolice\nplan bold\nline one line two"
+        );
+        assert_eq!(
+            to_plain_text("before <script>steal()</script> after"),
+            "before  after"
+        );
+        assert_eq!(to_plain_text(""), "");
     }
 
     #[test]

@@ -15,7 +15,12 @@
 //! - moving: `shared::summary::transition` (the chair approves, the business office
 //!   publishes, going back to draft needs a reason);
 //! - publishing: the publication gate (`shared::summary::check_publication`) over every
-//!   field and the final report's file name, against the review's glossary.
+//!   field, the final report's file name and its plain text, against the review's glossary;
+//! - the final report (see [`super::report`]): the authors upload it while the summary is
+//!   not published.
+//!
+//! Publishing puts the summary and its review's learning points in the learning library
+//! (`crate::library`), in the same transaction; withdrawing takes them out.
 //!
 //! Every change writes its rows and its audit row in one transaction (the summary's row is
 //! locked first, so changes to one summary queue), then tells everyone watching the review.
@@ -28,7 +33,7 @@ use crate::context::RequestContext;
 use crate::db::begin_write;
 use crate::entities::{
     action, agency, learning_point, learning_summary, review, summary_comment, summary_field,
-    summary_field_version, summary_state_change,
+    summary_field_version, summary_report, summary_state_change,
 };
 use crate::error::{AppError, AppResult};
 use crate::events::ChangeKind;
@@ -65,6 +70,9 @@ const EXCERPT_AROUND: usize = 30;
 
 /// How the publication check names the final report's file name.
 pub const REPORT_FILE_NAME: &str = "reportFileName";
+
+/// How the publication check names the final report's plain text.
+pub const REPORT_TEXT: &str = "reportText";
 
 /// Stored to the microsecond, as PostgreSQL keeps it, so both databases agree.
 fn now() -> DateTime<Utc> {
@@ -398,20 +406,39 @@ pub async fn field_diff(
     Ok(diff_lines(&old, &new))
 }
 
-/// What the publication gate finds in the summary's `fields` (as they stand) and its final
-/// report's file name, each left to right.
+/// The final report's plain text, if a report was uploaded and it has some (the PDF
+/// itself is not read).
+pub async fn report_text<C: ConnectionTrait>(
+    db: &C,
+    summary_id: &str,
+) -> AppResult<Option<String>> {
+    Ok(summary_report::Entity::find_by_id(summary_id.to_owned())
+        .select_only()
+        .column(summary_report::Column::Text)
+        .into_tuple::<Option<String>>()
+        .one(db)
+        .await?
+        .flatten())
+}
+
+/// What the publication gate finds in the summary's `fields` (as they stand), its final
+/// report's file name and the report's plain text, each left to right.
 pub async fn publication_check<C: ConnectionTrait>(
     db: &C,
     summary: &learning_summary::Model,
     fields: &[FieldView],
 ) -> AppResult<Vec<PublicationHit>> {
     let glossary = crate::chronology::glossary::load(db, &summary.review_id).await?;
+    let report_text = report_text(db, &summary.id).await?;
     let mut texts: Vec<(String, &str)> = fields
         .iter()
         .map(|f| (f.field.key().to_owned(), f.text.as_str()))
         .collect();
     if let Some(name) = &summary.report_file_name {
         texts.push((REPORT_FILE_NAME.to_owned(), name.as_str()));
+    }
+    if let Some(text) = &report_text {
+        texts.push((REPORT_TEXT.to_owned(), text.as_str()));
     }
     Ok(texts
         .into_iter()
@@ -833,8 +860,9 @@ async fn record_move(
 
 /// Moves the summary along its lifecycle (see `shared::summary::state`): the authors submit
 /// a draft; the chair approves; the authors or the chair return it to draft with a reason;
-/// the business office withdraws a published summary with a reason. Publishing is
-/// [`publish`], which checks the text and the publication window first.
+/// the business office withdraws a published summary with a reason (which takes it and its
+/// review's learning points out of the learning library). Publishing is [`publish`], which
+/// checks the text and the publication window first.
 pub async fn move_to(
     state: &AppState,
     rc: &RequestContext,
@@ -866,6 +894,9 @@ pub async fn move_to(
     }
     let saved = touch(&txn, &summary, changes).await?;
     record_move(&txn, rc, &saved, from, to, step, stored_reason(reason)).await?;
+    if step == SummaryStep::Withdraw {
+        crate::library::remove_review(&txn, &review.id).await?;
+    }
     finish(state, rc, txn, saved, &review, membership).await
 }
 
@@ -874,10 +905,23 @@ pub fn earliest_end(published_on: NaiveDate) -> NaiveDate {
     add_months(published_on, MONTHS_ONLINE)
 }
 
+/// The publication gate on a text that is not a field of the template (the final report's
+/// file name or text): the gate's messages name a field by its key, so the text is checked
+/// as if it were a field, and its problems then named `key`.
+fn gate_other(glossary: &Glossary, key: &str, text: &str, problems: &mut Problems) {
+    if let Err(found) = check_publication(glossary, [(SummaryField::OtherComments, text)]) {
+        for mut problem in found.0 {
+            problem.field = key.to_owned();
+            problems.0.push(problem);
+        }
+    }
+}
+
 /// Publishes an approved summary, on the public pages until `available_until` (at least 12
-/// months from today). The business office only. Refused while the publication gate finds
-/// anything in a field or the final report's file name: each find is a problem naming the
-/// field by its key (or `reportFileName`).
+/// months from today), and puts it and its review's learning points in the learning
+/// library. The business office only. Refused while the publication gate finds anything in
+/// a field, the final report's file name or its text: each find is a problem naming the
+/// field by its key (or `reportFileName`, `reportText`).
 pub async fn publish(
     state: &AppState,
     rc: &RequestContext,
@@ -900,16 +944,10 @@ pub async fn publish(
             .err()
             .unwrap_or_default();
     if let Some(name) = &summary.report_file_name {
-        // The gate's messages name a field by its key: the file name is checked as if it
-        // were a field, and its problems then named for what they are.
-        if let Err(found) =
-            check_publication(&glossary, [(SummaryField::OtherComments, name.as_str())])
-        {
-            for mut problem in found.0 {
-                problem.field = REPORT_FILE_NAME.to_owned();
-                problems.0.push(problem);
-            }
-        }
+        gate_other(&glossary, REPORT_FILE_NAME, name, &mut problems);
+    }
+    if let Some(text) = report_text(&txn, &summary.id).await? {
+        gate_other(&glossary, REPORT_TEXT, &text, &mut problems);
     }
     let today = state.today();
     let earliest = earliest_end(today);
@@ -943,6 +981,96 @@ pub async fn publish(
         None,
     )
     .await?;
+    crate::library::index_review(&txn, &review.id).await?;
+    finish(state, rc, txn, saved, &review, membership).await
+}
+
+/// The summary's authors, and a summary that is not published: who may upload its final
+/// report, and when.
+fn may_upload_report(
+    actor: &Actor,
+    membership: Option<ReviewRole>,
+    summary: &learning_summary::Model,
+) -> AppResult<()> {
+    if !authors(actor, membership) {
+        return Err(AppError::Forbidden);
+    }
+    if state_of(summary) == SummaryState::Published {
+        return Err(AppError::validation(
+            "summaryId",
+            "the summary is published: withdraw it first to replace its final report",
+        ));
+    }
+    Ok(())
+}
+
+/// Uploads the summary's final report (a PDF, see [`super::report::check_upload`]),
+/// replacing any earlier one, with the plain text the publication gate reads (`report_text`
+/// as given, and the text read from the PDF). The authors only (the business office and
+/// the review's lead reviewers), while the summary is not published. The audit log records
+/// the upload, never the file or its text.
+#[tracing::instrument(name = "summary.report.upload", skip_all, fields(summary_id = %summary_id))]
+pub async fn upload_report(
+    state: &AppState,
+    rc: &RequestContext,
+    summary_id: &str,
+    file_name: &str,
+    content_base64: &str,
+    report_text: Option<&str>,
+) -> AppResult<SummaryView> {
+    let actor = rc.actor()?;
+    // Who and when first (so an outsider learns nothing from the checks), then the file;
+    // its text is read before the write transaction, which then checks again.
+    let (summary, _, membership) = readable_summary(&state.db, actor, summary_id, false).await?;
+    may_upload_report(actor, membership, &summary)?;
+    let upload = super::report::check_upload(
+        file_name,
+        content_base64,
+        report_text,
+        state.config.max_report_bytes,
+    )?;
+    let extracted = super::report::extract_text(upload.bytes.clone()).await;
+    tracing::info!(
+        bytes = upload.bytes.len(),
+        text_given = upload.text.is_some(),
+        text_read = extracted.is_some(),
+        "final report checked"
+    );
+    let text = super::report::combined_text(upload.text, extracted);
+
+    let txn = begin_write(&state.db).await?;
+    let (summary, review, membership) = readable_summary(&txn, actor, summary_id, true).await?;
+    may_upload_report(actor, membership, &summary)?;
+    summary_report::Entity::delete_by_id(summary.id.clone())
+        .exec(&txn)
+        .await?;
+    summary_report::ActiveModel {
+        summary_id: Set(summary.id.clone()),
+        file_name: Set(upload.file_name.clone()),
+        media_type: Set(super::report::PDF_MEDIA_TYPE.to_owned()),
+        content: Set(upload.bytes),
+        text: Set(text),
+        uploaded_by: Set(actor.user_id.clone()),
+        uploaded_at: Set(now()),
+    }
+    .insert(&txn)
+    .await?;
+    let changes = learning_summary::ActiveModel {
+        report_file_name: Set(Some(upload.file_name)),
+        ..Default::default()
+    };
+    let saved = touch(&txn, &summary, changes).await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new(
+            "learning_summary.report.upload",
+            "learning_summary",
+            &summary.id,
+        ),
+    )
+    .await?;
+    tracing::info!(summary_id = %summary.id, "final report uploaded");
     finish(state, rc, txn, saved, &review, membership).await
 }
 

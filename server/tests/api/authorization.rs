@@ -5,7 +5,9 @@
 //! row is set up so that it can). A schema field without a row fails the test.
 
 use crate::db_tests;
-use crate::helpers::{base64, error_code, review_with, run, Backend, Client, TestApp, PASSWORD};
+use crate::helpers::{
+    base64, error_code, pdf, review_with, run, Backend, Client, TestApp, PASSWORD,
+};
 use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{json, Value};
@@ -142,6 +144,8 @@ struct Fixture {
     summaries_to_submit: Vec<String>,
     /// A summary approved by the chair, with nothing the publication gate finds, to publish.
     approved_summary: String,
+    /// A published summary, on the public pages.
+    published_summary: String,
 }
 
 struct Op {
@@ -706,6 +710,38 @@ fn ops() -> Vec<Op> {
             },
             own_session: false,
         },
+        // The final report: the summary's authors (the business office here), while it is
+        // not published.
+        Op {
+            field: "Mutation.uploadFinalReport",
+            allowed: OFFICE,
+            doc: "mutation($s: ID!, $c: String!) { uploadFinalReport(summaryId: $s, fileName: \"final.pdf\", contentBase64: $c) { reportFileName } }",
+            vars: |f, _| json!({ "s": f.summary, "c": base64(&pdf(&["Final report"])) }),
+            own_session: false,
+        },
+        // The public pages: everyone, signed in or not.
+        Op {
+            field: "Query.publishedSummaries",
+            allowed: Allowed::Public,
+            doc: "{ publishedSummaries { id title available fields { label html } reportUrl } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.publishedSummary",
+            allowed: Allowed::Public,
+            doc: "query($id: ID!) { publishedSummary(id: $id) { id title fields { label } } }",
+            vars: |f, _| json!({ "id": f.published_summary }),
+            own_session: false,
+        },
+        // The learning library: every signed-in person, practitioners included.
+        Op {
+            field: "Query.librarySearch",
+            allowed: Allowed::SignedIn,
+            doc: "{ librarySearch(words: \"learning\") { kind title excerpt summaryId } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
     ]
 }
 
@@ -894,6 +930,7 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         to_start: String::new(),
         summaries_to_submit: Vec::new(),
         approved_summary: String::new(),
+        published_summary: String::new(),
     };
     for p in 0..PRINCIPALS.len() {
         fixture
@@ -1115,6 +1152,22 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         .ok(move_doc, json!({ "s": approved, "to": "APPROVED" }))
         .await;
     fixture.approved_summary = approved;
+    let review = create_review(&office, "SUM-PUBLIC", &members).await;
+    let published = start_summary(&office, &review).await;
+    office
+        .ok(move_doc, json!({ "s": published, "to": "IN_REVIEW" }))
+        .await;
+    chair
+        .ok(move_doc, json!({ "s": published, "to": "APPROVED" }))
+        .await;
+    let until = chrono::Utc::now().date_naive() + chrono::Duration::days(400);
+    office
+        .ok(
+            "mutation($s: ID!, $d: NaiveDate!) { publishLearningSummary(summaryId: $s, availableUntil: $d) { state } }",
+            json!({ "s": published, "d": until.to_string() }),
+        )
+        .await;
+    fixture.published_summary = published;
     (clients, fixture)
 }
 
@@ -1350,7 +1403,7 @@ async fn every_role_gets_what_the_matrix_says(backend: Backend) {
         );
         let states = office
             .ok(
-                "{ reviews { learningSummary { id state fields { key text } } } }",
+                "{ reviews { learningSummary { id state reportFileName fields { key text } } } }",
                 json!({}),
             )
             .await["reviews"]
@@ -1379,6 +1432,11 @@ async fn every_role_gets_what_the_matrix_says(backend: Backend) {
             .map(|f| f["text"].clone())
             .unwrap_or_default();
         assert_eq!(other_comments, "Saved by BUSINESS_OFFICE");
+        assert_eq!(
+            state_of(&fixture.summary)["reportFileName"],
+            "final.pdf",
+            "the business office uploaded the final report"
+        );
     })
     .await
 }

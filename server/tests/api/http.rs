@@ -73,7 +73,14 @@ async fn graphql_is_post_json_from_this_site_only(backend: Backend) {
 
 async fn oversized_bodies_are_refused(backend: Backend) {
     // Small configured limits, so the whole body is written before the server answers.
-    let flags = ["--max-body-bytes", "2000", "--max-upload-bytes", "1000"];
+    let flags = [
+        "--max-body-bytes",
+        "2000",
+        "--max-upload-bytes",
+        "1000",
+        "--max-report-bytes",
+        "1000",
+    ];
     crate::helpers::run_with(backend, &flags, |app| async move {
         let fits = json!({ "query": "{ me { id } }", "variables": { "pad": "x".repeat(1000) } })
             .to_string();

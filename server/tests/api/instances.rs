@@ -76,6 +76,13 @@ async fn the_demo_partnership_loads_once(backend: Backend) {
         let refs: Vec<&str> = data["dashboard"].as_array().expect("d").iter().filter_map(|r| r["reference"].as_str()).collect();
         assert_eq!(refs.first().copied(), Some("LCSPR-2026-02"), "the overdue review comes first: {refs:?}");
         assert_eq!(data["dashboard"][0]["nextMilestone"]["state"], "OVERDUE");
+        // A published summary on the public pages (signed out) and in the library.
+        let public = app.client().ok("{ publishedSummaries { reviewReference available fields { label } } }", json!({})).await;
+        assert_eq!(public["publishedSummaries"][0]["reviewReference"], "SCR-2015-07", "{public}");
+        assert_eq!(public["publishedSummaries"][0]["available"], true);
+        assert_eq!(public["publishedSummaries"][0]["fields"].as_array().map(Vec::len), Some(10));
+        let found = office.ok("{ librarySearch(words: \"neglect screening\") { reviewReference } }", json!({})).await;
+        assert_eq!(found["librarySearch"][0]["reviewReference"], "SCR-2015-07", "{found}");
         let health = app.client();
         health.sign_in("health.rep@demo.example", server::demo::DEMO_PASSWORD).await;
         assert_eq!(health.ok("{ dashboard { id } }", json!({})).await["dashboard"], json!([]));

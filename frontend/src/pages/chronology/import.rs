@@ -3,44 +3,12 @@
 
 use super::{use_ctx, Notice};
 use crate::api::{self, data::ImportRow as Row};
-use crate::components::{focus_by_id, DataTable, ErrorSummary, FormSubmit};
+use crate::components::{focus_by_id, read_chosen_file, DataTable, ErrorSummary, FormSubmit};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
 const FILE: &str = "import-file";
-
-/// The chosen file as (name, base64 content), read with a `FileReader`.
-fn read_file(done: impl FnOnce(String, String) + 'static) -> bool {
-    let Some(file) = document()
-        .get_element_by_id(FILE)
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .and_then(|input| input.files())
-        .and_then(|files| files.get(0))
-    else {
-        return false;
-    };
-    let Ok(reader) = web_sys::FileReader::new() else {
-        return false;
-    };
-    let name = file.name();
-    let result = reader.clone();
-    let loaded = wasm_bindgen::closure::Closure::once_into_js(move || {
-        let url = result
-            .result()
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default();
-        let content = url
-            .split_once(',')
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
-        done(name, content);
-    });
-    reader.set_onloadend(Some(loaded.unchecked_ref()));
-    reader.read_as_data_url(&file).is_ok()
-}
 
 #[component]
 pub fn Import() -> impl IntoView {
@@ -59,7 +27,7 @@ pub fn Import() -> impl IntoView {
         }
         preview.set(None);
         notice.set(None);
-        let started = read_file(move |file_name, content_base64| {
+        let started = read_chosen_file(FILE, move |file_name, content_base64| {
             let variables = api::preview_chronology_import::Variables {
                 return_id: return_id(),
                 file_name: file_name.clone(),

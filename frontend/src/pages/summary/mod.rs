@@ -223,6 +223,8 @@ fn Summary(ctx: SummaryContext, summary: SummaryData) -> impl IntoView {
             <Moves ctx=ctx summary_id=id.get_value() moves=summary.available_moves.clone() />
         </section>
         <Downloads summary_id=id.get_value() />
+        {(summary.state != "PUBLISHED" && summary.available_moves.iter().any(|m| m == "IN_REVIEW" || m == "DRAFT"))
+            .then(|| view! { <ReportUpload ctx=ctx summary_id=id.get_value() /> })}
         <PublicationCheck hits=hits />
         {(approved && session.is_office()).then(|| view! { <Publish ctx=ctx summary_id=id.get_value() /> })}
         <h2>"The summary"</h2>
@@ -453,4 +455,68 @@ fn Publish(ctx: SummaryContext, summary_id: String) -> impl IntoView {
 /// Whether an error is a clash with someone else's save.
 pub(crate) fn is_conflict(e: &ApiError) -> bool {
     e.code == ErrorCode::Conflict
+}
+
+const REPORT_FILE: &str = "report-file";
+
+/// The final report (PDF) published beside the summary, and its text for the check.
+#[component]
+fn ReportUpload(ctx: SummaryContext, summary_id: String) -> impl IntoView {
+    let id = StoredValue::new(summary_id);
+    let report_text = RwSignal::new(String::new());
+    let form = FormSubmit::new();
+    let FormSubmit { errors, pending } = form;
+    let describe = |field: &str| match field {
+        "reportText" => ("report-text".to_string(), "Report text:".to_string()),
+        _ => (REPORT_FILE.to_string(), "Final report:".to_string()),
+    };
+    let submit = move |ev: SubmitEvent| {
+        if !form.begin(&ev) {
+            return;
+        }
+        let started =
+            crate::components::read_chosen_file(REPORT_FILE, move |file_name, content_base64| {
+                let text = report_text.get_untracked();
+                let variables = api::upload_final_report::Variables {
+                    summary_id: id.get_value(),
+                    file_name: file_name.clone(),
+                    content_base64,
+                    report_text: Some(text).filter(|t| !t.trim().is_empty()),
+                };
+                form.send(
+                    api::send::<api::UploadFinalReport>(variables),
+                    describe,
+                    move |_| {
+                        ctx.notice
+                            .set(Some(format!("Final report {file_name} uploaded.")));
+                        ctx.reload_then_focus("report-title".into());
+                    },
+                );
+            });
+        if !started {
+            errors.push(REPORT_FILE, "Choose the final report (a PDF file)");
+            errors.fail();
+        }
+    };
+    view! {
+        <form class="row-card" on:submit=submit novalidate=true aria-labelledby="report-title">
+            <h2 id="report-title" tabindex="-1">"Final report"</h2>
+            <ErrorSummary errors=errors />
+            <div class="form-group" class:form-group-error=move || errors.message(REPORT_FILE).with(Option::is_some)>
+                <label class="label" for=REPORT_FILE>"Final report (PDF)"</label>
+                <div class="hint" id="report-file-hint">"Published with the summary. Its file name is checked for names and identifiers."</div>
+                {move || errors.message(REPORT_FILE).get().map(|m| view! { <p class="error-message" id="report-file-error">{m}</p> })}
+                <input type="file" class="file" id=REPORT_FILE name=REPORT_FILE accept=".pdf,application/pdf" aria-describedby="report-file-hint" />
+            </div>
+            <TextArea
+                id="report-text"
+                label="The report's text (optional)"
+                hint="Paste the report's text so that it is checked for names and identifiers before publishing."
+                value=report_text
+                errors=errors
+                rows=3
+            />
+            <button type="submit" class="button button-secondary" disabled=move || pending.get()>"Upload the final report"</button>
+        </form>
+    }
 }
