@@ -2,6 +2,10 @@
 //! the browser app. Organised by what users talk about: one folder per area, each with its
 //! `service.rs` (rules that need the database) and `graphql.rs` (the thin API surface).
 
+/// mimalloc: much less time in the allocator under concurrent requests than glibc malloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod actions;
 pub mod agencies;
 pub mod api_tokens;

@@ -64,9 +64,10 @@ impl LibraryQuery {
         ctx: &Context<'_>,
         words: Option<String>,
         theme: Option<String>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default = 20)] first: Option<i32>,
     ) -> async_graphql::Result<Vec<LibraryHit>> {
         let (state, rc) = parts(ctx)?;
+        let first = first.unwrap_or(super::DEFAULT_FIRST);
         super::search_for(state, rc, words.as_deref(), theme.as_deref(), first)
             .await
             .map(|hits| hits.into_iter().map(LibraryHit::from).collect())

@@ -40,6 +40,9 @@ use shared::glossary::{Glossary, Term};
 use shared::summary::{SummaryField, SummaryState};
 use std::collections::HashMap;
 
+/// How many hits a search answers unless asked for another number.
+pub const DEFAULT_FIRST: i32 = 20;
+
 /// The most hits one search answers.
 pub const MAX_FIRST: i32 = 100;
 

@@ -26,10 +26,21 @@ fn parts(c: &AgencyCounts) -> [i64; 4] {
 
 /// Both charts with their tables.
 #[component]
-pub fn PlanCharts(stats: ActionStatistics) -> impl IntoView {
+pub fn PlanCharts(
+    stats: ActionStatistics,
+    /// The heading level of "The plan in numbers" (3 under the master plan's heading, 2
+    /// directly under a page's title).
+    #[prop(default = 3)]
+    level: u8,
+) -> impl IntoView {
+    let heading = if level == 2 {
+        view! { <h2 id="charts-title">"The plan in numbers"</h2> }.into_any()
+    } else {
+        view! { <h3 id="charts-title">"The plan in numbers"</h3> }.into_any()
+    };
     view! {
         <section class="charts" aria-labelledby="charts-title">
-            <h3 id="charts-title">"The plan in numbers"</h3>
+            {heading}
             {status_chart(&stats.by_agency)}
             {overdue_chart(&stats.overdue_over_time)}
         </section>

@@ -601,7 +601,7 @@ pub fn PlanPrintPage() -> impl IntoView {
             <button type="button" class="button" on:click=|_| { let _ = window().print(); }>"Print"</button>
             <a href="/actions">"Back to the actions"</a>
         </p>
-        {move || stats.get().map(|s| view! { <PlanCharts stats=s /> })}
+        {move || stats.get().map(|s| view! { <PlanCharts stats=s level=2 /> })}
         {move || match rows.get() {
             None => view! { <Loading /> }.into_any(),
             Some(Err(e)) => view! { <ErrorPanel error=e /> }.into_any(),

@@ -97,6 +97,7 @@ pub fn ApiTokensSection(agency_id: String) -> impl IntoView {
             match api::send::<RevokeApiToken>(api::revoke_api_token::Variables { id: token }).await
             {
                 Ok(_) => {
+                    secret.set(None);
                     notice.set(Some(format!(
                         "The token “{label}” is revoked: it no longer works."
                     )));
