@@ -9,6 +9,7 @@ use async_graphql::{ComplexObject, Context, Enum, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use shared::summary::diff::DiffTag;
 use shared::summary::{IdentifierKind, SummaryField, SummaryState, SummaryStep};
+use std::collections::HashMap;
 
 /// A review's learning summary (the framework's Appendix 1): its fields, where it stands,
 /// and what stands between it and publication.
@@ -22,8 +23,8 @@ pub struct LearningSummary {
     pub state_label: String,
     /// Goes up with every saved field and every move.
     pub version: i32,
-    /// Every field of the template, in its order.
-    pub fields: Vec<SummaryFieldValue>,
+    #[graphql(skip)]
+    fields: Vec<SummaryFieldValue>,
     /// Every move, oldest first.
     pub state_changes: Vec<SummaryStateChange>,
     /// The states the caller may move the summary to now (PUBLISHED: with
@@ -77,6 +78,41 @@ impl From<SummaryView> for LearningSummary {
 
 #[ComplexObject]
 impl LearningSummary {
+    /// Every field of the template, in its order. Their comments and versions, when asked
+    /// for, are read once for the whole summary (not once per field).
+    async fn fields(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SummaryFieldValue>> {
+        let (state, rc) = parts(ctx)?;
+        let wanted = ctx.look_ahead();
+        let id = &self.view.summary.id;
+        let mut comments = match wanted.field("comments").exists() {
+            true => Some(by_field(
+                service::comments(&state.db, id, None).await.gql(rc)?,
+                |c| &c.row.field,
+            )),
+            false => None,
+        };
+        let mut history = match wanted.field("history").exists() {
+            true => Some(by_field(
+                service::history(&state.db, id, None).await.gql(rc)?,
+                |v| &v.row.field,
+            )),
+            false => None,
+        };
+        Ok(self
+            .fields
+            .iter()
+            .cloned()
+            .map(|mut f| {
+                let code = f.field.code();
+                f.comments_read = comments
+                    .as_mut()
+                    .map(|m| m.remove(code).unwrap_or_default());
+                f.history_read = history.as_mut().map(|m| m.remove(code).unwrap_or_default());
+                f
+            })
+            .collect())
+    }
+
     /// What the publication gate finds now: names from the review's glossary, dates of
     /// birth, NHS numbers, postcodes and phone numbers, in every field, the final report's
     /// file name and its text. Publishing is refused until this is empty.
@@ -109,6 +145,20 @@ pub struct SummaryFieldValue {
     pub updated_by_name: Option<String>,
     #[graphql(skip)]
     summary_id: String,
+    /// The field's comments and versions when the summary read them for every field.
+    #[graphql(skip)]
+    comments_read: Option<Vec<service::CommentView>>,
+    #[graphql(skip)]
+    history_read: Option<Vec<service::VersionView>>,
+}
+
+/// Rows of every field, grouped by the field's code (keeping their order).
+fn by_field<T>(rows: Vec<T>, field: impl Fn(&T) -> &String) -> HashMap<String, Vec<T>> {
+    let mut grouped: HashMap<String, Vec<T>> = HashMap::new();
+    for row in rows {
+        grouped.entry(field(&row).clone()).or_default().push(row);
+    }
+    grouped
 }
 
 impl From<FieldView> for SummaryFieldValue {
@@ -122,6 +172,8 @@ impl From<FieldView> for SummaryFieldValue {
             updated_at: f.updated_at,
             updated_by_name: f.updated_by_name,
             summary_id: f.summary_id,
+            comments_read: None,
+            history_read: None,
         }
     }
 }
@@ -135,19 +187,29 @@ impl SummaryFieldValue {
 
     /// Comments on the field, oldest first.
     async fn comments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SummaryComment>> {
-        let (state, rc) = parts(ctx)?;
-        let list = service::comments(&state.db, &self.summary_id, self.field)
-            .await
-            .gql(rc)?;
+        let list = match &self.comments_read {
+            Some(read) => read.clone(),
+            None => {
+                let (state, rc) = parts(ctx)?;
+                service::comments(&state.db, &self.summary_id, Some(self.field))
+                    .await
+                    .gql(rc)?
+            }
+        };
         Ok(list.into_iter().map(SummaryComment::from).collect())
     }
 
     /// Every saved version, newest first.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SummaryFieldVersion>> {
-        let (state, rc) = parts(ctx)?;
-        let list = service::history(&state.db, &self.summary_id, self.field)
-            .await
-            .gql(rc)?;
+        let list = match &self.history_read {
+            Some(read) => read.clone(),
+            None => {
+                let (state, rc) = parts(ctx)?;
+                service::history(&state.db, &self.summary_id, Some(self.field))
+                    .await
+                    .gql(rc)?
+            }
+        };
         Ok(list
             .into_iter()
             .map(|v| SummaryFieldVersion {

@@ -316,48 +316,70 @@ pub async fn for_review(
         .map(Some)
 }
 
-/// The comments on one field, oldest first (for whoever obtained the summary).
+/// The comments on one field, or on every field when `field` is `None`, oldest first (for
+/// whoever obtained the summary).
 pub async fn comments<C: ConnectionTrait>(
     db: &C,
     summary_id: &str,
-    field: SummaryField,
+    field: Option<SummaryField>,
 ) -> AppResult<Vec<CommentView>> {
-    let rows = summary_comment::Entity::find()
-        .filter(summary_comment::Column::SummaryId.eq(summary_id))
-        .filter(summary_comment::Column::Field.eq(field.code()))
+    let mut query =
+        summary_comment::Entity::find().filter(summary_comment::Column::SummaryId.eq(summary_id));
+    if let Some(field) = field {
+        query = query.filter(summary_comment::Column::Field.eq(field.code()));
+    }
+    let rows = query
         .order_by_asc(summary_comment::Column::Id)
         .all(db)
         .await?;
-    let names =
-        crate::users::service::display_names(db, rows.iter().map(|r| r.author_id.clone())).await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| CommentView {
-            author_name: names.get(&row.author_id).cloned().unwrap_or_default(),
-            row,
-        })
-        .collect())
+    with_author_names(
+        db,
+        rows,
+        |r| &r.author_id,
+        |row, author_name| CommentView { row, author_name },
+    )
+    .await
 }
 
-/// Every saved version of one field, newest first (for whoever obtained the summary).
+/// Every saved version of one field, or of every field when `field` is `None`, newest first
+/// (for whoever obtained the summary).
 pub async fn history<C: ConnectionTrait>(
     db: &C,
     summary_id: &str,
-    field: SummaryField,
+    field: Option<SummaryField>,
 ) -> AppResult<Vec<VersionView>> {
-    let rows = summary_field_version::Entity::find()
-        .filter(summary_field_version::Column::SummaryId.eq(summary_id))
-        .filter(summary_field_version::Column::Field.eq(field.code()))
+    let mut query = summary_field_version::Entity::find()
+        .filter(summary_field_version::Column::SummaryId.eq(summary_id));
+    if let Some(field) = field {
+        query = query.filter(summary_field_version::Column::Field.eq(field.code()));
+    }
+    let rows = query
         .order_by_desc(summary_field_version::Column::Version)
         .all(db)
         .await?;
+    with_author_names(
+        db,
+        rows,
+        |r| &r.author_id,
+        |row, author_name| VersionView { row, author_name },
+    )
+    .await
+}
+
+/// Rows with their authors' display names, looked up in one query.
+async fn with_author_names<C: ConnectionTrait, R, V>(
+    db: &C,
+    rows: Vec<R>,
+    author: impl Fn(&R) -> &String,
+    view: impl Fn(R, String) -> V,
+) -> AppResult<Vec<V>> {
     let names =
-        crate::users::service::display_names(db, rows.iter().map(|r| r.author_id.clone())).await?;
+        crate::users::service::display_names(db, rows.iter().map(|r| author(r).clone())).await?;
     Ok(rows
         .into_iter()
-        .map(|row| VersionView {
-            author_name: names.get(&row.author_id).cloned().unwrap_or_default(),
-            row,
+        .map(|row| {
+            let name = names.get(author(&row)).cloned().unwrap_or_default();
+            view(row, name)
         })
         .collect())
 }

@@ -370,25 +370,6 @@ pub(crate) mod tests {
         assert_eq!(reference_and_title(&doc), "Child A");
     }
 
-    /// Generation time of a full summary (printed; run with `--nocapture`). Not asserted:
-    /// this build is unoptimised and the machine shared.
-    #[test]
-    fn generation_time() {
-        let doc = full();
-        for (name, make) in [("docx", docx as fn(&SummaryDocument) -> _), ("pptx", pptx)] {
-            let started = std::time::Instant::now();
-            let runs = 5;
-            let mut size = 0;
-            for _ in 0..runs {
-                size = make(&doc).expect("generated").len();
-            }
-            println!(
-                "{name}: {:.1} ms per full summary ({size} bytes)",
-                started.elapsed().as_secs_f64() * 1000.0 / f64::from(runs)
-            );
-        }
-    }
-
     fn squeeze(text: &str) -> String {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
@@ -398,7 +379,7 @@ pub(crate) mod tests {
     #[test]
     fn independent_readers_see_every_text() {
         let Ok(python) = std::env::var("LP_PYTHON") else {
-            println!(
+            eprintln!(
                 "skipped: set LP_PYTHON to a Python with python-docx and python-pptx \
                  (e.g. a venv: pip install python-docx python-pptx)"
             );
