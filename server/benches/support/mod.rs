@@ -206,10 +206,20 @@ impl Server {
         .id
     }
 
-    /// Stops the server and removes its database.
+    /// Stops the server and removes its database (`LP_BENCH_KEEP` keeps it, for a look with
+    /// `sqlite3` or `psql`).
     pub fn stop(mut self) {
         if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_timeout(Duration::from_secs(2));
+        }
+        if std::env::var_os("LP_BENCH_KEEP").is_some() {
+            if let Some(name) = self.drop_database.take() {
+                eprintln!("kept PostgreSQL database {name}");
+            }
+            if let Some(dir) = self.dir.take() {
+                eprintln!("kept {}", dir.join("bench.db").display());
+            }
+            return;
         }
         if let Some(name) = self.drop_database.take() {
             small_runtime().block_on(async {

@@ -20,9 +20,11 @@ use crate::events::ChangeKind;
 use crate::reviews::service::{find_visible_with_membership, json_list, membership, parse_list};
 use crate::state::AppState;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
+    EntityTrait, FromQueryResult, IdenStatic, Iterable, JoinType, PaginatorTrait, QueryFilter,
+    QueryOrder, QueryResult, QuerySelect, Select, Set,
 };
 use serde::{Deserialize, Serialize};
 use shared::actions::{
@@ -184,13 +186,14 @@ async fn visibility<C: ConnectionTrait>(db: &C, actor: &Actor) -> AppResult<Opti
     Ok(Some(seen))
 }
 
-/// The actions of `query` the person may see.
-async fn visible_actions<C: ConnectionTrait>(
+/// The views of the actions of `query` the person may see.
+async fn visible_views<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     query: Select<action::Entity>,
-) -> AppResult<Vec<action::Model>> {
-    Ok(visible_query(db, actor, query).await?.all(db).await?)
+    today: NaiveDate,
+) -> AppResult<Vec<ActionView>> {
+    action_views(db, visible_query(db, actor, query).await?, today).await
 }
 
 async fn visible_query<C: ConnectionTrait>(
@@ -245,91 +248,126 @@ impl ActionView {
     }
 }
 
-/// Builds the views of several actions with a fixed number of queries.
+/// An action row with what is shown beside it, read in one statement (see [`action_views`]).
+struct ActionRow {
+    action: action::Model,
+    review_reference: String,
+    recommendation_text: String,
+    learning_point_id: String,
+    learning_point_title: String,
+    learning_point_themes: String,
+    owner_agency: Option<agency::Model>,
+    owner_person: Option<app_user::Model>,
+    committee: Option<committee::Model>,
+}
+
+/// Prefixes of the joined tables' columns in [`action_views`]' statement.
+const AGENCY_PREFIX: &str = "owner_agency_";
+const PERSON_PREFIX: &str = "owner_person_";
+const COMMITTEE_PREFIX: &str = "committee_";
+
+impl FromQueryResult for ActionRow {
+    fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(Self {
+            action: action::Model::from_query_result(row, pre)?,
+            review_reference: row.try_get(pre, "view_review_reference")?,
+            recommendation_text: row.try_get(pre, "view_recommendation_text")?,
+            learning_point_id: row.try_get(pre, "view_learning_point_id")?,
+            learning_point_title: row.try_get(pre, "view_learning_point_title")?,
+            learning_point_themes: row.try_get(pre, "view_learning_point_themes")?,
+            owner_agency: agency::Model::from_query_result_optional(row, AGENCY_PREFIX)?,
+            owner_person: app_user::Model::from_query_result_optional(row, PERSON_PREFIX)?,
+            committee: committee::Model::from_query_result_optional(row, COMMITTEE_PREFIX)?,
+        })
+    }
+}
+
+/// Every column of `E`, named with `prefix`.
+fn also_columns<E: EntityTrait>(
+    mut query: Select<action::Entity>,
+    prefix: &str,
+) -> Select<action::Entity> {
+    for column in E::Column::iter() {
+        query = query.column_as(column, format!("{prefix}{}", column.as_str()));
+    }
+    query
+}
+
+/// The views of the actions `query` selects (its filters and order kept), with their
+/// recommendation, learning point, review, owners and committee joined in one statement.
 pub async fn action_views<C: ConnectionTrait>(
     db: &C,
-    actions: Vec<action::Model>,
+    query: Select<action::Entity>,
     today: NaiveDate,
 ) -> AppResult<Vec<ActionView>> {
-    if actions.is_empty() {
-        return Ok(Vec::new());
-    }
-    let recommendations: HashMap<String, recommendation::Model> = recommendation::Entity::find()
-        .filter(
-            recommendation::Column::Id.is_in(actions.iter().map(|a| a.recommendation_id.clone())),
+    let query = query
+        .join(
+            JoinType::InnerJoin,
+            action::Entity::belongs_to(recommendation::Entity)
+                .from(action::Column::RecommendationId)
+                .to(recommendation::Column::Id)
+                .into(),
         )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id.clone(), r))
-        .collect();
-    let points: HashMap<String, learning_point::Model> = learning_point::Entity::find()
-        .filter(
-            learning_point::Column::Id.is_in(
-                recommendations
-                    .values()
-                    .map(|r| r.learning_point_id.clone()),
-            ),
+        .join(
+            JoinType::InnerJoin,
+            recommendation::Entity::belongs_to(learning_point::Entity)
+                .from(recommendation::Column::LearningPointId)
+                .to(learning_point::Column::Id)
+                .into(),
         )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id.clone(), p))
-        .collect();
-    let references: HashMap<String, String> = review::Entity::find()
-        .filter(review::Column::Id.is_in(actions.iter().map(|a| a.review_id.clone())))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.reference))
-        .collect();
-    let agencies: HashMap<String, agency::Model> = agency::Entity::find()
-        .filter(agency::Column::Id.is_in(actions.iter().map(|a| a.owner_agency_id.clone())))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id.clone(), a))
-        .collect();
-    let people: HashMap<String, app_user::Model> = app_user::Entity::find()
-        .filter(
-            app_user::Column::Id.is_in(actions.iter().filter_map(|a| a.owner_person_id.clone())),
+        .join(
+            JoinType::InnerJoin,
+            action::Entity::belongs_to(review::Entity)
+                .from(action::Column::ReviewId)
+                .to(review::Column::Id)
+                .into(),
         )
-        .all(db)
-        .await?
+        .join(
+            JoinType::LeftJoin,
+            action::Entity::belongs_to(agency::Entity)
+                .from(action::Column::OwnerAgencyId)
+                .to(agency::Column::Id)
+                .into(),
+        )
+        .join(
+            JoinType::LeftJoin,
+            action::Entity::belongs_to(app_user::Entity)
+                .from(action::Column::OwnerPersonId)
+                .to(app_user::Column::Id)
+                .into(),
+        )
+        .join(
+            JoinType::LeftJoin,
+            action::Entity::belongs_to(committee::Entity)
+                .from(action::Column::CommitteeId)
+                .to(committee::Column::Id)
+                .into(),
+        )
+        .column_as(review::Column::Reference, "view_review_reference")
+        .column_as(recommendation::Column::Text, "view_recommendation_text")
+        .column_as(learning_point::Column::Id, "view_learning_point_id")
+        .column_as(learning_point::Column::Title, "view_learning_point_title")
+        .column_as(learning_point::Column::Themes, "view_learning_point_themes");
+    let query = also_columns::<agency::Entity>(query, AGENCY_PREFIX);
+    let query = also_columns::<app_user::Entity>(query, PERSON_PREFIX);
+    let query = also_columns::<committee::Entity>(query, COMMITTEE_PREFIX);
+    let rows = query.into_model::<ActionRow>().all(db).await?;
+    Ok(rows
         .into_iter()
-        .map(|u| (u.id.clone(), u))
-        .collect();
-    let committees: HashMap<String, committee::Model> = committee::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id.clone(), c))
-        .collect();
-    Ok(actions
-        .into_iter()
-        .map(|a| {
+        .map(|row| {
+            let a = row.action;
             let status = status_of(&a);
             let derived = derived_rag(status, a.created_at.date_naive(), a.target_on, today);
             let overridden = a.rag_override.as_deref().and_then(Rag::from_code);
-            let rec = recommendations.get(&a.recommendation_id);
-            let point = rec.and_then(|r| points.get(&r.learning_point_id));
             ActionView {
-                review_reference: references.get(&a.review_id).cloned().unwrap_or_default(),
-                recommendation_text: rec.map(|r| r.text.clone()).unwrap_or_default(),
-                learning_point_id: point.map(|p| p.id.clone()).unwrap_or_default(),
-                learning_point_title: point.map(|p| p.title.clone()).unwrap_or_default(),
-                themes: point.map(|p| parse_list(&p.themes)).unwrap_or_default(),
-                owner_agency: agencies.get(&a.owner_agency_id).cloned(),
-                owner_person: a
-                    .owner_person_id
-                    .as_ref()
-                    .and_then(|id| people.get(id))
-                    .cloned(),
-                committee: a
-                    .committee_id
-                    .as_ref()
-                    .and_then(|id| committees.get(id))
-                    .cloned(),
+                review_reference: row.review_reference,
+                recommendation_text: row.recommendation_text,
+                learning_point_id: row.learning_point_id,
+                learning_point_title: row.learning_point_title,
+                themes: parse_list(&row.learning_point_themes),
+                owner_agency: row.owner_agency,
+                owner_person: row.owner_person,
+                committee: row.committee,
                 overdue: is_overdue(status, a.target_on, today),
                 rag: effective_rag(status, derived, overridden),
                 rag_derived: derived,
@@ -341,10 +379,10 @@ pub async fn action_views<C: ConnectionTrait>(
 
 async fn one_action_view<C: ConnectionTrait>(
     db: &C,
-    a: action::Model,
+    id: &str,
     today: NaiveDate,
 ) -> AppResult<ActionView> {
-    action_views(db, vec![a], today)
+    action_views(db, action::Entity::find_by_id(id.to_owned()), today)
         .await?
         .pop()
         .ok_or_else(|| AppError::Internal("action view missing".into()))
@@ -442,13 +480,11 @@ pub async fn actions_of_recommendation(
     state: &AppState,
     recommendation_id: &str,
 ) -> AppResult<Vec<ActionView>> {
-    let rows = action::Entity::find()
+    let query = action::Entity::find()
         .filter(action::Column::RecommendationId.eq(recommendation_id))
         .order_by_asc(action::Column::CreatedAt)
-        .order_by_asc(action::Column::Id)
-        .all(&state.db)
-        .await?;
-    action_views(&state.db, rows, state.today()).await
+        .order_by_asc(action::Column::Id);
+    action_views(&state.db, query, state.today()).await
 }
 
 /// One action the person may see.
@@ -458,7 +494,7 @@ pub async fn get_action(state: &AppState, rc: &RequestContext, id: &str) -> AppR
     state
         .record_read(rc, Event::new("action.read", "action", id))
         .await?;
-    one_action_view(&state.db, found, state.today()).await
+    one_action_view(&state.db, &found.id, state.today()).await
 }
 
 /// What the list of actions can be narrowed to.
@@ -555,6 +591,19 @@ impl ActionFilter {
     }
 }
 
+/// How many actions `query` selects, as a plain `SELECT COUNT(*) … WHERE …` (sea-orm's
+/// `count` wraps the query in a subquery, which SQLite then reads row by row: 0.7 ms for
+/// 10,000 actions instead of 15 µs).
+async fn count_rows<C: ConnectionTrait>(db: &C, query: Select<action::Entity>) -> AppResult<usize> {
+    let n: Option<i64> = query
+        .select_only()
+        .column_as(Expr::cust("COUNT(*)"), "n")
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(n.and_then(|n| usize::try_from(n).ok()).unwrap_or(0))
+}
+
 /// Every action the person may see that matches `filter`, oldest first: the one rule of
 /// who sees which action, shared by the list and its export. RAG, overdue and theme are
 /// derived, so they are applied after reading.
@@ -563,8 +612,7 @@ pub async fn matching(
     actor: &Actor,
     filter: &ActionFilter,
 ) -> AppResult<Vec<ActionView>> {
-    let rows = visible_actions(&state.db, actor, filter.stored()).await?;
-    let mut views = action_views(&state.db, rows, state.today()).await?;
+    let mut views = visible_views(&state.db, actor, filter.stored(), state.today()).await?;
     views.retain(|v| filter.keeps(v));
     views.sort_by_key(|v| page_key(&v.action));
     Ok(views)
@@ -602,7 +650,7 @@ pub async fn page(
         (rest, total_count)
     } else {
         let query = visible_query(&state.db, actor, filter.stored()).await?;
-        let total_count = usize::try_from(query.clone().count(&state.db).await?).unwrap_or(0);
+        let total_count = count_rows(&state.db, query.clone()).await?;
         let mut query = query
             .order_by_asc(action::Column::CreatedAt)
             .order_by_asc(action::Column::Id);
@@ -618,9 +666,9 @@ pub async fn page(
                 ),
             );
         }
-        let rows = query.limit(first as u64 + 1).all(&state.db).await?;
+        let query = query.limit(first as u64 + 1);
         (
-            action_views(&state.db, rows, state.today()).await?,
+            action_views(&state.db, query, state.today()).await?,
             total_count,
         )
     };
@@ -655,8 +703,7 @@ pub async fn my_agency_actions(
         return Ok(Vec::new());
     };
     let query = action::Entity::find().filter(action::Column::OwnerAgencyId.eq(agency_id));
-    let rows = visible_actions(&state.db, actor, query).await?;
-    let mut views = action_views(&state.db, rows, state.today()).await?;
+    let mut views = visible_views(&state.db, actor, query, state.today()).await?;
     views.sort_by(|a, b| {
         attention_order(&a.attention(), &b.attention())
             .then_with(|| a.action.reference.cmp(&b.action.reference))
@@ -794,8 +841,7 @@ pub async fn referred_actions(
         .filter(action::Column::CommitteeId.eq(committee_id))
         .order_by_asc(action::Column::CreatedAt)
         .order_by_asc(action::Column::Id);
-    let rows = visible_actions(&state.db, actor, query).await?;
-    action_views(&state.db, rows, state.today()).await
+    visible_views(&state.db, actor, query, state.today()).await
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1204,7 +1250,7 @@ async fn finish_action(
         Event::new(&format!("action.{change}"), "action", &saved.id),
     )
     .await?;
-    let view = one_action_view(&txn, saved, state.today()).await?;
+    let view = one_action_view(&txn, &saved.id, state.today()).await?;
     txn.commit().await?;
     state
         .changed(
