@@ -9,6 +9,11 @@ use sea_orm::{
 };
 use std::time::Duration;
 
+/// How much of a SQLite database file is read memory-mapped.
+const MMAP_BYTES: u64 = 1 << 30;
+/// Each SQLite connection's page cache (for what is not memory-mapped, and for writes).
+const CACHE_KIB: u32 = 16 * 1024;
+
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -28,9 +33,23 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10))
                     .create_if_missing(true)
+                    // Reads through memory-mapped pages instead of a `pread` copy into each
+                    // connection's 2 MiB page cache: the library's full-text index and texts
+                    // are tens of megabytes, and a search spent a fifth of its time in
+                    // `pread`. Address space only; the OS page cache holds the pages once
+                    // for every connection.
+                    .pragma("mmap_size", MMAP_BYTES.to_string())
+                    .pragma("cache_size", format!("-{CACHE_KIB}"))
             });
     } else {
-        options.max_connections(20).min_connections(1);
+        // Prepared statements keep one generic plan. Left to choose, PostgreSQL plans afresh
+        // on every execution of any statement with a bound LIMIT (sea-orm binds every
+        // LIMIT, `one()` included), because a plan for the actual limit always looks
+        // cheaper: planning the master action plan's page took 5 ms, running it 0.5 ms.
+        options
+            .max_connections(20)
+            .min_connections(1)
+            .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_generic_plan")]));
     }
     Database::connect(options).await
 }

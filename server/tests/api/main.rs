@@ -11,6 +11,7 @@ mod auth;
 mod authorization;
 mod chronology;
 mod cli;
+mod database;
 mod http;
 mod instances;
 mod library;
