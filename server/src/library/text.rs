@@ -84,45 +84,92 @@ fn stems(tokens: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The words of a text joined by single spaces, read only as far as asked for: a hit's
+/// excerpt needs the first few hundred characters after its first word found, not a copy of
+/// a 1,500-word summary.
+struct Flat<'a> {
+    words: std::str::SplitWhitespace<'a>,
+    chars: Vec<char>,
+    done: bool,
+}
+
+impl<'a> Flat<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            words: text.split_whitespace(),
+            chars: Vec::new(),
+            done: false,
+        }
+    }
+
+    /// Reads on until at least `n` characters are read or the text ends.
+    fn fill(&mut self, n: usize) {
+        while !self.done && self.chars.len() < n {
+            match self.words.next() {
+                Some(word) => {
+                    if !self.chars.is_empty() {
+                        self.chars.push(' ');
+                    }
+                    self.chars.extend(word.chars());
+                }
+                None => self.done = true,
+            }
+        }
+    }
+
+    /// The character at `i`, reading on as needed.
+    fn at(&mut self, i: usize) -> Option<char> {
+        self.fill(i + 1);
+        self.chars.get(i).copied()
+    }
+
+    /// Whether the word starting at `i` (lower-cased) begins with `stem`.
+    fn word_starts_with(&mut self, i: usize, stem: &str) -> bool {
+        let mut lowered = (i..)
+            .map_while(|j| self.at(j).filter(|c| c.is_alphanumeric()))
+            .flat_map(char::to_lowercase);
+        stem.chars().all(|s| lowered.next() == Some(s))
+    }
+}
+
 /// A short plain excerpt of `text` (one line, at most about [`EXCERPT_CHARS`] characters,
 /// cut at word boundaries with "…" where it was cut), starting a little before the first
 /// word that begins like one of the search's words, or at the start when none does.
 pub fn excerpt(text: &str, tokens: &[String]) -> String {
-    let flat: Vec<char> = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .collect();
+    let mut flat = Flat::new(text);
     let stems = stems(tokens);
     let mut first_hit = None;
     if !stems.is_empty() {
         let mut i = 0;
-        while i < flat.len() {
-            if flat[i].is_alphanumeric() && (i == 0 || !flat[i - 1].is_alphanumeric()) {
-                let end = (i..flat.len())
-                    .find(|&j| !flat[j].is_alphanumeric())
-                    .unwrap_or(flat.len());
-                let word: String = flat[i..end].iter().flat_map(|c| c.to_lowercase()).collect();
-                if stems.iter().any(|s| word.starts_with(s.as_str())) {
-                    first_hit = Some(i);
-                    break;
-                }
-                i = end;
-            } else {
-                i += 1;
+        let mut previous_alphanumeric = false;
+        while let Some(c) = flat.at(i) {
+            let alphanumeric = c.is_alphanumeric();
+            if alphanumeric
+                && !previous_alphanumeric
+                && stems.iter().any(|s| flat.word_starts_with(i, s))
+            {
+                first_hit = Some(i);
+                break;
             }
+            previous_alphanumeric = alphanumeric;
+            i += 1;
         }
     }
     let mut start = first_hit.map_or(0, |at| at.saturating_sub(EXCERPT_LEAD));
     // Begin at a word: move forward to the next space, unless that passes the hit.
     if start > 0 {
-        if let Some(space) = (start..flat.len()).find(|&j| flat[j] == ' ') {
+        if let Some(space) = (start..)
+            .map_while(|j| flat.at(j).map(|c| (j, c)))
+            .find_map(|(j, c)| (c == ' ').then_some(j))
+        {
             if first_hit.is_none_or(|at| space < at) {
                 start = space + 1;
             }
         }
     }
+    // One character more than shown tells whether the text goes on.
+    flat.fill(start + EXCERPT_CHARS + 1);
+    let flat = flat.chars;
     let mut end = (start + EXCERPT_CHARS).min(flat.len());
     if end < flat.len() {
         if let Some(space) = (start..end).rev().find(|&j| flat[j] == ' ') {
@@ -135,7 +182,7 @@ pub fn excerpt(text: &str, tokens: &[String]) -> String {
     if start > 0 {
         out.push('…');
     }
-    out.extend(flat[start..end].iter());
+    out.extend(flat[start.min(end)..end].iter());
     let trimmed_len = out.trim_end().len();
     out.truncate(trimmed_len);
     if end < flat.len() {
@@ -178,6 +225,110 @@ mod tests {
             "Child A's GP had NHS number [removed] on file."
         );
         assert_eq!(anonymised(&g, "Nothing here."), "Nothing here.");
+    }
+
+    /// The excerpt as first written (the whole text flattened first): the reference
+    /// [`excerpt`] must agree with.
+    /// A short plain excerpt of `text` (one line, at most about [`EXCERPT_CHARS`] characters,
+    /// cut at word boundaries with "…" where it was cut), starting a little before the first
+    /// word that begins like one of the search's words, or at the start when none does.
+    fn whole_text_excerpt(text: &str, tokens: &[String]) -> String {
+        let flat: Vec<char> = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .collect();
+        let stems = stems(tokens);
+        let mut first_hit = None;
+        if !stems.is_empty() {
+            let mut i = 0;
+            while i < flat.len() {
+                if flat[i].is_alphanumeric() && (i == 0 || !flat[i - 1].is_alphanumeric()) {
+                    let end = (i..flat.len())
+                        .find(|&j| !flat[j].is_alphanumeric())
+                        .unwrap_or(flat.len());
+                    let word: String = flat[i..end].iter().flat_map(|c| c.to_lowercase()).collect();
+                    if stems.iter().any(|s| word.starts_with(s.as_str())) {
+                        first_hit = Some(i);
+                        break;
+                    }
+                    i = end;
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        let mut start = first_hit.map_or(0, |at| at.saturating_sub(EXCERPT_LEAD));
+        // Begin at a word: move forward to the next space, unless that passes the hit.
+        if start > 0 {
+            if let Some(space) = (start..flat.len()).find(|&j| flat[j] == ' ') {
+                if first_hit.is_none_or(|at| space < at) {
+                    start = space + 1;
+                }
+            }
+        }
+        let mut end = (start + EXCERPT_CHARS).min(flat.len());
+        if end < flat.len() {
+            if let Some(space) = (start..end).rev().find(|&j| flat[j] == ' ') {
+                if space > start {
+                    end = space;
+                }
+            }
+        }
+        let mut out = String::new();
+        if start > 0 {
+            out.push('…');
+        }
+        out.extend(flat[start..end].iter());
+        let trimmed_len = out.trim_end().len();
+        out.truncate(trimmed_len);
+        if end < flat.len() {
+            out.push('…');
+        }
+        out
+    }
+
+    #[test]
+    fn excerpts_read_lazily_agree_with_the_whole_text() {
+        let words = [
+            "neglect",
+            "Neglected",
+            "school",
+            "ÉCOLE",
+            "bruising",
+            "a",
+            "-",
+            "x1",
+            "it's",
+            "(police)",
+            "\u{130}stanbul",
+            "health",
+            "…",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3_000 {
+            let length = next(400);
+            let mut text = String::new();
+            for _ in 0..length {
+                text.push_str(words[next(words.len())]);
+                text.push_str(["  ", " ", "\n\n", "\t", ""][next(5)]);
+            }
+            let asked: Vec<String> = (0..next(3))
+                .map(|_| words[next(words.len())].to_owned())
+                .collect();
+            assert_eq!(
+                excerpt(&text, &asked),
+                whole_text_excerpt(&text, &asked),
+                "text {text:?}, words {asked:?}"
+            );
+        }
     }
 
     #[test]
