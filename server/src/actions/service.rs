@@ -23,8 +23,8 @@ use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
-    EntityTrait, FromQueryResult, IdenStatic, Iterable, JoinType, PaginatorTrait, QueryFilter,
-    QueryOrder, QueryResult, QuerySelect, Select, Set,
+    EntityTrait, FromQueryResult, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QueryResult,
+    QuerySelect, Select, Set,
 };
 use serde::{Deserialize, Serialize};
 use shared::actions::{
@@ -248,7 +248,8 @@ impl ActionView {
     }
 }
 
-/// An action row with what is shown beside it, read in one statement (see [`action_views`]).
+/// An action row with what is shown beside it from its recommendation, learning point and
+/// review, read in one statement (see [`action_views`]).
 struct ActionRow {
     action: action::Model,
     review_reference: String,
@@ -256,15 +257,7 @@ struct ActionRow {
     learning_point_id: String,
     learning_point_title: String,
     learning_point_themes: String,
-    owner_agency: Option<agency::Model>,
-    owner_person: Option<app_user::Model>,
-    committee: Option<committee::Model>,
 }
-
-/// Prefixes of the joined tables' columns in [`action_views`]' statement.
-const AGENCY_PREFIX: &str = "owner_agency_";
-const PERSON_PREFIX: &str = "owner_person_";
-const COMMITTEE_PREFIX: &str = "committee_";
 
 impl FromQueryResult for ActionRow {
     fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
@@ -275,26 +268,37 @@ impl FromQueryResult for ActionRow {
             learning_point_id: row.try_get(pre, "view_learning_point_id")?,
             learning_point_title: row.try_get(pre, "view_learning_point_title")?,
             learning_point_themes: row.try_get(pre, "view_learning_point_themes")?,
-            owner_agency: agency::Model::from_query_result_optional(row, AGENCY_PREFIX)?,
-            owner_person: app_user::Model::from_query_result_optional(row, PERSON_PREFIX)?,
-            committee: committee::Model::from_query_result_optional(row, COMMITTEE_PREFIX)?,
         })
     }
 }
 
-/// Every column of `E`, named with `prefix`.
-fn also_columns<E: EntityTrait>(
-    mut query: Select<action::Entity>,
-    prefix: &str,
-) -> Select<action::Entity> {
-    for column in E::Column::iter() {
-        query = query.column_as(column, format!("{prefix}{}", column.as_str()));
+/// The rows of `E` whose key `column` is one of `ids` (none asked: no query), by key.
+async fn by_id<C, E>(
+    db: &C,
+    column: E::Column,
+    ids: HashSet<String>,
+    key: impl Fn(&E::Model) -> String,
+) -> AppResult<HashMap<String, E::Model>>
+where
+    C: ConnectionTrait,
+    E: EntityTrait,
+{
+    if ids.is_empty() {
+        return Ok(HashMap::new());
     }
-    query
+    Ok(E::find()
+        .filter(column.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (key(&m), m))
+        .collect())
 }
 
-/// The views of the actions `query` selects (its filters and order kept), with their
-/// recommendation, learning point, review, owners and committee joined in one statement.
+/// The views of the actions `query` selects (its filters and order kept): each action with
+/// its recommendation, learning point and review in one statement, then the few distinct
+/// owner agencies, owners and committees of the page (a query each, none when there are
+/// none), rather than the same agency's columns repeated on every row.
 pub async fn action_views<C: ConnectionTrait>(
     db: &C,
     query: Select<action::Entity>,
@@ -322,36 +326,39 @@ pub async fn action_views<C: ConnectionTrait>(
                 .to(review::Column::Id)
                 .into(),
         )
-        .join(
-            JoinType::LeftJoin,
-            action::Entity::belongs_to(agency::Entity)
-                .from(action::Column::OwnerAgencyId)
-                .to(agency::Column::Id)
-                .into(),
-        )
-        .join(
-            JoinType::LeftJoin,
-            action::Entity::belongs_to(app_user::Entity)
-                .from(action::Column::OwnerPersonId)
-                .to(app_user::Column::Id)
-                .into(),
-        )
-        .join(
-            JoinType::LeftJoin,
-            action::Entity::belongs_to(committee::Entity)
-                .from(action::Column::CommitteeId)
-                .to(committee::Column::Id)
-                .into(),
-        )
         .column_as(review::Column::Reference, "view_review_reference")
         .column_as(recommendation::Column::Text, "view_recommendation_text")
         .column_as(learning_point::Column::Id, "view_learning_point_id")
         .column_as(learning_point::Column::Title, "view_learning_point_title")
         .column_as(learning_point::Column::Themes, "view_learning_point_themes");
-    let query = also_columns::<agency::Entity>(query, AGENCY_PREFIX);
-    let query = also_columns::<app_user::Entity>(query, PERSON_PREFIX);
-    let query = also_columns::<committee::Entity>(query, COMMITTEE_PREFIX);
     let rows = query.into_model::<ActionRow>().all(db).await?;
+    let agencies = by_id::<_, agency::Entity>(
+        db,
+        agency::Column::Id,
+        rows.iter()
+            .map(|r| r.action.owner_agency_id.clone())
+            .collect(),
+        |m| m.id.clone(),
+    )
+    .await?;
+    let people = by_id::<_, app_user::Entity>(
+        db,
+        app_user::Column::Id,
+        rows.iter()
+            .filter_map(|r| r.action.owner_person_id.clone())
+            .collect(),
+        |m| m.id.clone(),
+    )
+    .await?;
+    let committees = by_id::<_, committee::Entity>(
+        db,
+        committee::Column::Id,
+        rows.iter()
+            .filter_map(|r| r.action.committee_id.clone())
+            .collect(),
+        |m| m.id.clone(),
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -365,9 +372,15 @@ pub async fn action_views<C: ConnectionTrait>(
                 learning_point_id: row.learning_point_id,
                 learning_point_title: row.learning_point_title,
                 themes: parse_list(&row.learning_point_themes),
-                owner_agency: row.owner_agency,
-                owner_person: row.owner_person,
-                committee: row.committee,
+                owner_agency: agencies.get(&a.owner_agency_id).cloned(),
+                owner_person: a
+                    .owner_person_id
+                    .as_deref()
+                    .and_then(|id| people.get(id).cloned()),
+                committee: a
+                    .committee_id
+                    .as_deref()
+                    .and_then(|id| committees.get(id).cloned()),
                 overdue: is_overdue(status, a.target_on, today),
                 rag: effective_rag(status, derived, overridden),
                 rag_derived: derived,
