@@ -13,6 +13,7 @@ mod m0007_api_tokens;
 mod m0008_action_plan_paging;
 mod m0009_learning_summaries;
 mod m0010_published_learning;
+mod m0011_library_ranking;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_action_plan_paging::Migration),
             Box::new(m0009_learning_summaries::Migration),
             Box::new(m0010_published_learning::Migration),
+            Box::new(m0011_library_ranking::Migration),
         ]
     }
 }

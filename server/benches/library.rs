@@ -11,7 +11,8 @@
 //! concurrent connections over about 1,000 requests of varied words (one common word, two
 //! words, a rarer word, a word with a theme; p50/p95/p99 after a warm-up), and
 //! `learningSummaryExport` of one full summary as DOCX and as PPTX (median of 10 each,
-//! whole round trip including base64).
+//! whole round trip including base64). On PostgreSQL the tables are vacuumed and analysed
+//! after indexing, as autovacuum would soon after such a load.
 //!
 //! SQLite always; PostgreSQL too when it answers at `LP_BENCH_POSTGRES_URL` (default
 //! `postgres://postgres@127.0.0.1:5432`), unless `LP_BENCH_SQLITE_ONLY` is set. Prints
@@ -389,6 +390,7 @@ fn run(backend: Backend) {
         seeded.as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
+    server.settle();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -434,6 +436,7 @@ fn run(backend: Backend) {
         for (_, q) in queries.iter().take(20) {
             office.post_body(q.clone()).await;
         }
+        support::warm_up(&office, CONCURRENCY, 5, &queries[0].1).await;
 
         // One connection: what each kind of search costs on its own.
         let mut alone: Vec<Vec<f64>> = vec![Vec::new(); KINDS.len()];

@@ -165,6 +165,21 @@ impl Server {
         self.runtime.as_ref().expect("running").block_on(future)
     }
 
+    /// After seeding: on PostgreSQL, `VACUUM ANALYZE` (what autovacuum does soon after a bulk
+    /// load anyway), so the measurement sees the steady state (statistics, visibility map
+    /// for index-only scans) rather than the minute after a bulk insert.
+    pub fn settle(&self) {
+        if self.drop_database.is_some() {
+            self.on_server(async {
+                self.state
+                    .db
+                    .execute_unprepared("VACUUM ANALYZE")
+                    .await
+                    .expect("vacuum");
+            });
+        }
+    }
+
     /// The server's database, for seeding rows directly.
     pub fn db(&self) -> sea_orm::DatabaseConnection {
         self.state.db.clone()
@@ -359,6 +374,25 @@ impl Client {
             .as_str()
             .expect("return id")
             .to_owned()
+    }
+}
+
+/// Sends `body` from `connections` clients at once, `rounds` times each, so every database
+/// connection the measurement will use is opened and has its statements prepared first.
+pub async fn warm_up(client: &Client, connections: usize, rounds: usize, body: &[u8]) {
+    let tasks: Vec<_> = (0..connections)
+        .map(|_| {
+            let client = client.clone();
+            let body = body.to_vec();
+            tokio::spawn(async move {
+                for _ in 0..rounds {
+                    client.post_body(body.clone()).await;
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("warm-up task");
     }
 }
 

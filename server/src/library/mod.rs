@@ -14,9 +14,10 @@
 //!   words, lists them newest first; either way optionally only those of one theme.
 //!
 //! Two implementations of the full-text part, chosen by the database: SQLite's FTS5
-//! ([`sqlite`]) and PostgreSQL's `tsvector` with a GIN index ([`postgres`]). Both stem
-//! English words, both take every search word as a plain word (no operators), and both
-//! require every word.
+//! ([`sqlite`]) and PostgreSQL's `tsvector` with each entry's weighted lexemes beside it
+//! ([`postgres`]). Both stem English words, both take every search word as a plain word
+//! (no operators), both require every word, and both rank a title's words above the
+//! text's, dampened by the text's length.
 
 pub mod graphql;
 mod postgres;
@@ -121,7 +122,7 @@ impl Engine {
         }
     }
 
-    /// Adds an entry's words to the full-text index (PostgreSQL computes them itself).
+    /// Adds an entry's words to the full-text index (PostgreSQL writes them itself).
     async fn add<C: ConnectionTrait>(self, db: &C, entry: &library_entry::Model) -> AppResult<()> {
         match self {
             Engine::Fts5 => sqlite::add(db, entry).await,
@@ -129,7 +130,8 @@ impl Engine {
         }
     }
 
-    /// Takes a review's entries' words out of the full-text index, before the entries go.
+    /// Takes a review's entries' words out of the full-text index, before the entries go
+    /// (on PostgreSQL they go with their entries).
     async fn remove<C: ConnectionTrait>(self, db: &C, review_id: &str) -> AppResult<()> {
         match self {
             Engine::Fts5 => sqlite::remove(db, review_id).await,

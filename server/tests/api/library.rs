@@ -138,6 +138,13 @@ async fn the_library_finds_published_learning_anonymised(backend: Backend) {
         assert!(excerpt.contains("saw bruising and escalated"), "plain text: {excerpt}");
         // Stemmed: other forms of the word find it too.
         assert_eq!(found(&search(&w.rep, Some("Bruised"), None).await), pairs(&[("SUMMARY", "Child A")]));
+        // Ranked: where the words weigh most comes first (a short learning point named for
+        // them above a long summary that mentions them once).
+        let hits = search(&w.prac, Some("escalation"), None).await;
+        assert_eq!(
+            found(&hits),
+            pairs(&[("LEARNING_POINT", "Escalation"), ("SUMMARY", "Child A")])
+        );
         let hits = search(&w.prac, Some("strategy discussions"), None).await;
         assert_eq!(found(&hits), pairs(&[("LEARNING_POINT", "Strategy discussions")]));
         assert_eq!(hits[0]["themes"], json!(["Neglect", "Education"]));
