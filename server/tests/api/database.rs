@@ -3,7 +3,17 @@
 
 use crate::db_tests;
 use crate::helpers::{run, Backend};
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+/// The first column of every row `sql` answers, as text.
+async fn texts(db: &DatabaseConnection, sql: &str) -> Vec<String> {
+    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .iter()
+        .map(|r| r.try_get_by_index::<String>(0).expect("text"))
+        .collect()
+}
 
 async fn prepared_statements_are_planned_once(backend: Backend) {
     run(backend, |app| async move {
@@ -12,17 +22,7 @@ async fn prepared_statements_are_planned_once(backend: Backend) {
             Backend::Sqlite => {
                 // Built with QPSG (.cargo/config.toml): a statement with a bound LIMIT is not
                 // re-prepared on every execution.
-                let rows = db
-                    .query_all_raw(Statement::from_string(
-                        db.get_database_backend(),
-                        "PRAGMA compile_options",
-                    ))
-                    .await
-                    .expect("compile options");
-                let options: Vec<String> = rows
-                    .iter()
-                    .map(|r| r.try_get_by_index::<String>(0).expect("option"))
-                    .collect();
+                let options = texts(db, "PRAGMA compile_options").await;
                 assert!(
                     options.iter().any(|o| o == "ENABLE_QPSG"),
                     "SQLite was built without QPSG: {options:?}"
@@ -33,16 +33,10 @@ async fn prepared_statements_are_planned_once(backend: Backend) {
                 );
             }
             Backend::Postgres => {
-                let row = db
-                    .query_one_raw(Statement::from_string(
-                        db.get_database_backend(),
-                        "SHOW plan_cache_mode",
-                    ))
-                    .await
-                    .expect("setting")
-                    .expect("a row");
-                let mode: String = row.try_get_by_index(0).expect("text");
-                assert_eq!(mode, "force_generic_plan");
+                assert_eq!(
+                    texts(db, "SHOW plan_cache_mode").await,
+                    ["force_generic_plan"]
+                );
             }
         }
     })
