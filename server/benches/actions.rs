@@ -12,7 +12,8 @@
 //! and analysed after seeding, as autovacuum would soon after such a load.
 //!
 //! SQLite always; PostgreSQL too when it answers at `LP_BENCH_POSTGRES_URL` (default
-//! `postgres://postgres@127.0.0.1:5432`), unless `LP_BENCH_SQLITE_ONLY` is set. Prints
+//! `postgres://postgres@127.0.0.1:5432`), unless `LP_BENCH_SQLITE_ONLY`
+//! is set (`LP_BENCH_POSTGRES_ONLY` skips SQLite). Prints
 //! numbers only; nothing is asserted on time. The clients run in the same process, so they
 //! compete with the server for CPU: the numbers are an upper bound for the server alone.
 
@@ -50,11 +51,7 @@ const EXPORT: &str = "{ actionsExport(format: XLSX) { fileName mediaType content
 
 fn main() {
     println!("actions bench: {ACTIONS} actions, {AGENCIES} agencies, {REVIEWS} reviews");
-    let mut backends = vec![Backend::Sqlite];
-    if std::env::var_os("LP_BENCH_SQLITE_ONLY").is_none() && support::postgres_available() {
-        backends.push(Backend::Postgres);
-    }
-    for backend in backends {
+    for backend in support::backends() {
         run(backend);
     }
 }
@@ -110,6 +107,7 @@ fn run(backend: Backend) {
 
         let total = requests();
         let next = Arc::new(AtomicUsize::new(0));
+        let cpu = support::CpuTime::now();
         let wall = Instant::now();
         let tasks: Vec<_> = (0..CONCURRENCY)
             .map(|_| {
@@ -131,10 +129,12 @@ fn run(backend: Backend) {
             times.extend(t.await.expect("client task"));
         }
         let wall = wall.elapsed().as_secs_f64();
+        let (cpu_here, cpu_postgres) = support::CpuTime::per_request_since(cpu, times.len());
         times.sort_by(f64::total_cmp);
         println!(
             "[{}] first page of actions(first: 50), {CONCURRENCY} connections, {} requests: \
-             p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({:.0} req/s; target p99 <= 50 ms)",
+             p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({:.0} req/s; target p99 <= 50 ms); \
+             CPU a request: {:.0} µs server and clients, {:.0} µs PostgreSQL",
             backend.name(),
             times.len(),
             percentile(&times, 50.0),
@@ -142,6 +142,8 @@ fn run(backend: Backend) {
             percentile(&times, 99.0),
             times.last().copied().unwrap_or(f64::NAN),
             times.len() as f64 / wall,
+            cpu_here,
+            cpu_postgres,
         );
 
         let mut exports = Vec::new();

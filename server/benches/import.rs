@@ -34,7 +34,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use serde_json::{json, Value};
 use shared::auth::Role;
 use std::time::{Duration, Instant};
-use support::{median, ms, Backend, Client, Rng, Server};
+use support::{median, ms, Client, Rng, Server};
 
 const ROWS: usize = 10_000;
 const RUNS: usize = 3;
@@ -351,15 +351,7 @@ fn main() {
         }
     );
 
-    let mut backends = vec![Backend::Sqlite];
-    if support::postgres_available() {
-        backends.push(Backend::Postgres);
-    } else {
-        println!(
-            "PostgreSQL does not answer at {}: skipped",
-            support::postgres_admin_url()
-        );
-    }
+    let backends = support::backends();
     let client = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -15,7 +15,8 @@
 //! after indexing, as autovacuum would soon after such a load.
 //!
 //! SQLite always; PostgreSQL too when it answers at `LP_BENCH_POSTGRES_URL` (default
-//! `postgres://postgres@127.0.0.1:5432`), unless `LP_BENCH_SQLITE_ONLY` is set. Prints
+//! `postgres://postgres@127.0.0.1:5432`), unless `LP_BENCH_SQLITE_ONLY`
+//! is set (`LP_BENCH_POSTGRES_ONLY` skips SQLite). Prints
 //! numbers only; nothing is asserted on time. The clients run in the same process, so they
 //! compete with the server for CPU: the numbers are an upper bound for the server alone.
 
@@ -362,11 +363,7 @@ fn main() {
     println!(
         "library bench: {SUMMARIES} published summaries (~1,500 words each), {POINTS_PER_REVIEW} learning points a review"
     );
-    let mut backends = vec![Backend::Sqlite];
-    if std::env::var_os("LP_BENCH_SQLITE_ONLY").is_none() && support::postgres_available() {
-        backends.push(Backend::Postgres);
-    }
-    for backend in backends {
+    for backend in support::backends() {
         run(backend);
     }
 }

@@ -44,6 +44,26 @@ pub fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
+/// The backends a bench measures: SQLite, then PostgreSQL when it answers.
+/// `LP_BENCH_SQLITE_ONLY` skips PostgreSQL; `LP_BENCH_POSTGRES_ONLY` skips SQLite.
+pub fn backends() -> Vec<Backend> {
+    let mut backends = Vec::new();
+    if std::env::var_os("LP_BENCH_POSTGRES_ONLY").is_none() {
+        backends.push(Backend::Sqlite);
+    }
+    if std::env::var_os("LP_BENCH_SQLITE_ONLY").is_none() {
+        if postgres_available() {
+            backends.push(Backend::Postgres);
+        } else {
+            println!(
+                "PostgreSQL does not answer at {}: skipped",
+                postgres_admin_url()
+            );
+        }
+    }
+    backends
+}
+
 /// Whether PostgreSQL answers at [`postgres_admin_url`].
 pub fn postgres_available() -> bool {
     let rt = small_runtime();
@@ -103,7 +123,7 @@ impl Server {
                         .await
                         .expect("create bench database");
                 });
-                (format!("{base}/{name}"), Some(name), None)
+                (format!("{base}/{name}?sslmode=disable"), Some(name), None)
             }
         };
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -435,4 +455,64 @@ pub fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     percentile(&sorted, 50.0)
+}
+
+/// CPU time used so far (user and system, seconds) by this process (server and clients)
+/// and by every PostgreSQL process, read from `/proc` (Linux; zero elsewhere). Differences
+/// over a measurement, divided by its requests, give the CPU a request costs, which wanders
+/// far less than latency on a shared machine.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CpuTime {
+    pub this_process: f64,
+    pub postgres: f64,
+}
+
+impl CpuTime {
+    pub fn now() -> CpuTime {
+        let mut postgres = 0.0;
+        if let Ok(dir) = std::fs::read_dir("/proc") {
+            for entry in dir.flatten() {
+                let path = entry.path();
+                let is_postgres = std::fs::read_to_string(path.join("comm"))
+                    .is_ok_and(|comm| comm.trim() == "postgres");
+                if is_postgres {
+                    postgres += process_seconds(&path.join("stat"));
+                }
+            }
+        }
+        CpuTime {
+            this_process: process_seconds(std::path::Path::new("/proc/self/stat")),
+            postgres,
+        }
+    }
+
+    /// The CPU time per request since `start`, in microseconds: (this process, PostgreSQL).
+    pub fn per_request_since(start: CpuTime, requests: usize) -> (f64, f64) {
+        let now = CpuTime::now();
+        let per = |seconds: f64| seconds * 1e6 / requests.max(1) as f64;
+        (
+            per(now.this_process - start.this_process),
+            per(now.postgres - start.postgres),
+        )
+    }
+}
+
+/// utime + stime of one `/proc/<pid>/stat`, in seconds (clock ticks of 1/100 s).
+fn process_seconds(stat: &std::path::Path) -> f64 {
+    let Ok(text) = std::fs::read_to_string(stat) else {
+        return 0.0;
+    };
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let Some((_, rest)) = text.rsplit_once(')') else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // After the name: state is field 3, so utime (14) and stime (15) are at 11 and 12.
+    (ticks(11) + ticks(12)) / 100.0
 }
