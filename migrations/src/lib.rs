@@ -14,6 +14,7 @@ mod m0008_action_plan_paging;
 mod m0009_learning_summaries;
 mod m0010_published_learning;
 mod m0011_library_ranking;
+mod m0012_action_count;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_learning_summaries::Migration),
             Box::new(m0010_published_learning::Migration),
             Box::new(m0011_library_ranking::Migration),
+            Box::new(m0012_action_count::Migration),
         ]
     }
 }

@@ -12,8 +12,8 @@ use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
 use crate::db::begin_write;
 use crate::entities::{
-    action, action_history, action_update, agency, annotation, app_user, chronology_entry,
-    committee, learning_point, recommendation, review, review_member,
+    action, action_count, action_history, action_update, agency, annotation, app_user,
+    chronology_entry, committee, learning_point, recommendation, review, review_member,
 };
 use crate::error::{AppError, AppResult};
 use crate::events::ChangeKind;
@@ -201,10 +201,15 @@ async fn visible_query<C: ConnectionTrait>(
     actor: &Actor,
     query: Select<action::Entity>,
 ) -> AppResult<Select<action::Entity>> {
-    Ok(match visibility(db, actor).await? {
+    Ok(narrowed(query, visibility(db, actor).await?))
+}
+
+/// `query` narrowed to what the person may see (`seen`, from [`visibility`]).
+fn narrowed(query: Select<action::Entity>, seen: Option<Condition>) -> Select<action::Entity> {
+    match seen {
         Some(seen) => query.filter(seen),
         None => query,
-    })
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -574,6 +579,28 @@ impl ActionFilter {
             .filter(|t| !t.is_empty())
     }
 
+    /// Whether the filter lets every action through.
+    fn is_everything(&self) -> bool {
+        let ActionFilter {
+            review_id,
+            agency_id,
+            status,
+            rag,
+            theme: _,
+            committee_id,
+            changed_since,
+            overdue,
+        } = self;
+        review_id.is_none()
+            && agency_id.is_none()
+            && status.is_none()
+            && rag.is_none()
+            && self.theme().is_none()
+            && committee_id.is_none()
+            && changed_since.is_none()
+            && overdue.is_none()
+    }
+
     /// The stored part of the filter, as SQL.
     fn stored(&self) -> Select<action::Entity> {
         let mut query = action::Entity::find();
@@ -615,6 +642,14 @@ async fn count_rows<C: ConnectionTrait>(db: &C, query: Select<action::Entity>) -
         .one(db)
         .await?;
     Ok(n.and_then(|n| usize::try_from(n).ok()).unwrap_or(0))
+}
+
+/// How many actions there are, from the row the database keeps (m0012): PostgreSQL's
+/// `COUNT(*)` visits every index entry (0.8 ms for 10,000 actions).
+async fn count_all<C: ConnectionTrait>(db: &C) -> AppResult<usize> {
+    let row = action_count::Entity::find_by_id(1).one(db).await?;
+    let n = row.ok_or_else(|| AppError::Internal("the action count row is missing".into()))?;
+    Ok(usize::try_from(n.actions).unwrap_or(0))
 }
 
 /// Every action the person may see that matches `filter`, oldest first: the one rule of
@@ -662,9 +697,13 @@ pub async fn page(
             .collect();
         (rest, total_count)
     } else {
-        let query = visible_query(&state.db, actor, filter.stored()).await?;
-        let total_count = count_rows(&state.db, query.clone()).await?;
-        let mut query = query
+        let seen = visibility(&state.db, actor).await?;
+        let total_count = if seen.is_none() && filter.is_everything() {
+            count_all(&state.db).await?
+        } else {
+            count_rows(&state.db, narrowed(filter.stored(), seen.clone())).await?
+        };
+        let mut query = narrowed(filter.stored(), seen)
             .order_by_asc(action::Column::CreatedAt)
             .order_by_asc(action::Column::Id);
         if let Some((at, id)) = after {

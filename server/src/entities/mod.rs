@@ -2,6 +2,7 @@
 //! separate, so the API can stay stable while tables change.
 
 pub mod action;
+pub mod action_count;
 pub mod action_history;
 pub mod action_update;
 pub mod agency;

@@ -1508,7 +1508,39 @@ async fn the_master_plan_is_exported_as_csv_and_xlsx(backend: Backend) {
     .await
 }
 
+/// The master plan's total is read from the count the database keeps (m0012): it follows
+/// actions added, and removed (the platform never removes one; the database may, when a
+/// review's rows go), and matches a count under a filter.
+async fn the_total_follows_actions_added_and_removed(backend: Backend) {
+    run(backend, |app| async move {
+        let w = world(&app).await;
+        let total = |client: Client| async move {
+            list(&client, json!(null)).await["totalCount"]
+                .as_u64()
+                .expect("total")
+        };
+        assert_eq!(total(w.office.clone()).await, 0);
+        let first = an_action(&w, &w.pol, 30).await;
+        an_action(&w, &w.csc, 30).await;
+        an_action(&w, &w.pol, 60).await;
+        assert_eq!(total(w.office.clone()).await, 3);
+        assert_eq!(total(w.chair.clone()).await, 3);
+        let by_agency = list(&w.office, json!({ "agencyId": w.pol })).await;
+        assert_eq!(by_agency["totalCount"], 2);
+        let removed = server::entities::action::Entity::delete_by_id(str_of(&first, "id"))
+            .exec(app.db())
+            .await
+            .expect("delete");
+        assert_eq!(removed.rows_affected, 1);
+        assert_eq!(total(w.office.clone()).await, 2);
+        let page = list(&w.office, json!(null)).await;
+        assert_eq!(page["nodes"].as_array().map(Vec::len), Some(2));
+    })
+    .await;
+}
+
 db_tests!(
+    the_total_follows_actions_added_and_removed,
     a_learning_point_becomes_numbered_actions,
     every_bad_input_is_named_and_nothing_is_written,
     overdue_and_rag_are_derived_from_the_dates,
