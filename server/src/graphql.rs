@@ -7,7 +7,7 @@ use crate::agencies::graphql::{AgencyMutation, AgencyQuery};
 use crate::api_tokens::graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::audit_log::graphql::AuditLogQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
-use crate::auth::policy::Authorization;
+use crate::auth::policy::Authorized;
 use crate::chronology::graphql::{ChronologyMutation, ChronologyQuery, ChronologySubscription};
 use crate::context::RequestContext;
 use crate::error::AppResult;
@@ -48,7 +48,8 @@ pub struct Mutation(
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(ChronologySubscription, ActionSubscription);
 
-pub type AppSchema = Schema<Query, Mutation, Subscription>;
+/// The roots are [`Authorized`]: every root field is checked against its policy first.
+pub type AppSchema = Schema<Authorized<Query>, Authorized<Mutation>, Authorized<Subscription>>;
 
 pub const MAX_DEPTH: usize = 10;
 pub const MAX_COMPLEXITY: usize = 2_000;
@@ -56,11 +57,10 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 /// Builds the schema with its limits. Introspection only when configured.
 pub fn build(state: Option<AppState>, introspection: bool) -> AppSchema {
     let mut builder = Schema::build(
-        Query::default(),
-        Mutation::default(),
-        Subscription::default(),
+        Authorized::<Query>::default(),
+        Authorized::<Mutation>::default(),
+        Authorized::<Subscription>::default(),
     )
-    .extension(Authorization)
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
     .limit_recursive_depth(32)

@@ -58,7 +58,9 @@ async fn open(app: &TestApp, cookie: &str, payload: Value) -> Socket {
     .expect("request");
     let headers = request.headers_mut();
     headers.insert("origin", app.base.parse().expect("origin"));
-    headers.insert("cookie", cookie.parse().expect("cookie"));
+    if !cookie.is_empty() {
+        headers.insert("cookie", cookie.parse().expect("cookie"));
+    }
     headers.insert(
         "sec-websocket-protocol",
         "graphql-transport-ws".parse().expect("protocol"),
@@ -191,6 +193,28 @@ async fn people_who_cannot_see_the_review_cannot_watch_it(backend: Backend) {
             message["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
             "{message}"
         );
+    })
+    .await;
+}
+
+async fn signed_out_people_cannot_watch_anything(backend: Backend) {
+    run(backend, |app| async move {
+        let (_office, _rep, review) = setup(&app).await;
+        for payload in [
+            json!({
+                "query": "subscription($r: ID!) { reviewChanged(reviewId: $r) { kind } }",
+                "variables": { "r": review }
+            }),
+            json!({ "query": "subscription { actionChanged { actionId } }" }),
+        ] {
+            let mut socket = open(&app, "", payload).await;
+            let message = next_message(&mut socket).await;
+            assert_eq!(message["payload"]["data"], Value::Null, "{message}");
+            assert_eq!(
+                message["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+                "{message}"
+            );
+        }
     })
     .await;
 }
@@ -332,6 +356,7 @@ async fn an_action_change_reaches_those_who_see_the_action(backend: Backend) {
 db_tests!(
     a_change_reaches_another_person_live,
     people_who_cannot_see_the_review_cannot_watch_it,
+    signed_out_people_cannot_watch_anything,
     everyone_watching_sees_who_else_is_there,
     an_action_change_reaches_those_who_see_the_action
 );
