@@ -15,6 +15,7 @@ mod m0009_learning_summaries;
 mod m0010_published_learning;
 mod m0011_library_ranking;
 mod m0012_action_count;
+mod m0013_session_person;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_published_learning::Migration),
             Box::new(m0011_library_ranking::Migration),
             Box::new(m0012_action_count::Migration),
+            Box::new(m0013_session_person::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! a request acts for.
 
 use super::passwords;
+use super::session_store;
 use crate::audit_log::{self, Event};
 use crate::context::{
     RequestContext, SignedIn, SESSION_SEEN_AT, SESSION_SIGNED_IN_AT, SESSION_USER_ID,
@@ -151,24 +152,42 @@ const SEEN_EVERY_SECONDS: i64 = 60;
 
 /// The person a session belongs to, if it is signed in, within its absolute lifetime, and
 /// the account is still active. Anything else ends the session.
+///
+/// The session and its person are read in one statement ([`session_store::signed_in`]);
+/// tower-sessions loads its own copy of the record only when it is changed (the minute's
+/// activity below, or ending it).
 pub async fn resolve(state: &AppState, session: &Session) -> AppResult<Option<SignedIn>> {
-    let Some(user_id) = session.get::<String>(SESSION_USER_ID).await? else {
+    // No cookie, or one naming no live session: not signed in (as an empty session).
+    let Some(id) = session.id() else {
         return Ok(None);
     };
-    let signed_in_at = session.get::<i64>(SESSION_SIGNED_IN_AT).await?.unwrap_or(0);
+    let Some(row) = session_store::signed_in(&state.db, &id).await? else {
+        return Ok(None);
+    };
+    let number = |key: &str| row.data.get(key).and_then(|v| v.as_i64()).unwrap_or(0);
+    let Some(user_id) = row.data.get(SESSION_USER_ID).and_then(|v| v.as_str()) else {
+        return Ok(None);
+    };
     let now = Utc::now().timestamp();
-    if now - signed_in_at > ABSOLUTE_LIFETIME.num_seconds() {
+    if now - number(SESSION_SIGNED_IN_AT) > ABSOLUTE_LIFETIME.num_seconds() {
         session.flush().await?;
         return Ok(None);
     }
     // Activity moves the idle expiry on; saving at most once a minute keeps a write off
     // most requests (the idle timeout is then between 29 and 30 minutes).
-    let seen_at = session.get::<i64>(SESSION_SEEN_AT).await?.unwrap_or(0);
-    if now - seen_at >= SEEN_EVERY_SECONDS {
+    if now - number(SESSION_SEEN_AT) >= SEEN_EVERY_SECONDS {
         session.insert(SESSION_SEEN_AT, now).await?;
     }
-    match app_user::Entity::find_by_id(user_id).one(&state.db).await? {
-        Some(user) if user.active => Ok(Some(signed_in_from(state, &user).await?)),
+    match row.person {
+        Some(user) if user.active && user.id == user_id => Ok(Some(SignedIn {
+            actor: Actor {
+                user_id: user.id,
+                agency_id: user.agency_id,
+                roles: parse_roles(&user.roles),
+            },
+            display_name: user.display_name,
+            agency_prefix: row.agency_prefix,
+        })),
         _ => {
             session.flush().await?;
             Ok(None)

@@ -2,11 +2,16 @@
 //! sessions survive restarts and are shared by every instance. Expired sessions are never
 //! loaded, and a background task deletes them.
 
-use crate::entities::session;
+use crate::context::SESSION_USER_ID;
+use crate::entities::{agency, app_user, session};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable,
+    JoinType, QueryFilter, QueryResult, QuerySelect, Set,
+};
+use std::collections::HashMap;
 use std::time::Duration;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -27,6 +32,69 @@ fn to_chrono(t: time::OffsetDateTime) -> DateTime<Utc> {
 fn to_time(t: DateTime<Utc>) -> time::OffsetDateTime {
     time::OffsetDateTime::from_unix_timestamp(t.timestamp())
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+}
+
+/// The person a session's data says it is signed in as, kept in its own column too.
+fn user_of(record: &Record) -> Option<String> {
+    record
+        .data
+        .get(SESSION_USER_ID)
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+}
+
+/// A live session's data, with the person its row names and their agency's prefix, as
+/// [`signed_in`] reads them.
+#[derive(Debug, Clone)]
+pub struct SignedInRow {
+    pub data: HashMap<String, serde_json::Value>,
+    /// The person, if the session names one who exists.
+    pub person: Option<app_user::Model>,
+    pub agency_prefix: Option<String>,
+}
+
+/// The person's columns are read as `person_<column>` beside the session's.
+const PERSON: &str = "person_";
+
+impl FromQueryResult for SignedInRow {
+    fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        let data: String = row.try_get(pre, session::Column::Data.as_str())?;
+        Ok(Self {
+            data: serde_json::from_str(&data)
+                .map_err(|e| DbErr::Custom(format!("a session's data is not JSON: {e}")))?,
+            person: Option::<app_user::Model>::from_query_result(row, PERSON)?,
+            agency_prefix: row.try_get(pre, "agency_prefix")?,
+        })
+    }
+}
+
+/// The live (unexpired) session `id` with the person it is signed in as, in one statement;
+/// `None` when there is no such session. Reads only: the session itself (tower-sessions'
+/// record) is loaded only when it is to be changed.
+pub async fn signed_in(db: &DatabaseConnection, id: &Id) -> Result<Option<SignedInRow>, DbErr> {
+    let mut query = session::Entity::find_by_id(id.to_string())
+        .filter(session::Column::ExpiresAt.gt(Utc::now()))
+        .select_only()
+        .column(session::Column::Data)
+        .join(
+            JoinType::LeftJoin,
+            session::Entity::belongs_to(app_user::Entity)
+                .from(session::Column::UserId)
+                .to(app_user::Column::Id)
+                .into(),
+        )
+        .join(
+            JoinType::LeftJoin,
+            app_user::Entity::belongs_to(agency::Entity)
+                .from(app_user::Column::AgencyId)
+                .to(agency::Column::Id)
+                .into(),
+        )
+        .column_as(agency::Column::Prefix, "agency_prefix");
+    for column in app_user::Column::iter() {
+        query = query.column_as(column, format!("{PERSON}{}", column.as_str()));
+    }
+    query.into_model::<SignedInRow>().one(db).await
 }
 
 impl DatabaseSessionStore {
@@ -71,6 +139,7 @@ impl SessionStore for DatabaseSessionStore {
                 id: Set(record.id.to_string()),
                 data: Set(data.clone()),
                 expires_at: Set(to_chrono(record.expiry_date)),
+                user_id: Set(user_of(record)),
             };
             let inserted = session::Entity::insert(row)
                 .on_conflict(
@@ -95,11 +164,16 @@ impl SessionStore for DatabaseSessionStore {
             id: Set(record.id.to_string()),
             data: Set(data),
             expires_at: Set(to_chrono(record.expiry_date)),
+            user_id: Set(user_of(record)),
         };
         session::Entity::insert(row)
             .on_conflict(
                 OnConflict::column(session::Column::Id)
-                    .update_columns([session::Column::Data, session::Column::ExpiresAt])
+                    .update_columns([
+                        session::Column::Data,
+                        session::Column::ExpiresAt,
+                        session::Column::UserId,
+                    ])
                     .to_owned(),
             )
             .exec(&self.db)

@@ -8,6 +8,9 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub data: String,
     pub expires_at: DateTimeUtc,
+    /// The person the session is signed in as: the `user_id` of `data`, kept beside it so
+    /// a request reads the person with the session (see `session_store::signed_in`).
+    pub user_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
