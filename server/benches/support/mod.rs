@@ -123,7 +123,13 @@ impl Server {
                         .await
                         .expect("create bench database");
                 });
-                (format!("{base}/{name}?sslmode=disable"), Some(name), None)
+                // On loopback TLS protects nothing; `LP_BENCH_POSTGRES_SOCKET` (a directory,
+                // e.g. /var/run/postgresql) connects through the Unix socket instead.
+                let url = match std::env::var("LP_BENCH_POSTGRES_SOCKET") {
+                    Ok(dir) => format!("{base}/{name}?host={dir}"),
+                    Err(_) => format!("{base}/{name}?sslmode=disable"),
+                };
+                (url, Some(name), None)
             }
         };
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
