@@ -498,17 +498,7 @@ async fn import(server: &Server, people: &People, file: &File) -> Times {
 async fn timed(client: &Client, body: Vec<u8>) -> (Duration, Value) {
     let body_len = body.len();
     let started = Instant::now();
-    let response = client
-        .http
-        .post(format!("{}/graphql", client.base))
-        .header("origin", &client.base)
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .expect("request");
-    let status = response.status();
-    let bytes = response.bytes().await.expect("response body");
+    let (status, bytes) = client.post_raw(body).await;
     let took = started.elapsed();
     assert_ne!(
         status,

@@ -299,8 +299,9 @@ impl Client {
         }
     }
 
-    /// Sends an already-encoded GraphQL request body as a browser on this site would.
-    pub async fn post_body(&self, body: Vec<u8>) -> Value {
+    /// Posts an already-encoded GraphQL request body as a browser on this site would,
+    /// returning the status and the whole body.
+    pub async fn post_raw(&self, body: Vec<u8>) -> (reqwest::StatusCode, axum::body::Bytes) {
         let response = self
             .http
             .post(format!("{}/graphql", self.base))
@@ -311,7 +312,12 @@ impl Client {
             .await
             .expect("request");
         let status = response.status();
-        let bytes = response.bytes().await.expect("body");
+        (status, response.bytes().await.expect("body"))
+    }
+
+    /// Sends an already-encoded GraphQL request body, returning the answer as JSON.
+    pub async fn post_body(&self, body: Vec<u8>) -> Value {
+        let (status, bytes) = self.post_raw(body).await;
         serde_json::from_slice(&bytes).unwrap_or_else(|_| {
             panic!(
                 "HTTP {status}: {}",
@@ -329,17 +335,7 @@ impl Client {
         struct Answer {
             errors: Option<serde::de::IgnoredAny>,
         }
-        let response = self
-            .http
-            .post(format!("{}/graphql", self.base))
-            .header("origin", &self.base)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .expect("request");
-        let status = response.status();
-        let bytes = response.bytes().await.expect("body");
+        let (status, bytes) = self.post_raw(body).await;
         let answer: Option<Answer> = serde_json::from_slice(&bytes).ok();
         assert!(
             status.is_success() && answer.is_some_and(|a| a.errors.is_none()),
