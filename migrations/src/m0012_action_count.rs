@@ -77,29 +77,26 @@ const SQLITE_DOWN: &[&str] = &[
     "DROP TABLE IF EXISTS action_count",
 ];
 
+/// Runs the statements for the connection's backend (SQLite takes one at a time).
+async fn run(manager: &SchemaManager<'_>, postgres: &str, sqlite: &[&str]) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    if manager.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared(postgres).await?;
+    } else {
+        for statement in sqlite {
+            db.execute_unprepared(statement).await?;
+        }
+    }
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
-        if manager.get_database_backend() == DbBackend::Postgres {
-            db.execute_unprepared(POSTGRES_UP).await?;
-        } else {
-            for statement in SQLITE_UP {
-                db.execute_unprepared(statement).await?;
-            }
-        }
-        Ok(())
+        run(manager, POSTGRES_UP, SQLITE_UP).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
-        if manager.get_database_backend() == DbBackend::Postgres {
-            db.execute_unprepared(POSTGRES_DOWN).await?;
-        } else {
-            for statement in SQLITE_DOWN {
-                db.execute_unprepared(statement).await?;
-            }
-        }
-        Ok(())
+        run(manager, POSTGRES_DOWN, SQLITE_DOWN).await
     }
 }

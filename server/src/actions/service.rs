@@ -775,11 +775,7 @@ pub async fn page(
         // Everything, seen by someone who sees every action: the count the database keeps,
         // read with the page. Otherwise a count over the filter's index.
         let everything = seen.is_none() && filter.is_everything();
-        let counted = if everything {
-            None
-        } else {
-            Some(count_rows(&state.db, narrowed(filter.stored(), seen.clone())).await?)
-        };
+        let to_count = narrowed(filter.stored(), seen.clone());
         let mut query = narrowed(filter.stored(), seen)
             .order_by_asc(action::Column::CreatedAt)
             .order_by_asc(action::Column::Id);
@@ -798,10 +794,11 @@ pub async fn page(
         let query = query.limit(first as u64 + 1);
         let (views, total) =
             counted_action_views(&state.db, query, state.today(), everything).await?;
-        let total_count = match (counted, total) {
-            (Some(n), _) | (None, Some(n)) => n,
+        let total_count = match total {
+            Some(n) => n,
             // An empty page (a cursor past the end) carries no count.
-            (None, None) => count_all(&state.db).await?,
+            None if everything => count_all(&state.db).await?,
+            None => count_rows(&state.db, to_count).await?,
         };
         (views, total_count)
     };

@@ -37,6 +37,19 @@ async fn recent_failures(state: &AppState, key: &str) -> AppResult<u64> {
         .await?)
 }
 
+/// The person as the services need them, with their agency's prefix.
+fn signed_in_as(user: app_user::Model, agency_prefix: Option<String>) -> SignedIn {
+    SignedIn {
+        actor: Actor {
+            user_id: user.id,
+            agency_id: user.agency_id,
+            roles: parse_roles(&user.roles),
+        },
+        display_name: user.display_name,
+        agency_prefix,
+    }
+}
+
 async fn signed_in_from(state: &AppState, user: &app_user::Model) -> AppResult<SignedIn> {
     let agency_prefix = match &user.agency_id {
         Some(id) => agency::Entity::find_by_id(id.clone())
@@ -45,15 +58,7 @@ async fn signed_in_from(state: &AppState, user: &app_user::Model) -> AppResult<S
             .map(|a| a.prefix),
         None => None,
     };
-    Ok(SignedIn {
-        actor: Actor {
-            user_id: user.id.clone(),
-            agency_id: user.agency_id.clone(),
-            roles: parse_roles(&user.roles),
-        },
-        display_name: user.display_name.clone(),
-        agency_prefix,
-    })
+    Ok(signed_in_as(user.clone(), agency_prefix))
 }
 
 /// Signs a person in: throttled per account and per address, the session id renewed.
@@ -179,15 +184,9 @@ pub async fn resolve(state: &AppState, session: &Session) -> AppResult<Option<Si
         session.insert(SESSION_SEEN_AT, now).await?;
     }
     match row.person {
-        Some(user) if user.active && user.id == user_id => Ok(Some(SignedIn {
-            actor: Actor {
-                user_id: user.id,
-                agency_id: user.agency_id,
-                roles: parse_roles(&user.roles),
-            },
-            display_name: user.display_name,
-            agency_prefix: row.agency_prefix,
-        })),
+        Some(user) if user.active && user.id == user_id => {
+            Ok(Some(signed_in_as(user, row.agency_prefix)))
+        }
         _ => {
             session.flush().await?;
             Ok(None)
