@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable,
-    JoinType, QueryFilter, QueryResult, QuerySelect, Set,
+    JoinType, QueryFilter, QueryResult, QuerySelect, Select, Set,
 };
 use std::collections::HashMap;
 use std::time::Duration;
@@ -68,12 +68,16 @@ impl FromQueryResult for SignedInRow {
     }
 }
 
+/// The session `id`, unless it has expired: an expired session is never loaded.
+fn live(id: &Id) -> Select<session::Entity> {
+    session::Entity::find_by_id(id.to_string()).filter(session::Column::ExpiresAt.gt(Utc::now()))
+}
+
 /// The live (unexpired) session `id` with the person it is signed in as, in one statement;
 /// `None` when there is no such session. Reads only: the session itself (tower-sessions'
 /// record) is loaded only when it is to be changed.
 pub async fn signed_in(db: &DatabaseConnection, id: &Id) -> Result<Option<SignedInRow>, DbErr> {
-    let mut query = session::Entity::find_by_id(id.to_string())
-        .filter(session::Column::ExpiresAt.gt(Utc::now()))
+    let mut query = live(id)
         .select_only()
         .column(session::Column::Data)
         .join(
@@ -183,11 +187,7 @@ impl SessionStore for DatabaseSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let row = session::Entity::find_by_id(id.to_string())
-            .filter(session::Column::ExpiresAt.gt(Utc::now()))
-            .one(&self.db)
-            .await
-            .map_err(backend)?;
+        let row = live(id).one(&self.db).await.map_err(backend)?;
         row.map(|row| {
             Ok(Record {
                 id: *id,
