@@ -131,12 +131,12 @@ fn run(backend: Backend) {
             times.extend(t.await.expect("client task"));
         }
         let wall = wall.elapsed().as_secs_f64();
-        let (cpu_here, cpu_postgres) = support::CpuTime::per_request_since(cpu, times.len());
+        let cpu = support::CpuTime::per_request_since(cpu, times.len());
         times.sort_by(f64::total_cmp);
         println!(
             "[{}] first page of actions(first: 50), {CONCURRENCY} connections, {} requests: \
              p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({:.0} req/s; target p99 <= 50 ms); \
-             CPU a request: {:.0} µs server and clients, {:.0} µs PostgreSQL",
+             CPU a request: {:.0} µs server, {:.0} µs clients, {:.0} µs PostgreSQL",
             backend.name(),
             times.len(),
             percentile(&times, 50.0),
@@ -144,8 +144,9 @@ fn run(backend: Backend) {
             percentile(&times, 99.0),
             times.last().copied().unwrap_or(f64::NAN),
             times.len() as f64 / wall,
-            cpu_here,
-            cpu_postgres,
+            cpu.server,
+            cpu.clients,
+            cpu.postgres,
         );
 
         let mut exports = Vec::new();

@@ -2,13 +2,16 @@
 //! starting write transactions.
 
 use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    QueryResult, SqliteTransactionMode, TransactionOptions, TransactionTrait, TryGetable,
 };
 use std::time::Duration;
 
+/// A pooled connection idle this long is pinged before it is handed out.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
 /// How much of a SQLite database file is read memory-mapped.
 const MMAP_BYTES: u64 = 1 << 30;
 /// Rows a SQLite connection's thread sends ahead of the reader (sqlx's default is 50).
@@ -20,7 +23,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
-        .acquire_timeout(Duration::from_secs(10));
+        .acquire_timeout(Duration::from_secs(10))
+        // sqlx already pings every connection as it goes back to the pool (and drops it if
+        // the ping fails); pinging it again as it comes out doubled the round trips of every
+        // statement. Only a connection idle long enough for the server, a proxy or a
+        // firewall to have dropped it is checked before use.
+        .test_before_acquire_if_idle_for(IDLE_BEFORE_PING);
     if url.starts_with("sqlite:") {
         if let Some(dir) = sqlite_parent_dir(url) {
             std::fs::create_dir_all(&dir)
@@ -89,6 +97,29 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
         }
         _ => db.begin().await,
     }
+}
+
+/// Column `index` of `row`, which may be NULL. sea-orm reads a NULL by failing with an error
+/// whose message it formats first (the column's number as text), then turning that error
+/// into `None`: for the master plan's mostly-empty optional columns, one formatted string a
+/// column a row. This asks the driver for an `Option` directly.
+pub fn nullable<T>(row: &QueryResult, index: usize) -> Result<Option<T>, DbErr>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Postgres>
+        + sqlx::Type<sqlx::Postgres>
+        + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+        + sqlx::Type<sqlx::Sqlite>,
+    Option<T>: TryGetable,
+{
+    use sqlx::Row;
+    let decoded = if let Some(row) = row.try_as_pg_row() {
+        row.try_get::<Option<T>, _>(index)
+    } else if let Some(row) = row.try_as_sqlite_row() {
+        row.try_get::<Option<T>, _>(index)
+    } else {
+        return row.try_get_by_index(index);
+    };
+    decoded.map_err(|e| DbErr::Type(format!("column {index}: {e}")))
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub mod events;
 pub mod graphql;
 pub mod library;
 pub mod reviews;
+pub mod rows;
 pub mod state;
 pub mod summary;
 pub mod users;

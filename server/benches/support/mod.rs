@@ -493,7 +493,17 @@ pub fn median(values: &[f64]) -> f64 {
 /// far less than latency on a shared machine.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CpuTime {
-    pub this_process: f64,
+    /// Threads of this process named `clients` (the measuring clients' runtime).
+    pub clients: f64,
+    /// Every other thread of this process: the server, its pool and blocking threads.
+    pub server: f64,
+    pub postgres: f64,
+}
+
+/// CPU time per request, in microseconds.
+pub struct CpuPerRequest {
+    pub server: f64,
+    pub clients: f64,
     pub postgres: f64,
 }
 
@@ -510,20 +520,36 @@ impl CpuTime {
                 }
             }
         }
+        // Threads that ended are no longer listed: the process total minus the clients'
+        // threads counts them as the server's.
+        let mut clients = 0.0;
+        if let Ok(dir) = std::fs::read_dir("/proc/self/task") {
+            for entry in dir.flatten() {
+                let path = entry.path();
+                let is_client = std::fs::read_to_string(path.join("comm"))
+                    .is_ok_and(|comm| comm.trim().starts_with("clients"));
+                if is_client {
+                    clients += process_seconds(&path.join("stat"));
+                }
+            }
+        }
+        let this_process = process_seconds(std::path::Path::new("/proc/self/stat"));
         CpuTime {
-            this_process: process_seconds(std::path::Path::new("/proc/self/stat")),
+            clients,
+            server: this_process - clients,
             postgres,
         }
     }
 
-    /// The CPU time per request since `start`, in microseconds: (this process, PostgreSQL).
-    pub fn per_request_since(start: CpuTime, requests: usize) -> (f64, f64) {
+    /// The CPU time per request since `start`.
+    pub fn per_request_since(start: CpuTime, requests: usize) -> CpuPerRequest {
         let now = CpuTime::now();
         let per = |seconds: f64| seconds * 1e6 / requests.max(1) as f64;
-        (
-            per(now.this_process - start.this_process),
-            per(now.postgres - start.postgres),
-        )
+        CpuPerRequest {
+            server: per(now.server - start.server),
+            clients: per(now.clients - start.clients),
+            postgres: per(now.postgres - start.postgres),
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use crate::chronology::export::FileFormat;
 use crate::chronology::graphql::{ExportFile, ExportFormat};
 use crate::entities::{committee, recommendation};
 use crate::graphql::{parts, IntoGql};
+use crate::rows::{InHand, Row, Rows};
 use crate::users::graphql::User;
 use async_graphql::connection::PageInfo;
 use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, ID};
@@ -173,8 +174,8 @@ pub struct Action {
     pub learning_point_title: String,
     /// The learning point's themes.
     pub themes: Vec<String>,
-    pub owner_agency: Agency,
-    pub owner_person: Option<User>,
+    pub owner_agency: Row<Agency>,
+    pub owner_person: Option<Row<User>>,
     pub target_date: NaiveDate,
     /// Why the target date was already past when it was set.
     pub target_date_reason: Option<String>,
@@ -216,10 +217,10 @@ impl From<ActionView> for Action {
             learning_point_id: ID(v.learning_point_id),
             learning_point_title: v.learning_point_title,
             themes: v.themes,
-            owner_agency: v
+            owner_agency: Row(v
                 .owner_agency
-                .map_or_else(|| Agency::missing(&a.owner_agency_id), Agency::from),
-            owner_person: v.owner_person.map(User::from),
+                .map_or_else(|| Agency::missing(&a.owner_agency_id), Agency::from)),
+            owner_person: v.owner_person.map(|p| Row(User::from(p))),
             target_date: a.target_on,
             target_date_reason: a.target_date_reason,
             status,
@@ -326,10 +327,22 @@ impl From<service::ActionVersion> for ActionVersion {
     }
 }
 
+impl InHand for Action {
+    const FETCHED: &'static [&'static str] = &[
+        "updates",
+        "history",
+        "ownerAgency.qaMechanisms",
+        "ownerAgency.qaLastUpdated",
+        "ownerPerson.agency",
+        "committee.learningPoints",
+        "committee.actions",
+    ];
+}
+
 /// One page of actions.
 #[derive(SimpleObject)]
 pub struct ActionConnection {
-    pub nodes: Vec<Action>,
+    pub nodes: Rows<Action>,
     /// Pass `endCursor` as `after` for the next page.
     pub page_info: PageInfo,
     /// How many actions match, over every page.
@@ -577,7 +590,7 @@ impl ActionQuery {
                 end_cursor: page.end_cursor,
             },
             total_count: i32::try_from(page.total_count).unwrap_or(i32::MAX),
-            nodes: page.nodes.into_iter().map(Action::from).collect(),
+            nodes: Rows(page.nodes.into_iter().map(Action::from).collect()),
         })
     }
 

@@ -10,7 +10,7 @@
 
 use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
-use crate::db::begin_write;
+use crate::db::{begin_write, nullable};
 use crate::entities::{
     action, action_count, action_history, action_update, agency, annotation, app_user,
     chronology_entry, committee, learning_point, recommendation, review, review_member,
@@ -301,15 +301,15 @@ impl FromQueryResult for ActionRow {
             reference: row.try_get_by_index(3)?,
             title: row.try_get_by_index(4)?,
             owner_agency_id: row.try_get_by_index(5)?,
-            owner_person_id: row.try_get_by_index(6)?,
+            owner_person_id: nullable(row, 6)?,
             target_on: row.try_get_by_index(7)?,
-            target_date_reason: row.try_get_by_index(8)?,
+            target_date_reason: nullable(row, 8)?,
             status: row.try_get_by_index(9)?,
-            rag_override: row.try_get_by_index(10)?,
-            rag_override_reason: row.try_get_by_index(11)?,
-            evidence_of_impact: row.try_get_by_index(12)?,
-            impact_audit: row.try_get_by_index(13)?,
-            committee_id: row.try_get_by_index(14)?,
+            rag_override: nullable(row, 10)?,
+            rag_override_reason: nullable(row, 11)?,
+            evidence_of_impact: nullable(row, 12)?,
+            impact_audit: nullable(row, 13)?,
+            committee_id: nullable(row, 14)?,
             version: row.try_get_by_index(15)?,
             created_by: row.try_get_by_index(16)?,
             created_at: row.try_get_by_index(17)?,
@@ -324,7 +324,7 @@ impl FromQueryResult for ActionRow {
             learning_point_id: row.try_get_by_index(view + 2)?,
             learning_point_title: row.try_get_by_index(view + 3)?,
             learning_point_themes: row.try_get_by_index(view + 4)?,
-            total: row.try_get_by_index(view + 5)?,
+            total: nullable(row, view + 5)?,
         })
     }
 }

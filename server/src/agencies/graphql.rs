@@ -3,6 +3,7 @@
 use super::service;
 use crate::entities::{agency, qa_mechanism};
 use crate::graphql::{parts, IntoGql};
+use crate::rows::InHand;
 use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, ID};
 use chrono::NaiveDate;
 use shared::agencies::{AgencyDraft, AgencyKind, QaMechanismDraft};
@@ -66,6 +67,10 @@ impl From<qa_mechanism::Model> for QaMechanism {
             last_updated: m.last_updated,
         }
     }
+}
+
+impl InHand for Agency {
+    const FETCHED: &'static [&'static str] = &["qaMechanisms", "qaLastUpdated"];
 }
 
 #[ComplexObject]

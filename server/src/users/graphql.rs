@@ -4,6 +4,7 @@ use super::service;
 use crate::agencies::graphql::Agency;
 use crate::entities::app_user;
 use crate::graphql::{parts, IntoGql};
+use crate::rows::InHand;
 use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, ID};
 use shared::agencies::UserDraft;
 use shared::auth::{parse_roles, Role};
@@ -31,6 +32,10 @@ impl From<app_user::Model> for User {
             agency_id: m.agency_id,
         }
     }
+}
+
+impl InHand for User {
+    const FETCHED: &'static [&'static str] = &["agency"];
 }
 
 #[ComplexObject]

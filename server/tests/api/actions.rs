@@ -1539,7 +1539,63 @@ async fn the_total_follows_actions_added_and_removed(backend: Backend) {
     .await;
 }
 
+/// A page's actions are resolved field after field when every field asked for is in hand
+/// (`server::rows`), and the general way otherwise (a fragment, a field that reads the
+/// database): both give the same actions, aliases, type names and nested owners.
+async fn a_page_reads_the_same_however_its_fields_are_asked(backend: Backend) {
+    run(backend, |app| async move {
+        let w = world(&app).await;
+        let point = learning_point(&w.reviewer, &w.review, "Strategy discussions").await;
+        let rec = recommendation(&w.reviewer, str_of(&point, "id")).await;
+        let owned = create_action(
+            &w.reviewer,
+            &rec,
+            action_input("Invite health", &w.pol, Some(&w.pol_rep_id), &day(30)),
+        )
+        .await;
+        an_action(&w, &w.csc, 60).await;
+        let fields = "__typename id ref: reference title status overdue rag ragDerived \
+            targetDate reviewReference themes version ownerAgency { id prefix colour } \
+            ownerPerson { id displayName } committee { id }";
+        let page = |selection: String| {
+            let office = w.office.clone();
+            async move {
+                let doc = format!("{{ actions(first: 50) {{ nodes {{ {selection} }} }} }}");
+                office.ok(&doc, json!({})).await["actions"]["nodes"].clone()
+            }
+        };
+        let in_order = page(fields.to_owned()).await;
+        let general = page(format!("... on Action {{ {fields} }}")).await;
+        assert_eq!(in_order, general);
+        let nodes = in_order.as_array().expect("nodes");
+        assert_eq!(nodes.len(), 2);
+        assert!(nodes.iter().all(|n| n["__typename"] == "Action"));
+        let first = nodes
+            .iter()
+            .find(|n| n["id"] == owned["id"])
+            .expect("the owned action");
+        assert_eq!(first["ref"], owned["reference"]);
+        assert_eq!(first["ownerAgency"]["prefix"], "POL");
+        assert_eq!(first["ownerPerson"]["id"], w.pol_rep_id.as_str());
+        assert_eq!(first["committee"], Value::Null);
+        // A field that reads the database, beside the same fields: the general way.
+        let fetched = page(format!(
+            "{fields} ownerPerson {{ agency {{ prefix }} }} updates {{ id }}"
+        ))
+        .await;
+        let fetched_first = fetched
+            .as_array()
+            .and_then(|n| n.iter().find(|n| n["id"] == owned["id"]))
+            .expect("the owned action");
+        assert_eq!(fetched_first["ownerPerson"]["agency"]["prefix"], "POL");
+        assert_eq!(fetched_first["updates"], json!([]));
+        assert_eq!(fetched_first["ref"], first["ref"]);
+    })
+    .await
+}
+
 db_tests!(
+    a_page_reads_the_same_however_its_fields_are_asked,
     the_total_follows_actions_added_and_removed,
     a_learning_point_becomes_numbered_actions,
     every_bad_input_is_named_and_nothing_is_written,
