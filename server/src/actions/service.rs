@@ -23,8 +23,8 @@ use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
-    EntityTrait, FromQueryResult, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QueryResult,
-    QuerySelect, Select, Set,
+    EntityTrait, FromQueryResult, IdenStatic, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QueryResult, QuerySelect, Select, Set,
 };
 use serde::{Deserialize, Serialize};
 use shared::actions::{
@@ -264,6 +264,8 @@ struct ActionRow {
     learning_point_themes: String,
     /// Every action's count (m0012), when the statement was asked for it.
     total: Option<i64>,
+    /// The owner agency, joined (`None` only if its row were missing).
+    owner_agency: Option<agency::Model>,
 }
 
 /// The action's columns in the order a `Select` of actions lists them (its entity's), which
@@ -325,9 +327,41 @@ impl FromQueryResult for ActionRow {
             learning_point_title: row.try_get_by_index(view + 3)?,
             learning_point_themes: row.try_get_by_index(view + 4)?,
             total: nullable(row, view + 5)?,
+            owner_agency: owner_agency(row, view + 6)?,
         })
     }
 }
+
+/// The owner agency's columns, from `at` on, in the order [`AGENCY_COLUMNS`] lists them
+/// (left-joined: all NULL if the agency's row were missing).
+fn owner_agency(row: &QueryResult, at: usize) -> Result<Option<agency::Model>, DbErr> {
+    let Some(id) = nullable::<String>(row, at)? else {
+        return Ok(None);
+    };
+    Ok(Some(agency::Model {
+        id,
+        name: row.try_get_by_index(at + 1)?,
+        kind: row.try_get_by_index(at + 2)?,
+        prefix: row.try_get_by_index(at + 3)?,
+        colour: row.try_get_by_index(at + 4)?,
+        active: row.try_get_by_index(at + 5)?,
+        created_at: row.try_get_by_index(at + 6)?,
+        updated_at: row.try_get_by_index(at + 7)?,
+    }))
+}
+
+/// The agency's columns, as [`owner_agency`] reads them. A test checks them against the
+/// entity.
+const AGENCY_COLUMNS: [agency::Column; 8] = [
+    agency::Column::Id,
+    agency::Column::Name,
+    agency::Column::Kind,
+    agency::Column::Prefix,
+    agency::Column::Colour,
+    agency::Column::Active,
+    agency::Column::CreatedAt,
+    agency::Column::UpdatedAt,
+];
 
 /// The rows of `E` whose key `column` is one of `ids` (none asked: no query), by key.
 async fn by_id<C, E>(
@@ -404,21 +438,25 @@ async fn counted_action_views<C: ConnectionTrait>(
         .column_as(learning_point::Column::Id, "view_learning_point_id")
         .column_as(learning_point::Column::Title, "view_learning_point_title")
         .column_as(learning_point::Column::Themes, "view_learning_point_themes")
-        .column_as(Expr::cust(total), "view_total");
+        .column_as(Expr::cust(total), "view_total")
+        .join(
+            JoinType::LeftJoin,
+            action::Entity::belongs_to(agency::Entity)
+                .from(action::Column::OwnerAgencyId)
+                .to(agency::Column::Id)
+                .into(),
+        );
+    let query = AGENCY_COLUMNS.iter().fold(query, |query, column| {
+        query.column_as(
+            Expr::col((agency::Entity, *column)),
+            format!("view_agency_{}", column.as_str()),
+        )
+    });
     let rows = query.into_model::<ActionRow>().all(db).await?;
     let total = rows
         .first()
         .and_then(|r| r.total)
         .map(|n| usize::try_from(n).unwrap_or(0));
-    let agencies = by_id::<_, agency::Entity>(
-        db,
-        agency::Column::Id,
-        rows.iter()
-            .map(|r| r.action.owner_agency_id.clone())
-            .collect(),
-        |m| m.id.clone(),
-    )
-    .await?;
     let people = by_id::<_, app_user::Entity>(
         db,
         app_user::Column::Id,
@@ -450,7 +488,7 @@ async fn counted_action_views<C: ConnectionTrait>(
                 learning_point_id: row.learning_point_id,
                 learning_point_title: row.learning_point_title,
                 themes: parse_list(&row.learning_point_themes),
-                owner_agency: agencies.get(&a.owner_agency_id).cloned(),
+                owner_agency: row.owner_agency,
                 owner_person: a
                     .owner_person_id
                     .as_deref()
@@ -1711,11 +1749,18 @@ pub async fn statistics(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sea_orm::{IdenStatic, Iterable};
+    use sea_orm::Iterable;
 
     #[test]
     fn action_rows_are_read_in_the_entitys_column_order() {
         let entity: Vec<&str> = action::Column::iter().map(|c| c.as_str()).collect();
         assert_eq!(entity, ACTION_COLUMNS);
+    }
+
+    #[test]
+    fn owner_agencies_are_read_in_the_entitys_column_order() {
+        let entity: Vec<&str> = agency::Column::iter().map(|c| c.as_str()).collect();
+        let read: Vec<&str> = AGENCY_COLUMNS.iter().map(|c| c.as_str()).collect();
+        assert_eq!(entity, read);
     }
 }
