@@ -51,12 +51,12 @@ impl Committee {
     }
 
     /// Actions referred to the committee that the caller may see.
-    async fn actions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Action>> {
+    async fn actions(&self, ctx: &Context<'_>) -> async_graphql::Result<Rows<Action>> {
         let (state, rc) = parts(ctx)?;
         let list = service::referred_actions(state, rc, &self.id)
             .await
             .gql(rc)?;
-        Ok(list.into_iter().map(Action::from).collect())
+        Ok(Rows(list.into_iter().map(Action::from).collect()))
     }
 }
 
@@ -149,12 +149,12 @@ impl From<recommendation::Model> for Recommendation {
 #[ComplexObject]
 impl Recommendation {
     /// Oldest first.
-    async fn actions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Action>> {
+    async fn actions(&self, ctx: &Context<'_>) -> async_graphql::Result<Rows<Action>> {
         let (state, rc) = parts(ctx)?;
         let list = service::actions_of_recommendation(state, &self.id)
             .await
             .gql(rc)?;
-        Ok(list.into_iter().map(Action::from).collect())
+        Ok(Rows(list.into_iter().map(Action::from).collect()))
     }
 }
 
@@ -644,10 +644,10 @@ impl ActionQuery {
 
     /// Everything the caller's agency owes (that they may see): open before closed,
     /// overdue first, then red, amber, green, then the nearest target date.
-    async fn my_agency_actions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Action>> {
+    async fn my_agency_actions(&self, ctx: &Context<'_>) -> async_graphql::Result<Rows<Action>> {
         let (state, rc) = parts(ctx)?;
         let list = service::my_agency_actions(state, rc).await.gql(rc)?;
-        Ok(list.into_iter().map(Action::from).collect())
+        Ok(Rows(list.into_iter().map(Action::from).collect()))
     }
 
     /// The caller's own reminders of actions due soon or overdue, newest first.
