@@ -22,10 +22,14 @@ use std::borrow::Cow;
 
 /// An object type whose fields are in hand except those named here.
 pub trait InHand: ContainerType {
-    /// Fields that read the database (or wait on anything else): its own (`updates`) and
-    /// those of the objects it holds (`ownerAgency.qaMechanisms`), one level down; a field
-    /// deeper than that is under one of these.
+    /// Its fields that read the database (or wait on anything else).
     const FETCHED: &'static [&'static str];
+
+    /// The fetched fields of the object its field `field` holds (`ownerAgency`: the
+    /// agency's), checked one level down; a field deeper than that is under one of these.
+    fn held_fetches(_field: &str) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// One `T` in the schema, resolved as described in the module (for an object held by one
@@ -65,12 +69,6 @@ impl<T: InHand + Send + Sync> OutputType for Row<T> {
 
 /// A list of `T` in the schema (`[T!]!`), resolved as described in the module.
 pub struct Rows<T>(pub Vec<T>);
-
-impl<T> From<Vec<T>> for Rows<T> {
-    fn from(items: Vec<T>) -> Self {
-        Rows(items)
-    }
-}
 
 impl<T: InHand + Send + Sync> OutputType for Rows<T> {
     fn type_name() -> Cow<'static, str> {
@@ -121,12 +119,7 @@ fn in_hand<T: InHand>(ctx: &ContextSelectionSet<'_>) -> bool {
                 let Selection::Field(inner) = &inner.node else {
                     return false;
                 };
-                let inner = inner.node.name.node.as_str();
-                !T::FETCHED.iter().any(|fetched| {
-                    fetched
-                        .split_once('.')
-                        .is_some_and(|(outer, field)| outer == name && field == inner)
-                })
+                !T::held_fetches(name).contains(&inner.node.name.node.as_str())
             })
     })
 }

@@ -36,6 +36,10 @@ impl From<committee::Model> for Committee {
     }
 }
 
+impl InHand for Committee {
+    const FETCHED: &'static [&'static str] = &["learningPoints", "actions"];
+}
+
 #[ComplexObject]
 impl Committee {
     /// Learning points referred to the committee that the caller may read.
@@ -328,15 +332,16 @@ impl From<service::ActionVersion> for ActionVersion {
 }
 
 impl InHand for Action {
-    const FETCHED: &'static [&'static str] = &[
-        "updates",
-        "history",
-        "ownerAgency.qaMechanisms",
-        "ownerAgency.qaLastUpdated",
-        "ownerPerson.agency",
-        "committee.learningPoints",
-        "committee.actions",
-    ];
+    const FETCHED: &'static [&'static str] = &["updates", "history"];
+
+    fn held_fetches(field: &str) -> &'static [&'static str] {
+        match field {
+            "ownerAgency" => Agency::FETCHED,
+            "ownerPerson" => User::FETCHED,
+            "committee" => Committee::FETCHED,
+            _ => &[],
+        }
+    }
 }
 
 /// One page of actions.
