@@ -1539,6 +1539,40 @@ async fn the_total_follows_actions_added_and_removed(backend: Backend) {
     .await;
 }
 
+/// An existing database upgraded to the action count (m0012) and to sessions naming their
+/// person (m0013) keeps its numbers and its signed-in people: the two migrations are taken
+/// back and run again over actions and sessions already there.
+async fn an_upgraded_database_keeps_its_total_and_its_sessions(backend: Backend) {
+    use migrations::{Migrator, MigratorTrait};
+    run(backend, |app| async move {
+        let w = world(&app).await;
+        an_action(&w, &w.pol, 30).await;
+        an_action(&w, &w.csc, 30).await;
+        let last = an_action(&w, &w.pol, 60).await;
+        Migrator::down(app.db(), Some(2))
+            .await
+            .expect("take back m0013 and m0012");
+        // Removed while the database is as it was before the count (the server of then
+        // would have done it; this one reads sessions by their person, so the test does).
+        server::entities::action::Entity::delete_by_id(str_of(&last, "id"))
+            .exec(app.db())
+            .await
+            .expect("delete");
+        Migrator::up(app.db(), None).await.expect("upgrade");
+        let page = list(&w.office, json!(null)).await;
+        assert_eq!(page["totalCount"], 2, "{page:#}");
+        // Every session signed in before the upgrade is still signed in as its person.
+        let me = w.reviewer.ok("{ me { email } }", json!({})).await;
+        assert_eq!(me["me"]["email"], "reviewer@test.example", "{me:#}");
+        let me = w.office.ok("{ me { roles } }", json!({})).await;
+        assert_eq!(me["me"]["roles"], json!(["BUSINESS_OFFICE"]), "{me:#}");
+        // And the count goes on from there.
+        an_action(&w, &w.csc, 90).await;
+        assert_eq!(list(&w.office, json!(null)).await["totalCount"], 3);
+    })
+    .await;
+}
+
 /// A page's actions are resolved field after field when every field asked for is in hand
 /// (`server::rows`), and the general way otherwise (a fragment, a field that reads the
 /// database): both give the same actions, aliases, type names and nested owners.
@@ -1595,6 +1629,7 @@ async fn a_page_reads_the_same_however_its_fields_are_asked(backend: Backend) {
 }
 
 db_tests!(
+    an_upgraded_database_keeps_its_total_and_its_sessions,
     a_page_reads_the_same_however_its_fields_are_asked,
     the_total_follows_actions_added_and_removed,
     a_learning_point_becomes_numbered_actions,
