@@ -136,7 +136,8 @@ fn run(backend: Backend) {
         println!(
             "[{}] first page of actions(first: 50), {CONCURRENCY} connections, {} requests: \
              p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({:.0} req/s; target p99 <= 50 ms); \
-             CPU a request: {:.0} µs server, {:.0} µs clients, {:.0} µs PostgreSQL",
+             CPU a request: {:.0} µs server, {:.0} µs clients, {:.0} µs PostgreSQL; \
+             meanwhile other processes used {:.0} % of the CPUs and the hypervisor took {:.0} %",
             backend.name(),
             times.len(),
             percentile(&times, 50.0),
@@ -147,6 +148,8 @@ fn run(backend: Backend) {
             cpu.server,
             cpu.clients,
             cpu.postgres,
+            cpu.others_share * 100.0,
+            cpu.steal_share * 100.0,
         );
 
         let mut exports = Vec::new();

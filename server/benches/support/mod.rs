@@ -491,20 +491,29 @@ pub fn median(values: &[f64]) -> f64 {
 /// and by every PostgreSQL process, read from `/proc` (Linux; zero elsewhere). Differences
 /// over a measurement, divided by its requests, give the CPU a request costs, which wanders
 /// far less than latency on a shared machine.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct CpuTime {
     /// Threads of this process named `clients` (the measuring clients' runtime).
     pub clients: f64,
     /// Every other thread of this process: the server, its pool and blocking threads.
     pub server: f64,
     pub postgres: f64,
+    /// The whole machine, from `/proc/stat`: every CPU's busy time, and the time the
+    /// hypervisor kept the CPUs from this machine (steal).
+    pub machine_busy: f64,
+    pub steal: f64,
+    pub at: std::time::Instant,
 }
 
-/// CPU time per request, in microseconds.
+/// CPU time per request, in microseconds, and what else the machine did meanwhile.
 pub struct CpuPerRequest {
     pub server: f64,
     pub clients: f64,
     pub postgres: f64,
+    /// Busy time of every other process on the machine, as a share of all CPUs' time.
+    pub others_share: f64,
+    /// Time the hypervisor took the CPUs away, as a share of all CPUs' time.
+    pub steal_share: f64,
 }
 
 impl CpuTime {
@@ -534,10 +543,14 @@ impl CpuTime {
             }
         }
         let this_process = process_seconds(std::path::Path::new("/proc/self/stat"));
+        let (machine_busy, steal) = machine_seconds();
         CpuTime {
             clients,
             server: this_process - clients,
             postgres,
+            machine_busy,
+            steal,
+            at: std::time::Instant::now(),
         }
     }
 
@@ -545,12 +558,36 @@ impl CpuTime {
     pub fn per_request_since(start: CpuTime, requests: usize) -> CpuPerRequest {
         let now = CpuTime::now();
         let per = |seconds: f64| seconds * 1e6 / requests.max(1) as f64;
+        let ours = (now.server - start.server)
+            + (now.clients - start.clients)
+            + (now.postgres - start.postgres);
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+        let all = (now.at - start.at).as_secs_f64() * cpus;
         CpuPerRequest {
             server: per(now.server - start.server),
             clients: per(now.clients - start.clients),
             postgres: per(now.postgres - start.postgres),
+            others_share: ((now.machine_busy - start.machine_busy - ours) / all).max(0.0),
+            steal_share: (now.steal - start.steal) / all,
         }
     }
+}
+
+/// The machine's busy and stolen CPU time, in seconds, from the first line of `/proc/stat`
+/// (`cpu user nice system idle iowait irq softirq steal …`, in ticks of 1/100 s).
+fn machine_seconds() -> (f64, f64) {
+    let text = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let ticks: Vec<f64> = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .map(|v| v.parse().unwrap_or(0.0))
+        .collect();
+    let at = |i: usize| ticks.get(i).copied().unwrap_or(0.0) / 100.0;
+    let busy = at(0) + at(1) + at(2) + at(5) + at(6);
+    (busy, at(7))
 }
 
 /// utime + stime of one `/proc/<pid>/stat`, in seconds (clock ticks of 1/100 s).
