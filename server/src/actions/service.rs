@@ -24,7 +24,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
     EntityTrait, FromQueryResult, IdenStatic, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
-    QueryResult, QuerySelect, Select, Set,
+    QueryResult, QuerySelect, RelationTrait, Select, Set,
 };
 use serde::{Deserialize, Serialize};
 use shared::actions::{
@@ -412,40 +412,19 @@ async fn counted_action_views<C: ConnectionTrait>(
         "CAST(NULL AS BIGINT)"
     };
     let query = query
+        .join(JoinType::InnerJoin, action::Relation::Recommendation.def())
         .join(
             JoinType::InnerJoin,
-            action::Entity::belongs_to(recommendation::Entity)
-                .from(action::Column::RecommendationId)
-                .to(recommendation::Column::Id)
-                .into(),
+            recommendation::Relation::LearningPoint.def(),
         )
-        .join(
-            JoinType::InnerJoin,
-            recommendation::Entity::belongs_to(learning_point::Entity)
-                .from(recommendation::Column::LearningPointId)
-                .to(learning_point::Column::Id)
-                .into(),
-        )
-        .join(
-            JoinType::InnerJoin,
-            action::Entity::belongs_to(review::Entity)
-                .from(action::Column::ReviewId)
-                .to(review::Column::Id)
-                .into(),
-        )
+        .join(JoinType::InnerJoin, action::Relation::Review.def())
         .column_as(review::Column::Reference, "view_review_reference")
         .column_as(recommendation::Column::Text, "view_recommendation_text")
         .column_as(learning_point::Column::Id, "view_learning_point_id")
         .column_as(learning_point::Column::Title, "view_learning_point_title")
         .column_as(learning_point::Column::Themes, "view_learning_point_themes")
         .column_as(Expr::cust(total), "view_total")
-        .join(
-            JoinType::LeftJoin,
-            action::Entity::belongs_to(agency::Entity)
-                .from(action::Column::OwnerAgencyId)
-                .to(agency::Column::Id)
-                .into(),
-        );
+        .join(JoinType::LeftJoin, action::Relation::OwnerAgency.def());
     let query = AGENCY_COLUMNS.iter().fold(query, |query, column| {
         query.column_as(
             Expr::col((agency::Entity, *column)),

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable,
-    JoinType, QueryFilter, QueryResult, QuerySelect, Select, Set,
+    JoinType, QueryFilter, QueryResult, QuerySelect, RelationTrait, Select, Set,
 };
 use std::collections::HashMap;
 use std::time::Duration;
@@ -80,20 +80,8 @@ pub async fn signed_in(db: &DatabaseConnection, id: &Id) -> Result<Option<Signed
     let mut query = live(id)
         .select_only()
         .column(session::Column::Data)
-        .join(
-            JoinType::LeftJoin,
-            session::Entity::belongs_to(app_user::Entity)
-                .from(session::Column::UserId)
-                .to(app_user::Column::Id)
-                .into(),
-        )
-        .join(
-            JoinType::LeftJoin,
-            app_user::Entity::belongs_to(agency::Entity)
-                .from(app_user::Column::AgencyId)
-                .to(agency::Column::Id)
-                .into(),
-        )
+        .join(JoinType::LeftJoin, session::Relation::Person.def())
+        .join(JoinType::LeftJoin, app_user::Relation::Agency.def())
         .column_as(agency::Column::Prefix, "agency_prefix");
     for column in app_user::Column::iter() {
         query = query.column_as(column, format!("{PERSON}{}", column.as_str()));

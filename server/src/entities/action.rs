@@ -32,6 +32,25 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::recommendation::Entity",
+        from = "Column::RecommendationId",
+        to = "super::recommendation::Column::Id"
+    )]
+    Recommendation,
+    #[sea_orm(
+        belongs_to = "super::review::Entity",
+        from = "Column::ReviewId",
+        to = "super::review::Column::Id"
+    )]
+    Review,
+    #[sea_orm(
+        belongs_to = "super::agency::Entity",
+        from = "Column::OwnerAgencyId",
+        to = "super::agency::Column::Id"
+    )]
+    OwnerAgency,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -13,6 +13,13 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::learning_point::Entity",
+        from = "Column::LearningPointId",
+        to = "super::learning_point::Column::Id"
+    )]
+    LearningPoint,
+}
 
 impl ActiveModelBehavior for ActiveModel {}
