@@ -238,12 +238,18 @@ async fn create_action(client: &Client, rec: &str, input: Value) -> Value {
 
 /// A learning point, recommendation and action owned by `agency`, due in `days` days.
 async fn an_action(w: &World, agency: &str, days: i64) -> Value {
+    an_owned_action(w, agency, None, days).await
+}
+
+/// An action of its own learning point and recommendation, owned by `agency` (and `person`),
+/// due in `days`.
+async fn an_owned_action(w: &World, agency: &str, person: Option<&str>, days: i64) -> Value {
     let point = learning_point(&w.reviewer, &w.review, "Strategy discussions").await;
     let rec = recommendation(&w.reviewer, str_of(&point, "id")).await;
     create_action(
         &w.reviewer,
         &rec,
-        action_input("Invite health", agency, None, &day(days)),
+        action_input("Invite health", agency, person, &day(days)),
     )
     .await
 }
@@ -1540,8 +1546,8 @@ async fn the_total_follows_actions_added_and_removed(backend: Backend) {
 }
 
 /// An existing database upgraded to the action count (m0012) and to sessions naming their
-/// person (m0013) keeps its numbers and its signed-in people: the two migrations are taken
-/// back and run again over actions and sessions already there.
+/// person (m0013) keeps its numbers and its signed-in people: m0012 and every migration
+/// after it are taken back and run again over actions and sessions already there.
 async fn an_upgraded_database_keeps_its_total_and_its_sessions(backend: Backend) {
     use migrations::{Migrator, MigratorTrait};
     run(backend, |app| async move {
@@ -1549,9 +1555,19 @@ async fn an_upgraded_database_keeps_its_total_and_its_sessions(backend: Backend)
         an_action(&w, &w.pol, 30).await;
         an_action(&w, &w.csc, 30).await;
         let last = an_action(&w, &w.pol, 60).await;
-        Migrator::down(app.db(), Some(2))
+        // Back to before the count: m0012 and every migration after it.
+        let names: Vec<String> = Migrator::migrations()
+            .iter()
+            .map(|m| m.name().to_owned())
+            .collect();
+        let since_count = names
+            .iter()
+            .position(|n| n == "m0012_action_count")
+            .map(|at| names.len() - at)
+            .expect("m0012 is a migration");
+        Migrator::down(app.db(), Some(since_count as u32))
             .await
-            .expect("take back m0013 and m0012");
+            .expect("take back m0012 and what follows");
         // Removed while the database is as it was before the count (the server of then
         // would have done it; this one reads sessions by their person, so the test does).
         server::entities::action::Entity::delete_by_id(str_of(&last, "id"))
@@ -1579,14 +1595,7 @@ async fn an_upgraded_database_keeps_its_total_and_its_sessions(backend: Backend)
 async fn a_page_reads_the_same_however_its_fields_are_asked(backend: Backend) {
     run(backend, |app| async move {
         let w = world(&app).await;
-        let point = learning_point(&w.reviewer, &w.review, "Strategy discussions").await;
-        let rec = recommendation(&w.reviewer, str_of(&point, "id")).await;
-        let owned = create_action(
-            &w.reviewer,
-            &rec,
-            action_input("Invite health", &w.pol, Some(&w.pol_rep_id), &day(30)),
-        )
-        .await;
+        let owned = an_owned_action(&w, &w.pol, Some(&w.pol_rep_id), 30).await;
         an_action(&w, &w.csc, 60).await;
         let fields = "__typename id ref: reference title status overdue rag ragDerived \
             targetDate reviewReference themes version ownerAgency { id prefix colour } \
