@@ -87,13 +87,36 @@ async fn planned_review<C: ConnectionTrait>(
     Ok(review)
 }
 
+/// Whether a write reads the row it is about to change under a row lock.
+///
+/// A change that takes no version from the client (a progress update, a RAG, a referral)
+/// bumps the row's version all the same. Read without a lock, two of them on PostgreSQL
+/// read the same version, the second waits on the first's row lock, then finds the version
+/// moved and answered CONFLICT though nobody asked it to compare. Locked, the second reads
+/// the row only after the first commits. A versioned save locks too, so its comparison is
+/// with what is committed, and of several stale saves exactly one wins. (On SQLite the
+/// write transaction holds the whole database already; the lock clause is left out.)
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RowLock {
+    None,
+    ForUpdate,
+}
+
+fn locked<E: EntityTrait>(query: Select<E>, lock: RowLock) -> Select<E> {
+    match lock {
+        RowLock::None => query,
+        RowLock::ForUpdate => query.lock_exclusive(),
+    }
+}
+
 /// A learning point the person writes (the business office, the review's lead reviewers).
 async fn kept_learning_point<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     id: &str,
+    lock: RowLock,
 ) -> AppResult<(learning_point::Model, review::Model)> {
-    let point = learning_point::Entity::find_by_id(id.to_owned())
+    let point = locked(learning_point::Entity::find_by_id(id.to_owned()), lock)
         .one(db)
         .await?
         .ok_or(AppError::NotFound(LEARNING_POINT))?;
@@ -114,7 +137,28 @@ async fn action_for<C: ConnectionTrait>(
     id: &str,
     may: impl Fn(&Actor, Option<ReviewRole>, &action::Model) -> bool,
 ) -> AppResult<action::Model> {
-    let found = action::Entity::find_by_id(id.to_owned())
+    action_read(db, actor, id, RowLock::None, may).await
+}
+
+/// An action the person may change (as `may` says), read under a row lock inside the write
+/// transaction `txn`: see [`RowLock`].
+async fn action_to_change<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    id: &str,
+    may: impl Fn(&Actor, Option<ReviewRole>, &action::Model) -> bool,
+) -> AppResult<action::Model> {
+    action_read(txn, actor, id, RowLock::ForUpdate, may).await
+}
+
+async fn action_read<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: &str,
+    lock: RowLock,
+    may: impl Fn(&Actor, Option<ReviewRole>, &action::Model) -> bool,
+) -> AppResult<action::Model> {
+    let found = locked(action::Entity::find_by_id(id.to_owned()), lock)
         .one(db)
         .await?
         .ok_or(AppError::NotFound(ACTION))?;
@@ -1201,7 +1245,7 @@ pub async fn update_learning_point(
 ) -> AppResult<LearningPointView> {
     let actor = rc.actor()?;
     let txn = begin_write(&state.db).await?;
-    let (current, review) = kept_learning_point(&txn, actor, id).await?;
+    let (current, review) = kept_learning_point(&txn, actor, id, RowLock::ForUpdate).await?;
     if current.version != version {
         return Err(stale_learning_point(&current));
     }
@@ -1258,7 +1302,7 @@ pub async fn add_recommendation(
 ) -> AppResult<recommendation::Model> {
     let actor = rc.actor()?;
     let txn = begin_write(&state.db).await?;
-    let (point, _) = kept_learning_point(&txn, actor, learning_point_id).await?;
+    let (point, _) = kept_learning_point(&txn, actor, learning_point_id, RowLock::None).await?;
     let text = recommendation_text(text)?;
     let saved = recommendation::ActiveModel {
         id: Set(new_id()),
@@ -1448,7 +1492,7 @@ pub async fn create_action(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound(RECOMMENDATION))?;
-    let (point, _) = kept_learning_point(&txn, actor, &rec.learning_point_id)
+    let (point, _) = kept_learning_point(&txn, actor, &rec.learning_point_id, RowLock::None)
         .await
         .map_err(|e| match e {
             AppError::NotFound(_) => AppError::NotFound(RECOMMENDATION),
@@ -1501,7 +1545,7 @@ pub async fn update_action(
 ) -> AppResult<ActionView> {
     let actor = rc.actor()?;
     let txn = begin_write(&state.db).await?;
-    let current = action_for(&txn, actor, id, keeps).await?;
+    let current = action_to_change(&txn, actor, id, keeps).await?;
     if current.version != version {
         return Err(stale_action(&current));
     }
@@ -1523,7 +1567,7 @@ pub async fn add_update(
 ) -> AppResult<ActionView> {
     let actor = rc.actor()?;
     let txn = begin_write(&state.db).await?;
-    let current = action_for(&txn, actor, action_id, |actor, _, a| {
+    let current = action_to_change(&txn, actor, action_id, |actor, _, a| {
         access::reports_progress(actor, &a.owner_agency_id)
     })
     .await?;
@@ -1561,7 +1605,8 @@ pub async fn set_rag(
 ) -> AppResult<ActionView> {
     let actor = rc.actor()?;
     let txn = begin_write(&state.db).await?;
-    let current = action_for(&txn, actor, id, |actor, _, _| access::overrides_rag(actor)).await?;
+    let current =
+        action_to_change(&txn, actor, id, |actor, _, _| access::overrides_rag(actor)).await?;
     let reason = check_override(status_of(&current), rag, reason)?;
     let changes = action::ActiveModel {
         rag_override: Set(rag.map(|r| r.code().to_owned())),
@@ -1585,7 +1630,7 @@ pub async fn refer(
     let txn = begin_write(&state.db).await?;
     match kind {
         ReferralKind::LearningPoint => {
-            let (current, _) = kept_learning_point(&txn, actor, id).await?;
+            let (current, _) = kept_learning_point(&txn, actor, id, RowLock::ForUpdate).await?;
             let target = committee(&txn, committee_id)
                 .await
                 .map_err(|_| AppError::validation("committeeId", "no such committee"))?;
@@ -1622,7 +1667,7 @@ pub async fn refer(
             Ok(target)
         }
         ReferralKind::Action => {
-            let current = action_for(&txn, actor, id, keeps).await?;
+            let current = action_to_change(&txn, actor, id, keeps).await?;
             let target = committee(&txn, committee_id)
                 .await
                 .map_err(|_| AppError::validation("committeeId", "no such committee"))?;

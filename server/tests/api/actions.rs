@@ -7,6 +7,7 @@
 use crate::db_tests;
 use crate::helpers::{error_code, problem_fields, review_with, run, Backend, Client, TestApp};
 use chrono::{Days, Utc};
+use futures_util::FutureExt;
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 use server::entities::audit_log;
@@ -1637,6 +1638,79 @@ async fn a_page_reads_the_same_however_its_fields_are_asked(backend: Backend) {
     .await
 }
 
+/// Changes that take no version (progress updates, the RAG override, referrals) never answer
+/// CONFLICT however many arrive at once, and each is recorded; versioned saves of one stale
+/// version still have exactly one winner. Issue 15, item 9: on PostgreSQL, 32 clients' progress
+/// updates answered "Someone saved this action since you opened it".
+async fn changes_without_a_version_never_conflict(backend: Backend) {
+    run(backend, |app| async move {
+        let w = world(&app).await;
+        let committees =
+            w.office.ok("{ committees { id } }", json!({})).await["committees"].clone();
+        let committee = str_of(&committees[0], "id").to_owned();
+        let action = an_action(&w, &w.pol, 60).await;
+        let id = str_of(&action, "id").to_owned();
+        let point_id = str_of(&action, "learningPointId").to_owned();
+        const UPDATES: usize = 32;
+        const RAGS: usize = 4;
+        const REFERRALS: usize = 4;
+        let progress_doc = progress_doc();
+        let rag_doc = rag_doc();
+        let mut calls = Vec::new();
+        for n in 0..UPDATES {
+            let client = if n % 2 == 0 { &w.pol_rep } else { &w.pol_lead };
+            let vars = json!({ "id": id, "i": { "text": format!("Update {n}"), "status": "IN_PROGRESS", "evidenceOfImpact": null } });
+            calls.push(client.gql(&progress_doc, vars).boxed());
+        }
+        for n in 0..RAGS {
+            let vars = json!({ "id": id, "rag": "AMBER", "reason": format!("Reason {n}") });
+            calls.push(w.office.gql(&rag_doc, vars).boxed());
+        }
+        for _ in 0..REFERRALS {
+            let vars = json!({ "k": "ACTION", "id": id, "c": committee });
+            calls.push(w.reviewer.gql(REFER, vars).boxed());
+            let vars = json!({ "k": "LEARNING_POINT", "id": point_id, "c": committee });
+            calls.push(w.reviewer.gql(REFER, vars).boxed());
+        }
+        let answers = futures_util::future::join_all(calls).await;
+        for body in &answers {
+            assert!(body.get("errors").is_none(), "{body:#}");
+        }
+        let stored = get_action(&w.office, &id).await;
+        assert_eq!(
+            stored["updates"].as_array().map(Vec::len),
+            Some(UPDATES),
+            "{stored:#}"
+        );
+        let version = 1 + UPDATES + RAGS + REFERRALS;
+        assert_eq!(stored["version"], version, "{stored:#}");
+        assert_eq!(stored["history"].as_array().map(Vec::len), Some(version));
+        let point = w.office.ok(REVIEW_POINTS, json!({ "id": w.review })).await;
+        assert!(
+            point.to_string().contains(&point_id),
+            "the learning point is still there: {point:#}"
+        );
+
+        // Eight saves of the same, now stale-for-all-but-one, version: one wins.
+        let update_doc = update_action_doc();
+        let saves = (0..8).map(|n| {
+            let client = if n % 2 == 0 { &w.office } else { &w.reviewer };
+            let input = action_input(&format!("Title {n}"), &w.pol, None, &day(60));
+            client.gql(&update_doc, json!({ "id": id, "v": version, "i": input }))
+        });
+        let answers = futures_util::future::join_all(saves).await;
+        let won = answers.iter().filter(|b| b.get("errors").is_none()).count();
+        let conflicts = answers
+            .iter()
+            .filter(|b| error_code(b).as_deref() == Some("CONFLICT"))
+            .count();
+        assert_eq!((won, conflicts), (1, 7), "{answers:#?}");
+        let stored = get_action(&w.office, &id).await;
+        assert_eq!(stored["version"], version + 1);
+    })
+    .await
+}
+
 db_tests!(
     an_upgraded_database_keeps_its_total_and_its_sessions,
     a_page_reads_the_same_however_its_fields_are_asked,
@@ -1650,4 +1724,5 @@ db_tests!(
     an_annotation_becomes_a_learning_point_in_one_step,
     learning_points_and_actions_are_referred_to_committees,
     the_master_plan_is_exported_as_csv_and_xlsx,
+    changes_without_a_version_never_conflict,
 );
