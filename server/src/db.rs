@@ -37,6 +37,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         options
             .max_connections(8)
             .min_connections(1)
+            .map_sqlx_sqlite_pool_opts(|o| {
+                o.after_release(|conn, _| Box::pin(sqlite_connection_reusable(conn)))
+            })
             .map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Full)
@@ -65,6 +68,32 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_generic_plan")]));
     }
     Database::connect(options).await
+}
+
+/// Whether a SQLite connection coming back to the pool may be handed out again: only when
+/// it is outside any transaction, both as sqlx counts (no open `BEGIN` or savepoint) and as
+/// SQLite itself says (autocommit). Otherwise it is closed, and the pool opens a fresh one.
+///
+/// After SQLITE_FULL (a full disk) SQLite rolls the transaction back by itself; the ROLLBACK
+/// sqlx then sends fails, and sqlx still counts the connection as in a transaction. Reused,
+/// the next write transaction on it became a SAVEPOINT instead of `BEGIN IMMEDIATE`, a rolled
+/// back one left SQLite inside a transaction, and every later "commit" on that connection only
+/// released a savepoint while it held the write lock: acknowledged writes never committed, and
+/// everyone else got "database is locked".
+async fn sqlite_connection_reusable(
+    conn: &mut sqlx::SqliteConnection,
+) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    // Locking the handle waits for the connection's worker to finish what was queued before
+    // it (a rollback started as a transaction was dropped), so both answers are current.
+    let autocommit = {
+        let mut handle = conn.lock_handle().await?;
+        let raw = handle.as_raw_handle();
+        // SAFETY: the handle is open and locked for this call alone; `sqlite3_get_autocommit`
+        // only reads a flag of it.
+        unsafe { libsqlite3_sys::sqlite3_get_autocommit(raw.as_ptr()) }
+    };
+    Ok(autocommit != 0 && !conn.is_in_transaction())
 }
 
 /// The directory a SQLite URL's file lives in, so it can be created on first run.

@@ -12,6 +12,7 @@ mod authorization;
 mod chronology;
 mod cli;
 mod database;
+mod hardening_db;
 mod http;
 mod instances;
 mod library;
