@@ -110,6 +110,20 @@ fn Shell() -> impl IntoView {
             notifications::refresh_unread(Some(unread));
         }
     });
+    // Which build answers, for the footer: read once someone is signed in.
+    let build = RwSignal::new(None::<api::data::BuildInfo>);
+    Effect::new(move |_| {
+        if signed_in.get() && build.with_untracked(Option::is_none) {
+            spawn_local(async move {
+                if let Ok(data) =
+                    api::fetch_quietly::<api::Build, api::data::BuildData>(api::build::Variables)
+                        .await
+                {
+                    build.set(Some(data.build));
+                }
+            });
+        }
+    });
     let is_office = Memo::new(move |_| session.has(Role::BusinessOffice));
     let sees_actions = Memo::new(move |_| actions::sees_actions(session));
 
@@ -210,6 +224,18 @@ fn Shell() -> impl IntoView {
             <div class="width-container">
                 "A learning and improvement platform for safeguarding children partnerships. "
                 <a href="/published">"Published learning summaries"</a>
+                <Show when=move || signed_in.get() && build.with(Option::is_some)>
+                    <p class="build">
+                        {move || {
+                            build
+                                .with(|b| {
+                                    b.as_ref()
+                                        .map(|b| format!("Version {} (commit {})", b.version, b.commit))
+                                })
+                                .unwrap_or_default()
+                        }}
+                    </p>
+                </Show>
             </div>
         </footer>
     }

@@ -73,7 +73,7 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
         );
     Router::new()
         .merge(api)
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(crate::build_info::healthz))
         .route("/readyz", get(readyz))
         // Outside the GraphQL edge and its sessions: anyone may fetch a published report.
         .route("/public/reports/{summary_id}", get(public_report))

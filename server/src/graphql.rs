@@ -8,6 +8,7 @@ use crate::api_tokens::graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::audit_log::graphql::AuditLogQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::auth::policy::Authorized;
+use crate::build_info::BuildQuery;
 use crate::chronology::graphql::{ChronologyMutation, ChronologyQuery, ChronologySubscription};
 use crate::context::RequestContext;
 use crate::error::AppResult;
@@ -31,6 +32,7 @@ pub struct Query(
     SummaryQuery,
     PublicSummaryQuery,
     LibraryQuery,
+    BuildQuery,
 );
 
 #[derive(MergedObject, Default)]

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     name = "learning-platform",
-    version,
+    version = server::build_info::LONG_VERSION,
     about = "Learning and improvement platform for safeguarding children partnerships"
 )]
 struct Cli {

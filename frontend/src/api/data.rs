@@ -216,6 +216,8 @@ json_structs! {
         first_broken_id: Option<String> = "firstBrokenId",
     }
     pub struct MeData { me: Option<MeUser> = "me" }
+    pub struct BuildData { build: BuildInfo = "build" }
+    pub struct BuildInfo { version: String = "version", commit: String = "commit" }
     pub struct SignInData { sign_in: MeUser = "signIn" }
     pub struct MeUser {
         id: String = "id",

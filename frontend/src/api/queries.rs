@@ -24,7 +24,7 @@ macro_rules! operations {
     };
 }
 
-operations!("graphql/session.graphql": Me, SignIn, SignOut);
+operations!("graphql/session.graphql": Me, SignIn, SignOut, Build);
 operations!(
     "graphql/reviews.graphql": Dashboard,
     Reviews,

@@ -69,6 +69,8 @@ const TOKEN_ROOT: &[(&str, &str)] = &[
 /// Root fields: (type, field, access).
 const ROOT: &[(&str, &str, Access)] = &[
     ("Query", "me", Access::Public),
+    // Which build answers (also on /healthz): for signed-in people, shown in the footer.
+    ("Query", "build", Access::SignedIn),
     ("Query", "agencies", Access::SignedIn),
     ("Query", "agency", Access::SignedIn),
     ("Query", "users", Access::AnyRole(OFFICE)),
@@ -198,6 +200,7 @@ const ROOT: &[(&str, &str, Access)] = &[
 
 /// Object types whose fields are readable by whoever obtained the object: (type, fields).
 const OBJECTS: &[(&str, &[&str])] = &[
+    ("Build", &["version", "commit"]),
     (
         "User",
         &["id", "email", "displayName", "agency", "roles", "active"],

@@ -207,6 +207,13 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Query.build",
+            allowed: Allowed::SignedIn,
+            doc: "{ build { version commit } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
             field: "Query.agencies",
             allowed: Allowed::SignedIn,
             doc: "{ agencies { id } }",

@@ -1,4 +1,4 @@
-//! The command line: migrate, create-user, seed-demo, verify-audit-log.
+//! The command line: --version, migrate, create-user, seed-demo, verify-audit-log.
 
 use std::process::Command;
 
@@ -79,4 +79,34 @@ fn commands_work_on_a_fresh_database() {
         String::from_utf8_lossy(&out.stderr)
     );
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn version_names_the_release_and_the_commit() {
+    let out = Command::new(env!("CARGO_BIN_EXE_learning-platform"))
+        .arg("--version")
+        .output()
+        .expect("run learning-platform --version");
+    assert!(out.status.success());
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let commit = server::build_info::COMMIT;
+    assert_eq!(
+        printed.trim(),
+        format!(
+            "learning-platform {} (commit {commit})",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    // Built in a git checkout (as the tests are), the commit is git's short hash.
+    let git = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    if let Some(git) = git.ok().filter(|g| g.status.success()) {
+        let head = String::from_utf8_lossy(&git.stdout).trim().to_owned();
+        assert!(
+            commit == head || std::env::var("LP_BUILD_COMMIT").is_ok(),
+            "built from {commit}, checkout at {head}: build.rs did not run again"
+        );
+    }
 }

@@ -182,7 +182,67 @@ async fn websocket_handshake_checks_origin(backend: Backend) {
     .await;
 }
 
+/// `/healthz` names the build (as `--version` does), and every answer carries the security
+/// headers.
+async fn health_reports_the_build_with_the_security_headers(backend: Backend) {
+    run(backend, |app| async move {
+        let r = reqwest::get(format!("{}/healthz", app.base))
+            .await
+            .expect("get");
+        assert_eq!(r.status().as_u16(), 200);
+        let headers = r.headers().clone();
+        let csp = headers
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let scripts = csp
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .unwrap_or_default();
+        assert!(csp.contains("default-src 'self'"), "{csp}");
+        assert!(
+            scripts.contains("'self'") && !scripts.contains("'unsafe-inline'"),
+            "no inline scripts: {csp}"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        assert_eq!(headers["referrer-policy"], "no-referrer");
+        let body: Value = r.json().await.expect("JSON");
+        assert_eq!(
+            body,
+            json!({
+                "status": "ok",
+                "version": env!("CARGO_PKG_VERSION"),
+                "commit": server::build_info::COMMIT,
+            })
+        );
+        assert!(!server::build_info::COMMIT.is_empty());
+    })
+    .await;
+}
+
+/// `build { version commit }` answers signed-in people (the browser's footer), and no one
+/// else.
+async fn signed_in_people_read_the_build(backend: Backend) {
+    run(backend, |app| async move {
+        let query = "{ build { version commit } }";
+        let anonymous = app.client().gql(query, json!({})).await;
+        assert_eq!(error_code(&anonymous).as_deref(), Some("UNAUTHENTICATED"));
+        assert!(anonymous["data"].is_null() || anonymous["data"]["build"].is_null());
+        let agency = app.agency("Agency", "AGY").await;
+        let (practitioner, _) = app
+            .signed_in("prac@test.example", &[Role::Practitioner], Some(&agency))
+            .await;
+        let data = practitioner.ok(query, json!({})).await;
+        assert_eq!(data["build"]["version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(data["build"]["commit"], server::build_info::COMMIT);
+    })
+    .await;
+}
+
 db_tests!(
+    health_reports_the_build_with_the_security_headers,
+    signed_in_people_read_the_build,
     graphql_is_post_json_from_this_site_only,
     oversized_bodies_are_refused,
     errors_are_masked_with_code_and_correlation_id,
