@@ -47,6 +47,10 @@ pub struct MergeSettings {
     pub gap_threshold_days: u32,
     /// Share of common words (Jaccard, in percent) above which two accounts are alike.
     pub duplicate_similarity_percent: u32,
+    /// The agencies' names, by key: the merge recognises an agency named in another's
+    /// text (\"call from the school\"). Optional.
+    #[serde(default)]
+    pub agency_names: Vec<(AgencyKey, String)>,
 }
 
 impl Default for MergeSettings {
@@ -55,6 +59,7 @@ impl Default for MergeSettings {
             sharing_tolerance_days: 2,
             gap_threshold_days: 28,
             duplicate_similarity_percent: 40,
+            agency_names: Vec::new(),
         }
     }
 }
@@ -97,6 +102,23 @@ pub fn merge(
     rejected: &HashSet<(u64, u64)>,
 ) -> Integrated {
     merge_with_phases(entries, settings, rejected, |_| {})
+}
+
+/// A review's decisions on pairs of entries (by entry id, either order): confirmed pairs
+/// are the same event, rejected pairs are not; a merge never overrides either.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Decisions {
+    pub confirmed: HashSet<(u64, u64)>,
+    pub rejected: HashSet<(u64, u64)>,
+}
+
+/// [`merge`] with the reviewers' decisions of the review.
+pub fn merge_with_decisions(
+    entries: &[Entry],
+    settings: &MergeSettings,
+    decisions: &Decisions,
+) -> Integrated {
+    merge(entries, settings, &decisions.rejected)
 }
 
 /// [`merge`], calling `done` with the name of each phase as it ends, so that the benchmark
