@@ -74,6 +74,31 @@ pub struct Config {
     #[arg(long, env = "LP_MAX_UPLOAD_BYTES", default_value_t = 5 * 1_048_576, global = true)]
     pub max_upload_bytes: usize,
 
+    /// Most rows a chronology file (CSV or XLSX) may hold, its heading row counted.
+    #[arg(
+        long,
+        env = "LP_MAX_IMPORT_ROWS",
+        default_value_t = shared::chronology::import::DEFAULT_MAX_ROWS,
+        value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u32).range(2..), |n| n as usize),
+        global = true
+    )]
+    pub max_import_rows: usize,
+
+    /// Most bytes an XLSX workbook may unpack to (its sheet XML, shared strings and the
+    /// rest, as its zip directory declares them), checked before the workbook is read.
+    #[arg(long, env = "LP_MAX_WORKBOOK_BYTES", default_value_t = 50 * 1_048_576, global = true)]
+    pub max_workbook_bytes: u64,
+
+    /// Most times its packed size a part of an XLSX workbook over 1 MiB may unpack to
+    /// (ordinary sheets stay well under; a zip bomb does not).
+    #[arg(
+        long,
+        env = "LP_MAX_WORKBOOK_RATIO",
+        default_value_t = 100,
+        global = true
+    )]
+    pub max_workbook_ratio: u64,
+
     /// Largest final report (PDF) of a learning summary accepted, in bytes (sent
     /// base64-encoded with its optional plain text, so the GraphQL endpoint accepts bodies
     /// big enough for both).

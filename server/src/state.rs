@@ -8,6 +8,7 @@ use crate::events::{Change, ChangeKind, Events};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -16,7 +17,13 @@ pub struct AppState {
     pub events: Events,
     /// Reads of review-level data, recorded in the audit log with group commit.
     pub reads: Reads,
+    /// Uploaded files being read (parsed off the async threads), at most
+    /// [`FILE_READERS`] at once: more wait their turn.
+    pub file_readers: Arc<Semaphore>,
 }
+
+/// How many uploaded chronology files are read at once.
+pub const FILE_READERS: usize = 2;
 
 impl AppState {
     /// State over a connected, migrated database.
@@ -28,6 +35,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             events,
+            file_readers: Arc::new(Semaphore::new(FILE_READERS)),
         }
     }
 

@@ -629,7 +629,7 @@ impl ChronologyMutation {
         let bytes =
             service::decode_base64(&content_base64, state.config.max_upload_bytes).gql(rc)?;
         let (rows, agencies, problems) =
-            service::preview_import(state, rc, &return_id, &file_name, &bytes)
+            service::preview_import(state, rc, &return_id, &file_name, bytes)
                 .await
                 .gql(rc)?;
         let prefix = |k: &u32| agencies.get(*k as usize).map(|a| a.prefix.clone());
@@ -670,7 +670,7 @@ impl ChronologyMutation {
         let (state, rc) = parts(ctx)?;
         let bytes =
             service::decode_base64(&content_base64, state.config.max_upload_bytes).gql(rc)?;
-        let ret = service::confirm_import(state, rc, &return_id, &file_name, &bytes)
+        let ret = service::confirm_import(state, rc, &return_id, &file_name, bytes)
             .await
             .gql(rc)?;
         Ok(ChronologyReturn::new(ret, &all_agencies(ctx).await?))

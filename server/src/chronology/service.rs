@@ -4,6 +4,7 @@
 //! `shared::chronology::merge`. Every change writes its audit row and entry history in the
 //! same transaction.
 
+use super::spreadsheet::WorkbookLimits;
 use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
 use crate::db::begin_write;
@@ -537,15 +538,25 @@ pub async fn delete_entry(
     Ok(())
 }
 
-/// Reads an uploaded CSV against the template and the review's agencies.
+/// What reading an uploaded file may cost, from the configuration.
+pub fn file_limits(config: &crate::config::Config) -> WorkbookLimits {
+    WorkbookLimits {
+        max_rows: config.max_import_rows,
+        max_unpacked_bytes: config.max_workbook_bytes,
+        max_ratio: config.max_workbook_ratio,
+    }
+}
+
+/// Reads an uploaded file (CSV or XLSX) against the template and the review's agencies.
 fn read_file(
     file_name: &str,
     bytes: &[u8],
     known: &[KnownAgency],
+    limits: &WorkbookLimits,
 ) -> Result<Vec<ImportedRow>, Vec<RowProblem>> {
     let lower = file_name.to_lowercase();
     let rows = if lower.ends_with(".xlsx") || bytes.starts_with(b"PK\x03\x04") {
-        super::spreadsheet::xlsx_rows(bytes).map_err(|p| vec![p])?
+        super::spreadsheet::xlsx_rows(bytes, limits).map_err(|p| vec![p])?
     } else if lower.ends_with(".xls") {
         return Err(vec![RowProblem {
             row: 0,
@@ -554,9 +565,30 @@ fn read_file(
         }]);
     } else {
         let text = decode_text(bytes).map_err(|p| vec![p])?;
-        parse_csv(&text).map_err(|p| vec![p])?
+        parse_csv(&text, limits.max_rows).map_err(|p| vec![p])?
     };
     read_rows(&rows, known)
+}
+
+/// Reads an uploaded file off the async threads, at most [`crate::state::FILE_READERS`] at
+/// once (more wait their turn), so a big or hostile file never stalls other requests.
+async fn read_upload(
+    state: &AppState,
+    file_name: &str,
+    bytes: Vec<u8>,
+    known: Vec<KnownAgency>,
+) -> AppResult<Result<Vec<ImportedRow>, Vec<RowProblem>>> {
+    let _turn = state
+        .file_readers
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| AppError::Internal(format!("file readers closed: {e}")))?;
+    let limits = file_limits(&state.config);
+    let file_name = file_name.to_owned();
+    tokio::task::spawn_blocking(move || read_file(&file_name, &bytes, &known, &limits))
+        .await
+        .map_err(|e| AppError::Internal(format!("reading an uploaded file: {e}")))
 }
 
 /// The uploaded file's bytes, refused when over the configured limit.
@@ -584,13 +616,13 @@ pub async fn preview_import(
     rc: &RequestContext,
     return_id: &str,
     file_name: &str,
-    bytes: &[u8],
+    bytes: Vec<u8>,
 ) -> AppResult<(Vec<ImportedRow>, Vec<agency::Model>, Vec<RowProblem>)> {
     let actor = rc.actor()?;
     let (ret, review) = kept_return(&state.db, actor, return_id).await?;
     ensure_editable(&ret)?;
     let (known, agencies) = known_agencies(&state.db, &review.id).await?;
-    match read_file(file_name, bytes, &known) {
+    match read_upload(state, file_name, bytes, known).await? {
         Ok(rows) => Ok((rows, agencies, Vec::new())),
         Err(problems) => Ok((Vec::new(), agencies, problems)),
     }
@@ -603,14 +635,19 @@ pub async fn confirm_import(
     rc: &RequestContext,
     return_id: &str,
     file_name: &str,
-    bytes: &[u8],
+    bytes: Vec<u8>,
 ) -> AppResult<chronology_return::Model> {
     let actor = rc.actor()?;
-    let txn = begin_write(&state.db).await?;
-    let (ret, review) = kept_return(&txn, actor, return_id).await?;
+    // The file is read before the write transaction, so no write waits on the parse.
+    let (ret, review) = kept_return(&state.db, actor, return_id).await?;
     ensure_editable(&ret)?;
-    let (known, agencies) = known_agencies(&txn, &review.id).await?;
-    let rows = read_file(file_name, bytes, &known).map_err(|p| problems_of(p, false))?;
+    let (known, agencies) = known_agencies(&state.db, &review.id).await?;
+    let rows = read_upload(state, file_name, bytes, known)
+        .await?
+        .map_err(|p| problems_of(p, false))?;
+    let txn = begin_write(&state.db).await?;
+    let (ret, _) = kept_return(&txn, actor, return_id).await?;
+    ensure_editable(&ret)?;
     let existing = entries_of_return(&txn, &ret.id).await?;
     let mut unchanged: HashMap<String, Vec<chronology_entry::Model>> = HashMap::new();
     for e in existing {
@@ -725,7 +762,13 @@ pub async fn load_submitted_return<C: ConnectionTrait>(
     csv: &str,
 ) -> AppResult<()> {
     let (known, agencies) = known_agencies(conn, review_id).await?;
-    let rows = read_file("demo.csv", csv.as_bytes(), &known).map_err(|p| problems_of(p, false))?;
+    let rows = read_file(
+        "demo.csv",
+        csv.as_bytes(),
+        &known,
+        &WorkbookLimits::default(),
+    )
+    .map_err(|p| problems_of(p, false))?;
     let now = Utc::now();
     let ret = chronology_return::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),

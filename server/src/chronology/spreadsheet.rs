@@ -2,12 +2,46 @@
 //! workbooks go through exactly the same rules as CSV files. Date cells become
 //! `dd/mm/yyyy`, time cells `HH:MM`; text is kept as written (formulas are not evaluated:
 //! their cached value is read).
+//!
+//! Reading is bounded by the template, not by the file. Before anything is unpacked, the
+//! zip's directory is checked: what every part declares it unpacks to, in all and against
+//! its packed size (the zip reader then refuses a part that unpacks to more than it
+//! declared). The sheet is then streamed cell by cell (never calamine's `worksheet_range`,
+//! which allocates the bounding box of every cell it sees: cells at A1 and XFD1048576 ask
+//! for hundreds of gigabytes), and a cell with something in it beyond the template's
+//! columns or the row limit refuses the file at once.
 
-use calamine::{Data, Reader, Xlsx};
-use shared::chronology::import::RowProblem;
+use calamine::{DataRef, Reader, Xlsx};
+use shared::chronology::import::{RowProblem, SheetRows};
 use std::io::Cursor;
 
-fn problem(message: &str) -> RowProblem {
+/// What a workbook may cost to read.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkbookLimits {
+    /// Most rows, the heading row counted.
+    pub max_rows: usize,
+    /// Most bytes the workbook's parts may unpack to, all together.
+    pub max_unpacked_bytes: u64,
+    /// Most times its packed size a part over [`RATIO_FROM`] bytes may unpack to.
+    pub max_ratio: u64,
+}
+
+impl Default for WorkbookLimits {
+    /// The configuration's defaults.
+    fn default() -> Self {
+        WorkbookLimits {
+            max_rows: shared::chronology::import::DEFAULT_MAX_ROWS,
+            max_unpacked_bytes: 50 * 1_048_576,
+            max_ratio: 100,
+        }
+    }
+}
+
+/// Parts smaller than this are not held to the ratio (a tiny part packs tightly and costs
+/// nothing).
+pub const RATIO_FROM: u64 = 1_048_576;
+
+fn problem(message: impl Into<String>) -> RowProblem {
     RowProblem {
         row: 0,
         column: None,
@@ -15,15 +49,50 @@ fn problem(message: &str) -> RowProblem {
     }
 }
 
-fn cell_text(cell: &Data) -> String {
+fn unreadable() -> RowProblem {
+    problem("this is not an Excel workbook that can be read: save it again as .xlsx, or as CSV")
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.0} MB", bytes as f64 / 1_048_576.0)
+}
+
+/// Checks what the workbook's zip directory declares, before anything is unpacked.
+fn check_package(bytes: &[u8], limits: &WorkbookLimits) -> Result<(), RowProblem> {
+    let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| unreadable())?;
+    let mut total: u64 = 0;
+    for index in 0..zip.len() {
+        let part = zip.by_index_data(index).map_err(|_| unreadable())?;
+        let size = part.size();
+        total = total.saturating_add(size);
+        if total > limits.max_unpacked_bytes {
+            return Err(problem(format!(
+                "the workbook unpacks to more than {}, the most read: split the chronology into several files, or save it as CSV",
+                megabytes(limits.max_unpacked_bytes)
+            )));
+        }
+        let packed = part.compressed_size().max(1);
+        if size > RATIO_FROM && size / packed > limits.max_ratio {
+            return Err(problem(format!(
+                "part of the workbook unpacks to {} times its size ({} at most): this is not an ordinary spreadsheet; save it again from Excel, or as CSV",
+                size / packed,
+                limits.max_ratio
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn cell_text(cell: &DataRef<'_>) -> String {
     match cell {
-        Data::Empty | Data::Error(_) => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Bool(b) => b.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::DateTime(dt) => match dt.as_datetime() {
+        DataRef::Empty | DataRef::Error(_) => String::new(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_owned(),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::DateTime(dt) => match dt.as_datetime() {
             Some(moment) if dt.as_f64() < 1.0 => moment.format("%H:%M").to_string(),
             Some(moment) => moment.format("%d/%m/%Y").to_string(),
             None => dt.as_f64().to_string(),
@@ -31,30 +100,27 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-/// The rows of the workbook's first sheet, as text.
-pub fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowProblem> {
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| {
-        problem("this is not an Excel workbook that can be read: save it again as .xlsx, or as CSV")
-    })?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| problem("the workbook has no sheets"))?
-        .map_err(|_| problem("the first sheet of the workbook cannot be read"))?;
-    // Rows before the used range are blank: keep them so row numbers match the sheet.
-    let first_row = range.start().map_or(0, |(r, _)| r as usize);
-    let first_col = range.start().map_or(0, |(_, c)| c as usize);
-    let mut rows: Vec<Vec<String>> = vec![Vec::new(); first_row];
-    for row in range.rows() {
-        let mut cells = vec![String::new(); first_col];
-        cells.extend(row.iter().map(cell_text));
-        rows.push(cells);
+/// The rows of the workbook's first sheet, as text (blank rows kept so row numbers match
+/// the sheet). Runs for as long as the parse takes: call it off the async threads.
+pub fn xlsx_rows(bytes: &[u8], limits: &WorkbookLimits) -> Result<Vec<Vec<String>>, RowProblem> {
+    check_package(bytes, limits)?;
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| unreadable())?;
+    let first = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| problem("the workbook has no sheets"))?;
+    let cannot = || problem("the first sheet of the workbook cannot be read");
+    let mut cells = workbook
+        .worksheet_cells_reader(&first)
+        .map_err(|_| cannot())?;
+    let text_room = usize::try_from(limits.max_unpacked_bytes).unwrap_or(usize::MAX);
+    let mut rows = SheetRows::new(limits.max_rows, text_room);
+    while let Some(cell) = cells.next_cell().map_err(|_| cannot())? {
+        let (row, column) = cell.get_position();
+        rows.put(row as usize, column as usize, cell_text(cell.get_value()))?;
     }
-    while rows
-        .last()
-        .is_some_and(|r| r.iter().all(|c| c.trim().is_empty()))
-    {
-        rows.pop();
-    }
+    let rows = rows.finish();
     if rows.is_empty() {
         return Err(problem("the file is empty"));
     }
@@ -65,6 +131,61 @@ pub fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowProblem> {
 mod tests {
     use super::*;
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+    const LIMITS: WorkbookLimits = WorkbookLimits {
+        max_rows: 50_000,
+        max_unpacked_bytes: 50 * 1_048_576,
+        max_ratio: 100,
+    };
+
+    #[test]
+    fn the_limits_default_to_the_configurations() {
+        let d = WorkbookLimits::default();
+        assert_eq!(
+            (d.max_rows, d.max_unpacked_bytes, d.max_ratio),
+            (LIMITS.max_rows, LIMITS.max_unpacked_bytes, LIMITS.max_ratio)
+        );
+    }
+
+    #[test]
+    fn a_sparse_sheet_is_refused_at_its_far_cell_without_allocating_the_range() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        for (col, heading) in ["Date", "Source", "Event"].iter().enumerate() {
+            sheet
+                .write_string(0, col as u16, *heading)
+                .expect("heading");
+        }
+        sheet
+            .write_string(1_048_575, 16_383, "x")
+            .expect("far cell");
+        let bytes = book.save_to_buffer().expect("xlsx");
+        let started = std::time::Instant::now();
+        let refused = xlsx_rows(&bytes, &LIMITS).expect_err("sparse");
+        assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+        assert_eq!(refused.row, 1_048_576);
+        assert_eq!(refused.column.as_deref(), Some("column XFD"), "{refused}");
+
+        // Within the columns, far down: the row limit, with the row.
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Date").expect("heading");
+        sheet.write_string(1_048_575, 2, "x").expect("far row");
+        let bytes = book.save_to_buffer().expect("xlsx");
+        let refused = xlsx_rows(&bytes, &LIMITS).expect_err("far row");
+        assert_eq!(refused.row, 1_048_576);
+        assert!(refused.message.contains("at most 50,000 rows"), "{refused}");
+
+        // Styled empty cells far away cost nothing and are not refused.
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Date").expect("heading");
+        sheet
+            .write_blank(1_048_575, 16_383, &Format::new().set_bold())
+            .expect("blank");
+        let rows = xlsx_rows(&book.save_to_buffer().expect("xlsx"), &LIMITS).expect("read");
+        assert_eq!(rows, vec![vec!["Date".to_string()]]);
+    }
 
     fn workbook() -> Vec<u8> {
         let mut book = Workbook::new();
@@ -102,7 +223,7 @@ mod tests {
 
     #[test]
     fn a_workbook_reads_as_the_template_rows() {
-        let rows = xlsx_rows(&workbook()).expect("readable");
+        let rows = xlsx_rows(&workbook(), &LIMITS).expect("readable");
         assert_eq!(rows[0], vec!["Date", "Time", "Source", "Event", "Seq"]);
         assert_eq!(
             rows[1],
@@ -130,12 +251,12 @@ mod tests {
     fn a_broken_workbook_is_refused_clearly() {
         let mut bytes = workbook();
         bytes.truncate(bytes.len() / 2);
-        let message = xlsx_rows(&bytes).expect_err("truncated").message;
+        let message = xlsx_rows(&bytes, &LIMITS).expect_err("truncated").message;
         assert!(
             message.contains("save it again") || message.contains("cannot be read"),
             "{message}"
         );
-        let message = xlsx_rows(b"PK\x03\x04not really a zip")
+        let message = xlsx_rows(b"PK\x03\x04not really a zip", &LIMITS)
             .expect_err("not a zip")
             .message;
         assert!(message.contains("not an Excel workbook"), "{message}");

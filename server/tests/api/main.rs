@@ -14,6 +14,7 @@ mod cli;
 mod database;
 mod hardening_db;
 mod http;
+mod imports;
 mod instances;
 mod library;
 mod live;

@@ -179,12 +179,119 @@ fn windows_1252(b: u8) -> char {
     }
 }
 
+/// Widest sheet read: the template's 11 columns, with room for columns of the agency's own
+/// (which are ignored). A cell with something in it further right refuses the file.
+pub const MAX_COLUMNS: usize = 26;
+
+/// Rows a chronology file may hold unless the server is configured otherwise.
+pub const DEFAULT_MAX_ROWS: usize = 50_000;
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// The spreadsheet's name of a column: 0 is `A`, 25 `Z`, 26 `AA`, 16383 `XFD`.
+pub fn column_letters(index: usize) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+/// Collects a file's cells into rows (blank rows kept, so row numbers match the sheet),
+/// bounded by the template rather than by the file: a cell with something in it beyond
+/// [`MAX_COLUMNS`] or the row limit refuses the file at once, blank cells anywhere cost
+/// nothing, and the text kept is capped (a workbook's shared strings can repeat one long
+/// text in every cell).
+#[derive(Debug)]
+pub struct SheetRows {
+    rows: Vec<Vec<String>>,
+    max_rows: usize,
+    text_room: usize,
+}
+
+impl SheetRows {
+    /// At most `max_rows` rows (the heading row counted) and `max_text` bytes of text.
+    pub fn new(max_rows: usize, max_text: usize) -> Self {
+        SheetRows {
+            rows: Vec::new(),
+            max_rows,
+            text_room: max_text,
+        }
+    }
+
+    /// The cell at `row` and `column` (both counted from 0), in any order.
+    pub fn put(&mut self, row: usize, column: usize, text: String) -> Result<(), RowProblem> {
+        if text.trim().is_empty() {
+            return Ok(());
+        }
+        if column >= MAX_COLUMNS {
+            return Err(RowProblem {
+                row: row.saturating_add(1),
+                column: Some(format!("column {}", column_letters(column))),
+                message: format!(
+                    "a chronology file has at most {MAX_COLUMNS} columns (A to {}): the template's {} and up to {} of your own, which are not read",
+                    column_letters(MAX_COLUMNS - 1),
+                    Column::ALL.len(),
+                    MAX_COLUMNS - Column::ALL.len()
+                ),
+            });
+        }
+        if row >= self.max_rows {
+            return Err(problem(
+                row.saturating_add(1),
+                None,
+                format!(
+                    "a chronology file holds at most {} rows: split it into several files",
+                    thousands(self.max_rows)
+                ),
+            ));
+        }
+        if text.len() > self.text_room {
+            return Err(problem(
+                0,
+                None,
+                "the file holds more text than a chronology file may: split it into several files",
+            ));
+        }
+        self.text_room -= text.len();
+        if self.rows.len() <= row {
+            self.rows.resize_with(row + 1, Vec::new);
+        }
+        let cells = &mut self.rows[row];
+        if cells.len() <= column {
+            cells.resize(column + 1, String::new());
+        }
+        cells[column] = text;
+        Ok(())
+    }
+
+    /// The rows up to the last one with something in it.
+    pub fn finish(self) -> Vec<Vec<String>> {
+        self.rows
+    }
+}
+
 /// Splits CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF, line breaks inside
-/// quotes) into rows of cells. Blank rows are kept (so row numbers match the spreadsheet);
-/// trailing blank rows are dropped.
-pub fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, RowProblem> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
+/// quotes) into rows of cells, refusing a file of more than `max_rows` rows or with
+/// something beyond [`MAX_COLUMNS`]. Blank rows are kept (so row numbers match the
+/// spreadsheet); trailing blank rows are dropped.
+pub fn parse_csv(text: &str, max_rows: usize) -> Result<Vec<Vec<String>>, RowProblem> {
+    let mut rows = SheetRows::new(max_rows, text.len());
+    let (mut row, mut column) = (0usize, 0usize);
     let mut cell = String::new();
     let mut quoted = false;
     let mut line = 1;
@@ -203,12 +310,16 @@ pub fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, RowProblem> {
                 cell.push(c);
             }
             (false, '"') if cell.is_empty() => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut cell)),
+            (false, ',') => {
+                rows.put(row, column, std::mem::take(&mut cell))?;
+                column += 1;
+            }
             (false, '\r') if chars.peek() == Some(&'\n') => {}
             (false, '\n' | '\r') => {
                 line += 1;
-                row.push(std::mem::take(&mut cell));
-                rows.push(std::mem::take(&mut row));
+                rows.put(row, column, std::mem::take(&mut cell))?;
+                row += 1;
+                column = 0;
             }
             (false, c) => cell.push(c),
         }
@@ -220,12 +331,8 @@ pub fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, RowProblem> {
             "a quoted cell is never closed (a \" is missing)",
         ));
     }
-    row.push(cell);
-    rows.push(row);
-    while rows.last().is_some_and(|r| is_blank(r)) {
-        rows.pop();
-    }
-    Ok(rows)
+    rows.put(row, column, cell)?;
+    Ok(rows.finish())
 }
 
 fn is_blank(row: &[String]) -> bool {
@@ -529,7 +636,10 @@ mod tests {
 
     fn read(csv: &str) -> Result<Vec<ImportedRow>, Vec<RowProblem>> {
         let text = decode_text(csv.as_bytes()).map_err(|p| vec![p])?;
-        read_rows(&parse_csv(&text).map_err(|p| vec![p])?, &agencies())
+        read_rows(
+            &parse_csv(&text, DEFAULT_MAX_ROWS).map_err(|p| vec![p])?,
+            &agencies(),
+        )
     }
 
     #[test]
@@ -606,7 +716,7 @@ mod tests {
             .expect_err("binary")
             .message
             .contains("not a spreadsheet"));
-        assert!(parse_csv("a,\"open\n").is_err());
+        assert!(parse_csv("a,\"open\n", DEFAULT_MAX_ROWS).is_err());
     }
 
     #[test]
@@ -618,10 +728,71 @@ mod tests {
     }
 
     #[test]
+    fn a_file_is_bounded_by_the_template_not_by_its_size() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(16_383), "XFD");
+        assert_eq!(thousands(50_001), "50,001");
+        assert_eq!(thousands(1_048_576), "1,048,576");
+        assert_eq!(thousands(999), "999");
+
+        let mut csv = String::from("Date,Source,Event\n");
+        for i in 0..10 {
+            csv.push_str(&format!("1/1/2016,R{i},ok\n"));
+        }
+        assert_eq!(parse_csv(&csv, 11).expect("11 rows").len(), 11);
+        let refused = parse_csv(&csv, 10).expect_err("11 rows over 10");
+        assert_eq!(refused.row, 11);
+        assert_eq!(
+            refused.to_string(),
+            "row 11: a chronology file holds at most 10 rows: split it into several files"
+        );
+        // Blank lines past the limit are not rows with something in them.
+        let padded = format!("{csv}{}", "\n".repeat(100_000));
+        assert_eq!(parse_csv(&padded, 11).expect("blank tail").len(), 11);
+
+        // Empty cells far to the right cost nothing; text there refuses the file.
+        let wide = format!("Date,Source,Event{}\n1/1/2016,R1,ok\n", ",".repeat(100_000));
+        let rows = parse_csv(&wide, 10).expect("empty columns");
+        assert_eq!(rows[0].len(), 3);
+        let beyond = format!("Date,Source,Event{}x\n", ",".repeat(30));
+        let refused = parse_csv(&beyond, 10).expect_err("a cell in column AG");
+        assert_eq!(refused.row, 1);
+        assert_eq!(refused.column.as_deref(), Some("column AG"));
+        assert!(refused.message.contains("at most 26 columns"), "{refused}");
+
+        // Cells arrive in any order; the text kept is capped.
+        let mut sheet = SheetRows::new(100, 10);
+        sheet.put(3, 1, "b".into()).expect("b");
+        sheet.put(0, 0, "a".into()).expect("a");
+        sheet.put(2, 4, "   ".into()).expect("blank");
+        assert_eq!(
+            sheet.finish(),
+            vec![
+                vec!["a".to_string()],
+                vec![],
+                vec![],
+                vec![String::new(), "b".to_string()]
+            ]
+        );
+        let mut sheet = SheetRows::new(100, 10);
+        sheet.put(0, 0, "12345".into()).expect("within");
+        assert!(
+            sheet.put(1, 0, "123456".into()).is_err(),
+            "over the text cap"
+        );
+    }
+
+    #[test]
     fn windows_1252_is_converted_not_mangled() {
         let bytes = b"Date,Source,Event\n1/1/2016,R1,Mother\x92s \x93concern\x94 \xa35\n";
         let text = decode_text(bytes).expect("decoded");
-        let rows = read_rows(&parse_csv(&text).expect("csv"), &agencies()).expect("valid");
+        let rows = read_rows(
+            &parse_csv(&text, DEFAULT_MAX_ROWS).expect("csv"),
+            &agencies(),
+        )
+        .expect("valid");
         assert_eq!(rows[0].event, "Mother’s “concern” £5");
     }
 }
