@@ -18,8 +18,8 @@ use crate::reviews::service::find_visible_with_membership;
 use crate::state::AppState;
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TryIntoModel,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TryIntoModel,
 };
 use sha2::{Digest, Sha256};
 use shared::auth::Actor;
@@ -224,6 +224,29 @@ pub async fn my_return(
     Ok(Some(row))
 }
 
+/// Whether a return is read under a row lock.
+///
+/// Every change to a return or its entries (an import, a typed entry, submission, reopening)
+/// reads the return with `ForUpdate` inside its write transaction and checks its status
+/// there. On PostgreSQL under READ COMMITTED, "read the status, then write" unlocked lets two
+/// imports of different files to one return interleave (both files' entries end up mixed),
+/// and an import that read DRAFT write into a return submitted meanwhile. Locked, the
+/// second waits for the first to commit and then reads what it left. (On SQLite the write
+/// transaction holds the whole database already; the lock clause is left out.)
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RowLock {
+    None,
+    ForUpdate,
+}
+
+fn find_return(id: &str, lock: RowLock) -> sea_orm::Select<chronology_return::Entity> {
+    let query = chronology_return::Entity::find_by_id(id.to_owned());
+    match lock {
+        RowLock::None => query,
+        RowLock::ForUpdate => query.lock_exclusive(),
+    }
+}
+
 /// A return the person keeps. Someone who may see it but not change it (the business office,
 /// the chair, a lead reviewer, a colleague of the agency without an agency role) is
 /// FORBIDDEN; for anyone else it answers as missing.
@@ -231,8 +254,9 @@ async fn kept_return<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     return_id: &str,
+    lock: RowLock,
 ) -> AppResult<(chronology_return::Model, review::Model)> {
-    let ret = chronology_return::Entity::find_by_id(return_id.to_owned())
+    let ret = find_return(return_id, lock)
         .one(db)
         .await?
         .ok_or(AppError::NotFound("Chronology return"))?;
@@ -398,7 +422,7 @@ pub async fn add_entry(
 ) -> AppResult<chronology_entry::Model> {
     let actor = rc.actor()?;
     let txn = begin_write(&state.db).await?;
-    let (ret, review) = kept_return(&txn, actor, return_id).await?;
+    let (ret, review) = kept_return(&txn, actor, return_id, RowLock::ForUpdate).await?;
     ensure_editable(&ret)?;
     let (known, agencies) = known_agencies(&txn, &review.id).await?;
     let row = check_fields(&fields, &known)?;
@@ -429,6 +453,8 @@ pub async fn add_entry(
     Ok(entry)
 }
 
+/// An entry of a return the person keeps, for a change: the return is locked (see
+/// [`RowLock`]) and the entry read again under that lock.
 async fn kept_entry<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -438,16 +464,16 @@ async fn kept_entry<C: ConnectionTrait>(
     chronology_return::Model,
     review::Model,
 )> {
-    let entry = chronology_entry::Entity::find_by_id(id.to_owned())
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("Entry"))?;
-    let (ret, review) = kept_return(db, actor, &entry.return_id)
+    let find = || chronology_entry::Entity::find_by_id(id.to_owned());
+    let entry = find().one(db).await?.ok_or(AppError::NotFound("Entry"))?;
+    let (ret, review) = kept_return(db, actor, &entry.return_id, RowLock::ForUpdate)
         .await
         .map_err(|e| match e {
             AppError::Forbidden => AppError::Forbidden,
             _ => AppError::NotFound("Entry"),
         })?;
+    // Read again under the return's lock: an import may have replaced it meanwhile.
+    let entry = find().one(db).await?.ok_or(AppError::NotFound("Entry"))?;
     Ok((entry, ret, review))
 }
 
@@ -619,7 +645,7 @@ pub async fn preview_import(
     bytes: Vec<u8>,
 ) -> AppResult<(Vec<ImportedRow>, Vec<agency::Model>, Vec<RowProblem>)> {
     let actor = rc.actor()?;
-    let (ret, review) = kept_return(&state.db, actor, return_id).await?;
+    let (ret, review) = kept_return(&state.db, actor, return_id, RowLock::None).await?;
     ensure_editable(&ret)?;
     let (known, agencies) = known_agencies(&state.db, &review.id).await?;
     match read_upload(state, file_name, bytes, known).await? {
@@ -639,14 +665,14 @@ pub async fn confirm_import(
 ) -> AppResult<chronology_return::Model> {
     let actor = rc.actor()?;
     // The file is read before the write transaction, so no write waits on the parse.
-    let (ret, review) = kept_return(&state.db, actor, return_id).await?;
+    let (ret, review) = kept_return(&state.db, actor, return_id, RowLock::None).await?;
     ensure_editable(&ret)?;
     let (known, agencies) = known_agencies(&state.db, &review.id).await?;
     let rows = read_upload(state, file_name, bytes, known)
         .await?
         .map_err(|p| problems_of(p, false))?;
     let txn = begin_write(&state.db).await?;
-    let (ret, _) = kept_return(&txn, actor, return_id).await?;
+    let (ret, _) = kept_return(&txn, actor, return_id, RowLock::ForUpdate).await?;
     ensure_editable(&ret)?;
     let existing = entries_of_return(&txn, &ret.id).await?;
     let mut unchanged: HashMap<String, Vec<chronology_entry::Model>> = HashMap::new();
@@ -792,7 +818,7 @@ pub async fn submit_return(
 ) -> AppResult<chronology_return::Model> {
     let actor = rc.actor()?;
     let txn = begin_write(&state.db).await?;
-    let (ret, _) = kept_return(&txn, actor, return_id).await?;
+    let (ret, _) = kept_return(&txn, actor, return_id, RowLock::ForUpdate).await?;
     ensure_editable(&ret)?;
     if entries_of_return(&txn, &ret.id).await?.is_empty() {
         return Err(AppError::validation(
@@ -837,7 +863,7 @@ pub async fn reopen_return(
 ) -> AppResult<chronology_return::Model> {
     let actor = rc.actor()?;
     let txn = begin_write(&state.db).await?;
-    let ret = chronology_return::Entity::find_by_id(return_id.to_owned())
+    let ret = find_return(return_id, RowLock::ForUpdate)
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("Chronology return"))?;
