@@ -3,7 +3,7 @@
 //! median of several runs, and of each phase of the merge; no timing is asserted.
 
 use chrono::{Datelike, NaiveDate};
-use shared::chronology::merge::merge_with_phases;
+use shared::chronology::merge::{merge_with_phases, Decisions};
 use shared::chronology::{merge, Entry, MergeSettings, PartialDate, TimeOfDay};
 use std::collections::HashSet;
 use std::hint::black_box;
@@ -120,7 +120,7 @@ fn main() {
             black_box(merge_with_phases(
                 black_box(&list),
                 &settings,
-                &rejected,
+                &Decisions::default(),
                 |name| {
                     let now = Instant::now();
                     if run == 0 {

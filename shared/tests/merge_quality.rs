@@ -14,7 +14,7 @@
 //!   (the rule before issue 16).
 
 use serde::Deserialize;
-use shared::chronology::merge::{merge_with_decisions, Decisions};
+use shared::chronology::merge::{explain_pair, merge_with_decisions, Decisions};
 use shared::chronology::{Entry, MergeSettings, PartialDate, Precision, TimeOfDay};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -291,6 +291,33 @@ fn evaluate(loaded: &Loaded) -> Row {
         .map(|g| g.iter().map(|&i| entries[i].id).collect())
         .collect();
     let ours_pairs = pairs_of_groups(&ours_groups);
+    if std::env::var_os("MERGE_QUALITY_DETAIL").is_some() {
+        println!("== {}", case.name);
+        for (g, ev) in ours_groups.iter().zip(&out.duplicate_evidence) {
+            println!("  group {g:?}: {} (score {:.1})", ev.summary(), ev.score);
+        }
+        for p in ours_pairs.difference(&truth_pairs) {
+            println!(
+                "  wrongly proposed {p:?}: {}",
+                explain_pair(entries, settings, p.0, p.1)
+            );
+        }
+        for p in truth_pairs.difference(&ours_pairs) {
+            println!(
+                "  missed {p:?}: {}",
+                explain_pair(entries, settings, p.0, p.1)
+            );
+        }
+        for s in &out.sharing {
+            println!(
+                "  sharing {} -> {}: {:?} ({})",
+                entries[s.entry].id,
+                s.with,
+                s.confirmed_by.map(|i| entries[i].id),
+                s.why
+            );
+        }
+    }
 
     let confirmations: HashMap<SharingKey, u64> = case
         .confirmations
@@ -347,8 +374,8 @@ fn evaluate(loaded: &Loaded) -> Row {
 }
 
 /// The floors the merge must keep on the whole corpus: (duplicate-pair F1, unconfirmed-
-/// sharing F1).
-const FLOORS: (f64, f64) = (0.0, 0.40);
+/// sharing F1). On each case it must also be above both baselines.
+const FLOORS: (f64, f64) = (0.95, 0.95);
 
 fn main() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
@@ -428,6 +455,22 @@ fn main() {
             "unconfirmed-sharing F1 {:.3} is below its floor {unc_floor}",
             total_unc[0].f1()
         ));
+    }
+    for r in &rows {
+        for (what, scores) in [
+            ("duplicate-pair", &r.dup),
+            ("unconfirmed-sharing", &r.unconfirmed),
+        ] {
+            if scores[0].f1() <= scores[1].f1().max(scores[2].f1()) {
+                failures.push(format!(
+                    "{}: {what} F1 {:.3} is not above both baselines ({:.3}, {:.3})",
+                    r.name,
+                    scores[0].f1(),
+                    scores[1].f1(),
+                    scores[2].f1()
+                ));
+            }
+        }
     }
     if !failures.is_empty() {
         eprintln!("{}", failures.join("\n"));

@@ -4,9 +4,13 @@
 pub mod access;
 pub mod dates;
 pub mod import;
+pub mod linkage;
 pub mod merge;
 pub mod vocabulary;
 
 pub use dates::{PartialDate, Precision, TimeOfDay};
-pub use merge::{merge, Entry, Gap, Integrated, MergeSettings, Sharing};
+pub use merge::{
+    merge, merge_with_decisions, Decisions, DuplicateEvidence, Entry, Gap, Integrated,
+    MergeSettings, Sharing,
+};
 pub use vocabulary::{AnnotationKind, DuplicateDecision, ReturnStatus};

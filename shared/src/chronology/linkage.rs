@@ -1,0 +1,1529 @@
+//! Probable duplicates as record linkage, and the confirmation of information sharing.
+//!
+//! **Reading the entries.** Each text is split into words (lower case), abbreviations are
+//! expanded (`ICPC` is "initial child protection conference", `A&E` is "emergency
+//! department"), stop words are dropped and the rest stemmed (Snowball English), all by
+//! the data in `merge_vocabulary.txt`. From the words come: a TF-IDF vector over the
+//! review's entries (a word few entries use weighs more than one most use); the agencies
+//! and roles the text names; whether it records receiving information; and, with the event
+//! type, the event kind (a strategy discussion, an ICPC, a core group, ...). The type decides
+//! the kind; the text only makes a general type ("Meeting", none) more precise.
+//!
+//! **Candidates** (blocking; never all pairs). Entries of different agencies whose dates
+//! meet: exact dates on the same day or a day apart (a meeting is often typed up the next
+//! morning), if their event kinds are not different or they share an uncommon word (one
+//! at most a twentieth of the entries, or ten, use); an entry dated only to the month or
+//! year meets the entries of its period that share an uncommon word with it or are of its
+//! event kind (if the period has at most 30 of that kind). A sender's record of sharing
+//! with an agency and that agency's record are not candidates (they are sharing, not one
+//! event), unless both are records of a joint event (a meeting or joint visit).
+//!
+//! **Comparison.** Each candidate pair gets a level on five signals: date (same day, a day
+//! apart, within an imprecise period), start time (within 15 minutes, an hour, three hours,
+//! further; missing is neither for nor against), event kind (the same, compatible: one the
+//! general kind of the other, different; unknown is neutral), text (cosine of the TF-IDF
+//! vectors in five bands) and the agencies and roles they have in common (the entry's own
+//! agency and those it names; neutral when neither names any).
+//!
+//! **Scoring** (Fellegi-Sunter, as Splink does). A pair's match weight is
+//! `log2(λ/(1-λ)) + Σ log2(m/u)` over its levels, where `m` is how often a level occurs in
+//! true duplicates and `u` in other candidate pairs. Both, and the share λ of duplicates
+//! among candidates, are estimated per review by expectation-maximisation on the review's
+//! own candidate pairs, starting from the documented priors ([`PRIORS`]) and smoothed
+//! towards them with the weight of [`PRIOR_PAIRS`] pairs, so that a small review keeps
+//! close to the priors (a review with fewer than [`MIN_PAIRS_TO_TRAIN`] candidate pairs
+//! uses the priors as they are). Pairs a reviewer confirmed or rejected count as known
+//! duplicates or non-duplicates in that estimate. **The threshold**: a pair is a probable
+//! duplicate when its match probability is at least one half (weight ≥ 0).
+//!
+//! **Grouping.** Pairs join in order of weight, strongest first, into groups with one
+//! entry per agency; two groups join only if they are cohesive: the mean match probability
+//! over every pair across them (0 for pairs that are not candidates) is at least one half
+//! and none of those pairs was rejected. So a bridging entry does not chain two events.
+//! Confirmed pairs are joined first and a confirmed group takes no other entry.
+
+use super::dates::Precision;
+use super::merge::{AgencyKey, Entry, MergeSettings};
+use chrono::{Datelike, NaiveDate};
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The vocabulary the merge reads texts with (see the file's head for its lines).
+pub const VOCABULARY: &str = include_str!("merge_vocabulary.txt");
+
+/// Why a group of entries is a probable duplicate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateEvidence {
+    /// The reasons in words: "same day; 14:00 and 14:30; both a child protection
+    /// conference; 4 shared uncommon words (scald, forearm, tea, dressings)".
+    pub reasons: Vec<String>,
+    /// The mean match weight (log2 of the odds) of the group's pairs.
+    pub score: f32,
+    /// The lowest match probability of a pair of the group (0 to 1).
+    pub probability: f32,
+    /// Whether a reviewer confirmed the group's pairs.
+    pub confirmed: bool,
+}
+
+impl DuplicateEvidence {
+    /// The reasons in one line.
+    pub fn summary(&self) -> String {
+        self.reasons.join("; ")
+    }
+}
+
+/// Fast hashing of short strings (FNV-1a).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "of", "in", "on", "at", "for", "with", "as", "is", "was",
+    "were", "be", "been", "being", "has", "had", "have", "he", "she", "it", "his", "her", "hers",
+    "him", "they", "them", "their", "we", "our", "us", "i", "me", "my", "you", "your", "this",
+    "that", "these", "those", "there", "here", "who", "whom", "which", "what", "when", "where",
+    "why", "how", "about", "into", "after", "before", "also", "then", "will", "would", "could",
+    "should", "can", "may", "might", "must", "shall", "do", "does", "did", "not", "no", "but",
+    "if", "so", "than", "too", "very", "its", "are", "am", "all", "any", "both", "each", "more",
+    "most", "other", "some", "such", "only", "own", "same", "just", "again", "once", "up", "out",
+    "off", "per", "via", "re", "s", "said", "says", "say", "she's", "he's", "now", "still",
+    "being",
+];
+
+/// A kind of event, from the vocabulary.
+struct Kind {
+    label: String,
+    /// Bit i set: kind i is this kind or one of its ancestors.
+    lineage: u128,
+    /// A record of a joint event (a meeting or a visit): its attendees' records of it can
+    /// be duplicates even when one says it shared with the other.
+    joint: bool,
+    communication: bool,
+}
+
+/// Phrases (as word-id sequences) and what they name, found longest first.
+#[derive(Default)]
+struct Phrases {
+    /// Per first word id: the phrases starting with it (rest of the words, tag), longest
+    /// first.
+    by_first: Vec<Vec<(Vec<u32>, u16)>>,
+}
+
+impl Phrases {
+    fn add(&mut self, words: &[u32], tag: u16) {
+        let Some((&first, rest)) = words.split_first() else {
+            return;
+        };
+        let first = first as usize;
+        if self.by_first.len() <= first {
+            self.by_first.resize_with(first + 1, Vec::new);
+        }
+        let list = &mut self.by_first[first];
+        if !list.iter().any(|(r, _)| r == rest) {
+            list.push((rest.to_vec(), tag));
+            list.sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
+        }
+    }
+
+    /// Calls `found(position, tag, length)` for each phrase in `words`, left to right,
+    /// longest first, not overlapping.
+    fn scan(&self, words: &[u32], mut found: impl FnMut(usize, u16, usize)) {
+        let mut i = 0;
+        while i < words.len() {
+            let mut step = 1;
+            if let Some(list) = self.by_first.get(words[i] as usize) {
+                for (rest, tag) in list {
+                    if words[i + 1..].starts_with(rest) {
+                        found(i, *tag, rest.len() + 1);
+                        step = rest.len() + 1;
+                        break;
+                    }
+                }
+            }
+            i += step;
+        }
+    }
+}
+
+/// The words of the review: stems by id, with the vocabulary's phrases in ids.
+struct Lexicon {
+    stemmer: Stemmer,
+    stop: HashSet<&'static str>,
+    abbreviations: HashMap<String, Vec<String>>,
+    ids: FnvMap<String, u32>,
+    /// A word as written (lower case) to its ids (none for a stop word, several for an
+    /// abbreviation).
+    cache: FnvMap<String, Vec<u32>>,
+    /// The first spelling seen of each id, to show in evidence (empty for a number).
+    shown: Vec<String>,
+    numbers: FnvMap<u64, u32>,
+    /// The value of each id that is a number (the vector may be shorter).
+    number_shown: Vec<Option<u64>>,
+    kinds: Vec<Kind>,
+    kind_phrases: Phrases,
+    parties: Vec<String>,
+    party_phrases: Phrases,
+    receipt_phrases: Phrases,
+    backref_phrases: Phrases,
+}
+
+const NO_KIND: u16 = u16::MAX;
+
+impl Lexicon {
+    fn new(extra: &str) -> Self {
+        let mut lex = Self {
+            stemmer: Stemmer::create(Algorithm::English),
+            stop: STOP_WORDS.iter().copied().collect(),
+            abbreviations: HashMap::new(),
+            ids: FnvMap::default(),
+            cache: FnvMap::default(),
+            shown: Vec::new(),
+            numbers: FnvMap::default(),
+            number_shown: Vec::new(),
+            kinds: Vec::new(),
+            kind_phrases: Phrases::default(),
+            parties: Vec::new(),
+            party_phrases: Phrases::default(),
+            receipt_phrases: Phrases::default(),
+            backref_phrases: Phrases::default(),
+        };
+        let lines: Vec<&str> = VOCABULARY
+            .lines()
+            .chain(extra.lines())
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        // Abbreviations first: the phrases are read with them.
+        for line in &lines {
+            if let Some(rest) = line.strip_prefix("abbr ") {
+                if let Some((short, long)) = rest.split_once('=') {
+                    lex.abbreviations.insert(
+                        short.trim().to_lowercase(),
+                        long.split_whitespace().map(str::to_lowercase).collect(),
+                    );
+                }
+            }
+        }
+        let mut kind_keys: Vec<(String, Option<String>)> = Vec::new();
+        let mut kind_lines = Vec::new();
+        for line in &lines {
+            if let Some(rest) = line.strip_prefix("kind ") {
+                let mut parts = rest.split('|').map(str::trim);
+                let head = parts.next().unwrap_or_default();
+                let (key, parent) = match head.split_once('<') {
+                    Some((k, p)) => (k.trim().to_owned(), Some(p.trim().to_owned())),
+                    None => (head.to_owned(), None),
+                };
+                let label = parts.next().unwrap_or(&key).to_owned();
+                let phrases = parts.next().unwrap_or_default().to_owned();
+                let index = kind_keys
+                    .iter()
+                    .position(|(k, _)| *k == key)
+                    .unwrap_or_else(|| {
+                        kind_keys.push((key.clone(), parent.clone()));
+                        lex.kinds.push(Kind {
+                            label: label.clone(),
+                            lineage: 0,
+                            joint: false,
+                            communication: false,
+                        });
+                        kind_keys.len() - 1
+                    });
+                kind_lines.push((index, phrases));
+            }
+        }
+        let kind_count = kind_keys.len().min(128);
+        for i in 0..kind_count {
+            let mut lineage = 0u128;
+            let mut at = Some(i);
+            let mut steps = 0;
+            while let Some(k) = at.filter(|&k| k < kind_count && steps < 16) {
+                lineage |= 1 << k;
+                let key = kind_keys[k].0.as_str();
+                if key == "meeting" || key == "visit" {
+                    lex.kinds[i].joint = true;
+                }
+                if key == "communication" {
+                    lex.kinds[i].communication = true;
+                }
+                at = kind_keys[k]
+                    .1
+                    .as_ref()
+                    .and_then(|p| kind_keys.iter().position(|(key, _)| key == p));
+                steps += 1;
+            }
+            lex.kinds[i].lineage = lineage;
+        }
+        let mut scratch = Vec::new();
+        for (index, phrases) in kind_lines {
+            if index >= kind_count {
+                continue;
+            }
+            for phrase in phrases.split(';') {
+                lex.words_of(phrase, &mut scratch);
+                lex.kind_phrases.add(&scratch, index as u16);
+            }
+        }
+        for line in &lines {
+            if let Some(rest) = line.strip_prefix("party ") {
+                let (key, phrases) = rest.split_once('|').unwrap_or((rest, ""));
+                let key = key.trim().to_owned();
+                let index = lex
+                    .parties
+                    .iter()
+                    .position(|p| *p == key)
+                    .unwrap_or_else(|| {
+                        lex.parties.push(key);
+                        lex.parties.len() - 1
+                    });
+                if index >= 64 {
+                    continue;
+                }
+                for phrase in phrases.split(';') {
+                    lex.words_of(phrase, &mut scratch);
+                    lex.party_phrases.add(&scratch, index as u16);
+                }
+            } else if let Some(rest) = line.strip_prefix("receipt ") {
+                for phrase in rest.split(';') {
+                    lex.words_of(phrase, &mut scratch);
+                    lex.receipt_phrases.add(&scratch, 0);
+                }
+            } else if let Some(rest) = line.strip_prefix("backref ") {
+                for phrase in rest.split(';') {
+                    lex.words_of(phrase, &mut scratch);
+                    lex.backref_phrases.add(&scratch, 0);
+                }
+            }
+        }
+        lex
+    }
+
+    /// The id of a number (not stemmed; many are used once, as a record number).
+    fn number(&mut self, value: u64) -> u32 {
+        if let Some(&id) = self.numbers.get(&value) {
+            return id;
+        }
+        let id = u32::try_from(self.shown.len()).unwrap_or(u32::MAX);
+        self.numbers.insert(value, id);
+        self.shown.push(String::new());
+        self.number_shown.resize(self.shown.len(), None);
+        self.number_shown[id as usize] = Some(value);
+        id
+    }
+
+    /// A word as shown in evidence.
+    fn shown(&self, id: u32) -> String {
+        match self.number_shown.get(id as usize).copied().flatten() {
+            Some(n) => n.to_string(),
+            None => self.shown[id as usize].clone(),
+        }
+    }
+
+    fn id(&mut self, stem: &str, shown: &str) -> u32 {
+        if let Some(&id) = self.ids.get(stem) {
+            return id;
+        }
+        let id = u32::try_from(self.shown.len()).unwrap_or(u32::MAX);
+        self.ids.insert(stem.to_owned(), id);
+        self.shown.push(shown.to_owned());
+        id
+    }
+
+    /// The ids of one written word, appended to `out`.
+    fn word(&mut self, word: &str, out: &mut Vec<u32>) {
+        if let Some(ids) = self.cache.get(word) {
+            out.extend_from_slice(ids);
+            return;
+        }
+        if word.bytes().all(|b| b.is_ascii_digit()) && !self.abbreviations.contains_key(word) {
+            // Numbers are not stemmed, and many are used once (a record number): not cached.
+            match word.parse::<u64>() {
+                Ok(value) if word.len() <= 18 && !word.starts_with('0') => {
+                    out.push(self.number(value));
+                }
+                _ => out.push(self.id(word, word)),
+            }
+            return;
+        }
+        let mut ids = Vec::new();
+        let parts: Vec<String> = match self.abbreviations.get(word) {
+            Some(long) => long.clone(),
+            None if word.contains('&') => word
+                .split('&')
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            None => vec![word.to_owned()],
+        };
+        for part in &parts {
+            let nested = (part != word)
+                .then(|| self.abbreviations.get(part.as_str()).cloned())
+                .flatten();
+            for p in nested.as_deref().unwrap_or(std::slice::from_ref(part)) {
+                if p.len() < 2 && !p.chars().all(|c| c.is_ascii_digit()) {
+                    continue;
+                }
+                if self.stop.contains(p.as_str()) {
+                    continue;
+                }
+                let stem = self.stemmer.stem(p).into_owned();
+                ids.push(self.id(&stem, p));
+            }
+        }
+        out.extend_from_slice(&ids);
+        self.cache.insert(word.to_owned(), ids);
+    }
+
+    /// The ids of a text's words, in order, into `out`.
+    fn words_of(&mut self, text: &str, out: &mut Vec<u32>) {
+        out.clear();
+        let mut word = String::new();
+        if text.is_ascii() {
+            for &b in text.as_bytes() {
+                if b.is_ascii_alphanumeric() || b == b'&' {
+                    word.push(char::from(b.to_ascii_lowercase()));
+                } else if b == b'\'' {
+                    continue;
+                } else if !word.is_empty() {
+                    self.word(&word, out);
+                    word.clear();
+                }
+            }
+            if !word.is_empty() {
+                self.word(&word, out);
+            }
+            return;
+        }
+        for c in text.chars() {
+            if c.is_alphanumeric() || c == '&' {
+                word.extend(c.to_lowercase());
+            } else if c == '\'' || c == '\u{2019}' {
+                // "children's": the possessive goes, the word stays whole.
+                continue;
+            } else if !word.is_empty() {
+                self.word(&word, out);
+                word.clear();
+            }
+        }
+        if !word.is_empty() {
+            self.word(&word, out);
+        }
+    }
+
+    /// The kind a list of words names: of the phrases found (longest first), the first of
+    /// the most specific kind (a "strategy meeting" rather than a "discussion").
+    fn kind_in(&self, words: &[u32]) -> u16 {
+        let mut kind = NO_KIND;
+        let mut depth = 0;
+        self.kind_phrases.scan(words, |_, tag, _| {
+            let d = self.kinds[tag as usize].lineage.count_ones();
+            if d > depth {
+                (kind, depth) = (tag, d);
+            }
+        });
+        kind
+    }
+
+    fn parties_in(&self, words: &[u32]) -> u64 {
+        let mut bits = 0u64;
+        self.party_phrases.scan(words, |_, tag, _| bits |= 1 << tag);
+        bits
+    }
+
+    fn is_general(&self, kind: u16) -> bool {
+        // A kind that other kinds descend from, but not a message: its text may say more.
+        kind != NO_KIND
+            && !self.kinds[kind as usize].communication
+            && self
+                .kinds
+                .iter()
+                .enumerate()
+                .any(|(i, k)| i != kind as usize && k.lineage & (1 << kind) != 0)
+    }
+}
+
+/// What the linkage knows of an entry.
+struct Facts {
+    agency: AgencyKey,
+    /// First and last day of the start's period, in days from the common era.
+    first: i32,
+    last: i32,
+    precision: Precision,
+    /// Minutes after midnight, if a time is given.
+    minute: Option<u16>,
+    kind: u16,
+    /// The agencies and roles named in the text.
+    named: u64,
+    /// The entry's own agency's roles.
+    own: u64,
+    receipt: bool,
+    /// The text says it is about the day before ("yesterday", "typed up", that day's date).
+    backref: bool,
+    /// The entry's TF-IDF vector: a range in `Linkage::vector`.
+    vector: (u32, u32),
+    /// Its uncommon words, sorted: a range in `Linkage::rare`.
+    rare: (u32, u32),
+}
+
+fn day_number(d: NaiveDate) -> i32 {
+    d.num_days_from_ce()
+}
+
+/// An imprecise entry meets the entries of its period of its event kind only when there are
+/// at most this many.
+const KIND_BLOCK_MAX: usize = 30;
+
+/// Levels of each comparison; the last of each is "missing" (neutral) where there is one.
+const DATE_LEVELS: usize = 4;
+const TIME_LEVELS: usize = 5;
+const KIND_LEVELS: usize = 4;
+const TEXT_LEVELS: usize = 5;
+const PARTY_LEVELS: usize = 4;
+const PATTERNS: usize = DATE_LEVELS * TIME_LEVELS * KIND_LEVELS * TEXT_LEVELS * PARTY_LEVELS;
+/// Bands of the text's cosine similarity, levels 0 to 3 (below the last: level 4).
+const TEXT_BANDS: [f32; 4] = [0.40, 0.25, 0.12, 0.05];
+
+/// Prior m and u probabilities of each comparison's levels (without its missing level),
+/// and λ, the prior share of duplicates among candidate pairs. Judged from how agencies
+/// record shared events: most duplicates are dated the same day (some typed up the next
+/// morning), start within a quarter of an hour when both give a time, are of the same or
+/// a compatible kind, share a fair part of their rarer words, and name each other; most
+/// other candidate pairs are a day apart, hours apart, of different kinds, and share few
+/// words.
+pub struct Priors {
+    pub lambda: f64,
+    pub date: ([f64; 4], [f64; 4]),
+    pub time: ([f64; 4], [f64; 4]),
+    pub kind: ([f64; 3], [f64; 3]),
+    pub text: ([f64; 5], [f64; 5]),
+    pub party: ([f64; 3], [f64; 3]),
+}
+
+/// The documented priors (see [`Priors`]): levels in order, m then u.
+/// - date: same day, a day apart with the later saying it is about the day before
+///   ("yesterday", "typed up", the day's date), a day apart, within an imprecise period;
+/// - time: ≤ 15 minutes apart, ≤ 1 hour, ≤ 3 hours, further;
+/// - kind: the same, compatible (one the general kind of the other), different;
+/// - text: cosine ≥ 0.40, ≥ 0.25, ≥ 0.12, ≥ 0.05, less;
+/// - agencies and roles named (besides the entry's own): each names the other's agency,
+///   one names the other's (or both name a third), neither names the other's; neutral
+///   when neither names anyone.
+pub const PRIORS: Priors = Priors {
+    lambda: 0.05,
+    date: ([0.78, 0.06, 0.08, 0.08], [0.40, 0.01, 0.54, 0.05]),
+    time: ([0.70, 0.20, 0.06, 0.04], [0.08, 0.12, 0.25, 0.55]),
+    kind: ([0.55, 0.35, 0.10], [0.05, 0.10, 0.85]),
+    text: (
+        [0.20, 0.30, 0.30, 0.12, 0.08],
+        [0.005, 0.02, 0.08, 0.20, 0.695],
+    ),
+    party: ([0.30, 0.45, 0.25], [0.03, 0.20, 0.77]),
+};
+
+/// How many pairs' worth of weight the priors carry in the estimate.
+pub const PRIOR_PAIRS: f64 = 40.0;
+/// Below this many candidate pairs a review is not trained on: the priors are used.
+pub const MIN_PAIRS_TO_TRAIN: usize = 30;
+/// Rounds of expectation-maximisation.
+const EM_ROUNDS: usize = 25;
+
+/// A comparison's m and u per level (the missing level, if any, last and neutral).
+#[derive(Clone)]
+struct Params {
+    lambda: f64,
+    /// [comparison][level]
+    m: Vec<Vec<f64>>,
+    u: Vec<Vec<f64>>,
+}
+
+const LEVELS: [usize; 5] = [
+    DATE_LEVELS,
+    TIME_LEVELS,
+    KIND_LEVELS,
+    TEXT_LEVELS,
+    PARTY_LEVELS,
+];
+/// Whether a comparison's last level is "missing".
+const HAS_MISSING: [bool; 5] = [false, true, true, false, true];
+
+impl Params {
+    fn priors() -> Self {
+        let with_missing = |(m, u): (&[f64], &[f64]), missing: bool| {
+            let mut m = m.to_vec();
+            let mut u = u.to_vec();
+            if missing {
+                m.push(1.0);
+                u.push(1.0);
+            }
+            (m, u)
+        };
+        let p = &PRIORS;
+        let list = [
+            with_missing((&p.date.0, &p.date.1), false),
+            with_missing((&p.time.0, &p.time.1), true),
+            with_missing((&p.kind.0, &p.kind.1), true),
+            with_missing((&p.text.0, &p.text.1), false),
+            with_missing((&p.party.0, &p.party.1), true),
+        ];
+        Self {
+            lambda: p.lambda,
+            m: list.iter().map(|(m, _)| m.clone()).collect(),
+            u: list.iter().map(|(_, u)| u.clone()).collect(),
+        }
+    }
+
+    fn levels(pattern: usize) -> [usize; 5] {
+        let mut rest = pattern;
+        let mut out = [0; 5];
+        for (c, &n) in LEVELS.iter().enumerate() {
+            out[c] = rest % n;
+            rest /= n;
+        }
+        out
+    }
+
+    /// The match weight of each pattern.
+    fn weights(&self) -> Vec<f32> {
+        let prior = (self.lambda / (1.0 - self.lambda)).log2();
+        (0..PATTERNS)
+            .map(|p| {
+                let levels = Self::levels(p);
+                let mut w = prior;
+                for (c, &l) in levels.iter().enumerate() {
+                    w += (self.m[c][l] / self.u[c][l]).log2();
+                }
+                w as f32
+            })
+            .collect()
+    }
+
+    /// Expectation-maximisation over the counts of each pattern among the unlabelled
+    /// candidate pairs, with the labelled ones (known duplicates, known not) fixed.
+    fn train(counts: &[f64], known_match: &[f64], known_non: &[f64]) -> Self {
+        let priors = Self::priors();
+        let total: f64 = counts.iter().sum::<f64>()
+            + known_match.iter().sum::<f64>()
+            + known_non.iter().sum::<f64>();
+        if total < MIN_PAIRS_TO_TRAIN as f64 {
+            return priors;
+        }
+        let mut params = priors.clone();
+        let patterns: Vec<[usize; 5]> = (0..PATTERNS).map(Self::levels).collect();
+        for _ in 0..EM_ROUNDS {
+            let weights = params.weights();
+            let mut mm: Vec<Vec<f64>> = LEVELS.iter().map(|&n| vec![0.0; n]).collect();
+            let mut uu = mm.clone();
+            let mut matches = 0.0;
+            for p in 0..PATTERNS {
+                let n = counts[p] + known_match[p] + known_non[p];
+                if n == 0.0 {
+                    continue;
+                }
+                let prob = 1.0 / (1.0 + (-f64::from(weights[p])).exp2());
+                let as_match = counts[p] * prob + known_match[p];
+                let as_non = counts[p] * (1.0 - prob) + known_non[p];
+                matches += as_match;
+                for (c, &l) in patterns[p].iter().enumerate() {
+                    mm[c][l] += as_match;
+                    uu[c][l] += as_non;
+                }
+            }
+            params.lambda =
+                ((matches + PRIOR_PAIRS * priors.lambda) / (total + PRIOR_PAIRS)).clamp(1e-4, 0.5);
+            for c in 0..LEVELS.len() {
+                let observed = if HAS_MISSING[c] {
+                    LEVELS[c] - 1
+                } else {
+                    LEVELS[c]
+                };
+                let (sum_m, sum_u): (f64, f64) = (
+                    mm[c][..observed].iter().sum(),
+                    uu[c][..observed].iter().sum(),
+                );
+                for l in 0..observed {
+                    params.m[c][l] = ((mm[c][l] + PRIOR_PAIRS * priors.m[c][l])
+                        / (sum_m + PRIOR_PAIRS))
+                        .max(1e-4);
+                    params.u[c][l] = ((uu[c][l] + PRIOR_PAIRS * priors.u[c][l])
+                        / (sum_u + PRIOR_PAIRS))
+                        .max(1e-4);
+                }
+            }
+        }
+        params
+    }
+}
+
+/// The pairs a reviewer decided, by entry index.
+pub(crate) struct Decided {
+    pub confirmed: HashSet<(usize, usize)>,
+    pub rejected: HashSet<(usize, usize)>,
+}
+
+fn ordered(a: usize, b: usize) -> (usize, usize) {
+    (a.min(b), a.max(b))
+}
+
+/// The review's entries as the linkage reads them.
+pub(crate) struct Linkage {
+    lex: Lexicon,
+    facts: Vec<Facts>,
+    vector: Vec<(u32, f32)>,
+    df: Vec<u32>,
+    /// Words used by at most this many entries are uncommon.
+    uncommon: u32,
+    rare: Vec<u32>,
+    /// The entry at each position of the chronological order (the linkage works on
+    /// positions), and the position of each entry.
+    entry_of: Vec<usize>,
+    position_of: Vec<usize>,
+}
+
+impl Linkage {
+    /// Reads the entries, in chronological order (`order`) so that the result does not
+    /// depend on their order in the input.
+    pub(crate) fn new(entries: &[Entry], order: &[usize], settings: &MergeSettings) -> Self {
+        let mut lex = Lexicon::new(&settings.extra_vocabulary);
+        let n = entries.len();
+        // Each entry's distinct words, sorted, as ranges of one buffer.
+        let mut word_buffer: Vec<u32> = Vec::with_capacity(8 * n);
+        let mut word_range = vec![(0u32, 0u32); n];
+        let mut scratch = Vec::new();
+        let mut type_kinds: FnvMap<String, u16> = FnvMap::default();
+        let mut kinds = vec![NO_KIND; n];
+        let mut named = vec![0u64; n];
+        let mut receipt = vec![false; n];
+        let mut backref = vec![false; n];
+        // Everything by position in the chronological order, so that entries near in time
+        // are near in memory.
+        for (i, &entry) in order.iter().enumerate() {
+            let e = &entries[entry];
+            let type_kind = match e.event_type.as_deref().map(str::trim) {
+                Some(t) if !t.is_empty() => match type_kinds.get(t) {
+                    Some(&k) => k,
+                    None => {
+                        lex.words_of(t, &mut scratch);
+                        let k = lex.kind_in(&scratch);
+                        type_kinds.insert(t.to_owned(), k);
+                        k
+                    }
+                },
+                _ => NO_KIND,
+            };
+            lex.words_of(&e.text, &mut scratch);
+            let mut kind = type_kind;
+            if type_kind == NO_KIND || lex.is_general(type_kind) {
+                let in_text = lex.kind_in(&scratch);
+                if in_text != NO_KIND
+                    && (type_kind == NO_KIND
+                        || lex.kinds[in_text as usize].lineage & (1 << type_kind) != 0)
+                {
+                    kind = in_text;
+                }
+            }
+            kinds[i] = kind;
+            named[i] = lex.parties_in(&scratch);
+            let mut r = false;
+            lex.receipt_phrases.scan(&scratch, |_, _, _| r = true);
+            receipt[i] = r;
+            let mut back = false;
+            lex.backref_phrases.scan(&scratch, |_, _, _| back = true);
+            if !back && e.text.contains('/') {
+                // The day before, written as agencies do: 5/1, 05/01, 5/01.
+                if let Some(before) = e.start.start().pred_opt() {
+                    let (d, m) = (before.day(), before.month());
+                    back = [
+                        format!("{d}/{m}"),
+                        format!("{d:02}/{m:02}"),
+                        format!("{d}/{m:02}"),
+                        format!("{d:02}/{m}"),
+                    ]
+                    .iter()
+                    .any(|p| {
+                        e.text.match_indices(p.as_str()).any(|(at, _)| {
+                            let prev = e.text[..at].chars().next_back();
+                            let next = e.text[at + p.len()..].chars().next();
+                            !prev.is_some_and(|c| c.is_ascii_digit() || c == '/')
+                                && !next.is_some_and(|c| c.is_ascii_digit())
+                        })
+                    });
+                }
+            }
+            backref[i] = back && e.start.precision == Precision::Day;
+            scratch.sort_unstable();
+            scratch.dedup();
+            let from = word_buffer.len() as u32;
+            word_buffer.extend_from_slice(&scratch);
+            word_range[i] = (from, word_buffer.len() as u32);
+        }
+        let mut own_of: HashMap<AgencyKey, u64> = HashMap::new();
+        for (agency, name) in &settings.agency_names {
+            lex.words_of(name, &mut scratch);
+            *own_of.entry(*agency).or_default() |= lex.parties_in(&scratch);
+        }
+        let mut df = vec![0u32; lex.shown.len()];
+        for &w in &word_buffer {
+            df[w as usize] += 1;
+        }
+        let words = |i: usize| &word_buffer[word_range[i].0 as usize..word_range[i].1 as usize];
+        let total = n as f32;
+        let idf: Vec<f32> = df
+            .iter()
+            .map(|&d| ((total + 1.0) / (d as f32 + 1.0)).ln() + 1.0)
+            .collect();
+        let mut vector = Vec::with_capacity(word_buffer.len());
+        let mut facts = Vec::with_capacity(n);
+        for (i, &entry) in order.iter().enumerate() {
+            let e = &entries[entry];
+            let start = vector.len() as u32;
+            let norm = words(i)
+                .iter()
+                .map(|&w| idf[w as usize] * idf[w as usize])
+                .sum::<f32>()
+                .sqrt()
+                .max(1e-6);
+            vector.extend(words(i).iter().map(|&w| (w, idf[w as usize] / norm)));
+            facts.push(Facts {
+                agency: e.agency,
+                first: day_number(e.start.start()),
+                last: day_number(e.start.end()),
+                precision: e.start.precision,
+                minute: e.time.map(|t| u16::from(t.hour) * 60 + u16::from(t.minute)),
+                kind: kinds[i],
+                named: named[i],
+                own: own_of.get(&e.agency).copied().unwrap_or(0),
+                receipt: receipt[i],
+                backref: backref[i],
+                vector: (start, vector.len() as u32),
+                rare: (0, 0),
+            });
+        }
+        let uncommon = (n as u32 / 20).max(10);
+        let mut rare = Vec::new();
+        for (i, f) in facts.iter_mut().enumerate() {
+            let from = rare.len() as u32;
+            rare.extend(words(i).iter().filter(|&&w| df[w as usize] <= uncommon));
+            f.rare = (from, rare.len() as u32);
+        }
+        let mut position_of = vec![0; n];
+        for (p, &i) in order.iter().enumerate() {
+            position_of[i] = p;
+        }
+        Self {
+            lex,
+            facts,
+            vector,
+            df,
+            uncommon,
+            rare,
+            entry_of: order.to_vec(),
+            position_of,
+        }
+    }
+
+    fn rare(&self, i: usize) -> &[u32] {
+        let (a, b) = self.facts[i].rare;
+        &self.rare[a as usize..b as usize]
+    }
+
+    fn share_rare(&self, a: usize, b: usize) -> bool {
+        let (x, y) = (self.rare(a), self.rare(b));
+        let (mut i, mut j) = (0, 0);
+        while i < x.len() && j < y.len() {
+            let (u, v) = (x[i], y[j]);
+            if u == v {
+                return true;
+            }
+            i += usize::from(u < v);
+            j += usize::from(v < u);
+        }
+        false
+    }
+
+    fn vector(&self, i: usize) -> &[(u32, f32)] {
+        let (a, b) = self.facts[i].vector;
+        &self.vector[a as usize..b as usize]
+    }
+
+    fn cosine(&self, a: usize, b: usize) -> f32 {
+        let (x, y) = (self.vector(a), self.vector(b));
+        let (mut i, mut j, mut sum) = (0, 0, 0.0);
+        while i < x.len() && j < y.len() {
+            let (wx, wy) = (x[i].0, y[j].0);
+            if wx == wy {
+                sum += x[i].1 * y[j].1;
+            }
+            i += usize::from(wx <= wy);
+            j += usize::from(wy <= wx);
+        }
+        sum
+    }
+
+    fn kind_level(&self, a: usize, b: usize) -> usize {
+        let (ka, kb) = (self.facts[a].kind, self.facts[b].kind);
+        if ka == NO_KIND || kb == NO_KIND {
+            return 3;
+        }
+        if ka == kb {
+            return 0;
+        }
+        let (la, lb) = (
+            self.lex.kinds[ka as usize].lineage,
+            self.lex.kinds[kb as usize].lineage,
+        );
+        if la & (1 << kb) != 0 || lb & (1 << ka) != 0 {
+            1
+        } else {
+            2
+        }
+    }
+
+    fn joint(&self, i: usize) -> bool {
+        let k = self.facts[i].kind;
+        k != NO_KIND && self.lex.kinds[k as usize].joint
+    }
+
+    /// A sender's record of sharing with the other's agency and the other's record: not
+    /// one event, unless both record a joint event.
+    ///
+    /// Records of messages are sharing too: two agencies' records of messages (each a
+    /// message kind) are not one event, nor is a record of receiving one (a message kind
+    /// with receipt wording) the same event as anything.
+    fn sharing_pair(&self, entries: &[Entry], a: usize, b: usize) -> bool {
+        let says = |x: usize, y: usize| {
+            entries[self.entry_of[x]]
+                .shared_with
+                .contains(&self.facts[y].agency)
+        };
+        let message = |x: usize| {
+            let k = self.facts[x].kind;
+            k != NO_KIND && self.lex.kinds[k as usize].communication
+        };
+        let receipt = |x: usize| message(x) && self.facts[x].receipt;
+        ((says(a, b) || says(b, a)) && !(self.joint(a) && self.joint(b)))
+            || (message(a) && message(b))
+            || receipt(a)
+            || receipt(b)
+    }
+
+    /// The pattern (levels of the five comparisons) of a candidate pair, and its cosine.
+    fn compare(&self, a: usize, b: usize) -> (usize, f32) {
+        let (fa, fb) = (&self.facts[a], &self.facts[b]);
+        let both_days = fa.precision == Precision::Day && fb.precision == Precision::Day;
+        let later_backref = if fa.first > fb.first {
+            fa.backref
+        } else {
+            fb.backref
+        };
+        let date = if !both_days {
+            3
+        } else if fa.first == fb.first {
+            0
+        } else if later_backref {
+            1
+        } else {
+            2
+        };
+        let time = match (fa.minute, fb.minute) {
+            (Some(x), Some(y)) if date == 0 => match x.abs_diff(y) {
+                0..=15 => 0,
+                16..=60 => 1,
+                61..=180 => 2,
+                _ => 3,
+            },
+            _ => 4,
+        };
+        let kind = self.kind_level(a, b);
+        let cos = self.cosine(a, b);
+        let text = TEXT_BANDS.iter().position(|&band| cos >= band).unwrap_or(4);
+        // Whom each names besides itself: each the other's agency, one the other's (or
+        // both a third), neither.
+        let (na, nb) = (fa.named & !fa.own, fb.named & !fb.own);
+        let party = if na == 0 && nb == 0 {
+            3
+        } else {
+            let (a_names_b, b_names_a) = (na & fb.own != 0, nb & fa.own != 0);
+            if a_names_b && b_names_a {
+                0
+            } else if a_names_b || b_names_a || na & nb != 0 {
+                1
+            } else {
+                2
+            }
+        };
+        let pattern = date
+            + DATE_LEVELS
+                * (time + TIME_LEVELS * (kind + KIND_LEVELS * (text + TEXT_LEVELS * party)));
+        (pattern, cos)
+    }
+
+    /// The candidate pairs (a < b by index), each once.
+    fn candidates(&self, entries: &[Entry], mut visit: impl FnMut(usize, usize)) {
+        let n = self.facts.len();
+        let day_entries: Vec<usize> = (0..n)
+            .filter(|&i| self.facts[i].precision == Precision::Day)
+            .collect();
+        for (x, &a) in day_entries.iter().enumerate() {
+            let fa = &self.facts[a];
+            for &b in &day_entries[x + 1..] {
+                let fb = &self.facts[b];
+                if fb.first > fa.first + 1 {
+                    break;
+                }
+                if fa.agency != fb.agency
+                    && (self.kind_level(a, b) != 2 || self.share_rare(a, b))
+                    && !self.sharing_pair(entries, a, b)
+                {
+                    visit(a.min(b), a.max(b));
+                }
+            }
+        }
+        // Imprecise entries meet those of their period sharing an uncommon word with them,
+        // or of their event kind.
+        let imprecise: Vec<usize> = (0..n)
+            .filter(|&i| self.facts[i].precision != Precision::Day)
+            .collect();
+        if imprecise.is_empty() {
+            return;
+        }
+        let mut wanted = vec![false; self.df.len()];
+        for &i in &imprecise {
+            for &(w, _) in self.vector(i) {
+                if self.df[w as usize] <= self.uncommon {
+                    wanted[w as usize] = true;
+                }
+            }
+        }
+        let mut postings: FnvMap<u32, Vec<usize>> = FnvMap::default();
+        let mut by_kind: FnvMap<u16, Vec<usize>> = FnvMap::default();
+        let imprecise_kinds: HashSet<u16> = imprecise
+            .iter()
+            .map(|&i| self.facts[i].kind)
+            .filter(|&k| k != NO_KIND)
+            .collect();
+        for i in 0..n {
+            for &(w, _) in self.vector(i) {
+                if wanted[w as usize] {
+                    postings.entry(w).or_default().push(i);
+                }
+            }
+            if imprecise_kinds.contains(&self.facts[i].kind) {
+                by_kind.entry(self.facts[i].kind).or_default().push(i);
+            }
+        }
+        let mut seen: FnvMap<usize, ()> = FnvMap::default();
+        for &a in &imprecise {
+            seen.clear();
+            let fa = &self.facts[a];
+            let mut meet = |b: usize, seen: &mut FnvMap<usize, ()>| {
+                let fb = &self.facts[b];
+                // b inside a's period, or of the same imprecise period (each pair once).
+                let inside =
+                    fb.precision < fa.precision && fb.first >= fa.first && fb.last <= fa.last;
+                let same = fb.precision == fa.precision && fb.first == fa.first && a < b;
+                if (inside || same)
+                    && fa.agency != fb.agency
+                    && seen.insert(b, ()).is_none()
+                    && !self.sharing_pair(entries, a, b)
+                {
+                    visit(a.min(b), a.max(b));
+                }
+            };
+            for &(w, _) in self.vector(a) {
+                if let Some(list) = postings.get(&w) {
+                    for &b in list {
+                        meet(b, &mut seen);
+                    }
+                }
+            }
+            if let Some(list) = by_kind.get(&fa.kind) {
+                let from = list.partition_point(|&b| self.facts[b].first < fa.first);
+                let to = list.partition_point(|&b| self.facts[b].first <= fa.last);
+                // A kind so common in the period says nothing: then only words meet.
+                if to - from <= KIND_BLOCK_MAX {
+                    for &b in &list[from..to] {
+                        meet(b, &mut seen);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The levels and weight of a pair, for the quality report's details.
+    pub(crate) fn explain(&self, entries: &[Entry], order: &[usize], a: usize, b: usize) -> String {
+        let mut counts = vec![0.0f64; PATTERNS];
+        let mut candidate = false;
+        let (a, b) = (self.position_of[a], self.position_of[b]);
+        let _ = order;
+        self.candidates(entries, |x, y| {
+            counts[self.compare(x, y).0] += 1.0;
+            candidate |= (x, y) == ordered(a, b);
+        });
+        let none = vec![0.0f64; PATTERNS];
+        let params = Params::train(&counts, &none, &none);
+        let (pattern, cos) = self.compare(a, b);
+        let levels = Params::levels(pattern);
+        let parts: Vec<String> = ["date", "time", "kind", "text", "party"]
+            .iter()
+            .enumerate()
+            .map(|(c, name)| {
+                let l = levels[c];
+                format!(
+                    "{name}={l} ({:+.1})",
+                    (params.m[c][l] / params.u[c][l]).log2()
+                )
+            })
+            .collect();
+        format!(
+            "candidate={candidate} sharing_pair={} weight={:.2} cos={cos:.2} lambda={:.3} {} kinds {:?}/{:?}",
+            self.sharing_pair(entries, a, b),
+            params.weights()[pattern],
+            params.lambda,
+            parts.join(" "),
+            self.kind_label(a),
+            self.kind_label(b),
+        )
+    }
+
+    fn kind_label(&self, i: usize) -> &str {
+        let k = self.facts[i].kind;
+        if k == NO_KIND {
+            "-"
+        } else {
+            &self.lex.kinds[k as usize].label
+        }
+    }
+
+    /// The probable duplicate groups (entry indices, in chronological order, groups in
+    /// order of their first entry) with their evidence.
+    pub(crate) fn duplicates(
+        &self,
+        entries: &[Entry],
+        order: &[usize],
+        decided: &Decided,
+    ) -> Vec<(Vec<usize>, DuplicateEvidence)> {
+        let _ = order;
+        // The decisions by position.
+        let at = |pairs: &HashSet<(usize, usize)>| -> HashSet<(usize, usize)> {
+            pairs
+                .iter()
+                .map(|&(a, b)| ordered(self.position_of[a], self.position_of[b]))
+                .collect()
+        };
+        let decided = &Decided {
+            confirmed: at(&decided.confirmed),
+            rejected: at(&decided.rejected),
+        };
+        let mut pairs: Vec<(u32, u32, u16)> = Vec::new();
+        let mut counts = vec![0.0f64; PATTERNS];
+        let mut known_match = vec![0.0f64; PATTERNS];
+        let mut known_non = vec![0.0f64; PATTERNS];
+        let any_confirmed = !decided.confirmed.is_empty();
+        let any_rejected = !decided.rejected.is_empty();
+        let is_confirmed =
+            |a: usize, b: usize| any_confirmed && decided.confirmed.contains(&(a, b));
+        self.candidates(entries, |a, b| {
+            let (pattern, _) = self.compare(a, b);
+            if is_confirmed(a, b) {
+                known_match[pattern] += 1.0;
+            } else if any_rejected && decided.rejected.contains(&(a, b)) {
+                known_non[pattern] += 1.0;
+                return;
+            } else {
+                counts[pattern] += 1.0;
+            }
+            pairs.push((a as u32, b as u32, pattern as u16));
+        });
+        let params = Params::train(&counts, &known_match, &known_non);
+        let weights = params.weights();
+        let probability = |w: f32| 1.0 / (1.0 + (-w).exp2());
+        // Every candidate's probability, for the cohesion of groups.
+        let mut prob_of: FnvMap<(usize, usize), f32> = FnvMap::default();
+        // (confirmed, weight, a, b)
+        let mut strong: Vec<(bool, f32, usize, usize)> = Vec::new();
+        for &(a, b, p) in &pairs {
+            let (a, b) = (a as usize, b as usize);
+            let w = weights[p as usize];
+            let prob = probability(w);
+            // Pairs less likely than this count as 0 in the cohesion of groups.
+            if prob >= 0.1 {
+                prob_of.insert((a, b), prob);
+            }
+            let confirmed = is_confirmed(a, b);
+            if w >= 0.0 || confirmed {
+                strong.push((confirmed, w, a, b));
+            }
+        }
+        // Confirmed pairs first, then by weight, ties by position (not input order).
+        let position: Vec<usize> = (0..entries.len()).collect();
+        strong.sort_by(|x, y| {
+            let first = |p: &(bool, f32, usize, usize)| position[p.2].min(position[p.3]);
+            let second = |p: &(bool, f32, usize, usize)| position[p.2].max(position[p.3]);
+            y.0.cmp(&x.0)
+                .then(y.1.total_cmp(&x.1))
+                .then(first(x).cmp(&first(y)))
+                .then(second(x).cmp(&second(y)))
+        });
+        let mut group_of: Vec<usize> = (0..entries.len()).collect();
+        let mut members: Vec<Vec<usize>> = (0..entries.len()).map(|i| vec![i]).collect();
+        let mut closed = vec![false; entries.len()];
+        for &(confirmed, _, a, b) in &strong {
+            let (ga, gb) = (group_of[a], group_of[b]);
+            if ga == gb {
+                continue;
+            }
+            if !confirmed && (closed[ga] || closed[gb]) {
+                continue;
+            }
+            let agencies_meet = members[ga].iter().any(|&x| {
+                members[gb]
+                    .iter()
+                    .any(|&y| self.facts[x].agency == self.facts[y].agency)
+            });
+            if agencies_meet {
+                continue;
+            }
+            if !confirmed {
+                let mut sum = 0.0f32;
+                let mut rejected_across = false;
+                for &x in &members[ga] {
+                    for &y in &members[gb] {
+                        let key = ordered(x, y);
+                        rejected_across |= any_rejected && decided.rejected.contains(&key);
+                        sum += prob_of.get(&key).copied().unwrap_or(0.0);
+                    }
+                }
+                let n = (members[ga].len() * members[gb].len()) as f32;
+                if rejected_across || sum / n < 0.5 {
+                    continue;
+                }
+            }
+            let moved = std::mem::take(&mut members[gb]);
+            for &x in &moved {
+                group_of[x] = ga;
+            }
+            members[ga].extend(moved);
+            closed[ga] = (closed[ga] || confirmed) && {
+                // A confirmed group takes no other entry: it stays closed only when all its
+                // pairs were confirmed.
+                let m = &members[ga];
+                m.iter().enumerate().all(|(i, &x)| {
+                    m[i + 1..]
+                        .iter()
+                        .all(|&y| decided.confirmed.contains(&ordered(x, y)))
+                })
+            };
+        }
+        let mut groups: Vec<Vec<usize>> = members
+            .into_iter()
+            .filter(|m| m.len() > 1)
+            .map(|mut m| {
+                m.sort_by_key(|&i| position[i]);
+                m
+            })
+            .collect();
+        groups.sort_by_key(|g| position[g[0]]);
+        groups
+            .into_iter()
+            .map(|g| {
+                let evidence = self.evidence(entries, &g, &weights, decided);
+                (g.iter().map(|&p| self.entry_of[p]).collect(), evidence)
+            })
+            .collect()
+    }
+
+    fn evidence(
+        &self,
+        entries: &[Entry],
+        group: &[usize],
+        weights: &[f32],
+        decided: &Decided,
+    ) -> DuplicateEvidence {
+        let mut reasons = Vec::new();
+        let facts: Vec<&Facts> = group.iter().map(|&i| &self.facts[i]).collect();
+        let all_days = facts.iter().all(|f| f.precision == Precision::Day);
+        let firsts: HashSet<i32> = facts.iter().map(|f| f.first).collect();
+        if all_days && firsts.len() == 1 {
+            reasons.push("same day".to_owned());
+        } else if all_days && facts.iter().any(|f| f.backref) {
+            reasons.push("a day apart, one typed up the next day".to_owned());
+        } else if all_days {
+            reasons.push("a day apart".to_owned());
+        } else {
+            let widest = group
+                .iter()
+                .max_by_key(|&&i| entries[self.entry_of[i]].start.precision)
+                .map(|&i| entries[self.entry_of[i]].start.to_string())
+                .unwrap_or_default();
+            reasons.push(format!("within {widest}"));
+        }
+        let mut times: Vec<String> = group
+            .iter()
+            .filter_map(|&i| entries[self.entry_of[i]].time.map(|t| t.to_string()))
+            .collect();
+        times.sort();
+        times.dedup();
+        let untimed = group
+            .iter()
+            .filter(|&&i| entries[self.entry_of[i]].time.is_none())
+            .count();
+        match times.len() {
+            0 => {}
+            1 => reasons.push(format!("{}{}", times[0], without_time(untimed))),
+            _ => {
+                let last = times.pop().unwrap_or_default();
+                reasons.push(format!(
+                    "{} and {last}{}",
+                    times.join(", "),
+                    without_time(untimed)
+                ));
+            }
+        }
+        let mut labels: Vec<&str> = facts
+            .iter()
+            .filter(|f| f.kind != NO_KIND)
+            .map(|f| self.lex.kinds[f.kind as usize].label.as_str())
+            .collect();
+        labels.sort_unstable();
+        labels.dedup();
+        let both = if group.len() == 2 { "both" } else { "all" };
+        match labels.len() {
+            0 => {}
+            1 => reasons.push(format!("{both} {}", labels[0])),
+            _ => reasons.push(labels.join(" and ")),
+        }
+        // Uncommon words used by two or more of the group.
+        let mut seen: FnvMap<u32, usize> = FnvMap::default();
+        for &i in group {
+            for &(w, _) in self.vector(i) {
+                *seen.entry(w).or_default() += 1;
+            }
+        }
+        let mut shared: Vec<(u32, u32)> = seen
+            .into_iter()
+            .filter(|&(w, c)| c >= 2 && self.df[w as usize] <= self.uncommon)
+            .map(|(w, _)| (self.df[w as usize], w))
+            .collect();
+        shared.sort_unstable();
+        if !shared.is_empty() {
+            let shown: Vec<String> = shared
+                .iter()
+                .take(4)
+                .map(|&(_, w)| self.lex.shown(w))
+                .collect();
+            reasons.push(format!(
+                "{} shared uncommon word{} ({})",
+                shared.len(),
+                if shared.len() == 1 { "" } else { "s" },
+                shown.join(", ")
+            ));
+        }
+        let named: u64 = facts
+            .iter()
+            .map(|f| f.named & facts.iter().map(|g| g.own).fold(0, |a, b| a | b))
+            .fold(0, |a, b| a | b);
+        if named != 0 && facts.iter().filter(|f| f.named != 0).count() >= 2 {
+            reasons.push("they name each other's agencies".to_owned());
+        }
+        let mut sum = 0.0f32;
+        let mut lowest = 1.0f32;
+        let mut n = 0.0f32;
+        let mut confirmed = true;
+        for (x, &a) in group.iter().enumerate() {
+            for &b in &group[x + 1..] {
+                let (a, b) = ordered(a, b);
+                confirmed &= decided.confirmed.contains(&(a, b));
+                let (pattern, _) = self.compare(a, b);
+                let w = weights[pattern];
+                sum += w;
+                n += 1.0;
+                lowest = lowest.min(1.0 / (1.0 + (-w).exp2()));
+            }
+        }
+        if confirmed {
+            reasons.push("confirmed by a reviewer".to_owned());
+        }
+        DuplicateEvidence {
+            reasons,
+            score: if n > 0.0 { sum / n } else { 0.0 },
+            probability: lowest,
+            confirmed,
+        }
+    }
+
+    /// The receiving agency's entry that best records receiving what `sender` shared, if
+    /// any: among its entries from the sharing to `tolerance` days after it, never one
+    /// before it, the best by the evidence of [`Self::receipt_score`] if that is at least 0.
+    pub(crate) fn confirmation(
+        &self,
+        entries: &[Entry],
+        sender: usize,
+        candidates: impl Iterator<Item = usize>,
+        tolerance: u32,
+        grouped: &dyn Fn(usize, usize) -> bool,
+    ) -> (Option<usize>, String) {
+        let sender_entry = sender;
+        let sender = self.position_of[sender];
+        let fs = &self.facts[sender];
+        let last = fs.last + tolerance as i32;
+        let mut best: Option<(f32, usize)> = None;
+        for r in candidates {
+            let r_entry = r;
+            let r = self.position_of[r];
+            let fr = &self.facts[r];
+            if fr.first < fs.first || fr.first > last {
+                continue;
+            }
+            if fr.first == fs.first {
+                if let (Some(x), Some(y)) = (fs.minute, fr.minute) {
+                    if y < x {
+                        continue;
+                    }
+                }
+            }
+            let score = self.receipt_score(sender, r, grouped(sender_entry, r_entry), None);
+            let better = best.as_ref().is_none_or(|&(s, b)| {
+                score > s
+                    || (score == s
+                        && (fr.first, entries[r_entry].id)
+                            < (self.facts[b].first, entries[self.entry_of[b]].id))
+            });
+            if better {
+                best = Some((score, r));
+            }
+        }
+        match best {
+            Some((score, r)) if score >= 0.0 => {
+                let mut why = Vec::new();
+                let r_entry = self.entry_of[r];
+                self.receipt_score(sender, r, grouped(sender_entry, r_entry), Some(&mut why));
+                (Some(r_entry), why.join("; "))
+            }
+            Some(_) => (
+                None,
+                format!(
+                    "no entry of the receiving agency from the sharing to {tolerance} days after records receiving it"
+                ),
+            ),
+            None => (
+                None,
+                format!(
+                    "the receiving agency has no entry from the sharing to {tolerance} days after"
+                ),
+            ),
+        }
+    }
+
+    /// Evidence that receiver entry `r` records receiving what `s` shared, as a sum of
+    /// log-odds (judged, documented here): start −1.5; one event both recorded (a group)
+    /// +3; names the sender's agency +2, names only others −1; receipt wording ("received",
+    /// "notification", "call from") +1.5, none −1; a record of a message +0.5; the same or a
+    /// compatible event kind +1.5; text cosine ≥ 0.25 +2, ≥ 0.12 +1, ≥ 0.05 +0.5, less
+    /// −0.5; the same day +0.5, two days or more after −0.5. With `why`, says why in words.
+    fn receipt_score(
+        &self,
+        s: usize,
+        r: usize,
+        grouped: bool,
+        mut why: Option<&mut Vec<String>>,
+    ) -> f32 {
+        let (fs, fr) = (&self.facts[s], &self.facts[r]);
+        let explain = why.is_some();
+        let mut say = |text: &dyn Fn() -> String| {
+            if let Some(why) = why.as_deref_mut() {
+                why.push(text());
+            }
+        };
+        let mut score = -1.5f32;
+        if grouped {
+            score += 3.0;
+            say(&|| "the same event, recorded by both".to_owned());
+        }
+        if fs.own != 0 && fr.named & fs.own != 0 {
+            score += 2.0;
+            say(&|| "names the sharing agency".to_owned());
+        } else if fs.own != 0 && fr.named & !fr.own != 0 {
+            score -= 1.0;
+        }
+        if fr.receipt {
+            score += 1.5;
+            say(&|| "records receiving information".to_owned());
+        } else {
+            score -= 1.0;
+        }
+        let kr = fr.kind;
+        let message = kr != NO_KIND && self.lex.kinds[kr as usize].communication;
+        if message {
+            score += 0.5;
+        }
+        if kr != NO_KIND && !message && self.kind_level(s, r) <= 1 {
+            score += 1.5;
+            say(&|| format!("both {}", self.lex.kinds[kr as usize].label));
+        }
+        if !explain && score + 2.5 < 0.0 {
+            // Not even the best text and day could make it a confirmation.
+            return score - 1.0;
+        }
+        let cos = self.cosine(s, r);
+        score += if cos >= 0.25 {
+            2.0
+        } else if cos >= 0.12 {
+            1.0
+        } else if cos >= 0.05 {
+            0.5
+        } else {
+            -0.5
+        };
+        if cos >= 0.05 {
+            say(&|| {
+                let common = self
+                    .vector(s)
+                    .iter()
+                    .filter(|(w, _)| self.vector(r).iter().any(|(x, _)| x == w))
+                    .count();
+                format!("{common} words in common")
+            });
+        }
+        match fr.first - fs.first {
+            0 => {
+                score += 0.5;
+                say(&|| "same day".to_owned());
+            }
+            1 => say(&|| "next day".to_owned()),
+            d => {
+                score -= 0.5;
+                say(&|| format!("{d} days later"));
+            }
+        }
+        score
+    }
+}
+
+fn without_time(untimed: usize) -> String {
+    match untimed {
+        0 => String::new(),
+        1 => " (one without a time)".to_owned(),
+        n => format!(" ({n} without a time)"),
+    }
+}
