@@ -1119,6 +1119,15 @@ async fn build_integrated<C: ConnectionTrait>(
     let settings = MergeSettings {
         sharing_tolerance_days: u32::try_from(review.sharing_tolerance_days).unwrap_or(2),
         gap_threshold_days: u32::try_from(review.gap_threshold_days).unwrap_or(28),
+        // So that the merge knows an agency named in another's text ("call from the school").
+        agency_names: agencies
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let key = u32::try_from(i).unwrap_or(u32::MAX);
+                (key, format!("{} ({})", a.name, a.prefix))
+            })
+            .collect(),
         ..MergeSettings::default()
     };
     let merged = merge(&entries, &settings, &rejected);

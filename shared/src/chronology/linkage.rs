@@ -111,6 +111,10 @@ const STOP_WORDS: &[&str] = &[
     "being",
 ];
 
+/// Words kept for the vocabulary's phrases ("letter from", "referral to") but left out of
+/// the comparison of texts.
+const FUNCTION_WORDS: &[&str] = &["to", "from", "by"];
+
 /// A kind of event, from the vocabulary.
 struct Kind {
     label: String,
@@ -120,6 +124,8 @@ struct Kind {
     /// be duplicates even when one says it shared with the other.
     joint: bool,
     communication: bool,
+    /// Other kinds descend from it, and it is not a message: a text may say more.
+    general: bool,
 }
 
 /// Phrases (as word-id sequences) and what they name, found longest first.
@@ -247,6 +253,7 @@ impl Lexicon {
                             lineage: 0,
                             joint: false,
                             communication: false,
+                            general: false,
                         });
                         kind_keys.len() - 1
                     });
@@ -274,6 +281,10 @@ impl Lexicon {
                 steps += 1;
             }
             lex.kinds[i].lineage = lineage;
+        }
+        for i in 0..kind_count {
+            let descended = (0..kind_count).any(|j| j != i && lex.kinds[j].lineage & (1 << i) != 0);
+            lex.kinds[i].general = descended && !lex.kinds[i].communication;
         }
         let mut scratch = Vec::new();
         for (index, phrases) in kind_lines {
@@ -452,14 +463,7 @@ impl Lexicon {
     }
 
     fn is_general(&self, kind: u16) -> bool {
-        // A kind that other kinds descend from, but not a message: its text may say more.
-        kind != NO_KIND
-            && !self.kinds[kind as usize].communication
-            && self
-                .kinds
-                .iter()
-                .enumerate()
-                .any(|(i, k)| i != kind as usize && k.lineage & (1 << kind) != 0)
+        kind != NO_KIND && self.kinds[kind as usize].general
     }
 }
 
@@ -484,6 +488,8 @@ struct Facts {
     vector: (u32, u32),
     /// Its uncommon words, sorted: a range in `Linkage::rare`.
     rare: (u32, u32),
+    /// It says it shared information with another agency.
+    shares: bool,
 }
 
 fn day_number(d: NaiveDate) -> i32 {
@@ -715,6 +721,7 @@ impl Linkage {
         let mut named = vec![0u64; n];
         let mut receipt = vec![false; n];
         let mut backref = vec![false; n];
+        let function_words: Vec<u32> = FUNCTION_WORDS.iter().map(|w| lex.id(w, w)).collect();
         // Everything by position in the chronological order, so that entries near in time
         // are near in memory.
         for (i, &entry) in order.iter().enumerate() {
@@ -771,6 +778,8 @@ impl Linkage {
                 }
             }
             backref[i] = back && e.start.precision == Precision::Day;
+            // "to", "from", "by" serve the phrases ("call from"), not the likeness of texts.
+            scratch.retain(|w| !function_words.contains(w));
             scratch.sort_unstable();
             scratch.dedup();
             let from = word_buffer.len() as u32;
@@ -817,6 +826,7 @@ impl Linkage {
                 backref: backref[i],
                 vector: (start, vector.len() as u32),
                 rare: (0, 0),
+                shares: e.shared_with.iter().any(|&a| a != e.agency),
             });
         }
         let uncommon = (n as u32 / 20).max(10);
@@ -912,9 +922,10 @@ impl Linkage {
     /// with receipt wording) the same event as anything.
     fn sharing_pair(&self, entries: &[Entry], a: usize, b: usize) -> bool {
         let says = |x: usize, y: usize| {
-            entries[self.entry_of[x]]
-                .shared_with
-                .contains(&self.facts[y].agency)
+            self.facts[x].shares
+                && entries[self.entry_of[x]]
+                    .shared_with
+                    .contains(&self.facts[y].agency)
         };
         let message = |x: usize| {
             let k = self.facts[x].kind;
@@ -1375,6 +1386,8 @@ impl Linkage {
     /// The receiving agency's entry that best records receiving what `sender` shared, if
     /// any: among its entries from the sharing to `tolerance` days after it, never one
     /// before it, the best by the evidence of [`Self::receipt_score`] if that is at least 0.
+    /// A sharing dated only to a month or year is confirmed only by an entry that records
+    /// receiving information or is of the same event.
     pub(crate) fn confirmation(
         &self,
         entries: &[Entry],
@@ -1393,6 +1406,11 @@ impl Linkage {
             let r = self.position_of[r];
             let fr = &self.facts[r];
             if fr.first < fs.first || fr.first > last {
+                continue;
+            }
+            // A sharing dated only to a month or year: only a record of receiving it, or of
+            // the same event, can confirm it.
+            if fs.precision != Precision::Day && !fr.receipt && !grouped(sender_entry, r_entry) {
                 continue;
             }
             if fr.first == fs.first {
