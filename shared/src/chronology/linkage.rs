@@ -74,6 +74,29 @@ impl DuplicateEvidence {
     }
 }
 
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// Hashing of keys that are hashes already: one multiplication.
+#[derive(Default)]
+struct Mixed(u64);
+
+impl Hasher for Mixed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (x ^ self.0).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
 /// Fast hashing of short strings (FNV-1a).
 #[derive(Default)]
 struct Fnv(u64);
@@ -181,6 +204,9 @@ struct Lexicon {
     /// A word as written (lower case) to its ids (none for a stop word, several for an
     /// abbreviation).
     cache: FnvMap<String, Vec<u32>>,
+    /// The ids of a written word by the hash of its lower-case letters: a range of `hashed`.
+    by_hash: HashMap<u64, (u32, u32), BuildHasherDefault<Mixed>>,
+    hashed: Vec<u32>,
     /// The first spelling seen of each id, to show in evidence (empty for a number).
     shown: Vec<String>,
     numbers: FnvMap<u64, u32>,
@@ -205,6 +231,8 @@ impl Lexicon {
             ids: FnvMap::default(),
             cache: FnvMap::default(),
             shown: Vec::new(),
+            by_hash: HashMap::default(),
+            hashed: Vec::new(),
             numbers: FnvMap::default(),
             number_shown: Vec::new(),
             kinds: Vec::new(),
@@ -353,6 +381,10 @@ impl Lexicon {
 
     fn id(&mut self, stem: &str, shown: &str) -> u32 {
         if let Some(&id) = self.ids.get(stem) {
+            // The first spelling in the alphabet, whatever the order of the entries.
+            if shown < self.shown[id as usize].as_str() {
+                shown.clone_into(&mut self.shown[id as usize]);
+            }
             return id;
         }
         let id = u32::try_from(self.shown.len()).unwrap_or(u32::MAX);
@@ -367,13 +399,14 @@ impl Lexicon {
             out.extend_from_slice(ids);
             return;
         }
-        if word.bytes().all(|b| b.is_ascii_digit()) && !self.abbreviations.contains_key(word) {
-            // Numbers are not stemmed, and many are used once (a record number): not cached.
-            match word.parse::<u64>() {
-                Ok(value) if word.len() <= 18 && !word.starts_with('0') => {
-                    out.push(self.number(value));
+        if word.bytes().all(|b| b.is_ascii_digit()) {
+            // Short numbers (section 47, an age, a score) are words; longer ones (a record
+            // number, a year, a telephone number) say nothing of the event and are left out.
+            if word.len() <= 3 {
+                match word.parse::<u64>() {
+                    Ok(value) if !word.starts_with('0') => out.push(self.number(value)),
+                    _ => out.push(self.id(word, word)),
                 }
-                _ => out.push(self.id(word, word)),
             }
             return;
         }
@@ -411,18 +444,48 @@ impl Lexicon {
         out.clear();
         let mut word = String::new();
         if text.is_ascii() {
-            for &b in text.as_bytes() {
+            // Each word is looked up by a hash of its lower-case letters, without building it
+            // (a string is made only for a word not seen before).
+            let bytes = text.as_bytes();
+            let (mut hash, mut start, mut len, mut digits) = (FNV_OFFSET, 0, 0, true);
+            let mut apostrophes = false;
+            for (i, &b) in bytes.iter().chain(std::iter::once(&b' ')).enumerate() {
                 if b.is_ascii_alphanumeric() || b == b'&' {
-                    word.push(char::from(b.to_ascii_lowercase()));
-                } else if b == b'\'' {
-                    continue;
-                } else if !word.is_empty() {
-                    self.word(&word, out);
-                    word.clear();
+                    if len == 0 {
+                        (start, hash, digits, apostrophes) = (i, FNV_OFFSET, true, false);
+                    }
+                    hash = (hash ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
+                    digits &= b.is_ascii_digit();
+                    len += 1;
+                } else if b == b'\'' && len > 0 {
+                    apostrophes = true;
+                } else if len > 0 {
+                    // Long numbers are left out (see `word`), without a look-up.
+                    if !(digits && len > 3) {
+                        match self.by_hash.get(&hash) {
+                            Some(&(from, to)) => {
+                                out.extend_from_slice(&self.hashed[from as usize..to as usize]);
+                            }
+                            None => {
+                                word.clear();
+                                word.extend(
+                                    bytes[start..i]
+                                        .iter()
+                                        .filter(|&&c| c != b'\'')
+                                        .map(|&c| char::from(c.to_ascii_lowercase())),
+                                );
+                                let before = out.len();
+                                self.word(&word, out);
+                                if !apostrophes {
+                                    let from = self.hashed.len() as u32;
+                                    self.hashed.extend_from_slice(&out[before..]);
+                                    self.by_hash.insert(hash, (from, self.hashed.len() as u32));
+                                }
+                            }
+                        }
+                    }
+                    len = 0;
                 }
-            }
-            if !word.is_empty() {
-                self.word(&word, out);
             }
             return;
         }
@@ -488,8 +551,9 @@ struct Facts {
     vector: (u32, u32),
     /// Its uncommon words, sorted: a range in `Linkage::rare`.
     rare: (u32, u32),
-    /// It says it shared information with another agency.
-    shares: bool,
+    /// A bit for each agency it shared with (numbers modulo 64): a pair whose bit is clear
+    /// is surely not a sharing, without reading the entry.
+    shared_bits: u64,
 }
 
 fn day_number(d: NaiveDate) -> i32 {
@@ -722,10 +786,27 @@ impl Linkage {
         let mut receipt = vec![false; n];
         let mut backref = vec![false; n];
         let function_words: Vec<u32> = FUNCTION_WORDS.iter().map(|w| lex.id(w, w)).collect();
-        // Everything by position in the chronological order, so that entries near in time
-        // are near in memory.
-        for (i, &entry) in order.iter().enumerate() {
-            let e = &entries[entry];
+        // Everything is kept by position in the chronological order, so that entries near in
+        // time are near in memory; the entries are read in their own order (which does not
+        // change the result: words are shown by their first spelling in the alphabet).
+        let mut position_of = vec![0; n];
+        for (p, &i) in order.iter().enumerate() {
+            position_of[i] = p;
+        }
+        let mut base = vec![(0u32, 0i32, 0i32, Precision::Day, None, 0u64); n];
+        for (entry, e) in entries.iter().enumerate() {
+            let i = position_of[entry];
+            base[i] = (
+                e.agency,
+                day_number(e.start.start()),
+                day_number(e.start.end()),
+                e.start.precision,
+                e.time.map(|t| u16::from(t.hour) * 60 + u16::from(t.minute)),
+                e.shared_with
+                    .iter()
+                    .filter(|&&a| a != e.agency)
+                    .fold(0, |bits, &a| bits | 1 << (a % 64)),
+            );
             let type_kind = match e.event_type.as_deref().map(str::trim) {
                 Some(t) if !t.is_empty() => match type_kinds.get(t) {
                     Some(&k) => k,
@@ -803,8 +884,7 @@ impl Linkage {
             .collect();
         let mut vector = Vec::with_capacity(word_buffer.len());
         let mut facts = Vec::with_capacity(n);
-        for (i, &entry) in order.iter().enumerate() {
-            let e = &entries[entry];
+        for (i, &(agency, first, last, precision, minute, shared_bits)) in base.iter().enumerate() {
             let start = vector.len() as u32;
             let norm = words(i)
                 .iter()
@@ -814,19 +894,19 @@ impl Linkage {
                 .max(1e-6);
             vector.extend(words(i).iter().map(|&w| (w, idf[w as usize] / norm)));
             facts.push(Facts {
-                agency: e.agency,
-                first: day_number(e.start.start()),
-                last: day_number(e.start.end()),
-                precision: e.start.precision,
-                minute: e.time.map(|t| u16::from(t.hour) * 60 + u16::from(t.minute)),
+                agency,
+                first,
+                last,
+                precision,
+                minute,
                 kind: kinds[i],
                 named: named[i],
-                own: own_of.get(&e.agency).copied().unwrap_or(0),
+                own: own_of.get(&agency).copied().unwrap_or(0),
                 receipt: receipt[i],
                 backref: backref[i],
                 vector: (start, vector.len() as u32),
                 rare: (0, 0),
-                shares: e.shared_with.iter().any(|&a| a != e.agency),
+                shared_bits,
             });
         }
         let uncommon = (n as u32 / 20).max(10);
@@ -835,10 +915,6 @@ impl Linkage {
             let from = rare.len() as u32;
             rare.extend(words(i).iter().filter(|&&w| df[w as usize] <= uncommon));
             f.rare = (from, rare.len() as u32);
-        }
-        let mut position_of = vec![0; n];
-        for (p, &i) in order.iter().enumerate() {
-            position_of[i] = p;
         }
         Self {
             lex,
@@ -922,7 +998,7 @@ impl Linkage {
     /// with receipt wording) the same event as anything.
     fn sharing_pair(&self, entries: &[Entry], a: usize, b: usize) -> bool {
         let says = |x: usize, y: usize| {
-            self.facts[x].shares
+            self.facts[x].shared_bits & (1 << (self.facts[y].agency % 64)) != 0
                 && entries[self.entry_of[x]]
                     .shared_with
                     .contains(&self.facts[y].agency)
@@ -1336,7 +1412,7 @@ impl Linkage {
             .filter(|&(w, c)| c >= 2 && self.df[w as usize] <= self.uncommon)
             .map(|(w, _)| (self.df[w as usize], w))
             .collect();
-        shared.sort_unstable();
+        shared.sort_unstable_by_key(|&(df, w)| (df, self.lex.shown(w)));
         if !shared.is_empty() {
             let shown: Vec<String> = shared
                 .iter()
