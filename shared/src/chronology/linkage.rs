@@ -967,7 +967,10 @@ impl Linkage {
     }
 
     fn kind_level(&self, a: usize, b: usize) -> usize {
-        let (ka, kb) = (self.facts[a].kind, self.facts[b].kind);
+        self.kinds_level(self.facts[a].kind, self.facts[b].kind)
+    }
+
+    fn kinds_level(&self, ka: u16, kb: u16) -> usize {
         if ka == NO_KIND || kb == NO_KIND {
             return 3;
         }
@@ -1071,17 +1074,44 @@ impl Linkage {
         let day_entries: Vec<usize> = (0..n)
             .filter(|&i| self.facts[i].precision == Precision::Day)
             .collect();
-        for (x, &a) in day_entries.iter().enumerate() {
-            let fa = &self.facts[a];
-            for &b in &day_entries[x + 1..] {
-                let fb = &self.facts[b];
-                if fb.first > fa.first + 1 {
+        // What the window needs of each entry, side by side: day, agency, kind (as an index
+        // into the table of kind levels), has uncommon words; and the table.
+        let kinds = self.lex.kinds.len();
+        let slot = |k: u16| if k == NO_KIND { kinds } else { k as usize };
+        let mut different = vec![false; (kinds + 1) * (kinds + 1)];
+        for ka in 0..kinds {
+            for kb in 0..kinds {
+                different[ka * (kinds + 1) + kb] = self.kinds_level(ka as u16, kb as u16) == 2;
+            }
+        }
+        let compact: Vec<(i32, AgencyKey, usize, bool)> = day_entries
+            .iter()
+            .map(|&i| {
+                let f = &self.facts[i];
+                (
+                    f.first,
+                    f.agency,
+                    slot(f.kind) * (kinds + 1),
+                    f.rare.0 != f.rare.1,
+                )
+            })
+            .collect();
+        for (x, &(first, agency, row, rare)) in compact.iter().enumerate() {
+            let a = day_entries[x];
+            for (y, &(first_b, agency_b, row_b, rare_b)) in compact.iter().enumerate().skip(x + 1) {
+                if first_b > first + 1 {
                     break;
                 }
-                if fa.agency != fb.agency
-                    && (self.kind_level(a, b) != 2 || self.share_rare(a, b))
-                    && !self.sharing_pair(entries, a, b)
+                if agency == agency_b {
+                    continue;
+                }
+                let b = day_entries[y];
+                if different[row + row_b / (kinds + 1)]
+                    && !(rare && rare_b && self.share_rare(a, b))
                 {
+                    continue;
+                }
+                if !self.sharing_pair(entries, a, b) {
                     visit(a.min(b), a.max(b));
                 }
             }
