@@ -36,10 +36,14 @@
 //! duplicates or non-duplicates in that estimate. **The threshold**: a pair is a probable
 //! duplicate when its match probability is at least one half (weight ≥ 0).
 //!
+//! A day and an hour in common are not an event in common: a pair is proposed only if it
+//! also shares some words (cosine ≥ 0.05) or both are records of a joint event (a meeting,
+//! a visit) of one kind.
+//!
 //! **Grouping.** Pairs join in order of weight, strongest first, into groups with one
-//! entry per agency; two groups join only if they are cohesive: the mean match probability
-//! over every pair across them (0 for pairs that are not candidates) is at least one half
-//! and none of those pairs was rejected. So a bridging entry does not chain two events.
+//! entry per agency; two groups join only if they are cohesive: over every pair across them
+//! (0 for pairs that are not candidates) the mean match probability is at least one half,
+//! at least half of them are likely (probability ≥ 1/2), and none was rejected. So a bridging entry does not chain two events.
 //! Confirmed pairs are joined first and a confirmed group takes no other entry.
 
 use super::dates::Precision;
@@ -1281,6 +1285,13 @@ impl Linkage {
         let mut strong: Vec<(bool, f32, usize, usize)> = Vec::new();
         for &(a, b, p) in &pairs {
             let (a, b) = (a as usize, b as usize);
+            // A day and an hour in common are not an event in common: a pair must also share
+            // some words, or be records of a joint event (a meeting, a visit) of one kind.
+            let levels = Params::levels(p as usize);
+            let content = levels[3] <= 3 || (levels[2] <= 1 && self.joint(a) && self.joint(b));
+            if !content && !is_confirmed(a, b) {
+                continue;
+            }
             let w = weights[p as usize];
             let prob = probability(w);
             // Pairs less likely than this count as 0 in the cohesion of groups.
@@ -1323,16 +1334,21 @@ impl Linkage {
             }
             if !confirmed {
                 let mut sum = 0.0f32;
+                let mut likely = 0;
                 let mut rejected_across = false;
                 for &x in &members[ga] {
                     for &y in &members[gb] {
                         let key = ordered(x, y);
                         rejected_across |= any_rejected && decided.rejected.contains(&key);
-                        sum += prob_of.get(&key).copied().unwrap_or(0.0);
+                        let p = prob_of.get(&key).copied().unwrap_or(0.0);
+                        sum += p;
+                        likely += usize::from(p >= 0.5);
                     }
                 }
-                let n = (members[ga].len() * members[gb].len()) as f32;
-                if rejected_across || sum / n < 0.5 {
+                let pairs_across = members[ga].len() * members[gb].len();
+                let n = pairs_across as f32;
+                // Cohesive: likely on average, and for at least half of the pairs.
+                if rejected_across || sum / n < 0.5 || 2 * likely < pairs_across {
                     continue;
                 }
             }
@@ -1562,8 +1578,8 @@ impl Linkage {
     /// Evidence that receiver entry `r` records receiving what `s` shared, as a sum of
     /// log-odds (judged, documented here): start −1.5; one event both recorded (a group)
     /// +3; names the sender's agency +2, names only others −1; receipt wording ("received",
-    /// "notification", "call from") +1.5, none −1; a record of a message +0.5; the same or a
-    /// compatible event kind +1.5; text cosine ≥ 0.25 +2, ≥ 0.12 +1, ≥ 0.05 +0.5, less
+    /// "notification", "call from") +1.5, none −1; a record of a message +0.5; the same event
+    /// kind +1.5, a compatible one (one the general kind of the other) +0.5; text cosine ≥ 0.25 +2, ≥ 0.12 +1, ≥ 0.05 +0.5, less
     /// −0.5; the same day +0.5, two days or more after −0.5. With `why`, says why in words.
     fn receipt_score(
         &self,
@@ -1601,8 +1617,9 @@ impl Linkage {
         if message {
             score += 0.5;
         }
-        if kr != NO_KIND && !message && self.kind_level(s, r) <= 1 {
-            score += 1.5;
+        let kind_level = self.kind_level(s, r);
+        if kr != NO_KIND && !message && kind_level <= 1 {
+            score += if kind_level == 0 { 1.5 } else { 0.5 };
             say(&|| format!("both {}", self.lex.kinds[kr as usize].label));
         }
         if !explain && score + 2.5 < 0.0 {
