@@ -1191,6 +1191,35 @@ impl Linkage {
         }
     }
 
+    /// The entry at a position.
+    pub(crate) fn entry(&self, position: usize) -> usize {
+        self.entry_of[position]
+    }
+
+    /// The entries of each of `agencies`, in chronological order: first day, position,
+    /// whether it records receiving information.
+    pub(crate) fn receivers(
+        &self,
+        agencies: &HashSet<AgencyKey>,
+    ) -> HashMap<AgencyKey, Vec<(i32, usize, bool)>> {
+        let mut out: HashMap<AgencyKey, Vec<(i32, usize, bool)>> = HashMap::new();
+        let mut last: Option<(AgencyKey, bool)> = None;
+        for (p, f) in self.facts.iter().enumerate() {
+            // Most entries' agencies were looked up just before.
+            let wanted = match last {
+                Some((a, w)) if a == f.agency => w,
+                _ => agencies.contains(&f.agency),
+            };
+            last = Some((f.agency, wanted));
+            if wanted {
+                out.entry(f.agency)
+                    .or_default()
+                    .push((f.first, p, f.receipt));
+            }
+        }
+        out
+    }
+
     /// The levels and weight of a pair, for the quality report's details.
     pub(crate) fn explain(&self, entries: &[Entry], order: &[usize], a: usize, b: usize) -> String {
         let mut counts = vec![0.0f64; PATTERNS];
@@ -1510,6 +1539,7 @@ impl Linkage {
     /// before it, the best by the evidence of [`Self::receipt_score`] if that is at least 0.
     /// A sharing dated only to a month or year is confirmed only by an entry that records
     /// receiving information or is of the same event.
+    /// `candidates` are positions (see [`Self::receivers`]).
     pub(crate) fn confirmation(
         &self,
         entries: &[Entry],
@@ -1524,8 +1554,7 @@ impl Linkage {
         let last = fs.last + tolerance as i32;
         let mut best: Option<(f32, usize)> = None;
         for r in candidates {
-            let r_entry = r;
-            let r = self.position_of[r];
+            let r_entry = self.entry_of[r];
             let fr = &self.facts[r];
             if fr.first < fs.first || fr.first > last {
                 continue;

@@ -227,9 +227,9 @@ fn sharing(
     linkage: &Linkage,
     grouped: &dyn Fn(usize, usize) -> bool,
 ) -> Vec<Sharing> {
-    // The entries, by date (then id), of each agency that some entry says it shared with;
-    // and the entries that say so. In one pass over the entries.
-    let mut by_agency: HashMap<AgencyKey, Vec<(NaiveDate, u64, usize)>> = HashMap::new();
+    // The entries that say they shared, and the receiving agencies' entries in chronological
+    // order (each with its first day and whether it records receiving information), read
+    // from the linkage's tables in that order.
     let mut receivers = HashSet::new();
     let mut sharers = Vec::new();
     for (i, e) in entries.iter().enumerate() {
@@ -238,19 +238,10 @@ fn sharing(
             receivers.extend(e.shared_with.iter().copied());
         }
     }
-    for (i, e) in entries.iter().enumerate() {
-        if receivers.contains(&e.agency) {
-            by_agency
-                .entry(e.agency)
-                .or_default()
-                .push((periods[i].0, e.id, i));
-        }
-    }
-    for list in by_agency.values_mut() {
-        list.sort_unstable();
-    }
+    let by_agency = linkage.receivers(&receivers);
     let tolerance = settings.sharing_tolerance_days;
     let days = chrono::Days::new(u64::from(tolerance));
+    let day_number = |d: NaiveDate| d.num_days_from_ce();
     let mut out = Vec::new();
     for i in sharers {
         let e = &entries[i];
@@ -262,12 +253,17 @@ fn sharing(
             seen.push(with);
             let (start, last_day) = periods[i];
             let to = last_day.checked_add_days(days).unwrap_or(NaiveDate::MAX);
+            let (start, to) = (day_number(start), day_number(to));
             let list = by_agency.get(&with).map_or(&[][..], Vec::as_slice);
-            let first = list.partition_point(|(d, _, _)| *d < start);
+            let first = list.partition_point(|&(d, _, _)| d < start);
+            // A sharing dated only to a month or year: only a record of receiving it, or of
+            // the same event, can confirm it (see `Linkage::confirmation`).
+            let exact = entries[i].start.precision == super::dates::Precision::Day;
             let candidates = list[first..]
                 .iter()
-                .take_while(|(d, _, _)| *d <= to)
-                .map(|&(_, _, j)| j);
+                .take_while(|&&(d, _, _)| d <= to)
+                .filter(|&&(_, p, receipt)| exact || receipt || grouped(i, linkage.entry(p)))
+                .map(|&(_, p, _)| p);
             let (confirmed_by, why) =
                 linkage.confirmation(entries, i, candidates, tolerance, grouped);
             out.push(Sharing {
