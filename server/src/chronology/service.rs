@@ -27,7 +27,9 @@ use shared::chronology::access;
 use shared::chronology::import::{
     decode_text, parse_csv, read_entry, read_rows, Column, ImportedRow, KnownAgency, RowProblem,
 };
-use shared::chronology::{merge, Entry, MergeSettings, PartialDate, Precision, TimeOfDay};
+use shared::chronology::{
+    merge_with_decisions, Decisions, Entry, MergeSettings, PartialDate, Precision, TimeOfDay,
+};
 use shared::reviews::ReviewRole;
 use shared::{Problem, Problems};
 use std::collections::{HashMap, HashSet};
@@ -1103,8 +1105,15 @@ async fn build_integrated<C: ConnectionTrait>(
         .filter(duplicate_decision::Column::ReviewId.eq(review.id.clone()))
         .all(db)
         .await?;
-    let mut rejected = HashSet::new();
-    for d in decisions.iter().filter(|d| d.decision == "REJECTED") {
+    // Reviewers' decisions, as pairs: a re-merge keeps a confirmed group together and never
+    // proposes a rejected one again, and both teach the review's weights.
+    let mut pairs = Decisions::default();
+    for d in &decisions {
+        let into = match d.decision.as_str() {
+            "REJECTED" => &mut pairs.rejected,
+            "CONFIRMED" => &mut pairs.confirmed,
+            _ => continue,
+        };
         let ids: Vec<u64> = d
             .group_key
             .split(',')
@@ -1112,7 +1121,7 @@ async fn build_integrated<C: ConnectionTrait>(
             .collect();
         for (x, a) in ids.iter().enumerate() {
             for b in &ids[x + 1..] {
-                rejected.insert((*a, *b));
+                into.insert((*a, *b));
             }
         }
     }
@@ -1130,7 +1139,7 @@ async fn build_integrated<C: ConnectionTrait>(
             .collect(),
         ..MergeSettings::default()
     };
-    let merged = merge(&entries, &settings, &rejected);
+    let merged = merge_with_decisions(&entries, &settings, &pairs);
     let decision_of: HashMap<&str, &str> = decisions
         .iter()
         .map(|d| (d.group_key.as_str(), d.decision.as_str()))
