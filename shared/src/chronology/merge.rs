@@ -431,6 +431,56 @@ mod tests {
     }
 
     #[test]
+    fn reviewers_decisions_are_never_overridden_and_groups_carry_their_evidence() {
+        let mut list = vec![
+            entry(
+                1,
+                0,
+                "3/6/2016",
+                "Strategy discussion with health about bruising to Child A",
+            ),
+            entry(
+                2,
+                1,
+                "3/6/2016",
+                "Strat with social care and health re bruising, S47 agreed",
+            ),
+            entry(
+                3,
+                2,
+                "3/6/2016",
+                "Telephone strategy discussion about the bruising",
+            ),
+            entry(4, 3, "3/6/2016", "Dental check, no concerns"),
+        ];
+        for e in &mut list[..3] {
+            e.time = Some(TimeOfDay::parse("14:00").expect("time"));
+        }
+        let settings = MergeSettings::default();
+        let ids = |out: &Integrated| -> Vec<Vec<u64>> {
+            out.duplicate_groups
+                .iter()
+                .map(|g| g.iter().map(|&i| list[i].id).collect())
+                .collect()
+        };
+        let out = merge(&list, &settings, &HashSet::new());
+        assert_eq!(ids(&out), vec![vec![1, 2, 3]]);
+        let why = out.duplicate_evidence[0].summary();
+        assert!(why.starts_with("same day; 14:00"), "{why}");
+        assert!(why.contains("strategy discussion"), "{why}");
+        // A confirmed pair stays together, even of unlike entries, and takes no other entry;
+        // a rejected pair is never proposed again.
+        let decisions = Decisions {
+            confirmed: [(4, 1)].into_iter().collect(),
+            rejected: [(2, 3)].into_iter().collect(),
+        };
+        let out = merge_with_decisions(&list, &settings, &decisions);
+        // (4 has no time, so it comes first in the day.)
+        assert_eq!(ids(&out), vec![vec![4, 1]]);
+        assert!(out.duplicate_evidence[0].confirmed);
+    }
+
+    #[test]
     fn imprecise_dates_meet_the_days_in_their_period() {
         let list = vec![
             entry(
