@@ -131,7 +131,7 @@ test('the glossary anonymises the view; the timeline, exports and printable page
   await page.getByRole('group', { name: 'Format' }).getByLabel('CSV').check();
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
   const text = fs.readFileSync(await csv.path(), 'utf8');
-  expect(text).toContain('Agency,Seq,Start Date');
+  expect(text).toContain('"Agency","Seq","Start Date"');
   expect(text).toContain('Child A');
   expect(text).not.toContain('Lily');
   expect(text).not.toContain('Karen Harper');

@@ -6,6 +6,7 @@
 use crate::auth::service as auth;
 use crate::context::RequestContext;
 use crate::graphql::AppSchema;
+use crate::query_limits;
 use crate::state::AppState;
 use async_graphql::ServerError;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
@@ -98,6 +99,13 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
             ),
         ))
         .layer(axum::middleware::from_fn(cache_policy))
+        // Over https, browsers are told to use nothing else for this host for a year.
+        .layer(tower::util::option_layer(config.is_https().then(|| {
+            SetResponseHeaderLayer::overriding(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+            )
+        })))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
         }))
@@ -235,9 +243,11 @@ async fn context(
 }
 
 /// Masks any error that did not come through the one mapping (an internal failure with a
-/// path) and labels query errors (parse, validation, limits) as BAD_REQUEST.
-fn mask_errors(errors: &mut [ServerError], correlation_id: &str) {
+/// path) and labels query errors (parse, validation, limits) as BAD_REQUEST. No message
+/// repeats a literal of the request (`literals`): a password typed inline stays out of it.
+pub fn mask_errors(errors: &mut [ServerError], correlation_id: &str, literals: &[String]) {
     for error in errors {
+        error.message = query_limits::redact(&error.message, literals);
         let has_code = error
             .extensions
             .as_ref()
@@ -256,6 +266,77 @@ fn mask_errors(errors: &mut [ServerError], correlation_id: &str) {
         ext.set("code", code);
         ext.set("correlationId", correlation_id.to_owned());
     }
+}
+
+/// The mutations that carry a file (base64-encoded): the only operations whose bodies may
+/// be larger than the ordinary limit.
+pub const UPLOAD_FIELDS: [&str; 3] = [
+    "previewChronologyImport",
+    "confirmChronologyImport",
+    "uploadFinalReport",
+];
+
+/// What a request may not repeat back: its query's literal strings and its short string
+/// variables (a long one is a file, not a secret typed by a person).
+pub fn request_literals(request: &async_graphql::Request) -> Vec<String> {
+    fn strings(value: &async_graphql::Value, out: &mut Vec<String>) {
+        match value {
+            async_graphql::Value::String(s) if s.len() <= 1024 => out.push(s.clone()),
+            async_graphql::Value::List(items) => items.iter().for_each(|v| strings(v, out)),
+            async_graphql::Value::Object(fields) => fields.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = query_limits::literal_strings(&request.query);
+    for value in request.variables.values() {
+        strings(value, &mut out);
+    }
+    out
+}
+
+/// Bounds a request before the schema sees it: the query's text, its parse (an error names
+/// the position, never the text), its fields with fragments expanded, and the body size
+/// (the upload allowance only for one upload mutation). `body_len` is the request's size.
+pub fn check_request(
+    http: &Http,
+    request: &mut async_graphql::Request,
+    body_len: usize,
+) -> Result<(), Box<Response>> {
+    let bad = |message: String| Box::new(refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message));
+    query_limits::check_text(&request.query).map_err(|e| bad(e.to_string()))?;
+    let doc = match request.parsed_query() {
+        Ok(doc) => doc,
+        Err(e) => {
+            let at = e
+                .locations
+                .first()
+                .map(|p| format!(" at line {}, column {}", p.line, p.column))
+                .unwrap_or_default();
+            return Err(bad(format!(
+                "The query could not be read{at}: check its syntax there."
+            )));
+        }
+    };
+    query_limits::check_document(doc).map_err(|e| bad(e.to_string()))?;
+    let limit = http.state.config.max_body_bytes;
+    if body_len > limit {
+        let is_mutation = doc
+            .operations
+            .iter()
+            .all(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation);
+        let roots = query_limits::root_fields(doc);
+        let upload = is_mutation && roots.len() == 1 && UPLOAD_FIELDS.contains(&roots[0].as_str());
+        if !upload {
+            return Err(Box::new(refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "BAD_REQUEST",
+                &format!(
+                    "The request is {body_len} bytes; at most {limit} are accepted (only a single file upload may be larger)."
+                ),
+            )));
+        }
+    }
+    Ok(())
 }
 
 async fn graphql_post(
@@ -294,7 +375,7 @@ async fn graphql_post(
             "Batched requests are not supported: send one operation per request.",
         );
     }
-    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+    let mut request: async_graphql::Request = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(_) => {
             return refuse(
@@ -304,6 +385,11 @@ async fn graphql_post(
             )
         }
     };
+    if let Err(response) = check_request(&http, &mut request, body.len()) {
+        return *response;
+    }
+    drop(body);
+    let literals = request_literals(&request);
     let rc = match context(&http, session, addr, &headers).await {
         Ok(rc) => rc,
         Err(response) => return response,
@@ -315,9 +401,21 @@ async fn graphql_post(
         operation = request.operation_name.as_deref().unwrap_or("-"),
         user = rc.signed_in.as_ref().map(|s| s.actor.user_id.as_str()).unwrap_or("-"),
     );
-    let mut response =
-        tracing::Instrument::instrument(http.schema.execute(request.data(rc)), span).await;
-    mask_errors(&mut response.errors, &correlation_id);
+    let execution = tracing::Instrument::instrument(http.schema.execute(request.data(rc)), span);
+    let mut response = match tokio::time::timeout(http.state.config.request_timeout(), execution)
+        .await
+    {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(%correlation_id, "request stopped at the execution time limit");
+            return refuse(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "TIMEOUT",
+                    "The request took too long and was stopped; nothing it was doing was saved. Try again, or ask for less at once.",
+                );
+        }
+    };
+    mask_errors(&mut response.errors, &correlation_id, &literals);
     let mut out = Json(response).into_response();
     if let Ok(v) = HeaderValue::from_str(&correlation_id) {
         out.headers_mut().insert("x-correlation-id", v);

@@ -60,7 +60,9 @@ pub struct Config {
     #[arg(long, env = "LP_INTROSPECTION", default_value_t = false, global = true)]
     pub introspection: bool,
 
-    /// Largest request body accepted, in bytes.
+    /// Largest request body accepted, in bytes, for every GraphQL operation except the one
+    /// upload mutation a request may carry (a chronology file or a final report: see
+    /// `--max-upload-bytes` and `--max-report-bytes`).
     #[arg(
         long,
         env = "LP_MAX_BODY_BYTES",
@@ -104,6 +106,17 @@ pub struct Config {
     /// big enough for both).
     #[arg(long, env = "LP_MAX_REPORT_BYTES", default_value_t = 10 * 1_048_576, global = true)]
     pub max_report_bytes: usize,
+
+    /// Longest a GraphQL request may run, in seconds; it is then stopped (nothing it was
+    /// writing is kept) and answered with the code TIMEOUT.
+    #[arg(
+        long,
+        env = "LP_REQUEST_TIMEOUT_SECS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=3600),
+        global = true
+    )]
+    pub request_timeout_secs: u64,
 
     /// Sign-in attempts that may fail per account within the throttle window.
     #[arg(
@@ -181,6 +194,11 @@ impl Config {
         self.max_body_bytes
             .max(self.max_upload_bytes / 3 * 4 + 65_536)
             .max(report + 65_536)
+    }
+
+    /// How long a GraphQL request may run.
+    pub fn request_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.request_timeout_secs)
     }
 
     pub fn is_https(&self) -> bool {

@@ -12,15 +12,11 @@ pub fn neutralise(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// One CSV field (RFC 4180): neutralised, then quoted when it holds a comma, a quote or a
-/// line break.
-pub fn csv_field(text: &str) -> Cow<'_, str> {
-    let text = neutralise(text);
-    if text.contains([',', '"', '\n', '\r']) {
-        Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
-    } else {
-        text
-    }
+/// One CSV field (RFC 4180): neutralised, then always quoted, so that no separator inside
+/// it splits it, whichever list separator (`,` or `;`) the spreadsheet program uses: an
+/// unquoted `note;=1+1` opens as a formula where the separator is `;`.
+pub fn csv_field(text: &str) -> String {
+    format!("\"{}\"", neutralise(text).replace('"', "\"\""))
 }
 
 /// One CSV line of fields, ended by CRLF.
@@ -48,10 +44,18 @@ mod tests {
     }
 
     #[test]
-    fn csv_fields_are_quoted_when_needed() {
+    fn csv_fields_are_always_quoted() {
         assert_eq!(
-            csv_line(["a", "b,c", "say \"hi\"", "two\nlines", "=1+1"]),
-            "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",'=1+1\r\n"
+            csv_line([
+                "a",
+                "b,c",
+                "say \"hi\"",
+                "two\nlines",
+                "=1+1",
+                "note;=1+1",
+                ""
+            ]),
+            "\"a\",\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\"'=1+1\",\"note;=1+1\",\"\"\r\n"
         );
     }
 }

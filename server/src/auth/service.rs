@@ -21,12 +21,36 @@ pub const ABSOLUTE_LIFETIME: Duration = Duration::hours(10);
 /// How long failed attempts count against an account or address.
 pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
 
+/// Longest email address accepted (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// Longest password accepted; passwords are at least 12 characters.
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// A throttle key: its kind and a hash of what it counts, so what a stranger types is never
+/// stored and every key is the same small size.
+fn throttle_key(kind: &str, value: &str) -> String {
+    use sha2::Digest;
+    format!(
+        "{kind}:{}",
+        hex::encode(sha2::Sha256::digest(value.as_bytes()))
+    )
+}
+
 fn account_key(email: &str) -> String {
-    format!("account:{}", email.trim().to_lowercase())
+    throttle_key("account", &email.trim().to_lowercase())
 }
 
 fn address_key(addr: &str) -> String {
-    format!("address:{addr}")
+    throttle_key("address", addr)
+}
+
+/// Deletes failed attempts older than the throttle window (they no longer count).
+pub async fn purge_expired_failures(db: &sea_orm::DatabaseConnection) -> AppResult<u64> {
+    let result = sign_in_failure::Entity::delete_many()
+        .filter(sign_in_failure::Column::At.lte(Utc::now() - THROTTLE_WINDOW))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 async fn recent_failures(state: &AppState, key: &str) -> AppResult<u64> {
@@ -68,6 +92,18 @@ pub async fn sign_in(
     email: &str,
     password: String,
 ) -> AppResult<app_user::Model> {
+    if email.chars().count() > MAX_EMAIL_CHARS {
+        return Err(AppError::validation(
+            "email",
+            format!("an email address has at most {MAX_EMAIL_CHARS} characters"),
+        ));
+    }
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(AppError::validation(
+            "password",
+            format!("a password has at most {MAX_PASSWORD_CHARS} characters"),
+        ));
+    }
     let account = account_key(email);
     let address = address_key(&rc.client_addr);
     if recent_failures(state, &account).await? >= state.config.sign_in_account_limit {

@@ -103,7 +103,8 @@ impl DatabaseSessionStore {
         Ok(result.rows_affected)
     }
 
-    /// Runs `delete_expired` every `period` for as long as the server runs.
+    /// Runs `delete_expired`, and deletes sign-in failures that no longer count, every
+    /// `period` for as long as the server runs.
     pub fn spawn_cleanup(self, period: Duration) {
         tokio::spawn(async move {
             let mut interval = tokio::time::interval(period);
@@ -113,6 +114,15 @@ impl DatabaseSessionStore {
                     Ok(n) if n > 0 => tracing::info!(deleted = n, "expired sessions deleted"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "deleting expired sessions failed"),
+                }
+                match super::service::purge_expired_failures(&self.db).await {
+                    Ok(n) if n > 0 => {
+                        tracing::info!(deleted = n, "expired sign-in failures deleted")
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, "deleting expired sign-in failures failed")
+                    }
                 }
             }
         });

@@ -1454,16 +1454,19 @@ async fn the_master_plan_is_exported_as_csv_and_xlsx(backend: Backend) {
         let lines = csv_lines(&csv);
         assert_eq!(
             lines[0],
-            "Reference,Review,Learning point,Recommendation,Action,Owner agency,Owner person,\
-             Target date,Status,RAG,Overdue,Last update date,Last update,Evidence of impact,\
-             How impact will be audited,Committee,Changed"
+            "\"Reference\",\"Review\",\"Learning point\",\"Recommendation\",\"Action\",\
+             \"Owner agency\",\"Owner person\",\"Target date\",\"Status\",\"RAG\",\"Overdue\",\
+             \"Last update date\",\"Last update\",\"Evidence of impact\",\
+             \"How impact will be audited\",\"Committee\",\"Changed\""
         );
+        // Every field quoted: no separator (`,` or `;`) inside one can split it.
+        assert!(lines.iter().all(|l| l.starts_with('"') && l.ends_with('"')));
         assert_eq!(lines.len(), 1 + 3, "{lines:#?}");
         let all = lines.join("\n");
         assert!(all.contains(r#""'=HYPERLINK(""http://evil.example"",""Click"")""#), "{all}");
         assert!(all.contains("Briefing delivered"), "{all}");
         assert!(all.contains("In progress"), "{all}");
-        assert!(lines.iter().skip(1).all(|l| !l.starts_with('=')));
+        assert!(lines.iter().skip(1).all(|l| !l.starts_with("\"=")));
 
         // Filters are those of the list.
         let only_csc = csv_lines(&export(&w.office, json!({ "agencyId": w.csc }), "CSV").await);

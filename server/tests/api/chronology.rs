@@ -2154,7 +2154,18 @@ async fn the_glossary_anonymises_the_chronology_and_its_exports(backend: Backend
             .clone();
         assert_eq!(csv["fileName"], "SCR-2016-30-integrated-chronology-anonymised.csv");
         let csv_text = String::from_utf8(decoded(&csv)).expect("utf-8");
-        assert!(csv_text.starts_with("\u{feff}Agency,Seq,Start Date"), "{csv_text}");
+        assert!(
+            csv_text.starts_with("\u{feff}\"Agency\",\"Seq\",\"Start Date\""),
+            "{csv_text}"
+        );
+        // Every field quoted, so a `;` list separator splits nothing.
+        let body = csv_text.trim_start_matches('\u{feff}');
+        assert!(
+            body.split("\r\n")
+                .filter(|l| !l.is_empty())
+                .all(|l| l.starts_with('"') && l.ends_with('"')),
+            "{csv_text}"
+        );
         assert!(!csv_text.contains("Zebrafinch") && csv_text.contains("[address]"), "{csv_text}");
         assert!(csv_text.contains("\"'=HYPERLINK("), "formula kept as text: {csv_text}");
         assert!(csv_text.contains("Sharing with POL not confirmed"), "{csv_text}");

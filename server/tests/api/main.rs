@@ -13,6 +13,7 @@ mod chronology;
 mod cli;
 mod database;
 mod hardening_db;
+mod hardening_http;
 mod http;
 mod imports;
 mod instances;
