@@ -243,11 +243,11 @@ async fn context(
 }
 
 /// Masks any error that did not come through the one mapping (an internal failure with a
-/// path) and labels query errors (parse, validation, limits) as BAD_REQUEST. No message
-/// repeats a literal of the request (`literals`): a password typed inline stays out of it.
+/// path) and labels query errors (parse, validation, limits) as BAD_REQUEST. Those query
+/// errors never repeat a literal of the request (`literals`): a password typed inline stays
+/// out of them. Errors through the one mapping keep their own wording.
 pub fn mask_errors(errors: &mut [ServerError], correlation_id: &str, literals: &[String]) {
     for error in errors {
-        error.message = query_limits::redact(&error.message, literals);
         let has_code = error
             .extensions
             .as_ref()
@@ -255,6 +255,7 @@ pub fn mask_errors(errors: &mut [ServerError], correlation_id: &str, literals: &
         if has_code {
             continue;
         }
+        error.message = query_limits::redact(&error.message, literals);
         let code = if error.path.is_empty() {
             "BAD_REQUEST"
         } else {
