@@ -321,14 +321,7 @@ fn find<'a>(list: &'a Value, key: &str, value: &str) -> &'a Value {
 }
 
 fn prefixes(list: &Value) -> Vec<String> {
-    let mut out: Vec<String> = list
-        .as_array()
-        .unwrap_or_else(|| panic!("not a list: {list:#}"))
-        .iter()
-        .map(|x| x["prefix"].as_str().unwrap_or_default().to_owned())
-        .collect();
-    out.sort();
-    out
+    crate::helpers::sorted_field(list, "prefix")
 }
 
 /// Asserts a refused call answers `code` and returns no data.

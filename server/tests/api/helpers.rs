@@ -307,6 +307,18 @@ pub fn error_code(body: &Value) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The string `key` of every object in a JSON list, sorted (for comparing sets).
+pub fn sorted_field(list: &Value, key: &str) -> Vec<String> {
+    let mut out: Vec<String> = list
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {list:#}"))
+        .iter()
+        .map(|x| x[key].as_str().unwrap_or_default().to_owned())
+        .collect();
+    out.sort();
+    out
+}
+
 /// The fields named by a VALIDATION error.
 pub fn problem_fields(body: &Value) -> Vec<String> {
     body["errors"][0]["extensions"]["problems"]

@@ -100,14 +100,7 @@ impl Desk {
 }
 
 fn sources(entries: &Value) -> Vec<String> {
-    let mut list: Vec<String> = entries
-        .as_array()
-        .unwrap_or_else(|| panic!("entries: {entries:#}"))
-        .iter()
-        .map(|e| e["source"].as_str().unwrap_or_default().to_owned())
-        .collect();
-    list.sort();
-    list
+    crate::helpers::sorted_field(entries, "source")
 }
 
 /// A template CSV of `rows` entries whose sources are `{tag}-{i}`.
