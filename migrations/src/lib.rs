@@ -16,6 +16,7 @@ mod m0010_published_learning;
 mod m0011_library_ranking;
 mod m0012_action_count;
 mod m0013_session_person;
+mod m0014_import_jobs;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_library_ranking::Migration),
             Box::new(m0012_action_count::Migration),
             Box::new(m0013_session_person::Migration),
+            Box::new(m0014_import_jobs::Migration),
         ]
     }
 }

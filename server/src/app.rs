@@ -271,9 +271,10 @@ pub fn mask_errors(errors: &mut [ServerError], correlation_id: &str, literals: &
 
 /// The mutations that carry a file (base64-encoded): the only operations whose bodies may
 /// be larger than the ordinary limit.
-pub const UPLOAD_FIELDS: [&str; 3] = [
+pub const UPLOAD_FIELDS: [&str; 4] = [
     "previewChronologyImport",
     "confirmChronologyImport",
+    "startChronologyImport",
     "uploadFinalReport",
 ];
 

@@ -86,6 +86,16 @@ pub struct Config {
     )]
     pub max_import_rows: usize,
 
+    /// Chronology files of more entries than this are imported in the background
+    /// (`startChronologyImport`, with progress); `confirmChronologyImport` refuses them.
+    #[arg(
+        long,
+        env = "LP_BACKGROUND_IMPORT_ROWS",
+        default_value_t = 5_000,
+        global = true
+    )]
+    pub background_import_rows: usize,
+
     /// Most bytes an XLSX workbook may unpack to (its sheet XML, shared strings and the
     /// rest, as its zip directory declares them), checked before the workbook is read.
     #[arg(long, env = "LP_MAX_WORKBOOK_BYTES", default_value_t = 50 * 1_048_576, global = true)]

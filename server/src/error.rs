@@ -25,6 +25,9 @@ pub enum AppError {
     },
     #[error("{0}")]
     TooManyAttempts(String),
+    /// A chronology file too big to import while the request waits.
+    #[error("{0}")]
+    BackgroundImportRequired(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -38,6 +41,7 @@ impl AppError {
             AppError::Validation(_) => "VALIDATION",
             AppError::Conflict(_) | AppError::StaleVersion { .. } => "CONFLICT",
             AppError::TooManyAttempts(_) => "TOO_MANY_ATTEMPTS",
+            AppError::BackgroundImportRequired(_) => "BACKGROUND_IMPORT_REQUIRED",
             AppError::Internal(_) => "INTERNAL",
         }
     }

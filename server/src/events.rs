@@ -29,6 +29,9 @@ pub enum ChangeKind {
     Action,
     /// The review's learning summary was started, edited, commented on or moved.
     LearningSummary,
+    /// A background chronology import moved on (its id is the object); only
+    /// `chronologyImportJobChanged` passes these on.
+    ImportJob,
     /// The live connection was interrupted: re-read everything.
     Resync,
 }

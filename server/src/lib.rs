@@ -44,6 +44,7 @@ pub async fn serve(
     db::migrate(&db).await?;
     let state = AppState::new(db.clone(), config);
     actions::reminders::spawn(state.clone());
+    chronology::jobs::spawn_sweeper(state.clone());
     auth::session_store::DatabaseSessionStore::new(db)
         .spawn_cleanup(std::time::Duration::from_secs(600));
     let schema = graphql::build(Some(state.clone()), state.config.introspection);

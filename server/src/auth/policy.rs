@@ -134,6 +134,8 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Mutation", "deleteChronologyEntry", Access::SignedIn),
     ("Mutation", "previewChronologyImport", Access::SignedIn),
     ("Mutation", "confirmChronologyImport", Access::SignedIn),
+    ("Mutation", "startChronologyImport", Access::SignedIn),
+    ("Query", "chronologyImportJob", Access::SignedIn),
     ("Mutation", "submitChronologyReturn", Access::SignedIn),
     (
         "Mutation",
@@ -195,6 +197,11 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Query", "librarySearch", Access::SignedIn),
     // The service checks the review is visible before the stream starts.
     ("Subscription", "reviewChanged", Access::SignedIn),
+    (
+        "Subscription",
+        "chronologyImportJobChanged",
+        Access::SignedIn,
+    ),
     ("Subscription", "actionChanged", Access::SignedIn),
 ];
 
@@ -337,6 +344,21 @@ const OBJECTS: &[(&str, &[&str])] = &[
         ],
     ),
     ("ImportProblem", &["row", "column", "message"]),
+    (
+        "ChronologyImportJob",
+        &[
+            "id",
+            "returnId",
+            "fileName",
+            "status",
+            "rowsTotal",
+            "rowsStored",
+            "errorCode",
+            "errorMessage",
+            "startedAt",
+            "finishedAt",
+        ],
+    ),
     ("ImportPreview", &["ok", "entries", "problems"]),
     (
         "ImportPreviewRow",

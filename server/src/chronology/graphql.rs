@@ -1,15 +1,19 @@
 //! GraphQL surface of chronologies: thin, decoding input and calling the service.
 
 use super::service::{self, EntryFields, IntegratedView};
-use super::{export, glossary, presence};
+use super::{export, glossary, jobs, presence};
 use crate::agencies::graphql::Agency;
-use crate::entities::{agency, annotation, chronology_entry, chronology_return};
+use crate::entities::{
+    agency, annotation, chronology_entry, chronology_import_job, chronology_return,
+};
 use crate::graphql::{parts, IntoGql};
 use crate::reviews::graphql::Review;
 use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::EntityTrait;
-use shared::chronology::{AnnotationKind, DuplicateDecision, Precision, ReturnStatus};
+use shared::chronology::{
+    AnnotationKind, DuplicateDecision, ImportJobStatus, Precision, ReturnStatus,
+};
 use std::collections::HashMap;
 
 type Agencies = HashMap<String, agency::Model>;
@@ -155,6 +159,43 @@ pub struct ImportPreview {
     /// Rows as they would be stored (empty when not ok).
     pub entries: Vec<ImportPreviewRow>,
     pub problems: Vec<ImportProblem>,
+}
+
+/// A chronology import running in the background: how far it got and how it ended.
+#[derive(SimpleObject, Clone)]
+pub struct ChronologyImportJob {
+    pub id: ID,
+    pub return_id: ID,
+    pub file_name: String,
+    pub status: ImportJobStatus,
+    /// Entries the file holds.
+    pub rows_total: i32,
+    /// Entries stored so far (all of them once DONE; the return changes only then).
+    pub rows_stored: i32,
+    /// Why it FAILED, as an error's `extensions.code` says it (VALIDATION, CONFLICT,
+    /// INTERNAL; INTERRUPTED when its server stopped). The return is unchanged.
+    pub error_code: Option<String>,
+    /// What failed and where, for people.
+    pub error_message: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl From<chronology_import_job::Model> for ChronologyImportJob {
+    fn from(j: chronology_import_job::Model) -> Self {
+        Self {
+            id: ID(j.id),
+            return_id: ID(j.return_id),
+            file_name: j.file_name,
+            status: ImportJobStatus::from_code(&j.status).unwrap_or(ImportJobStatus::Failed),
+            rows_total: j.rows_total,
+            rows_stored: j.rows_stored,
+            error_code: j.error_code,
+            error_message: j.error_message,
+            started_at: j.started_at,
+            finished_at: j.finished_at,
+        }
+    }
 }
 
 #[derive(SimpleObject, Clone)]
@@ -659,7 +700,9 @@ impl ChronologyMutation {
         })
     }
 
-    /// Replaces the return's entries with the file's, all or nothing.
+    /// Replaces the return's entries with the file's, all or nothing, answering once they
+    /// are stored: for files of up to `--background-import-rows` entries (5,000 unless
+    /// configured); a bigger one is refused with BACKGROUND_IMPORT_REQUIRED.
     async fn confirm_chronology_import(
         &self,
         ctx: &Context<'_>,
@@ -674,6 +717,27 @@ impl ChronologyMutation {
             .await
             .gql(rc)?;
         Ok(ChronologyReturn::new(ret, &all_agencies(ctx).await?))
+    }
+
+    /// Checks the whole file (refused whole, with every problem by row and column, as
+    /// `confirmChronologyImport`), then replaces the return's entries with the file's in the
+    /// background, all or nothing: follow it with `chronologyImportJobChanged` or
+    /// `chronologyImportJob`. The return changes only when the job is DONE.
+    async fn start_chronology_import(
+        &self,
+        ctx: &Context<'_>,
+        return_id: ID,
+        file_name: String,
+        content_base64: String,
+    ) -> async_graphql::Result<ChronologyImportJob> {
+        let (state, rc) = parts(ctx)?;
+        let bytes =
+            service::decode_base64(&content_base64, state.config.max_upload_bytes).gql(rc)?;
+        let checked = service::check_upload(state, rc, &return_id, &file_name, bytes)
+            .await
+            .gql(rc)?;
+        let job = jobs::start(state, rc, checked).await.gql(rc)?;
+        Ok(ChronologyImportJob::from(job))
     }
 
     async fn submit_chronology_return(
@@ -821,6 +885,17 @@ impl ChronologyQuery {
         let entry = service::visible_entry(state, rc, &id).await.gql(rc)?;
         Ok(ChronologyEntry::new(&entry, &all_agencies(ctx).await?))
     }
+
+    /// A background import, for those who may see its return.
+    async fn chronology_import_job(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<ChronologyImportJob> {
+        let (state, rc) = parts(ctx)?;
+        let job = jobs::visible_job(state, rc, &id).await.gql(rc)?;
+        Ok(ChronologyImportJob::from(job))
+    }
 }
 
 #[derive(Default)]
@@ -863,7 +938,12 @@ impl ChronologySubscription {
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
             }
         })
-        .filter(move |c| std::future::ready(c.review_id == watched || c.kind == ChangeKind::Resync))
+        .filter(move |c| {
+            std::future::ready(
+                (c.review_id == watched && c.kind != ChangeKind::ImportJob)
+                    || c.kind == ChangeKind::Resync,
+            )
+        })
         .map(move |c| {
             let _ = &here;
             ReviewChange {
@@ -873,6 +953,54 @@ impl ChronologySubscription {
                 actor_id: c.actor_id.map(ID),
             }
         });
+        Ok(stream)
+    }
+
+    /// A background import as it moves on: first as it stands, then at most every 250 ms
+    /// while it stores entries, and once more when it ends (DONE or FAILED), after which
+    /// the stream ends. For those who may see its return.
+    async fn chronology_import_job_changed(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<impl futures_util::Stream<Item = ChronologyImportJob>> {
+        use crate::events::ChangeKind;
+        let (state, rc) = parts(ctx)?;
+        // Subscribed before the first read, so no change between the two is missed.
+        let receiver = state.events.subscribe();
+        let first = jobs::visible_job(state, rc, &id).await.gql(rc)?;
+        let (state, rc) = (state.clone(), rc.clone());
+        let watched = id.0.clone();
+        let stream = futures_util::stream::unfold(
+            (receiver, Some(first), false),
+            move |(mut receiver, pending, ended)| {
+                let (state, rc, watched) = (state.clone(), rc.clone(), watched.clone());
+                async move {
+                    if ended {
+                        return None;
+                    }
+                    let mut next = pending;
+                    while next.is_none() {
+                        let reread = match receiver.recv().await {
+                            Ok(c) => {
+                                c.kind == ChangeKind::ImportJob
+                                    && c.object_id.as_deref() == Some(watched.as_str())
+                            }
+                            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
+                            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                        };
+                        if reread {
+                            // Read again as the caller: a job they may no longer see ends.
+                            next = Some(jobs::visible_job(&state, &rc, &watched).await.ok()?);
+                        }
+                    }
+                    let job = next?;
+                    let ended = job.status == ImportJobStatus::Done.code()
+                        || job.status == ImportJobStatus::Failed.code();
+                    Some((ChronologyImportJob::from(job), (receiver, None, ended)))
+                }
+            },
+        );
         Ok(stream)
     }
 }

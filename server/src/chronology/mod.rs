@@ -4,6 +4,7 @@
 pub mod export;
 pub mod glossary;
 pub mod graphql;
+pub mod jobs;
 pub mod presence;
 pub mod service;
 pub mod spreadsheet;

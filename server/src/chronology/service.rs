@@ -93,7 +93,7 @@ fn content_hash(row: &ImportedRow) -> String {
 }
 
 /// A review the person may see, with their part in it.
-async fn review_for<C: ConnectionTrait>(
+pub(super) async fn review_for<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     review_id: &str,
@@ -102,7 +102,7 @@ async fn review_for<C: ConnectionTrait>(
 }
 
 /// The review's member agencies, keyed for the import rules.
-async fn known_agencies<C: ConnectionTrait>(
+pub(super) async fn known_agencies<C: ConnectionTrait>(
     db: &C,
     review_id: &str,
 ) -> AppResult<(Vec<KnownAgency>, Vec<agency::Model>)> {
@@ -130,7 +130,7 @@ async fn known_agencies<C: ConnectionTrait>(
     Ok((known, agencies))
 }
 
-fn problems_of(list: Vec<RowProblem>, typed: bool) -> AppError {
+pub(super) fn problems_of(list: Vec<RowProblem>, typed: bool) -> AppError {
     let problems = list
         .into_iter()
         .map(|p| {
@@ -236,7 +236,7 @@ pub async fn my_return(
 /// second waits for the first to commit and then reads what it left. (On SQLite the write
 /// transaction holds the whole database already; the lock clause is left out.)
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum RowLock {
+pub(super) enum RowLock {
     None,
     ForUpdate,
 }
@@ -252,7 +252,7 @@ fn find_return(id: &str, lock: RowLock) -> sea_orm::Select<chronology_return::En
 /// A return the person keeps. Someone who may see it but not change it (the business office,
 /// the chair, a lead reviewer, a colleague of the agency without an agency role) is
 /// FORBIDDEN; for anyone else it answers as missing.
-async fn kept_return<C: ConnectionTrait>(
+pub(super) async fn kept_return<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     return_id: &str,
@@ -277,7 +277,7 @@ async fn kept_return<C: ConnectionTrait>(
     })
 }
 
-fn ensure_editable(ret: &chronology_return::Model) -> AppResult<()> {
+pub(super) fn ensure_editable(ret: &chronology_return::Model) -> AppResult<()> {
     if ret.status == SUBMITTED {
         return Err(AppError::validation(
             "returnId",
@@ -656,8 +656,42 @@ pub async fn preview_import(
     }
 }
 
-/// Replaces the return's entries with the file's, all or nothing. Unchanged entries keep
-/// their ids (and so their annotations and duplicate decisions).
+/// A file read and checked against the template for a return the person keeps: what an
+/// import (waited for or in the background) stores.
+pub struct CheckedUpload {
+    pub ret: chronology_return::Model,
+    pub agencies: Vec<agency::Model>,
+    pub rows: Vec<ImportedRow>,
+    pub file_name: String,
+}
+
+/// Reads and checks a whole file before anything is written: a file with problems is
+/// refused whole, each problem named by row and column.
+pub async fn check_upload(
+    state: &AppState,
+    rc: &RequestContext,
+    return_id: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> AppResult<CheckedUpload> {
+    let actor = rc.actor()?;
+    let (ret, review) = kept_return(&state.db, actor, return_id, RowLock::None).await?;
+    ensure_editable(&ret)?;
+    let (known, agencies) = known_agencies(&state.db, &review.id).await?;
+    let rows = read_upload(state, file_name, bytes, known)
+        .await?
+        .map_err(|p| problems_of(p, false))?;
+    Ok(CheckedUpload {
+        ret,
+        agencies,
+        rows,
+        file_name: file_name.to_owned(),
+    })
+}
+
+/// Replaces the return's entries with the file's, all or nothing, and answers once they are
+/// stored. Files over `--background-import-rows` entries are refused: they are imported
+/// with `startChronologyImport`. The same job code stores both (see [`super::jobs`]).
 pub async fn confirm_import(
     state: &AppState,
     rc: &RequestContext,
@@ -665,77 +699,72 @@ pub async fn confirm_import(
     file_name: &str,
     bytes: Vec<u8>,
 ) -> AppResult<chronology_return::Model> {
-    let actor = rc.actor()?;
-    // The file is read and its entries made before the write transaction (off the async
-    // threads), so the write lock is held only to compare with what is stored and insert.
-    let (ret, review) = kept_return(&state.db, actor, return_id, RowLock::None).await?;
-    ensure_editable(&ret)?;
-    let (known, agencies) = known_agencies(&state.db, &review.id).await?;
-    let rows = read_upload(state, file_name, bytes, known)
-        .await?
-        .map_err(|p| problems_of(p, false))?;
-    let changed_by = rc.signed_in.as_ref().map(|s| s.actor.user_id.clone());
-    let (held, shared_with) = (ret.clone(), agencies.clone());
-    let prepared =
-        tokio::task::spawn_blocking(move || prepare_rows(changed_by, &held, &rows, &shared_with))
-            .await
-            .map_err(|e| AppError::Internal(format!("preparing imported entries: {e}")))??;
-    let txn = begin_write(&state.db).await?;
-    let (ret, _) = kept_return(&txn, actor, return_id, RowLock::ForUpdate).await?;
-    ensure_editable(&ret)?;
-    let existing = entries_of_return(&txn, &ret.id).await?;
-    let mut unchanged: HashMap<String, Vec<chronology_entry::Model>> = HashMap::new();
-    for e in existing {
-        unchanged.entry(e.content_hash.clone()).or_default().push(e);
+    let checked = check_upload(state, rc, return_id, file_name, bytes).await?;
+    let most = state.config.background_import_rows;
+    if checked.rows.len() > most {
+        return Err(AppError::BackgroundImportRequired(format!(
+            "This file holds {} entries; files of more than {most} are imported in the background: use startChronologyImport, which reports its progress.",
+            checked.rows.len()
+        )));
     }
+    super::jobs::start_and_wait(state, rc, checked).await
+}
+
+/// The entries of a return that an import no longer holds: each gets its "delete" history
+/// row, then goes. Inside the import's write transaction.
+pub(super) async fn remove_gone<C: ConnectionTrait>(
+    txn: &C,
+    changed_by: Option<String>,
+    gone: Vec<chronology_entry::Model>,
+    agencies: &[agency::Model],
+) -> AppResult<()> {
     let now = Utc::now();
-    let fresh: Vec<PreparedEntry> = prepared
-        .into_iter()
-        .filter(|p| unchanged.get_mut(&p.hash).and_then(Vec::pop).is_none())
-        .collect();
-    insert_prepared(&txn, fresh).await?;
-    let gone: Vec<chronology_entry::Model> = unchanged.into_values().flatten().collect();
-    let changed_by = rc.signed_in.as_ref().map(|s| s.actor.user_id.clone());
     for chunk in gone.chunks(200) {
         let histories = chunk.iter().map(|e| chronology_entry_history::ActiveModel {
             id: Default::default(),
             entry_id: Set(e.id.clone()),
             version: Set(e.version),
             change: Set("delete".into()),
-            snapshot: Set(snapshot(e, &agencies).to_string()),
+            snapshot: Set(snapshot(e, agencies).to_string()),
             changed_by: Set(changed_by.clone()),
             changed_at: Set(now),
         });
         chronology_entry_history::Entity::insert_many(histories)
-            .exec_without_returning(&txn)
+            .exec_without_returning(txn)
             .await?;
         chronology_entry::Entity::delete_many()
             .filter(chronology_entry::Column::Id.is_in(chunk.iter().map(|e| e.id.clone())))
-            .exec(&txn)
+            .exec(txn)
             .await?;
     }
+    Ok(())
+}
+
+/// The return moves on a version, with the import's audit row. Inside the import's write
+/// transaction.
+pub(super) async fn record_import<C: ConnectionTrait>(
+    txn: &C,
+    rc: &RequestContext,
+    ret: chronology_return::Model,
+) -> AppResult<chronology_return::Model> {
     let mut am: chronology_return::ActiveModel = ret.clone().into();
-    am.updated_at = Set(now);
+    am.updated_at = Set(Utc::now());
     am.version = Set(ret.version + 1);
-    let ret = am.update(&txn).await?;
+    let ret = am.update(txn).await?;
     audit_log::append(
-        &txn,
+        txn,
         rc,
         Event::new("chronology.return.import", "chronology_return", &ret.id),
     )
     .await?;
-    txn.commit().await?;
-    state
-        .changed(rc, &ret.review_id, ChangeKind::Return, Some(&ret.id))
-        .await;
     Ok(ret)
 }
 
 /// A new entry of a return made from a checked row, with its history row, ready to insert.
 pub struct PreparedEntry {
-    hash: String,
-    entry: chronology_entry::ActiveModel,
-    history: chronology_entry_history::ActiveModel,
+    pub hash: String,
+    pub entry: chronology_entry::ActiveModel,
+    pub history: chronology_entry_history::ActiveModel,
 }
 
 /// Makes the entries (ids, fields, history snapshots) of checked rows, writing nothing: an

@@ -13,6 +13,8 @@ pub mod audit_log;
 pub mod bank_holiday;
 pub mod chronology_entry;
 pub mod chronology_entry_history;
+pub mod chronology_import_job;
+pub mod chronology_import_row;
 pub mod chronology_return;
 pub mod committee;
 pub mod duplicate_decision;

@@ -104,6 +104,8 @@ struct Fixture {
     entry_to_delete: Vec<String>,
     /// A DRAFT return to import into.
     import_return: String,
+    /// A background import into `import_return`.
+    import_job: String,
     /// Per principal: a DRAFT return with one entry, to submit.
     to_submit: Vec<String>,
     /// Per principal: a SUBMITTED return, to reopen.
@@ -267,6 +269,15 @@ fn ops() -> Vec<Op> {
             allowed: Allowed::SignedIn,
             doc: "query($id: ID!) { chronologyEntry(id: $id) { id history { version } } }",
             vars: |f, _| json!({ "id": f.submitted_entry }),
+            own_session: false,
+        },
+        Op {
+            field: "Query.chronologyImportJob",
+            // Those who see the return: every role here (the agency's members, and the
+            // business office and chair, who see every return).
+            allowed: Allowed::SignedIn,
+            doc: "query($id: ID!) { chronologyImportJob(id: $id) { id status rowsTotal } }",
+            vars: |f, _| json!({ "id": f.import_job }),
             own_session: false,
         },
         Op {
@@ -523,6 +534,13 @@ fn ops() -> Vec<Op> {
             field: "Mutation.confirmChronologyImport",
             allowed: AGENCY_EDITORS,
             doc: "mutation($r: ID!, $c: String!) { confirmChronologyImport(returnId: $r, fileName: \"c.csv\", contentBase64: $c) { id } }",
+            vars: |f, _| json!({ "r": f.import_return, "c": base64(IMPORT_CSV) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.startChronologyImport",
+            allowed: AGENCY_EDITORS,
+            doc: "mutation($r: ID!, $c: String!) { startChronologyImport(returnId: $r, fileName: \"c.csv\", contentBase64: $c) { id status } }",
             vars: |f, _| json!({ "r": f.import_return, "c": base64(IMPORT_CSV) }),
             own_session: false,
         },
@@ -917,6 +935,7 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         entry_to_update: Vec::new(),
         entry_to_delete: Vec::new(),
         import_return: String::new(),
+        import_job: String::new(),
         to_submit: Vec::new(),
         to_reopen: Vec::new(),
         chronology_review: String::new(),
@@ -969,6 +988,16 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
     fixture.import_return = agency_return(&office, &rep, "CHR-IMPORT", &home, &member_refs)
         .await
         .1;
+    let started = rep
+        .ok(
+            "mutation($r: ID!, $c: String!) { startChronologyImport(returnId: $r, fileName: \"c.csv\", contentBase64: $c) { id } }",
+            json!({ "r": fixture.import_return, "c": base64(IMPORT_CSV) }),
+        )
+        .await;
+    fixture.import_job = started["startChronologyImport"]["id"]
+        .as_str()
+        .expect("import job id")
+        .to_owned();
     for p in 0..PRINCIPALS.len() {
         let (_, ret) =
             agency_return(&office, &rep, &format!("CHR-SUB-{p}"), &home, &member_refs).await;

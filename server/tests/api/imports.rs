@@ -485,65 +485,566 @@ async fn an_import_never_changes_a_submitted_return(backend: Backend) {
     .await
 }
 
-/// Another person reads the review throughout a big import: every read is answered (never
-/// "database is locked"), none waits long on the import's write transaction (a read writes
-/// its audit row, so on SQLite it waits for the write lock). In this unoptimised build, with
-/// 20,000 rows and nothing else running, the longest wait on SQLite was 3.2 s while the
-/// import made its entries inside the transaction in 200-row statements, 1.1 s since.
-async fn a_big_import_does_not_stall_other_readers(backend: Backend) {
-    run(backend, |app| async move {
-        let d = desk(&app).await;
-        let (reader, _) = app
-            .signed_in(
-                "chair@test.example",
-                &[Role::IndependentChair],
-                None,
+const START: &str = "mutation($r: ID!, $n: String!, $c: String!) {
+  startChronologyImport(returnId: $r, fileName: $n, contentBase64: $c) {
+    id returnId fileName status rowsTotal rowsStored errorCode errorMessage
+  }
+}";
+
+const JOB: &str = "query($id: ID!) {
+  chronologyImportJob(id: $id) { id status rowsTotal rowsStored errorCode errorMessage finishedAt }
+}";
+
+impl Desk {
+    async fn start(&self, name: &str, bytes: &[u8]) -> Value {
+        self.rep
+            .gql(
+                START,
+                json!({ "r": self.ret, "n": name, "c": base64(bytes) }),
             )
+            .await
+    }
+
+    /// Starts a job and returns its id.
+    async fn started(&self, name: &str, bytes: &[u8]) -> String {
+        let body = self.start(name, bytes).await;
+        assert!(body.get("errors").is_none(), "{body:#}");
+        body["data"]["startChronologyImport"]["id"]
+            .as_str()
+            .expect("job id")
+            .to_owned()
+    }
+
+    async fn job(&self, id: &str) -> Value {
+        self.rep.ok(JOB, json!({ "id": id })).await["chronologyImportJob"].clone()
+    }
+
+    /// The job once it ended (DONE or FAILED).
+    async fn finished(&self, id: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(300);
+        loop {
+            let job = self.job(id).await;
+            if job["status"] == "DONE" || job["status"] == "FAILED" {
+                return job;
+            }
+            assert!(Instant::now() < deadline, "the job never ended: {job:#}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// Rows a job left in its staging table.
+async fn staged_rows(app: &TestApp, job: &str) -> u64 {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    use server::entities::chronology_import_row as staged;
+    staged::Entity::find()
+        .filter(staged::Column::JobId.eq(job))
+        .count(app.db())
+        .await
+        .expect("count staged rows")
+}
+
+/// Waits (up to 30 s) until a DONE job's staged rows are removed, just after its swap.
+async fn gone(app: &TestApp, job: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while staged_rows(app, job).await > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the staged rows were never removed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The entries of a return as stored (what any reader could see).
+async fn stored_entries(app: &TestApp, ret: &str) -> u64 {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    use server::entities::chronology_entry as entry;
+    entry::Entity::find()
+        .filter(entry::Column::ReturnId.eq(ret))
+        .count(app.db())
+        .await
+        .expect("count entries")
+}
+
+/// History rows of one kind (`import`, `delete`) for the entries of a review.
+async fn history_rows(app: &TestApp, change: &str) -> u64 {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    use server::entities::chronology_entry_history as history;
+    history::Entity::find()
+        .filter(history::Column::Change.eq(change))
+        .count(app.db())
+        .await
+        .expect("count history")
+}
+
+/// Entries of the background import the tests measure with.
+const BIG: usize = 50_000;
+
+/// The longest another person's read may wait on a background import. A read of a review
+/// writes its audit row, so on SQLite it queues for the write lock behind whichever of the
+/// job's transactions holds it: a staging batch (1,200 entries and their history rows,
+/// 55 to 200 ms, with the lock left free 110 ms after each) or the swap (one `INSERT …
+/// SELECT` of every entry). Measured with 50,000 entries in this unoptimised build (whose
+/// SQLite is compiled without optimisation) on two shared cores at a load average of 7:
+/// on SQLite the swap took 0.52 to 0.77 s (the copy 0.39 to 0.58 s, the commit 0.15 s)
+/// and was the longest wait, every other read under 0.33 s, the median 8 ms; on
+/// PostgreSQL, where the audit row never waits for the job, the longest read took 0.21 s.
+/// The bound leaves room for a busier machine; before jobs, one import held the lock 41.5 s.
+const LONGEST_WAIT: Duration = Duration::from_millis(1_500);
+
+/// A file over the threshold goes in the background: the job reports its progress and
+/// ends DONE with every entry, history as a confirmed import writes it, and no staged row
+/// left. Meanwhile another person reads the review throughout: every read is answered
+/// quickly, and the return holds either the old file or the whole new one, never part.
+async fn a_big_file_is_imported_in_the_background(backend: Backend) {
+    run_with(backend, &["--max-import-rows", "60000"], |app| async move {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("server::chronology::jobs=info")
+            .with_test_writer()
+            .try_init();
+        let d = desk(&app).await;
+        let body = d.confirm("old.csv", &file_of("OLD", 3)).await;
+        assert!(body.get("errors").is_none(), "{body:#}");
+        let (reader, _) = app
+            .signed_in("chair@test.example", &[Role::IndependentChair], None)
             .await;
         const READ: &str = "query($id: ID!) { review(id: $id) { id reference } }";
         reader.ok(READ, json!({ "id": d.review })).await;
-        let rows = 10_000;
-        let file = file_of("BIG", rows);
-        let importing = std::sync::atomic::AtomicBool::new(true);
-        let import = async {
-            let started = Instant::now();
-            let body = d.confirm("big.csv", &file).await;
-            importing.store(false, std::sync::atomic::Ordering::SeqCst);
-            (started.elapsed(), body)
-        };
-        let reads = async {
-            let mut waits = Vec::new();
-            while importing.load(std::sync::atomic::Ordering::SeqCst) {
-                let started = Instant::now();
-                let body = reader.gql(READ, json!({ "id": d.review })).await;
-                waits.push(started.elapsed());
-                assert!(
-                    body.get("errors").is_none(),
-                    "a read during the import failed: {body:#}"
-                );
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            waits
-        };
-        let ((took, body), waits) = tokio::join!(import, reads);
+
+        let file = file_of("BIG", BIG);
+        let started = Instant::now();
+        let body = d.start("big.csv", &file).await;
         assert!(body.get("errors").is_none(), "{body:#}");
-        assert_eq!(body["data"]["confirmChronologyImport"]["entryCount"], rows);
-        let longest = waits.iter().max().copied().unwrap_or_default();
-        eprintln!(
-            "{backend:?}: {rows}-row import in {took:?}; {} reads meanwhile, the longest {longest:?}",
-            waits.len()
-        );
-        assert!(waits.len() >= 2, "reads ran alongside the import");
+        let job = &body["data"]["startChronologyImport"];
+        assert_eq!(job["status"], "QUEUED", "{job:#}");
+        assert_eq!(job["rowsTotal"], BIG);
+        assert_eq!(job["rowsStored"], 0);
+        assert_eq!(job["fileName"], "big.csv");
+        assert_eq!(job["returnId"].as_str(), Some(d.ret.as_str()));
+        let id = job["id"].as_str().expect("id").to_owned();
+        let answered = started.elapsed();
+
+        let (mut waits, mut progress, mut seen_counts) = (Vec::new(), Vec::new(), Vec::new());
+        let finished = loop {
+            let read_started = Instant::now();
+            let at = chrono::Utc::now();
+            let body = reader.gql(READ, json!({ "id": d.review })).await;
+            waits.push(read_started.elapsed());
+            if read_started.elapsed() > Duration::from_millis(300) {
+                eprintln!("slow read at {at}: {:?}", read_started.elapsed());
+            }
+            assert!(
+                body.get("errors").is_none(),
+                "a read during the import failed: {body:#}"
+            );
+            let count = stored_entries(&app, &d.ret).await;
+            assert!(
+                count == 3 || count == BIG as u64,
+                "a reader saw {count} entries: part of the import"
+            );
+            seen_counts.push(count);
+            let job = d.job(&id).await;
+            progress.push(job["rowsStored"].as_i64().expect("rowsStored"));
+            if job["status"] == "DONE" || job["status"] == "FAILED" {
+                break job;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        let took = started.elapsed();
+        assert_eq!(finished["status"], "DONE", "{finished:#}");
+        assert_eq!(finished["rowsStored"], BIG);
+        assert!(finished["errorCode"].is_null(), "{finished:#}");
+        assert!(finished["finishedAt"].is_string(), "{finished:#}");
         assert!(
-            longest < Duration::from_secs(2),
+            progress.windows(2).all(|w| w[0] <= w[1]),
+            "progress only moves on: {progress:?}"
+        );
+        let partial = progress
+            .iter()
+            .filter(|&&n| n > 0 && n < BIG as i64)
+            .count();
+        assert!(
+            partial >= 1,
+            "progress was reported on the way: {progress:?}"
+        );
+        assert_eq!(stored_entries(&app, &d.ret).await, BIG as u64);
+        assert_eq!(d.entry_count().await, BIG as i64);
+        gone(&app, &id).await;
+        assert_eq!(history_rows(&app, "import").await, 3 + BIG as u64);
+        assert_eq!(
+            history_rows(&app, "delete").await,
+            3,
+            "the old file's entries"
+        );
+        let longest = waits.iter().max().copied().unwrap_or_default();
+        let mut sorted = waits.clone();
+        sorted.sort();
+        let median = sorted.get(sorted.len() / 2).copied().unwrap_or_default();
+        eprintln!(
+            "{backend:?}: {BIG}-row background import answered in {answered:?}, done in {took:?}; \
+             {} reads meanwhile, median {median:?}, longest {longest:?}; {} progress values seen",
+            waits.len(),
+            partial
+        );
+        assert!(waits.len() >= 5, "reads ran alongside the import");
+        assert!(
+            longest < LONGEST_WAIT,
             "a read waited {longest:?} on the import"
         );
     })
     .await
 }
 
+/// A job that fails at the swap (the return was submitted meanwhile) changes nothing: the
+/// return holds what it held, the job says why, and its staged rows are gone.
+async fn a_job_failing_at_the_swap_changes_nothing(backend: Backend) {
+    run(backend, |app| async move {
+        let d = desk(&app).await;
+        let body = d.confirm("old.csv", &file_of("OLD", 3)).await;
+        assert!(body.get("errors").is_none(), "{body:#}");
+        let id = d.started("late.csv", &file_of("LATE", 20_000)).await;
+        let submitted = d.rep.gql(SUBMIT, json!({ "r": d.ret })).await;
+        assert!(submitted.get("errors").is_none(), "{submitted:#}");
+        let job = d.finished(&id).await;
+        assert_eq!(job["status"], "FAILED", "{job:#}");
+        assert_eq!(job["errorCode"], "VALIDATION", "{job:#}");
+        assert!(
+            job["errorMessage"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("has been submitted"),
+            "{job:#}"
+        );
+        let (status, held) = d.held().await;
+        assert_eq!(status, "SUBMITTED");
+        assert_eq!(held, sources_of("OLD", 3), "the return is unchanged");
+        assert_eq!(staged_rows(&app, &id).await, 0, "the staged rows are gone");
+        assert_eq!(history_rows(&app, "import").await, 3, "no history written");
+        assert_eq!(history_rows(&app, "delete").await, 0);
+    })
+    .await
+}
+
+/// A job whose server stopped mid-way is failed as a server starts, and its staged rows
+/// removed; the return never showed any of them.
+async fn an_import_cut_off_by_a_restart_is_failed_on_start(backend: Backend) {
+    run(backend, |app| async move {
+        use sea_orm::{ActiveModelTrait, Set};
+        use server::entities::{chronology_import_job as job, chronology_import_row as staged};
+        let d = desk(&app).await;
+        let body = d.confirm("old.csv", &file_of("OLD", 3)).await;
+        assert!(body.get("errors").is_none(), "{body:#}");
+        // What a server stopped mid-job leaves: a running job, last moved on an hour ago,
+        // and some of its staged rows.
+        let an_hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
+        let id = uuid::Uuid::new_v4().to_string();
+        job::ActiveModel {
+            id: Set(id.clone()),
+            return_id: Set(d.ret.clone()),
+            review_id: Set(d.review.clone()),
+            started_by: Set(None),
+            file_name: Set("cut.csv".into()),
+            status: Set("RUNNING".into()),
+            rows_total: Set(10_000),
+            rows_stored: Set(2),
+            error_code: Set(None),
+            error_message: Set(None),
+            started_at: Set(an_hour_ago),
+            updated_at: Set(an_hour_ago),
+            finished_at: Set(None),
+        }
+        .insert(app.db())
+        .await
+        .expect("job");
+        for i in 0..2 {
+            let entry_id = uuid::Uuid::new_v4().to_string();
+            server::entities::chronology_entry_history::ActiveModel {
+                id: Default::default(),
+                entry_id: Set(entry_id.clone()),
+                version: Set(1),
+                change: Set("import".into()),
+                snapshot: Set("{}".into()),
+                changed_by: Set(None),
+                changed_at: Set(an_hour_ago),
+            }
+            .insert(app.db())
+            .await
+            .expect("history row");
+            staged::ActiveModel {
+                id: Set(entry_id),
+                job_id: Set(id.clone()),
+                return_id: Set(d.ret.clone()),
+                review_id: Set(d.review.clone()),
+                agency_id: Set("x".into()),
+                seq: Set(None),
+                start_on: Set(chrono::NaiveDate::from_ymd_opt(2016, 1, 1).expect("date")),
+                precision: Set("DAY".into()),
+                uncertain: Set(false),
+                start_time: Set(None),
+                end_on: Set(None),
+                end_precision: Set(None),
+                end_uncertain: Set(None),
+                end_time: Set(None),
+                source: Set(format!("CUT-{i}")),
+                event_type: Set(None),
+                event: Set("Home visit".into()),
+                action_taken: Set(None),
+                shared_with: Set("[]".into()),
+                practitioner_comment: Set(None),
+                note: Set(false),
+                content_hash: Set(format!("h{i}")),
+                version: Set(1),
+                created_at: Set(an_hour_ago),
+                updated_at: Set(an_hour_ago),
+            }
+            .insert(app.db())
+            .await
+            .expect("staged row");
+        }
+        assert_eq!(
+            d.held().await.1,
+            sources_of("OLD", 3),
+            "staged rows are not seen"
+        );
+        // A server starts on the same database.
+        let _restarted = app.another_instance().await;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let job = loop {
+            let job = d.job(&id).await;
+            if job["status"] == "FAILED" || Instant::now() > deadline {
+                break job;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        assert_eq!(job["status"], "FAILED", "{job:#}");
+        assert_eq!(job["errorCode"], "INTERRUPTED", "{job:#}");
+        assert!(job["finishedAt"].is_string(), "{job:#}");
+        gone(&app, &id).await;
+        assert_eq!(
+            history_rows(&app, "import").await,
+            3,
+            "their history rows are gone"
+        );
+        assert_eq!(
+            d.held().await.1,
+            sources_of("OLD", 3),
+            "the return is unchanged"
+        );
+    })
+    .await
+}
+
+/// Signs in over HTTP and returns the session cookie pair, for a WebSocket.
+async fn session_cookie(app: &TestApp, email: &str) -> String {
+    let response = reqwest::Client::new()
+        .post(format!("{}/graphql", app.base))
+        .header("origin", &app.base)
+        .json(&json!({
+            "query": "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }",
+            "variables": { "e": email, "p": crate::helpers::PASSWORD }
+        }))
+        .send()
+        .await
+        .expect("sign in");
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("lp_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_owned()
+}
+
+/// Follows a job over the GraphQL WebSocket: every message until the stream completes.
+async fn follow(app: &TestApp, cookie: &str, job: &str) -> Vec<Value> {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::Message;
+    let mut request = format!(
+        "ws://127.0.0.1:{}/graphql/ws",
+        app.base.rsplit(':').next().unwrap_or_default()
+    )
+    .into_client_request()
+    .expect("request");
+    let headers = request.headers_mut();
+    headers.insert("origin", app.base.parse().expect("origin"));
+    headers.insert("cookie", cookie.parse().expect("cookie"));
+    headers.insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().expect("protocol"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    let send = |v: Value| Message::text(v.to_string());
+    socket
+        .send(send(json!({ "type": "connection_init" })))
+        .await
+        .expect("init");
+    socket
+        .send(send(json!({
+            "id": "1",
+            "type": "subscribe",
+            "payload": {
+                "query": "subscription($id: ID!) { chronologyImportJobChanged(id: $id) { status rowsStored rowsTotal errorCode } }",
+                "variables": { "id": job }
+            }
+        })))
+        .await
+        .expect("subscribe");
+    let mut messages = Vec::new();
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(60), socket.next())
+            .await
+            .expect("a message within 60 s")
+            .expect("open")
+            .expect("readable");
+        let Message::Text(text) = message else {
+            continue;
+        };
+        let value: Value = serde_json::from_str(&text).expect("json");
+        match value["type"].as_str() {
+            Some("connection_ack") => continue,
+            Some("next") => messages.push(value),
+            _ => {
+                messages.push(value);
+                return messages;
+            }
+        }
+    }
+}
+
+/// The person who started a job follows it live to its end; someone of another agency can
+/// neither start an import into the return nor read or follow its job.
+async fn only_those_who_see_the_return_follow_its_import(backend: Backend) {
+    run(backend, |app| async move {
+        let d = desk(&app).await;
+        let other = app.agency("Northshire Health", "HLT").await;
+        let (stranger, _) = app
+            .signed_in(
+                "hlt.rep@test.example",
+                &[Role::AgencyRepresentative],
+                Some(&other),
+            )
+            .await;
+        let id = d.started("big.csv", &file_of("BIG", 12_000)).await;
+        let cookie = session_cookie(&app, "pol.rep@test.example").await;
+        let messages = follow(&app, &cookie, &id).await;
+        let jobs: Vec<&Value> = messages
+            .iter()
+            .filter(|m| m["type"] == "next")
+            .map(|m| &m["payload"]["data"]["chronologyImportJobChanged"])
+            .collect();
+        assert_eq!(
+            messages.last().map(|m| m["type"].clone()),
+            Some(json!("complete")),
+            "{messages:#?}"
+        );
+        let last = jobs.last().expect("at least one state");
+        assert_eq!(last["status"], "DONE", "{messages:#?}");
+        assert_eq!(last["rowsStored"], 12_000);
+        let stored: Vec<i64> = jobs
+            .iter()
+            .filter_map(|j| j["rowsStored"].as_i64())
+            .collect();
+        assert!(stored.windows(2).all(|w| w[0] <= w[1]), "{stored:?}");
+        eprintln!("{backend:?}: followed live: {stored:?}");
+
+        let refused = stranger
+            .gql(
+                START,
+                json!({ "r": d.ret, "n": "x.csv", "c": base64(&file_of("X", 2)) }),
+            )
+            .await;
+        assert_eq!(
+            error_code(&refused).as_deref(),
+            Some("NOT_FOUND"),
+            "{refused:#}"
+        );
+        let read = stranger.gql(JOB, json!({ "id": id })).await;
+        assert_eq!(error_code(&read).as_deref(), Some("NOT_FOUND"), "{read:#}");
+        let cookie = session_cookie(&app, "hlt.rep@test.example").await;
+        let messages = follow(&app, &cookie, &id).await;
+        assert!(
+            messages
+                .iter()
+                .all(|m| m["payload"]["data"]["chronologyImportJobChanged"].is_null()),
+            "nothing of the job reaches them: {messages:#?}"
+        );
+        assert!(
+            messages.iter().any(
+                |m| m["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+                    || m["payload"][0]["extensions"]["code"] == "NOT_FOUND"
+            ),
+            "{messages:#?}"
+        );
+        // The office sees every return, and so the job.
+        let seen = d.office.ok(JOB, json!({ "id": id })).await;
+        assert_eq!(seen["chronologyImportJob"]["status"], "DONE");
+    })
+    .await
+}
+
+/// Files over `--background-import-rows` are refused by confirm with a code that names the
+/// way; a bad file is refused by start exactly as by confirm, before any job exists.
+async fn confirm_refuses_files_for_the_background(backend: Backend) {
+    run_with(backend, &["--background-import-rows", "10"], |app| async move {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        use server::entities::chronology_import_job as job;
+        let d = desk(&app).await;
+        let body = d.confirm("ten.csv", &file_of("TEN", 10)).await;
+        assert!(body.get("errors").is_none(), "{body:#}");
+        let body = d.confirm("eleven.csv", &file_of("ELEVEN", 11)).await;
+        assert_eq!(
+            error_code(&body).as_deref(),
+            Some("BACKGROUND_IMPORT_REQUIRED"),
+            "{body:#}"
+        );
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("startChronologyImport"), "{message}");
+        assert!(message.contains("11 entries"), "{message}");
+        assert_eq!(d.held().await.1, sources_of("TEN", 10), "nothing written");
+
+        let jobs_before = job::Entity::find().count(app.db()).await.expect("count");
+        let bad = b"Start Date,Source of Information,Event\n31/02/2016,BAD-1,Home visit\n1/1/2016,,Visit\n";
+        let by_confirm = d.confirm("bad.csv", bad).await;
+        let by_start = d.start("bad.csv", bad).await;
+        assert_eq!(error_code(&by_start).as_deref(), Some("VALIDATION"), "{by_start:#}");
+        assert_eq!(
+            by_start["errors"][0]["extensions"], by_confirm["errors"][0]["extensions"]
+                .as_object()
+                .map(|o| {
+                    let mut o = o.clone();
+                    o.insert(
+                        "correlationId".into(),
+                        by_start["errors"][0]["extensions"]["correlationId"].clone(),
+                    );
+                    Value::Object(o)
+                })
+                .unwrap_or_default(),
+            "start refuses a bad file with the same problems as confirm"
+        );
+        assert_eq!(
+            job::Entity::find().count(app.db()).await.expect("count"),
+            jobs_before,
+            "no job for a refused file"
+        );
+        let job_id = d.started("eleven.csv", &file_of("ELEVEN", 11)).await;
+        assert_eq!(d.finished(&job_id).await["status"], "DONE");
+        assert_eq!(d.held().await.1, sources_of("ELEVEN", 11));
+    })
+    .await
+}
+
 db_tests!(
-    a_big_import_does_not_stall_other_readers,
+    a_big_file_is_imported_in_the_background,
+    a_job_failing_at_the_swap_changes_nothing,
+    an_import_cut_off_by_a_restart_is_failed_on_start,
+    only_those_who_see_the_return_follow_its_import,
+    confirm_refuses_files_for_the_background,
     two_imports_at_once_leave_one_whole_file,
     an_import_never_changes_a_submitted_return,
     a_sparse_workbook_is_refused_at_its_far_cell,

@@ -13,4 +13,4 @@ pub use merge::{
     merge, merge_with_decisions, Decisions, DuplicateEvidence, Entry, Gap, Integrated,
     MergeSettings, Sharing,
 };
-pub use vocabulary::{AnnotationKind, DuplicateDecision, ReturnStatus};
+pub use vocabulary::{AnnotationKind, DuplicateDecision, ImportJobStatus, ReturnStatus};

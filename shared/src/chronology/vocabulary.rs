@@ -30,3 +30,13 @@ vocabulary! {
         Rejected => ("REJECTED", "Rejected: different events"),
     }
 }
+
+vocabulary! {
+    /// Where a background import stands.
+    ImportJobStatus {
+        Queued => ("QUEUED", "Waiting to start"),
+        Running => ("RUNNING", "Storing entries"),
+        Done => ("DONE", "Imported"),
+        Failed => ("FAILED", "Failed: nothing was changed"),
+    }
+}
