@@ -3,12 +3,20 @@
 //! `actionChanged` for the action plan). Each change arrives as its kind (ENTRY,
 //! DUPLICATES, PRESENCE, ACTION…); the page re-reads what it shows. A dropped connection is
 //! opened again after a pause that grows to 30 s, and announces RESYNC so the page catches up.
+//! The server closes the connection with 4401 when the person is signed out (never opened
+//! again: the page re-reads, and the failed read sends the person to sign in) and with 4001
+//! when their access changed (opened again at once, as they are now).
 
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::{MessageEvent, WebSocket};
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+/// Close code: signed out (see `server::live_socket`).
+const CLOSE_SIGNED_OUT: u16 = 4401;
+/// Close code: the person's access changed; reconnect.
+const CLOSE_ACCESS_CHANGED: u16 = 4001;
 
 type OnChange = Rc<dyn Fn(String)>;
 
@@ -110,12 +118,26 @@ fn connect(inner: &Rc<Inner>) {
             }
         }
     });
-    let on_close = Closure::<dyn FnMut()>::new(move || {
+    let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
         let Some(inner) = weak.upgrade() else {
             return;
         };
         if inner.stopped.get() {
             return;
+        }
+        match event.code() {
+            CLOSE_SIGNED_OUT => {
+                inner.stopped.set(true);
+                (inner.on_change)("RESYNC".into());
+                return;
+            }
+            CLOSE_ACCESS_CHANGED => {
+                // Reconnect now; the page catches up once it is open again.
+                inner.failures.set(1);
+                connect(&inner);
+                return;
+            }
+            _ => {}
         }
         let failures = inner.failures.get() + 1;
         inner.failures.set(failures);

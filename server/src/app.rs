@@ -6,10 +6,10 @@
 use crate::auth::service as auth;
 use crate::context::RequestContext;
 use crate::graphql::AppSchema;
+use crate::live_socket;
 use crate::query_limits;
 use crate::state::AppState;
 use async_graphql::ServerError;
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -430,7 +430,6 @@ async fn graphql_ws(
     session: Session,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     if !origin_ok(&http, &headers) || headers.get(header::ORIGIN).is_none() {
@@ -440,24 +439,25 @@ async fn graphql_ws(
             "WebSocket connections must come from this site.",
         );
     }
+    let Some(protocol) = live_socket::protocol(&headers) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "Ask for the graphql-transport-ws (or graphql-ws) subprotocol.",
+        );
+    };
+    let credential = match bearer_secret(&headers) {
+        Some(secret) => live_socket::Credential::Bearer(secret),
+        None => live_socket::Credential::Session(session.clone()),
+    };
     let rc = match context(&http, session, addr, &headers).await {
         Ok(rc) => rc,
         Err(response) => return response,
     };
-    let schema = http.schema.clone();
     upgrade
         .max_message_size(64 * 1024)
         .protocols(["graphql-transport-ws", "graphql-ws"])
-        .on_upgrade(move |socket| async move {
-            GraphQLWebSocket::new(socket, schema, protocol)
-                .with_data({
-                    let mut data = async_graphql::Data::default();
-                    data.insert(rc);
-                    data
-                })
-                .serve()
-                .await
-        })
+        .on_upgrade(move |socket| live_socket::serve(socket, http, protocol, credential, rc))
 }
 
 /// GraphiQL (only when introspection is enabled). Its page loads its scripts from a CDN,

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 const CHANNEL: &str = "lp_changes";
+/// Carries [`AccessChange`]s between instances (the payload is a person's id).
+const ACCESS_CHANNEL: &str = "lp_access";
 
 /// What changed on a review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
@@ -44,9 +46,20 @@ pub struct Change {
     pub actor_id: Option<String>,
 }
 
+/// Someone's access may have changed (signed out, deactivated, roles changed): their live
+/// connections check who they serve before sending anything more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessChange {
+    /// This person's.
+    Person(String),
+    /// Everyone's (notifications may have been missed while the listener reconnected).
+    Everyone,
+}
+
 #[derive(Clone)]
 pub struct Events {
     sender: broadcast::Sender<Change>,
+    access: broadcast::Sender<AccessChange>,
     db: DatabaseConnection,
 }
 
@@ -54,15 +67,47 @@ impl Events {
     /// Starts the bus; on PostgreSQL also the listener that feeds it.
     pub fn start(db: DatabaseConnection) -> Self {
         let (sender, _) = broadcast::channel(1024);
-        let events = Self { sender, db };
+        let (access, _) = broadcast::channel(256);
+        let events = Self { sender, access, db };
         if events.db.get_database_backend() == DbBackend::Postgres {
-            tokio::spawn(listen(events.db.clone(), events.sender.clone()));
+            tokio::spawn(listen(
+                events.db.clone(),
+                events.sender.clone(),
+                events.access.clone(),
+            ));
         }
         events
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Change> {
         self.sender.subscribe()
+    }
+
+    pub fn subscribe_access(&self) -> broadcast::Receiver<AccessChange> {
+        self.access.subscribe()
+    }
+
+    /// Tells every instance that `user_id`'s access may have changed. Call after the commit.
+    pub async fn access_changed(&self, user_id: &str) {
+        match self.db.get_database_backend() {
+            DbBackend::Postgres => {
+                let sent = self
+                    .db
+                    .execute_raw(Statement::from_sql_and_values(
+                        DbBackend::Postgres,
+                        "SELECT pg_notify($1, $2)",
+                        [ACCESS_CHANNEL.into(), user_id.into()],
+                    ))
+                    .await;
+                if let Err(e) = sent {
+                    // Live connections still re-check on their own within seconds.
+                    tracing::warn!(error = %e, "publishing an access change failed");
+                }
+            }
+            _ => {
+                let _ = self.access.send(AccessChange::Person(user_id.to_owned()));
+            }
+        }
     }
 
     /// Publishes a change after its transaction committed. Failing to publish never fails
@@ -94,7 +139,11 @@ impl Events {
     }
 }
 
-async fn listen(db: DatabaseConnection, sender: broadcast::Sender<Change>) {
+async fn listen(
+    db: DatabaseConnection,
+    sender: broadcast::Sender<Change>,
+    access: broadcast::Sender<AccessChange>,
+) {
     let pool = db.get_postgres_connection_pool().clone();
     loop {
         let mut listener = match sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await {
@@ -105,7 +154,7 @@ async fn listen(db: DatabaseConnection, sender: broadcast::Sender<Change>) {
                 continue;
             }
         };
-        if let Err(e) = listener.listen(CHANNEL).await {
+        if let Err(e) = listener.listen_all([CHANNEL, ACCESS_CHANNEL]).await {
             tracing::warn!(error = %e, "change listener cannot listen; retrying");
             tokio::time::sleep(std::time::Duration::from_secs(2)).await;
             continue;
@@ -113,6 +162,9 @@ async fn listen(db: DatabaseConnection, sender: broadcast::Sender<Change>) {
         tracing::info!("listening for changes from every instance");
         loop {
             match listener.recv().await {
+                Ok(note) if note.channel() == ACCESS_CHANNEL => {
+                    let _ = access.send(AccessChange::Person(note.payload().to_owned()));
+                }
                 Ok(note) => match serde_json::from_str::<Change>(note.payload()) {
                     Ok(change) => {
                         let _ = sender.send(change);
@@ -128,6 +180,7 @@ async fn listen(db: DatabaseConnection, sender: broadcast::Sender<Change>) {
                         object_id: None,
                         actor_id: None,
                     });
+                    let _ = access.send(AccessChange::Everyone);
                     break;
                 }
             }

@@ -24,6 +24,7 @@ pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod library;
+pub mod live_socket;
 pub mod query_limits;
 pub mod reviews;
 pub mod rows;

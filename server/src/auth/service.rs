@@ -170,7 +170,8 @@ pub async fn sign_in(
     Ok(user)
 }
 
-/// Ends the session: its record is deleted, so the old cookie no longer works anywhere.
+/// Ends the session: its record is deleted, so the old cookie no longer works anywhere, and
+/// live connections opened with it are closed.
 pub async fn sign_out(state: &AppState, rc: &RequestContext) -> AppResult<()> {
     if let Some(signed_in) = &rc.signed_in {
         let txn = begin_write(&state.db).await?;
@@ -185,16 +186,52 @@ pub async fn sign_out(state: &AppState, rc: &RequestContext) -> AppResult<()> {
     if let Some(session) = &rc.session {
         session.flush().await?;
     }
+    // That person's live connections check again now (this one is closed; others of theirs
+    // on other sessions carry on).
+    if let Some(signed_in) = &rc.signed_in {
+        state.events.access_changed(&signed_in.actor.user_id).await;
+    }
     Ok(())
 }
 
 /// How often activity is written to the session (see [`resolve`]).
 const SEEN_EVERY_SECONDS: i64 = 60;
 
+/// What a stored session says, read without changing it.
+enum Standing {
+    /// No live session with that id, or one that is not signed in.
+    Absent,
+    /// Signed in, but past its absolute lifetime or its person is no longer active.
+    Ended,
+    /// Signed in as this person; `seen_at` is when activity was last saved.
+    Active { signed_in: SignedIn, seen_at: i64 },
+}
+
+/// The session and its person, read in one statement ([`session_store::signed_in`]).
+async fn standing(state: &AppState, id: &tower_sessions::session::Id) -> AppResult<Standing> {
+    let Some(row) = session_store::signed_in(&state.db, id).await? else {
+        return Ok(Standing::Absent);
+    };
+    let number = |key: &str| row.data.get(key).and_then(|v| v.as_i64()).unwrap_or(0);
+    let Some(user_id) = row.data.get(SESSION_USER_ID).and_then(|v| v.as_str()) else {
+        return Ok(Standing::Absent);
+    };
+    if Utc::now().timestamp() - number(SESSION_SIGNED_IN_AT) > ABSOLUTE_LIFETIME.num_seconds() {
+        return Ok(Standing::Ended);
+    }
+    let seen_at = number(SESSION_SEEN_AT);
+    match row.person {
+        Some(user) if user.active && user.id == user_id => Ok(Standing::Active {
+            signed_in: signed_in_as(user, row.agency_prefix),
+            seen_at,
+        }),
+        _ => Ok(Standing::Ended),
+    }
+}
+
 /// The person a session belongs to, if it is signed in, within its absolute lifetime, and
 /// the account is still active. Anything else ends the session.
 ///
-/// The session and its person are read in one statement ([`session_store::signed_in`]);
 /// tower-sessions loads its own copy of the record only when it is changed (the minute's
 /// activity below, or ending it).
 pub async fn resolve(state: &AppState, session: &Session) -> AppResult<Option<SignedIn>> {
@@ -202,30 +239,32 @@ pub async fn resolve(state: &AppState, session: &Session) -> AppResult<Option<Si
     let Some(id) = session.id() else {
         return Ok(None);
     };
-    let Some(row) = session_store::signed_in(&state.db, &id).await? else {
-        return Ok(None);
-    };
-    let number = |key: &str| row.data.get(key).and_then(|v| v.as_i64()).unwrap_or(0);
-    let Some(user_id) = row.data.get(SESSION_USER_ID).and_then(|v| v.as_str()) else {
-        return Ok(None);
-    };
-    let now = Utc::now().timestamp();
-    if now - number(SESSION_SIGNED_IN_AT) > ABSOLUTE_LIFETIME.num_seconds() {
-        session.flush().await?;
-        return Ok(None);
-    }
-    // Activity moves the idle expiry on; saving at most once a minute keeps a write off
-    // most requests (the idle timeout is then between 29 and 30 minutes).
-    if now - number(SESSION_SEEN_AT) >= SEEN_EVERY_SECONDS {
-        session.insert(SESSION_SEEN_AT, now).await?;
-    }
-    match row.person {
-        Some(user) if user.active && user.id == user_id => {
-            Ok(Some(signed_in_as(user, row.agency_prefix)))
-        }
-        _ => {
+    match standing(state, &id).await? {
+        Standing::Absent => Ok(None),
+        Standing::Ended => {
             session.flush().await?;
             Ok(None)
         }
+        Standing::Active { signed_in, seen_at } => {
+            // Activity moves the idle expiry on; saving at most once a minute keeps a write
+            // off most requests (the idle timeout is then between 29 and 30 minutes).
+            let now = Utc::now().timestamp();
+            if now - seen_at >= SEEN_EVERY_SECONDS {
+                session.insert(SESSION_SEEN_AT, now).await?;
+            }
+            Ok(Some(signed_in))
+        }
     }
+}
+
+/// The person a session id is signed in as now, by the same rules as [`resolve`], without
+/// touching the session (for a live connection re-checking who it serves).
+pub async fn identify(
+    state: &AppState,
+    id: &tower_sessions::session::Id,
+) -> AppResult<Option<SignedIn>> {
+    Ok(match standing(state, id).await? {
+        Standing::Active { signed_in, .. } => Some(signed_in),
+        Standing::Absent | Standing::Ended => None,
+    })
 }

@@ -4,7 +4,7 @@ use crate::audit_log::{self, Event};
 use crate::auth::passwords;
 use crate::context::RequestContext;
 use crate::db::begin_write;
-use crate::entities::{agency, app_user};
+use crate::entities::{agency, app_user, session};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::Utc;
@@ -156,7 +156,16 @@ pub async fn update(
     row.active = Set(active);
     row.updated_at = Set(Utc::now());
     let row = row.update(&txn).await?;
+    if !active {
+        // A deactivated person is signed out everywhere at once.
+        session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(id))
+            .exec(&txn)
+            .await?;
+    }
     audit_log::append(&txn, rc, Event::new("user.update", "user", id)).await?;
     txn.commit().await?;
+    // Their live connections check again: closed if deactivated, reopened if roles changed.
+    state.events.access_changed(id).await;
     Ok(row)
 }

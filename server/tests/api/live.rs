@@ -353,7 +353,249 @@ async fn an_action_change_reaches_those_who_see_the_action(backend: Backend) {
     .await;
 }
 
+/// The next frame that is not a ping: a text message as JSON, or the close code.
+async fn next_frame(socket: &mut Socket) -> Result<Value, u16> {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("a frame within 10 s");
+        match message {
+            Some(Ok(Message::Text(text))) => return Ok(serde_json::from_str(&text).expect("json")),
+            Some(Ok(Message::Close(frame))) => {
+                return Err(frame.map(|f| u16::from(f.code)).unwrap_or(1005))
+            }
+            Some(Ok(_)) => {}
+            Some(Err(_)) | None => return Err(1006),
+        }
+    }
+}
+
+/// Whether a message is a presence event (sent as people open and close the chronology,
+/// including the subscriber itself).
+fn is_presence(message: &Value) -> bool {
+    message["type"] == "next" && message["payload"]["data"]["reviewChanged"]["kind"] == "PRESENCE"
+}
+
+/// The next frame that is not a presence event.
+async fn next_answer(socket: &mut Socket) -> Result<Value, u16> {
+    loop {
+        match next_frame(socket).await {
+            Ok(message) if is_presence(&message) => {}
+            other => return other,
+        }
+    }
+}
+
+/// Reads until the server closes the socket; fails if an event other than presence (sent
+/// before the sign-out) arrives first.
+async fn closed_with(socket: &mut Socket) -> u16 {
+    loop {
+        match next_answer(socket).await {
+            Err(code) => return code,
+            // The protocol completes a subscription it ends before closing.
+            Ok(message) if message["type"] == "complete" => {}
+            Ok(message) => panic!("expected the socket to close, got {message}"),
+        }
+    }
+}
+
+async fn send(socket: &mut Socket, message: Value) {
+    socket
+        .send(Message::text(message.to_string()))
+        .await
+        .expect("send");
+}
+
+async fn signing_out_closes_the_socket_opened_with_that_session(backend: Backend) {
+    run(backend, |app| async move {
+        let (_office, rep, review) = setup(&app).await;
+        let office_cookie = cookie(&app, "office@test.example").await;
+        let mut socket = subscribe(&app, &office_cookie, &review).await;
+        // Another session of the same person is not signed out with it.
+        let other_cookie = cookie(&app, "office@test.example").await;
+        let mut other = subscribe(&app, &other_cookie, &review).await;
+        let signed_out = reqwest::Client::new()
+            .post(format!("{}/graphql", app.base))
+            .header("origin", &app.base)
+            .header("cookie", &office_cookie)
+            .json(&json!({ "query": "mutation { signOut }" }))
+            .send()
+            .await
+            .expect("sign out")
+            .json::<Value>()
+            .await
+            .expect("json");
+        assert_eq!(signed_out["data"]["signOut"], true, "{signed_out}");
+        add_entry(&rep, &review).await;
+        assert_eq!(closed_with(&mut socket).await, 4401);
+        let change = wait_for(&mut other, "ENTRY").await;
+        assert_eq!(change["reviewId"], review.as_str());
+    })
+    .await;
+}
+
+async fn role_changes_and_deactivation_close_that_persons_sockets(backend: Backend) {
+    run(backend, |app| async move {
+        let (office, _rep, review) = setup(&app).await;
+        let rep = office
+            .ok("{ users { id email agency { id } } }", json!({}))
+            .await["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .find(|u| u["email"] == "rep@test.example")
+            .expect("the representative")
+            .clone();
+        let (rep_id, pol) = (rep["id"].clone(), rep["agency"]["id"].clone());
+        let update = |roles: Value, active: bool| {
+            json!({ "id": rep_id, "i": {
+                "email": "rep@test.example", "displayName": "rep", "agencyId": pol,
+                "roles": roles, "active": active
+            }})
+        };
+        let mutation =
+            "mutation($id: ID!, $i: UpdateUserInput!) { updateUser(id: $id, input: $i) { id } }";
+        let rep_cookie = cookie(&app, "rep@test.example").await;
+        let mut socket = subscribe(&app, &rep_cookie, &review).await;
+        office
+            .ok(
+                mutation,
+                update(json!(["AGENCY_REPRESENTATIVE", "PRACTITIONER"]), true),
+            )
+            .await;
+        // Still signed in, but no longer as the socket knew them: reconnect.
+        assert_eq!(closed_with(&mut socket).await, 4001);
+        let mut socket = subscribe(&app, &rep_cookie, &review).await;
+        office
+            .ok(mutation, update(json!(["AGENCY_REPRESENTATIVE"]), false))
+            .await;
+        assert_eq!(closed_with(&mut socket).await, 4401);
+        // Every session of theirs has ended too.
+        let me = reqwest::Client::new()
+            .post(format!("{}/graphql", app.base))
+            .header("origin", &app.base)
+            .header("cookie", &rep_cookie)
+            .json(&json!({ "query": "{ me { email } }" }))
+            .send()
+            .await
+            .expect("me")
+            .json::<Value>()
+            .await
+            .expect("json");
+        assert_eq!(me["data"]["me"], Value::Null, "{me}");
+    })
+    .await;
+}
+
+/// A session that ends without a sign-out (expiry) is noticed before the next event is
+/// sent: the event is not delivered, the socket closes.
+async fn an_event_is_not_sent_once_the_session_has_ended(backend: Backend) {
+    run(backend, |app| async move {
+        use sea_orm::{ConnectionTrait, DbBackend, Statement};
+        let (_office, rep, review) = setup(&app).await;
+        let office_cookie = cookie(&app, "office@test.example").await;
+        let mut socket = subscribe(&app, &office_cookie, &review).await;
+        add_entry(&rep, &review).await;
+        wait_for(&mut socket, "ENTRY").await;
+        // As the session store's expiry would: the session's row is gone.
+        let sql = "DELETE FROM session WHERE user_id IN \
+                   (SELECT id FROM app_user WHERE email = 'office@test.example')";
+        let backend = app.db().get_database_backend();
+        app.db()
+            .execute_raw(Statement::from_string(backend, sql))
+            .await
+            .expect("sessions deleted");
+        assert!(matches!(backend, DbBackend::Sqlite | DbBackend::Postgres));
+        // Past the second within which a confirmed caller is not checked again.
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        add_entry(&rep, &review).await;
+        assert_eq!(closed_with(&mut socket).await, 4401);
+    })
+    .await;
+}
+
+async fn the_socket_takes_only_subscriptions_and_at_most_sixteen(backend: Backend) {
+    run(backend, |app| async move {
+        let (_office, rep, review) = setup(&app).await;
+        let office_cookie = cookie(&app, "office@test.example").await;
+        let mut socket = subscribe(&app, &office_cookie, &review).await;
+        let subscription = |id: String| {
+            json!({ "id": id, "type": "subscribe", "payload": {
+                "query": "subscription($r: ID!) { reviewChanged(reviewId: $r) { kind } }",
+                "variables": { "r": review }
+            }})
+        };
+        for (query, needle) in [
+            ("{ me { email } }", "Only subscriptions"),
+            ("mutation { signOut }", "Only subscriptions"),
+            ("subscription { reviewChanged(", "could not be read"),
+        ] {
+            send(
+                &mut socket,
+                json!({ "id": "q", "type": "subscribe", "payload": { "query": query } }),
+            )
+            .await;
+            let message = next_answer(&mut socket).await.expect("an answer");
+            assert_eq!(message["id"], "q", "{message}");
+            let error = &message["payload"][0];
+            let error = if error.is_null() {
+                &message["payload"]["errors"][0]
+            } else {
+                error
+            };
+            assert_eq!(error["extensions"]["code"], "BAD_REQUEST", "{message}");
+            assert!(
+                error["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains(needle),
+                "{message}"
+            );
+            let done = next_answer(&mut socket).await.expect("complete");
+            assert_eq!(done["type"], "complete", "{done}");
+        }
+        // One is open already ("1"); fifteen more fill the socket.
+        for n in 2..=16 {
+            send(&mut socket, subscription(n.to_string())).await;
+        }
+        send(&mut socket, subscription("17".into())).await;
+        let refused = next_answer(&mut socket).await.expect("an answer");
+        assert_eq!(refused["id"], "17", "{refused}");
+        assert!(
+            refused.to_string().contains("At most 16 subscriptions"),
+            "{refused}"
+        );
+        assert_eq!(
+            next_answer(&mut socket).await.expect("complete")["type"],
+            "complete"
+        );
+        // Stopping one frees its place.
+        send(&mut socket, json!({ "id": "16", "type": "complete" })).await;
+        send(&mut socket, subscription("18".into())).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        add_entry(&rep, &review).await;
+        let mut ids = std::collections::BTreeSet::new();
+        while ids.len() < 16 {
+            let message = next_answer(&mut socket).await.expect("an event");
+            if message["type"] == "complete" && message["id"] == "16" {
+                continue; // the server confirms the stop
+            }
+            assert_eq!(message["type"], "next", "{message}");
+            ids.insert(message["id"].as_str().unwrap_or_default().to_owned());
+        }
+        assert!(
+            ids.contains("18") && !ids.contains("16") && !ids.contains("17"),
+            "{ids:?}"
+        );
+    })
+    .await;
+}
+
 db_tests!(
+    signing_out_closes_the_socket_opened_with_that_session,
+    role_changes_and_deactivation_close_that_persons_sockets,
+    an_event_is_not_sent_once_the_session_has_ended,
+    the_socket_takes_only_subscriptions_and_at_most_sixteen,
     a_change_reaches_another_person_live,
     people_who_cannot_see_the_review_cannot_watch_it,
     signed_out_people_cannot_watch_anything,
