@@ -1,14 +1,116 @@
 //! Uploading the partnership's chronology template (CSV): check it, see the rows or the
-//! problems, then replace the return's entries with them.
+//! problems, then replace the return's entries with them. The replacing runs on the server
+//! as a background import (`startChronologyImport`); the page follows it
+//! (`chronologyImportJob`, every 300 ms) and shows how many entries are stored, then the
+//! result or what stopped it (nothing changes unless the whole file went in).
 
-use super::{use_ctx, Notice};
-use crate::api::{self, data::ImportRow as Row};
-use crate::components::{focus_by_id, read_chosen_file, DataTable, ErrorSummary, FormSubmit};
+use super::{use_ctx, Ctx, Notice};
+use crate::api::{self, data::ImportRow as Row, ApiError};
+use crate::components::{
+    focus_by_id, read_chosen_file, DataTable, ErrorSummary, FormErrors, FormSubmit,
+};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde_json::Value;
+use shared::chronology::import::thousands;
+use std::time::Duration;
 
 const FILE: &str = "import-file";
+
+/// How often a running import is asked how far it got.
+const FOLLOW_EVERY: Duration = Duration::from_millis(300);
+
+/// A background import as the page shows it.
+struct Job {
+    id: String,
+    status: String,
+    stored: usize,
+    total: usize,
+    error: Option<String>,
+}
+
+impl Job {
+    fn from_json(v: &Value) -> Self {
+        let count = |k: &str| {
+            v[k].as_u64()
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or_default()
+        };
+        Self {
+            id: v["id"].as_str().unwrap_or_default().to_owned(),
+            status: v["status"].as_str().unwrap_or_default().to_owned(),
+            stored: count("rowsStored"),
+            total: count("rowsTotal"),
+            error: v["errorMessage"].as_str().map(str::to_owned),
+        }
+    }
+}
+
+/// What following an import changes on the page.
+#[derive(Clone, Copy)]
+struct Following {
+    ctx: Ctx,
+    errors: FormErrors,
+    running: RwSignal<bool>,
+    progress: RwSignal<Option<(usize, usize)>>,
+    preview: RwSignal<Option<(String, String, Vec<Row>)>>,
+    notice: RwSignal<Option<String>>,
+}
+
+impl Following {
+    fn stop(&self) {
+        self.running.set(false);
+        self.progress.set(None);
+    }
+
+    fn refused(&self, error: ApiError) {
+        self.stop();
+        self.errors
+            .show(error, |f| (FILE.to_string(), f.to_string()));
+    }
+
+    /// Shows where the job stands; asks again later while it runs.
+    fn follow(self, job: Job) {
+        match job.status.as_str() {
+            "DONE" => {
+                self.stop();
+                self.preview.set(None);
+                self.notice.set(Some(format!(
+                    "Your entries were replaced with the file's {} rows.",
+                    thousands(job.total)
+                )));
+                spawn_local(self.ctx.reload());
+            }
+            "FAILED" => {
+                self.stop();
+                self.errors.show_message(
+                    format!(
+                        "The file was not imported, and your entries are unchanged: {}",
+                        job.error.unwrap_or_default()
+                    ),
+                    None,
+                );
+            }
+            _ => {
+                self.progress.set(Some((job.stored, job.total)));
+                let id = job.id;
+                set_timeout(
+                    move || {
+                        spawn_local(async move {
+                            let variables = api::chronology_import_job::Variables { id };
+                            match api::send::<api::ChronologyImportJob>(variables).await {
+                                Ok(d) => self.follow(Job::from_json(&d["chronologyImportJob"])),
+                                Err(e) => self.refused(e),
+                            }
+                        });
+                    },
+                    FOLLOW_EVERY,
+                );
+            }
+        }
+    }
+}
 
 #[component]
 pub fn Import() -> impl IntoView {
@@ -17,6 +119,17 @@ pub fn Import() -> impl IntoView {
     let FormSubmit { errors, pending } = form;
     let preview = RwSignal::new(None::<(String, String, Vec<Row>)>);
     let notice = RwSignal::new(None::<String>);
+    let running = RwSignal::new(false);
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    let following = Following {
+        ctx,
+        errors,
+        running,
+        progress,
+        preview,
+        notice,
+    };
+    let busy = move || pending.get() || running.get();
     let return_id = move || {
         ctx.own
             .with_untracked(|o| o.as_ref().map(|r| r.id.clone()).unwrap_or_default())
@@ -66,29 +179,42 @@ pub fn Import() -> impl IntoView {
         }
     };
     let confirm = move |_| {
-        let Some((file_name, content_base64, _)) = preview.get_untracked() else {
+        if running.get_untracked() {
+            return;
+        }
+        let Some((file_name, content_base64, rows)) = preview.get_untracked() else {
             return;
         };
-        let variables = api::confirm_chronology_import::Variables {
+        let variables = api::start_chronology_import::Variables {
             return_id: return_id(),
             file_name,
             content_base64,
         };
         errors.clear();
-        form.send(
-            api::send::<api::ConfirmChronologyImport>(variables),
-            |f| (FILE.to_string(), f.to_string()),
-            move |d| {
-                preview.set(None);
-                let n = d["confirmChronologyImport"]["entryCount"]
-                    .as_i64()
-                    .unwrap_or_default();
-                notice.set(Some(format!(
-                    "Your entries were replaced with the file's {n} rows."
-                )));
-                spawn_local(ctx.reload());
-            },
-        );
+        notice.set(None);
+        running.set(true);
+        progress.set(Some((0, rows.len())));
+        spawn_local(async move {
+            match api::send::<api::StartChronologyImport>(variables).await {
+                Ok(d) => following.follow(Job::from_json(&d["startChronologyImport"])),
+                Err(e) => following.refused(e),
+            }
+        });
+    };
+    let progress_view = move || {
+        progress.get().map(|(stored, total)| {
+            let text = format!(
+                "Stored {} of {} entries",
+                thousands(stored),
+                thousands(total)
+            );
+            view! {
+                <div class="import-progress">
+                    <progress id="import-progress" max=total value=stored aria-label="Entries stored"></progress>
+                    <p aria-live="polite">{text}</p>
+                </div>
+            }
+        })
     };
     let inline = move || {
         let n = errors.message(FILE).with(Option::is_some);
@@ -116,7 +242,7 @@ pub fn Import() -> impl IntoView {
                 {inline}
                 <input type="file" class="file" id=FILE name=FILE accept=".csv,text/csv" aria-describedby="import-file-hint" />
             </div>
-            <button type="submit" class="button button-secondary" disabled=move || pending.get()>
+            <button type="submit" class="button button-secondary" disabled=busy>
                 "Check the file"
             </button>
             {move || {
@@ -150,13 +276,14 @@ pub fn Import() -> impl IntoView {
                                     .collect_view()}
                             </DataTable>
                             <div class="button-group">
-                                <button type="button" class="button" on:click=confirm disabled=move || pending.get()>
+                                <button type="button" class="button" on:click=confirm disabled=busy>
                                     {format!("Replace my entries with these {n} rows")}
                                 </button>
-                                <button type="button" class="button button-secondary" on:click=move |_| preview.set(None)>
+                                <button type="button" class="button button-secondary" on:click=move |_| preview.set(None) disabled=busy>
                                     "Cancel"
                                 </button>
                             </div>
+                            {progress_view}
                         }
                     })
             }}
