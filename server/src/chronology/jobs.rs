@@ -152,26 +152,40 @@ async fn run(
 ) -> AppResult<chronology_return::Model> {
     let started = Instant::now();
     let result = store_and_swap(&state, &rc, &job, checked).await;
-    // Staged rows go first, so a job seen FAILED has none left. (A DONE job's were copied
-    // in its swap; they go just after it, and nothing reads them meanwhile.)
-    if let Err(e) = remove_staged(&state.db, &job.id, result.is_err()).await {
-        tracing::error!(error = %e, "removing an import's staged rows; the next sweep removes them");
-    }
-    if let Err(error) = &result {
-        tracing::warn!(code = error.code(), error = %error, "import failed; nothing was changed");
-        if let Err(e) = fail(&state.db, &job.id, error.code(), failure_message(error)).await {
-            tracing::error!(error = %e, "recording the failed import");
+    match &result {
+        Ok(ret) => {
+            tracing::info!(
+                took_ms = started.elapsed().as_millis() as u64,
+                "import done"
+            );
+            tell(&state, &job).await;
+            state
+                .changed(&rc, &ret.review_id, ChangeKind::Return, Some(&ret.id))
+                .await;
+            // The staged rows were copied in the swap; they go after it, without keeping
+            // anyone waiting for the answer (nothing reads them meanwhile).
+            let (db, id) = (state.db.clone(), job.id.clone());
+            tokio::spawn(
+                async move {
+                    if let Err(e) = remove_staged(&db, &id, false).await {
+                        tracing::error!(error = %e, "removing an import's staged rows; the next sweep removes them");
+                    }
+                }
+                .in_current_span(),
+            );
         }
-    }
-    tell(&state, &job).await;
-    if let Ok(ret) = &result {
-        tracing::info!(
-            took_ms = started.elapsed().as_millis() as u64,
-            "import done"
-        );
-        state
-            .changed(&rc, &ret.review_id, ChangeKind::Return, Some(&ret.id))
-            .await;
+        Err(error) => {
+            tracing::warn!(code = error.code(), error = %error, "import failed; nothing was changed");
+            // Staged rows (and the history rows beside them) go first, so a job seen FAILED
+            // has none left.
+            if let Err(e) = remove_staged(&state.db, &job.id, true).await {
+                tracing::error!(error = %e, "removing an import's staged rows; the next sweep removes them");
+            }
+            if let Err(e) = fail(&state.db, &job.id, error.code(), failure_message(error)).await {
+                tracing::error!(error = %e, "recording the failed import");
+            }
+            tell(&state, &job).await;
+        }
     }
     result
 }
