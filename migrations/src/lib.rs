@@ -17,6 +17,7 @@ mod m0011_library_ranking;
 mod m0012_action_count;
 mod m0013_session_person;
 mod m0014_import_jobs;
+mod m0015_password_resets;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_action_count::Migration),
             Box::new(m0013_session_person::Migration),
             Box::new(m0014_import_jobs::Migration),
+            Box::new(m0015_password_resets::Migration),
         ]
     }
 }

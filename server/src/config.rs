@@ -165,12 +165,13 @@ pub struct Config {
     )]
     pub reminder_interval_secs: u64,
 
-    /// SMTP relay reminders are emailed through, `smtp://[user:password@]host[:port]`
-    /// (plain SMTP, e.g. a local relay); without it, reminders are only shown in the app.
+    /// SMTP relay reminders and password reset links are emailed through,
+    /// `smtp://[user:password@]host[:port]` (plain SMTP, e.g. a local relay); without it,
+    /// reminders are only shown in the app and the business office sets new passwords.
     #[arg(long, env = "LP_SMTP_URL", global = true)]
     pub smtp_url: Option<String>,
 
-    /// The From address of reminder emails (needed with --smtp-url).
+    /// The From address of emails (needed with --smtp-url).
     #[arg(long, env = "LP_SMTP_FROM", global = true)]
     pub smtp_from: Option<String>,
 

@@ -25,6 +25,7 @@ pub mod events;
 pub mod graphql;
 pub mod library;
 pub mod live_socket;
+pub mod mail;
 pub mod query_limits;
 pub mod reviews;
 pub mod rows;

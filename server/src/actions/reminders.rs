@@ -13,11 +13,9 @@
 use crate::context::RequestContext;
 use crate::entities::{action, app_user, notification};
 use crate::error::{AppError, AppResult};
+use crate::mail::Mailer;
 use crate::state::AppState;
 use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
-use lettre::message::Mailbox;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use shared::actions::{reminder_due, ActionStatus, ReminderKind};
@@ -170,66 +168,6 @@ async fn notify(state: &AppState, today: NaiveDate) -> AppResult<usize> {
     Ok(created)
 }
 
-/// Where reminder emails go out.
-struct Mailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
-    from: Mailbox,
-    public_url: String,
-}
-
-impl Mailer {
-    /// The mailer, when SMTP is configured.
-    fn from_config(state: &AppState) -> AppResult<Option<Mailer>> {
-        let Some(url) = state.config.smtp_url.as_deref() else {
-            return Ok(None);
-        };
-        let from = state
-            .config
-            .smtp_from
-            .as_deref()
-            .ok_or_else(|| AppError::Internal("--smtp-url needs --smtp-from".into()))?
-            .parse::<Mailbox>()
-            .map_err(|e| AppError::Internal(format!("--smtp-from: {e}")))?;
-        let transport = smtp_transport(url)?;
-        Ok(Some(Mailer {
-            transport,
-            from,
-            public_url: state.config.public_url.trim_end_matches('/').to_owned(),
-        }))
-    }
-}
-
-/// A plain-SMTP transport from `smtp://[user:password@]host[:port]`.
-fn smtp_transport(url: &str) -> AppResult<AsyncSmtpTransport<Tokio1Executor>> {
-    let bad = || AppError::Internal("--smtp-url must be smtp://[user:password@]host[:port]".into());
-    let rest = url.strip_prefix("smtp://").ok_or_else(bad)?;
-    let rest = rest.trim_end_matches('/');
-    let (credentials, host_port) = match rest.rsplit_once('@') {
-        Some((auth, host)) => {
-            let (user, password) = auth.split_once(':').ok_or_else(bad)?;
-            (
-                Some(Credentials::new(user.to_owned(), password.to_owned())),
-                host,
-            )
-        }
-        None => (None, rest),
-    };
-    let (host, port) = match host_port.rsplit_once(':') {
-        Some((host, port)) => (host, port.parse::<u16>().map_err(|_| bad())?),
-        None => (host_port, 25),
-    };
-    if host.is_empty() {
-        return Err(bad());
-    }
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-        .port(port)
-        .timeout(Some(std::time::Duration::from_secs(30)));
-    if let Some(credentials) = credentials {
-        builder = builder.credentials(credentials);
-    }
-    Ok(builder.build())
-}
-
 /// The subject and body of a reminder: the reference, the title, the date and a link.
 pub fn email_text(a: &action::Model, kind: ReminderKind, public_url: &str) -> (String, String) {
     let link = format!("{public_url}/actions/{}", a.id);
@@ -296,28 +234,9 @@ async fn send_pending(state: &AppState, mailer: &Mailer) -> AppResult<(usize, us
             continue; // Another instance is sending it, or has sent it.
         };
         let (subject, body) = email_text(a, kind, &mailer.public_url);
-        let message = person
-            .email
-            .parse()
-            .map(|address| Mailbox::new(Some(person.display_name.clone()), address))
-            .map_err(|e| e.to_string())
-            .and_then(|to| {
-                Message::builder()
-                    .from(mailer.from.clone())
-                    .to(to)
-                    .subject(subject)
-                    .body(body)
-                    .map_err(|e| e.to_string())
-            });
-        let result = match message {
-            Ok(message) => mailer
-                .transport
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e),
-        };
+        let result = mailer
+            .send(&person.display_name, &person.email, subject, body)
+            .await;
         match result {
             Ok(()) => {
                 notification::Entity::update_many()

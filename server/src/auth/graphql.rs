@@ -1,6 +1,6 @@
 //! GraphQL surface of signing in and out.
 
-use super::service;
+use super::{reset, service};
 use crate::graphql::{parts, IntoGql};
 use crate::users::graphql::User;
 use async_graphql::{Context, Object};
@@ -41,6 +41,47 @@ impl AuthMutation {
             .await
             .map(Into::into)
             .gql(&rc)
+    }
+
+    /// "Forgotten your password?": emails a single-use link valid for an hour when this
+    /// platform sends email (the answer does not say whether the address has an account);
+    /// otherwise answers ASK_THE_BUSINESS_OFFICE.
+    async fn request_password_reset(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+    ) -> async_graphql::Result<reset::PasswordResetRoute> {
+        let (state, rc) = parts(ctx)?;
+        reset::request(state, rc, &email).await.gql(rc)
+    }
+
+    /// Chooses a new password with the secret of a reset link; every session of the person
+    /// ends (they sign in again with the new password).
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(secret)] token: String,
+        #[graphql(secret)] password: String,
+    ) -> async_graphql::Result<bool> {
+        let (state, rc) = parts(ctx)?;
+        reset::complete(state, rc, &token, password)
+            .await
+            .map(|()| true)
+            .gql(rc)
+    }
+
+    /// The business office sets a person's password; every session of theirs ends.
+    async fn set_user_password(
+        &self,
+        ctx: &Context<'_>,
+        id: async_graphql::ID,
+        #[graphql(secret)] password: String,
+    ) -> async_graphql::Result<User> {
+        let (state, rc) = parts(ctx)?;
+        reset::set_by_office(state, rc, &id, password)
+            .await
+            .map(Into::into)
+            .gql(rc)
     }
 
     /// Ends the session.

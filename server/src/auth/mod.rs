@@ -3,5 +3,6 @@
 pub mod graphql;
 pub mod passwords;
 pub mod policy;
+pub mod reset;
 pub mod service;
 pub mod session_store;

@@ -105,6 +105,11 @@ const ROOT: &[(&str, &str, Access)] = &[
     // One's own notification only; another's is NOT_FOUND.
     ("Mutation", "markNotificationRead", Access::SignedIn),
     ("Mutation", "signOut", Access::Public),
+    // Answers the same whether or not the address has an account; links are rate-limited.
+    ("Mutation", "requestPasswordReset", Access::Public),
+    // The link's secret is the credential.
+    ("Mutation", "resetPassword", Access::Public),
+    ("Mutation", "setUserPassword", Access::AnyRole(OFFICE)),
     ("Mutation", "createAgency", Access::AnyRole(OFFICE)),
     ("Mutation", "updateAgency", Access::AnyRole(OFFICE)),
     (

@@ -36,7 +36,7 @@ fn throttle_key(kind: &str, value: &str) -> String {
     )
 }
 
-fn account_key(email: &str) -> String {
+pub(crate) fn account_key(email: &str) -> String {
     throttle_key("account", &email.trim().to_lowercase())
 }
 

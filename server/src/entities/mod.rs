@@ -25,6 +25,7 @@ pub mod library_entry;
 pub mod library_theme;
 pub mod milestone_rule;
 pub mod notification;
+pub mod password_reset;
 pub mod qa_mechanism;
 pub mod recommendation;
 pub mod regime;

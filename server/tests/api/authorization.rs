@@ -410,6 +410,28 @@ fn ops() -> Vec<Op> {
             own_session: true,
         },
         Op {
+            field: "Mutation.requestPasswordReset",
+            allowed: Allowed::Public,
+            doc: "mutation($e: String!) { requestPasswordReset(email: $e) }",
+            vars: |_, _| json!({ "e": "nobody@matrix.example" }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.resetPassword",
+            allowed: Allowed::Public,
+            doc: "mutation($t: String!, $p: String!) { resetPassword(token: $t, password: $p) }",
+            // Each caller holds the link of a person of their own (see `reset_links`).
+            vars: |_, p| json!({ "t": reset_secret(p), "p": PASSWORD }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.setUserPassword",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $p: String!) { setUserPassword(id: $id, password: $p) { id } }",
+            vars: |f, _| json!({ "id": f.target_user, "p": PASSWORD }),
+            own_session: false,
+        },
+        Op {
             field: "Mutation.createAgency",
             allowed: OFFICE,
             doc: "mutation($input: AgencyInput!) { createAgency(input: $input) { id } }",
@@ -895,8 +917,39 @@ const INTEGRATED: &str = "query($id: ID!) { review(id: $id) { integratedChronolo
     duplicateGroups { key decision } \
     annotations { entryId annotations { id kind answers { id text } } } } } }";
 
+/// The secret of the password reset link made for principal `p` (see `reset_links`).
+fn reset_secret(p: usize) -> String {
+    format!("matrixresetlink{p}")
+}
+
+/// One person per principal with an unused reset link whose secret is [`reset_secret`].
+async fn reset_links(app: &TestApp) {
+    for p in 0..PRINCIPALS.len() {
+        let user_id = app
+            .person(
+                &format!("reset-{p}@matrix.example"),
+                &[Role::IndependentChair],
+                None,
+            )
+            .await;
+        let at = chrono::Utc::now();
+        server::entities::password_reset::ActiveModel {
+            id: Set(format!("matrix-reset-{p}")),
+            user_id: Set(user_id),
+            token_hash: Set(server::api_tokens::hash_secret(&reset_secret(p))),
+            created_at: Set(at),
+            expires_at: Set(at + chrono::Duration::hours(1)),
+            used_at: Set(None),
+        }
+        .insert(app.db())
+        .await
+        .expect("reset link");
+    }
+}
+
 /// Signs in one person per role (and an anonymous client), and builds the fixture.
 async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
+    reset_links(app).await;
     let agency = app.agency("Matrix Police", "MAT").await;
     let other_agency = app.agency("Other agency", "OTH").await;
     let target_user = app

@@ -19,6 +19,7 @@ mod imports;
 mod instances;
 mod library;
 mod live;
+mod passwords;
 mod publication;
 mod reminders;
 mod reviews;

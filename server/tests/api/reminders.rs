@@ -21,14 +21,14 @@ use tokio::net::{TcpListener, TcpStream};
 // A tiny SMTP server that records what it is sent.
 
 #[derive(Clone, Default)]
-struct Sink {
+pub(crate) struct Sink {
     messages: Arc<Mutex<Vec<String>>>,
     /// Refuse every message (550 to MAIL FROM).
     refuse: Arc<AtomicBool>,
 }
 
 impl Sink {
-    async fn start() -> (Sink, u16) {
+    pub(crate) async fn start() -> (Sink, u16) {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind sink");
         let port = listener.local_addr().expect("sink addr").port();
         let sink = Sink::default();
@@ -41,7 +41,7 @@ impl Sink {
         (sink, port)
     }
 
-    fn messages(&self) -> Vec<String> {
+    pub(crate) fn messages(&self) -> Vec<String> {
         self.messages.lock().expect("sink lock").clone()
     }
 
@@ -98,7 +98,7 @@ impl Sink {
 }
 
 /// A message's text with quoted-printable soft line breaks undone.
-fn plain(message: &str) -> String {
+pub(crate) fn plain(message: &str) -> String {
     message.replace("=\r\n", "")
 }
 
