@@ -12,6 +12,7 @@ pub mod api_tokens;
 pub mod app;
 pub mod audit_log;
 pub mod auth;
+pub mod backup;
 pub mod build_info;
 pub mod chronology;
 pub mod config;

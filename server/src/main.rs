@@ -7,6 +7,7 @@ use server::context::RequestContext;
 use server::state::AppState;
 use shared::agencies::UserDraft;
 use shared::auth::Role;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -54,6 +55,29 @@ enum Command {
     SeedDemo,
     /// Check the audit log's hash chain and report the first broken link.
     VerifyAuditLog,
+    /// Copy the database to a file while the server runs (SQLite: VACUUM INTO; PostgreSQL:
+    /// pg_dump -Fc), with its SHA-256, schema version and app version.
+    Backup {
+        /// The backup file to write.
+        #[arg(long, required_unless_present = "to_dir", conflicts_with = "to_dir")]
+        to: Option<PathBuf>,
+        /// Write `learning-platform-<UTC time>.lpbackup` in this directory instead.
+        #[arg(long)]
+        to_dir: Option<PathBuf>,
+        /// Replace the --to file if it exists.
+        #[arg(long, requires = "to")]
+        force: bool,
+        /// With --to-dir: keep the newest N backups of that name there, deleting older ones.
+        #[arg(long, requires = "to_dir", value_parser = clap::value_parser!(u32).range(1..))]
+        keep: Option<u32>,
+    },
+    /// Replace the database with a backup (stop the server first), migrate it to this
+    /// release and verify the audit log.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+    },
 }
 
 fn init_tracing(format: LogFormat) {
@@ -159,6 +183,30 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 }
             }
         }
+        Command::Backup {
+            to,
+            to_dir,
+            force,
+            keep,
+        } => {
+            let target = match (to, to_dir) {
+                (Some(path), _) => server::backup::Target::File { path, force },
+                (None, Some(dir)) => server::backup::Target::Dir {
+                    dir,
+                    keep: keep.map(|k| k as usize),
+                },
+                (None, None) => return Err("give --to FILE or --to-dir DIR".into()),
+            };
+            let report = server::backup::backup(&config, target).await?;
+            print_backup(&report);
+        }
+        Command::Restore { from } => {
+            let report = server::backup::restore(&config, &from).await?;
+            print_restore(&from, &report);
+            if !report.audit.intact {
+                return Ok(ExitCode::from(2));
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -174,4 +222,48 @@ fn print_demo_accounts() {
         println!("  {email:<28} {what}");
     }
     println!();
+}
+
+#[allow(clippy::print_stdout)]
+fn print_backup(r: &server::backup::BackupReport) {
+    // The result of a command the person ran: printed for them (and for scripts), not logged.
+    println!("Backed up with {} to {}", r.method, r.path.display());
+    println!(
+        "  size      {} bytes ({:.1} MiB)",
+        r.bytes,
+        r.bytes as f64 / 1_048_576.0
+    );
+    println!("  sha256    {}", r.manifest.sha256);
+    println!("  schema    {}", r.manifest.schema_version);
+    println!(
+        "  app       {} (commit {})",
+        r.manifest.app_version, r.manifest.commit
+    );
+    println!("  took      {:.2} s", r.elapsed.as_secs_f64());
+    for p in &r.pruned {
+        println!("  deleted   {} (older than the newest kept)", p.display());
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn print_restore(from: &std::path::Path, r: &server::backup::RestoreReport) {
+    println!(
+        "Restored {} (taken {}, schema {}, app {}), checksum verified",
+        from.display(),
+        r.manifest.created_at,
+        r.manifest.schema_version,
+        r.manifest.app_version
+    );
+    println!("  migrated to  {}", r.migrated_to);
+    match r.audit.first_broken_id {
+        None => println!(
+            "  audit log    intact ({} entries checked)",
+            r.audit.checked
+        ),
+        Some(id) => println!(
+            "  audit log    BROKEN at entry {id} ({} entries checked before it)",
+            r.audit.checked
+        ),
+    }
+    println!("  took         {:.2} s", r.elapsed.as_secs_f64());
 }
