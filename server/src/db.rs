@@ -19,7 +19,33 @@ const ROW_BUFFER: usize = 256;
 /// Each SQLite connection's page cache (for what is not memory-mapped, and for writes).
 const CACHE_KIB: u32 = 16 * 1024;
 
+/// Connections of the shared pool on SQLite (one writes at a time; the rest read).
+const SQLITE_POOL: u32 = 8;
+/// Connections of the shared pool on PostgreSQL.
+const POSTGRES_POOL: u32 = 20;
+
+/// The shared pool every request draws from.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let pool = if url.starts_with("sqlite:") {
+        SQLITE_POOL
+    } else {
+        POSTGRES_POOL
+    };
+    Database::connect(options(url, pool, 1)?).await
+}
+
+/// One connection of its own, configured as the shared pool's are, for a background writer
+/// that must not queue behind requests for a pooled connection (see
+/// [`crate::audit_log::Reads`]). Opened when first used and reopened if it is lost. `None`
+/// for an in-memory SQLite database, where another connection would be another database.
+pub async fn connect_own(url: &str) -> Result<Option<DatabaseConnection>, DbErr> {
+    if url.starts_with("sqlite:") && (url.contains(":memory:") || url.contains("mode=memory")) {
+        return Ok(None);
+    }
+    Database::connect(options(url, 1, 0)?).await.map(Some)
+}
+
+fn options(url: &str, max: u32, min: u32) -> Result<ConnectOptions, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
@@ -35,8 +61,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .map_err(|e| DbErr::Custom(format!("cannot create {dir}: {e}")))?;
         }
         options
-            .max_connections(8)
-            .min_connections(1)
+            .max_connections(max)
+            .min_connections(min)
             .map_sqlx_sqlite_pool_opts(|o| {
                 o.after_release(|conn, _| Box::pin(sqlite_connection_reusable(conn)))
             })
@@ -63,11 +89,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         // LIMIT, `one()` included), because a plan for the actual limit always looks
         // cheaper: planning the master action plan's page took 5 ms, running it 0.5 ms.
         options
-            .max_connections(20)
-            .min_connections(1)
+            .max_connections(max)
+            .min_connections(min)
             .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_generic_plan")]));
     }
-    Database::connect(options).await
+    Ok(options)
 }
 
 /// Whether a SQLite connection coming back to the pool may be handed out again: only when

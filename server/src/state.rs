@@ -29,7 +29,7 @@ impl AppState {
     /// State over a connected, migrated database.
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
         let events = Events::start(db.clone());
-        let reads = Reads::start(db.clone());
+        let reads = Reads::start(db.clone(), Some(config.database_url.clone()));
         Self {
             reads,
             db,

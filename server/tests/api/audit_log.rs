@@ -281,7 +281,54 @@ async fn reads_at_once_are_each_recorded_and_the_chain_holds(backend: Backend) {
     .await;
 }
 
+/// Reads are recorded over the audit writer's own connection, not the shared pool: with
+/// every pooled connection taken (as 32 readers on PostgreSQL's 20 take them), a read is
+/// still recorded at once. Over the pool, its batch queued behind the readers waiting for
+/// it (here: until the pool's 10 s acquire timeout).
+async fn reads_are_recorded_while_every_pooled_connection_is_taken(backend: Backend) {
+    use sea_orm::{ColumnTrait, QueryFilter, TransactionTrait};
+    use std::time::{Duration, Instant};
+    run(backend, |app| async move {
+        let mut held = Vec::new();
+        loop {
+            match tokio::time::timeout(Duration::from_millis(300), app.db().begin()).await {
+                Ok(txn) => held.push(txn.expect("begin")),
+                Err(_) => break,
+            }
+            assert!(held.len() <= 64, "the pool never ran out");
+        }
+        assert!(!held.is_empty());
+        let started = Instant::now();
+        let recorded = tokio::time::timeout(
+            Duration::from_secs(5),
+            app.state.record_read(
+                &server::context::RequestContext::system("test"),
+                server::audit_log::Event::new("test.read", "review", "r1"),
+            ),
+        )
+        .await;
+        let took = started.elapsed();
+        assert!(
+            matches!(recorded, Ok(Ok(()))),
+            "with the {} pooled connections taken: {recorded:?} after {took:?}",
+            held.len()
+        );
+        assert!(took < Duration::from_secs(2), "recorded after {took:?}");
+        drop(held);
+        let rows = audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("test.read"))
+            .count(app.db())
+            .await
+            .expect("count");
+        assert_eq!(rows, 1);
+        let report = server::audit_log::verify(app.db()).await.expect("verify");
+        assert!(report.intact, "{report:?}");
+    })
+    .await
+}
+
 db_tests!(
+    reads_are_recorded_while_every_pooled_connection_is_taken,
     reads_at_once_are_each_recorded_and_the_chain_holds,
     every_change_and_review_read_is_recorded_without_case_content,
     a_failed_change_writes_no_audit_row,
