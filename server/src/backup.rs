@@ -617,23 +617,45 @@ async fn sqlite_not_in_use(path: &Path) -> Result<(), BackupError> {
     Ok(())
 }
 
-/// Refuses when any other session is connected to the PostgreSQL database.
-async fn postgres_not_in_use(url: &str) -> Result<(), BackupError> {
+/// Refuses when any other session is connected to the PostgreSQL database, or when the
+/// database is at a newer schema than the backup. `pg_restore --clean` drops and recreates
+/// only what the backup holds: tables a later migration added would stay, with their rows,
+/// and the migrations run after the restore would then fail on them. Such a backup is
+/// restored into an empty database instead.
+async fn postgres_ready(url: &str, backup_schema: &str) -> Result<(), BackupError> {
     use sea_orm::sqlx::{self, Connection};
-    let mut conn = sqlx::PgConnection::connect(url)
-        .await
-        .map_err(|e| BackupError::Invalid(format!("cannot connect to the database: {e}")))?;
+    let fail = |e: sqlx::Error| BackupError::Invalid(format!("the configured database: {e}"));
+    let mut conn = sqlx::PgConnection::connect(url).await.map_err(fail)?;
     let others: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM pg_stat_activity \
          WHERE datname = current_database() AND pid <> pg_backend_pid()",
     )
     .fetch_one(&mut conn)
     .await
-    .map_err(|e| BackupError::Invalid(e.to_string()))?;
+    .map_err(fail)?;
+    let migrated: bool = sqlx::query_scalar("SELECT to_regclass('seaql_migrations') IS NOT NULL")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(fail)?;
+    let current: Option<String> = if migrated {
+        sqlx::query_scalar("SELECT max(version) FROM seaql_migrations")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(fail)?
+    } else {
+        None
+    };
     let _ = conn.close().await;
     if others > 0 {
         return Err(BackupError::InUse(format!(
             "{others} other connection(s) to it are open"
+        )));
+    }
+    if let Some(current) = current.filter(|c| c.as_str() > backup_schema) {
+        return Err(BackupError::Invalid(format!(
+            "the configured database is at schema {current}, newer than the backup's \
+             {backup_schema}; restore it into an empty database (createdb) and point \
+             --database-url there. Nothing was restored"
         )));
     }
     Ok(())
@@ -719,7 +741,7 @@ pub async fn restore(config: &Config, from: &Path) -> Result<RestoreReport, Back
                     actual,
                 });
             }
-            postgres_not_in_use(&config.database_url).await?;
+            postgres_ready(&config.database_url, &manifest.schema_version).await?;
             let (url, archive) = (config.database_url.clone(), tmp.path().to_owned());
             // One transaction: a restore that fails part-way leaves the database as it was.
             blocking(move || {

@@ -447,3 +447,71 @@ fn newest_backup(dir: &Path) -> String {
     names.sort();
     names.pop().expect("a backup")
 }
+
+/// An older backup is migrated to this release after restore. On SQLite it replaces a newer
+/// database file whole; on PostgreSQL it is refused over a newer database (pg_restore
+/// --clean would leave the newer tables behind) and goes into an empty one.
+async fn older_backup_is_migrated(backend: Backend) {
+    let dir = temp_dir("backup");
+    let file = dir.join("older.lpbackup");
+    let source = Target::new(backend).await;
+    assert!(platform(&source.url, &["migrate"]).status.success());
+    // As a database one release older: its newest migration not yet applied.
+    let db = Database::connect(&source.url).await.expect("connect");
+    let newest = server::backup::known_migrations()
+        .pop()
+        .expect("migrations");
+    <migrations::Migrator as migrations::MigratorTrait>::down(&db, Some(1))
+        .await
+        .expect("down one");
+    db.close().await.expect("close");
+    let out = platform(
+        &source.url,
+        &["backup", "--to", file.to_str().expect("path")],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains(&newest), "{}", text(&out));
+
+    let current = Target::new(backend).await;
+    assert!(platform(&current.url, &["migrate"]).status.success());
+    let out = platform(
+        &current.url,
+        &["restore", "--from", file.to_str().expect("path")],
+    );
+    match backend {
+        Backend::Sqlite => {
+            assert!(out.status.success(), "{}", text(&out));
+            assert!(
+                text(&out).contains(&format!("migrated to  {newest}")),
+                "{}",
+                text(&out)
+            );
+        }
+        Backend::Postgres => {
+            assert!(!out.status.success(), "older backup over a newer database");
+            assert!(
+                text(&out).contains("restore it into an empty database"),
+                "{}",
+                text(&out)
+            );
+            let empty = Target::new(backend).await;
+            let out = platform(
+                &empty.url,
+                &["restore", "--from", file.to_str().expect("path")],
+            );
+            assert!(out.status.success(), "{}", text(&out));
+            assert!(
+                text(&out).contains(&format!("migrated to  {newest}")),
+                "{}",
+                text(&out)
+            );
+            empty.remove().await;
+        }
+    }
+    for t in [source, current] {
+        t.remove().await;
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+crate::db_tests!(older_backup_is_migrated);
