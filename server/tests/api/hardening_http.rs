@@ -303,3 +303,102 @@ async fn hsts_only_over_https() {
     )
     .await;
 }
+
+/// A request that runs past `--request-timeout-secs` is stopped and answered 503 TIMEOUT,
+/// nothing it was writing is kept, and `/healthz` answers all the while. The request is made
+/// slow by the database, not by the machine: the test holds the lock its write needs (on
+/// SQLite the write lock, `BEGIN IMMEDIATE`; on PostgreSQL the agency table) for longer
+/// than the limit, and well under the 10 s SQLite busy timeout that would otherwise answer.
+async fn a_request_past_the_time_limit_is_stopped_while_health_answers(backend: Backend) {
+    run_with(
+        backend,
+        &["--request-timeout-secs", "1"],
+        |app| async move {
+            let office = app.office().await;
+            let create =
+                "mutation($input: AgencyInput!) { createAgency(input: $input) { id name } }";
+            let input = |name: &str, prefix: &str| {
+                json!({ "input": {
+                    "name": name, "kind": "POLICE", "prefix": prefix,
+                    "colour": "#1d70b8", "active": true,
+                } })
+            };
+            let blocker = sea_orm::Database::connect(&app.database_url)
+                .await
+                .expect("second connection");
+            let hold = server::db::begin_write(&blocker).await.expect("begin");
+            if backend == Backend::Postgres {
+                sea_orm::ConnectionTrait::execute_unprepared(
+                    &hold,
+                    "LOCK TABLE agency IN EXCLUSIVE MODE",
+                )
+                .await
+                .expect("lock the agency table");
+            }
+
+            let slow = {
+                let office = office.clone();
+                let body = json!({ "query": create, "variables": input("Slow Police", "SLOW") });
+                tokio::spawn(async move {
+                    let started = Instant::now();
+                    let response = office
+                        .http
+                        .post(format!("{}/graphql", office.base))
+                        .header("origin", &office.base)
+                        .json(&body)
+                        .send()
+                        .await
+                        .expect("post");
+                    let status = response.status().as_u16();
+                    let body: Value = response.json().await.unwrap_or(Value::Null);
+                    (status, body, started.elapsed())
+                })
+            };
+            // `/healthz` every 50 ms while the request waits.
+            let health = reqwest::Client::new();
+            let mut samples = 0;
+            let mut worst = Duration::ZERO;
+            let waiting = Instant::now();
+            // Bounded: without the limit, the request would wait for the lock held here.
+            while !slow.is_finished() && waiting.elapsed() < Duration::from_secs(8) {
+                let started = Instant::now();
+                let r = health
+                    .get(format!("{}/healthz", app.base))
+                    .send()
+                    .await
+                    .expect("healthz");
+                assert_eq!(r.status().as_u16(), 200);
+                worst = worst.max(started.elapsed());
+                samples += 1;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            assert!(slow.is_finished(), "still running after 8 s: no time limit");
+            let (status, body, took) = slow.await.expect("request task");
+            assert_eq!(status, 503, "{body}");
+            assert_eq!(error_code(&body).as_deref(), Some("TIMEOUT"), "{body}");
+            assert!(message(&body).contains("took too long"), "{body}");
+            assert!(
+                took >= Duration::from_secs(1) && took < Duration::from_secs(5),
+                "answered after {took:?}: the limit is 1 s (the SQLite busy timeout 10 s)"
+            );
+            assert!(samples >= 10, "{samples} health checks in {took:?}");
+            assert!(
+                worst < Duration::from_millis(500),
+                "/healthz took up to {worst:?} while the request waited"
+            );
+
+            hold.rollback().await.expect("release");
+            // Nothing of the stopped request was kept, and the same write now goes through.
+            let listed = office.ok("{ agencies { name } }", json!({})).await;
+            assert!(
+                !listed.to_string().contains("Slow Police"),
+                "the stopped request was kept: {listed}"
+            );
+            let made = office.ok(create, input("Prompt Police", "PROM")).await;
+            assert_eq!(made["createAgency"]["name"], "Prompt Police");
+        },
+    )
+    .await;
+}
+
+db_tests!(a_request_past_the_time_limit_is_stopped_while_health_answers);
