@@ -58,8 +58,11 @@ fn Shell() -> impl IntoView {
     let nav = navigate.clone();
     Effect::new(move |_| {
         let path = location.pathname.get();
-        // The published learning is public: no sign-in.
-        let public = path == "/sign-in" || path == "/published" || path.starts_with("/published/");
+        // The published learning and the ways back into an account are public: no sign-in.
+        let public = matches!(
+            path.as_str(),
+            "/sign-in" | "/forgotten-password" | "/reset-password" | "/published"
+        ) || path.starts_with("/published/");
         if session.checked.get() && session.me.with(Option::is_none) && !public {
             let here = format!("{path}{}", location.search.get_untracked());
             let next = String::from(js_sys::encode_uri_component(&here));
@@ -189,6 +192,8 @@ fn Shell() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/sign-in") view=sign_in::SignIn />
+                    <Route path=path!("/forgotten-password") view=sign_in::ForgottenPassword />
+                    <Route path=path!("/reset-password") view=sign_in::ResetPassword />
                     <Route path=path!("/") view=|| guard(dashboard::Dashboard) />
                     <Route path=path!("/reviews") view=|| guard(reviews::ReviewList) />
                     <Route path=path!("/reviews/new") view=|| guard(reviews::NewReview) />

@@ -24,7 +24,14 @@ macro_rules! operations {
     };
 }
 
-operations!("graphql/session.graphql": Me, SignIn, SignOut, Build);
+operations!(
+    "graphql/session.graphql": Me,
+    SignIn,
+    SignOut,
+    Build,
+    RequestPasswordReset,
+    ResetPassword,
+);
 operations!(
     "graphql/reviews.graphql": Dashboard,
     Reviews,
@@ -43,7 +50,14 @@ operations!(
     UpdateAgency,
     SetQaMechanisms,
 );
-operations!("graphql/users.graphql": Users, UserDetail, AgencyOptions, CreateUser, UpdateUser);
+operations!(
+    "graphql/users.graphql": Users,
+    UserDetail,
+    AgencyOptions,
+    CreateUser,
+    UpdateUser,
+    SetUserPassword,
+);
 operations!("graphql/audit.graphql": AuditLog, VerifyAuditLog, PeopleOptions);
 operations!(
     "graphql/chronology.graphql": AddChronologyEntry,

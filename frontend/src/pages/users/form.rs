@@ -64,10 +64,81 @@ pub fn EditUser() -> impl IntoView {
                         active: u.active,
                     };
                     let agencies = d.agencies.into_iter().map(|a| (a.id, format!("{} – {}", a.prefix, a.name))).collect();
-                    view! { <UserForm values=values agencies=agencies /> }
+                    let user_id = values.id.clone().unwrap_or_default();
+                    view! {
+                        <UserForm values=values agencies=agencies />
+                        <SetPassword user_id=user_id />
+                    }
                 },
             )
         }}
+    }
+}
+
+/// The business office sets a new password for someone who forgot theirs (and cannot get
+/// a reset link by email). It signs the person out everywhere, so it asks first.
+#[component]
+fn SetPassword(user_id: String) -> impl IntoView {
+    let form = FormSubmit::new();
+    let FormSubmit { errors, pending } = form;
+    let password = RwSignal::new(String::new());
+    let confirming = RwSignal::new(false);
+    let done = RwSignal::new(false);
+    let user_id = StoredValue::new(user_id);
+    let check = move |ev: SubmitEvent| {
+        if !form.begin(&ev) {
+            return;
+        }
+        done.set(false);
+        if password.with_untracked(|p| p.chars().count() < 12) {
+            errors.push("newPassword", "Enter a password of at least 12 characters");
+        }
+        if errors.report_found() {
+            return;
+        }
+        confirming.set(true);
+    };
+    let confirm = move |_| {
+        let variables = api::set_user_password::Variables {
+            id: user_id.get_value(),
+            password: password.get_untracked(),
+        };
+        form.send(
+            api::send::<api::SetUserPassword>(variables),
+            |_| (field_id("newPassword"), "New password".into()),
+            move |_| {
+                password.set(String::new());
+                confirming.set(false);
+                done.set(true);
+            },
+        );
+    };
+    view! {
+        <h2>"Set a new password"</h2>
+        <p>"For someone who has forgotten theirs. They are signed out everywhere and sign in with the new password, which you give them securely."</p>
+        <ErrorSummary errors=errors />
+        <Show when=move || done.get()>
+            <div class="notice notice-success" role="status">
+                <p>"New password set. The person has been signed out everywhere."</p>
+            </div>
+        </Show>
+        <form on:submit=check novalidate=true>
+            <TextField id="newPassword" label="New password" hint="At least 12 characters" input_type="password" autocomplete="new-password" value=password errors=errors />
+            <Show
+                when=move || confirming.get()
+                fallback=|| view! { <button type="submit" class="button button-secondary">"Set password"</button> }
+            >
+                <div class="notice notice-warning" role="alert">
+                    <p>"Setting the password signs this person out of every device now."</p>
+                    <button type="button" class="button" on:click=confirm disabled=move || pending.get()>
+                        "Yes, set the password"
+                    </button>
+                    <button type="button" class="button button-secondary" on:click=move |_| confirming.set(false)>
+                        "Cancel"
+                    </button>
+                </div>
+            </Show>
+        </form>
     }
 }
 
