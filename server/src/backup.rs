@@ -63,6 +63,12 @@ pub enum BackupError {
         expected: String,
         actual: String,
     },
+    #[error("{path} is damaged: it holds {actual} bytes of database, the backup recorded {expected}; nothing was restored")]
+    WrongLength {
+        path: PathBuf,
+        expected: u64,
+        actual: u64,
+    },
     #[error("the backup's schema version {found} is newer than this learning-platform knows (its newest is {newest}); restore it with the release that made it, or a later one. Nothing was restored")]
     NewerSchema { found: String, newest: String },
     #[error("the backup is of a {found} database, but the configured database is {configured}")]
@@ -358,11 +364,11 @@ pub fn read_manifest(path: &Path) -> Result<Manifest, BackupError> {
             manifest.format
         )));
     }
-    if manifest.payload_bytes + manifest_len + 24 != len {
-        return Err(BackupError::ChecksumMismatch {
+    if manifest.payload_bytes.checked_add(manifest_len + 24) != Some(len) {
+        return Err(BackupError::WrongLength {
             path: path.to_owned(),
-            expected: format!("{} bytes of database", manifest.payload_bytes),
-            actual: format!("{} bytes", len.saturating_sub(manifest_len + 24)),
+            expected: manifest.payload_bytes,
+            actual: len.saturating_sub(manifest_len + 24),
         });
     }
     Ok(manifest)
@@ -727,7 +733,12 @@ pub async fn restore(config: &Config, from: &Path) -> Result<RestoreReport, Back
             sync_dir(&dir);
         }
         Kind::Postgres => {
-            let tmp = TempFile::beside(from, "restore")?;
+            // The checked archive goes to the temporary directory (TMPDIR): the backup's own
+            // directory may be read-only.
+            let tmp = TempFile(Some(std::env::temp_dir().join(format!(
+                "learning-platform-restore-{}.dump",
+                uuid::Uuid::new_v4().simple()
+            ))));
             let (src, dst, len) = (
                 from.to_owned(),
                 tmp.path().to_owned(),

@@ -515,3 +515,27 @@ async fn older_backup_is_migrated(backend: Backend) {
 }
 
 crate::db_tests!(older_backup_is_migrated);
+
+#[test]
+fn a_cut_off_backup_is_refused() {
+    let dir = temp_dir("backup");
+    let url = format!("sqlite://{}/source.db?mode=rwc", dir.display());
+    assert!(platform(&url, &["migrate"]).status.success());
+    let file = dir.join("whole.lpbackup");
+    let out = platform(&url, &["backup", "--to", file.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", text(&out));
+    // The first 4 KiB lost (the trailer intact): the recorded length no longer matches.
+    let bytes = std::fs::read(&file).expect("read");
+    let cut = dir.join("cut.lpbackup");
+    std::fs::write(&cut, &bytes[4096..]).expect("write");
+    let target = format!("sqlite://{}/restored.db?mode=rwc", dir.display());
+    let out = platform(&target, &["restore", "--from", cut.to_str().expect("path")]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("is damaged: it holds"),
+        "{}",
+        text(&out)
+    );
+    assert!(!dir.join("restored.db").exists());
+    let _ = std::fs::remove_dir_all(dir);
+}
