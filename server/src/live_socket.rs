@@ -178,6 +178,7 @@ impl SocketExecutor {
     /// Bounds the request and checks that it is a subscription.
     fn admit(request: &mut Request) -> Result<(), String> {
         query_limits::check_text(&request.query).map_err(|e| e.to_string())?;
+        let name = request.operation_name.clone();
         let doc = request.parsed_query().map_err(|e| {
             let at = e
                 .locations
@@ -187,11 +188,14 @@ impl SocketExecutor {
             format!("The query could not be read{at}: check its syntax there.")
         })?;
         query_limits::check_document(doc).map_err(|e| e.to_string())?;
-        if doc
-            .operations
-            .iter()
-            .any(|(_, op)| op.node.ty != OperationType::Subscription)
-        {
+        // The operation that will run: the one named, or the only one. (A client may send a
+        // whole file of operations and name one, as the browser does.)
+        let name = name.as_deref();
+        let chosen = doc.operations.iter().find(|(n, _)| match name {
+            Some(name) => n.is_some_and(|n| n.as_str() == name),
+            None => true,
+        });
+        if chosen.is_some_and(|(_, op)| op.node.ty != OperationType::Subscription) {
             return Err("Only subscriptions are accepted on the live connection; send queries and mutations to /graphql.".into());
         }
         Ok(())

@@ -554,6 +554,34 @@ async fn the_socket_takes_only_subscriptions_and_at_most_sixteen(backend: Backen
             let done = next_answer(&mut socket).await.expect("complete");
             assert_eq!(done["type"], "complete", "{done}");
         }
+        // A document of several operations runs the one it names (as the browser sends them).
+        let several = "query Me { me { email } } \
+            subscription Watch($r: ID!) { reviewChanged(reviewId: $r) { kind } }";
+        for (name, refused) in [("Me", true), ("Watch", false)] {
+            send(
+                &mut socket,
+                json!({ "id": "m", "type": "subscribe", "payload": {
+                    "query": several, "operationName": name, "variables": { "r": review }
+                }}),
+            )
+            .await;
+            if refused {
+                let message = next_answer(&mut socket).await.expect("an answer");
+                assert!(
+                    message.to_string().contains("Only subscriptions"),
+                    "{message}"
+                );
+                let done = next_answer(&mut socket).await.expect("complete");
+                assert_eq!(done["type"], "complete", "{done}");
+            }
+        }
+        send(&mut socket, json!({ "id": "m", "type": "complete" })).await;
+        let done = next_answer(&mut socket).await.expect("complete");
+        assert_eq!(
+            (done["type"].as_str(), done["id"].as_str()),
+            (Some("complete"), Some("m")),
+            "{done}"
+        );
         // One is open already ("1"); fifteen more fill the socket.
         for n in 2..=16 {
             send(&mut socket, subscription(n.to_string())).await;
