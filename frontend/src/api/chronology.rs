@@ -209,6 +209,8 @@ pub struct DuplicateGroup {
     /// The member entries' ids.
     pub entries: Vec<String>,
     pub decision: Option<String>,
+    /// Why the merge proposes it, in words (empty once it no longer does).
+    pub evidence: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -282,6 +284,7 @@ impl IntegratedData {
                 key: s(g, "key"),
                 entries: list(g, "entries", |e| s(e, "id")),
                 decision: o(g, "decision"),
+                evidence: list(g, "evidence", |r| r.as_str().unwrap_or_default().to_owned()),
             }),
             sharing: list(v, "sharing", |x| Sharing {
                 entry_id: s(obj(x, "entry").unwrap_or(&NULL), "id"),

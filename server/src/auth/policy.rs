@@ -392,10 +392,20 @@ const OBJECTS: &[(&str, &[&str])] = &[
         ],
     ),
     ("EntryAnnotations", &["entryId", "annotations"]),
-    ("DuplicateGroup", &["key", "entries", "decision"]),
+    (
+        "DuplicateGroup",
+        &[
+            "key",
+            "entries",
+            "decision",
+            "evidence",
+            "score",
+            "probability",
+        ],
+    ),
     (
         "SharingFlag",
-        &["entry", "with", "confirmed", "confirmedBy"],
+        &["entry", "with", "confirmed", "confirmedBy", "why"],
     ),
     ("ChronologyGap", &["after", "before", "days"]),
     ("ReviewChange", &["reviewId", "kind", "objectId", "actorId"]),

@@ -134,7 +134,8 @@ fn note(g: &Glossary, n: &mut annotation::Model) {
 }
 
 /// The integrated chronology with every real name and identifier of the glossary replaced
-/// (entries, their copies in groups and sharing flags, and annotations).
+/// (entries, their copies in groups and sharing flags, the evidence quoting them, and
+/// annotations).
 pub fn anonymise(g: &Glossary, view: &mut IntegratedView) {
     if g.is_empty() {
         return;
@@ -142,9 +143,14 @@ pub fn anonymise(g: &Glossary, view: &mut IntegratedView) {
     view.entries.iter_mut().for_each(|e| entry(g, e));
     for group in &mut view.groups {
         group.entries.iter_mut().for_each(|e| entry(g, e));
+        // The evidence quotes the entries' words.
+        for reason in &mut group.reasons {
+            *reason = g.anonymise(reason).into_owned();
+        }
     }
     for s in &mut view.sharing {
         entry(g, &mut s.entry);
+        s.why = g.anonymise(&s.why).into_owned();
         if let Some(e) = s.confirmed_by.as_mut() {
             entry(g, e);
         }

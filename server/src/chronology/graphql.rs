@@ -249,6 +249,16 @@ pub struct DuplicateGroup {
     pub entries: Vec<ChronologyEntry>,
     /// Null while undecided.
     pub decision: Option<DuplicateDecision>,
+    /// Why the entries look like one event, in words ("same day; 14:00 and 14:30; both a
+    /// child protection conference; 4 shared uncommon words (…)"). Empty for a decided
+    /// group the merge no longer proposes.
+    pub evidence: Vec<String>,
+    /// The mean match weight of the group's pairs (log2 of the odds that they are one
+    /// event); null for a decided group the merge no longer proposes.
+    pub score: Option<f64>,
+    /// The lowest probability (0 to 1) that a pair of the group is one event; null for a
+    /// decided group the merge no longer proposes.
+    pub probability: Option<f64>,
 }
 
 #[derive(SimpleObject)]
@@ -257,6 +267,8 @@ pub struct SharingFlag {
     pub with: Agency,
     pub confirmed: bool,
     pub confirmed_by: Option<ChronologyEntry>,
+    /// Why the confirming entry was chosen (or why none was), in words.
+    pub why: String,
 }
 
 #[derive(SimpleObject)]
@@ -321,6 +333,9 @@ impl IntegratedChronology {
                     key: g.key.clone(),
                     entries: g.entries.iter().map(entry).collect(),
                     decision: g.decision.as_deref().and_then(DuplicateDecision::from_code),
+                    evidence: g.reasons.clone(),
+                    score: g.score.map(f64::from),
+                    probability: g.probability.map(f64::from),
                 })
                 .collect(),
             sharing: v
@@ -331,6 +346,7 @@ impl IntegratedChronology {
                     with: s.with.clone().into(),
                     confirmed: s.confirmed_by.is_some(),
                     confirmed_by: s.confirmed_by.as_ref().map(entry),
+                    why: s.why.clone(),
                 })
                 .collect(),
             gaps: v

@@ -965,6 +965,12 @@ pub struct GroupView {
     pub key: String,
     pub entries: Vec<chronology_entry::Model>,
     pub decision: Option<String>,
+    /// Why the merge proposes it, in words; empty for a decided group it no longer proposes.
+    pub reasons: Vec<String>,
+    /// The mean match weight (log2 of the odds) of its pairs, while the merge proposes it.
+    pub score: Option<f32>,
+    /// The lowest match probability of a pair of it (0 to 1), while the merge proposes it.
+    pub probability: Option<f32>,
 }
 
 #[derive(Debug, Clone)]
@@ -972,6 +978,8 @@ pub struct SharingView {
     pub entry: chronology_entry::Model,
     pub with: agency::Model,
     pub confirmed_by: Option<chronology_entry::Model>,
+    /// Why the confirming entry was chosen, or why none was.
+    pub why: String,
 }
 
 #[derive(Debug, Clone)]
@@ -1176,13 +1184,18 @@ async fn build_integrated<C: ConnectionTrait>(
     let mut groups: Vec<GroupView> = merged
         .duplicate_groups
         .iter()
-        .map(|g| {
+        .enumerate()
+        .map(|(n, g)| {
             let ids: Vec<&str> = g.iter().map(|&i| rows[i].id.as_str()).collect();
             let key = group_key(&ids);
+            let evidence = merged.duplicate_evidence.get(n);
             GroupView {
                 decision: decision_of.get(key.as_str()).map(|d| (*d).to_owned()),
                 key,
                 entries: g.iter().map(|&i| rows[i].clone()).collect(),
+                reasons: evidence.map(|e| e.reasons.clone()).unwrap_or_default(),
+                score: evidence.map(|e| e.score),
+                probability: evidence.map(|e| e.probability),
             }
         })
         .collect();
@@ -1201,6 +1214,9 @@ async fn build_integrated<C: ConnectionTrait>(
                 key: d.group_key.clone(),
                 entries: members,
                 decision: Some(d.decision.clone()),
+                reasons: Vec::new(),
+                score: None,
+                probability: None,
             });
         }
     }
@@ -1212,6 +1228,7 @@ async fn build_integrated<C: ConnectionTrait>(
                 entry: rows[s.entry].clone(),
                 with: agencies.get(s.with as usize)?.clone(),
                 confirmed_by: s.confirmed_by.map(|j| rows[j].clone()),
+                why: s.why.clone(),
             })
         })
         .collect();

@@ -30,8 +30,8 @@ fn return_fields() -> String {
 fn integrated_fields() -> String {
     format!(
         "entries {{ {ENTRY} }} \
-         duplicateGroups {{ key decision entries {{ id agency {{ prefix }} }} }} \
-         sharing {{ entry {{ id }} with {{ id prefix }} confirmed confirmedBy {{ id }} }} \
+         duplicateGroups {{ key decision evidence score probability entries {{ id agency {{ prefix }} }} }} \
+         sharing {{ entry {{ id }} with {{ id prefix }} confirmed confirmedBy {{ id }} why }} \
          gaps {{ after before days }} \
          annotations {{ entryId annotations {{ {ANNOTATION} }} }} \
          sharingToleranceDays gapThresholdDays sharedAt"
@@ -1526,6 +1526,18 @@ async fn the_integrated_chronology_merges_submitted_returns(backend: Backend) {
         assert_eq!(early["decision"], Value::Null);
         assert_eq!(late["decision"], Value::Null);
         assert_eq!(groups[0]["key"], early["key"], "groups in chronological order");
+        // Each proposed group says why, with its score and probability.
+        for g in [&early, &late] {
+            let evidence = g["evidence"].as_array().expect("evidence");
+            assert!(!evidence.is_empty(), "{g:#}");
+            assert!(
+                evidence.iter().any(|r| r.as_str().is_some_and(|r| r.contains("same day"))),
+                "{g:#}"
+            );
+            assert!(g["score"].as_f64().is_some_and(f64::is_finite), "{g:#}");
+            let p = g["probability"].as_f64().expect("probability");
+            assert!(p > 0.0 && p <= 1.0, "{g:#}");
+        }
 
         // Information sharing: P2 told CSC, and CSC has an entry that day; CSC's letter to
         // POL has no POL entry within 2 days.
@@ -1536,6 +1548,10 @@ async fn the_integrated_chronology_merges_submitted_returns(backend: Backend) {
         let letter = flag(&merged, &s.c2, &w.pol);
         assert_eq!(letter["confirmed"], false, "{letter:#}");
         assert_eq!(letter["confirmedBy"], Value::Null);
+        // Both say why, in words.
+        for f in [&told, &letter] {
+            assert!(f["why"].as_str().is_some_and(|w| !w.is_empty()), "{f:#}");
+        }
 
         // Gaps over 28 days: 1 March to 25 April (54 days between); not 25 April to 22 May (26).
         assert_eq!(merged["sharingToleranceDays"], 2);
@@ -2135,6 +2151,10 @@ async fn the_glossary_anonymises_the_chronology_and_its_exports(backend: Backend
         let text = events_of(&anonymised);
         assert!(!text.to_lowercase().contains("home address"), "{text}");
         assert!(!text.contains("Zebrafinch"), "{text}");
+        // Nor anywhere else it answers (the evidence quotes entries' words).
+        let everything = anonymised.to_string();
+        assert!(!everything.contains("Zebrafinch"), "{everything}");
+        assert!(!everything.to_lowercase().contains("home address"), "{everything}");
         assert!(text.contains("[address]") && text.contains("Child A"), "{text}");
         assert_eq!(
             anonymised["entries"].as_array().map(Vec::len),

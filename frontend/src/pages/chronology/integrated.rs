@@ -531,6 +531,11 @@ fn row(
                         <strong class=class>{label}</strong>
                         " "
                         {buttons}
+                        {(!group.evidence.is_empty()).then(|| {
+                            let why = format!("Why: {}", group.evidence.join("; "));
+                            let title = why.clone();
+                            view! { <span class="group-why" title=title>{why}</span> }
+                        })}
                     </td>
                 </tr>
             }
