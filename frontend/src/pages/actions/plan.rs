@@ -111,10 +111,7 @@ fn AgencyActions() -> impl IntoView {
             states(
                 list.get(),
                 move |rows| {
-                    let caption = match rows.len() {
-                        1 => "1 action".to_string(),
-                        n => format!("{n} actions"),
-                    };
+                    let caption = actions_count(rows.len());
                     view! { <ActionTable caption=caption rows=rows on_update=open /> }
                 },
             )
@@ -609,7 +606,7 @@ pub fn PlanPrintPage() -> impl IntoView {
             Some(Ok(list)) => {
                 let n = list.len();
                 view! {
-                    <h2>{format!("{n} actions")}</h2>
+                    <h2>{actions_count(n)}</h2>
                     {groups(list, &since)}
                 }.into_any()
             }
@@ -735,4 +732,13 @@ fn groups(rows: Vec<ActionRow>, since: &str) -> impl IntoView {
             }
         })
         .collect_view()
+}
+
+/// "1 action", "2 actions".
+fn actions_count(n: usize) -> String {
+    if n == 1 {
+        "1 action".to_string()
+    } else {
+        format!("{n} actions")
+    }
 }
