@@ -670,6 +670,21 @@ async fn postgres_ready(url: &str, backup_schema: &str) -> Result<(), BackupErro
 /// `restore`: checks the backup, puts it in place of the configured database, migrates it to
 /// this release and verifies the audit log's hash chain. The server must be stopped; a
 /// database still in use is refused.
+/// Copies the backup's payload to `dst`, checking it against the manifest's length and
+/// checksum on the way: a damaged backup never reaches the database.
+async fn checked_copy(from: &Path, manifest: &Manifest, dst: &Path) -> Result<(), BackupError> {
+    let (src, dst, len) = (from.to_owned(), dst.to_owned(), manifest.payload_bytes);
+    let (actual, _) = blocking(move || hash_copy(&src, Some(len), Some(&dst))).await?;
+    if actual != manifest.sha256 {
+        return Err(BackupError::ChecksumMismatch {
+            path: from.to_owned(),
+            expected: manifest.sha256.clone(),
+            actual,
+        });
+    }
+    Ok(())
+}
+
 pub async fn restore(config: &Config, from: &Path) -> Result<RestoreReport, BackupError> {
     let started = Instant::now();
     let kind = Kind::of(&config.database_url);
@@ -700,19 +715,7 @@ pub async fn restore(config: &Config, from: &Path) -> Result<RestoreReport, Back
             // The copy is checked on its way to a temporary file beside the database: a
             // damaged backup never reaches the database.
             let tmp = TempFile::beside(&db_path, "restore")?;
-            let (src, dst, len) = (
-                from.to_owned(),
-                tmp.path().to_owned(),
-                manifest.payload_bytes,
-            );
-            let (actual, _) = blocking(move || hash_copy(&src, Some(len), Some(&dst))).await?;
-            if actual != manifest.sha256 {
-                return Err(BackupError::ChecksumMismatch {
-                    path: from.to_owned(),
-                    expected: manifest.sha256.clone(),
-                    actual,
-                });
-            }
+            checked_copy(from, &manifest, tmp.path()).await?;
             sqlite_not_in_use(&db_path).await?;
             // The old database's write-ahead log and index would otherwise be replayed onto
             // the restored file.
@@ -739,19 +742,7 @@ pub async fn restore(config: &Config, from: &Path) -> Result<RestoreReport, Back
                 "learning-platform-restore-{}.dump",
                 uuid::Uuid::new_v4().simple()
             ))));
-            let (src, dst, len) = (
-                from.to_owned(),
-                tmp.path().to_owned(),
-                manifest.payload_bytes,
-            );
-            let (actual, _) = blocking(move || hash_copy(&src, Some(len), Some(&dst))).await?;
-            if actual != manifest.sha256 {
-                return Err(BackupError::ChecksumMismatch {
-                    path: from.to_owned(),
-                    expected: manifest.sha256.clone(),
-                    actual,
-                });
-            }
+            checked_copy(from, &manifest, tmp.path()).await?;
             postgres_ready(&config.database_url, &manifest.schema_version).await?;
             let (url, archive) = (config.database_url.clone(), tmp.path().to_owned());
             // One transaction: a restore that fails part-way leaves the database as it was.

@@ -171,10 +171,14 @@ pub fn ResetPassword() -> impl IntoView {
             return;
         }
         let chosen = password.get_untracked();
-        if chosen.chars().count() < 12 {
-            errors.push("password", "Enter a password of at least 12 characters");
-        } else if chosen != again.get_untracked() {
+        // The platform's password rule, as the server applies it.
+        let mut problems = shared::validation::Problems::new();
+        shared::validation::password(&mut problems, "password", &chosen);
+        if problems.0.is_empty() && chosen != again.get_untracked() {
             errors.push("again", "Enter the same password twice");
+        }
+        for p in problems.0 {
+            errors.push(&p.field, format!("New password {}", p.message));
         }
         if errors.report_found() {
             return;

@@ -835,66 +835,19 @@ async fn an_import_cut_off_by_a_restart_is_failed_on_start(backend: Backend) {
     .await
 }
 
-/// Signs in over HTTP and returns the session cookie pair, for a WebSocket.
-async fn session_cookie(app: &TestApp, email: &str) -> String {
-    let response = reqwest::Client::new()
-        .post(format!("{}/graphql", app.base))
-        .header("origin", &app.base)
-        .json(&json!({
-            "query": "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }",
-            "variables": { "e": email, "p": crate::helpers::PASSWORD }
-        }))
-        .send()
-        .await
-        .expect("sign in");
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("lp_session="))
-        .and_then(|v| v.split(';').next())
-        .expect("session cookie")
-        .to_owned()
-}
-
 /// Follows a job over the GraphQL WebSocket: every message until the stream completes.
 async fn follow(app: &TestApp, cookie: &str, job: &str) -> Vec<Value> {
-    use futures_util::{SinkExt, StreamExt};
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use futures_util::StreamExt;
     use tokio_tungstenite::tungstenite::Message;
-    let mut request = format!(
-        "ws://127.0.0.1:{}/graphql/ws",
-        app.base.rsplit(':').next().unwrap_or_default()
+    let mut socket = crate::live::open(
+        app,
+        cookie,
+        json!({
+            "query": "subscription($id: ID!) { chronologyImportJobChanged(id: $id) { status rowsStored rowsTotal errorCode } }",
+            "variables": { "id": job }
+        }),
     )
-    .into_client_request()
-    .expect("request");
-    let headers = request.headers_mut();
-    headers.insert("origin", app.base.parse().expect("origin"));
-    headers.insert("cookie", cookie.parse().expect("cookie"));
-    headers.insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().expect("protocol"),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("connect");
-    let send = |v: Value| Message::text(v.to_string());
-    socket
-        .send(send(json!({ "type": "connection_init" })))
-        .await
-        .expect("init");
-    socket
-        .send(send(json!({
-            "id": "1",
-            "type": "subscribe",
-            "payload": {
-                "query": "subscription($id: ID!) { chronologyImportJobChanged(id: $id) { status rowsStored rowsTotal errorCode } }",
-                "variables": { "id": job }
-            }
-        })))
-        .await
-        .expect("subscribe");
+    .await;
     let mut messages = Vec::new();
     loop {
         let message = tokio::time::timeout(Duration::from_secs(60), socket.next())
@@ -906,13 +859,10 @@ async fn follow(app: &TestApp, cookie: &str, job: &str) -> Vec<Value> {
             continue;
         };
         let value: Value = serde_json::from_str(&text).expect("json");
-        match value["type"].as_str() {
-            Some("connection_ack") => continue,
-            Some("next") => messages.push(value),
-            _ => {
-                messages.push(value);
-                return messages;
-            }
+        let done = value["type"] != "next";
+        messages.push(value);
+        if done {
+            return messages;
         }
     }
 }
@@ -931,7 +881,7 @@ async fn only_those_who_see_the_return_follow_its_import(backend: Backend) {
             )
             .await;
         let id = d.started("big.csv", &file_of("BIG", 12_000)).await;
-        let cookie = session_cookie(&app, "pol.rep@test.example").await;
+        let cookie = crate::live::cookie(&app, "pol.rep@test.example").await;
         let messages = follow(&app, &cookie, &id).await;
         let jobs: Vec<&Value> = messages
             .iter()
@@ -966,7 +916,7 @@ async fn only_those_who_see_the_return_follow_its_import(backend: Backend) {
         );
         let read = stranger.gql(JOB, json!({ "id": id })).await;
         assert_eq!(error_code(&read).as_deref(), Some("NOT_FOUND"), "{read:#}");
-        let cookie = session_cookie(&app, "hlt.rep@test.example").await;
+        let cookie = crate::live::cookie(&app, "hlt.rep@test.example").await;
         let messages = follow(&app, &cookie, &id).await;
         assert!(
             messages

@@ -10,11 +10,11 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
-type Socket =
+pub(crate) type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Signs in and returns the session cookie pair.
-async fn cookie(app: &TestApp, email: &str) -> String {
+pub(crate) async fn cookie(app: &TestApp, email: &str) -> String {
     let response = reqwest::Client::new()
         .post(format!("{}/graphql", app.base))
         .header("origin", &app.base)
@@ -49,7 +49,7 @@ async fn subscribe(app: &TestApp, cookie: &str, review_id: &str) -> Socket {
 }
 
 /// Opens a socket and starts one subscription (`payload`: query and variables).
-async fn open(app: &TestApp, cookie: &str, payload: Value) -> Socket {
+pub(crate) async fn open(app: &TestApp, cookie: &str, payload: Value) -> Socket {
     let mut request = format!(
         "ws://127.0.0.1:{}/graphql/ws",
         app.base.rsplit(':').next().unwrap_or_default()

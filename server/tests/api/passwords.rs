@@ -3,8 +3,8 @@
 //! of the person ends.
 
 use crate::db_tests;
-use crate::helpers::{error_code, run, run_with, Backend, Client, TestApp, PASSWORD};
-use crate::reminders::{plain, Sink};
+use crate::helpers::{error_code, run, Backend, Client, TestApp, PASSWORD};
+use crate::reminders::{plain, with_smtp, Sink};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 use shared::auth::Role;
@@ -18,19 +18,7 @@ where
     F: FnOnce(TestApp, Sink) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    let (sink, port) = Sink::start().await;
-    let url = format!("smtp://127.0.0.1:{port}");
-    run_with(
-        backend,
-        &[
-            "--smtp-url",
-            &url,
-            "--smtp-from",
-            "Safeguarding Partnership <noreply@partnership.example>",
-        ],
-        |app| test(app, sink),
-    )
-    .await;
+    with_smtp(backend, &[], test).await;
 }
 
 /// The secret in the last link emailed.

@@ -265,21 +265,25 @@ where
     F: FnOnce(TestApp, Sink) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
+    with_smtp(backend, &["--reminder-interval-secs", "0"], test).await;
+}
+
+/// Runs `test` against a server that emails through a fresh [`Sink`] (with `flags` too).
+pub(crate) async fn with_smtp<F, Fut>(backend: Backend, flags: &[&str], test: F)
+where
+    F: FnOnce(TestApp, Sink) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     let (sink, port) = Sink::start().await;
     let url = format!("smtp://127.0.0.1:{port}");
-    run_with(
-        backend,
-        &[
-            "--smtp-url",
-            &url,
-            "--smtp-from",
-            "Safeguarding Partnership <reminders@partnership.example>",
-            "--reminder-interval-secs",
-            "0",
-        ],
-        |app| test(app, sink),
-    )
-    .await;
+    let mut args = vec![
+        "--smtp-url",
+        &url,
+        "--smtp-from",
+        "Safeguarding Partnership <reminders@partnership.example>",
+    ];
+    args.extend_from_slice(flags);
+    run_with(backend, &args, |app| test(app, sink)).await;
 }
 
 // ---------------------------------------------------------------------------------------

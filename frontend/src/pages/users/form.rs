@@ -90,8 +90,11 @@ fn SetPassword(user_id: String) -> impl IntoView {
             return;
         }
         done.set(false);
-        if password.with_untracked(|p| p.chars().count() < 12) {
-            errors.push("newPassword", "Enter a password of at least 12 characters");
+        // The platform's password rule, as the server applies it.
+        let mut problems = shared::validation::Problems::new();
+        password.with_untracked(|p| shared::validation::password(&mut problems, "newPassword", p));
+        for p in problems.0 {
+            errors.push(&p.field, format!("New password {}", p.message));
         }
         if errors.report_found() {
             return;
