@@ -8,15 +8,11 @@
 //! when their access changed (opened again at once, as they are now).
 
 use serde_json::{json, Value};
+use shared::live::{CLOSE_ACCESS_CHANGED, CLOSE_SIGNED_OUT};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
-
-/// Close code: signed out (see `server::live_socket`).
-const CLOSE_SIGNED_OUT: u16 = 4401;
-/// Close code: the person's access changed; reconnect.
-const CLOSE_ACCESS_CHANGED: u16 = 4001;
 
 type OnChange = Rc<dyn Fn(String)>;
 

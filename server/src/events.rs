@@ -88,22 +88,10 @@ impl Events {
     }
 
     /// Tells every instance that `user_id`'s access may have changed. Call after the commit.
+    /// Live connections still re-check on their own within seconds if this is lost.
     pub async fn access_changed(&self, user_id: &str) {
         match self.db.get_database_backend() {
-            DbBackend::Postgres => {
-                let sent = self
-                    .db
-                    .execute_raw(Statement::from_sql_and_values(
-                        DbBackend::Postgres,
-                        "SELECT pg_notify($1, $2)",
-                        [ACCESS_CHANNEL.into(), user_id.into()],
-                    ))
-                    .await;
-                if let Err(e) = sent {
-                    // Live connections still re-check on their own within seconds.
-                    tracing::warn!(error = %e, "publishing an access change failed");
-                }
-            }
+            DbBackend::Postgres => self.notify(ACCESS_CHANNEL, user_id.to_owned()).await,
             _ => {
                 let _ = self.access.send(AccessChange::Person(user_id.to_owned()));
             }
@@ -114,27 +102,30 @@ impl Events {
     /// the change itself.
     pub async fn publish(&self, change: Change) {
         match self.db.get_database_backend() {
-            DbBackend::Postgres => {
-                let payload = match serde_json::to_string(&change) {
-                    Ok(p) => p,
-                    Err(e) => return tracing::warn!(error = %e, "encoding a change failed"),
-                };
-                let sent = self
-                    .db
-                    .execute_raw(Statement::from_sql_and_values(
-                        DbBackend::Postgres,
-                        "SELECT pg_notify($1, $2)",
-                        [CHANNEL.into(), payload.into()],
-                    ))
-                    .await;
-                if let Err(e) = sent {
-                    tracing::warn!(error = %e, "publishing a change failed");
-                }
-            }
+            DbBackend::Postgres => match serde_json::to_string(&change) {
+                Ok(payload) => self.notify(CHANNEL, payload).await,
+                Err(e) => tracing::warn!(error = %e, "encoding a change failed"),
+            },
             _ => {
                 // No receivers is not an error: nobody is watching.
                 let _ = self.sender.send(change);
             }
+        }
+    }
+
+    /// Sends `payload` on a PostgreSQL channel to every instance's listener; a failure is
+    /// logged, never returned.
+    async fn notify(&self, channel: &str, payload: String) {
+        let sent = self
+            .db
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_notify($1, $2)",
+                [channel.into(), payload.into()],
+            ))
+            .await;
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, channel, "publishing a change failed");
         }
     }
 }

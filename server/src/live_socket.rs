@@ -33,10 +33,7 @@ pub const MAX_SUBSCRIPTIONS: usize = 16;
 pub const RECHECK_EVERY: Duration = Duration::from_secs(15);
 /// How recent a check must be for an event to be sent without checking again.
 const FRESH_FOR: Duration = Duration::from_secs(1);
-/// Close code: the caller is signed out (or their token ended): do not reconnect.
-pub const CLOSE_SIGNED_OUT: u16 = 4401;
-/// Close code: the caller's access changed: reconnect to be served as they are now.
-pub const CLOSE_ACCESS_CHANGED: u16 = 4001;
+pub use shared::live::{CLOSE_ACCESS_CHANGED, CLOSE_SIGNED_OUT};
 
 /// How the socket's caller proved who they are on the handshake.
 #[derive(Clone)]

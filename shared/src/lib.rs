@@ -10,6 +10,7 @@ pub mod auth;
 pub mod calendar;
 pub mod chronology;
 pub mod glossary;
+pub mod live;
 pub mod reviews;
 pub mod spreadsheet;
 pub mod summary;
