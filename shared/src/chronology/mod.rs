@@ -6,6 +6,7 @@ pub mod dates;
 pub mod import;
 pub mod linkage;
 pub mod merge;
+pub mod names;
 pub mod vocabulary;
 
 pub use dates::{PartialDate, Precision, TimeOfDay};
