@@ -18,6 +18,7 @@ mod m0012_action_count;
 mod m0013_session_person;
 mod m0014_import_jobs;
 mod m0015_password_resets;
+mod m0016_anonymisation_dismissals;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_session_person::Migration),
             Box::new(m0014_import_jobs::Migration),
             Box::new(m0015_password_resets::Migration),
+            Box::new(m0016_anonymisation_dismissals::Migration),
         ]
     }
 }

@@ -28,6 +28,10 @@ pub enum AppError {
     /// A chronology file too big to import while the request waits.
     #[error("{0}")]
     BackgroundImportRequired(String),
+    /// An anonymised chronology asked for while likely names the glossary does not cover
+    /// are open; the message names them.
+    #[error("{0}")]
+    AnonymisationSuspectsOpen(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -42,6 +46,7 @@ impl AppError {
             AppError::Conflict(_) | AppError::StaleVersion { .. } => "CONFLICT",
             AppError::TooManyAttempts(_) => "TOO_MANY_ATTEMPTS",
             AppError::BackgroundImportRequired(_) => "BACKGROUND_IMPORT_REQUIRED",
+            AppError::AnonymisationSuspectsOpen(_) => "ANONYMISATION_SUSPECTS_OPEN",
             AppError::Internal(_) => "INTERNAL",
         }
     }

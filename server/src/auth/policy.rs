@@ -158,6 +158,7 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Mutation", "setChronologySettings", Access::SignedIn),
     ("Mutation", "addGlossaryTerm", Access::SignedIn),
     ("Mutation", "removeGlossaryTerm", Access::SignedIn),
+    ("Mutation", "dismissAnonymisationSuspect", Access::SignedIn),
     // Action plans: the business office or the review's lead reviewers write them.
     ("Mutation", "createLearningPoint", Access::SignedIn),
     ("Mutation", "updateLearningPoint", Access::SignedIn),
@@ -283,6 +284,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "myChronologyReturn",
             "integratedChronology",
             "chronologyExport",
+            "anonymisationSuspects",
             "glossary",
             "viewers",
             "learningPoints",
@@ -336,6 +338,18 @@ const OBJECTS: &[(&str, &[&str])] = &[
         "GlossaryTerm",
         &["id", "realText", "replacement", "createdAt"],
     ),
+    (
+        "AnonymisationSuspect",
+        &[
+            "text",
+            "kind",
+            "count",
+            "excerpt",
+            "entryId",
+            "entryReference",
+        ],
+    ),
+    ("AnonymisationSuspects", &["suspects", "total"]),
     ("Viewer", &["userId", "name", "agencyPrefix"]),
     (
         "ChronologyReturn",

@@ -267,6 +267,9 @@ pub async fn integrated(
     format: FileFormat,
     anonymised: bool,
 ) -> AppResult<ExportFile> {
+    if anonymised {
+        super::anonymisation::check_export(state, rc, review_id).await?;
+    }
     let view = service::integrated(state, rc, review_id, anonymised)
         .await?
         .ok_or(AppError::Forbidden)?;

@@ -1,7 +1,7 @@
 //! GraphQL surface of chronologies: thin, decoding input and calling the service.
 
 use super::service::{self, EntryFields, IntegratedView};
-use super::{export, glossary, jobs, presence};
+use super::{anonymisation, export, glossary, jobs, presence};
 use crate::agencies::graphql::Agency;
 use crate::entities::{
     agency, annotation, chronology_entry, chronology_import_job, chronology_return,
@@ -428,6 +428,18 @@ impl Review {
         Ok(ExportFile::from(file))
     }
 
+    /// What the anonymised chronology would still show that looks like a personal name or
+    /// an identifier, less what was dismissed as not a name: for whoever sees the integrated
+    /// chronology (null for anyone else). An anonymised export is refused while any are open.
+    async fn anonymisation_suspects(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<AnonymisationSuspects>> {
+        let (state, rc) = parts(ctx)?;
+        let found = anonymisation::suspects(state, rc, &self.id).await.gql(rc)?;
+        Ok(found.map(AnonymisationSuspects::from))
+    }
+
     /// Real names and identifiers with what stands for them once anonymised: for the
     /// business office and the review's lead reviewers.
     async fn glossary(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<GlossaryTerm>> {
@@ -568,6 +580,52 @@ impl From<crate::entities::glossary_term::Model> for GlossaryTerm {
             real_text: t.real_text,
             replacement: t.replacement,
             created_at: t.created_at,
+        }
+    }
+}
+
+/// Something in the chronology that still looks like a personal name (or an identifier)
+/// the glossary does not replace.
+#[derive(SimpleObject, Clone)]
+pub struct AnonymisationSuspect {
+    /// The text as written; add it to the glossary or dismiss it as not a name.
+    pub text: String,
+    pub kind: shared::chronology::names::SuspectKind,
+    /// How many times it appears.
+    pub count: i32,
+    /// One place it appears, with some words either side.
+    pub excerpt: String,
+    /// The entry of that place.
+    pub entry_id: ID,
+    /// The entry as the chronology names it: agency prefix and number ("POL 12").
+    pub entry_reference: String,
+}
+
+/// The open anonymisation suspects of a chronology.
+#[derive(SimpleObject, Clone)]
+pub struct AnonymisationSuspects {
+    /// The most frequent first, at most 100.
+    pub suspects: Vec<AnonymisationSuspect>,
+    /// How many are open in all.
+    pub total: i32,
+}
+
+impl From<anonymisation::Suspects> for AnonymisationSuspects {
+    fn from(s: anonymisation::Suspects) -> Self {
+        Self {
+            suspects: s
+                .listed
+                .into_iter()
+                .map(|o| AnonymisationSuspect {
+                    text: o.text,
+                    kind: o.kind,
+                    count: i32::try_from(o.count).unwrap_or(i32::MAX),
+                    excerpt: o.excerpt,
+                    entry_id: ID(o.entry_id),
+                    entry_reference: o.entry_reference,
+                })
+                .collect(),
+            total: i32::try_from(s.total).unwrap_or(i32::MAX),
         }
     }
 }
@@ -847,6 +905,21 @@ impl ChronologyMutation {
             .await
             .gql(rc)?;
         Ok(GlossaryTerm::from(term))
+    }
+
+    /// Records that an anonymisation suspect is not a name (audited): business office or the
+    /// review's lead reviewers. Answers the suspects still open.
+    async fn dismiss_anonymisation_suspect(
+        &self,
+        ctx: &Context<'_>,
+        review_id: ID,
+        text: String,
+    ) -> async_graphql::Result<AnonymisationSuspects> {
+        let (state, rc) = parts(ctx)?;
+        let open = anonymisation::dismiss(state, rc, &review_id, &text)
+            .await
+            .gql(rc)?;
+        Ok(AnonymisationSuspects::from(open))
     }
 
     /// Business office or the review's lead reviewers.

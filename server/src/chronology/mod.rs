@@ -1,6 +1,7 @@
 //! Agency chronology returns, their entries and imports, and the integrated chronology with
 //! reviewers' duplicate decisions and annotations.
 
+pub mod anonymisation;
 pub mod export;
 pub mod glossary;
 pub mod graphql;

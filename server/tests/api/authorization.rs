@@ -624,6 +624,14 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            // Or a LEAD_REVIEWER of the review: those who keep the glossary.
+            field: "Mutation.dismissAnonymisationSuspect",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $t: String!) { dismissAnonymisationSuspect(reviewId: $id, text: $t) { total } }",
+            vars: |f, p| json!({ "id": f.chronology_review, "t": format!("Not A Name {p}") }),
+            own_session: false,
+        },
+        Op {
             field: "Mutation.removeGlossaryTerm",
             allowed: OFFICE,
             doc: "mutation($id: ID!) { removeGlossaryTerm(id: $id) }",

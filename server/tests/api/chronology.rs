@@ -2244,6 +2244,165 @@ async fn the_glossary_anonymises_the_chronology_and_its_exports(backend: Backend
     .await
 }
 
+const SUSPECTS: &str = "query($id: ID!) { review(id: $id) { anonymisationSuspects { total suspects { text kind count excerpt entryId entryReference } } } }";
+const DISMISS: &str = "mutation($r: ID!, $t: String!) { dismissAnonymisationSuspect(reviewId: $r, text: $t) { total suspects { text } } }";
+
+fn suspect_texts(list: &Value) -> BTreeSet<String> {
+    list["suspects"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no suspects in {list:#}"))
+        .iter()
+        .filter_map(|s| s["text"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Before an anonymised export, what still looks like a name (or an identifier) the glossary
+/// does not replace is listed; the export is refused, naming them, until each is added to
+/// the glossary or dismissed as not a name (audited, with who).
+async fn anonymisation_suspects_block_the_anonymised_export_until_cleared(backend: Backend) {
+    run(backend, |app| async move {
+        let w = world(&app).await;
+        let _ = scene(&w).await;
+        let hlt_return = id_of(&my_return(&w.hlt_rep, &w.review).await);
+        add(
+            &w.hlt_rep,
+            &hlt_return,
+            entry(
+                "30/05/2016",
+                "HLT-2",
+                "Dean Smith (stepfather) refused entry to the Health Visitor; mother asked for a call on 07700 900123",
+            ),
+        )
+        .await;
+        add(
+            &w.hlt_rep,
+            &hlt_return,
+            entry(
+                "31/05/2016",
+                "HLT-3",
+                "Mother referred to Kestrel Pathways for parenting support. Dean Smith not present.",
+            ),
+        )
+        .await;
+        submit(&w.hlt_rep, &hlt_return).await;
+
+        // Listed, most frequent first, with where one of them is.
+        let list = w.office.ok(SUSPECTS, json!({ "id": w.review })).await["review"]
+            ["anonymisationSuspects"]
+            .clone();
+        assert_eq!(
+            suspect_texts(&list),
+            ["07700 900123", "Dean Smith", "Kestrel Pathways"]
+                .map(String::from)
+                .into_iter()
+                .collect(),
+            "{list:#}"
+        );
+        assert_eq!(list["total"], 3);
+        let dean = &list["suspects"][0];
+        assert_eq!(dean["text"], "Dean Smith", "{list:#}");
+        assert_eq!(dean["kind"], "NAME");
+        assert_eq!(dean["count"], 2);
+        assert!(dean["excerpt"].as_str().is_some_and(|e| e.contains("Dean Smith (stepfather)")), "{dean:#}");
+        assert!(dean["entryReference"].as_str().is_some_and(|r| r.starts_with("HLT")), "{dean:#}");
+        let phone = list["suspects"]
+            .as_array()
+            .and_then(|l| l.iter().find(|s| s["text"] == "07700 900123"))
+            .expect("phone");
+        assert_eq!(phone["kind"], "PHONE_NUMBER");
+
+        // The anonymised export is refused, naming them; the named one is not.
+        for format in ["CSV", "XLSX"] {
+            let body = w
+                .office
+                .gql(EXPORT, json!({ "id": w.review, "f": format, "a": true }))
+                .await;
+            assert_eq!(error_code(&body).as_deref(), Some("ANONYMISATION_SUSPECTS_OPEN"), "{body:#}");
+            let message = said(&body);
+            // (`said` is lower case)
+            for name in ["dean smith", "kestrel pathways", "07700 900123"] {
+                assert!(message.contains(name), "{message}");
+            }
+        }
+        let body = w.office.gql(EXPORT_DEFAULT, json!({ "id": w.review })).await;
+        assert_eq!(error_code(&body).as_deref(), Some("ANONYMISATION_SUSPECTS_OPEN"), "default is anonymised: {body:#}");
+        w.office
+            .ok(EXPORT, json!({ "id": w.review, "f": "CSV", "a": false }))
+            .await;
+
+        // Who sees them: whoever sees the integrated chronology; members before sharing and
+        // outsiders do not.
+        let chair = w.chair.ok(SUSPECTS, json!({ "id": w.review })).await;
+        assert_eq!(chair["review"]["anonymisationSuspects"]["total"], 3);
+        let member = w.pol_rep.ok(SUSPECTS, json!({ "id": w.review })).await;
+        assert!(member["review"]["anonymisationSuspects"].is_null(), "{member:#}");
+        let body = w.outsider.gql(SUSPECTS, json!({ "id": w.review })).await;
+        assert!(body["data"]["review"]["anonymisationSuspects"].is_null(), "{body:#}");
+
+        // Who dismisses: those who keep the glossary.
+        for (who, client) in [("chair", &w.chair), ("representative", &w.pol_rep)] {
+            let body = client
+                .gql(DISMISS, json!({ "r": w.review, "t": "Kestrel Pathways" }))
+                .await;
+            assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"), "{who}: {body:#}");
+        }
+        let body = w.outsider.gql(DISMISS, json!({ "r": w.review, "t": "Kestrel Pathways" })).await;
+        assert_eq!(error_code(&body).as_deref(), Some("NOT_FOUND"), "{body:#}");
+        // Bounded, named field.
+        for bad in [" ".to_string(), "x".repeat(201), "two\nlines".to_string()] {
+            let body = w.office.gql(DISMISS, json!({ "r": w.review, "t": bad })).await;
+            assert_eq!(error_code(&body).as_deref(), Some("VALIDATION"), "{body:#}");
+            assert_eq!(problem_fields(&body), vec!["text"], "{body:#}");
+        }
+
+        // One added to the glossary, one dismissed, the phone number replaced too.
+        w.office
+            .ok(ADD_TERM, json!({ "r": w.review, "i": { "realText": "Dean Smith", "replacement": "Stepfather" } }))
+            .await;
+        let open = w
+            .reviewer
+            .ok(DISMISS, json!({ "r": w.review, "t": "kestrel  pathways" }))
+            .await["dismissAnonymisationSuspect"]
+            .clone();
+        assert_eq!(suspect_texts(&open), ["07700 900123".to_string()].into_iter().collect(), "{open:#}");
+        // Dismissing again changes nothing.
+        w.reviewer
+            .ok(DISMISS, json!({ "r": w.review, "t": "Kestrel Pathways" }))
+            .await;
+        let body = w.office.gql(EXPORT, json!({ "id": w.review, "f": "CSV", "a": true })).await;
+        assert!(said(&body).contains("07700 900123") && !said(&body).contains("dean"), "{body:#}");
+        w.office
+            .ok(ADD_TERM, json!({ "r": w.review, "i": { "realText": "07700 900123", "replacement": "[phone]" } }))
+            .await;
+        let list = w.office.ok(SUSPECTS, json!({ "id": w.review })).await["review"]
+            ["anonymisationSuspects"]
+            .clone();
+        assert_eq!(list["total"], 0, "{list:#}");
+        let csv = w
+            .office
+            .ok(EXPORT, json!({ "id": w.review, "f": "CSV", "a": true }))
+            .await["review"]["chronologyExport"]
+            .clone();
+        let text = String::from_utf8(decoded(&csv)).expect("utf-8");
+        assert!(text.contains("Stepfather (stepfather)") && text.contains("Kestrel Pathways"), "{text}");
+        assert!(!text.contains("Dean") && !text.contains("07700"), "{text}");
+
+        // The dismissal is in the audit log with who, without the text.
+        let rows: Vec<audit_log::Model> = audit_log::Entity::find()
+            .all(app.db())
+            .await
+            .expect("audit")
+            .into_iter()
+            .filter(|r| r.action == "chronology.anonymisation.dismiss")
+            .collect();
+        assert_eq!(rows.len(), 1, "dismissed once: {rows:?}");
+        assert_eq!(rows[0].object_type, "anonymisation_dismissal");
+        assert_eq!(rows[0].actor_name.as_deref().map(|n| n.is_empty()), Some(false));
+        assert!(!format!("{rows:?}").contains("Kestrel"), "{rows:?}");
+    })
+    .await
+}
+
 const HISTORY: &str = "query($id: ID!) { review(id: $id) { myChronologyReturn { entries { id history { version change changedBy event startDate sharedWith } } } } }";
 
 /// Every save of an entry is kept and readable by whoever sees the entry.
@@ -2319,5 +2478,6 @@ db_tests!(
     annotations_are_append_only_and_questions_go_to_the_entrys_agency,
     entry_changes_are_audited_without_case_content,
     the_glossary_anonymises_the_chronology_and_its_exports,
+    anonymisation_suspects_block_the_anonymised_export_until_cleared,
     every_entry_keeps_its_history,
 );

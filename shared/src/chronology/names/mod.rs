@@ -78,7 +78,17 @@ impl Suspect {
 /// Every suspect in a chronology's texts (one list per text, left to right, never
 /// overlapping): likely names and identifiers the glossary does not cover.
 pub fn find_suspects(glossary: &Glossary, texts: &[&str]) -> Vec<Vec<Suspect>> {
-    let names = find_names(glossary, texts);
+    find_suspects_with(glossary, &[], texts)
+}
+
+/// [`find_suspects`] with more words known not to be names: the agencies' names and
+/// prefixes of the review ("NGH", "Northgate General").
+pub fn find_suspects_with(
+    glossary: &Glossary,
+    known: &[&str],
+    texts: &[&str],
+) -> Vec<Vec<Suspect>> {
+    let names = find_names(glossary, known, texts);
     texts
         .iter()
         .zip(names)
@@ -381,14 +391,15 @@ fn joined_by_space(gap: &str) -> bool {
 }
 
 /// The name suspects in each text (see the module's rules).
-fn find_names(glossary: &Glossary, texts: &[&str]) -> Vec<Vec<Suspect>> {
+fn find_names(glossary: &Glossary, known: &[&str], texts: &[&str]) -> Vec<Vec<Suspect>> {
     let w = words();
     let replacements = glossary
         .terms()
         .iter()
+        .map(|t| t.replacement.as_str())
+        .chain(known.iter().copied())
         .flat_map(|t| {
-            t.replacement
-                .split(|c: char| !c.is_alphanumeric())
+            t.split(|c: char| !c.is_alphanumeric())
                 .filter(|s| !s.is_empty())
                 .map(str::to_lowercase)
                 .collect::<Vec<_>>()
@@ -530,11 +541,18 @@ fn judge_text(j: &Judge<'_>, toks: &[Tok<'_>]) -> Vec<Option<Why>> {
         if t.case == Case::Lower && j.given(t) && !j.known(t) {
             set(&mut flag, i, Why::Given);
         }
-        // Initials: two or three capitals that are no abbreviation.
+        // Initials: two or three capitals that are no abbreviation, nor part of a reference
+        // ("POL-12", "HLT 3").
+        let reference = toks
+            .get(i + 1)
+            .is_some_and(|n| n.case == Case::Other && matches!(n.gap, "-" | " " | "/" | ""))
+            || t.gap
+                .ends_with(|c: char| c.is_ascii_digit() || c == '-' || c == '/');
         if t.case == Case::Upper
             && (2..=3).contains(&t.text.chars().count())
             && t.text.chars().all(|c| c.is_ascii_uppercase())
             && !j.known(t)
+            && !reference
         {
             set(&mut flag, i, Why::Initials);
         }
@@ -820,6 +838,15 @@ mod tests {
             ],
         );
         assert_eq!(s[1].len(), 2);
+    }
+
+    #[test]
+    fn references_and_known_words_are_not_initials() {
+        let none = g(&[]);
+        assert_eq!(names(&none, "POL-1 HLT 3: seen"), Vec::<String>::new());
+        let s = find_suspects_with(&none, &["NGH", "Northgate General"], &["NGH said JS left"]);
+        let found: Vec<&str> = s[0].iter().map(|x| x.matched.as_str()).collect();
+        assert_eq!(found, ["JS"]);
     }
 
     #[test]
