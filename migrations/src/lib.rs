@@ -19,6 +19,7 @@ mod m0013_session_person;
 mod m0014_import_jobs;
 mod m0015_password_resets;
 mod m0016_anonymisation_dismissals;
+mod m0017_retention;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_import_jobs::Migration),
             Box::new(m0015_password_resets::Migration),
             Box::new(m0016_anonymisation_dismissals::Migration),
+            Box::new(m0017_retention::Migration),
         ]
     }
 }

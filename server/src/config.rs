@@ -165,6 +165,17 @@ pub struct Config {
     )]
     pub reminder_interval_secs: u64,
 
+    /// How often this instance checks whether today's retention run has happened, in
+    /// seconds (0: never, in this instance). The first instance to check on a (UTC) day runs
+    /// it; the others find it claimed.
+    #[arg(
+        long,
+        env = "LP_RETENTION_CHECK_SECS",
+        default_value_t = 3600,
+        global = true
+    )]
+    pub retention_check_secs: u64,
+
     /// SMTP relay reminders and password reset links are emailed through,
     /// `smtp://[user:password@]host[:port]` (plain SMTP, e.g. a local relay); without it,
     /// reminders are only shown in the app and the business office sets new passwords.

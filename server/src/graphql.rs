@@ -13,6 +13,7 @@ use crate::chronology::graphql::{ChronologyMutation, ChronologyQuery, Chronology
 use crate::context::RequestContext;
 use crate::error::AppResult;
 use crate::library::graphql::LibraryQuery;
+use crate::retention::graphql::{RetentionMutation, RetentionQuery};
 use crate::reviews::graphql::{ReviewMutation, ReviewQuery};
 use crate::state::AppState;
 use crate::summary::graphql::{PublicSummaryQuery, SummaryMutation, SummaryQuery};
@@ -33,6 +34,7 @@ pub struct Query(
     PublicSummaryQuery,
     LibraryQuery,
     BuildQuery,
+    RetentionQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -45,6 +47,7 @@ pub struct Mutation(
     ActionMutation,
     ApiTokenMutation,
     SummaryMutation,
+    RetentionMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -28,6 +28,7 @@ pub mod library;
 pub mod live_socket;
 pub mod mail;
 pub mod query_limits;
+pub mod retention;
 pub mod reviews;
 pub mod rows;
 pub mod state;
@@ -48,6 +49,7 @@ pub async fn serve(
     let state = AppState::new(db.clone(), config);
     actions::reminders::spawn(state.clone());
     chronology::jobs::spawn_sweeper(state.clone());
+    retention::spawn(state.clone());
     auth::session_store::DatabaseSessionStore::new(db)
         .spawn_cleanup(std::time::Duration::from_secs(600));
     let schema = graphql::build(Some(state.clone()), state.config.introspection);

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod chronology;
 pub mod glossary;
 pub mod live;
+pub mod retention;
 pub mod reviews;
 pub mod spreadsheet;
 pub mod summary;

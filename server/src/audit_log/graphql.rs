@@ -17,6 +17,8 @@ pub struct AuditEntry {
     pub object_type: String,
     pub object_id: Option<String>,
     pub correlation_id: String,
+    /// What a retention purge deleted (JSON: counts and review references, never content).
+    pub detail: Option<String>,
 }
 
 impl From<audit_log::Model> for AuditEntry {
@@ -32,6 +34,7 @@ impl From<audit_log::Model> for AuditEntry {
             object_type: m.object_type,
             object_id: m.object_id,
             correlation_id: m.correlation_id,
+            detail: m.detail,
         }
     }
 }

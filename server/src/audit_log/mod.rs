@@ -50,6 +50,7 @@ struct Fields<'a> {
     object_type: &'a str,
     object_id: Option<&'a str>,
     correlation_id: &'a str,
+    detail: Option<&'a str>,
 }
 
 fn chain_hash(prev: &str, f: &Fields<'_>) -> String {
@@ -76,6 +77,11 @@ fn chain_hash(prev: &str, f: &Fields<'_>) -> String {
             None => h.update(u64::MAX.to_be_bytes()),
         }
     }
+    // Only rows that have one hash a detail, so rows written before it existed keep theirs.
+    if let Some(detail) = f.detail {
+        h.update((detail.len() as u64).to_be_bytes());
+        h.update(detail.as_bytes());
+    }
     hex::encode(h.finalize())
 }
 
@@ -95,6 +101,7 @@ struct Record {
     object_type: String,
     object_id: Option<String>,
     correlation_id: String,
+    detail: Option<String>,
 }
 
 impl Record {
@@ -112,6 +119,7 @@ impl Record {
             object_type: event.object_type.to_owned(),
             object_id: event.object_id.map(str::to_owned),
             correlation_id: rc.correlation_id.clone(),
+            detail: None,
         }
     }
 }
@@ -124,6 +132,19 @@ pub async fn append<C: ConnectionTrait>(
     event: Event<'_>,
 ) -> AppResult<()> {
     append_records(conn, std::slice::from_ref(&Record::of(rc, event))).await
+}
+
+/// Appends one row with a detail (JSON: counts and references, never case content), hashed
+/// into the chain with the rest of the row.
+pub async fn append_with_detail<C: ConnectionTrait>(
+    conn: &C,
+    rc: &RequestContext,
+    event: Event<'_>,
+    detail: &str,
+) -> AppResult<()> {
+    let mut record = Record::of(rc, event);
+    record.detail = Some(detail.to_owned());
+    append_records(conn, std::slice::from_ref(&record)).await
 }
 
 /// Appends rows in order inside the caller's transaction, each linked to the one before.
@@ -161,6 +182,7 @@ async fn append_records<C: ConnectionTrait>(conn: &C, records: &[Record]) -> App
             object_type: &r.object_type,
             object_id: r.object_id.as_deref(),
             correlation_id: &r.correlation_id,
+            detail: r.detail.as_deref(),
         };
         let hash = chain_hash(&prev, &fields);
         rows.push(audit_log::ActiveModel {
@@ -177,6 +199,7 @@ async fn append_records<C: ConnectionTrait>(conn: &C, records: &[Record]) -> App
             correlation_id: Set(r.correlation_id.clone()),
             prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),
             hash: Set(hash),
+            detail: Set(r.detail.clone()),
         });
     }
     // Ids are given in insertion order, which is the chain's order.
@@ -279,11 +302,121 @@ pub struct ChainReport {
     pub first_broken_id: Option<i64>,
 }
 
+/// The action of the retention purge's entry. When the purge deleted the oldest entries,
+/// its detail records them under `auditLog` ([`Pruned`]): the anchor the kept chain is
+/// verified from.
+pub const PURGE_ACTION: &str = "retention.purge";
+
+/// The oldest entries deleted by one purge: how many, and the id and hash of the last.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pruned {
+    pub deleted: u64,
+    pub through_id: i64,
+    pub through_hash: String,
+}
+
+/// Deletes the entries written before `cutoff`, oldest first and in chain order, inside the
+/// caller's transaction (which must then append the purge's entry recording the result,
+/// in the same transaction). The newest entry is always kept, so the chain goes on from it.
+/// The database refuses these deletes unless the transaction holds a permit naming the
+/// last id that may go (`audit_log_prune`), which it removes again before it returns.
+pub async fn prune_before<C: ConnectionTrait>(
+    conn: &C,
+    cutoff: DateTime<Utc>,
+) -> AppResult<Option<Pruned>> {
+    let backend = conn.get_database_backend();
+    if backend == DbBackend::Postgres {
+        conn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [APPEND_LOCK.into()],
+        ))
+        .await?;
+    }
+    let Some(newest) = audit_log::Entity::find()
+        .order_by_desc(audit_log::Column::Id)
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let first_kept = audit_log::Entity::find()
+        .filter(audit_log::Column::At.gte(cutoff))
+        .order_by_asc(audit_log::Column::Id)
+        .one(conn)
+        .await?
+        .map_or(newest.id, |row| row.id.min(newest.id));
+    let Some(last) = audit_log::Entity::find()
+        .filter(audit_log::Column::Id.lt(first_kept))
+        .order_by_desc(audit_log::Column::Id)
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    // An integer of our own, not input: formatted into the statement on either database.
+    conn.execute_unprepared(&format!(
+        "INSERT INTO audit_log_prune (through_id) VALUES ({})",
+        last.id
+    ))
+    .await?;
+    let deleted = audit_log::Entity::delete_many()
+        .filter(audit_log::Column::Id.lte(last.id))
+        .exec(conn)
+        .await?
+        .rows_affected;
+    conn.execute_unprepared("DELETE FROM audit_log_prune")
+        .await?;
+    Ok(Some(Pruned {
+        deleted,
+        through_id: last.id,
+        through_hash: last.hash,
+    }))
+}
+
+/// What the latest purge that deleted entries recorded about them, if any.
+async fn prune_anchor(db: &DatabaseConnection) -> AppResult<Option<Pruned>> {
+    let row = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq(PURGE_ACTION))
+        .filter(audit_log::Column::Detail.contains("throughHash"))
+        .order_by_desc(audit_log::Column::Id)
+        .one(db)
+        .await?;
+    Ok(row
+        .and_then(|r| r.detail)
+        .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+        .and_then(|v| serde_json::from_value::<Pruned>(v.get("auditLog")?.clone()).ok()))
+}
+
 /// Recomputes every row's hash in order and reports the first row that does not match.
+/// The oldest row links back to the start of the chain or, once the oldest entries were
+/// deleted by a purge, to the last of them, as the purge's own (kept, chained) entry
+/// records: any other link, or a deletion no purge recorded, is a break.
 pub async fn verify(db: &DatabaseConnection) -> AppResult<ChainReport> {
     let mut prev = GENESIS.to_string();
     let mut after = 0_i64;
     let mut checked = 0_u64;
+    let oldest = audit_log::Entity::find()
+        .order_by_asc(audit_log::Column::Id)
+        .one(db)
+        .await?;
+    if let Some(first) = oldest.filter(|row| row.prev_hash != GENESIS) {
+        match prune_anchor(db).await? {
+            Some(anchor)
+                if anchor.through_hash == first.prev_hash && anchor.through_id < first.id =>
+            {
+                prev = anchor.through_hash;
+            }
+            _ => {
+                return Ok(ChainReport {
+                    intact: false,
+                    checked,
+                    first_broken_id: Some(first.id),
+                })
+            }
+        }
+    }
     loop {
         let rows = audit_log::Entity::find()
             .filter(audit_log::Column::Id.gt(after))
@@ -311,6 +444,7 @@ pub async fn verify(db: &DatabaseConnection) -> AppResult<ChainReport> {
                 object_type: &row.object_type,
                 object_id: row.object_id.as_deref(),
                 correlation_id: &row.correlation_id,
+                detail: row.detail.as_deref(),
             };
             if row.prev_hash != prev || chain_hash(&prev, &fields) != row.hash {
                 return Ok(ChainReport {

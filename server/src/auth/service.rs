@@ -44,10 +44,19 @@ fn address_key(addr: &str) -> String {
     throttle_key("address", addr)
 }
 
-/// Deletes failed attempts older than the throttle window (they no longer count).
+/// Deletes failed attempts that stopped counting (older than the throttle window) longer ago
+/// than the sign-in attempts retention rule keeps them (by default: at once).
 pub async fn purge_expired_failures(db: &sea_orm::DatabaseConnection) -> AppResult<u64> {
+    let keep = crate::retention::period(
+        db,
+        shared::retention::RuleKey::of(shared::retention::RecordKind::SignInAttempts),
+    )
+    .await?;
+    let Some(cutoff) = crate::retention::sign_in_cutoff(keep, Utc::now()) else {
+        return Ok(0);
+    };
     let result = sign_in_failure::Entity::delete_many()
-        .filter(sign_in_failure::Column::At.lte(Utc::now() - THROTTLE_WINDOW))
+        .filter(sign_in_failure::Column::At.lte(cutoff))
         .exec(db)
         .await?;
     Ok(result.rows_affected)

@@ -94,10 +94,19 @@ impl DatabaseSessionStore {
         Self { db }
     }
 
-    /// Deletes every expired session.
-    pub async fn delete_expired(&self) -> Result<u64, sea_orm::DbErr> {
+    /// Deletes every session expired longer ago than the sessions retention rule keeps them
+    /// (by default: every expired session).
+    pub async fn delete_expired(&self) -> crate::error::AppResult<u64> {
+        let keep = crate::retention::period(
+            &self.db,
+            shared::retention::RuleKey::of(shared::retention::RecordKind::Sessions),
+        )
+        .await?;
+        let Some(cutoff) = crate::retention::session_cutoff(keep, Utc::now()) else {
+            return Ok(0);
+        };
         let result = session::Entity::delete_many()
-            .filter(session::Column::ExpiresAt.lt(Utc::now()))
+            .filter(session::Column::ExpiresAt.lt(cutoff))
             .exec(&self.db)
             .await?;
         Ok(result.rows_affected)

@@ -104,6 +104,7 @@ pub async fn remove(state: &AppState, rc: &RequestContext, term_id: &str) -> App
             AppError::Forbidden => AppError::Forbidden,
             _ => AppError::NotFound("Glossary term"),
         })?;
+    crate::retention::ensure_not_held(&txn, &term.review_id).await?;
     glossary_term::Entity::delete_by_id(term.id.clone())
         .exec(&txn)
         .await?;

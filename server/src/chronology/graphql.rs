@@ -466,6 +466,31 @@ impl Review {
         crate::summary::graphql::learning_summary_of(ctx, &self.id).await
     }
 
+    /// The legal hold in force on the review, if any: while it is, nothing under the
+    /// review is deleted.
+    async fn legal_hold(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::retention::graphql::LegalHold>> {
+        crate::retention::graphql::review_hold(ctx, &self.id).await
+    }
+
+    /// Every legal hold the review has had, newest first.
+    async fn legal_holds(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::retention::graphql::LegalHold>> {
+        crate::retention::graphql::review_holds(ctx, &self.id).await
+    }
+
+    /// How long the review and its chronology entries are kept, as it stands today.
+    async fn retention(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::retention::graphql::ReviewRetention> {
+        crate::retention::graphql::review_retention(ctx, &self.id).await
+    }
+
     /// Everyone with the review's chronology open now (the caller included).
     async fn viewers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Viewer>> {
         let (state, rc) = parts(ctx)?;

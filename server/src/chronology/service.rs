@@ -545,6 +545,7 @@ pub async fn delete_entry(
     let txn = begin_write(&state.db).await?;
     let (entry, ret, review) = kept_entry(&txn, actor, id).await?;
     ensure_editable(&ret)?;
+    crate::retention::ensure_not_held(&txn, &review.id).await?;
     let (_, agencies) = known_agencies(&txn, &review.id).await?;
     if entry.version != version {
         return Err(stale(&entry, &agencies));

@@ -17,6 +17,10 @@ pub struct Model {
     pub correlation_id: String,
     pub prev_hash: String,
     pub hash: String,
+    /// What a retention purge deleted (JSON: counts and references, never content); hashed
+    /// into the chain when present.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub detail: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -797,6 +797,57 @@ fn ops() -> Vec<Op> {
             vars: |_, _| json!({}),
             own_session: false,
         },
+        // Retention and legal holds: the business office only.
+        Op {
+            field: "Query.retentionRules",
+            allowed: OFFICE,
+            doc: "{ retentionRules { key period isDefault } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.retentionPreview",
+            allowed: OFFICE,
+            doc: "{ retentionPreview { dryRun auditEntries reviews { reference } } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.retentionRuns",
+            allowed: OFFICE,
+            doc: "{ retentionRuns(first: 5) { id trigger outcome } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.setRetentionRules",
+            allowed: OFFICE,
+            doc: "mutation { setRetentionRules(rules: [{ recordKind: NOTIFICATIONS, unit: MONTHS, amount: 6 }]) { key period } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.runRetention",
+            allowed: OFFICE,
+            doc: "mutation { runRetention { dryRun reviews { reference } } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.setLegalHold",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { setLegalHold(reviewId: $id, reason: \"Inquest pending\") { id setBy } }",
+            vars: |f, p| json!({ "id": f.to_update[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.liftLegalHold",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { liftLegalHold(reviewId: $id, reason: \"Inquest concluded\") { id liftedBy } }",
+            // `decided` reviews are under a hold from the setup.
+            vars: |f, p| json!({ "id": f.decided[p] }),
+            own_session: false,
+        },
     ]
 }
 
@@ -1028,6 +1079,12 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
             .push(create_review(&office, &format!("UND-{p}"), &members).await);
         let decided = create_review(&office, &format!("DEC-{p}"), &members).await;
         decide(&chair, &decided, "DO_NOT_INITIATE").await;
+        office
+            .ok(
+                "mutation($id: ID!) { setLegalHold(reviewId: $id, reason: \"Matrix\") { id } }",
+                json!({ "id": decided }),
+            )
+            .await;
         fixture.decided.push(decided);
         let initiated = create_review(&office, &format!("INI-{p}"), &members).await;
         decide(&chair, &initiated, "INITIATE").await;

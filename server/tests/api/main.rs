@@ -22,6 +22,7 @@ mod live;
 mod passwords;
 mod publication;
 mod reminders;
+mod retention;
 mod reviews;
 mod schema;
 mod summaries;
