@@ -9,6 +9,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
+use shared::auth::{MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS};
+
+/// What a refused sign-in says, once: it does not tell which of the two was wrong.
+const WRONG_PAIR: &str = "Enter a correct email address and password";
 
 #[component]
 pub fn SignIn() -> impl IntoView {
@@ -27,9 +31,19 @@ pub fn SignIn() -> impl IntoView {
         }
         if email.with_untracked(|e| e.trim().is_empty()) {
             errors.push("email", "Enter your email address");
+        } else if email.with_untracked(|e| e.trim().chars().count() > MAX_EMAIL_CHARS) {
+            errors.push(
+                "email",
+                format!("Enter an email address of at most {MAX_EMAIL_CHARS} characters"),
+            );
         }
         if password.with_untracked(String::is_empty) {
             errors.push("password", "Enter your password");
+        } else if password.with_untracked(|p| p.chars().count() > MAX_PASSWORD_CHARS) {
+            errors.push(
+                "password",
+                format!("Enter a password of at most {MAX_PASSWORD_CHARS} characters"),
+            );
         }
         if errors.report_found() {
             return;
@@ -48,11 +62,12 @@ pub fn SignIn() -> impl IntoView {
                     let next = safe_next(query.with_untracked(|q| q.get("next")));
                     navigate(&next, NavigateOptions::default());
                 }
-                Err(e) if e.code == ErrorCode::Unauthenticated => {
-                    errors.show_message(
-                        "Enter a correct email address and password",
-                        e.correlation_id,
-                    );
+                // A wrong email address or password (the server answers it on `password`,
+                // the lengths being checked above): one message, in the summary only. It is
+                // about the pair, not one field, so no field is marked and nothing repeats
+                // inline (GOV.UK's pattern for a failed sign-in).
+                Err(e) if matches!(e.code, ErrorCode::Validation | ErrorCode::Unauthenticated) => {
+                    errors.show_message(WRONG_PAIR, e.correlation_id);
                 }
                 Err(e) => errors.show(e, |f| {
                     (

@@ -21,10 +21,7 @@ pub const ABSOLUTE_LIFETIME: Duration = Duration::hours(10);
 /// How long failed attempts count against an account or address.
 pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
 
-/// Longest email address accepted (RFC 5321's path limit).
-pub const MAX_EMAIL_CHARS: usize = 254;
-/// Longest password accepted; passwords are at least 12 characters.
-pub const MAX_PASSWORD_CHARS: usize = 1024;
+pub use shared::auth::{MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS};
 
 /// A throttle key: its kind and a hash of what it counts, so what a stranger types is never
 /// stored and every key is the same small size.

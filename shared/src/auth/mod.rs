@@ -3,6 +3,11 @@
 
 use crate::reviews::vocabulary::{vocabulary, ReviewRole};
 
+/// Longest email address accepted at sign-in (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// Longest password accepted at sign-in; passwords are at least 12 characters.
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
 vocabulary! {
     /// A person's standing roles (a person may hold several).
     Role {
