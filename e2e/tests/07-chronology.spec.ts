@@ -114,6 +114,8 @@ test('the office collates the integrated chronology; the police return is reopen
   await expect(upload.locator('table')).toContainText('POL-INT-206');
   await expectAccessible(page);
   await upload.getByRole('button', { name: 'Replace my entries with these 2 rows' }).click();
+  await expect(upload.getByRole('group', { name: /^Replace your \d+ entries with the file's 2 rows\?$/ })).toBeVisible();
+  await upload.getByRole('button', { name: 'Yes, replace my entries' }).click();
   await expect(upload.getByRole('status')).toContainText('2 rows');
   await expect(own).toContainText('POL-INT-206');
   await expect(own).not.toContainText('POL-WEL-204');
@@ -121,7 +123,7 @@ test('the office collates the integrated chronology; the police return is reopen
   // Submit, after confirming.
   await page.getByRole('button', { name: 'Submit return' }).click();
   await page.getByRole('button', { name: 'Yes, submit the return' }).click();
-  await expect(page.getByText('Your return has been submitted.')).toBeVisible();
+  await expect(page.getByText(/^Return submitted\. Its entries can no longer be changed/)).toBeVisible();
   await expect(page.getByText('Submitted', { exact: true })).toBeVisible();
   await expect(page.getByRole('form', { name: 'Add an entry' })).toHaveCount(0);
   await expectAccessible(page);

@@ -174,7 +174,7 @@ test('a second agency submits by typing and the office sees it arrive without re
   await expect(own).toContainText('CSC-VIS-106');
   await csc.getByRole('button', { name: 'Submit return' }).click();
   await csc.getByRole('button', { name: 'Yes, submit the return' }).click();
-  await expect(csc.getByText('Your return has been submitted.')).toBeVisible();
+  await expect(csc.getByText(/^Return submitted\. Its entries can no longer be changed/)).toBeVisible();
 
   // The office's page follows by itself.
   await expect(returns.locator('tr', { hasText: 'CSC' })).toContainText('Submitted');

@@ -98,10 +98,25 @@ test("the office makes an agency's API token, the agency's system uses it, and t
   const other = await graphql(system, '{ reviews { id } }', {}, auth);
   expect(other.errors[0].extensions.code).toBe('FORBIDDEN');
 
-  // Revoked at once (after confirming).
-  page.once('dialog', (dialog) => dialog.accept());
+  // Revoking asks first, in the page: Cancel leaves the token working.
   await row.getByRole('button', { name: 'Revoke “Case management system”' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'is revoked' })).toBeVisible();
+  const ask = section.getByRole('group', { name: 'Revoke the token “Case management system”?' });
+  await expect(ask).toContainText('Systems using it stop working at once.');
+  await expect(ask.getByRole('button', { name: 'Yes, revoke the token' })).toBeFocused();
+  await expectAccessible(page);
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  await expect(ask).toHaveCount(0);
+  await expect(row).toContainText('Active');
+  const still = await graphql(system, '{ actions(first: 1) { totalCount } }', {}, auth);
+  expect(still.errors).toBeUndefined();
+  // Confirmed: revoked at once, said in plain words.
+  await row.getByRole('button', { name: 'Revoke “Case management system”' }).click();
+  await ask.getByRole('button', { name: 'Yes, revoke the token' }).click();
+  await expect(
+    page.getByRole('status').filter({
+      hasText: 'Token “Case management system” revoked. Systems using it can no longer read or update this agency\'s actions.',
+    }),
+  ).toBeVisible();
   await expect(row).toContainText('Revoked');
   await expect(section.locator('#token-secret')).toHaveCount(0);
   const refused = await system.post('/graphql', {

@@ -45,7 +45,12 @@ test('the lead reviewer writes the summary, the chair approves, publishing is re
   await caseField.getByRole('button', { name: 'Add comment' }).click();
   await expect(caseField.getByText('Comments (1)')).toBeVisible();
   await page.getByRole('button', { name: 'Send for review' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Done: send for review.' })).toBeVisible();
+  await page.getByRole('button', { name: 'Yes, send it for review' }).click();
+  await expect(
+    page.getByRole('status').filter({
+      hasText: 'Learning summary sent for review. The independent chair can now approve it or return it to draft.',
+    }),
+  ).toBeVisible();
   await expect(page.getByText('In review', { exact: true })).toBeVisible();
   await signOut(page);
 
@@ -53,6 +58,9 @@ test('the lead reviewer writes the summary, the chair approves, publishing is re
   await signIn(page, 'chair@demo.example');
   await visit(page, `/reviews/${id}/summary`);
   await page.getByRole('button', { name: 'Approve (independent chair)' }).click();
+  // The comment made after the last save is open: the chair is told and asked.
+  await expect(page.getByRole('group', { name: 'There is 1 open comment. Approve anyway?' })).toBeVisible();
+  await page.getByRole('button', { name: 'Yes, approve it anyway' }).click();
   await expect(page.getByText('Approved by the chair', { exact: true })).toBeVisible();
   await signOut(page);
 
@@ -60,6 +68,7 @@ test('the lead reviewer writes the summary, the chair approves, publishing is re
   await signIn(page, 'office@demo.example');
   await visit(page, `/reviews/${id}/summary`);
   await page.getByRole('button', { name: 'Publish the summary' }).click();
+  await page.getByRole('button', { name: 'Yes, publish it' }).click();
   const problem = page.getByRole('alert');
   await expect(problem).toContainText('Lily');
   await expectAccessible(page);
@@ -69,6 +78,7 @@ test('the lead reviewer writes the summary, the chair approves, publishing is re
   await expect(page.locator('#move-reason-error')).toBeVisible();
   await page.getByLabel('Reason for returning it to draft').fill('A real name is left in the case section.');
   await page.getByRole('button', { name: 'Return to draft' }).click();
+  await page.getByRole('button', { name: 'Yes, return it to draft' }).click();
   await expect(page.getByText('Draft', { exact: true })).toBeVisible();
   await editor.fill('Early help was offered late.\n\n- **Child A** was seen at school in March 2016\n- Notifications were not confirmed');
   await caseField.getByRole('button', { name: /^Save “What was learnt about the case”/ }).click();
@@ -81,18 +91,26 @@ test('the lead reviewer writes the summary, the chair approves, publishing is re
   await expect(caseField.locator('.diff-added')).toContainText('Child A');
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Send for review' }).click();
+  await page.getByRole('button', { name: 'Yes, send it for review' }).click();
   await expect(page.getByText('In review', { exact: true })).toBeVisible();
   await signOut(page);
   await signIn(page, 'chair@demo.example');
   await visit(page, `/reviews/${id}/summary`);
   await page.getByRole('button', { name: 'Approve (independent chair)' }).click();
+  // The field was saved after the comment: nothing open, a plain question.
+  await expect(page.getByRole('group', { name: 'Approve the learning summary?' })).toBeVisible();
+  await page.getByRole('button', { name: 'Yes, approve it', exact: true }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Learning summary approved. The business office can now publish it.' }),
+  ).toBeVisible();
   await expect(page.getByText('Approved by the chair', { exact: true })).toBeVisible();
   await signOut(page);
 
   await signIn(page, 'office@demo.example');
   await visit(page, `/reviews/${id}/summary`);
   await page.getByRole('button', { name: 'Publish the summary' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Published' })).toBeVisible();
+  await page.getByRole('button', { name: 'Yes, publish it' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /^Learning summary published\. Anyone can read it on the public pages/ })).toBeVisible();
   await expect(page.getByText('Published', { exact: true })).toBeVisible();
   await expectAccessible(page);
 

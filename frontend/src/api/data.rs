@@ -231,6 +231,8 @@ json_structs! {
         ok: bool = "ok",
         entries: Vec<ImportRow> = "entries",
         problems: Vec<ImportProblem> = "problems",
+        replaces_entries: i64 = "replacesEntries",
+        replaces_typed_entries: i64 = "replacesTypedEntries",
     }
     pub struct ImportRow {
         row: i64 = "row",
@@ -410,6 +412,7 @@ json_structs! {
         published_at: Option<String> = "publishedAt",
         available_until: Option<String> = "availableUntil",
         report_file_name: Option<String> = "reportFileName",
+        open_comment_count: i64 = "openCommentCount",
         fields: Vec<SummaryFieldData> = "fields",
         state_changes: Vec<SummaryStateChangeData> = "stateChanges",
         publication_check: Vec<IdentifierHitData> = "publicationCheck",

@@ -79,3 +79,12 @@ mod tests {
         assert_eq!(format_month_year(Some(5), 2016), "May 2016");
     }
 }
+
+/// A count with its noun: "1 entry", "3 entries", "no entries".
+pub fn counted(n: i64, one: &str, many: &str) -> String {
+    match n {
+        0 => format!("no {many}"),
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
+}

@@ -1,9 +1,11 @@
 //! Building blocks shared by every page: page chrome helpers, states, tags, form fields and
 //! the error summary.
 
+mod confirm;
 mod fields;
 mod format;
 
+pub use confirm::*;
 pub use fields::*;
 pub use format::*;
 
@@ -170,10 +172,19 @@ pub fn ButtonLink(
 pub fn DataTable(
     #[prop(into)] caption: String,
     columns: &'static [&'static str],
+    /// For a wide table that scrolls on a phone: the wrapper takes the focus (named by the
+    /// caption) so that it scrolls from the keyboard.
+    #[prop(optional)]
+    focusable: bool,
     children: Children,
 ) -> impl IntoView {
+    let (tabindex, role, label) = if focusable {
+        (Some("0"), Some("region"), Some(caption.clone()))
+    } else {
+        (None, None, None)
+    };
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex=tabindex role=role aria-label=label>
             <table>
                 <caption>{caption}</caption>
                 <thead>

@@ -389,7 +389,16 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "finishedAt",
         ],
     ),
-    ("ImportPreview", &["ok", "entries", "problems"]),
+    (
+        "ImportPreview",
+        &[
+            "ok",
+            "entries",
+            "problems",
+            "replacesEntries",
+            "replacesTypedEntries",
+        ],
+    ),
     (
         "ImportPreviewRow",
         &[
@@ -615,6 +624,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "publishedAt",
             "availableUntil",
             "reportFileName",
+            "openCommentCount",
             "createdAt",
             "updatedAt",
         ],

@@ -159,6 +159,10 @@ pub struct ImportPreview {
     /// Rows as they would be stored (empty when not ok).
     pub entries: Vec<ImportPreviewRow>,
     pub problems: Vec<ImportProblem>,
+    /// The return's entries now: importing the file replaces every one of them.
+    pub replaces_entries: i32,
+    /// Of those, the ones typed in the browser (added with the form, not from a file).
+    pub replaces_typed_entries: i32,
 }
 
 /// A chronology import running in the background: how far it got and how it ended.
@@ -768,13 +772,20 @@ impl ChronologyMutation {
         let (state, rc) = parts(ctx)?;
         let bytes =
             service::decode_base64(&content_base64, state.config.max_upload_bytes).gql(rc)?;
-        let (rows, agencies, problems) =
-            service::preview_import(state, rc, &return_id, &file_name, bytes)
-                .await
-                .gql(rc)?;
+        let service::ImportPreviewView {
+            rows,
+            agencies,
+            problems,
+            replaced,
+        } = service::preview_import(state, rc, &return_id, &file_name, bytes)
+            .await
+            .gql(rc)?;
         let prefix = |k: &u32| agencies.get(*k as usize).map(|a| a.prefix.clone());
+        let count = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
         Ok(ImportPreview {
             ok: problems.is_empty(),
+            replaces_entries: count(replaced.entries),
+            replaces_typed_entries: count(replaced.typed),
             entries: rows
                 .iter()
                 .map(|r| ImportPreviewRow {

@@ -646,15 +646,66 @@ pub async fn preview_import(
     return_id: &str,
     file_name: &str,
     bytes: Vec<u8>,
-) -> AppResult<(Vec<ImportedRow>, Vec<agency::Model>, Vec<RowProblem>)> {
+) -> AppResult<ImportPreviewView> {
     let actor = rc.actor()?;
     let (ret, review) = kept_return(&state.db, actor, return_id, RowLock::None).await?;
     ensure_editable(&ret)?;
     let (known, agencies) = known_agencies(&state.db, &review.id).await?;
-    match read_upload(state, file_name, bytes, known).await? {
-        Ok(rows) => Ok((rows, agencies, Vec::new())),
-        Err(problems) => Ok((Vec::new(), agencies, problems)),
-    }
+    let replaced = replaced_by_import(&state.db, &ret.id).await?;
+    let (rows, problems) = match read_upload(state, file_name, bytes, known).await? {
+        Ok(rows) => (rows, Vec::new()),
+        Err(problems) => (Vec::new(), problems),
+    };
+    Ok(ImportPreviewView {
+        rows,
+        agencies,
+        problems,
+        replaced,
+    })
+}
+
+/// What checking a file found, and what importing it would replace.
+pub struct ImportPreviewView {
+    pub rows: Vec<ImportedRow>,
+    pub agencies: Vec<agency::Model>,
+    pub problems: Vec<RowProblem>,
+    pub replaced: Replaced,
+}
+
+/// The entries an import would replace: all of the return's, and how many of them were
+/// typed in the browser (added with the form rather than from a file).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Replaced {
+    pub entries: u64,
+    pub typed: u64,
+}
+
+/// Counts the return's entries now, and those typed in the browser (their first version
+/// is a "create", not an "import"): two counting queries.
+pub async fn replaced_by_import<C: ConnectionTrait>(
+    db: &C,
+    return_id: &str,
+) -> AppResult<Replaced> {
+    use sea_orm::sea_query::Query;
+    use sea_orm::PaginatorTrait;
+    let entries = chronology_entry::Entity::find()
+        .filter(chronology_entry::Column::ReturnId.eq(return_id))
+        .count(db)
+        .await?;
+    let typed = chronology_entry_history::Entity::find()
+        .filter(chronology_entry_history::Column::Change.eq("create"))
+        .filter(
+            chronology_entry_history::Column::EntryId.in_subquery(
+                Query::select()
+                    .column(chronology_entry::Column::Id)
+                    .from(chronology_entry::Entity)
+                    .and_where(chronology_entry::Column::ReturnId.eq(return_id))
+                    .to_owned(),
+            ),
+        )
+        .count(db)
+        .await?;
+    Ok(Replaced { entries, typed })
 }
 
 /// A file read and checked against the template for a return the person keeps: what an

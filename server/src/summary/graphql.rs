@@ -113,6 +113,16 @@ impl LearningSummary {
             .collect())
     }
 
+    /// Comments not yet answered by a change: those made since their field was last
+    /// saved. Approving asks first while there are any.
+    async fn open_comment_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        let (state, rc) = parts(ctx)?;
+        let n = service::open_comment_count(&state.db, &self.view.summary.id, &self.view.fields)
+            .await
+            .gql(rc)?;
+        Ok(i32::try_from(n).unwrap_or(i32::MAX))
+    }
+
     /// What the publication gate finds now: names from the review's glossary, dates of
     /// birth, NHS numbers, postcodes and phone numbers, in every field, the final report's
     /// file name and its text. Publishing is refused until this is empty.

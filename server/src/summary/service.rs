@@ -341,6 +341,28 @@ pub async fn comments<C: ConnectionTrait>(
     .await
 }
 
+/// How many of a summary's comments are open: made since their field was last saved, so
+/// not yet answered by a change (a field never saved leaves all its comments open). One
+/// query, of the comment rows only.
+pub async fn open_comment_count<C: ConnectionTrait>(
+    db: &C,
+    summary_id: &str,
+    fields: &[FieldView],
+) -> AppResult<usize> {
+    let rows = summary_comment::Entity::find()
+        .filter(summary_comment::Column::SummaryId.eq(summary_id))
+        .all(db)
+        .await?;
+    let saved: HashMap<&str, DateTime<Utc>> = fields
+        .iter()
+        .filter_map(|f| f.updated_at.map(|at| (f.field.code(), at)))
+        .collect();
+    Ok(rows
+        .iter()
+        .filter(|c| saved.get(c.field.as_str()).is_none_or(|at| c.at > *at))
+        .count())
+}
+
 /// Every saved version of one field, or of every field when `field` is `None`, newest first
 /// (for whoever obtained the summary).
 pub async fn history<C: ConnectionTrait>(

@@ -78,6 +78,8 @@ const PREVIEW: &str = "mutation($r: ID!, $n: String!, $c: String!) {
     ok
     entries { row startDate startTime source eventType event sharedWith note }
     problems { row column message }
+    replacesEntries
+    replacesTypedEntries
   }
 }";
 
@@ -953,6 +955,9 @@ async fn an_import_is_previewed_then_written_in_one_go(backend: Backend) {
         let shown = &body["data"]["previewChronologyImport"];
         assert_eq!(shown["ok"], true, "{shown:#}");
         assert_eq!(shown["problems"], json!([]));
+        // Importing would replace the one entry typed in the browser.
+        assert_eq!(shown["replacesEntries"], 1, "{shown:#}");
+        assert_eq!(shown["replacesTypedEntries"], 1, "{shown:#}");
         let rows = shown["entries"].as_array().expect("rows");
         assert_eq!(rows.len(), 3, "{shown:#}");
         assert_eq!(rows[0]["row"], 2);
@@ -1008,6 +1013,17 @@ async fn an_import_is_previewed_then_written_in_one_go(backend: Backend) {
             read["entries"], written["entries"],
             "what was written is what is read"
         );
+        // What a second import would replace: the three from the file and one typed.
+        add(
+            &w.pol_rep,
+            &ret,
+            entry("2/1/2016", "TYPED-2", "Typed after the import"),
+        )
+        .await;
+        let again = preview(&w.pol_rep, &ret, "chronology.csv", TEMPLATE.as_bytes()).await;
+        let again = &again["data"]["previewChronologyImport"];
+        assert_eq!(again["replacesEntries"], 4, "{again:#}");
+        assert_eq!(again["replacesTypedEntries"], 1, "{again:#}");
 
         // Headings in any case, with the aliases; the lead may import too.
         let aliases = "date,TIME,Record,Type,What happened,Outcome,Shared With,Comments\n\

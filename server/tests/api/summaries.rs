@@ -652,11 +652,24 @@ async fn comments_on_each_field_and_safe_html(backend: Backend) {
         );
         assert_eq!(field(&listed, "dateCompleted")["comments"], json!([]));
         assert_eq!(count(&audit_actions(&app).await, "learning_summary.comment"), 3);
+        // Open comments: made since their field was last saved (none saved yet: all three).
+        let open = "query($r: ID!) { learningSummary(reviewId: $r) { openCommentCount } }";
+        let open_now = |client: &crate::helpers::Client| {
+            let client = client.clone();
+            let review = w.review.clone();
+            async move {
+                client.ok(open, json!({ "r": review })).await["learningSummary"]["openCommentCount"]
+                    .clone()
+            }
+        };
+        assert_eq!(open_now(&w.chair).await, 3);
 
         // The text as safe HTML: on a field, and as a preview while typing.
         moved(&w.chair, id, "DRAFT", Some("Comments to answer")).await;
         let html = saved(&w.reviewer, id, "CASE_LEARNING", "- **Neglect** <b onclick=\"x()\">seen</b>", 0).await;
         assert_eq!(html["html"], "<ul>\n<li><strong>Neglect</strong> seen</li>\n</ul>\n");
+        // Saving the field answers its two comments; the one on another field stays open.
+        assert_eq!(open_now(&w.reviewer).await, 1);
         let preview = "query($t: String!) { previewMarkdown(text: $t) }";
         let shown = w
             .prac

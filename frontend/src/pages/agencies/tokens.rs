@@ -4,7 +4,9 @@
 
 use crate::api::data::{ApiTokenItem, ApiTokensData};
 use crate::api::{self, ApiError, ApiTokens, CreateApiToken, RevokeApiToken};
-use crate::components::{format_date_time, DataTable, ErrorSummary, FormSubmit, TextField};
+use crate::components::{
+    ask, format_date_time, ConfirmPanel, DataTable, ErrorSummary, FormSubmit, TextField,
+};
 use crate::pages::chronology::Notice;
 use crate::pages::states;
 use leptos::ev::SubmitEvent;
@@ -84,22 +86,29 @@ pub fn ApiTokensSection(agency_id: String) -> impl IntoView {
             load();
         });
     };
+    // Revoking asks first: the chosen token (id, name) while the question is open.
+    let revoking = RwSignal::new(None::<(String, String)>);
+    let asking = RwSignal::new(false);
+    let revoke_pending = RwSignal::new(false);
     let revoke = move |token: String, label: String| {
-        let sure = window()
-            .confirm_with_message(&format!(
-                "Revoke the token “{label}”? Systems using it stop working at once."
-            ))
-            .unwrap_or(false);
-        if !sure {
+        revoking.set(Some((token, label)));
+        ask(asking, "confirm-revoke");
+    };
+    let revoke_now = move |()| {
+        let Some((token, label)) = revoking.get_untracked() else {
             return;
-        }
+        };
+        revoke_pending.set(true);
         spawn_local(async move {
-            match api::send::<RevokeApiToken>(api::revoke_api_token::Variables { id: token }).await
-            {
+            let result =
+                api::send::<RevokeApiToken>(api::revoke_api_token::Variables { id: token }).await;
+            revoke_pending.set(false);
+            asking.set(false);
+            match result {
                 Ok(_) => {
                     secret.set(None);
                     notice.set(Some(format!(
-                        "The token “{label}” is revoked: it no longer works."
+                        "Token “{label}” revoked. Systems using it can no longer read or update this agency's actions."
                     )));
                     load();
                 }
@@ -107,6 +116,13 @@ pub fn ApiTokensSection(agency_id: String) -> impl IntoView {
             }
         });
     };
+    let question = Signal::derive(move || {
+        revoking.with(|r| {
+            r.as_ref()
+                .map(|(_, label)| format!("Revoke the token “{label}”?"))
+                .unwrap_or_default()
+        })
+    });
     view! {
         <section aria-labelledby="tokens-title">
             <h2 id="tokens-title">"API tokens"</h2>
@@ -115,6 +131,18 @@ pub fn ApiTokensSection(agency_id: String) -> impl IntoView {
                 <code>"Authorization: Bearer <token>"</code> "."
             </p>
             <Notice text=notice />
+            <ConfirmPanel
+                id="confirm-revoke"
+                open=asking
+                level=3
+                question=question
+                confirm="Yes, revoke the token"
+                destructive=true
+                pending=revoke_pending
+                on_confirm=Callback::new(revoke_now)
+            >
+                <p>"Systems using it stop working at once. This cannot be undone: a new token would have to be made and given to them."</p>
+            </ConfirmPanel>
             {move || secret.get().map(|(label, value)| view! {
                 <div class="notice notice-success" role="status">
                     <h3>{format!("The token “{label}”")}</h3>

@@ -7,7 +7,8 @@
 use super::{use_ctx, Ctx, Notice};
 use crate::api::{self, data::ImportRow as Row, ApiError};
 use crate::components::{
-    focus_by_id, read_chosen_file, DataTable, ErrorSummary, FormErrors, FormSubmit,
+    ask, counted, focus_by_id, read_chosen_file, ConfirmPanel, DataTable, ErrorSummary, FormErrors,
+    FormSubmit,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -56,6 +57,8 @@ struct Following {
     progress: RwSignal<Option<(usize, usize)>>,
     preview: RwSignal<Option<(String, String, Vec<Row>)>>,
     notice: RwSignal<Option<String>>,
+    /// What the import replaces (see [`Import`]).
+    replaces: RwSignal<(i64, i64)>,
 }
 
 impl Following {
@@ -76,10 +79,15 @@ impl Following {
             "DONE" => {
                 self.stop();
                 self.preview.set(None);
-                self.notice.set(Some(format!(
-                    "Your entries were replaced with the file's {} rows.",
-                    thousands(job.total)
-                )));
+                let rows = match job.total {
+                    1 => "1 row".to_string(),
+                    n => format!("{} rows", thousands(n)),
+                };
+                self.notice.set(Some(match self.replaces.get_untracked().0 {
+                    0 => format!("The file's {rows} are now your return's entries."),
+                    1 => format!("Your 1 entry was replaced with the file's {rows}."),
+                    n => format!("Your {n} entries were replaced with the file's {rows}."),
+                }));
                 spawn_local(self.ctx.reload());
             }
             "FAILED" => {
@@ -112,12 +120,53 @@ impl Following {
     }
 }
 
+/// The question before an import: how many entries it replaces with how many rows.
+fn replace_question(entries: i64, rows: usize) -> String {
+    let rows = counted(i64::try_from(rows).unwrap_or(i64::MAX), "row", "rows");
+    if entries == 0 {
+        format!("Add the file's {rows} to your return?")
+    } else {
+        format!(
+            "Replace your {} with the file's {rows}?",
+            counted(entries, "entry", "entries")
+        )
+    }
+}
+
+/// What the import does to the return's entries, typed ones named.
+fn replace_details((entries, typed): (i64, i64), rows: usize) -> String {
+    let rows = counted(i64::try_from(rows).unwrap_or(i64::MAX), "row", "rows");
+    if entries == 0 {
+        return format!("Your return has no entries yet: the file's {rows} become its entries.");
+    }
+    let all = if entries == 1 {
+        "The 1 entry now in your return is deleted".to_string()
+    } else {
+        format!("All {entries} entries now in your return are deleted")
+    };
+    let typed = match typed {
+        0 => " (none of them typed in the browser)".to_string(),
+        n if n == entries && n == 1 => ", and it was typed in the browser".to_string(),
+        n if n == entries => format!(", all {n} of them typed in the browser"),
+        n => format!(
+            ", including {} typed in the browser",
+            counted(n, "entry", "entries")
+        ),
+    };
+    let take = if rows == "1 row" { "takes" } else { "take" };
+    format!("{all}{typed}, and the file's {rows} {take} their place. This cannot be undone.")
+}
+
 #[component]
 pub fn Import() -> impl IntoView {
     let ctx = use_ctx();
     let form = FormSubmit::new();
     let FormSubmit { errors, pending } = form;
     let preview = RwSignal::new(None::<(String, String, Vec<Row>)>);
+    // What importing the checked file replaces: the return's entries, and of them how many
+    // were typed in the browser; and whether the question is open.
+    let replaces = RwSignal::new((0_i64, 0_i64));
+    let asking = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
     let running = RwSignal::new(false);
     let progress = RwSignal::new(None::<(usize, usize)>);
@@ -128,6 +177,7 @@ pub fn Import() -> impl IntoView {
         progress,
         preview,
         notice,
+        replaces,
     };
     let busy = move || pending.get() || running.get();
     let return_id = move || {
@@ -152,6 +202,8 @@ pub fn Import() -> impl IntoView {
                 move |d| {
                     let p = d.preview_chronology_import;
                     if p.ok {
+                        replaces.set((p.replaces_entries, p.replaces_typed_entries));
+                        asking.set(false);
                         preview.set(Some((file_name, content_base64, p.entries)));
                         request_animation_frame(|| focus_by_id("import-preview-title"));
                     } else {
@@ -178,7 +230,8 @@ pub fn Import() -> impl IntoView {
             errors.report_found();
         }
     };
-    let confirm = move |_| {
+    let confirm = move |()| {
+        asking.set(false);
         if running.get_untracked() {
             return;
         }
@@ -252,10 +305,11 @@ pub fn Import() -> impl IntoView {
                         let n = rows.len();
                         view! {
                             <h4 id="import-preview-title" tabindex="-1">
-                                {format!("{n} rows in {name}")}
+                                {format!("{} in {name}", counted(i64::try_from(n).unwrap_or(i64::MAX), "row", "rows"))}
                             </h4>
                             <DataTable
                                 caption="Rows as they will be saved"
+                                focusable=true
                                 columns=&["Row", "Date", "Time", "Source", "Type", "Event", "Shared with"]
                             >
                                 {rows
@@ -275,14 +329,31 @@ pub fn Import() -> impl IntoView {
                                     })
                                     .collect_view()}
                             </DataTable>
-                            <div class="button-group">
-                                <button type="button" class="button" on:click=confirm disabled=busy>
-                                    {format!("Replace my entries with these {n} rows")}
-                                </button>
-                                <button type="button" class="button button-secondary" on:click=move |_| preview.set(None) disabled=busy>
-                                    "Cancel"
-                                </button>
-                            </div>
+                            <Show when=move || !asking.get()>
+                                <div class="button-group">
+                                    <button type="button" class="button" on:click=move |_| ask(asking, "confirm-import") disabled=busy>
+                                        {if n == 1 {
+                                            "Replace my entries with this 1 row".to_string()
+                                        } else {
+                                            format!("Replace my entries with these {n} rows")
+                                        }}
+                                    </button>
+                                    <button type="button" class="button button-secondary" on:click=move |_| preview.set(None) disabled=busy>
+                                        "Cancel"
+                                    </button>
+                                </div>
+                            </Show>
+                            <ConfirmPanel
+                                id="confirm-import"
+                                open=asking
+                                level=4
+                                question=Signal::derive(move || replace_question(replaces.get().0, n))
+                                confirm="Yes, replace my entries"
+                                destructive=true
+                                on_confirm=Callback::new(confirm)
+                            >
+                                <p>{move || replace_details(replaces.get(), n)}</p>
+                            </ConfirmPanel>
                             {progress_view}
                         }
                     })

@@ -8,7 +8,9 @@ use super::entry::{
 use super::import::Import;
 use super::{use_ctx, Notice, ReturnTag};
 use crate::api::{self, chronology::EntryFields, ErrorCode};
-use crate::components::{focus_by_id, AgencyPrefix, DataTable, ErrorSummary, FormSubmit};
+use crate::components::{
+    ask, focus_by_id, AgencyPrefix, ConfirmPanel, DataTable, ErrorSummary, FormSubmit,
+};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -43,9 +45,7 @@ pub fn OwnReturn() -> impl IntoView {
                     })
             }}
             <Notice text=notice />
-            <Show when=move || deleting.with(Option::is_some)>
-                <ConfirmDelete deleting=deleting notice=notice />
-            </Show>
+            <ConfirmDelete deleting=deleting notice=notice />
             <Entries editable=editable editing=editing deleting=deleting />
             <Show when=move || editable.get()>
                 <EventTypes />
@@ -173,42 +173,64 @@ fn ConfirmDelete(
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    let question = move || {
+    // The panel is open while an entry is chosen; Cancel (closing it) forgets the entry.
+    let open = RwSignal::new(false);
+    // (Each is set only when it differs, so the two never wake each other in a loop.)
+    Effect::new(move |_| {
+        let chosen = deleting.with(Option::is_some);
+        if open.get_untracked() != chosen {
+            open.set(chosen);
+        }
+    });
+    Effect::new(move |_| {
+        if !open.get() && deleting.with_untracked(Option::is_some) {
+            deleting.set(None);
+        }
+    });
+    let question = Signal::derive(move || {
         deleting.with(|d| {
             d.as_ref()
                 .map(|e| format!("Delete the entry of {} ({})?", e.start_date, e.source))
+                .unwrap_or_default()
         })
-    };
-    let delete = move |_| {
+    });
+    let pending = RwSignal::new(false);
+    let delete = move |()| {
         let Some(e) = deleting.get_untracked() else {
             return;
         };
+        pending.set(true);
         spawn_local(async move {
             let variables = api::delete_chronology_entry::Variables {
-                id: e.id,
+                id: e.id.clone(),
                 version: e.version,
             };
             let result = api::send::<api::DeleteChronologyEntry>(variables).await;
+            pending.set(false);
             deleting.set(None);
             ctx.reload().await;
             notice.set(Some(match result {
-                Ok(_) => "Entry deleted.".to_string(),
+                Ok(_) => format!(
+                    "The entry of {} ({}) has been deleted.",
+                    e.start_date, e.source
+                ),
                 Err(e) => e.explain(),
             }));
         });
     };
     view! {
-        <div class="notice">
-            <p>{question}</p>
-            <div class="button-group">
-                <button type="button" id="confirm-delete" class="button button-warning" on:click=delete>
-                    "Yes, delete the entry"
-                </button>
-                <button type="button" class="button button-secondary" on:click=move |_| deleting.set(None)>
-                    "Cancel"
-                </button>
-            </div>
-        </div>
+        <ConfirmPanel
+            id="confirm-delete"
+            open=open
+            level=3
+            question=question
+            confirm="Yes, delete the entry"
+            destructive=true
+            pending=pending
+            on_confirm=Callback::new(delete)
+        >
+            <p>"The entry leaves the return. Its history is kept."</p>
+        </ConfirmPanel>
     }
 }
 
@@ -409,17 +431,25 @@ fn Version(title: &'static str, draft: Draft) -> impl IntoView {
 fn SubmitReturn(notice: RwSignal<Option<String>>) -> impl IntoView {
     let ctx = use_ctx();
     let confirming = RwSignal::new(false);
+    let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let submit = move |_| {
+    let entries = move || ctx.own.with(|o| o.as_ref().map_or(0, |r| r.entries.len()));
+    let submit = move |()| {
         let Some(return_id) = ctx.own.with_untracked(|o| o.as_ref().map(|r| r.id.clone())) else {
             return;
         };
+        pending.set(true);
+        error.set(None);
         spawn_local(async move {
             let variables = api::submit_chronology_return::Variables { return_id };
-            match api::send::<api::SubmitChronologyReturn>(variables).await {
+            let result = api::send::<api::SubmitChronologyReturn>(variables).await;
+            pending.set(false);
+            match result {
                 Ok(_) => {
                     confirming.set(false);
-                    notice.set(Some("Your return has been submitted.".into()));
+                    notice.set(Some(
+                        "Return submitted. Its entries can no longer be changed unless the business office reopens it.".into(),
+                    ));
                     ctx.reload().await;
                 }
                 Err(e) => error.set(Some(e.explain())),
@@ -428,37 +458,27 @@ fn SubmitReturn(notice: RwSignal<Option<String>>) -> impl IntoView {
     };
     view! {
         <h3>"Submit the return"</h3>
-        <Show
-            when=move || confirming.get()
-            fallback=move || {
-                view! {
-                    <button
-                        type="button"
-                        class="button"
-                        on:click=move |_| {
-                            confirming.set(true);
-                            request_animation_frame(|| focus_by_id("confirm-submit"));
-                        }
-                    >
-                        "Submit return"
-                    </button>
-                }
-            }
-        >
-            <div class="notice">
-                <p>
-                    "Once submitted, your entries can no longer be changed unless the business office reopens the return."
-                </p>
-                {move || error.get().map(|e| view! { <p class="error-message">{e}</p> })}
-                <div class="button-group">
-                    <button type="button" id="confirm-submit" class="button" on:click=submit>
-                        "Yes, submit the return"
-                    </button>
-                    <button type="button" class="button button-secondary" on:click=move |_| confirming.set(false)>
-                        "Cancel"
-                    </button>
-                </div>
-            </div>
+        <Show when=move || !confirming.get()>
+            <button type="button" class="button" on:click=move |_| ask(confirming, "confirm-submit")>
+                "Submit return"
+            </button>
         </Show>
+        <ConfirmPanel
+            id="confirm-submit"
+            open=confirming
+            level=4
+            question=Signal::derive(move || match entries() {
+                1 => "Submit the return with its 1 entry?".to_string(),
+                n => format!("Submit the return with its {n} entries?"),
+            })
+            confirm="Yes, submit the return"
+            pending=pending
+            error=error
+            on_confirm=Callback::new(submit)
+        >
+            <p>
+                "Once submitted, your entries can no longer be changed unless the business office reopens the return."
+            </p>
+        </ConfirmPanel>
     }
 }

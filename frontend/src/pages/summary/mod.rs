@@ -9,8 +9,8 @@ mod field;
 use crate::api::data::{SummaryData, SummaryPageData};
 use crate::api::{self, enum_from, ApiError, ErrorCode};
 use crate::components::{
-    format_date, format_date_time, save_file, set_title, ErrorSummary, FormErrors, FormSubmit,
-    TextArea, TextField,
+    ask, format_date, format_date_time, save_file, set_title, ConfirmPanel, ErrorSummary,
+    FormErrors, FormSubmit, TextArea, TextField,
 };
 use crate::pages::chronology::Notice;
 use crate::pages::{route_id, states};
@@ -171,6 +171,50 @@ fn move_label(code: &str) -> &'static str {
     }
 }
 
+/// The question before a move, in plain words; approving says how many comments are open.
+fn move_question(to: &str, open_comments: i64) -> String {
+    match (to, open_comments) {
+        ("APPROVED", 0) => "Approve the learning summary?".into(),
+        ("APPROVED", 1) => "There is 1 open comment. Approve anyway?".into(),
+        ("APPROVED", n) => format!("There are {n} open comments. Approve anyway?"),
+        ("IN_REVIEW", _) => "Send the learning summary for review?".into(),
+        ("DRAFT", _) => "Return the learning summary to draft?".into(),
+        _ => "Move the learning summary?".into(),
+    }
+}
+
+/// The "Yes" of a move's question.
+fn move_yes(to: &str, open_comments: i64) -> &'static str {
+    match to {
+        "APPROVED" if open_comments > 0 => "Yes, approve it anyway",
+        "APPROVED" => "Yes, approve it",
+        "IN_REVIEW" => "Yes, send it for review",
+        "DRAFT" => "Yes, return it to draft",
+        _ => "Yes",
+    }
+}
+
+/// What a move does, said before it is made.
+fn move_details(to: &str, open_comments: i64) -> String {
+    match to {
+        "APPROVED" if open_comments > 0 => "A comment is open when it was made after its field was last saved. Once approved the text cannot be changed unless the summary is returned to draft; the business office can then publish it.".into(),
+        "APPROVED" => "Once approved the text cannot be changed unless the summary is returned to draft; the business office can then publish it.".into(),
+        "IN_REVIEW" => "While it is in review the text cannot be changed; comments can still be added. The independent chair approves it or returns it to draft.".into(),
+        "DRAFT" => "The text can be changed again; it then needs sending for review and approving again. The reason is recorded with the change.".into(),
+        _ => String::new(),
+    }
+}
+
+/// What was done, in plain words, once a move is made.
+fn moved_message(to: &str) -> &'static str {
+    match to {
+        "APPROVED" => "Learning summary approved. The business office can now publish it.",
+        "IN_REVIEW" => "Learning summary sent for review. The independent chair can now approve it or return it to draft.",
+        "DRAFT" => "Learning summary returned to draft. It can be changed again, then sent for review.",
+        _ => "The learning summary has moved.",
+    }
+}
+
 #[component]
 fn Summary(ctx: SummaryContext, summary: SummaryData) -> impl IntoView {
     let session = use_session();
@@ -220,7 +264,12 @@ fn Summary(ctx: SummaryContext, summary: SummaryData) -> impl IntoView {
                 <summary>"Every change of state"</summary>
                 <ul>{changes}</ul>
             </details>
-            <Moves ctx=ctx summary_id=id.get_value() moves=summary.available_moves.clone() />
+            <Moves
+                ctx=ctx
+                summary_id=id.get_value()
+                moves=summary.available_moves.clone()
+                open_comments=summary.open_comment_count
+            />
         </section>
         <Downloads summary_id=id.get_value() />
         {(summary.state != "PUBLISHED" && summary.available_moves.iter().any(|m| m == "IN_REVIEW" || m == "DRAFT"))
@@ -233,52 +282,69 @@ fn Summary(ctx: SummaryContext, summary: SummaryData) -> impl IntoView {
     }
 }
 
+/// The moves the person may make (send for review, approve, return to draft), each asking
+/// first.
 #[component]
-fn Moves(ctx: SummaryContext, summary_id: String, moves: Vec<String>) -> impl IntoView {
+fn Moves(
+    ctx: SummaryContext,
+    summary_id: String,
+    moves: Vec<String>,
+    open_comments: i64,
+) -> impl IntoView {
     let id = StoredValue::new(summary_id);
     let reason = RwSignal::new(String::new());
     let form = FormSubmit::new();
     let FormSubmit { errors, pending } = form;
     let back_to_draft = moves.iter().any(|m| m == "DRAFT");
+    // The move being asked about, and whether the question is open.
+    let chosen = RwSignal::new(String::new());
+    let asking = RwSignal::new(false);
+    let go = move |()| {
+        let to = chosen.get_untracked();
+        let needs_reason = to == "DRAFT";
+        let variables = api::move_learning_summary::Variables {
+            summary_id: id.get_value(),
+            to: enum_from(&to),
+            reason: needs_reason.then(|| reason.get_untracked()),
+        };
+        // The question closes; a refusal shows in the error summary, which takes the focus.
+        asking.set(false);
+        errors.clear();
+        form.send(
+            api::send::<api::MoveLearningSummary>(variables),
+            |_| ("move-reason".into(), "Reason:".into()),
+            move |_| {
+                reason.set(String::new());
+                ctx.notice.set(Some(moved_message(&to).into()));
+                ctx.reload_then_focus("page-title".into());
+            },
+        );
+    };
     let buttons = moves
         .into_iter()
         .filter(|m| m != "PUBLISHED")
         .map(|to| {
             let label = move_label(&to);
-            let secondary = if to == "DRAFT" {
+            let class = if to == "DRAFT" {
                 "button button-secondary"
             } else {
                 "button"
             };
-            let go = move |_| {
+            let choose = move |_| {
                 if pending.get_untracked() {
                     return;
                 }
                 errors.clear();
-                let needs_reason = to == "DRAFT";
-                if needs_reason && reason.with_untracked(|r| r.trim().is_empty()) {
+                if to == "DRAFT" && reason.with_untracked(|r| r.trim().is_empty()) {
                     errors.push("move-reason", "Say why it goes back to draft");
                     errors.fail();
                     return;
                 }
-                let variables = api::move_learning_summary::Variables {
-                    summary_id: id.get_value(),
-                    to: enum_from(&to),
-                    reason: needs_reason.then(|| reason.get_untracked()),
-                };
-                form.send(
-                    api::send::<api::MoveLearningSummary>(variables),
-                    |_| ("move-reason".into(), "Reason:".into()),
-                    move |_| {
-                        reason.set(String::new());
-                        ctx.notice
-                            .set(Some(format!("Done: {}.", label.to_lowercase())));
-                        ctx.reload();
-                    },
-                );
+                chosen.set(to.clone());
+                ask(asking, "confirm-move");
             };
             view! {
-                <button type="button" class=secondary on:click=go disabled=move || pending.get()>
+                <button type="button" class=class on:click=choose disabled=move || pending.get()>
                     {label}
                 </button>
             }
@@ -297,6 +363,17 @@ fn Moves(ctx: SummaryContext, summary_id: String, moves: Vec<String>) -> impl In
             />
         })}
         <div class="button-group">{buttons}</div>
+        <ConfirmPanel
+            id="confirm-move"
+            open=asking
+            level=3
+            question=Signal::derive(move || move_question(&chosen.get(), open_comments))
+            confirm=Signal::derive(move || move_yes(&chosen.get(), open_comments).to_string())
+            pending=pending
+            on_confirm=Callback::new(go)
+        >
+            <p>{move || move_details(&chosen.get(), open_comments)}</p>
+        </ConfirmPanel>
     }
 }
 
@@ -420,14 +497,31 @@ fn Publish(ctx: SummaryContext, summary_id: String) -> impl IntoView {
     let until = RwSignal::new(a_year_from_today());
     let form = FormSubmit::new();
     let FormSubmit { errors, pending } = form;
-    let submit = move |ev: SubmitEvent| {
+    let asking = RwSignal::new(false);
+    let check = move |ev: SubmitEvent| {
         if !form.begin(&ev) {
             return;
         }
+        if until.with_untracked(String::is_empty) {
+            errors.push(
+                "publish-until",
+                "Enter the date until which it is available",
+            );
+        }
+        if errors.report_found() {
+            return;
+        }
+        ask(asking, "confirm-publish");
+    };
+    let publish = move |()| {
+        let date = until.get_untracked();
         let variables = api::publish_learning_summary::Variables {
             summary_id: id.get_value(),
-            available_until: until.get_untracked(),
+            available_until: date.clone(),
         };
+        // The question closes; a refusal shows in the error summary, which takes the focus.
+        asking.set(false);
+        errors.clear();
         form.send(
             api::send::<api::PublishLearningSummary>(variables),
             |field| match field {
@@ -435,19 +529,37 @@ fn Publish(ctx: SummaryContext, summary_id: String) -> impl IntoView {
                 key => (format!("field-{key}"), "The summary".into()),
             },
             move |_| {
-                ctx.notice
-                    .set(Some("Published: it is on the public pages now.".into()));
-                ctx.reload();
+                ctx.notice.set(Some(format!(
+                    "Learning summary published. Anyone can read it on the public pages, without signing in, until {}.",
+                    format_date(&date)
+                )));
+                ctx.reload_then_focus("page-title".into());
             },
         );
     };
     view! {
-        <form class="row-card" on:submit=submit novalidate=true aria-labelledby="publish-title">
+        <form class="row-card" on:submit=check novalidate=true aria-labelledby="publish-title">
             <h2 id="publish-title">"Publish"</h2>
             <ErrorSummary errors=errors />
             <p>"Publishing puts the summary on the public pages, without sign-in, until the date below (at least 12 months); afterwards it is listed as available on request. It is refused while any name or identifier remains."</p>
             <TextField id="publish-until" label="Available until" input_type="date" value=until errors=errors />
-            <button type="submit" class="button" disabled=move || pending.get()>"Publish the summary"</button>
+            <Show when=move || !asking.get()>
+                <button type="submit" class="button" disabled=move || pending.get()>"Publish the summary"</button>
+            </Show>
+            <ConfirmPanel
+                id="confirm-publish"
+                open=asking
+                level=3
+                question="Publish the learning summary?"
+                confirm="Yes, publish it"
+                pending=pending
+                on_confirm=Callback::new(publish)
+            >
+                <p>{move || format!(
+                    "Anyone will be able to read it on the public pages, without signing in, until {}.",
+                    format_date(&until.get())
+                )}</p>
+            </ConfirmPanel>
         </form>
     }
 }

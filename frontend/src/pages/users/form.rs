@@ -1,6 +1,7 @@
 use crate::api::{self, code_of, enum_from, AgencyOptions, UserDetail};
 use crate::components::{
-    field_id, set_title, Checkbox, CheckboxGroup, ErrorSummary, FormSubmit, SelectField, TextField,
+    ask, field_id, set_title, Checkbox, CheckboxGroup, ConfirmPanel, ErrorSummary, FormSubmit,
+    SelectField, TextField,
 };
 use crate::pages::{loaded_heading, route_id, states};
 use leptos::ev::SubmitEvent;
@@ -99,9 +100,9 @@ fn SetPassword(user_id: String) -> impl IntoView {
         if errors.report_found() {
             return;
         }
-        confirming.set(true);
+        ask(confirming, "confirm-set-password");
     };
-    let confirm = move |_| {
+    let confirm = move |()| {
         let variables = api::set_user_password::Variables {
             id: user_id.get_value(),
             password: password.get_untracked(),
@@ -127,20 +128,20 @@ fn SetPassword(user_id: String) -> impl IntoView {
         </Show>
         <form on:submit=check novalidate=true>
             <TextField id="newPassword" label="New password" hint="At least 12 characters" input_type="password" autocomplete="new-password" value=password errors=errors />
-            <Show
-                when=move || confirming.get()
-                fallback=|| view! { <button type="submit" class="button button-secondary">"Set password"</button> }
-            >
-                <div class="notice notice-warning" role="alert">
-                    <p>"Setting the password signs this person out of every device now."</p>
-                    <button type="button" class="button" on:click=confirm disabled=move || pending.get()>
-                        "Yes, set the password"
-                    </button>
-                    <button type="button" class="button button-secondary" on:click=move |_| confirming.set(false)>
-                        "Cancel"
-                    </button>
-                </div>
+            <Show when=move || !confirming.get()>
+                <button type="submit" class="button button-secondary">"Set password"</button>
             </Show>
+            <ConfirmPanel
+                id="confirm-set-password"
+                open=confirming
+                level=3
+                question="Set this person's new password?"
+                confirm="Yes, set the password"
+                pending=pending
+                on_confirm=Callback::new(move |()| confirm(()))
+            >
+                <p>"Setting the password signs this person out of every device now."</p>
+            </ConfirmPanel>
         </form>
     }
 }
