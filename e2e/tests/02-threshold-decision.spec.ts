@@ -68,4 +68,17 @@ test('the independent chair records a threshold decision with its justification'
   await expect(decision).toContainText('Initiate a review');
   await expect(decision).toContainText(justification);
   await expectAccessible(page);
+
+  // The office records that the panel was told: said in plain words, and it stays on the
+  // page after the review is read again.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, 'office@demo.example');
+  await visit(page, `/reviews/${id}`);
+  await page.getByLabel('Date the panel was told').fill(isoDate());
+  await page.getByRole('button', { name: 'Record panel notification' }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: /^Panel notification recorded\. The national panel was told on \d{1,2} \w+ \d{4}\.$/ }),
+  ).toBeVisible();
+  await expect(page.locator('dl').filter({ hasText: 'Panel told on' })).toBeVisible();
+  await expectAccessible(page);
 });

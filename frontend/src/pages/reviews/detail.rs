@@ -5,6 +5,7 @@ use crate::components::{
     field_id, format_date, format_month_year, format_opt_date, set_title, AgencyPrefix, ButtonLink,
     DataTable, ErrorSummary, FormErrors, RadioGroup, StateTag, TextArea, TextField,
 };
+use crate::pages::chronology::Notice;
 use crate::pages::{loaded_heading, route_id, states};
 use crate::session::use_session;
 use leptos::ev::SubmitEvent;
@@ -36,14 +37,21 @@ pub fn ReviewPage() -> impl IntoView {
             set_title(&format!("Review {}", d.review.reference));
         }
     });
+    // What the last step on the page did; kept here, above the body the step re-reads.
+    let notice = RwSignal::new(None::<String>);
     view! {
         <h1 tabindex="-1">{heading}</h1>
-        {move || states(data.get(), move |d| view! { <ReviewBody review=d.review resource=data /> })}
+        <Notice text=notice />
+        {move || states(data.get(), move |d| view! { <ReviewBody review=d.review resource=data notice=notice /> })}
     }
 }
 
 #[component]
-fn ReviewBody(review: ReviewDetailReview, resource: ReviewResource) -> impl IntoView {
+fn ReviewBody(
+    review: ReviewDetailReview,
+    resource: ReviewResource,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
     let session = use_session();
     let r = review;
     let id = r.id.clone();
@@ -207,13 +215,13 @@ fn ReviewBody(review: ReviewDetailReview, resource: ReviewResource) -> impl Into
             None => view! { <p>"The national panel has not been told of the decision yet."</p> }.into_any(),
         }}
         <Show when=move || session.is_office() && panel_open>
-            <PanelForm review_id=panel_id.clone() names=lead_names.clone() resource=resource />
+            <PanelForm review_id=panel_id.clone() names=lead_names.clone() resource=resource notice=notice />
         </Show>
 
         <h2>"Completion and publication"</h2>
         {(!initiated).then(|| view! { <p>"A review is completed and published once the chair has decided to initiate it."</p> })}
         <Show when=move || session.is_office() && events_open>
-            <EventForm review_id=event_id.clone() events=open_events.clone() resource=resource />
+            <EventForm review_id=event_id.clone() events=open_events.clone() resource=resource notice=notice />
         </Show>
         <Show when=move || !session.is_office() && events_open>
             <p>"The business office records when the review is completed and published."</p>
@@ -274,24 +282,29 @@ fn ReviewBody(review: ReviewDetailReview, resource: ReviewResource) -> impl Into
 
 /// The business office records that the national panel was told.
 #[component]
-fn PanelForm(review_id: String, names: Vec<String>, resource: ReviewResource) -> impl IntoView {
+fn PanelForm(
+    review_id: String,
+    names: Vec<String>,
+    resource: ReviewResource,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
     let on = RwSignal::new(String::new());
     let lead_names = RwSignal::new(names.join("\n"));
     let errors = FormErrors::new();
-    let done = RwSignal::new(false);
     let review_id = StoredValue::new(review_id);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         errors.clear();
-        done.set(false);
+        notice.set(None);
         if on.with_untracked(String::is_empty) {
             errors.push("panelNotifiedOn", "Enter the date the panel was told");
         }
         if errors.report_found() {
             return;
         }
+        let told_on = on.get_untracked();
         let input = api::record_panel_notification::PanelNotificationInput {
-            notified_on: on.get_untracked(),
+            notified_on: told_on.clone(),
             lead_reviewer_names: lead_names
                 .get_untracked()
                 .lines()
@@ -307,7 +320,10 @@ fn PanelForm(review_id: String, names: Vec<String>, resource: ReviewResource) ->
         spawn_local(async move {
             match api::send::<api::RecordPanelNotification>(variables).await {
                 Ok(_) => {
-                    done.set(true);
+                    notice.set(Some(format!(
+                        "Panel notification recorded. The national panel was told on {}.",
+                        format_date(&told_on)
+                    )));
                     resource.refetch();
                 }
                 Err(e) => errors.show(e, |f| {
@@ -326,9 +342,6 @@ fn PanelForm(review_id: String, names: Vec<String>, resource: ReviewResource) ->
         <form on:submit=submit novalidate=true class="row-card">
             <h3>"Record the panel notification"</h3>
             <ErrorSummary errors=errors />
-            <Show when=move || done.get()>
-                <p class="notice notice-success" role="status">"Panel notification recorded."</p>
-            </Show>
             <TextField id="panelNotifiedOn" label="Date the panel was told" input_type="date" value=on errors=errors />
             <TextArea
                 id="leadReviewerNames"
@@ -349,11 +362,11 @@ fn EventForm(
     review_id: String,
     events: Vec<ReviewEvent>,
     resource: ReviewResource,
+    notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let event = RwSignal::new(String::new());
     let on = RwSignal::new(String::new());
     let errors = FormErrors::new();
-    let done = RwSignal::new(None::<String>);
     let review_id = StoredValue::new(review_id);
     let options = events
         .iter()
@@ -369,7 +382,7 @@ fn EventForm(
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         errors.clear();
-        done.set(None);
+        notice.set(None);
         if event.with_untracked(String::is_empty) {
             errors.push(
                 "event",
@@ -383,6 +396,7 @@ fn EventForm(
             return;
         }
         let code = event.get_untracked();
+        let happened_on = format_date(&on.get_untracked());
         let variables = api::record_review_event::Variables {
             review_id: review_id.get_value(),
             event: enum_from(&code),
@@ -391,10 +405,10 @@ fn EventForm(
         spawn_local(async move {
             match api::send::<api::RecordReviewEvent>(variables).await {
                 Ok(_) => {
-                    done.set(Some(if code == "COMPLETED" {
-                        "Completion recorded.".into()
+                    notice.set(Some(if code == "COMPLETED" {
+                        format!("Completion recorded. The review was completed on {happened_on}.")
                     } else {
-                        "Publication recorded.".into()
+                        format!("Publication recorded. The review was published on {happened_on}.")
                     }));
                     resource.refetch();
                 }
@@ -412,7 +426,6 @@ fn EventForm(
         <form on:submit=submit novalidate=true class="row-card">
             <h3>"Record completed or published"</h3>
             <ErrorSummary errors=errors />
-            {move || done.get().map(|text| view! { <p class="notice notice-success" role="status">{text}</p> })}
             <RadioGroup id="event" legend="What happened" options=options value=event errors=errors />
             <TextField id="eventOn" label="Date" input_type="date" value=on errors=errors />
             <button type="submit" class="button">"Record"</button>
