@@ -4,7 +4,7 @@ use crate::api::{self, SignOut};
 use crate::components::Loading;
 use crate::pages::{
     actions, agencies, audit_log, chronology, dashboard, not_found::NotFound, notifications,
-    published, reviews, sign_in, summary, users,
+    published, retention, reviews, sign_in, summary, users,
 };
 use crate::session::{Me, Session};
 use leptos::prelude::*;
@@ -174,6 +174,9 @@ fn Shell() -> impl IntoView {
                                 <li>
                                     <A href="/audit-log">"Audit log"</A>
                                 </li>
+                                <li>
+                                    <A href="/retention">"Retention"</A>
+                                </li>
                             </Show>
                         </ul>
                     </nav>
@@ -222,6 +225,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/library") view=|| guard(published::LibraryPage) />
                     <Route path=path!("/notifications") view=|| guard(notifications::NotificationsPage) />
                     <Route path=path!("/audit-log") view=|| guard(audit_log::AuditLogPage) />
+                    <Route path=path!("/retention") view=|| guard(retention::RetentionPage) />
                 </Routes>
             </main>
         </div>

@@ -82,7 +82,13 @@ enum AuditLogPrune {
 }
 
 /// A seeded rule: (key, record kind, review kind, unit, amount).
-type Seed = (&'static str, &'static str, Option<&'static str>, &'static str, Option<i32>);
+type Seed = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    Option<i32>,
+);
 
 /// The rules a new database starts with.
 const DEFAULTS: &[Seed] = &[

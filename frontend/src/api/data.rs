@@ -106,6 +106,21 @@ json_structs! {
         agencies: Vec<AgencyRef> = "agencies",
         members: Vec<Member> = "members",
         version: i64 = "version",
+        legal_hold: Option<LegalHold> = "legalHold",
+        legal_holds: Vec<LegalHold> = "legalHolds",
+        retention: ReviewRetention = "retention",
+    }
+    pub struct LegalHold {
+        reason: String = "reason",
+        set_by: String = "setBy",
+        set_at: String = "setAt",
+        lifted_at: Option<String> = "liftedAt",
+        lifted_by: Option<String> = "liftedBy",
+        lift_reason: Option<String> = "liftReason",
+    }
+    pub struct ReviewRetention {
+        summary: String = "summary",
+        chronology_summary: String = "chronologySummary",
     }
     pub struct IdName { id: String = "id", name: String = "name" }
     pub struct Milestone {
@@ -209,6 +224,61 @@ json_structs! {
         object_id: Option<String> = "objectId",
         correlation_id: String = "correlationId",
     }
+    pub struct RetentionSettingsData {
+        rules: Vec<RetentionRule> = "retentionRules",
+        runs: Vec<RetentionRun> = "retentionRuns",
+    }
+    pub struct RetentionRule {
+        record_kind: String = "recordKind",
+        review_kind: Option<String> = "reviewKind",
+        label: String = "label",
+        unit: String = "unit",
+        amount: Option<i64> = "amount",
+        period: String = "period",
+        anchor: String = "anchor",
+        allowed: String = "allowed",
+        min_days: Option<i64> = "minDays",
+        min_months: Option<i64> = "minMonths",
+        forever_allowed: bool = "foreverAllowed",
+        default_period: String = "defaultPeriod",
+        is_default: bool = "isDefault",
+        updated_at: Option<String> = "updatedAt",
+        updated_by: Option<String> = "updatedBy",
+    }
+    pub struct RetentionRun {
+        trigger: String = "trigger",
+        started_at: String = "startedAt",
+        outcome: Option<String> = "outcome",
+        report: Option<RetentionReport> = "report",
+    }
+    pub struct RetentionReport {
+        dry_run: bool = "dryRun",
+        reviews: Vec<RetentionReviewItem> = "reviews",
+        chronologies: Vec<RetentionReviewItem> = "chronologies",
+        held: Vec<RetentionHeldItem> = "held",
+        failed: Vec<RetentionFailedItem> = "failed",
+        audit_entries: i64 = "auditEntries",
+        notifications: i64 = "notifications",
+        sessions: i64 = "sessions",
+        sign_in_attempts: i64 = "signInAttempts",
+    }
+    pub struct RetentionReviewItem {
+        reference: String = "reference",
+        kind_label: String = "kindLabel",
+        closed_on: Option<String> = "closedOn",
+        expired_on: String = "expiredOn",
+        entries: i64 = "entries",
+        rows: i64 = "rows",
+    }
+    pub struct RetentionHeldItem {
+        review_id: String = "reviewId",
+        reference: String = "reference",
+        review_expired_on: Option<String> = "reviewExpiredOn",
+        chronology_expired_on: Option<String> = "chronologyExpiredOn",
+    }
+    pub struct RetentionFailedItem { reference: String = "reference", what: String = "what" }
+    pub struct RetentionPreviewData { report: RetentionReport = "retentionPreview" }
+    pub struct RunRetentionData { report: RetentionReport = "runRetention" }
     pub struct VerifyData { verify_audit_log: AuditChainReport = "verifyAuditLog" }
     pub struct AuditChainReport {
         intact: bool = "intact",

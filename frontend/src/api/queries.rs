@@ -60,6 +60,14 @@ operations!(
 );
 operations!("graphql/audit.graphql": AuditLog, VerifyAuditLog, PeopleOptions);
 operations!(
+    "graphql/retention.graphql": RetentionSettings,
+    SetRetentionRules,
+    RetentionPreview,
+    RunRetention,
+    SetLegalHold,
+    LiftLegalHold,
+);
+operations!(
     "graphql/chronology.graphql": AddChronologyEntry,
     UpdateChronologyEntry,
     DeleteChronologyEntry,

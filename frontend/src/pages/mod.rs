@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod not_found;
 pub mod notifications;
 pub mod published;
+pub mod retention;
 pub mod reviews;
 pub mod sign_in;
 pub mod summary;

@@ -2,8 +2,9 @@
 
 use crate::api::{self, code_of, data::ReviewDetailReview, enum_from, ReviewDetail};
 use crate::components::{
-    field_id, format_date, format_month_year, format_opt_date, set_title, AgencyPrefix, ButtonLink,
-    DataTable, ErrorSummary, FormErrors, RadioGroup, StateTag, TextArea, TextField,
+    field_id, format_date, format_date_time, format_month_year, format_opt_date, set_title,
+    AgencyPrefix, ButtonLink, DataTable, ErrorSummary, FormErrors, RadioGroup, StateTag, TextArea,
+    TextField,
 };
 use crate::pages::chronology::Notice;
 use crate::pages::{loaded_heading, route_id, states};
@@ -90,6 +91,53 @@ fn ReviewBody(
     let chronology_href = format!("/reviews/{id}/chronology");
     let learning_href = format!("/reviews/{id}/learning");
     let summary_href = format!("/reviews/{id}/summary");
+    let hold_id = id.clone();
+    let held = r.legal_hold.is_some();
+    let hold_notice = r.legal_hold.as_ref().map(|h| {
+        view! {
+            <div class="notice" id="legal-hold">
+                <p>
+                    <strong class="tag tag-overdue">"Legal hold"</strong>
+                    " Nothing under this review is deleted while the hold is in force."
+                </p>
+                <dl class="summary-list">
+                    <dt>"Reason"</dt>
+                    <dd class="justification">{h.reason.clone()}</dd>
+                    <dt>"Set by"</dt>
+                    <dd>{format!("{} on {}", h.set_by, format_date_time(&h.set_at))}</dd>
+                </dl>
+            </div>
+        }
+    });
+    let lifted: Vec<_> = r
+        .legal_holds
+        .iter()
+        .filter(|h| h.lifted_at.is_some())
+        .cloned()
+        .collect();
+    let past_holds = (!lifted.is_empty()).then(|| {
+        view! {
+            <DataTable caption="Earlier legal holds" focusable=true columns=&["Set", "Reason", "Lifted", "Why lifted"]>
+                {lifted
+                    .into_iter()
+                    .map(|h| {
+                        view! {
+                            <tr>
+                                <td>{format!("{} by {}", format_date_time(&h.set_at), h.set_by)}</td>
+                                <td>{h.reason}</td>
+                                <td>{format!(
+                                    "{} by {}",
+                                    h.lifted_at.as_deref().map(format_date_time).unwrap_or_default(),
+                                    h.lifted_by.unwrap_or_default()
+                                )}</td>
+                                <td>{h.lift_reason.unwrap_or_default()}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </DataTable>
+        }
+    });
     view! {
         <p class="caption">{r.kind_label.clone()} " · " {r.subject.clone()}</p>
         <div class="button-group">
@@ -128,7 +176,7 @@ fn ReviewBody(
             <dd>{format_opt_date(r.published_on.as_deref())}</dd>
         </dl>
 
-        <DataTable caption="Statutory milestones" columns=&["Milestone", "Rule", "Due", "Met", "State"]>
+        <DataTable caption="Statutory milestones" focusable=true columns=&["Milestone", "Rule", "Due", "Met", "State"]>
             {r
                 .milestones
                 .iter()
@@ -226,6 +274,19 @@ fn ReviewBody(
         <Show when=move || !session.is_office() && events_open>
             <p>"The business office records when the review is completed and published."</p>
         </Show>
+
+        <h2>"Retention and legal hold"</h2>
+        {hold_notice}
+        <dl class="summary-list">
+            <dt>"The review"</dt>
+            <dd>{r.retention.summary.clone()}</dd>
+            <dt>"Its chronology entries"</dt>
+            <dd>{r.retention.chronology_summary.clone()}</dd>
+        </dl>
+        <Show when=move || session.is_office()>
+            <HoldForm review_id=hold_id.clone() held=held resource=resource />
+        </Show>
+        {past_holds}
 
         <h2>"Member agencies"</h2>
         {if r.agencies.is_empty() {
@@ -429,6 +490,86 @@ fn EventForm(
             <RadioGroup id="event" legend="What happened" options=options value=event errors=errors />
             <TextField id="eventOn" label="Date" input_type="date" value=on errors=errors />
             <button type="submit" class="button">"Record"</button>
+        </form>
+    }
+}
+
+/// The business office sets or lifts the review's legal hold, with a reason either way.
+#[component]
+fn HoldForm(review_id: String, held: bool, resource: ReviewResource) -> impl IntoView {
+    let reason = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    let review_id = StoredValue::new(review_id);
+    let pending = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        errors.clear();
+        if reason.with_untracked(|r| r.trim().is_empty()) {
+            errors.push(
+                "holdReason",
+                if held {
+                    "Enter why the hold is lifted"
+                } else {
+                    "Enter why the review is held"
+                },
+            );
+        }
+        if errors.report_found() {
+            return;
+        }
+        pending.set(true);
+        let (id, text) = (review_id.get_value(), reason.get_untracked());
+        spawn_local(async move {
+            let result = if held {
+                api::send::<api::LiftLegalHold>(api::lift_legal_hold::Variables {
+                    review_id: id,
+                    reason: text,
+                })
+                .await
+            } else {
+                api::send::<api::SetLegalHold>(api::set_legal_hold::Variables {
+                    review_id: id,
+                    reason: text,
+                })
+                .await
+            };
+            pending.set(false);
+            match result {
+                Ok(_) => resource.refetch(),
+                Err(e) => errors.show(e, |f| {
+                    if f == "reason" {
+                        ("holdReason".into(), "Reason".into())
+                    } else {
+                        (field_id(f), f.to_string())
+                    }
+                }),
+            }
+        });
+    };
+    let (heading, label, hint, button) = if held {
+        (
+            "Lift the legal hold",
+            "Why the hold is lifted",
+            "Recorded with your name and the time. Once lifted, retention applies again.",
+            "Lift the legal hold",
+        )
+    } else {
+        (
+            "Place a legal hold",
+            "Why the review is held",
+            "For example an inquest, a civil claim or a police investigation. Recorded with your name and the time; nothing under the review is deleted until the hold is lifted.",
+            "Place a legal hold",
+        )
+    };
+    view! {
+        <form on:submit=submit novalidate=true class="row-card">
+            <h3>{heading}</h3>
+            <ErrorSummary errors=errors />
+            <TextArea id="holdReason" label=label hint=hint value=reason errors=errors rows=3 />
+            <button type="submit" class="button" disabled=move || pending.get()>{button}</button>
         </form>
     }
 }
