@@ -90,7 +90,7 @@ test('the glossary anonymises the view; the timeline, exports and printable page
   const page = await open(browser, 'reviewer@demo.example', `/reviews/${id}/chronology`);
 
   // A glossary term, then the anonymised view.
-  const glossary = page.getByRole('region', { name: 'Glossary' });
+  const glossary = page.getByRole('region', { name: 'Glossary', exact: true });
   // The demo glossary already replaces the child's name; the reviewer adds the mother's.
   await expect(glossary.locator('table')).toContainText('Lily');
   await glossary.getByLabel('Real name or identifier').fill('Karen Harper');

@@ -28,6 +28,9 @@ pub enum ErrorCode {
     TooManyAttempts,
     Internal,
     BadRequest,
+    /// An anonymised chronology refused while possible names are open (the message names
+    /// them).
+    AnonymisationSuspectsOpen,
     /// The request never got an answer (network down, server stopped).
     Network,
 }
@@ -42,6 +45,7 @@ impl ErrorCode {
             "CONFLICT" => Self::Conflict,
             "TOO_MANY_ATTEMPTS" => Self::TooManyAttempts,
             "BAD_REQUEST" => Self::BadRequest,
+            "ANONYMISATION_SUSPECTS_OPEN" => Self::AnonymisationSuspectsOpen,
             _ => Self::Internal,
         }
     }
@@ -90,7 +94,9 @@ impl ApiError {
             ErrorCode::Network => {
                 "The service could not be reached. Check your connection and try again.".into()
             }
-            ErrorCode::Validation | ErrorCode::BadRequest => self.message.clone(),
+            ErrorCode::Validation
+            | ErrorCode::BadRequest
+            | ErrorCode::AnonymisationSuspectsOpen => self.message.clone(),
             ErrorCode::Internal => "Sorry, there is a problem with the service. Try again later.".into(),
         }
     }

@@ -87,6 +87,8 @@ operations!(
     Glossary,
     AddGlossaryTerm,
     RemoveGlossaryTerm,
+    AnonymisationSuspects,
+    DismissAnonymisationSuspect,
     ChronologyExport,
 );
 operations!("graphql/live.graphql": ActionChanged);

@@ -44,9 +44,8 @@ pub fn GlossarySection() -> impl IntoView {
     let after_change = move |text: String| {
         spawn_local(async move {
             load().await;
-            if ctx.anonymised.get_untracked() {
-                ctx.reload().await;
-            }
+            // Also re-reads the anonymisation suspects, which the glossary changes.
+            ctx.reload().await;
             notice.set(Some(text));
         });
     };
@@ -119,7 +118,7 @@ pub fn GlossarySection() -> impl IntoView {
                     return view! { <p>"No terms yet."</p> }.into_any();
                 }
                 view! {
-                    <DataTable caption="Glossary terms" columns=&["Real name or identifier", "Replaced by", "Action"]>
+                    <DataTable caption="Glossary terms" columns=&["Real name or identifier", "Replaced by", "Action"] focusable=true>
                         {list
                             .into_iter()
                             .map(|t| {

@@ -202,6 +202,9 @@ fn IntegratedView() -> impl IntoView {
     });
     let names = RwSignal::new("real".to_string());
     let layout = RwSignal::new("table".to_string());
+    // Exports are anonymised unless real names are chosen.
+    let export_names = RwSignal::new("anonymised".to_string());
+    let suspects = super::anonymisation::Suspects::new();
     Effect::new(move |first: Option<()>| {
         let anonymised = names.get() == "anonymised";
         if first.is_some() {
@@ -295,6 +298,9 @@ fn IntegratedView() -> impl IntoView {
                 ("timeline".to_string(), "Timeline".to_string()),
             ] value=layout errors=no_errors />
         </div>
+        <Show when=move || names.get() == "anonymised" || export_names.get() == "anonymised">
+            <super::anonymisation::AnonymisationWarning suspects=suspects />
+        </Show>
         <p role="status" aria-live="polite">{counts}</p>
         <Show
             when=move || layout.get() == "timeline"
@@ -306,7 +312,7 @@ fn IntegratedView() -> impl IntoView {
             }) />
         </Show>
         {move || selected.get().map(|id| view! { <EntryPanel id=id selected=selected /> })}
-        <Exports />
+        <Exports version=export_names suspects=suspects />
         <Show when=move || ctx.reviewer>
             <Settings />
             <super::glossary::GlossarySection />
@@ -317,11 +323,11 @@ fn IntegratedView() -> impl IntoView {
 /// Download the integrated chronology as CSV or XLSX (anonymised unless real names are
 /// chosen), or open the printable page.
 #[component]
-fn Exports() -> impl IntoView {
+fn Exports(version: RwSignal<String>, suspects: super::anonymisation::Suspects) -> impl IntoView {
     let ctx = use_ctx();
     let no_errors = FormErrors::new();
     let format = RwSignal::new("XLSX".to_string());
-    let version = RwSignal::new("anonymised".to_string());
+    let refused = move || version.get() == "anonymised" && suspects.open();
     let notice = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let download = move |ev: SubmitEvent| {
@@ -378,7 +384,29 @@ fn Exports() -> impl IntoView {
                     ("real".to_string(), "Real names".to_string()),
                 ] value=version errors=no_errors />
             </div>
-            <button type="submit" class="button" disabled=move || pending.get()>"Download"</button>
+            <Show when=refused>
+                <p class="hint" id="export-refused">
+                    {move || {
+                        let n = suspects.total.get();
+                        let what = if n == 1 {
+                            "the possible name not in the glossary is".to_string()
+                        } else {
+                            format!("the {n} possible names not in the glossary are")
+                        };
+                        format!("The anonymised download is refused until {what} added to it or dismissed as not a name: ")
+                    }}
+                    <a href="#anonymisation-warning">"check the anonymisation"</a>
+                    "."
+                </p>
+            </Show>
+            <button
+                type="submit"
+                class="button"
+                disabled=move || pending.get()
+                aria-describedby=move || refused().then_some("export-refused")
+            >
+                "Download"
+            </button>
             <a href=print class="button button-secondary">"Printable page"</a>
         </form>
     }

@@ -1,6 +1,7 @@
 //! A review's chronology: the caller's agency return, every agency's return (for those who
 //! collate or review), and the integrated chronology.
 
+mod anonymisation;
 mod entry;
 mod glossary;
 mod history;
@@ -290,7 +291,7 @@ fn Returns() -> impl IntoView {
                 return view! { <p>"No agency has started a return yet."</p> }.into_any();
             }
             view! {
-                <DataTable caption="Returns from member agencies" columns=columns>
+                <DataTable caption="Returns from member agencies" columns=columns focusable=true>
                     {rows
                         .into_iter()
                         .map(|r| {

@@ -160,7 +160,7 @@ fn Entries(
                 .into_any()
         };
         view! {
-            <DataTable caption=caption columns=columns>
+            <DataTable caption=caption columns=columns focusable=true>
                 {rows}
             </DataTable>
         }
