@@ -495,6 +495,7 @@ const REVIEW_ROWS: &[(&str, &str, Scope)] = &[
     ("chronology_entry", "review_id", Scope::Review),
     ("chronology_return", "review_id", Scope::Review),
     ("glossary_term", "review_id", Scope::Review),
+    ("anonymisation_dismissal", "review_id", Scope::Review),
     ("review_presence", "review_id", Scope::Review),
     ("notification", "action_id", Scope::Actions),
     ("action_update", "action_id", Scope::Actions),
