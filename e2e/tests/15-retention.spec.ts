@@ -33,7 +33,23 @@ test('the business office sets how long records are kept and previews a run, on 
   await expect(page.getByRole('status').last()).toContainText(/\d+ reviews, chronologies of \d+ reviews, \d+ audit entries/);
   await expectAccessible(page);
 
+  // Run now: recorded in the list of runs and in the audit log, counts and references only.
+  await page.getByRole('button', { name: 'Run retention now' }).click();
+  await expect(page.getByRole('heading', { name: 'Retention run: deleted' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Latest retention runs' })).toContainText('Run by hand');
   await page.setViewportSize({ width: 390, height: 844 });
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  await visit(page, '/audit-log');
+  await page.getByLabel('Object type').fill('retention_run');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  const entry = page.locator('table tbody tr').first();
+  await expect(entry).toContainText('retention.purge');
+  await entry.getByText('Details').click();
+  await expect(entry.locator('pre')).toContainText('"dryRun": false');
+  await page.getByRole('button', { name: 'Verify chain' }).click();
+  await expect(page.getByText(/The chain is intact: \d+ entries checked/)).toBeVisible();
   await expectAccessible(page);
 });
 

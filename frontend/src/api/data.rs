@@ -223,6 +223,7 @@ json_structs! {
         object_type: String = "objectType",
         object_id: Option<String> = "objectId",
         correlation_id: String = "correlationId",
+        detail: Option<String> = "detail",
     }
     pub struct RetentionSettingsData {
         rules: Vec<RetentionRule> = "retentionRules",

@@ -173,7 +173,15 @@ pub fn AuditLogPage() -> impl IntoView {
                                     <td>{e.actor_name.unwrap_or_else(|| "—".into())}</td>
                                     <td>{e.agency_prefix.unwrap_or_else(|| "—".into())}</td>
                                     <td>{e.role.map(|r| crate::pages::users::role_label(&r)).unwrap_or_else(|| "—".into())}</td>
-                                    <td>{e.action}</td>
+                                    <td>
+                                        {e.action}
+                                        {e.detail.map(|d| view! {
+                                            <details>
+                                                <summary>"Details"</summary>
+                                                <pre class="audit-detail">{pretty(&d)}</pre>
+                                            </details>
+                                        })}
+                                    </td>
                                     <td><code>{object}</code></td>
                                     <td><code>{e.correlation_id}</code></td>
                                 </tr>
@@ -195,4 +203,11 @@ pub fn AuditLogPage() -> impl IntoView {
             })
         }}
     }
+}
+
+/// A detail (JSON: what a retention run deleted, counts and references) laid out to read.
+fn pretty(detail: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(detail)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or_else(|_| detail.to_string())
 }
