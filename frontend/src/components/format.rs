@@ -64,6 +64,15 @@ pub fn format_month_year(month: Option<i64>, year: i64) -> String {
     }
 }
 
+/// A count with its noun: "1 entry", "3 entries", "no entries".
+pub fn counted(n: i64, one: &str, many: &str) -> String {
+    match n {
+        0 => format!("no {many}"),
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,14 +86,5 @@ mod tests {
             "26 November 2026, 06:51:03 UTC"
         );
         assert_eq!(format_month_year(Some(5), 2016), "May 2016");
-    }
-}
-
-/// A count with its noun: "1 entry", "3 entries", "no entries".
-pub fn counted(n: i64, one: &str, many: &str) -> String {
-    match n {
-        0 => format!("no {many}"),
-        1 => format!("1 {one}"),
-        n => format!("{n} {many}"),
     }
 }
