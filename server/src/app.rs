@@ -235,7 +235,13 @@ async fn context(
     };
     Ok(RequestContext {
         correlation_id,
-        client_addr: addr.ip().to_string(),
+        // Behind a trusted reverse proxy, the address it forwarded (see `--trusted-proxies`).
+        client_addr: crate::client_addr::client_ip(
+            addr.ip(),
+            headers,
+            &http.state.config.trusted_proxies,
+        )
+        .to_string(),
         session,
         signed_in,
         bearer,

@@ -146,6 +146,14 @@ pub struct Config {
     )]
     pub sign_in_address_limit: u64,
 
+    /// Reverse proxies whose `X-Forwarded-For` is believed, as addresses or CIDR blocks
+    /// separated by commas (`10.0.0.0/8,127.0.0.1`). A request from one of them is taken to
+    /// come from the rightmost forwarded address that is not itself trusted; the sign-in
+    /// throttle and the audit log see that address. None by default: the TCP peer is the
+    /// client, and `X-Forwarded-For` is ignored.
+    #[arg(long, env = "LP_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    pub trusted_proxies: Vec<crate::client_addr::IpRange>,
+
     /// How many days before an action's target date its owner is reminded that it is due.
     #[arg(
         long,
@@ -295,5 +303,17 @@ mod tests {
     fn database_credentials_are_not_logged() {
         let c = config(&["--database-url", "postgres://app:secret@db/lp"]);
         assert_eq!(c.redacted_database_url(), "postgres://***@db/lp");
+    }
+
+    #[test]
+    fn trusted_proxies() {
+        assert!(config(&[]).trusted_proxies.is_empty(), "none by default");
+        let c = config(&["--trusted-proxies", "10.0.0.0/8,127.0.0.1,fd00::/8"]);
+        assert_eq!(c.trusted_proxies.len(), 3);
+        assert!(c.trusted_proxies[1].contains("127.0.0.1".parse().expect("ip")));
+        assert!(
+            Cli::try_parse_from(["test", "--trusted-proxies", "10.0.0.0/40"]).is_err(),
+            "a bad range is refused"
+        );
     }
 }

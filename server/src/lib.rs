@@ -15,6 +15,7 @@ pub mod auth;
 pub mod backup;
 pub mod build_info;
 pub mod chronology;
+pub mod client_addr;
 pub mod config;
 pub mod context;
 pub mod db;

@@ -283,6 +283,121 @@ async fn repeated_failures_are_throttled_per_address(backend: Backend) {
     .await;
 }
 
+/// A sign-in attempt as it arrives through a reverse proxy that sends `forwarded` as
+/// X-Forwarded-For; answers the error code, if any.
+async fn sign_in_forwarded(
+    app: &crate::helpers::TestApp,
+    forwarded: &str,
+    email: &str,
+    password: &str,
+) -> Option<String> {
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/graphql", app.base))
+        .header("origin", &app.base)
+        .header("x-forwarded-for", forwarded)
+        .json(&json!({
+            "query": "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }",
+            "variables": { "e": email, "p": password }
+        }))
+        .send()
+        .await
+        .expect("sign in")
+        .json()
+        .await
+        .expect("json");
+    error_code(&body)
+}
+
+async fn the_address_throttle_sees_through_trusted_proxies_only(backend: Backend) {
+    let flags = [
+        "--sign-in-address-limit",
+        "3",
+        "--trusted-proxies",
+        "10.0.0.0/8,127.0.0.1",
+    ];
+    crate::helpers::run_with(backend, &flags, |app| async move {
+        app.person("office@test.example", &[Role::BusinessOffice], None)
+            .await;
+        app.person("colleague@test.example", &[Role::BusinessOffice], None)
+            .await;
+        // The test connects from 127.0.0.1, a trusted proxy; behind it a second proxy
+        // (10.0.0.2) appended the client's address.
+        for i in 0..3 {
+            let code = sign_in_forwarded(
+                &app,
+                "198.51.100.1, 10.0.0.2",
+                &format!("someone{i}@test.example"),
+                "wrong wrong wrong",
+            )
+            .await;
+            assert_eq!(code.as_deref(), Some("VALIDATION"));
+        }
+        let code = sign_in_forwarded(&app, "198.51.100.1", "office@test.example", PASSWORD).await;
+        assert_eq!(
+            code.as_deref(),
+            Some("TOO_MANY_ATTEMPTS"),
+            "the client's own address is throttled"
+        );
+        // A forged leftmost entry is not believed: the proxy appended the real address.
+        let code = sign_in_forwarded(
+            &app,
+            "203.0.113.77, 198.51.100.1, 10.0.0.2",
+            "office@test.example",
+            PASSWORD,
+        )
+        .await;
+        assert_eq!(
+            code.as_deref(),
+            Some("TOO_MANY_ATTEMPTS"),
+            "a forged entry does not escape"
+        );
+        let code =
+            sign_in_forwarded(&app, "junk, 198.51.100.1", "office@test.example", PASSWORD).await;
+        assert_eq!(
+            code.as_deref(),
+            Some("TOO_MANY_ATTEMPTS"),
+            "nor does junk on the left"
+        );
+        // A colleague behind the same proxies, at another address, still signs in.
+        let code = sign_in_forwarded(
+            &app,
+            "198.51.100.2, 10.0.0.2",
+            "colleague@test.example",
+            PASSWORD,
+        )
+        .await;
+        assert_eq!(code, None, "another address is not throttled");
+    })
+    .await;
+    // Without trusted proxies the header is nobody's word: varying it escapes nothing.
+    crate::helpers::run_with(
+        backend,
+        &["--sign-in-address-limit", "3"],
+        |app| async move {
+            app.person("office@test.example", &[Role::BusinessOffice], None)
+                .await;
+            for i in 0..3 {
+                let code = sign_in_forwarded(
+                    &app,
+                    &format!("198.51.100.{i}"),
+                    &format!("someone{i}@test.example"),
+                    "wrong wrong wrong",
+                )
+                .await;
+                assert_eq!(code.as_deref(), Some("VALIDATION"));
+            }
+            let code =
+                sign_in_forwarded(&app, "198.51.100.99", "office@test.example", PASSWORD).await;
+            assert_eq!(
+                code.as_deref(),
+                Some("TOO_MANY_ATTEMPTS"),
+                "X-Forwarded-For ignored without trusted proxies"
+            );
+        },
+    )
+    .await;
+}
+
 db_tests!(
     sign_in_sets_a_strict_http_only_cookie,
     wrong_password_and_unknown_account_answer_alike,
@@ -291,6 +406,7 @@ db_tests!(
     idle_and_absolute_lifetimes_are_enforced_by_the_server,
     repeated_failures_are_throttled_per_account,
     repeated_failures_are_throttled_per_address,
+    the_address_throttle_sees_through_trusted_proxies_only,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
