@@ -5,8 +5,9 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    QueryResult, SqliteTransactionMode, TransactionOptions, TransactionTrait, TryGetable,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, QueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    TryGetable,
 };
 use std::time::Duration;
 
@@ -135,8 +136,34 @@ fn sqlite_parent_dir(url: &str) -> Option<String> {
     (!parent.is_empty()).then_some(parent)
 }
 
+/// Identifies the advisory lock instances take turns on to migrate (PostgreSQL).
+const MIGRATE_LOCK: i64 = 0x6d69_6772_6174_6521;
+
+/// Brings the schema up to date. Instances starting together take turns: the pending
+/// migrations are found and applied inside one write transaction that first takes the
+/// migration lock, so the next instance finds them applied instead of creating the same
+/// tables again. A failed migration leaves nothing half done.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    let txn = begin_write(db).await?;
+    take_turns(&txn, MIGRATE_LOCK).await?;
+    Migrator::up(&txn, None).await?;
+    txn.commit().await
+}
+
+/// Makes the caller's transaction wait until no other transaction, in any instance, holds
+/// the turn `key`, and holds it until it commits or rolls back. On PostgreSQL a
+/// transaction-scoped advisory lock; on SQLite nothing, since a write transaction already
+/// has the database to itself.
+pub async fn take_turns(txn: &impl ConnectionTrait, key: i64) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [key.into()],
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// Begins a write transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE),

@@ -9,8 +9,8 @@ use crate::entities::audit_log;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
 use tracing::Instrument;
@@ -152,14 +152,7 @@ async fn append_records<C: ConnectionTrait>(conn: &C, records: &[Record]) -> App
     if records.is_empty() {
         return Ok(());
     }
-    if conn.get_database_backend() == DbBackend::Postgres {
-        conn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock($1)",
-            [APPEND_LOCK.into()],
-        ))
-        .await?;
-    }
+    crate::db::take_turns(conn, APPEND_LOCK).await?;
     let mut prev = audit_log::Entity::find()
         .order_by_desc(audit_log::Column::Id)
         .one(conn)
@@ -325,15 +318,7 @@ pub async fn prune_before<C: ConnectionTrait>(
     conn: &C,
     cutoff: DateTime<Utc>,
 ) -> AppResult<Option<Pruned>> {
-    let backend = conn.get_database_backend();
-    if backend == DbBackend::Postgres {
-        conn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock($1)",
-            [APPEND_LOCK.into()],
-        ))
-        .await?;
-    }
+    crate::db::take_turns(conn, APPEND_LOCK).await?;
     let Some(newest) = audit_log::Entity::find()
         .order_by_desc(audit_log::Column::Id)
         .one(conn)

@@ -2,7 +2,7 @@
 //! statements planned once (see `server::db::connect`).
 
 use crate::db_tests;
-use crate::helpers::{run, Backend};
+use crate::helpers::{fresh_database, run, Backend, TestApp};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 /// The first column of every row `sql` answers, as text.
@@ -43,4 +43,64 @@ async fn prepared_statements_are_planned_once(backend: Backend) {
     .await;
 }
 
-db_tests!(prepared_statements_are_planned_once);
+/// Two instances started at the same moment on one fresh database (as a deployment starts
+/// them): both migrate, in turn, and both come up. Without the turns, the second created
+/// the tables the first was creating ("table agency already exists"; on PostgreSQL a
+/// unique violation in pg_type) and did not start.
+async fn instances_starting_together_migrate_in_turn(backend: Backend) {
+    use migrations::MigratorTrait;
+    let (url, cleanup) = fresh_database(backend).await;
+    let start = |url: String| tokio::spawn(async move { TestApp::spawn(backend, &url, &[]).await });
+    let (first, second) = (start(url.clone()), start(url.clone()));
+    let outcome = |joined: Result<TestApp, tokio::task::JoinError>| {
+        joined.map_err(|e| {
+            e.try_into_panic()
+                .ok()
+                .and_then(|p| {
+                    p.downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                })
+                .unwrap_or_default()
+        })
+    };
+    let (first, second) = (outcome(first.await), outcome(second.await));
+    let mut problems = Vec::new();
+    for (name, app) in [("first", &first), ("second", &second)] {
+        match app {
+            Ok(app) => {
+                let ready = reqwest::get(format!("{}/readyz", app.base)).await;
+                if !ready.is_ok_and(|r| r.status().is_success()) {
+                    problems.push(format!("the {name} instance is not ready"));
+                }
+            }
+            Err(why) => problems.push(format!("the {name} instance did not start: {why}")),
+        }
+    }
+    // Both see one schema, each migration recorded once.
+    if let (Ok(first), Ok(_)) = (&first, &second) {
+        let applied = texts(first.db(), "SELECT version FROM seaql_migrations").await;
+        let mut distinct = applied.clone();
+        distinct.sort();
+        distinct.dedup();
+        if applied.len() != distinct.len()
+            || applied.len() != migrations::Migrator::migrations().len()
+        {
+            problems.push(format!("migrations recorded: {applied:?}"));
+        }
+        let office = first.office().await;
+        let agencies = office
+            .ok("{ agencies { id } }", serde_json::json!({}))
+            .await;
+        if agencies["agencies"] != serde_json::json!([]) {
+            problems.push(format!("agencies: {agencies}"));
+        }
+    }
+    cleanup.run().await;
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+db_tests!(
+    prepared_statements_are_planned_once,
+    instances_starting_together_migrate_in_turn
+);

@@ -75,7 +75,7 @@ pub struct Cleanup {
 }
 
 impl Cleanup {
-    async fn run(self) {
+    pub(crate) async fn run(self) {
         if let Some((admin_url, name)) = self.drop {
             if let Ok(admin) = Database::connect(admin_url).await {
                 let _ = admin
@@ -94,7 +94,7 @@ pub fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
-async fn fresh_database(backend: Backend) -> (String, Cleanup) {
+pub(crate) async fn fresh_database(backend: Backend) -> (String, Cleanup) {
     let name = format!("lp_test_{}", uuid::Uuid::new_v4().simple());
     match backend {
         Backend::Sqlite => {
@@ -144,7 +144,7 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    async fn spawn(backend: Backend, database_url: &str, flags: &[&str]) -> TestApp {
+    pub(crate) async fn spawn(backend: Backend, database_url: &str, flags: &[&str]) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
