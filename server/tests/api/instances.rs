@@ -123,3 +123,244 @@ async fn sqlite_runs_durable_with_foreign_keys_and_a_busy_timeout() {
     })
     .await;
 }
+
+/// On PostgreSQL, who has a review open is right whichever instance each person is on: a
+/// representative opening the chronology on one instance is seen, live and by query, by the
+/// business office on the other, and seen to leave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presence_is_right_across_instances_on_postgres() {
+    use crate::live::{cookie, setup, subscribe, viewer_names, wait_for};
+    run(Backend::Postgres, |first| async move {
+        let (_office, _rep, review) = setup(&first).await;
+        let second = first.another_instance().await;
+        let office_on_second = second.client();
+        office_on_second
+            .sign_in("office@test.example", PASSWORD)
+            .await;
+        let office_cookie = cookie(&second, "office@test.example").await;
+        let mut watching = subscribe(&second, &office_cookie, &review).await;
+        let rep_cookie = cookie(&first, "rep@test.example").await;
+        let rep_socket = subscribe(&first, &rep_cookie, &review).await;
+        // The arrival on the first instance reaches the subscriber on the second.
+        let mut seen = false;
+        for _ in 0..5 {
+            wait_for(&mut watching, "PRESENCE").await;
+            let names = viewer_names(&office_on_second, &review).await;
+            if names.iter().any(|n| n == "rep POL") {
+                assert_eq!(names.len(), 2, "{names:?}");
+                seen = true;
+                break;
+            }
+        }
+        assert!(
+            seen,
+            "the representative on the other instance is not listed"
+        );
+        drop(rep_socket);
+        let mut left = false;
+        for _ in 0..5 {
+            wait_for(&mut watching, "PRESENCE").await;
+            if viewer_names(&office_on_second, &review).await == ["office -"] {
+                left = true;
+                break;
+            }
+        }
+        assert!(
+            left,
+            "the representative still listed after leaving the other instance"
+        );
+    })
+    .await;
+}
+
+/// An instance running as its own process (the release binary's `serve`), to be killed.
+struct Process {
+    child: std::process::Child,
+    app: crate::helpers::TestApp,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Process {
+    /// Starts `learning-platform serve` on `like`'s database and waits until it is ready.
+    async fn start(like: &crate::helpers::TestApp) -> Process {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let base = format!("http://127.0.0.1:{port}");
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_learning-platform"))
+            .args(["serve", "--database-url", &like.database_url])
+            .args([
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+                "--public-url",
+                &base,
+            ])
+            .args([
+                "--static-dir",
+                "/nonexistent",
+                "--reminder-interval-secs",
+                "0",
+            ])
+            .args(["--retention-check-secs", "0"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start the server process");
+        let probe = reqwest::Client::new();
+        let mut ready = false;
+        for _ in 0..600 {
+            if let Ok(r) = probe.get(format!("{base}/readyz")).send().await {
+                if r.status().is_success() {
+                    ready = true;
+                    break;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(ready, "the server process did not become ready");
+        // Only its address is used (cookies, sockets, requests).
+        let app = crate::helpers::TestApp {
+            backend: like.backend,
+            database_url: like.database_url.clone(),
+            base,
+            state: like.state.clone(),
+        };
+        Process { child, app }
+    }
+}
+
+/// One of two instances killed (SIGKILL) while people write through it: every write it
+/// acknowledged is in the database, read through the other instance, and a subscriber of
+/// the killed instance reconnects to the other and receives the changes made after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_killed_mid_load_loses_no_acknowledged_write_on_postgres() {
+    use crate::live::{cookie, setup, subscribe, wait_for};
+    use futures_util::StreamExt;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+    run(Backend::Postgres, |survivor| async move {
+        let (_office, rep_on_survivor, review) = setup(&survivor).await;
+        let mut doomed = Process::start(&survivor).await;
+        let rep_cookie = cookie(&doomed.app, "rep@test.example").await;
+        let office_cookie = cookie(&doomed.app, "office@test.example").await;
+        let mut socket = subscribe(&doomed.app, &office_cookie, &review).await;
+        let return_id = rep_on_survivor
+            .ok(
+                "query($id: ID!) { review(id: $id) { myChronologyReturn { id } } }",
+                json!({ "id": review }),
+            )
+            .await["review"]["myChronologyReturn"]["id"]
+            .as_str()
+            .expect("return")
+            .to_owned();
+
+        // Four writers add entries through the doomed instance until it stops answering.
+        let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+        let refused = Arc::new(Mutex::new(Vec::<String>::new()));
+        let mut writers = Vec::new();
+        for w in 0..4 {
+            let (acknowledged, refused) = (acknowledged.clone(), refused.clone());
+            let (base, rep_cookie, return_id) =
+                (doomed.app.base.clone(), rep_cookie.clone(), return_id.clone());
+            writers.push(tokio::spawn(async move {
+                let http = reqwest::Client::builder()
+                    .timeout(Duration::from_secs(10))
+                    .build()
+                    .expect("client");
+                for i in 0.. {
+                    let sent = http
+                        .post(format!("{base}/graphql"))
+                        .header("origin", &base)
+                        .header("cookie", &rep_cookie)
+                        .json(&json!({
+                            "query": "mutation($r: ID!, $i: EntryInput!) { addChronologyEntry(returnId: $r, input: $i) { id } }",
+                            "variables": { "r": return_id, "i": {
+                                "startDate": "3/5/2016", "source": format!("POL-{w}-{i}"),
+                                "event": format!("Visit {w}-{i}"), "sharedWith": []
+                            }}
+                        }))
+                        .send()
+                        .await;
+                    let body: serde_json::Value = match sent {
+                        Ok(response) => match response.json().await {
+                            Ok(body) => body,
+                            Err(_) => break,
+                        },
+                        Err(_) => break,
+                    };
+                    match body["data"]["addChronologyEntry"]["id"].as_str() {
+                        Some(id) => acknowledged.lock().expect("lock").push(id.to_owned()),
+                        None => refused.lock().expect("lock").push(body.to_string()),
+                    }
+                }
+            }));
+        }
+        // Kill it hard once the load is well under way.
+        for _ in 0..600 {
+            if acknowledged.lock().expect("lock").len() >= 40 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        // SIGKILL: no graceful shutdown, no connection closed politely.
+        doomed.child.kill().expect("kill");
+        doomed.child.wait().expect("reaped");
+        for writer in writers {
+            tokio::time::timeout(Duration::from_secs(20), writer)
+                .await
+                .expect("writers stop once the instance is gone")
+                .expect("writer");
+        }
+        let acknowledged = acknowledged.lock().expect("lock").clone();
+        let refused = refused.lock().expect("lock").clone();
+        assert!(refused.is_empty(), "writes refused before the kill: {refused:?}");
+        assert!(acknowledged.len() >= 40, "too few writes before the kill: {}", acknowledged.len());
+
+        // Every acknowledged write is there, read through the survivor.
+        let entries = rep_on_survivor
+            .ok(
+                "query($id: ID!) { review(id: $id) { myChronologyReturn { entries { id } } } }",
+                json!({ "id": review }),
+            )
+            .await;
+        let stored: std::collections::HashSet<&str> = entries["review"]["myChronologyReturn"]
+            ["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter_map(|e| e["id"].as_str())
+            .collect();
+        let lost: Vec<&String> = acknowledged
+            .iter()
+            .filter(|id| !stored.contains(id.as_str()))
+            .collect();
+        assert!(lost.is_empty(), "{} of {} acknowledged writes lost: {lost:?}", lost.len(), acknowledged.len());
+
+        // The killed instance's subscriber finds its socket gone...
+        let closed = tokio::time::timeout(Duration::from_secs(15), async {
+            loop {
+                match socket.next().await {
+                    None | Some(Err(_)) => break,
+                    Some(Ok(tokio_tungstenite::tungstenite::Message::Close(_))) => break,
+                    Some(Ok(_)) => {}
+                }
+            }
+        })
+        .await;
+        assert!(closed.is_ok(), "the killed instance's socket still open");
+        // ...reconnects through the balancer to the survivor with the same session, and
+        // receives the changes made after.
+        let mut socket = subscribe(&survivor, &office_cookie, &review).await;
+        let entry = crate::live::add_entry(&rep_on_survivor, &review).await;
+        let change = wait_for(&mut socket, "ENTRY").await;
+        assert_eq!(change["objectId"], entry.as_str());
+    })
+    .await;
+}

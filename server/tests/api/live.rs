@@ -36,7 +36,7 @@ pub(crate) async fn cookie(app: &TestApp, email: &str) -> String {
         .to_owned()
 }
 
-async fn subscribe(app: &TestApp, cookie: &str, review_id: &str) -> Socket {
+pub(crate) async fn subscribe(app: &TestApp, cookie: &str, review_id: &str) -> Socket {
     open(
         app,
         cookie,
@@ -90,7 +90,7 @@ pub(crate) async fn open(app: &TestApp, cookie: &str, payload: Value) -> Socket 
     socket
 }
 
-async fn next_message(socket: &mut Socket) -> Value {
+pub(crate) async fn next_message(socket: &mut Socket) -> Value {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
             .await
@@ -104,7 +104,7 @@ async fn next_message(socket: &mut Socket) -> Value {
 }
 
 /// Reads changes until one of `kind` arrives.
-async fn wait_for(socket: &mut Socket, kind: &str) -> Value {
+pub(crate) async fn wait_for(socket: &mut Socket, kind: &str) -> Value {
     loop {
         let message = next_message(socket).await;
         assert_eq!(message["type"], "next", "{message}");
@@ -116,7 +116,9 @@ async fn wait_for(socket: &mut Socket, kind: &str) -> Value {
 }
 
 /// A review with one member agency (POL) whose representative is a member.
-async fn setup(app: &TestApp) -> (crate::helpers::Client, crate::helpers::Client, String) {
+pub(crate) async fn setup(
+    app: &TestApp,
+) -> (crate::helpers::Client, crate::helpers::Client, String) {
     let pol = app.agency("Police", "POL").await;
     let office = app.office().await;
     let (rep, rep_id) = app
@@ -142,7 +144,7 @@ async fn setup(app: &TestApp) -> (crate::helpers::Client, crate::helpers::Client
     (office, rep, review)
 }
 
-async fn add_entry(rep: &crate::helpers::Client, review: &str) -> String {
+pub(crate) async fn add_entry(rep: &crate::helpers::Client, review: &str) -> String {
     let ret = rep
         .ok(
             "query($id: ID!) { review(id: $id) { myChronologyReturn { id } } }",
@@ -219,7 +221,7 @@ async fn signed_out_people_cannot_watch_anything(backend: Backend) {
     .await;
 }
 
-async fn viewer_names(client: &crate::helpers::Client, review: &str) -> Vec<String> {
+pub(crate) async fn viewer_names(client: &crate::helpers::Client, review: &str) -> Vec<String> {
     let body = client
         .ok(
             "query($id: ID!) { review(id: $id) { viewers { userId name agencyPrefix } } }",
