@@ -202,6 +202,37 @@ pub struct Config {
         global = true
     )]
     pub partnership_name: String,
+
+    /// Subject access export: most rows read for one export (chronology entries,
+    /// annotations, summary fields and comments, learning points, recommendations, actions,
+    /// their updates and audit log entries together); a review holding more is refused.
+    #[arg(
+        long,
+        env = "LP_SUBJECT_ACCESS_MAX_ROWS",
+        default_value_t = 200_000,
+        value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u32).range(1..), |n| n as usize),
+        global = true
+    )]
+    pub subject_access_max_rows: usize,
+
+    /// Subject access export: most bytes of text read and searched for one export.
+    #[arg(
+        long,
+        env = "LP_SUBJECT_ACCESS_MAX_BYTES",
+        default_value_t = 32 * 1_048_576,
+        global = true
+    )]
+    pub subject_access_max_bytes: usize,
+
+    /// Subject access export: largest ZIP handed out, in bytes (sent base64-encoded, a
+    /// third larger).
+    #[arg(
+        long,
+        env = "LP_SUBJECT_ACCESS_MAX_ZIP_BYTES",
+        default_value_t = 20 * 1_048_576,
+        global = true
+    )]
+    pub subject_access_max_zip_bytes: usize,
 }
 
 impl Config {

@@ -32,6 +32,10 @@ pub enum AppError {
     /// are open; the message names them.
     #[error("{0}")]
     AnonymisationSuspectsOpen(String),
+    /// An export that would read or produce more than the configured bounds; the message
+    /// says which bound and how to raise it.
+    #[error("{0}")]
+    ExportTooLarge(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -47,6 +51,7 @@ impl AppError {
             AppError::TooManyAttempts(_) => "TOO_MANY_ATTEMPTS",
             AppError::BackgroundImportRequired(_) => "BACKGROUND_IMPORT_REQUIRED",
             AppError::AnonymisationSuspectsOpen(_) => "ANONYMISATION_SUSPECTS_OPEN",
+            AppError::ExportTooLarge(_) => "EXPORT_TOO_LARGE",
             AppError::Internal(_) => "INTERNAL",
         }
     }

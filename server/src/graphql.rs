@@ -16,6 +16,7 @@ use crate::library::graphql::LibraryQuery;
 use crate::retention::graphql::{RetentionMutation, RetentionQuery};
 use crate::reviews::graphql::{ReviewMutation, ReviewQuery};
 use crate::state::AppState;
+use crate::subject_access::graphql::SubjectAccessMutation;
 use crate::summary::graphql::{PublicSummaryQuery, SummaryMutation, SummaryQuery};
 use crate::users::graphql::{UserMutation, UserQuery};
 use async_graphql::{Context, MergedObject, MergedSubscription, Schema};
@@ -48,6 +49,7 @@ pub struct Mutation(
     ApiTokenMutation,
     SummaryMutation,
     RetentionMutation,
+    SubjectAccessMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -33,6 +33,7 @@ pub mod retention;
 pub mod reviews;
 pub mod rows;
 pub mod state;
+pub mod subject_access;
 pub mod summary;
 pub mod users;
 

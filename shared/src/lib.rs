@@ -14,6 +14,7 @@ pub mod live;
 pub mod retention;
 pub mod reviews;
 pub mod spreadsheet;
+pub mod subject_access;
 pub mod summary;
 pub mod validation;
 

@@ -217,6 +217,8 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Mutation", "runRetention", Access::AnyRole(OFFICE)),
     ("Mutation", "setLegalHold", Access::AnyRole(OFFICE)),
     ("Mutation", "liftLegalHold", Access::AnyRole(OFFICE)),
+    // Subject access: the business office only (the service checks again).
+    ("Mutation", "exportSubjectAccess", Access::AnyRole(OFFICE)),
 ];
 
 /// Object types whose fields are readable by whoever obtained the object: (type, fields).

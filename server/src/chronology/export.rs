@@ -146,7 +146,7 @@ fn rows(
         .collect()
 }
 
-fn kind_words(kind: &str) -> &str {
+pub(crate) fn kind_words(kind: &str) -> &str {
     match kind {
         "MISSED_OPPORTUNITY" => "Missed opportunity",
         "GOOD_PRACTICE" => "Good practice",

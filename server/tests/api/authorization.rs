@@ -848,6 +848,15 @@ fn ops() -> Vec<Op> {
             vars: |f, p| json!({ "id": f.decided[p] }),
             own_session: false,
         },
+        // Subject access: the business office only. "Person" stands for the setup's
+        // "Remove Me" terms (the business office's own may be removed by then; the others stay).
+        Op {
+            field: "Mutation.exportSubjectAccess",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { exportSubjectAccess(reviewId: $id, pseudonym: \"Person\", redactThirdParties: true) { fileName mediaType contentBase64 } }",
+            vars: |f, _| json!({ "id": f.chronology_review }),
+            own_session: false,
+        },
     ]
 }
 

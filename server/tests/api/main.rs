@@ -25,5 +25,6 @@ mod reminders;
 mod retention;
 mod reviews;
 mod schema;
+mod subject_access;
 mod summaries;
 mod users;
