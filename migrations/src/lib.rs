@@ -20,6 +20,7 @@ mod m0014_import_jobs;
 mod m0015_password_resets;
 mod m0016_anonymisation_dismissals;
 mod m0017_retention;
+mod m0018_second_factor;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_password_resets::Migration),
             Box::new(m0016_anonymisation_dismissals::Migration),
             Box::new(m0017_retention::Migration),
+            Box::new(m0018_second_factor::Migration),
         ]
     }
 }

@@ -36,6 +36,20 @@ pub enum AppError {
     /// says which bound and how to raise it.
     #[error("{0}")]
     ExportTooLarge(String),
+    /// A code from an authenticator app or a recovery code that is not right (or was
+    /// already used).
+    #[error("The code is not right. Enter the current 6-digit code from your authenticator app, or a recovery code you have not used.")]
+    InvalidCode,
+    /// The password was right; the sign-in waits for a code from the person's app.
+    #[error("Enter the 6-digit code from your authenticator app to finish signing in.")]
+    SecondFactorRequired,
+    /// The password was right; the person's role requires two-step verification, which
+    /// they set up now to finish signing in.
+    #[error("Your role requires two-step verification. Set it up to finish signing in.")]
+    SecondFactorSetupRequired,
+    /// A second step with no pending sign-in (never started, or older than 5 minutes).
+    #[error("Sign in with your email address and password first.")]
+    SignInNotStarted,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -52,6 +66,10 @@ impl AppError {
             AppError::BackgroundImportRequired(_) => "BACKGROUND_IMPORT_REQUIRED",
             AppError::AnonymisationSuspectsOpen(_) => "ANONYMISATION_SUSPECTS_OPEN",
             AppError::ExportTooLarge(_) => "EXPORT_TOO_LARGE",
+            AppError::InvalidCode => "INVALID_CODE",
+            AppError::SecondFactorRequired => "SECOND_FACTOR_REQUIRED",
+            AppError::SecondFactorSetupRequired => "SECOND_FACTOR_SETUP_REQUIRED",
+            AppError::SignInNotStarted => "SIGN_IN_NOT_STARTED",
             AppError::Internal(_) => "INTERNAL",
         }
     }

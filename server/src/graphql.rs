@@ -8,6 +8,7 @@ use crate::api_tokens::graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::audit_log::graphql::AuditLogQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::auth::policy::Authorized;
+use crate::auth::second_factor::graphql::{SecondFactorMutation, SecondFactorQuery};
 use crate::build_info::BuildQuery;
 use crate::chronology::graphql::{ChronologyMutation, ChronologyQuery, ChronologySubscription};
 use crate::context::RequestContext;
@@ -36,6 +37,7 @@ pub struct Query(
     LibraryQuery,
     BuildQuery,
     RetentionQuery,
+    SecondFactorQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -50,6 +52,7 @@ pub struct Mutation(
     SummaryMutation,
     RetentionMutation,
     SubjectAccessMutation,
+    SecondFactorMutation,
 );
 
 #[derive(MergedSubscription, Default)]

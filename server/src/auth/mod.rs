@@ -4,5 +4,7 @@ pub mod graphql;
 pub mod passwords;
 pub mod policy;
 pub mod reset;
+pub mod second_factor;
 pub mod service;
 pub mod session_store;
+pub mod totp;

@@ -215,6 +215,19 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Query", "retentionRuns", Access::AnyRole(OFFICE)),
     ("Mutation", "setRetentionRules", Access::AnyRole(OFFICE)),
     ("Mutation", "runRetention", Access::AnyRole(OFFICE)),
+    // Two-step verification. The second step of signing in and setting up an app are
+    // public here because a pending sign-in is not signed in: the service lets through
+    // only the session's own pending sign-in (or, to set up, a signed-in person).
+    ("Query", "pendingSignIn", Access::Public),
+    ("Mutation", "completeSignIn", Access::Public),
+    ("Mutation", "startSecondFactorEnrolment", Access::Public),
+    ("Mutation", "confirmSecondFactorEnrolment", Access::Public),
+    ("Query", "secondFactor", Access::SignedIn),
+    ("Mutation", "disableSecondFactor", Access::SignedIn),
+    ("Mutation", "regenerateRecoveryCodes", Access::SignedIn),
+    ("Query", "secondFactorRoles", Access::AnyRole(OFFICE)),
+    ("Mutation", "setSecondFactorRoles", Access::AnyRole(OFFICE)),
+    ("Mutation", "resetSecondFactor", Access::AnyRole(OFFICE)),
     ("Mutation", "setLegalHold", Access::AnyRole(OFFICE)),
     ("Mutation", "liftLegalHold", Access::AnyRole(OFFICE)),
     // Subject access: the business office only (the service checks again).
@@ -226,8 +239,26 @@ const OBJECTS: &[(&str, &[&str])] = &[
     ("Build", &["version", "commit"]),
     (
         "User",
-        &["id", "email", "displayName", "agency", "roles", "active"],
+        &[
+            "id",
+            "email",
+            "displayName",
+            "agency",
+            "roles",
+            "active",
+            "secondFactorEnrolled",
+        ],
     ),
+    ("PendingSignIn", &["step", "expiresAt", "minutes"]),
+    (
+        "SecondFactorStatus",
+        &["enrolled", "enrolledAt", "recoveryCodesLeft", "required"],
+    ),
+    (
+        "SecondFactorEnrolment",
+        &["secret", "otpauthUri", "qrCodeSvg"],
+    ),
+    ("SecondFactorConfirmation", &["recoveryCodes", "signedIn"]),
     ("QaMechanism", &["id", "text", "lastUpdated"]),
     (
         "Agency",

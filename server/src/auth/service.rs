@@ -110,19 +110,7 @@ pub async fn sign_in(
             format!("a password has at most {MAX_PASSWORD_CHARS} characters"),
         ));
     }
-    let account = account_key(email);
-    let address = address_key(&rc.client_addr);
-    if recent_failures(state, &account).await? >= state.config.sign_in_account_limit {
-        return Err(AppError::TooManyAttempts(
-            "Too many failed sign-in attempts for this account. Wait 15 minutes, then try again."
-                .into(),
-        ));
-    }
-    if recent_failures(state, &address).await? >= state.config.sign_in_address_limit {
-        return Err(AppError::TooManyAttempts(
-            "Too many failed sign-in attempts from this network address. Wait 15 minutes, then try again.".into(),
-        ));
-    }
+    check_throttle(state, email, &rc.client_addr).await?;
     let user = crate::users::service::find_by_email(&state.db, email).await?;
     let stored = user
         .as_ref()
@@ -131,15 +119,7 @@ pub async fn sign_in(
     let matches = passwords::verify(password, stored).await?;
     let Some(user) = user.filter(|_| matches) else {
         let txn = begin_write(&state.db).await?;
-        for key in [account, address] {
-            sign_in_failure::ActiveModel {
-                id: Default::default(),
-                key: Set(key),
-                at: Set(Utc::now()),
-            }
-            .insert(&txn)
-            .await?;
-        }
+        record_failure(&txn, email, &rc.client_addr).await?;
         audit_log::append(
             &txn,
             rc,
@@ -156,6 +136,60 @@ pub async fn sign_in(
             "The email address or password is not right.",
         ));
     };
+    // A person with a second factor (or whose role requires one) goes on to that step.
+    super::second_factor::after_password(state, rc, &user).await?;
+    establish(state, rc, &user).await?;
+    Ok(user)
+}
+
+/// Refuses when too many attempts (passwords or second-factor codes) failed within the
+/// throttle window for the account of `email` or from `client_addr`.
+pub(crate) async fn check_throttle(
+    state: &AppState,
+    email: &str,
+    client_addr: &str,
+) -> AppResult<()> {
+    if recent_failures(state, &account_key(email)).await? >= state.config.sign_in_account_limit {
+        return Err(AppError::TooManyAttempts(
+            "Too many failed sign-in attempts for this account. Wait 15 minutes, then try again."
+                .into(),
+        ));
+    }
+    if recent_failures(state, &address_key(client_addr)).await?
+        >= state.config.sign_in_address_limit
+    {
+        return Err(AppError::TooManyAttempts(
+            "Too many failed sign-in attempts from this network address. Wait 15 minutes, then try again.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Counts one failed attempt against the account of `email` and against `client_addr`.
+pub(crate) async fn record_failure<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    email: &str,
+    client_addr: &str,
+) -> AppResult<()> {
+    for key in [account_key(email), address_key(client_addr)] {
+        sign_in_failure::ActiveModel {
+            id: Default::default(),
+            key: Set(key),
+            at: Set(Utc::now()),
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Signs the session in as `user` (every check passed): the session id renewed, the
+/// account's failed attempts forgotten, the sign-in audited.
+pub(crate) async fn establish(
+    state: &AppState,
+    rc: &mut RequestContext,
+    user: &app_user::Model,
+) -> AppResult<()> {
     let session = rc
         .session
         .clone()
@@ -165,15 +199,15 @@ pub async fn sign_in(
     session
         .insert(SESSION_SIGNED_IN_AT, Utc::now().timestamp())
         .await?;
-    rc.signed_in = Some(signed_in_from(state, &user).await?);
+    rc.signed_in = Some(signed_in_from(state, user).await?);
     let txn = begin_write(&state.db).await?;
     sign_in_failure::Entity::delete_many()
-        .filter(sign_in_failure::Column::Key.eq(account_key(email)))
+        .filter(sign_in_failure::Column::Key.eq(account_key(&user.email)))
         .exec(&txn)
         .await?;
     audit_log::append(&txn, rc, Event::new("sign_in", "user", &user.id)).await?;
     txn.commit().await?;
-    Ok(user)
+    Ok(())
 }
 
 /// Ends the session: its record is deleted, so the old cookie no longer works anywhere, and

@@ -51,6 +51,15 @@ impl User {
             None => Ok(None),
         }
     }
+
+    /// Whether the person has two-step verification on (an authenticator app confirmed).
+    async fn second_factor_enrolled(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let (state, rc) = parts(ctx)?;
+        crate::auth::second_factor::confirmed(&state.db, &self.id)
+            .await
+            .map(|r| r.is_some())
+            .gql(rc)
+    }
 }
 
 #[derive(InputObject)]

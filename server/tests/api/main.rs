@@ -25,6 +25,7 @@ mod reminders;
 mod retention;
 mod reviews;
 mod schema;
+mod second_factor;
 mod subject_access;
 mod summaries;
 mod users;

@@ -1,6 +1,8 @@
 //! Who people are to the platform: their roles, and the pure rules of what each role sees.
 //! The server applies these rules in its single authorization mechanism.
 
+pub mod second_factor;
+
 use crate::reviews::vocabulary::{vocabulary, ReviewRole};
 
 /// Longest email address accepted at sign-in (RFC 5321's path limit).
