@@ -24,12 +24,23 @@ test('the office collates the integrated chronology; the police return is reopen
   await expectAccessible(page);
 
   const rows = page.locator('#integrated-rows');
-  await expect(rows).toHaveAttribute('tabindex', '0');
+  // The headings stay in view while the page scrolls (no scrolling box of its own).
+  await expect(rows.locator('thead th').first()).toHaveCSS('position', 'sticky');
   // Every entry row names its agency in text, beside the colour.
-  await expect(rows.locator('tr.vrow').filter({ hasText: 'POL' }).first()).toBeVisible();
-  // Unconfirmed sharing and a gap with no contact.
+  await rows.scrollIntoViewIfNeeded();
+  await expect(rows.locator('tr.entry-row').filter({ hasText: 'POL' }).first()).toBeAttached();
+  // Unconfirmed sharing and a gap with no contact (the filters bring them to the top).
+  const flags = page.getByRole('group', { name: 'Show only entries' });
+  await flags.getByLabel('With unconfirmed information sharing').check();
   await expect(rows.getByText(/Sharing with [A-Z]+ not confirmed/).first()).toBeVisible();
+  await flags.getByLabel('With unconfirmed information sharing').uncheck();
+  await flags.getByLabel('Next to a period with no contact').check();
   await expect(rows.getByText(/No contact for \d+ days/).first()).toBeVisible();
+  await flags.getByLabel('Next to a period with no contact').uncheck();
+
+  // Filters narrow the rows: only the duplicate groups, no gaps.
+  await flags.getByLabel('In a probable duplicate group').check();
+  await expect(rows.getByText(/No contact for/)).toHaveCount(0);
 
   // A probable duplicate group (the strategy discussion), confirmed.
   const group = rows.locator('tr.group-row').first();
@@ -38,11 +49,7 @@ test('the office collates the integrated chronology; the police return is reopen
   await expect(rows.locator('tr.group-row').first()).toContainText('Confirmed duplicate');
   await expect(page.getByRole('status').filter({ hasText: 'Duplicate group 1 confirmed.' })).toBeVisible();
   await expectAccessible(page);
-
-  // Filters narrow the rows.
-  await page.getByRole('group', { name: 'Show only entries' }).getByLabel('In a probable duplicate group').check();
-  await expect(rows.getByText(/No contact for/)).toHaveCount(0);
-  await page.getByRole('group', { name: 'Show only entries' }).getByLabel('In a probable duplicate group').uncheck();
+  await flags.getByLabel('In a probable duplicate group').uncheck();
 
   // The office reopens the police return.
   const returns = page.locator('table').filter({ has: page.locator('caption', { hasText: 'Returns from member agencies' }) });

@@ -29,6 +29,9 @@ test('a second browser sees a duplicate decision and who else is there, without 
 
   await onlyDuplicates(office).check();
   await onlyDuplicates(reviewer).check();
+  // The table renders the days near the screen: bring it into view.
+  await office.locator('#integrated-rows').scrollIntoViewIfNeeded();
+  await reviewer.locator('#integrated-rows').scrollIntoViewIfNeeded();
   const undecided = office.locator('#integrated-rows tr.group-row', { hasText: 'Undecided' }).first();
   const label = (await undecided.locator('strong').first().innerText()).match(/group (\d+)/);
   expect(label, 'an undecided duplicate group in the demo').not.toBeNull();
@@ -100,6 +103,7 @@ test('the glossary anonymises the view; the timeline, exports and printable page
   await expect(glossary.locator('table')).toContainText('Karen Harper');
   await expectAccessible(page);
   const rows = page.locator('#integrated-rows');
+  await rows.scrollIntoViewIfNeeded();
   await expect(rows).toContainText('Lily');
   await page.getByRole('group', { name: 'Names' }).first().getByLabel('Anonymised (glossary)').check();
   await expect(rows).toContainText('Child A');

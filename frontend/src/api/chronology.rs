@@ -211,6 +211,10 @@ pub struct DuplicateGroup {
     pub decision: Option<String>,
     /// Why the merge proposes it, in words (empty once it no longer does).
     pub evidence: Vec<String>,
+    /// The mean match weight of its pairs (None once the merge no longer proposes it).
+    pub score: Option<f64>,
+    /// The lowest probability that a pair of it is one event.
+    pub probability: Option<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -285,6 +289,8 @@ impl IntegratedData {
                 entries: list(g, "entries", |e| s(e, "id")),
                 decision: o(g, "decision"),
                 evidence: list(g, "evidence", |r| r.as_str().unwrap_or_default().to_owned()),
+                score: g.get("score").and_then(Value::as_f64),
+                probability: g.get("probability").and_then(Value::as_f64),
             }),
             sharing: list(v, "sharing", |x| Sharing {
                 entry_id: s(obj(x, "entry").unwrap_or(&NULL), "id"),

@@ -1,31 +1,43 @@
 //! The integrated chronology: every submitted entry, merged, with duplicate groups,
-//! unconfirmed information sharing, gaps and annotations. Only the rows on screen are
-//! rendered (fixed row height), so thousands of entries stay smooth.
+//! unconfirmed information sharing, gaps and annotations – a workspace across the whole
+//! window. Entries are grouped by day; text wraps (nothing is cut short); the headings stay
+//! in view while the page scrolls. Only the day blocks near the screen are rendered (heights
+//! estimated, then measured), so thousands of entries stay smooth. The filters live in the
+//! address, so a filtered view can be shared as a link.
 
 use super::{use_ctx, Notice};
 use crate::api::{self, chronology as q, enum_from};
 use crate::components::{
-    focus_by_id, format_date, save_file, AgencyPrefix, CheckboxGroup, ErrorSummary, FormErrors,
-    FormSubmit, RadioGroup, SelectField, TextArea, TextField,
+    field_id, focus_by_id, format_date, save_file, AgencyPrefix, CheckboxGroup, ErrorSummary,
+    FormErrors, FormSubmit, RadioGroup, SelectField, TextArea, TextField,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 use std::collections::HashMap;
+use wasm_bindgen::JsCast;
 
 type Raw = q::IntegratedData;
 type Note = q::Note;
 
-/// Height of every row of the table, in pixels (the CSS `.vrow` height).
-const ROW_H: f64 = 48.0;
-/// Rows rendered above and below the visible ones.
-const OVERSCAN: usize = 8;
+/// Pixels rendered above and below the screen.
+const OVERSCAN: f64 = 800.0;
+/// At most this many items in one rendered block (a busy day is split).
+const CHUNK: usize = 20;
 const KINDS: [(&str, &str); 5] = [
     ("MISSED_OPPORTUNITY", "Missed opportunity"),
     ("GOOD_PRACTICE", "Good practice"),
     ("INFORMATION_SHARING_CONCERN", "Information-sharing concern"),
     ("QUESTION", "Question for the agency"),
     ("NOTE", "Note"),
+];
+const FLAGS: [(&str, &str); 4] = [
+    ("duplicates", "In a probable duplicate group"),
+    ("unconfirmed", "With unconfirmed information sharing"),
+    ("gaps", "Next to a period with no contact"),
+    ("annotated", "With annotations"),
 ];
 
 fn kind_label(code: &str) -> &str {
@@ -47,6 +59,10 @@ pub struct Integrated {
     pub(super) unconfirmed: Vec<Vec<String>>,
     /// Per entry: its annotations (index in `raw.annotations`).
     notes: Vec<Option<usize>>,
+    /// Per entry: on the first or last day of a period with no contact.
+    near_gap: Vec<bool>,
+    /// Per entry: its words, lower case, for the text search.
+    words: Vec<String>,
 }
 
 impl Integrated {
@@ -80,61 +96,278 @@ impl Integrated {
                 }
             }
         }
+        let near_gap = raw
+            .entries
+            .iter()
+            .map(|e| {
+                let day = e.start_on.get(..10).unwrap_or(&e.start_on);
+                raw.gaps
+                    .iter()
+                    .any(|g| g.after.get(..10) == Some(day) || g.before.get(..10) == Some(day))
+            })
+            .collect();
+        let words = raw
+            .entries
+            .iter()
+            .map(|e| {
+                [
+                    e.agency.prefix.as_str(),
+                    &e.agency.name,
+                    &e.source,
+                    e.event_type.as_deref().unwrap_or_default(),
+                    &e.event,
+                    e.action_taken.as_deref().unwrap_or_default(),
+                    e.practitioner_comment.as_deref().unwrap_or_default(),
+                ]
+                .join("\n")
+                .to_lowercase()
+            })
+            .collect();
         Self {
             raw,
             index,
             group,
             unconfirmed,
             notes,
+            near_gap,
+            words,
         }
     }
 
     fn notes_of(&self, i: usize) -> &[Note] {
         self.notes[i].map_or(&[], |a| &self.raw.annotations[a].annotations)
     }
+
+    /// What the flags column says about an entry.
+    fn flags_of(&self, i: usize) -> Vec<String> {
+        let e = &self.raw.entries[i];
+        let mut flags: Vec<String> = Vec::new();
+        if let Some(g) = self.group[i] {
+            flags.push(format!("Duplicate group {}", g + 1));
+        }
+        for with in &self.unconfirmed[i] {
+            flags.push(format!("Sharing with {with} not confirmed"));
+        }
+        if self.near_gap[i] {
+            flags.push("Next to a period with no contact".into());
+        }
+        if e.uncertain || e.precision != "DAY" {
+            flags.push("Imprecise date".into());
+        }
+        flags
+    }
 }
 
-/// One row of the table.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// The day heading an entry goes under: "2 April 2016", or the date as recorded when it is
+/// not a known day ("May 2016", "?June 2016").
+fn day_of(e: &q::EntryFields) -> String {
+    if e.precision == "DAY" && !e.uncertain {
+        format_date(&e.start_on)
+    } else {
+        e.start_date.clone()
+    }
+}
+
+/// One thing in the table.
+#[derive(Clone, PartialEq, Eq)]
 enum Item {
     Gap(usize),
-    Group(usize),
+    /// A duplicate group, with its members that pass the filters.
+    Group(usize, Vec<usize>),
     Entry(usize),
-    Note(usize, usize),
 }
 
+/// A day's entries (or part of a busy day's), or a period with no contact: rendered as one
+/// `<tbody>` when near the screen.
+#[derive(Clone, PartialEq)]
+struct Block {
+    /// The day heading (None: a gap).
+    day: Option<String>,
+    /// The day continues from the block before.
+    continued: bool,
+    items: Vec<Item>,
+    /// Estimated height in pixels until measured.
+    estimate: f64,
+    /// Stable while the block's content is the same (for measured heights).
+    signature: String,
+}
+
+/// The filtered table.
+#[derive(Clone, PartialEq, Default)]
+struct Rows {
+    blocks: Vec<Block>,
+    /// Entries shown.
+    shown: usize,
+    /// Changes whenever the table is rebuilt.
+    generation: u32,
+}
+
+/// The filters' state (kept in the address).
 #[derive(Clone, Copy)]
 struct Filters {
+    /// Agencies shown (prefixes); every agency when none is chosen.
     agencies: RwSignal<Vec<String>>,
     kind: RwSignal<String>,
     flags: RwSignal<Vec<String>>,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+    text: RwSignal<String>,
 }
 
-fn rows(d: &Integrated, f: &Filters) -> Vec<Item> {
+impl Filters {
+    fn from_query() -> Self {
+        let query = use_query_map();
+        let get = |k: &str| query.with_untracked(|q| q.get(k)).unwrap_or_default();
+        let list = |k: &str| {
+            get(k)
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        Self {
+            agencies: RwSignal::new(list("agency")),
+            kind: RwSignal::new(get("type")),
+            flags: RwSignal::new(list("flags")),
+            from: RwSignal::new(get("from")),
+            to: RwSignal::new(get("to")),
+            text: RwSignal::new(get("q")),
+        }
+    }
+
+    /// The query string for the filters ("" when none is set).
+    fn query(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        let mut push = |k: &str, v: String| {
+            if !v.is_empty() {
+                parts.push(format!("{k}={}", encode(&v)));
+            }
+        };
+        push("agency", self.agencies.get().join(","));
+        push("type", self.kind.get());
+        push("flags", self.flags.get().join(","));
+        push("from", self.from.get());
+        push("to", self.to.get());
+        push("q", self.text.get());
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+
+    fn active(&self) -> bool {
+        !self.query().is_empty()
+    }
+
+    fn clear(&self) {
+        self.agencies.set(Vec::new());
+        self.kind.set(String::new());
+        self.flags.set(Vec::new());
+        self.from.set(String::new());
+        self.to.set(String::new());
+        self.text.set(String::new());
+    }
+}
+
+/// Percent-encodes a query string value.
+fn encode(v: &str) -> String {
+    let mut out = String::new();
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~,".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Rough height of an item before it is measured.
+fn estimate(d: &Integrated, item: &Item) -> f64 {
+    let lines = |s: &str, per_line: usize| (s.len() / per_line + 1) as f64;
+    match item {
+        Item::Gap(_) => 50.0,
+        Item::Entry(i) => {
+            let e = &d.raw.entries[*i];
+            24.0 + 24.0 * lines(&e.event, 60)
+                + e.action_taken
+                    .as_deref()
+                    .map_or(0.0, |a| 24.0 * lines(a, 60))
+                + 48.0 * d.notes_of(*i).len() as f64
+        }
+        Item::Group(g, members) => {
+            let evidence = d.raw.duplicate_groups[*g].evidence.len() as f64;
+            let tallest = members
+                .iter()
+                .map(|m| lines(&d.raw.entries[*m].event, 35))
+                .fold(0.0, f64::max);
+            140.0 + 24.0 * evidence + 24.0 * tallest
+        }
+    }
+}
+
+fn rows(d: &Integrated, f: &Filters, generation: u32) -> Rows {
     let entries = &d.raw.entries;
     let (agencies, kind, flags) = (f.agencies.get(), f.kind.get(), f.flags.get());
+    let (from, to) = (f.from.get(), f.to.get());
+    let text = f.text.get().trim().to_lowercase();
+    let terms: Vec<&str> = text.split_whitespace().collect();
+    let in_range = |day: &str| {
+        let day = day.get(..10).unwrap_or(day);
+        (from.is_empty() || day >= from.as_str()) && (to.is_empty() || day <= to.as_str())
+    };
     let passes = |i: usize| {
         let e = &entries[i];
-        agencies.contains(&e.agency.prefix)
+        (agencies.is_empty() || agencies.contains(&e.agency.prefix))
             && (kind.is_empty() || e.event_type.as_deref() == Some(kind.as_str()))
+            && in_range(&e.start_on)
+            && terms.iter().all(|t| d.words[i].contains(t))
             && flags.iter().all(|flag| match flag.as_str() {
                 "duplicates" => d.group[i].is_some(),
                 "unconfirmed" => !d.unconfirmed[i].is_empty(),
+                "gaps" => d.near_gap[i],
                 _ => d.notes[i].is_some(),
             })
     };
-    let show_gaps = flags.is_empty();
-    let mut out = Vec::new();
+    let show_gaps = terms.is_empty() && flags.iter().all(|f| f == "gaps");
+    let mut out = Rows {
+        generation,
+        ..Rows::default()
+    };
     let mut shown_groups = vec![false; d.raw.duplicate_groups.len()];
     let mut gap = 0;
-    let push_entry = |out: &mut Vec<Item>, i: usize| {
-        out.push(Item::Entry(i));
-        out.extend((0..d.notes_of(i).len()).map(|n| Item::Note(i, n)));
+    let push = |out: &mut Rows, day: Option<String>, item: Item, key: &str| {
+        let height = estimate(d, &item);
+        match (day, out.blocks.last_mut()) {
+            (Some(day), Some(last))
+                if last.day.as_ref() == Some(&day) && last.items.len() < CHUNK =>
+            {
+                last.estimate += height;
+                last.signature.push('|');
+                last.signature.push_str(key);
+                last.items.push(item);
+            }
+            (day, last) => {
+                let continued = day.is_some() && last.is_some_and(|l| l.day == day);
+                out.blocks.push(Block {
+                    estimate: height + if day.is_some() { 45.0 } else { 0.0 },
+                    signature: format!("{}|{key}", day.as_deref().unwrap_or("gap")),
+                    day,
+                    continued,
+                    items: vec![item],
+                })
+            }
+        }
     };
     for (i, e) in entries.iter().enumerate() {
         while gap < d.raw.gaps.len() && d.raw.gaps[gap].before <= e.start_on {
-            if show_gaps {
-                out.push(Item::Gap(gap));
+            let g = &d.raw.gaps[gap];
+            if show_gaps
+                && (from.is_empty() || g.before >= from)
+                && (to.is_empty() || g.after <= to)
+            {
+                push(&mut out, None, Item::Gap(gap), &format!("gap{gap}"));
             }
             gap += 1;
         }
@@ -145,7 +378,6 @@ fn rows(d: &Integrated, f: &Filters) -> Vec<Item> {
             Some(g) if shown_groups[g] => {}
             Some(g) => {
                 shown_groups[g] = true;
-                out.push(Item::Group(g));
                 let mut members: Vec<usize> = d.raw.duplicate_groups[g]
                     .entries
                     .iter()
@@ -153,11 +385,14 @@ fn rows(d: &Integrated, f: &Filters) -> Vec<Item> {
                     .filter(|&m| passes(m))
                     .collect();
                 members.sort_unstable();
-                for m in members {
-                    push_entry(&mut out, m);
-                }
+                out.shown += members.len();
+                let key = format!("g{}:{}", d.raw.duplicate_groups[g].key, members.len());
+                push(&mut out, Some(day_of(e)), Item::Group(g, members), &key);
             }
-            None => push_entry(&mut out, i),
+            None => {
+                out.shown += 1;
+                push(&mut out, Some(day_of(e)), Item::Entry(i), &e.id);
+            }
         }
     }
     out
@@ -212,19 +447,37 @@ fn IntegratedView() -> impl IntoView {
             spawn_local(ctx.reload());
         }
     });
-    let filters = Filters {
-        agencies: RwSignal::new(agencies.iter().map(|(p, _)| p.clone()).collect()),
-        kind: RwSignal::new(String::new()),
-        flags: RwSignal::new(Vec::new()),
-    };
-    let items = Memo::new(move |_| {
+    let filters = Filters::from_query();
+    // The address follows the filters (replacing, not adding, history entries).
+    let navigate = use_navigate();
+    let location = use_location();
+    let written = StoredValue::new(filters.query());
+    Effect::new(move |_| {
+        let query = filters.query();
+        if written.with_value(|w| *w != query) {
+            written.set_value(query.clone());
+            let path = location.pathname.get_untracked();
+            navigate(
+                &format!("{path}{query}"),
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+    let generation = StoredValue::new(0_u32);
+    let table = Memo::new(move |_| {
+        generation.update_value(|g| *g = g.wrapping_add(1));
+        let g = generation.get_value();
         ctx.integrated
-            .with(|d| d.as_ref().map(|d| rows(d, &filters)).unwrap_or_default())
+            .with(|d| d.as_ref().map(|d| rows(d, &filters, g)).unwrap_or_default())
     });
     let counts = move || {
         ctx.integrated.with(|d| {
             let total = d.as_ref().map_or(0, |d| d.raw.entries.len());
-            let shown = items.with(|i| i.iter().filter(|i| matches!(i, Item::Entry(_))).count());
+            let shown = table.with(|t| t.shown);
             format!("Showing {shown} of {total} entries.")
         })
     };
@@ -252,6 +505,10 @@ fn IntegratedView() -> impl IntoView {
         .into_iter()
         .map(|k| (k.clone(), k))
         .collect::<Vec<_>>();
+    let flag_options = FLAGS
+        .iter()
+        .map(|(c, l)| (c.to_string(), l.to_string()))
+        .collect::<Vec<_>>();
     view! {
         <h2 id="integrated-title">"Integrated chronology"</h2>
         <Notice text=notice />
@@ -266,51 +523,55 @@ fn IntegratedView() -> impl IntoView {
                 "Share with member agencies"
             </button>
         </Show>
-        <div class="filters">
-            <CheckboxGroup id="filter-agencies" legend="Agencies" options=agencies selected=filters.agencies errors=no_errors />
-            <SelectField
-                id="filter-type"
-                label="Event type"
-                value=filters.kind
-                options=kind_options
-                errors=no_errors
-                blank="All event types"
-            />
-            <CheckboxGroup
-                id="filter-flags"
-                legend="Show only entries"
-                options=vec![
-                    ("duplicates".to_string(), "In a probable duplicate group".to_string()),
-                    ("unconfirmed".to_string(), "With unconfirmed information sharing".to_string()),
-                    ("annotated".to_string(), "With annotations".to_string()),
-                ]
-                selected=filters.flags
-                errors=no_errors
-            />
+        <div class="workspace">
+            <aside class="workspace-filters" aria-labelledby="filters-title">
+                <h3 id="filters-title">"Filters"</h3>
+                <p role="status" aria-live="polite" id="integrated-count" class="count">{counts}</p>
+                <Show when=move || filters.active()>
+                    <button type="button" class="button button-secondary button-small clear-filters" on:click=move |_| filters.clear()>
+                        "Clear filters"
+                    </button>
+                </Show>
+                <TextField id="filter-text" label="Search the entries" input_type="search" value=filters.text errors=no_errors />
+                <CheckboxGroup id="filter-agencies" legend="Agencies" hint="Every agency when none is ticked." options=agencies selected=filters.agencies errors=no_errors />
+                <SelectField
+                    id="filter-type"
+                    label="Event type"
+                    value=filters.kind
+                    options=kind_options
+                    errors=no_errors
+                    blank="All event types"
+                />
+                <CheckboxGroup id="filter-flags" legend="Show only entries" options=flag_options selected=filters.flags errors=no_errors />
+                <fieldset class="date-range">
+                    <legend>"Dates"</legend>
+                    <TextField id="filter-from" label="From" input_type="date" value=filters.from errors=no_errors />
+                    <TextField id="filter-to" label="To" input_type="date" value=filters.to errors=no_errors />
+                </fieldset>
+                <RadioGroup id="names" legend="Names" options=vec![
+                    ("real".to_string(), "Real names".to_string()),
+                    ("anonymised".to_string(), "Anonymised (glossary)".to_string()),
+                ] value=names errors=no_errors />
+                <RadioGroup id="layout" legend="View" options=vec![
+                    ("table".to_string(), "Table".to_string()),
+                    ("timeline".to_string(), "Timeline".to_string()),
+                ] value=layout errors=no_errors />
+            </aside>
+            <div class="workspace-main">
+                <Show when=move || names.get() == "anonymised" || export_names.get() == "anonymised">
+                    <super::anonymisation::AnonymisationWarning suspects=suspects />
+                </Show>
+                <Show
+                    when=move || layout.get() == "timeline"
+                    fallback=move || view! { <Table table=table selected=selected notice=notice /> }
+                >
+                    <super::timeline::Timeline on_select=Callback::new(move |id: String| {
+                        selected.set(Some(id));
+                        request_animation_frame(|| focus_by_id("entry-panel-title"));
+                    }) />
+                </Show>
+            </div>
         </div>
-        <div class="filters">
-            <RadioGroup id="names" legend="Names" options=vec![
-                ("real".to_string(), "Real names".to_string()),
-                ("anonymised".to_string(), "Anonymised (glossary)".to_string()),
-            ] value=names errors=no_errors />
-            <RadioGroup id="layout" legend="View" options=vec![
-                ("table".to_string(), "Table".to_string()),
-                ("timeline".to_string(), "Timeline".to_string()),
-            ] value=layout errors=no_errors />
-        </div>
-        <Show when=move || names.get() == "anonymised" || export_names.get() == "anonymised">
-            <super::anonymisation::AnonymisationWarning suspects=suspects />
-        </Show>
-        <p role="status" aria-live="polite">{counts}</p>
-        <Show
-            when=move || layout.get() == "timeline"
-            fallback=move || view! { <Table items=items selected=selected notice=notice /> }
-        >
-            <super::timeline::Timeline on_select=Callback::new(move |id: String| {
-                selected.set(Some(id));
-                request_animation_frame(|| focus_by_id("entry-panel-title"));
-            }) />
-        </Show>
         {move || selected.get().map(|id| view! { <EntryPanel id=id selected=selected /> })}
         <Exports version=export_names suspects=suspects />
         <Show when=move || ctx.reviewer>
@@ -412,25 +673,147 @@ fn Exports(version: RwSignal<String>, suspects: super::anonymisation::Suspects) 
     }
 }
 
-/// The table: a focusable scroll container that renders only the rows in view.
+/// Where an element is from the top of the document, in pixels.
+fn document_top(el: &web_sys::HtmlElement) -> f64 {
+    let mut y = 0.0;
+    let mut current = Some(el.clone());
+    while let Some(e) = current {
+        y += f64::from(e.offset_top());
+        current = e
+            .offset_parent()
+            .and_then(|p| p.dyn_into::<web_sys::HtmlElement>().ok());
+    }
+    y
+}
+
+/// The table, on the page's own scroll: only the day blocks near the screen are in the
+/// document, with spacers for the rest (their heights estimated until measured).
 #[component]
 fn Table(
-    items: Memo<Vec<Item>>,
+    table: Memo<Rows>,
     selected: RwSignal<Option<String>>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    let scroller = NodeRef::<leptos::html::Div>::new();
-    let top = RwSignal::new(0.0_f64);
-    let height = RwSignal::new(600.0_f64);
-    let first = Memo::new(move |_| ((top.get() / ROW_H) as usize).saturating_sub(OVERSCAN));
-    let count = Memo::new(move |_| (height.get() / ROW_H) as usize + 2 * OVERSCAN);
-    let on_scroll = move |_| {
-        if let Some(el) = scroller.get_untracked() {
-            top.set(f64::from(el.scroll_top()));
-            height.set(f64::from(el.client_height()));
+    let element = NodeRef::<leptos::html::Table>::new();
+    // Measured block heights by signature (forgotten when the window's width changes).
+    let measured = StoredValue::new(HashMap::<String, f64>::new());
+    let width = StoredValue::new(0_i32);
+    let heights = RwSignal::new(Vec::<f64>::new());
+    Effect::new(move |_| {
+        let list = table.with(|t| {
+            measured.with_value(|m| {
+                t.blocks
+                    .iter()
+                    .map(|b| m.get(&b.signature).copied().unwrap_or(b.estimate))
+                    .collect::<Vec<_>>()
+            })
+        });
+        heights.set(list);
+    });
+    // Block k starts at offsets[k]; the last is the total height.
+    let offsets = Memo::new(move |_| {
+        heights.with(|h| {
+            let mut out = Vec::with_capacity(h.len() + 1);
+            let mut y = 0.0;
+            out.push(y);
+            for v in h {
+                y += v;
+                out.push(y);
+            }
+            out
+        })
+    });
+    // The part of the table on screen: (top, bottom) in pixels from the table's top.
+    let screen = RwSignal::new((0.0_f64, 1000.0_f64));
+    let look = move || {
+        let Some(el) = element.get_untracked() else {
+            return;
+        };
+        let win = window();
+        let y = win.scroll_y().unwrap_or_default();
+        let h = win
+            .inner_height()
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(1000.0);
+        let top = y - document_top(&el);
+        let view = (top, top + h);
+        if screen.get_untracked() != view {
+            screen.set(view);
         }
     };
+    let range = Memo::new(move |_| {
+        let (top, bottom) = screen.get();
+        offsets.with(|o| {
+            let n = o.len().saturating_sub(1);
+            let first = o[1..].partition_point(|&end| end < top - OVERSCAN).min(n);
+            let last = o[..n].partition_point(|&start| start < bottom + OVERSCAN);
+            (first, last.max(first))
+        })
+    });
+    // Measures the blocks in the document; remembers heights that differ from the guess.
+    let measure = move || {
+        let Some(el) = element.get_untracked() else {
+            return;
+        };
+        let w = el.client_width();
+        if width.get_value() != w {
+            width.set_value(w);
+            measured.update_value(HashMap::clear);
+        }
+        let bodies = el.t_bodies();
+        let mut changed: Vec<(usize, f64)> = Vec::new();
+        table.with_untracked(|t| {
+            heights.with_untracked(|h| {
+                for i in 0..bodies.length() {
+                    let Some(body) = bodies.item(i) else { continue };
+                    let Some(k) = body
+                        .get_attribute("data-block")
+                        .and_then(|k| k.parse::<usize>().ok())
+                    else {
+                        continue;
+                    };
+                    let Ok(body) = body.dyn_into::<web_sys::HtmlElement>() else {
+                        continue;
+                    };
+                    let px = f64::from(body.offset_height());
+                    if let (Some(block), Some(&old)) = (t.blocks.get(k), h.get(k)) {
+                        measured.update_value(|m| {
+                            m.insert(block.signature.clone(), px);
+                        });
+                        if (old - px).abs() > 0.5 {
+                            changed.push((k, px));
+                        }
+                    }
+                }
+            })
+        });
+        if !changed.is_empty() {
+            heights.update(|h| {
+                for (k, px) in changed {
+                    if let Some(v) = h.get_mut(k) {
+                        *v = px;
+                    }
+                }
+            });
+        }
+        look();
+    };
+    Effect::new(move |_| {
+        range.track();
+        table.track();
+        request_animation_frame(measure);
+    });
+    let scroll = window_event_listener(leptos::ev::scroll, move |_| look());
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        look();
+        request_animation_frame(measure);
+    });
+    on_cleanup(move || {
+        scroll.remove();
+        resize.remove();
+    });
     let decide = move |key: String, g: usize, decision: &'static str| {
         spawn_local(async move {
             let variables = api::decide_duplicate_group::Variables {
@@ -447,85 +830,162 @@ fn Table(
                         "rejected"
                     };
                     notice.set(Some(format!("Duplicate group {} {word}.", g + 1)));
-                    request_animation_frame(move || {
-                        focus_by_id(&format!("group-{g}-{}", decision.to_lowercase()))
-                    });
+                    request_animation_frame(move || focus_by_id(&format!("group-{g}-title")));
                 }
                 Err(e) => notice.set(Some(e.explain())),
             }
         });
     };
-    let visible = move || {
-        let (first, count) = (first.get(), count.get());
-        items.with(|all| {
-            let end = (first + count).min(all.len());
-            let first = first.min(end);
-            // Whole pixels: no float formatting in the bundle for this.
-            let below = (all.len() - end) * ROW_H as usize;
-            let rows = ctx.integrated.with(|d| {
-                let Some(d) = d.as_ref() else {
-                    return Vec::new();
-                };
-                all[first..end]
-                    .iter()
-                    .map(|item| row(d, *item, selected, decide))
-                    .collect::<Vec<_>>()
-            });
-            view! {
-                <tr class="spacer" aria-hidden="true" style=format!("height: {}px", first * ROW_H as usize)></tr>
-                {rows}
-                <tr class="spacer" aria-hidden="true" style=format!("height: {below}px")></tr>
-            }
-        })
+    let spacer = move |px: f64| {
+        view! {
+            <tbody class="spacer" aria-hidden="true">
+                <tr>
+                    <td colspan="6" style=format!("height: {}px", px.max(0.0).round() as i64)></td>
+                </tr>
+            </tbody>
+        }
     };
+    let above = move || spacer(offsets.with(|o| o[range.get().0]));
+    let below = move || {
+        let last = range.get().1;
+        spacer(offsets.with(|o| o[o.len() - 1] - o[last]))
+    };
+    let each = move || {
+        let (first, last) = range.get();
+        let generation = table.with(|t| t.generation);
+        (first..last).map(|k| (generation, k)).collect::<Vec<_>>()
+    };
+    let empty = move || table.with(|t| t.blocks.is_empty());
     view! {
-        <div
-            class="vscroll"
-            id="integrated-rows"
-            tabindex="0"
-            role="region"
-            aria-labelledby="integrated-caption"
-            node_ref=scroller
-            on:scroll=on_scroll
-        >
-            <table class="vtable">
-                <caption id="integrated-caption">"Entries of every agency, in date order"</caption>
-                <colgroup>
-                    <col class="w-date" />
-                    <col class="w-time" />
-                    <col class="w-agency" />
-                    <col class="w-type" />
-                    <col />
-                    <col class="w-flags" />
-                    <col class="w-action" />
-                </colgroup>
-                <thead>
+        <table class="itable" id="integrated-rows" tabindex="-1" node_ref=element aria-labelledby="integrated-caption">
+            <caption id="integrated-caption">"Entries of every agency, by day"</caption>
+            <colgroup>
+                <col class="w-time" />
+                <col class="w-agency" />
+                <col class="w-type" />
+                <col />
+                <col class="w-flags" />
+                <col class="w-action" />
+            </colgroup>
+            <thead>
+                <tr>
+                    {["Time", "Agency", "Event type", "What happened", "Flags", "Details"]
+                        .iter()
+                        .map(|c| view! { <th scope="col">{*c}</th> })
+                        .collect_view()}
+                </tr>
+            </thead>
+            {above}
+            <For
+                each=each
+                key=|k| *k
+                children=move |(_, k)| {
+                    ctx.integrated.with_untracked(|d| {
+                        let d = d.as_ref()?;
+                        table.with_untracked(|t| {
+                            t.blocks.get(k).map(|b| block(d, k, b, selected, decide))
+                        })
+                    })
+                }
+            />
+            {below}
+            <Show when=empty>
+                <tbody>
                     <tr>
-                        {["Date", "Time", "Agency", "Event type", "What happened", "Flags", "Details"]
-                            .iter()
-                            .map(|c| view! { <th scope="col">{*c}</th> })
-                            .collect_view()}
+                        <td colspan="6">"No entries match the filters."</td>
                     </tr>
-                </thead>
-                <tbody>{visible}</tbody>
-            </table>
-        </div>
+                </tbody>
+            </Show>
+        </table>
     }
 }
 
-fn row(
+fn block(
     d: &Integrated,
-    item: Item,
+    k: usize,
+    b: &Block,
+    selected: RwSignal<Option<String>>,
+    decide: impl Fn(String, usize, &'static str) + Copy + 'static,
+) -> AnyView {
+    let head = b.day.clone().map(|day| {
+        let day = if b.continued {
+            format!("{day} (continued)")
+        } else {
+            day
+        };
+        view! {
+            <tr class="day-row">
+                <th scope="rowgroup" colspan="6">{day}</th>
+            </tr>
+        }
+    });
+    let items = b
+        .items
+        .iter()
+        .map(|item| item_view(d, item, selected, decide))
+        .collect_view();
+    view! {
+        <tbody data-block=k.to_string() class:gap-block=b.day.is_none()>
+            {head}
+            {items}
+        </tbody>
+    }
+    .into_any()
+}
+
+fn open_details(selected: RwSignal<Option<String>>, id: String) {
+    selected.set(Some(id));
+    request_animation_frame(|| focus_by_id("entry-panel-title"));
+}
+
+/// An entry's annotations, in full.
+fn notes_view(d: &Integrated, i: usize) -> impl IntoView {
+    let notes = d.notes_of(i);
+    (!notes.is_empty()).then(|| {
+        view! {
+            <ul class="plain-list entry-notes">
+                {notes
+                    .iter()
+                    .map(|note| {
+                        let a = &note.annotation_fields;
+                        let answers = note.answers.len();
+                        view! {
+                            <li>
+                                <strong class="tag tag-awaiting">{kind_label(&a.kind).to_string()}</strong>
+                                " " {a.text.clone()}
+                                <span class="secondary">{format!(" – {}", author(a))}</span>
+                                {(answers > 0).then(|| format!(" ({answers} answer{})", if answers == 1 { "" } else { "s" }))}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
+}
+
+fn details_button(e: &q::EntryFields, selected: RwSignal<Option<String>>) -> impl IntoView + use<> {
+    let id = e.id.clone();
+    view! {
+        <button type="button" class="link-button" id=format!("details-{}", field_id(&id)) on:click=move |_| open_details(selected, id.clone())>
+            "Details"<span class="visually-hidden">{format!(" of {} {} entry", e.agency.prefix, e.start_date)}</span>
+        </button>
+    }
+}
+
+fn item_view(
+    d: &Integrated,
+    item: &Item,
     selected: RwSignal<Option<String>>,
     decide: impl Fn(String, usize, &'static str) + Copy + 'static,
 ) -> AnyView {
     let ctx = use_ctx();
     match item {
         Item::Gap(g) => {
-            let gap = &d.raw.gaps[g];
+            let gap = &d.raw.gaps[*g];
             view! {
-                <tr class="vrow gap-row">
-                    <td colspan="7">
+                <tr class="gap-row">
+                    <td colspan="6">
                         <strong>{format!("No contact for {} days", gap.days)}</strong>
                         {format!(" ({} to {})", format_date(&gap.after), format_date(&gap.before))}
                     </td>
@@ -533,7 +993,8 @@ fn row(
             }
             .into_any()
         }
-        Item::Group(g) => {
+        Item::Group(g, members) => {
+            let g = *g;
             let group = &d.raw.duplicate_groups[g];
             let decision = group.decision.clone();
             let (class, label) = match decision.as_deref() {
@@ -544,83 +1005,104 @@ fn row(
             let buttons = (ctx.reviewer && decision.is_none()).then(|| {
                 let (k1, k2) = (group.key.clone(), group.key.clone());
                 view! {
-                    <button type="button" class="button button-small" id=format!("group-{g}-confirmed") on:click=move |_| decide(k1.clone(), g, "CONFIRMED")>
-                        "Confirm"<span class="visually-hidden">{format!(" duplicate group {}", g + 1)}</span>
-                    </button>
-                    <button type="button" class="button button-small button-secondary" id=format!("group-{g}-rejected") on:click=move |_| decide(k2.clone(), g, "REJECTED")>
-                        "Reject"<span class="visually-hidden">{format!(" duplicate group {}", g + 1)}</span>
-                    </button>
+                    <div class="group-actions">
+                        <button type="button" class="button button-small" id=format!("group-{g}-confirmed") on:click=move |_| decide(k1.clone(), g, "CONFIRMED")>
+                            "Confirm"<span class="visually-hidden">{format!(" duplicate group {}", g + 1)}</span>
+                        </button>
+                        <button type="button" class="button button-small button-secondary" id=format!("group-{g}-rejected") on:click=move |_| decide(k2.clone(), g, "REJECTED")>
+                            "Reject"<span class="visually-hidden">{format!(" duplicate group {}", g + 1)}</span>
+                        </button>
+                    </div>
                 }
             });
+            let mut agencies: Vec<String> = Vec::new();
+            for &m in members {
+                let prefix = &d.raw.entries[m].agency.prefix;
+                if !agencies.contains(prefix) {
+                    agencies.push(prefix.clone());
+                }
+            }
+            let likelihood = match (group.probability, group.score) {
+                (Some(p), Some(s)) => {
+                    let tenths = (s * 10.0).round() as i64;
+                    let sign = if tenths < 0 { "-" } else { "" };
+                    Some(format!(
+                        "Probability they are one event: {}%; match weight {sign}{}.{}",
+                        (p * 100.0).round() as i64,
+                        tenths.abs() / 10,
+                        tenths.abs() % 10
+                    ))
+                }
+                _ => None,
+            };
+            let evidence = group.evidence.clone();
+            let versions = members
+                .iter()
+                .map(|&m| {
+                    let e = &d.raw.entries[m];
+                    let flags = d
+                        .flags_of(m)
+                        .into_iter()
+                        .filter(|f| !f.starts_with("Duplicate group"))
+                        .collect::<Vec<_>>();
+                    view! {
+                        <li class="version">
+                            <p class="version-head">
+                                <AgencyPrefix prefix=e.agency.prefix.clone() colour=e.agency.colour.clone() />
+                                {e.start_time.clone().map(|t| format!(" {t}"))}
+                                {e.event_type.clone().map(|t| view! { " " <span class="secondary">{t}</span> })}
+                            </p>
+                            <p class="entry-text">{e.event.clone()}</p>
+                            {e.action_taken.clone().filter(|a| !a.trim().is_empty()).map(|a| view! { <p class="entry-text secondary">"Action: " {a}</p> })}
+                            {(!flags.is_empty()).then(|| view! { <p class="entry-flags">{flags.join("; ")}</p> })}
+                            {notes_view(d, m)}
+                            {details_button(e, selected)}
+                        </li>
+                    }
+                })
+                .collect_view();
             view! {
-                <tr class="vrow group-row">
-                    <td colspan="7">
-                        <strong>{format!("Probable duplicate group {}: {} entries ", g + 1, group.entries.len())}</strong>
-                        <strong class=class>{label}</strong>
-                        " "
-                        {buttons}
-                        {(!group.evidence.is_empty()).then(|| {
-                            let why = format!("Why: {}", group.evidence.join("; "));
-                            let title = why.clone();
-                            view! { <span class="group-why" title=title>{why}</span> }
+                <tr class="group-row">
+                    <td colspan="6">
+                        <div class="group-head">
+                            <strong id=format!("group-{g}-title") tabindex="-1">{format!("Probable duplicate group {}: {} entries ", g + 1, group.entries.len())}</strong>
+                            <strong class=class>{label}</strong>
+                            <span class="secondary">{format!(" One event recorded by {}.", agencies.join(", "))}</span>
+                        </div>
+                        {(!evidence.is_empty() || likelihood.is_some()).then(|| view! {
+                            <div class="group-why">
+                                <strong>"Why they look like one event:"</strong>
+                                <ul>
+                                    {evidence.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
+                                    {likelihood.map(|l| view! { <li>{l}</li> })}
+                                </ul>
+                            </div>
                         })}
+                        {buttons}
+                        <ul class="versions">{versions}</ul>
                     </td>
                 </tr>
             }
             .into_any()
         }
         Item::Entry(i) => {
+            let i = *i;
             let e = &d.raw.entries[i];
-            let mut flags: Vec<String> = Vec::new();
-            if let Some(g) = d.group[i] {
-                flags.push(format!("Duplicate group {}", g + 1));
-            }
-            for with in &d.unconfirmed[i] {
-                flags.push(format!("Sharing with {with} not confirmed"));
-            }
-            let n = d.notes_of(i).len();
-            if n > 0 {
-                flags.push(format!("{n} annotation{}", if n == 1 { "" } else { "s" }));
-            }
-            if e.uncertain || e.precision != "DAY" {
-                flags.push("Imprecise date".into());
-            }
-            let id = e.id.clone();
+            let flags = d.flags_of(i);
             view! {
-                <tr class="vrow" class:in-group=d.group[i].is_some()>
-                    <td>{e.start_date.clone()}</td>
-                    <td>{e.start_time.clone().unwrap_or_default()}</td>
-                    <td>
+                <tr class="entry-row">
+                    <td data-label="Time">{e.start_time.clone().unwrap_or_default()}</td>
+                    <td data-label="Agency">
                         <AgencyPrefix prefix=e.agency.prefix.clone() colour=e.agency.colour.clone() />
                     </td>
-                    <td><div class="clip">{e.event_type.clone().unwrap_or_default()}</div></td>
-                    <td><div class="clip">{e.event.clone()}</div></td>
-                    <td><div class="clip">{flags.join("; ")}</div></td>
-                    <td>
-                        <button type="button" class="link-button" on:click=move |_| {
-                            selected.set(Some(id.clone()));
-                            request_animation_frame(|| focus_by_id("entry-panel-title"));
-                        }>
-                            "Details"<span class="visually-hidden">{format!(" of {} {} entry", e.agency.prefix, e.start_date)}</span>
-                        </button>
+                    <td data-label="Event type">{e.event_type.clone().unwrap_or_default()}</td>
+                    <td data-label="What happened">
+                        <p class="entry-text">{e.event.clone()}</p>
+                        {e.action_taken.clone().filter(|a| !a.trim().is_empty()).map(|a| view! { <p class="entry-text secondary">"Action: " {a}</p> })}
+                        {notes_view(d, i)}
                     </td>
-                </tr>
-            }
-            .into_any()
-        }
-        Item::Note(i, n) => {
-            let note = &d.notes_of(i)[n];
-            view! {
-                <tr class="vrow note-row">
-                    <td colspan="2"></td>
-                    <td colspan="5">
-                        <div class="clip">
-                            <strong class="tag tag-awaiting">{kind_label(&note.annotation_fields.kind).to_string()}</strong>
-                            " " {note.annotation_fields.text.clone()}
-                            <span class="secondary">{format!(" – {}", author(&note.annotation_fields))}</span>
-                            {(!note.answers.is_empty()).then(|| format!(" ({} answer{})", note.answers.len(), if note.answers.len() == 1 { "" } else { "s" }))}
-                        </div>
-                    </td>
+                    <td data-label="Flags">{flags.join("; ")}</td>
+                    <td>{details_button(e, selected)}</td>
                 </tr>
             }
             .into_any()
@@ -640,6 +1122,7 @@ fn author(a: &q::AnnotationFields) -> String {
 fn EntryPanel(id: String, selected: RwSignal<Option<String>>) -> impl IntoView {
     let ctx = use_ctx();
     let entry_id = id.clone();
+    let back = format!("details-{}", field_id(&id));
     let body = move || {
         ctx.integrated.with(|d| {
             let d = d.as_ref()?;
@@ -692,7 +1175,7 @@ fn EntryPanel(id: String, selected: RwSignal<Option<String>>) -> impl IntoView {
         })
     };
     view! {
-        <section class="row-card" aria-labelledby="entry-panel-title">
+        <section class="row-card entry-drawer" aria-labelledby="entry-panel-title">
             <h3 id="entry-panel-title" tabindex="-1">"Entry details"</h3>
             {body}
             <super::history::EntryHistory entry_id=entry_id.clone() />
@@ -701,7 +1184,11 @@ fn EntryPanel(id: String, selected: RwSignal<Option<String>>) -> impl IntoView {
             </Show>
             <button type="button" class="button button-secondary" on:click=move |_| {
                 selected.set(None);
-                focus_by_id("integrated-rows");
+                if document().get_element_by_id(&back).is_some() {
+                    focus_by_id(&back);
+                } else {
+                    focus_by_id("integrated-rows");
+                }
             }>"Close the details"</button>
         </section>
     }
