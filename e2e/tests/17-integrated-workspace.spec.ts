@@ -208,3 +208,50 @@ test('on a 390 px phone each entry is a card and the page never scrolls sideways
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await expectAccessible(page);
 });
+
+test('5,000 entries: only the days near the screen are rendered, and the page scrolls to the end', async ({ page, request }) => {
+  test.setTimeout(180_000);
+  // The lead reviewer's agency (children's social care) returns 5,000 entries on the rapid
+  // review (its own review: the other journeys keep their small one).
+  const id = await reviewId(request, 'RR-2026-01');
+  await graphql(request, 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }', { e: 'reviewer@demo.example', p: PASSWORD });
+  const mine = await graphql(request, 'query($id: ID!) { review(id: $id) { myChronologyReturn { id status } } }', { id });
+  const ret = mine.data.review.myChronologyReturn;
+  if (ret.status !== 'SUBMITTED') {
+    const lines = ['Start Date,Start Time,Source of Information,Event Type,Event,Action Taken'];
+    for (let i = 0; i < 5000; i++) {
+      const day = new Date(Date.UTC(2020, 0, 1) + Math.floor(i / 3) * 86_400_000);
+      const d = `${String(day.getUTCDate()).padStart(2, '0')}/${String(day.getUTCMonth() + 1).padStart(2, '0')}/${day.getUTCFullYear()}`;
+      const time = `${String(8 + (i % 3) * 3).padStart(2, '0')}:00`;
+      const words = 'Visit to the family home by the allocated social worker; the children were seen and spoken to alone about school, food and sleep'.repeat(1 + (i % 4));
+      lines.push(`${d},${time},CSC-${i},Home visit,Entry ${i}: ${words},Recorded`);
+    }
+    const content = Buffer.from(lines.join('\n') + '\n').toString('base64');
+    const imported = await graphql(request, 'mutation($r: ID!, $c: String!) { confirmChronologyImport(returnId: $r, fileName: "big.csv", contentBase64: $c) { id } }', { r: ret.id, c: content });
+    expect(imported.errors, JSON.stringify(imported.errors)).toBeUndefined();
+    const submitted = await graphql(request, 'mutation($r: ID!) { submitChronologyReturn(returnId: $r) { id } }', { r: ret.id });
+    expect(submitted.errors, JSON.stringify(submitted.errors)).toBeUndefined();
+  }
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signIn(page, 'reviewer@demo.example');
+  const started = Date.now();
+  await page.goto(`/reviews/${id}/chronology`);
+  await expect(page.locator('#integrated-count')).toHaveText('Showing 5000 of 5000 entries.', { timeout: 30_000 });
+  console.log(`5,000 entries: count shown after ${Date.now() - started} ms`);
+  const table = page.locator('#integrated-rows');
+  await table.scrollIntoViewIfNeeded();
+  const rendered = async () => table.locator('tr.entry-row').count();
+  await expect.poll(rendered).toBeGreaterThan(0);
+  expect(await rendered()).toBeLessThan(200);
+  // To the end of the page, a screen at a time: still only what is near the screen.
+  const end = Date.now();
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await expect(table.locator('.entry-text', { hasText: 'Entry 4999:' })).toBeVisible({ timeout: 10_000 });
+  console.log(`5,000 entries: the last shown ${Date.now() - end} ms after jumping to the end; ${await rendered()} rows in the document`);
+  expect(await rendered()).toBeLessThan(200);
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight - 3 * window.innerHeight));
+  await expect.poll(rendered).toBeGreaterThan(0);
+  expect(await rendered()).toBeLessThan(200);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+});
