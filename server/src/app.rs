@@ -76,6 +76,7 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
         .merge(api)
         .route("/healthz", get(crate::build_info::healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_on_main_port))
         // Outside the GraphQL edge and its sessions: anyone may fetch a published report.
         .route("/public/reports/{summary_id}", get(public_report))
         .with_state(http)
@@ -109,6 +110,62 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
         }))
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            time_request,
+        ))
+}
+
+/// Times every request (to the response's head) by route.
+async fn time_request(
+    State(metrics): State<std::sync::Arc<crate::metrics::Metrics>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let route = crate::metrics::route_of(request.uri().path());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    metrics.observe_http(route, response.status().as_u16(), started.elapsed());
+    response
+}
+
+/// The metrics page as Prometheus reads it.
+pub fn metrics_page(state: &AppState) -> Response {
+    let pool = crate::metrics::PoolStats::of(&state.db);
+    let mut response = state.metrics.render(pool).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    response
+}
+
+/// `/metrics` on the main port: only with `--metrics-token`, and only to requests bearing
+/// it (compared in constant time). Otherwise 404, as for any unknown path.
+async fn metrics_on_main_port(State(http): State<Http>, headers: HeaderMap) -> Response {
+    let Some(expected) = http.state.config.metrics_token.as_deref() else {
+        return (StatusCode::NOT_FOUND, "Not found").into_response();
+    };
+    let given = bearer_secret(&headers).unwrap_or_default();
+    if !crate::metrics::token_matches(&given, expected) {
+        let mut response = (StatusCode::UNAUTHORIZED, "A metrics token is needed.").into_response();
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"metrics\""),
+        );
+        return response;
+    }
+    metrics_page(&http.state)
+}
+
+/// The router of `--metrics-bind`: `/metrics` alone, without a credential.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route(
+            "/metrics",
+            get(|State(state): State<AppState>| async move { metrics_page(&state) }),
+        )
+        .with_state(state)
 }
 
 /// Whether a path names a build asset whose file name carries its content hash
@@ -175,11 +232,38 @@ async fn public_report(State(http): State<Http>, Path(summary_id): Path<String>)
     }
 }
 
-fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
+fn refuse(status: StatusCode, code: &'static str, message: &str) -> Response {
     let body = serde_json::json!({
         "errors": [{ "message": message, "extensions": { "code": code } }]
     });
-    (status, Json(body)).into_response()
+    let mut response = (status, Json(body)).into_response();
+    response.extensions_mut().insert(Outcome(code));
+    response
+}
+
+/// A GraphQL answer's outcome for the metrics: its first error's code (None: ok).
+#[derive(Clone, Copy)]
+struct Outcome(&'static str);
+
+/// The operation a GraphQL answer was for, as its metrics label.
+#[derive(Clone)]
+struct OperationLabel(String);
+
+/// The first error's code of a response (bounded: the codes the server itself sets).
+fn first_code(errors: &[ServerError]) -> Option<&'static str> {
+    let error = errors.first()?;
+    let code = error
+        .extensions
+        .as_ref()
+        .and_then(|e| e.get("code"))
+        .and_then(|v| match v {
+            async_graphql::Value::String(s) => Some(s.as_str()),
+            _ => None,
+        });
+    Some(match code {
+        Some(code) => crate::error::known_code(code),
+        None => "INTERNAL",
+    })
 }
 
 fn origin_ok(http: &Http, headers: &HeaderMap) -> bool {
@@ -347,10 +431,50 @@ pub fn check_request(
     Ok(())
 }
 
+/// `POST /graphql`, counted and timed by operation and outcome.
 async fn graphql_post(
     State(http): State<Http>,
     session: Session,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let started = std::time::Instant::now();
+    let metrics = http.state.metrics.clone();
+    let response = graphql_answer(http, session, addr, headers, body).await;
+    let operation = response
+        .extensions()
+        .get::<OperationLabel>()
+        .map(|l| l.0.as_str())
+        .unwrap_or(crate::metrics::UNREAD_OPERATION);
+    let outcome = response
+        .extensions()
+        .get::<Outcome>()
+        .map(|o| o.0)
+        .unwrap_or("ok");
+    metrics.observe_operation(operation, outcome, started.elapsed());
+    response
+}
+
+/// The operation a request will run: the one it names, or its only one.
+fn operation_of(
+    request: &mut async_graphql::Request,
+) -> Option<(Option<String>, async_graphql::parser::types::OperationType)> {
+    let wanted = request.operation_name.clone();
+    let doc = request.parsed_query().ok()?;
+    doc.operations
+        .iter()
+        .find(|(n, _)| match &wanted {
+            Some(w) => n.is_some_and(|n| n.as_str() == w),
+            None => true,
+        })
+        .map(|(n, op)| (n.map(|n| n.to_string()), op.node.ty))
+}
+
+async fn graphql_answer(
+    http: Http,
+    session: Session,
+    addr: SocketAddr,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -397,25 +521,71 @@ async fn graphql_post(
         return *response;
     }
     drop(body);
+    let (name, kind) = operation_of(&mut request)
+        .unwrap_or((None, async_graphql::parser::types::OperationType::Query));
+    let label = OperationLabel(http.state.metrics.operation_label(name.as_deref()));
+    let mut out = graphql_execute(&http, session, addr, &headers, request, name, kind).await;
+    out.extensions_mut().insert(label);
+    out
+}
+
+/// Runs a checked request: in its log span and, when tracing, in its trace span.
+async fn graphql_execute(
+    http: &Http,
+    session: Session,
+    addr: SocketAddr,
+    headers: &HeaderMap,
+    request: async_graphql::Request,
+    name: Option<String>,
+    kind: async_graphql::parser::types::OperationType,
+) -> Response {
     let literals = request_literals(&request);
-    let rc = match context(&http, session, addr, &headers).await {
+    let rc = match context(http, session, addr, headers).await {
         Ok(rc) => rc,
         Err(response) => return response,
     };
     let correlation_id = rc.correlation_id.clone();
-    let span = tracing::info_span!(
-        "graphql",
-        correlation_id = %correlation_id,
-        operation = request.operation_name.as_deref().unwrap_or("-"),
-        user = rc.signed_in.as_ref().map(|s| s.actor.user_id.as_str()).unwrap_or("-"),
+    let span = operation_span(
+        &correlation_id,
+        request.operation_name.as_deref().unwrap_or("-"),
+        rc.signed_in
+            .as_ref()
+            .map(|s| s.actor.user_id.as_str())
+            .unwrap_or("-"),
     );
-    let execution = tracing::Instrument::instrument(http.schema.execute(request.data(rc)), span);
+    let kind = match kind {
+        async_graphql::parser::types::OperationType::Query => "query",
+        async_graphql::parser::types::OperationType::Mutation => "mutation",
+        async_graphql::parser::types::OperationType::Subscription => "subscription",
+    };
+    let trace = http.state.tracer.as_ref().map(|tracer| {
+        let traceparent = headers.get("traceparent").and_then(|v| v.to_str().ok());
+        let shown = name.clone().unwrap_or_else(|| "(anonymous)".into());
+        // A name as long as a client likes is kept out of the span's name.
+        let short: String = shown.chars().take(100).collect();
+        tracer.operation(
+            format!("{kind} {short}"),
+            traceparent,
+            vec![
+                ("correlation_id", correlation_id.clone()),
+                ("graphql.operation.name", shown),
+                ("graphql.operation.type", kind.to_owned()),
+            ],
+        )
+    });
+    let execution = crate::traces::in_scope(
+        trace.as_ref().map(|t| t.scope()),
+        tracing::Instrument::instrument(http.schema.execute(request.data(rc)), span),
+    );
     let mut response = match tokio::time::timeout(http.state.config.request_timeout(), execution)
         .await
     {
         Ok(response) => response,
         Err(_) => {
             tracing::warn!(%correlation_id, "request stopped at the execution time limit");
+            if let Some(trace) = trace {
+                trace.finish(Some("TIMEOUT"));
+            }
             return refuse(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "TIMEOUT",
@@ -424,11 +594,24 @@ async fn graphql_post(
         }
     };
     mask_errors(&mut response.errors, &correlation_id, &literals);
+    let outcome = first_code(&response.errors);
+    if let Some(trace) = trace {
+        trace.finish(outcome);
+    }
     let mut out = Json(response).into_response();
+    if let Some(code) = outcome {
+        out.extensions_mut().insert(Outcome(code));
+    }
     if let Ok(v) = HeaderValue::from_str(&correlation_id) {
         out.headers_mut().insert("x-correlation-id", v);
     }
     out
+}
+
+/// The log span of one GraphQL operation: every line logged while it runs carries the
+/// correlation id its errors are returned with.
+pub fn operation_span(correlation_id: &str, operation: &str, user: &str) -> tracing::Span {
+    tracing::info_span!("graphql", correlation_id = %correlation_id, operation, user)
 }
 
 async fn graphql_ws(

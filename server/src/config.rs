@@ -194,6 +194,27 @@ pub struct Config {
     #[arg(long, env = "LP_SMTP_FROM", global = true)]
     pub smtp_from: Option<String>,
 
+    /// Serve `/metrics` (Prometheus text format) on this address of its own, without a
+    /// credential: bind it to loopback or a private network only. Off unless given.
+    #[arg(long, env = "LP_METRICS_BIND", global = true)]
+    pub metrics_bind: Option<SocketAddr>,
+
+    /// Serve `/metrics` on the main port too, to requests with `Authorization: Bearer
+    /// <token>` (16 characters or more). Without it, `/metrics` on the main port is 404.
+    #[arg(
+        long,
+        env = "LP_METRICS_TOKEN",
+        hide_env_values = true,
+        value_parser = metrics_token,
+        global = true
+    )]
+    pub metrics_token: Option<String>,
+
+    /// Send traces (a span per GraphQL operation and per database statement) to this
+    /// OpenTelemetry collector over OTLP/HTTP (JSON), e.g. `http://127.0.0.1:4318`.
+    #[arg(long, env = "LP_OTLP_ENDPOINT", value_parser = otlp_endpoint, global = true)]
+    pub otlp_endpoint: Option<String>,
+
     /// The partnership's name, on the learning summary's document and workshop slides.
     #[arg(
         long,
@@ -233,6 +254,17 @@ pub struct Config {
         global = true
     )]
     pub subject_access_max_zip_bytes: usize,
+}
+
+fn metrics_token(s: &str) -> Result<String, String> {
+    if s.chars().count() < 16 {
+        return Err("the metrics token must be 16 characters or more".into());
+    }
+    Ok(s.to_owned())
+}
+
+fn otlp_endpoint(s: &str) -> Result<String, String> {
+    crate::traces::check_endpoint(s).map(|()| s.to_owned())
 }
 
 impl Config {

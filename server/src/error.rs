@@ -128,6 +128,32 @@ impl AppError {
     }
 }
 
+/// Every `extensions.code` the server sends: [`AppError::code`]'s, and those of requests
+/// refused before they run.
+pub const CODES: [&str; 12] = [
+    "UNAUTHENTICATED",
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "VALIDATION",
+    "CONFLICT",
+    "TOO_MANY_ATTEMPTS",
+    "BACKGROUND_IMPORT_REQUIRED",
+    "ANONYMISATION_SUSPECTS_OPEN",
+    "EXPORT_TOO_LARGE",
+    "INTERNAL",
+    "BAD_REQUEST",
+    "TIMEOUT",
+];
+
+/// `code` as one of [`CODES`] (for a metric label), or `OTHER`.
+pub fn known_code(code: &str) -> &'static str {
+    CODES
+        .iter()
+        .find(|c| **c == code)
+        .copied()
+        .unwrap_or("OTHER")
+}
+
 impl From<Problems> for AppError {
     fn from(p: Problems) -> Self {
         AppError::Validation(p)

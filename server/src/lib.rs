@@ -27,7 +27,9 @@ pub mod events;
 pub mod graphql;
 pub mod library;
 pub mod live_socket;
+pub mod logging;
 pub mod mail;
+pub mod metrics;
 pub mod query_limits;
 pub mod retention;
 pub mod reviews;
@@ -35,6 +37,7 @@ pub mod rows;
 pub mod state;
 pub mod subject_access;
 pub mod summary;
+pub mod traces;
 pub mod users;
 
 use crate::config::Config;
@@ -52,8 +55,18 @@ pub async fn serve(
     actions::reminders::spawn(state.clone());
     chronology::jobs::spawn_sweeper(state.clone());
     retention::spawn(state.clone());
-    auth::session_store::DatabaseSessionStore::new(db)
-        .spawn_cleanup(std::time::Duration::from_secs(600));
+    auth::session_store::DatabaseSessionStore::new(state.db.clone())
+        .spawn_cleanup(std::time::Duration::from_secs(600), state.metrics.clone());
+    if let Some(addr) = state.config.metrics_bind {
+        let metrics = TcpListener::bind(addr).await?;
+        tracing::info!(%addr, "metrics served at /metrics");
+        let router = app::metrics_router(state.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(metrics, router).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
     let schema = graphql::build(Some(state.clone()), state.config.introspection);
     let app = app::router(state, schema);
     axum::serve(

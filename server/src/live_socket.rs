@@ -154,8 +154,9 @@ impl Caller {
 #[derive(Clone)]
 pub struct SocketExecutor(Arc<Caller>);
 
-/// Holds one of the socket's subscription places until the subscription ends.
-struct Place(Arc<Caller>);
+/// Holds one of the socket's subscription places until the subscription ends (and counts
+/// it in `lp_live_subscriptions` meanwhile).
+struct Place(Arc<Caller>, #[allow(dead_code)] crate::metrics::GaugeGuard);
 
 impl Drop for Place {
     fn drop(&mut self) {
@@ -303,7 +304,10 @@ impl Executor for SocketExecutor {
             )))
             .boxed();
         }
-        let place = Place(caller.clone());
+        let place = Place(
+            caller.clone(),
+            caller.http.state.metrics.live_subscription(),
+        );
         stream::once(self.clone().start(request, session_data, place))
             .flatten()
             .boxed()
@@ -328,6 +332,7 @@ pub async fn serve(
     credential: Credential,
     first: RequestContext,
 ) {
+    let _open = http.state.metrics.live_connection();
     let (ended, mut ended_rx) = watch::channel(None);
     let caller = Arc::new(Caller {
         opened_as: identity(&first),

@@ -83,13 +83,8 @@ enum Command {
 fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match format {
-        LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.init(),
-    }
+    use tracing_subscriber::util::SubscriberInitExt;
+    server::logging::subscriber(format, filter, std::io::stderr).init();
 }
 
 #[tokio::main]
@@ -129,6 +124,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 database = %config.redacted_database_url(),
                 static_dir = %config.static_dir.display(),
                 introspection = config.introspection,
+                metrics_bind = ?config.metrics_bind,
+                metrics_token = config.metrics_token.is_some(),
+                otlp_endpoint = config.otlp_endpoint.as_deref().unwrap_or("-"),
                 "starting"
             );
             let listener = tokio::net::TcpListener::bind(config.bind).await?;

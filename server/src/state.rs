@@ -5,6 +5,8 @@ use crate::config::Config;
 use crate::context::RequestContext;
 use crate::error::AppResult;
 use crate::events::{Change, ChangeKind, Events};
+use crate::metrics::Metrics;
+use crate::traces::Tracer;
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -20,6 +22,10 @@ pub struct AppState {
     /// Uploaded files being read (parsed off the async threads), at most
     /// [`FILE_READERS`] at once: more wait their turn.
     pub file_readers: Arc<Semaphore>,
+    /// This server's metrics (`/metrics`).
+    pub metrics: Arc<Metrics>,
+    /// The trace exporter, when `--otlp-endpoint` is set.
+    pub tracer: Option<Tracer>,
 }
 
 /// How many uploaded chronology files are read at once.
@@ -27,7 +33,22 @@ pub const FILE_READERS: usize = 2;
 
 impl AppState {
     /// State over a connected, migrated database.
-    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+    pub fn new(mut db: DatabaseConnection, config: Config) -> Self {
+        let metrics = Arc::new(Metrics::new());
+        let tracer = config
+            .otlp_endpoint
+            .as_deref()
+            .map(|endpoint| Tracer::start(endpoint, &config.database_url, metrics.clone()));
+        // Every statement through this connection (and its clones, transactions included)
+        // is timed, and traced under the operation running it.
+        let timed = metrics.clone();
+        let tracing = tracer.is_some();
+        db.set_metric_callback(move |info| {
+            timed.observe_db(info.elapsed, info.failed);
+            if tracing {
+                crate::traces::statement(info);
+            }
+        });
         let events = Events::start(db.clone());
         let reads = Reads::start(db.clone(), Some(config.database_url.clone()));
         Self {
@@ -36,6 +57,8 @@ impl AppState {
             config: Arc::new(config),
             events,
             file_readers: Arc::new(Semaphore::new(FILE_READERS)),
+            metrics,
+            tracer,
         }
     }
 

@@ -617,10 +617,12 @@ impl ActionQuery {
             ExportFormat::Csv => FileFormat::Csv,
             ExportFormat::Xlsx => FileFormat::Xlsx,
         };
-        super::export::actions(state, rc, &filter, format)
-            .await
-            .map(ExportFile::from)
-            .gql(rc)
+        let started = std::time::Instant::now();
+        let file = super::export::actions(state, rc, &filter, format).await;
+        state
+            .metrics
+            .observe_export("actions", file.is_ok(), started.elapsed());
+        file.map(ExportFile::from).gql(rc)
     }
 
     /// The actions the caller may see that match `filter` (as `actions` lists them),

@@ -81,7 +81,12 @@ pub fn spawn(state: AppState) {
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
-            if let Err(e) = run_once(&state, state.today()).await {
+            let started = std::time::Instant::now();
+            let result = run_once(&state, state.today()).await;
+            state
+                .metrics
+                .job_finished("reminders", result.is_ok(), started.elapsed());
+            if let Err(e) = result {
                 tracing::error!(error = %e, "reminder run failed");
             }
         }

@@ -114,17 +114,25 @@ impl DatabaseSessionStore {
 
     /// Runs `delete_expired`, and deletes sign-in failures that no longer count, every
     /// `period` for as long as the server runs.
-    pub fn spawn_cleanup(self, period: Duration) {
+    pub fn spawn_cleanup(self, period: Duration, metrics: std::sync::Arc<crate::metrics::Metrics>) {
         tokio::spawn(async move {
             let mut interval = tokio::time::interval(period);
             loop {
                 interval.tick().await;
-                match self.delete_expired().await {
+                let started = std::time::Instant::now();
+                let sessions = self.delete_expired().await;
+                let failures = super::service::purge_expired_failures(&self.db).await;
+                metrics.job_finished(
+                    "session_cleanup",
+                    sessions.is_ok() && failures.is_ok(),
+                    started.elapsed(),
+                );
+                match sessions {
                     Ok(n) if n > 0 => tracing::info!(deleted = n, "expired sessions deleted"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "deleting expired sessions failed"),
                 }
-                match super::service::purge_expired_failures(&self.db).await {
+                match failures {
                     Ok(n) if n > 0 => {
                         tracing::info!(deleted = n, "expired sign-in failures deleted")
                     }

@@ -426,9 +426,12 @@ impl Review {
             ExportFormat::Csv => export::FileFormat::Csv,
             ExportFormat::Xlsx => export::FileFormat::Xlsx,
         };
-        let file = export::integrated(state, rc, &self.id, format, anonymised)
-            .await
-            .gql(rc)?;
+        let started = std::time::Instant::now();
+        let file = export::integrated(state, rc, &self.id, format, anonymised).await;
+        state
+            .metrics
+            .observe_export("chronology", file.is_ok(), started.elapsed());
+        let file = file.gql(rc)?;
         Ok(ExportFile::from(file))
     }
 
@@ -777,9 +780,14 @@ impl ChronologyMutation {
             agencies,
             problems,
             replaced,
-        } = service::preview_import(state, rc, &return_id, &file_name, bytes)
-            .await
-            .gql(rc)?;
+        } = {
+            let started = std::time::Instant::now();
+            let preview = service::preview_import(state, rc, &return_id, &file_name, bytes).await;
+            state
+                .metrics
+                .observe_import("preview", preview.is_ok(), started.elapsed());
+            preview.gql(rc)?
+        };
         let prefix = |k: &u32| agencies.get(*k as usize).map(|a| a.prefix.clone());
         let count = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
         Ok(ImportPreview {
@@ -823,9 +831,12 @@ impl ChronologyMutation {
         let (state, rc) = parts(ctx)?;
         let bytes =
             service::decode_base64(&content_base64, state.config.max_upload_bytes).gql(rc)?;
-        let ret = service::confirm_import(state, rc, &return_id, &file_name, bytes)
-            .await
-            .gql(rc)?;
+        let started = std::time::Instant::now();
+        let ret = service::confirm_import(state, rc, &return_id, &file_name, bytes).await;
+        state
+            .metrics
+            .observe_import("confirm", ret.is_ok(), started.elapsed());
+        let ret = ret.gql(rc)?;
         Ok(ChronologyReturn::new(ret, &all_agencies(ctx).await?))
     }
 

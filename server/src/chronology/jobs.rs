@@ -152,6 +152,13 @@ async fn run(
 ) -> AppResult<chronology_return::Model> {
     let started = Instant::now();
     let result = store_and_swap(&state, &rc, &job, checked).await;
+    let took = started.elapsed();
+    state
+        .metrics
+        .job_finished("chronology_import", result.is_ok(), took);
+    state
+        .metrics
+        .observe_import("background", result.is_ok(), took);
     match &result {
         Ok(ret) => {
             tracing::info!(
@@ -570,7 +577,12 @@ pub fn spawn_sweeper(state: AppState) {
         async move {
             let mut stale = Duration::from_secs(15);
             loop {
-                match sweep(&state, stale).await {
+                let started = Instant::now();
+                let result = sweep(&state, stale).await;
+                state
+                    .metrics
+                    .job_finished("import_sweeper", result.is_ok(), started.elapsed());
+                match result {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(jobs = n, "interrupted imports failed"),
                     Err(e) => tracing::warn!(error = %e, "sweeping interrupted imports failed"),

@@ -770,7 +770,15 @@ pub fn spawn(state: AppState) {
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
-            match run_scheduled(&state, Utc::now()).await {
+            let started = std::time::Instant::now();
+            let result = run_scheduled(&state, Utc::now()).await;
+            // A day another instance claimed is not a run of this one.
+            if !matches!(result, Ok(None)) {
+                state
+                    .metrics
+                    .job_finished("retention", result.is_ok(), started.elapsed());
+            }
+            match result {
                 Ok(Some(report)) => tracing::info!(
                     reviews = report.reviews.len(),
                     chronologies = report.chronologies.len(),

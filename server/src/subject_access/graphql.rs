@@ -23,9 +23,11 @@ impl SubjectAccessMutation {
         #[graphql(default = false)] redact_third_parties: bool,
     ) -> async_graphql::Result<ExportFile> {
         let (state, rc) = parts(ctx)?;
-        super::export(state, rc, &review_id, &pseudonym, redact_third_parties)
-            .await
-            .map(ExportFile::from)
-            .gql(rc)
+        let started = std::time::Instant::now();
+        let file = super::export(state, rc, &review_id, &pseudonym, redact_third_parties).await;
+        state
+            .metrics
+            .observe_export("subject_access", file.is_ok(), started.elapsed());
+        file.map(ExportFile::from).gql(rc)
     }
 }

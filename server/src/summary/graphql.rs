@@ -419,10 +419,12 @@ impl SummaryQuery {
             SummaryExportFormat::Docx => ExportKind::Docx,
             SummaryExportFormat::Pptx => ExportKind::Pptx,
         };
-        service::export_file(state, rc, &summary_id, kind)
-            .await
-            .map(ExportFile::from)
-            .gql(rc)
+        let started = std::time::Instant::now();
+        let file = service::export_file(state, rc, &summary_id, kind).await;
+        state
+            .metrics
+            .observe_export("summary", file.is_ok(), started.elapsed());
+        file.map(ExportFile::from).gql(rc)
     }
 
     /// Markdown as the safe HTML a summary field shows (raw HTML dropped, links kept only

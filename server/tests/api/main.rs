@@ -19,6 +19,7 @@ mod imports;
 mod instances;
 mod library;
 mod live;
+mod metrics;
 mod passwords;
 mod publication;
 mod reminders;
