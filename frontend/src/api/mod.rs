@@ -31,6 +31,8 @@ pub enum ErrorCode {
     /// An anonymised chronology refused while possible names are open (the message names
     /// them).
     AnonymisationSuspectsOpen,
+    /// An export larger than the server's bounds (the message says which).
+    ExportTooLarge,
     /// The request never got an answer (network down, server stopped).
     Network,
 }
@@ -46,6 +48,7 @@ impl ErrorCode {
             "TOO_MANY_ATTEMPTS" => Self::TooManyAttempts,
             "BAD_REQUEST" => Self::BadRequest,
             "ANONYMISATION_SUSPECTS_OPEN" => Self::AnonymisationSuspectsOpen,
+            "EXPORT_TOO_LARGE" => Self::ExportTooLarge,
             _ => Self::Internal,
         }
     }
@@ -96,7 +99,8 @@ impl ApiError {
             }
             ErrorCode::Validation
             | ErrorCode::BadRequest
-            | ErrorCode::AnonymisationSuspectsOpen => self.message.clone(),
+            | ErrorCode::AnonymisationSuspectsOpen
+            | ErrorCode::ExportTooLarge => self.message.clone(),
             ErrorCode::Internal => "Sorry, there is a problem with the service. Try again later.".into(),
         }
     }

@@ -58,6 +58,7 @@ operations!(
     UpdateUser,
     SetUserPassword,
 );
+operations!("graphql/subject_access.graphql": ExportSubjectAccess);
 operations!("graphql/audit.graphql": AuditLog, VerifyAuditLog, PeopleOptions);
 operations!(
     "graphql/retention.graphql": RetentionSettings,

@@ -92,6 +92,7 @@ fn ReviewBody(
     let learning_href = format!("/reviews/{id}/learning");
     let summary_href = format!("/reviews/{id}/summary");
     let hold_id = id.clone();
+    let access_id = id.clone();
     let held = r.legal_hold.is_some();
     let hold_notice = r.legal_hold.as_ref().map(|h| {
         view! {
@@ -287,6 +288,10 @@ fn ReviewBody(
             <HoldForm review_id=hold_id.clone() held=held resource=resource />
         </Show>
         {past_holds}
+
+        <Show when=move || session.is_office()>
+            <super::subject_access::SubjectAccess review_id=access_id.clone() />
+        </Show>
 
         <h2>"Member agencies"</h2>
         {if r.agencies.is_empty() {

@@ -4,6 +4,7 @@ mod decision;
 mod detail;
 mod form;
 mod list;
+mod subject_access;
 
 pub use decision::DecisionPage;
 pub use detail::ReviewPage;
