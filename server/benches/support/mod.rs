@@ -132,6 +132,22 @@ impl Server {
                 (url, Some(name), None)
             }
         };
+        Server::serve_on(database_url, drop_database, dir, flags)
+    }
+
+    /// A second instance on this server's database (as behind a load balancer): its own
+    /// runtime and port; the database stays the first one's to remove.
+    pub fn another(&self, flags: &[&str]) -> Server {
+        let database_url = self.config.database_url.clone();
+        Server::serve_on(database_url, None, None, flags)
+    }
+
+    fn serve_on(
+        database_url: String,
+        drop_database: Option<String>,
+        dir: Option<std::path::PathBuf>,
+        flags: &[&str],
+    ) -> Server {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.set_nonblocking(true).expect("non-blocking");
         let port = listener.local_addr().expect("address").port();
