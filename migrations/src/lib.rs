@@ -21,6 +21,7 @@ mod m0015_password_resets;
 mod m0016_anonymisation_dismissals;
 mod m0017_retention;
 mod m0018_second_factor;
+mod m0019_single_sign_on;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_anonymisation_dismissals::Migration),
             Box::new(m0017_retention::Migration),
             Box::new(m0018_second_factor::Migration),
+            Box::new(m0019_single_sign_on::Migration),
         ]
     }
 }

@@ -51,7 +51,8 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
     };
     let mut api = Router::new()
         .route("/graphql", post(graphql_post))
-        .route("/graphql/ws", get(graphql_ws));
+        .route("/graphql/ws", get(graphql_ws))
+        .merge(crate::auth::oidc::routes::routes());
     if config.introspection {
         api = api.route("/graphiql", get(graphiql));
     }

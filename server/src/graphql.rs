@@ -7,6 +7,7 @@ use crate::agencies::graphql::{AgencyMutation, AgencyQuery};
 use crate::api_tokens::graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::audit_log::graphql::AuditLogQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
+use crate::auth::oidc::graphql::{SingleSignOnMutation, SingleSignOnQuery};
 use crate::auth::policy::Authorized;
 use crate::auth::second_factor::graphql::{SecondFactorMutation, SecondFactorQuery};
 use crate::build_info::BuildQuery;
@@ -38,6 +39,7 @@ pub struct Query(
     BuildQuery,
     RetentionQuery,
     SecondFactorQuery,
+    SingleSignOnQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -53,6 +55,7 @@ pub struct Mutation(
     RetentionMutation,
     SubjectAccessMutation,
     SecondFactorMutation,
+    SingleSignOnMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -1,6 +1,7 @@
 //! Sign-in, sessions and the single authorization mechanism.
 
 pub mod graphql;
+pub mod oidc;
 pub mod passwords;
 pub mod policy;
 pub mod reset;

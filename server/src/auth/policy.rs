@@ -232,6 +232,12 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Mutation", "liftLegalHold", Access::AnyRole(OFFICE)),
     // Subject access: the business office only (the service checks again).
     ("Mutation", "exportSubjectAccess", Access::AnyRole(OFFICE)),
+    // Single sign-on: anyone asks how to sign in; the business office keeps the providers.
+    ("Query", "signInOptions", Access::Public),
+    ("Query", "signInProviders", Access::AnyRole(OFFICE)),
+    ("Mutation", "createSignInProvider", Access::AnyRole(OFFICE)),
+    ("Mutation", "updateSignInProvider", Access::AnyRole(OFFICE)),
+    ("Mutation", "deleteSignInProvider", Access::AnyRole(OFFICE)),
 ];
 
 /// Object types whose fields are readable by whoever obtained the object: (type, fields).
@@ -797,6 +803,25 @@ const OBJECTS: &[(&str, &[&str])] = &[
         ],
     ),
     ("RetentionFailedItem", &["reference", "what"]),
+    (
+        "SignInProvider",
+        &[
+            "id",
+            "name",
+            "issuerUrl",
+            "clientId",
+            "hasClientSecret",
+            "emailVerifiedRequired",
+            "domains",
+            "redirectUri",
+            "createdAt",
+            "updatedAt",
+        ],
+    ),
+    (
+        "SignInOptions",
+        &["singleSignOn", "providerName", "startUrl"],
+    ),
     (
         "RetentionRun",
         &[

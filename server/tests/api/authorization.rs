@@ -138,6 +138,9 @@ struct Fixture {
     notifications: Vec<String>,
     /// Per principal: an API token of `agency`, to revoke.
     tokens: Vec<String>,
+    /// Per principal: a single sign-on provider to change, and one to remove.
+    providers_to_update: Vec<String>,
+    providers_to_delete: Vec<String>,
     /// The learning summary of `review`, a draft.
     summary: String,
     /// A review (the principals' agency members) whose summary is not started.
@@ -933,6 +936,44 @@ fn ops() -> Vec<Op> {
             vars: |f, _| json!({ "id": f.target_user }),
             own_session: false,
         },
+        // Single sign-on: anyone asks how to sign in; the business office keeps providers.
+        Op {
+            field: "Query.signInOptions",
+            allowed: Allowed::Public,
+            doc: "query($e: String!) { signInOptions(email: $e) { singleSignOn providerName } }",
+            vars: |_, _| json!({ "e": "someone@p0-u.matrix-sso.example" }),
+            own_session: false,
+        },
+        Op {
+            field: "Query.signInProviders",
+            allowed: OFFICE,
+            doc: "{ signInProviders { id name domains hasClientSecret } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.createSignInProvider",
+            allowed: OFFICE,
+            doc: "mutation($input: SignInProviderInput!) { createSignInProvider(input: $input) { id } }",
+            vars: |_, p| json!({ "input": sso_input(&format!("p{p}-c")) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.updateSignInProvider",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $input: SignInProviderInput!) { updateSignInProvider(id: $id, input: $input) { id } }",
+            vars: |f, p| {
+                json!({ "id": f.providers_to_update[p], "input": sso_input(&format!("p{p}-u")) })
+            },
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.deleteSignInProvider",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { deleteSignInProvider(id: $id) }",
+            vars: |f, p| json!({ "id": f.providers_to_delete[p] }),
+            own_session: false,
+        },
     ]
 }
 
@@ -945,6 +986,17 @@ const ANSWERED_BY_THE_SERVICE: &[(&str, &str)] = &[
     ("Mutation.disableSecondFactor", "CONFLICT"),
     ("Mutation.regenerateRecoveryCodes", "CONFLICT"),
 ];
+
+/// A single sign-on provider for `<label>.matrix-sso.example`.
+fn sso_input(label: &str) -> Value {
+    json!({
+        "name": format!("Provider {label}"),
+        "issuerUrl": "https://login.matrix-sso.example",
+        "clientId": "learning-platform",
+        "clientSecret": "secret",
+        "domains": [format!("{label}.matrix-sso.example")],
+    })
+}
 
 /// Starts the learning summary of a review as the business office, returning its id.
 async fn start_summary(office: &Client, review: &str) -> String {
@@ -1159,6 +1211,8 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         committee: String::new(),
         notifications: Vec::new(),
         tokens: Vec::new(),
+        providers_to_update: Vec::new(),
+        providers_to_delete: Vec::new(),
         summary: String::new(),
         to_start: String::new(),
         summaries_to_submit: Vec::new(),
@@ -1380,6 +1434,26 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
                 .expect("token id")
                 .to_owned(),
         );
+    }
+
+    for p in 0..PRINCIPALS.len() {
+        for (kind, list) in [
+            ("u", &mut fixture.providers_to_update),
+            ("d", &mut fixture.providers_to_delete),
+        ] {
+            let made = office
+                .ok(
+                    "mutation($input: SignInProviderInput!) { createSignInProvider(input: $input) { id } }",
+                    json!({ "input": sso_input(&format!("p{p}-{kind}")) }),
+                )
+                .await;
+            list.push(
+                made["createSignInProvider"]["id"]
+                    .as_str()
+                    .expect("provider id")
+                    .to_owned(),
+            );
+        }
     }
 
     // Learning summaries, of reviews every agency principal is a member of.

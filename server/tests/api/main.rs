@@ -27,6 +27,7 @@ mod retention;
 mod reviews;
 mod schema;
 mod second_factor;
+mod single_sign_on;
 mod subject_access;
 mod summaries;
 mod users;
