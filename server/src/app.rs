@@ -541,25 +541,13 @@ async fn graphql_execute(
     kind: async_graphql::parser::types::OperationType,
 ) -> Response {
     let literals = request_literals(&request);
-    let rc = match context(http, session, addr, headers).await {
-        Ok(rc) => rc,
-        Err(response) => return response,
-    };
-    let correlation_id = rc.correlation_id.clone();
-    let span = operation_span(
-        &correlation_id,
-        request.operation_name.as_deref().unwrap_or("-"),
-        rc.signed_in
-            .as_ref()
-            .map(|s| s.actor.user_id.as_str())
-            .unwrap_or("-"),
-    );
     let kind = match kind {
         async_graphql::parser::types::OperationType::Query => "query",
         async_graphql::parser::types::OperationType::Mutation => "mutation",
         async_graphql::parser::types::OperationType::Subscription => "subscription",
     };
-    let trace = http.state.tracer.as_ref().map(|tracer| {
+    // The span opens before the caller is resolved: the session's statements are its too.
+    let mut trace = http.state.tracer.as_ref().map(|tracer| {
         let traceparent = headers.get("traceparent").and_then(|v| v.to_str().ok());
         let shown = name.clone().unwrap_or_else(|| "(anonymous)".into());
         // A name as long as a client likes is kept out of the span's name.
@@ -568,12 +556,37 @@ async fn graphql_execute(
             format!("{kind} {short}"),
             traceparent,
             vec![
-                ("correlation_id", correlation_id.clone()),
                 ("graphql.operation.name", shown),
                 ("graphql.operation.type", kind.to_owned()),
             ],
         )
     });
+    let resolved = crate::traces::in_scope(
+        trace.as_ref().map(|t| t.scope()),
+        context(http, session, addr, headers),
+    )
+    .await;
+    let rc = match resolved {
+        Ok(rc) => rc,
+        Err(response) => {
+            if let Some(trace) = trace {
+                trace.finish(Some("INTERNAL"));
+            }
+            return response;
+        }
+    };
+    let correlation_id = rc.correlation_id.clone();
+    if let Some(trace) = &mut trace {
+        trace.attribute("correlation_id", correlation_id.clone());
+    }
+    let span = operation_span(
+        &correlation_id,
+        request.operation_name.as_deref().unwrap_or("-"),
+        rc.signed_in
+            .as_ref()
+            .map(|s| s.actor.user_id.as_str())
+            .unwrap_or("-"),
+    );
     let execution = crate::traces::in_scope(
         trace.as_ref().map(|t| t.scope()),
         tracing::Instrument::instrument(http.schema.execute(request.data(rc)), span),

@@ -133,6 +133,11 @@ impl Operation {
         self.scope.clone()
     }
 
+    /// Adds an attribute (known once the operation is under way).
+    pub fn attribute(&mut self, key: &'static str, value: String) {
+        self.attributes.push((key, value));
+    }
+
     /// Ends the span: `error` is the outcome's code when the operation failed.
     pub fn finish(mut self, error: Option<&str>) {
         self.attributes
