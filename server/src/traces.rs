@@ -199,12 +199,13 @@ pub fn statement(info: &sea_orm::metric::Info<'_>) {
     });
 }
 
-/// Whether an endpoint can be used: `http://host[:port][/path]`. (No TLS here: send to a
-/// collector on the host or the private network, which may forward over TLS.)
+/// Whether an endpoint can be used: `http[s]://host[:port][/path]` (https is verified
+/// against the system's certificate store, as single sign-on's requests are).
 pub fn check_endpoint(endpoint: &str) -> Result<(), String> {
     let rest = endpoint
         .strip_prefix("http://")
-        .ok_or("the OTLP endpoint must be an http:// URL (a collector on this host or the private network)")?;
+        .or_else(|| endpoint.strip_prefix("https://"))
+        .ok_or("the OTLP endpoint must be an http:// or https:// URL")?;
     if rest.is_empty() || rest.starts_with('/') {
         return Err("the OTLP endpoint names no host".into());
     }
@@ -364,7 +365,8 @@ mod tests {
     #[test]
     fn endpoints() {
         assert!(check_endpoint("http://collector:4318").is_ok());
-        assert!(check_endpoint("https://collector:4318").is_err());
+        assert!(check_endpoint("https://collector.example:4318").is_ok());
+        assert!(check_endpoint("ftp://collector:4318").is_err());
         assert!(check_endpoint("collector:4318").is_err());
         assert!(check_endpoint("http://").is_err());
     }
