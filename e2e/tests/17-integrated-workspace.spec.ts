@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { expectAccessible, graphql, PASSWORD, reviewId, signIn, visit } from './helpers';
+import { BASE_URL, expectAccessible, graphql, PASSWORD, reviewId, signIn, visit } from './helpers';
 
 // The integrated chronology as a workspace: read in full without opening entries, duplicate
 // groups decided from their evidence, filters kept in the address, cards on a phone.
@@ -88,32 +88,51 @@ test('a reviewer reads the whole integrated chronology on one page, without open
   await expectAccessible(page);
 });
 
-test('a lead reviewer confirms a duplicate group from its evidence, its versions side by side', async ({ page, request }) => {
+test('a lead reviewer confirms a duplicate group from its evidence, its versions side by side', async ({ page, request, playwright }) => {
   const id = await reviewId(request, 'SCR-2016-03');
-  // Children's social care attended the police's domestic incident too (the
-  // demo's own group is decided by earlier journeys): the office reopens its return, the
-  // lead reviewer (who keeps it) adds the entry and submits.
-  const returns = await graphql(request, 'query($id: ID!) { review(id: $id) { chronologyReturns { id status agency { prefix } } } }', { id });
-  const csc = returns.data.review.chronologyReturns.find((r: { agency: { prefix: string } }) => r.agency.prefix === 'CSC');
-  if (csc.status === 'SUBMITTED') {
-    await graphql(request, 'mutation($r: ID!) { reopenChronologyReturn(returnId: $r) { id } }', { r: csc.id });
+  // A joint home visit that children's social care and the police each recorded in their own
+  // words (earlier journeys decide the demo's groups and replace the police return, so this
+  // journey makes its own): the office reopens both returns, each agency adds its entry and
+  // submits.
+  const visit1 = {
+    startDate: '21/06/2016',
+    startTime: '11:00',
+    source: 'CSC-JV-310',
+    eventType: 'Joint visit',
+    event: 'Joint home visit with police officer; Lily seen alone in her bedroom, said she felt safe',
+    actionTaken: 'Safety plan reviewed with mother',
+    sharedWith: [],
+  };
+  const visit2 = {
+    startDate: '21/06/2016',
+    startTime: '11:10',
+    source: 'POL-JV-210',
+    eventType: 'Home visit',
+    event: 'Officer accompanied the allocated social worker to the family address; child spoken to, no injuries seen',
+    actionTaken: 'No further police action',
+    sharedWith: [],
+  };
+  for (const [email, entry] of [
+    ['reviewer@demo.example', visit1],
+    ['police.rep@demo.example', visit2],
+  ] as const) {
+    const agent = await playwright.request.newContext({ baseURL: BASE_URL });
+    await graphql(agent, 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }', { e: email, p: PASSWORD });
+    const mine = await graphql(agent, 'query($id: ID!) { review(id: $id) { myChronologyReturn { id status } } }', { id });
+    const ret = mine.data.review.myChronologyReturn;
+    if (ret.status === 'SUBMITTED') {
+      const reopened = await graphql(request, 'mutation($r: ID!) { reopenChronologyReturn(returnId: $r) { id } }', { r: ret.id });
+      expect(reopened.errors, JSON.stringify(reopened.errors)).toBeUndefined();
+    }
+    const added = await graphql(agent, 'mutation($r: ID!, $i: EntryInput!) { addChronologyEntry(returnId: $r, input: $i) { id } }', {
+      r: ret.id,
+      i: entry,
+    });
+    expect(added.errors, JSON.stringify(added.errors)).toBeUndefined();
+    const submitted = await graphql(agent, 'mutation($r: ID!) { submitChronologyReturn(returnId: $r) { id } }', { r: ret.id });
+    expect(submitted.errors, JSON.stringify(submitted.errors)).toBeUndefined();
+    await agent.dispose();
   }
-  await graphql(request, 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }', { e: 'reviewer@demo.example', p: PASSWORD });
-  const added = await graphql(request, 'mutation($r: ID!, $i: EntryInput!) { addChronologyEntry(returnId: $r, input: $i) { id } }', {
-    r: csc.id,
-    i: {
-      startDate: '02/04/2016',
-      startTime: '23:45',
-      source: 'CSC-EDT-301',
-      eventType: 'Domestic incident',
-      event: 'Emergency duty social worker attended the domestic incident at home with police; children present and seen',
-      actionTaken: 'DASH risk assessment completed jointly',
-      sharedWith: [],
-    },
-  });
-  expect(added.errors, JSON.stringify(added.errors)).toBeUndefined();
-  const submitted = await graphql(request, 'mutation($r: ID!) { submitChronologyReturn(returnId: $r) { id } }', { r: csc.id });
-  expect(submitted.errors, JSON.stringify(submitted.errors)).toBeUndefined();
   await signIn(page, 'reviewer@demo.example');
   await visit(page, `/reviews/${id}/chronology`);
   await page.getByRole('group', { name: 'Show only entries' }).getByLabel('In a probable duplicate group').check();
