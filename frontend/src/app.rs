@@ -4,7 +4,7 @@ use crate::api::{self, SignOut};
 use crate::components::Loading;
 use crate::pages::{
     actions, agencies, audit_log, chronology, dashboard, not_found::NotFound, notifications,
-    published, retention, reviews, sign_in, summary, users,
+    published, retention, reviews, second_factor, sign_in, summary, users,
 };
 use crate::session::{Me, Session};
 use leptos::prelude::*;
@@ -181,9 +181,9 @@ fn Shell() -> impl IntoView {
                         </ul>
                     </nav>
                     <div class="account">
-                        <span>
+                        <a href="/account" title="Your account">
                             {move || session.me.with(|m| m.as_ref().map(|m| m.display_name.clone()))}
-                        </span>
+                        </a>
                         <button type="button" class="link-button" on:click=sign_out.clone()>
                             "Sign out"
                         </button>
@@ -226,6 +226,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/notifications") view=|| guard(notifications::NotificationsPage) />
                     <Route path=path!("/audit-log") view=|| guard(audit_log::AuditLogPage) />
                     <Route path=path!("/retention") view=|| guard(retention::RetentionPage) />
+                    <Route path=path!("/account") view=|| guard(second_factor::AccountPage) />
                 </Routes>
             </main>
         </div>

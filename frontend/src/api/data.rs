@@ -204,6 +204,7 @@ json_structs! {
         display_name: String = "displayName",
         roles: Vec<String> = "roles",
         active: bool = "active",
+        second_factor_enrolled: bool = "secondFactorEnrolled",
         agency: Option<AgencyRef> = "agency",
     }
     pub struct UserDetailData { user: UserItem = "user", agencies: Vec<AgencyRef> = "agencies" }
@@ -290,6 +291,36 @@ json_structs! {
     pub struct BuildData { build: BuildInfo = "build" }
     pub struct BuildInfo { version: String = "version", commit: String = "commit" }
     pub struct SignInData { sign_in: MeUser = "signIn" }
+    pub struct CompleteSignInData { complete_sign_in: MeUser = "completeSignIn" }
+    pub struct SignInOptionsData { options: SignInOptions = "signInOptions" }
+    pub struct SignInOptions {
+        single_sign_on: bool = "singleSignOn",
+        provider_name: Option<String> = "providerName",
+        start_url: Option<String> = "startUrl",
+    }
+    pub struct PendingSignInData { pending: Option<PendingSignIn> = "pendingSignIn" }
+    pub struct PendingSignIn { step: String = "step" }
+    pub struct EnrolmentData { enrolment: Enrolment = "startSecondFactorEnrolment" }
+    pub struct Enrolment {
+        secret: String = "secret",
+        otpauth_uri: String = "otpauthUri",
+        qr_code_svg: Option<String> = "qrCodeSvg",
+    }
+    pub struct ConfirmEnrolmentData { confirmation: EnrolmentConfirmation = "confirmSecondFactorEnrolment" }
+    pub struct EnrolmentConfirmation {
+        recovery_codes: Vec<String> = "recoveryCodes",
+        signed_in: bool = "signedIn",
+    }
+    pub struct SecondFactorData { status: SecondFactorStatus = "secondFactor" }
+    pub struct SecondFactorStatus {
+        enrolled: bool = "enrolled",
+        enrolled_at: Option<String> = "enrolledAt",
+        recovery_codes_left: i64 = "recoveryCodesLeft",
+        required: bool = "required",
+    }
+    pub struct RecoveryCodesData { codes: Vec<String> = "regenerateRecoveryCodes" }
+    pub struct SecondFactorRolesData { roles: Vec<String> = "secondFactorRoles" }
+    pub struct SetSecondFactorRolesData { roles: Vec<String> = "setSecondFactorRoles" }
     pub struct MeUser {
         id: String = "id",
         display_name: String = "displayName",

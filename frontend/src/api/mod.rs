@@ -33,6 +33,14 @@ pub enum ErrorCode {
     AnonymisationSuspectsOpen,
     /// An export larger than the server's bounds (the message says which).
     ExportTooLarge,
+    /// A code from an authenticator app or a recovery code that is not right.
+    InvalidCode,
+    /// The password was right; a code from the person's app finishes signing in.
+    SecondFactorRequired,
+    /// The password was right; the person's role requires an authenticator app, set up now.
+    SecondFactorSetupRequired,
+    /// A second step with no sign-in waiting for it (lapsed, or never started).
+    SignInNotStarted,
     /// The request never got an answer (network down, server stopped).
     Network,
 }
@@ -49,6 +57,10 @@ impl ErrorCode {
             "BAD_REQUEST" => Self::BadRequest,
             "ANONYMISATION_SUSPECTS_OPEN" => Self::AnonymisationSuspectsOpen,
             "EXPORT_TOO_LARGE" => Self::ExportTooLarge,
+            "INVALID_CODE" => Self::InvalidCode,
+            "SECOND_FACTOR_REQUIRED" => Self::SecondFactorRequired,
+            "SECOND_FACTOR_SETUP_REQUIRED" => Self::SecondFactorSetupRequired,
+            "SIGN_IN_NOT_STARTED" => Self::SignInNotStarted,
             _ => Self::Internal,
         }
     }
@@ -100,7 +112,11 @@ impl ApiError {
             ErrorCode::Validation
             | ErrorCode::BadRequest
             | ErrorCode::AnonymisationSuspectsOpen
-            | ErrorCode::ExportTooLarge => self.message.clone(),
+            | ErrorCode::ExportTooLarge
+            | ErrorCode::InvalidCode
+            | ErrorCode::SecondFactorRequired
+            | ErrorCode::SecondFactorSetupRequired
+            | ErrorCode::SignInNotStarted => self.message.clone(),
             ErrorCode::Internal => "Sorry, there is a problem with the service. Try again later.".into(),
         }
     }

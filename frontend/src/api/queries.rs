@@ -33,6 +33,19 @@ operations!(
     ResetPassword,
 );
 operations!(
+    "graphql/account.graphql": SignInOptions,
+    PendingSignIn,
+    CompleteSignIn,
+    StartSecondFactorEnrolment,
+    ConfirmSecondFactorEnrolment,
+    SecondFactor,
+    DisableSecondFactor,
+    RegenerateRecoveryCodes,
+    SecondFactorRoles,
+    SetSecondFactorRoles,
+    ResetSecondFactor,
+);
+operations!(
     "graphql/reviews.graphql": Dashboard,
     Reviews,
     ReviewDetail,

@@ -10,6 +10,7 @@ pub mod notifications;
 pub mod published;
 pub mod retention;
 pub mod reviews;
+pub mod second_factor;
 pub mod sign_in;
 pub mod summary;
 pub mod users;

@@ -3,6 +3,7 @@ use crate::components::{
     ask, field_id, set_title, Checkbox, CheckboxGroup, ConfirmPanel, ErrorSummary, FormSubmit,
     SelectField, TextField,
 };
+use crate::pages::second_factor::ResetForPerson;
 use crate::pages::{loaded_heading, route_id, states};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -66,9 +67,11 @@ pub fn EditUser() -> impl IntoView {
                     };
                     let agencies = d.agencies.into_iter().map(|a| (a.id, format!("{} – {}", a.prefix, a.name))).collect();
                     let user_id = values.id.clone().unwrap_or_default();
+                    let enrolled = u.second_factor_enrolled;
                     view! {
                         <UserForm values=values agencies=agencies />
-                        <SetPassword user_id=user_id />
+                        <SetPassword user_id=user_id.clone() />
+                        <ResetForPerson user_id=user_id enrolled=enrolled />
                     }
                 },
             )

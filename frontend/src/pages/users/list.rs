@@ -1,5 +1,6 @@
 use crate::api::{self, code_of, Users};
 use crate::components::{set_title, ActiveTag, ButtonLink, DataTable};
+use crate::pages::second_factor::RequiredRoles;
 use crate::pages::states;
 use leptos::prelude::*;
 use shared::auth::Role;
@@ -36,7 +37,7 @@ pub fn UserList() -> impl IntoView {
                             .into_any();
                     }
                     view! {
-                        <DataTable caption="People with an account" columns=&["Name", "Email", "Agency", "Roles", "Status"]>
+                        <DataTable caption="People with an account" columns=&["Name", "Email", "Agency", "Roles", "Two-step verification", "Status"]>
                             {d
                                 .users
                                 .into_iter()
@@ -49,6 +50,7 @@ pub fn UserList() -> impl IntoView {
                                             <td>{u.email}</td>
                                             <td>{u.agency.map_or("—".to_string(), |a| format!("{} ({})", a.name, a.prefix))}</td>
                                             <td>{role_labels(u.roles.iter().map(code_of))}</td>
+                                            <td>{if u.second_factor_enrolled { "On" } else { "Off" }}</td>
                                             <td>
                                                 <ActiveTag active=u.active inactive="Deactivated" />
                                             </td>
@@ -57,6 +59,7 @@ pub fn UserList() -> impl IntoView {
                                 })
                                 .collect_view()}
                         </DataTable>
+                        <RequiredRoles />
                     }
                         .into_any()
                 },
