@@ -249,47 +249,61 @@ async function atProvider(page: Page, login: string): Promise<void> {
   }
 }
 
-test("someone whose organisation has its own sign-in uses it, from the sign-in page", async ({ browser, page, request }) => {
+test("the business office adds an organisation's identity provider; its staff sign in with it", async ({ browser, page, request }) => {
   const domain = `northshire${Date.now()}.example`;
   const provider = await startProvider();
-  let providerId = '';
   try {
     await newPerson(request, `sam@${domain}`, 'Sam Single', ['PRACTITIONER']);
-    const made = await graphql(request, 'mutation($i: SignInProviderInput!) { createSignInProvider(input: $i) { id redirectUri } }', {
-      i: {
-        name: 'Northshire Council',
-        issuerUrl: provider.issuer,
-        clientId: 'learning-platform',
-        clientSecret: 'test-client-secret',
-        domains: [domain],
-      },
-    });
-    expect(made.errors, JSON.stringify(made.errors)).toBeUndefined();
-    providerId = made.data.createSignInProvider.id;
-    expect(made.data.createSignInProvider.redirectUri).toBe(`${BASE_URL}/auth/oidc/callback`);
 
-    // An address of the domain: the organisation's sign-in is offered beside the password.
+    // The office adds the provider on its page (from the Users page).
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto('/sign-in?next=%2Freviews');
-    await page.getByLabel('Email address').fill('someone@demo.example');
-    await page.waitForTimeout(600);
-    await expect(page.getByRole('link', { name: "Sign in with your organisation's account" })).toHaveCount(0);
-    await page.getByLabel('Email address').fill(`sam@${domain}`);
-    const button = page.getByRole('link', { name: "Sign in with your organisation's account" });
-    await expect(button).toBeVisible();
-    await expect(page.getByText('Northshire Council signs in people with addresses like yours.')).toBeVisible();
+    await signIn(page, 'office@demo.example');
+    await page.goto('/users');
+    await page.getByRole('link', { name: 'sign-in providers' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Sign-in providers' })).toBeVisible();
+    await expect(page.locator('#redirect-uri')).toHaveText(`${BASE_URL}/auth/oidc/callback`);
     await accessibleAtBothWidths(page);
+    await page.getByRole('button', { name: 'Add the provider' }).click();
+    const summary = page.locator('.error-summary');
+    await expect(summary).toContainText('Name is required');
+    await expect(summary).toContainText('Email domains need at least one email domain');
+    await expectAccessible(page);
+    await page.getByLabel('Name', { exact: true }).fill('Northshire Council');
+    await page.getByLabel('Issuer URL').fill(provider.issuer);
+    await page.getByLabel('Client ID').fill('learning-platform');
+    await page.getByLabel('Client secret').fill('test-client-secret');
+    await page.getByLabel('Email domains').fill(`${domain.toUpperCase()}\n`);
+    await page.getByRole('button', { name: 'Add the provider' }).click();
+    await expect(page.getByRole('status')).toContainText('Northshire Council added.');
+    const row = page.getByRole('row', { name: /Northshire Council/ });
+    await expect(row).toContainText(domain);
+    await expect(row).toContainText('learning-platform (secret kept)');
+    await accessibleAtBothWidths(page);
+
+    // Someone of the domain: the organisation's sign-in is offered beside the password.
+    const context = await browser.newContext({ baseURL: BASE_URL });
+    const person = await context.newPage();
+    await person.setViewportSize({ width: 1280, height: 900 });
+    await person.goto('/sign-in?next=%2Freviews');
+    await person.getByLabel('Email address').fill('someone@demo.example');
+    await person.waitForTimeout(600);
+    await expect(person.getByRole('link', { name: "Sign in with your organisation's account" })).toHaveCount(0);
+    await person.getByLabel('Email address').fill(`sam@${domain}`);
+    const button = person.getByRole('link', { name: "Sign in with your organisation's account" });
+    await expect(button).toBeVisible();
+    await expect(person.getByText('Northshire Council signs in people with addresses like yours.')).toBeVisible();
+    await accessibleAtBothWidths(person);
     await button.click();
-    await atProvider(page, `sam@${domain}`);
-    await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-    await expect(page.getByRole('link', { name: 'Sam Single' })).toBeVisible();
-    await expect(page).toHaveURL(/\/reviews$/);
-    await signOut(page);
+    await atProvider(person, `sam@${domain}`);
+    await expect(person.getByRole('button', { name: 'Sign out' })).toBeVisible();
+    await expect(person.getByRole('link', { name: 'Sam Single' })).toBeVisible();
+    await expect(person).toHaveURL(/\/reviews$/);
+    await context.close();
 
     // Someone the platform has no account for (in a browser the provider has not seen):
     // back on the sign-in page, told why.
-    const context = await browser.newContext({ baseURL: BASE_URL });
-    const other = await context.newPage();
+    const otherContext = await browser.newContext({ baseURL: BASE_URL });
+    const other = await otherContext.newPage();
     await other.goto('/sign-in');
     await other.getByLabel('Email address').fill(`nobody@${domain}`);
     await other.getByRole('link', { name: "Sign in with your organisation's account" }).click();
@@ -298,11 +312,27 @@ test("someone whose organisation has its own sign-in uses it, from the sign-in p
     await expect(other.locator('.error-summary')).toContainText('There is no account for that email address on this platform.');
     await expect(other.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
     await expectAccessible(other);
-    await context.close();
+    await otherContext.close();
+
+    // The office removes the provider, after asking: the domain signs in with passwords.
+    await page.getByRole('button', { name: 'Remove Northshire Council' }).click();
+    const ask = page.getByRole('group', { name: 'Remove Northshire Council?' });
+    await expect(ask.getByRole('button', { name: 'Yes, remove it' })).toBeFocused();
+    await expectAccessible(page);
+    await ask.getByRole('button', { name: 'Yes, remove it' }).click();
+    await expect(page.getByRole('status')).toContainText('Northshire Council removed');
+    await expect(page.getByRole('row', { name: /Northshire Council/ })).toHaveCount(0);
+    const options = await graphql(request, 'query($e: String!) { signInOptions(email: $e) { singleSignOn } }', { e: `sam@${domain}` });
+    expect(options.data.signInOptions.singleSignOn).toBe(false);
   } finally {
     provider.process.kill();
-    if (providerId) {
-      await graphql(request, 'mutation($i: ID!) { deleteSignInProvider(id: $i) }', { i: providerId });
+    await graphql(request, 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }', {
+      e: 'office@demo.example',
+      p: PASSWORD,
+    });
+    const left = await graphql(request, '{ signInProviders { id domains } }');
+    for (const p of left.data.signInProviders.filter((p: { domains: string[] }) => p.domains.includes(domain))) {
+      await graphql(request, 'mutation($i: ID!) { deleteSignInProvider(id: $i) }', { i: p.id });
     }
   }
 });

@@ -4,7 +4,7 @@ use crate::api::{self, SignOut};
 use crate::components::Loading;
 use crate::pages::{
     actions, agencies, audit_log, chronology, dashboard, not_found::NotFound, notifications,
-    published, retention, reviews, second_factor, sign_in, summary, users,
+    published, retention, reviews, second_factor, sign_in, sign_in_providers, summary, users,
 };
 use crate::session::{Me, Session};
 use leptos::prelude::*;
@@ -227,6 +227,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/audit-log") view=|| guard(audit_log::AuditLogPage) />
                     <Route path=path!("/retention") view=|| guard(retention::RetentionPage) />
                     <Route path=path!("/account") view=|| guard(second_factor::AccountPage) />
+                    <Route path=path!("/sign-in-providers") view=|| guard(sign_in_providers::SignInProvidersPage) />
                 </Routes>
             </main>
         </div>

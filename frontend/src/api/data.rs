@@ -320,6 +320,17 @@ json_structs! {
     }
     pub struct RecoveryCodesData { codes: Vec<String> = "regenerateRecoveryCodes" }
     pub struct SecondFactorRolesData { roles: Vec<String> = "secondFactorRoles" }
+    pub struct SignInProvidersData { providers: Vec<SignInProviderItem> = "signInProviders" }
+    pub struct SignInProviderItem {
+        id: String = "id",
+        name: String = "name",
+        issuer_url: String = "issuerUrl",
+        client_id: String = "clientId",
+        has_client_secret: bool = "hasClientSecret",
+        email_verified_required: bool = "emailVerifiedRequired",
+        domains: Vec<String> = "domains",
+        redirect_uri: String = "redirectUri",
+    }
     pub struct SetSecondFactorRolesData { roles: Vec<String> = "setSecondFactorRoles" }
     pub struct MeUser {
         id: String = "id",

@@ -46,6 +46,12 @@ operations!(
     ResetSecondFactor,
 );
 operations!(
+    "graphql/providers.graphql": SignInProviders,
+    CreateSignInProvider,
+    UpdateSignInProvider,
+    DeleteSignInProvider,
+);
+operations!(
     "graphql/reviews.graphql": Dashboard,
     Reviews,
     ReviewDetail,

@@ -12,6 +12,7 @@ pub mod retention;
 pub mod reviews;
 pub mod second_factor;
 pub mod sign_in;
+pub mod sign_in_providers;
 pub mod summary;
 pub mod users;
 

@@ -25,6 +25,7 @@ pub fn UserList() -> impl IntoView {
     view! {
         <h1 tabindex="-1">"Users"</h1>
         <ButtonLink href="/users/new">"New user"</ButtonLink>
+        <p>"Organisations whose staff sign in with their own account: "<a href="/sign-in-providers">"sign-in providers"</a>"."</p>
         {move || {
             states(
                 data.get(),

@@ -88,13 +88,13 @@ fn checked(mut draft: ProviderDraft) -> AppResult<ProviderDraft> {
     if draft.name.is_empty() {
         p.push(
             "name",
-            "Enter the name people will see, such as the organisation's",
+            "is required (the name people see on the button, such as the organisation's)",
         );
     } else if draft.name.chars().count() > MAX_NAME_CHARS {
         p.push("name", format!("has at most {MAX_NAME_CHARS} characters"));
     }
     if draft.issuer_url.is_empty() {
-        p.push("issuerUrl", "Enter the provider's issuer URL");
+        p.push("issuerUrl", "is required");
     } else if draft.issuer_url.chars().count() > MAX_URL_CHARS {
         p.push(
             "issuerUrl",
@@ -106,7 +106,7 @@ fn checked(mut draft: ProviderDraft) -> AppResult<ProviderDraft> {
     if draft.client_id.is_empty() {
         p.push(
             "clientId",
-            "Enter the client ID the provider gave this platform",
+            "is required (the client ID the provider gave this platform)",
         );
     } else if draft.client_id.chars().count() > MAX_CLIENT_ID_CHARS {
         p.push(
@@ -131,14 +131,14 @@ fn checked(mut draft: ProviderDraft) -> AppResult<ProviderDraft> {
     if domains.is_empty() {
         p.push(
             "domains",
-            "Enter at least one email domain, such as northshire.gov.uk",
+            "need at least one email domain, such as northshire.gov.uk",
         );
     } else if domains.len() > MAX_DOMAINS {
-        p.push("domains", format!("at most {MAX_DOMAINS} domains"));
+        p.push("domains", format!("can be at most {MAX_DOMAINS}"));
     } else if let Some(bad) = domains.iter().find(|d| !domain_ok(d)) {
         p.push(
             "domains",
-            format!("{bad} is not an email domain (such as northshire.gov.uk)"),
+            format!("include {bad}, which is not an email domain (such as northshire.gov.uk)"),
         );
     }
     draft.domains = domains;
