@@ -84,7 +84,20 @@ test('the police representative updates an action by keyboard alone; the office 
   await expect(police).toContainText('SCR-2016-03/A1');
   await expect(police).toContainText('In progress');
   await expect(police).toContainText(`Changed since ${ukDate(isoDate(0))}`);
+  // Its latest update under its title, and the actions before the numbers, folded away.
+  await expect(police.locator('.latest-update')).toHaveText(
+    `Latest update, ${ukDate(isoDate(0))}, Paul Police (POL): Notifications now reach the front door the same day; the first month was checked.`,
+  );
+  const numbers = page.locator('details.plan-numbers');
+  await expect(numbers).not.toHaveAttribute('open');
+  expect((await police.boundingBox())!.y).toBeLessThan((await numbers.boundingBox())!.y);
   await expectAccessible(page);
+  // The printable plan carries it too.
+  const printable = await page.getByRole('link', { name: 'Printable plan (with the filters applied)' }).getAttribute('href');
+  const print = await page.context().newPage();
+  await print.goto(printable!);
+  await expect(table(print, 'SCR-2016-03: POL').locator('.latest-update')).toContainText('the first month was checked.');
+  await print.close();
 
   await police.getByRole('link', { name: 'SCR-2016-03/A1' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Action SCR-2016-03/A1');

@@ -9,7 +9,10 @@ function table(page: Page, caption: string | RegExp) {
 test('the office sees the plan in charts with their numbers, and prints the plan as filtered', async ({ page }) => {
   await signIn(page, 'office@demo.example');
   await visit(page, '/actions');
+  // The numbers come after the actions, folded away until opened.
   const bars = page.getByRole('img', { name: /Actions by owner agency and status/ });
+  await expect(bars).toBeHidden();
+  await page.getByText('The plan in numbers: charts and counts').click();
   await expect(bars).toBeVisible();
   // One bar per owner agency of the demo plan, each with its number in the table.
   await expect(bars.locator('g')).toHaveCount(4);

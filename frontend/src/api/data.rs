@@ -381,6 +381,7 @@ json_structs! {
         rag: String = "rag",
         updated_at: String = "updatedAt",
         committee: Option<IdName> = "committee",
+        latest_update: Option<UpdateItem> = "latestUpdate",
     }
     pub struct Person { id: String = "id", display_name: String = "displayName" }
     pub struct PlanReview {

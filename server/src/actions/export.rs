@@ -7,7 +7,6 @@ use super::service::{self, ActionFilter, ActionView};
 use crate::audit_log::Event;
 use crate::chronology::export::{colours, text_on, ExportFile, FileFormat};
 use crate::context::RequestContext;
-use crate::entities::action_update;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
@@ -58,36 +57,12 @@ fn rag_word(rag: Rag) -> &'static str {
     }
 }
 
-/// The newest progress update of each action (date and text), read in chunks.
-async fn last_updates(
-    state: &AppState,
-    views: &[ActionView],
-) -> AppResult<HashMap<String, action_update::Model>> {
-    let mut last: HashMap<String, action_update::Model> = HashMap::new();
-    let ids: Vec<String> = views.iter().map(|v| v.action.id.clone()).collect();
-    for chunk in ids.chunks(1000) {
-        let rows = action_update::Entity::find()
-            .filter(action_update::Column::ActionId.is_in(chunk.iter().cloned()))
-            .all(&state.db)
-            .await?;
-        for u in rows {
-            let newer = last
-                .get(&u.action_id)
-                .is_none_or(|o| (u.at, &u.id) > (o.at, &o.id));
-            if newer {
-                last.insert(u.action_id.clone(), u);
-            }
-        }
-    }
-    Ok(last)
-}
-
-fn rows(views: &[ActionView], last: &HashMap<String, action_update::Model>) -> Vec<Row> {
+fn rows(views: &[ActionView]) -> Vec<Row> {
     views
         .iter()
         .map(|v| {
             let a = &v.action;
-            let update = last.get(&a.id);
+            let update = v.latest_update.as_ref().map(|u| &u.update);
             Row {
                 colour: v
                     .owner_agency
@@ -204,8 +179,7 @@ pub async fn actions(
 ) -> AppResult<ExportFile> {
     let actor = rc.actor()?;
     let views = service::matching(state, actor, filter).await?;
-    let last = last_updates(state, &views).await?;
-    let rows = rows(&views, &last);
+    let rows = rows(&views);
     let (ext, media_type, bytes) = match format {
         FileFormat::Csv => ("csv", "text/csv; charset=utf-8", csv(&rows)),
         FileFormat::Xlsx => (

@@ -200,6 +200,8 @@ pub struct Action {
     /// How impact will be audited.
     pub impact_audit: Option<String>,
     pub committee: Option<Committee>,
+    /// The newest progress update (the first of `updates`), or null before the first.
+    pub latest_update: Option<ActionUpdate>,
     /// Optimistic-locking version: send it back with updateAction.
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -236,6 +238,7 @@ impl From<ActionView> for Action {
             evidence_of_impact: a.evidence_of_impact,
             impact_audit: a.impact_audit,
             committee: v.committee.map(Committee::from),
+            latest_update: v.latest_update.map(ActionUpdate::from),
             version: a.version,
             created_at: a.created_at,
             updated_at: a.updated_at,

@@ -280,6 +280,8 @@ pub struct ActionView {
     /// The RAG shown: the override while the action is open, else the derived one.
     pub rag: Rag,
     pub rag_derived: Rag,
+    /// The newest progress update, with its author.
+    pub latest_update: Option<UpdateView>,
 }
 
 impl ActionView {
@@ -498,6 +500,11 @@ async fn counted_action_views<C: ConnectionTrait>(
         |m| m.id.clone(),
     )
     .await?;
+    let mut latest = latest_updates(
+        db,
+        &rows.iter().map(|r| r.action.id.clone()).collect::<Vec<_>>(),
+    )
+    .await?;
     let views = rows
         .into_iter()
         .map(|row| {
@@ -523,6 +530,7 @@ async fn counted_action_views<C: ConnectionTrait>(
                 overdue: is_overdue(status, a.target_on, today),
                 rag: effective_rag(status, derived, overridden),
                 rag_derived: derived,
+                latest_update: latest.remove(&a.id),
                 action: a,
             }
         })
@@ -928,6 +936,48 @@ pub async fn updates<C: ConnectionTrait>(db: &C, action_id: &str) -> AppResult<V
         .order_by_desc(action_update::Column::Id)
         .all(db)
         .await?;
+    with_authors(db, rows).await
+}
+
+/// The newest progress update of each of these actions (those with one), with its author;
+/// read in chunks so a whole plan's export stays within the databases' parameter limits.
+pub async fn latest_updates<C: ConnectionTrait>(
+    db: &C,
+    action_ids: &[String],
+) -> AppResult<HashMap<String, UpdateView>> {
+    let mut newest: HashMap<String, action_update::Model> = HashMap::new();
+    for chunk in action_ids.chunks(1000) {
+        let rows = action_update::Entity::find()
+            .filter(action_update::Column::ActionId.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?;
+        for u in rows {
+            let newer = newest
+                .get(&u.action_id)
+                .is_none_or(|o| (u.at, &u.id) > (o.at, &o.id));
+            if newer {
+                newest.insert(u.action_id.clone(), u);
+            }
+        }
+    }
+    let mut found = HashMap::new();
+    let rows: Vec<action_update::Model> = newest.into_values().collect();
+    for chunk in rows.chunks(1000) {
+        for view in with_authors(db, chunk.to_vec()).await? {
+            found.insert(view.update.action_id.clone(), view);
+        }
+    }
+    Ok(found)
+}
+
+/// Updates with their authors' names and agency prefixes, in the order given.
+async fn with_authors<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<action_update::Model>,
+) -> AppResult<Vec<UpdateView>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let authors: HashMap<String, app_user::Model> = app_user::Entity::find()
         .filter(app_user::Column::Id.is_in(rows.iter().map(|u| u.author_id.clone())))
         .all(db)

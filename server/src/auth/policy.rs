@@ -585,6 +585,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "version",
             "createdAt",
             "updatedAt",
+            "latestUpdate",
             "updates",
             "history",
         ],

@@ -1714,7 +1714,52 @@ async fn changes_without_a_version_never_conflict(backend: Backend) {
     .await
 }
 
+/// The master plan shows each action's newest progress update: the list and one action carry
+/// the first of `updates`, and an action without one has none.
+async fn each_action_carries_its_latest_update(backend: Backend) {
+    run(backend, |app| async move {
+        let w = world(&app).await;
+        let quiet = an_action(&w, &w.pol, 60).await;
+        let busy = an_action(&w, &w.pol, 90).await;
+        let (quiet, busy) = (str_of(&quiet, "id").to_owned(), str_of(&busy, "id").to_owned());
+        for text in ["First look at the referrals", "Half the teams briefed", "All teams briefed"] {
+            let input = json!({ "text": text, "status": "IN_PROGRESS" });
+            let body = progress(&w.pol_lead, &busy, input).await;
+            assert!(body.get("errors").is_none(), "{body:#}");
+        }
+        let doc = "query($f: ActionFilter) { actions(filter: $f, first: 50) { nodes { id latestUpdate { text authorName authorAgencyPrefix statusAfter } updates { text } } } }";
+        let nodes = w
+            .office
+            .ok(doc, json!({ "f": { "reviewId": w.review } }))
+            .await["actions"]["nodes"]
+            .clone();
+        let node = |id: &str| {
+            nodes
+                .as_array()
+                .and_then(|l| l.iter().find(|n| n["id"] == id))
+                .cloned()
+                .unwrap_or_else(|| panic!("{id} not listed: {nodes:#}"))
+        };
+        assert_eq!(node(&quiet)["latestUpdate"], Value::Null);
+        let latest = node(&busy)["latestUpdate"].clone();
+        assert_eq!(latest["text"], "All teams briefed", "{latest:#}");
+        assert_eq!(latest["text"], node(&busy)["updates"][0]["text"]);
+        assert_eq!(latest["authorAgencyPrefix"], "POL");
+        assert_eq!(latest["statusAfter"], "IN_PROGRESS");
+        let one = w
+            .pol_rep
+            .ok(
+                "query($id: ID!) { action(id: $id) { latestUpdate { text } } }",
+                json!({ "id": busy }),
+            )
+            .await;
+        assert_eq!(one["action"]["latestUpdate"]["text"], "All teams briefed");
+    })
+    .await
+}
+
 db_tests!(
+    each_action_carries_its_latest_update,
     an_upgraded_database_keeps_its_total_and_its_sessions,
     a_page_reads_the_same_however_its_fields_are_asked,
     the_total_follows_actions_added_and_removed,

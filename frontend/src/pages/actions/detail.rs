@@ -6,7 +6,7 @@
 use super::form::{action_input, describe_action, ActionFields, ActionValues, Owner};
 use super::{
     keeps_plan, leaf, open_button, overdue_tag, rag_tag, rag_words, reports_progress, status_label,
-    status_tag, summary_list, takes_updates, ProgressForm, ReferForm,
+    status_tag, summary_list, takes_updates, update_author, ProgressForm, ReferForm,
 };
 use crate::api::data::{
     ActionDetailData, ActionMore, ActionRow, AgencyRef, PlanReview, ReviewPlanPeopleData,
@@ -328,10 +328,7 @@ fn Body(data: ActionDetailData, plan: Option<PlanReview>, reload: Reload) -> imp
                     .updates
                     .iter()
                     .map(|u| {
-                        let who = match &u.author_agency_prefix {
-                            Some(p) => format!("{} ({p})", u.author_name),
-                            None => u.author_name.clone(),
-                        };
+                        let who = update_author(u);
                         view! {
                             <li>
                                 <p>

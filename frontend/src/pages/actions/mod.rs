@@ -17,7 +17,7 @@ pub use detail::ActionPage;
 pub use learning::LearningPage;
 pub use plan::{ActionsPage, PlanPrintPage};
 
-use crate::api::data::{ActionRow, IdName, PlanReview};
+use crate::api::data::{ActionRow, IdName, PlanReview, UpdateItem};
 use crate::api::{self, enum_from};
 use crate::components::{
     focus_by_id, format_date, AgencyPrefix, DataTable, FormErrors, SelectField,
@@ -243,6 +243,14 @@ pub fn ActionTable(
                             <a href=format!("/actions/{}", a.id)>{a.reference}</a>
                             <span class="action-title">{a.title}</span>
                             {changed.map(|c| view! { <strong class="tag tag-changed">{c}</strong> })}
+                            {a.latest_update.map(|u| view! {
+                                <span class="latest-update">
+                                    <span class="latest-update-when">
+                                        {format!("Latest update, {}, {}: ", format_date(&u.at), update_author(&u))}
+                                    </span>
+                                    {u.text}
+                                </span>
+                            })}
                         </th>
                         <td>
                             <AgencyPrefix prefix=a.owner_agency.prefix colour=a.owner_agency.colour />
@@ -268,6 +276,14 @@ pub fn ActionTable(
         <DataTable caption=caption columns=columns>
             {body}
         </DataTable>
+    }
+}
+
+/// Who wrote a progress update: "Paul Police (POL)".
+pub fn update_author(u: &UpdateItem) -> String {
+    match &u.author_agency_prefix {
+        Some(p) => format!("{} ({p})", u.author_name),
+        None => u.author_name.clone(),
     }
 }
 

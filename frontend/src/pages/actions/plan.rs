@@ -433,7 +433,6 @@ fn MasterPlan() -> impl IntoView {
                 </button>
             </div>
         </form>
-        <Downloads applied=applied />
         <p>
             <a href=move || format!("/actions/print?{}", print_query.get())>
                 "Printable plan (with the filters applied)"
@@ -451,7 +450,6 @@ fn MasterPlan() -> impl IntoView {
                     })
             }}
         </div>
-        {move || stats.get().map(|s| view! { <PlanCharts stats=s /> })}
         {move || {
             let list = rows.get();
             (!list.is_empty()).then(|| groups(list, &since.get()))
@@ -473,6 +471,12 @@ fn MasterPlan() -> impl IntoView {
                     }
                 })
         }}
+        // The numbers after the actions, folded away until wanted.
+        <details class="plan-numbers">
+            <summary>"The plan in numbers: charts and counts"</summary>
+            {move || stats.get().map(|s| view! { <PlanCharts stats=s /> })}
+        </details>
+        <Downloads applied=applied />
     }
 }
 
