@@ -10,7 +10,6 @@ use crate::context::RequestContext;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use shared::actions::Rag;
 use shared::spreadsheet::{csv_line, neutralise};
 use std::collections::HashMap;
