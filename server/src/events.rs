@@ -46,6 +46,37 @@ pub struct Change {
     pub actor_id: Option<String>,
 }
 
+impl Change {
+    /// "Re-read everything": changes may have been missed.
+    pub fn resync() -> Self {
+        Self {
+            review_id: String::new(),
+            kind: ChangeKind::Resync,
+            object_id: None,
+            actor_id: None,
+        }
+    }
+}
+
+/// The changes a receiver gets, as every subscription reads them (the one live-update
+/// contract): a subscriber that fell behind, whose missed changes the bus dropped, gets one
+/// RESYNC in their place, as everyone does when the listener between instances reconnects;
+/// the stream ends when the bus does.
+fn changes(
+    receiver: broadcast::Receiver<Change>,
+) -> impl futures_util::Stream<Item = Change> + Send + 'static {
+    futures_util::stream::unfold(receiver, |mut receiver| async move {
+        match receiver.recv().await {
+            Ok(change) => Some((change, receiver)),
+            Err(broadcast::error::RecvError::Lagged(missed)) => {
+                tracing::debug!(missed, "a subscriber fell behind: resync");
+                Some((Change::resync(), receiver))
+            }
+            Err(broadcast::error::RecvError::Closed) => None,
+        }
+    })
+}
+
 /// Someone's access may have changed (signed out, deactivated, roles changed): their live
 /// connections check who they serve before sending anything more.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,8 +110,10 @@ impl Events {
         events
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
-        self.sender.subscribe()
+    /// Every change from now on (see [`changes`]): subscribed at once, so nothing published
+    /// after this call is missed, even before the stream is first polled.
+    pub fn changes(&self) -> impl futures_util::Stream<Item = Change> + Send + 'static {
+        changes(self.sender.subscribe())
     }
 
     pub fn subscribe_access(&self) -> broadcast::Receiver<AccessChange> {
@@ -152,29 +185,72 @@ async fn listen(
         }
         tracing::info!("listening for changes from every instance");
         loop {
-            match listener.recv().await {
-                Ok(note) if note.channel() == ACCESS_CHANNEL => {
+            // `try_recv`, not `recv`: `recv` reconnects a lost connection silently, and the
+            // notifications sent meanwhile are gone without anyone being told.
+            match listener.try_recv().await {
+                Ok(Some(note)) if note.channel() == ACCESS_CHANNEL => {
                     let _ = access.send(AccessChange::Person(note.payload().to_owned()));
                 }
-                Ok(note) => match serde_json::from_str::<Change>(note.payload()) {
+                Ok(Some(note)) => match serde_json::from_str::<Change>(note.payload()) {
                     Ok(change) => {
                         let _ = sender.send(change);
                     }
                     Err(e) => tracing::warn!(error = %e, "an unreadable change was ignored"),
                 },
+                Ok(None) => {
+                    // The connection was lost; the next call reconnects and listens again.
+                    tracing::warn!("change listener lost its connection; reconnecting");
+                    let _ = sender.send(Change::resync());
+                    let _ = access.send(AccessChange::Everyone);
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "change listener lost its connection");
                     // Everyone re-reads: changes may have been missed meanwhile.
-                    let _ = sender.send(Change {
-                        review_id: String::new(),
-                        kind: ChangeKind::Resync,
-                        object_id: None,
-                        actor_id: None,
-                    });
+                    let _ = sender.send(Change::resync());
                     let _ = access.send(AccessChange::Everyone);
                     break;
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+
+    fn entry(n: usize) -> Change {
+        Change {
+            review_id: "r".into(),
+            kind: ChangeKind::Entry,
+            object_id: Some(n.to_string()),
+            actor_id: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_subscriber_that_falls_behind_is_told_to_resync() {
+        let (sender, receiver) = broadcast::channel(2);
+        let stream = changes(receiver);
+        for n in 0..5 {
+            sender.send(entry(n)).expect("a receiver");
+        }
+        drop(sender);
+        let got: Vec<Change> = stream.collect().await;
+        // Three were dropped unread: one RESYNC in their place, then the two kept, then the end.
+        assert_eq!(got, vec![Change::resync(), entry(3), entry(4)]);
+    }
+
+    #[tokio::test]
+    async fn a_subscriber_that_keeps_up_gets_every_change_in_order() {
+        let (sender, receiver) = broadcast::channel(4);
+        let stream = changes(receiver);
+        for n in 0..3 {
+            sender.send(entry(n)).expect("a receiver");
+        }
+        drop(sender);
+        let got: Vec<Change> = stream.collect().await;
+        assert_eq!(got, (0..3).map(entry).collect::<Vec<_>>());
     }
 }

@@ -4,13 +4,15 @@ use crate::events::{Change, ChangeKind};
 use crate::graphql::{parts, IntoGql};
 use async_graphql::{Context, SimpleObject, ID};
 use futures_util::StreamExt;
-use tokio::sync::broadcast::error::RecvError;
 
-/// An action was added or changed (ids only: re-read what you show).
+/// An action was added or changed (ids only: re-read what you show), or RESYNC (no ids):
+/// changes may have been missed, re-read everything.
 #[derive(SimpleObject, Clone)]
 pub struct ActionChange {
-    pub action_id: ID,
-    pub review_id: ID,
+    /// Null on RESYNC.
+    pub action_id: Option<ID>,
+    /// Null on RESYNC.
+    pub review_id: Option<ID>,
     pub kind: ChangeKind,
 }
 
@@ -19,7 +21,8 @@ pub struct ActionSubscription;
 
 #[async_graphql::Subscription]
 impl ActionSubscription {
-    /// Every change to an action the caller may see (edits, progress, RAG, referrals).
+    /// Every change to an action the caller may see (edits, progress, RAG, referrals);
+    /// RESYNC when changes may have been missed. Re-read what you show when one arrives.
     async fn action_changed(
         &self,
         ctx: &Context<'_>,
@@ -27,34 +30,30 @@ impl ActionSubscription {
         let (state, rc) = parts(ctx)?;
         let actor = rc.actor().gql(rc)?.clone();
         let db = state.db.clone();
-        let receiver = state.events.subscribe();
-        let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-            loop {
-                match receiver.recv().await {
-                    Ok(change) => return Some((change, receiver)),
-                    // Missed changes are hints only: carry on with the next.
-                    Err(RecvError::Lagged(_)) => continue,
-                    Err(RecvError::Closed) => return None,
-                }
-            }
-        })
-        .filter_map(move |change: Change| {
+        let stream = state.events.changes().filter_map(move |change: Change| {
             let db = db.clone();
             let actor = actor.clone();
             async move {
-                if change.kind != ChangeKind::Action {
-                    return None;
+                match change.kind {
+                    ChangeKind::Resync => Some(ActionChange {
+                        action_id: None,
+                        review_id: None,
+                        kind: ChangeKind::Resync,
+                    }),
+                    ChangeKind::Action => {
+                        let id = change.object_id?;
+                        // A failed check hides the event: better stale than leaking.
+                        let seen = super::service::may_see_action(&db, &actor, &id)
+                            .await
+                            .unwrap_or(false);
+                        seen.then_some(ActionChange {
+                            action_id: Some(ID(id)),
+                            review_id: Some(ID(change.review_id)),
+                            kind: change.kind,
+                        })
+                    }
+                    _ => None,
                 }
-                let id = change.object_id?;
-                // A failed check hides the event: better stale than leaking.
-                let seen = super::service::may_see_action(&db, &actor, &id)
-                    .await
-                    .unwrap_or(false);
-                seen.then_some(ActionChange {
-                    action_id: ID(id),
-                    review_id: ID(change.review_id),
-                    kind: change.kind,
-                })
             }
         });
         Ok(stream)

@@ -1054,41 +1054,26 @@ impl ChronologySubscription {
         crate::reviews::service::find_visible_with_membership(&state.db, actor, &review_id)
             .await
             .gql(rc)?;
-        let receiver = state.events.subscribe();
+        let changes = state.events.changes();
         // Others see this connection while the stream lives; dropping it ends the presence.
         let here = presence::arrive(state, rc, &review_id).await.gql(rc)?;
         let watched = review_id.0.clone();
-        let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-            match receiver.recv().await {
-                Ok(change) => Some((change, receiver)),
-                // Missed changes: tell the client to re-read everything.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    let resync = crate::events::Change {
-                        review_id: String::new(),
-                        kind: ChangeKind::Resync,
-                        object_id: None,
-                        actor_id: None,
-                    };
-                    Some((resync, receiver))
+        let stream = changes
+            .filter(move |c| {
+                std::future::ready(
+                    (c.review_id == watched && c.kind != ChangeKind::ImportJob)
+                        || c.kind == ChangeKind::Resync,
+                )
+            })
+            .map(move |c| {
+                let _ = &here;
+                ReviewChange {
+                    review_id: review_id.clone(),
+                    kind: c.kind,
+                    object_id: c.object_id.map(ID),
+                    actor_id: c.actor_id.map(ID),
                 }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
-            }
-        })
-        .filter(move |c| {
-            std::future::ready(
-                (c.review_id == watched && c.kind != ChangeKind::ImportJob)
-                    || c.kind == ChangeKind::Resync,
-            )
-        })
-        .map(move |c| {
-            let _ = &here;
-            ReviewChange {
-                review_id: review_id.clone(),
-                kind: c.kind,
-                object_id: c.object_id.map(ID),
-                actor_id: c.actor_id.map(ID),
-            }
-        });
+            });
         Ok(stream)
     }
 
@@ -1102,14 +1087,15 @@ impl ChronologySubscription {
     ) -> async_graphql::Result<impl futures_util::Stream<Item = ChronologyImportJob>> {
         use crate::events::ChangeKind;
         let (state, rc) = parts(ctx)?;
+        use futures_util::StreamExt;
         // Subscribed before the first read, so no change between the two is missed.
-        let receiver = state.events.subscribe();
+        let changes = Box::pin(state.events.changes());
         let first = jobs::visible_job(state, rc, &id).await.gql(rc)?;
         let (state, rc) = (state.clone(), rc.clone());
         let watched = id.0.clone();
         let stream = futures_util::stream::unfold(
-            (receiver, Some(first), false),
-            move |(mut receiver, pending, ended)| {
+            (changes, Some(first), false),
+            move |(mut changes, pending, ended)| {
                 let (state, rc, watched) = (state.clone(), rc.clone(), watched.clone());
                 async move {
                     if ended {
@@ -1117,14 +1103,10 @@ impl ChronologySubscription {
                     }
                     let mut next = pending;
                     while next.is_none() {
-                        let reread = match receiver.recv().await {
-                            Ok(c) => {
-                                c.kind == ChangeKind::ImportJob
-                                    && c.object_id.as_deref() == Some(watched.as_str())
-                            }
-                            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
-                            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                        };
+                        let c = changes.next().await?;
+                        let reread = c.kind == ChangeKind::Resync
+                            || (c.kind == ChangeKind::ImportJob
+                                && c.object_id.as_deref() == Some(watched.as_str()));
                         if reread {
                             // Read again as the caller: a job they may no longer see ends.
                             next = Some(jobs::visible_job(&state, &rc, &watched).await.ok()?);
@@ -1133,7 +1115,7 @@ impl ChronologySubscription {
                     let job = next?;
                     let ended = job.status == ImportJobStatus::Done.code()
                         || job.status == ImportJobStatus::Failed.code();
-                    Some((ChronologyImportJob::from(job), (receiver, None, ended)))
+                    Some((ChronologyImportJob::from(job), (changes, None, ended)))
                 }
             },
         );

@@ -646,3 +646,56 @@ async fn changes_cross_instances_on_postgres() {
     })
     .await;
 }
+
+/// On PostgreSQL, when the instance's listener loses its connection (changes may have been
+/// missed meanwhile), every subscription is told to re-read: `reviewChanged` and
+/// `actionChanged` alike. Changes reach them again once it has reconnected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_listener_tells_every_subscription_to_resync_on_postgres() {
+    use sea_orm::ConnectionTrait;
+    run(Backend::Postgres, |app| async move {
+        let (_office, rep, review) = setup(&app).await;
+        let office_cookie = cookie(&app, "office@test.example").await;
+        let mut review_socket = subscribe(&app, &office_cookie, &review).await;
+        let mut action_socket =
+            open(&app, &office_cookie, json!({ "query": ACTION_CHANGED })).await;
+        // Cut the listener's connection, as a failover or a network fault would.
+        let cut = app
+            .state
+            .db
+            .execute_unprepared(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid() \
+                 AND query ILIKE '%LISTEN%'",
+            )
+            .await
+            .expect("terminate the listener");
+        assert!(cut.rows_affected() >= 1, "no listener connection was found");
+        let change = wait_for(&mut review_socket, "RESYNC").await;
+        assert_eq!(change["objectId"], Value::Null);
+        let message = next_message(&mut action_socket).await;
+        assert_eq!(message["type"], "next", "{message}");
+        let change = &message["payload"]["data"]["actionChanged"];
+        assert_eq!(change["kind"], "RESYNC", "{message}");
+        assert_eq!(change["actionId"], Value::Null, "{message}");
+        // The listener reconnects (within a few seconds) and changes flow again.
+        let mut entry = String::new();
+        for _ in 0..20 {
+            entry = add_entry(&rep, &review).await;
+            let next = tokio::time::timeout(Duration::from_millis(500), async {
+                loop {
+                    let change = wait_for(&mut review_socket, "ENTRY").await;
+                    if change["objectId"] == entry.as_str() {
+                        return change;
+                    }
+                }
+            })
+            .await;
+            if next.is_ok() {
+                return;
+            }
+        }
+        panic!("no change arrived after the listener reconnected (last entry {entry})");
+    })
+    .await;
+}
