@@ -1,9 +1,10 @@
 //! Time-based one-time passwords (RFC 6238) as authenticator apps make them: HMAC-SHA-1,
-//! 6 digits, 30-second steps, written here over the `sha1` crate the server already links
-//! (through axum) rather than with a further TOTP crate. RFC 2104's HMAC is a few lines.
+//! 6 digits, 30-second steps. The codes come from the `totp-rs` crate; what is the
+//! platform's own is around them: which steps are accepted (one either side of now, never
+//! one used before), the set-up key, its address and its QR code.
 
-use sha1::{Digest, Sha1};
 use shared::auth::second_factor::CODE_DIGITS;
+use totp_rs::{Algorithm, TOTP};
 
 /// Seconds per step.
 pub const STEP_SECONDS: i64 = 30;
@@ -13,37 +14,17 @@ pub const SKEW_STEPS: i64 = 1;
 /// Bytes of a new secret (160 bits, as RFC 4226 recommends).
 pub const SECRET_BYTES: usize = 20;
 
-/// HMAC-SHA-1 (RFC 2104).
-fn hmac_sha1(key: &[u8], message: &[u8]) -> [u8; 20] {
-    const BLOCK: usize = 64;
-    let mut block = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        block[..20].copy_from_slice(&Sha1::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let mut inner = Sha1::new();
-    inner.update(block.map(|b| b ^ 0x36));
-    inner.update(message);
-    let inner = inner.finalize();
-    let mut outer = Sha1::new();
-    outer.update(block.map(|b| b ^ 0x5c));
-    outer.update(inner);
-    outer.finalize().into()
-}
-
-/// The code of one step (RFC 4226's HOTP with dynamic truncation), as `CODE_DIGITS` digits.
+/// The code of one step, as `CODE_DIGITS` digits. The crate's own window (skew) is not
+/// used: [`matching_step`] decides which steps count.
 pub fn code_at(secret: &[u8], step: u64) -> String {
-    let mac = hmac_sha1(secret, &step.to_be_bytes());
-    let offset = usize::from(mac[19] & 0x0f);
-    let binary = u32::from_be_bytes([
-        mac[offset] & 0x7f,
-        mac[offset + 1],
-        mac[offset + 2],
-        mac[offset + 3],
-    ]);
-    let modulus = 10u32.pow(CODE_DIGITS as u32);
-    format!("{:0width$}", binary % modulus, width = CODE_DIGITS)
+    let totp = TOTP::new_unchecked(
+        Algorithm::SHA1,
+        CODE_DIGITS,
+        0,
+        STEP_SECONDS as u64,
+        secret.to_vec(),
+    );
+    totp.generate(step.saturating_mul(STEP_SECONDS as u64))
 }
 
 /// The step a moment (seconds since the epoch) falls in.
