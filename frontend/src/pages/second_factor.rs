@@ -51,6 +51,31 @@ fn show_code_error(errors: FormErrors, id: &str, error: api::ApiError) {
     }
 }
 
+/// Sends a checked code with `request`: the form waits meanwhile and the field is emptied
+/// after (a code works once). The answer goes to `done`; a lapsed sign-in to `lapsed` when
+/// given; any other refusal is shown on the field `id` (or in the summary).
+fn send_code<T: 'static>(
+    form: FormSubmit,
+    id: &'static str,
+    code: RwSignal<String>,
+    request: impl std::future::Future<Output = Result<T, api::ApiError>> + 'static,
+    done: impl FnOnce(T) + 'static,
+    lapsed: Option<Callback<()>>,
+) {
+    let FormSubmit { errors, pending } = form;
+    pending.set(true);
+    spawn_local(async move {
+        let result = request.await;
+        pending.set(false);
+        code.set(String::new());
+        match (result, lapsed) {
+            (Ok(answer), _) => done(answer),
+            (Err(e), Some(lapsed)) if e.code == ErrorCode::SignInNotStarted => lapsed.run(()),
+            (Err(e), _) => show_code_error(errors, id, e),
+        }
+    });
+}
+
 /// The set-up key as people type it: groups of four.
 fn grouped(secret: &str) -> String {
     secret
@@ -80,19 +105,14 @@ pub fn CodeStep(
         let variables = api::complete_sign_in::Variables {
             code: code.get_untracked(),
         };
-        pending.set(true);
-        spawn_local(async move {
-            let result =
-                api::fetch_quietly::<api::CompleteSignIn, data::CompleteSignInData>(variables)
-                    .await;
-            pending.set(false);
-            code.set(String::new());
-            match result {
-                Ok(d) => on_signed_in.run(d.complete_sign_in),
-                Err(e) if e.code == ErrorCode::SignInNotStarted => on_lapsed.run(()),
-                Err(e) => show_code_error(errors, "code", e),
-            }
-        });
+        send_code(
+            form,
+            "code",
+            code,
+            api::fetch_quietly::<api::CompleteSignIn, data::CompleteSignInData>(variables),
+            move |d| on_signed_in.run(d.complete_sign_in),
+            Some(on_lapsed),
+        );
     };
     view! {
         <ErrorSummary errors=errors />
@@ -176,25 +196,16 @@ pub fn SetUpApp(
         let variables = api::confirm_second_factor_enrolment::Variables {
             code: code.get_untracked(),
         };
-        pending.set(true);
-        spawn_local(async move {
-            let result = api::fetch_quietly::<
-                api::ConfirmSecondFactorEnrolment,
-                data::ConfirmEnrolmentData,
-            >(variables)
-            .await;
-            pending.set(false);
-            code.set(String::new());
-            match result {
-                Ok(d) => on_confirmed.run(d.confirmation),
-                Err(e) if e.code == ErrorCode::SignInNotStarted && on_lapsed.is_some() => {
-                    if let Some(lapsed) = on_lapsed {
-                        lapsed.run(());
-                    }
-                }
-                Err(e) => show_code_error(errors, "setup-code", e),
-            }
-        });
+        send_code(
+            form,
+            "setup-code",
+            code,
+            api::fetch_quietly::<api::ConfirmSecondFactorEnrolment, data::ConfirmEnrolmentData>(
+                variables,
+            ),
+            move |d| on_confirmed.run(d.confirmation),
+            on_lapsed,
+        );
     };
     view! {
         <ErrorSummary errors=errors />
@@ -354,18 +365,14 @@ fn NewRecoveryCodes(on_codes: Callback<Vec<String>>) -> impl IntoView {
         let variables = api::regenerate_recovery_codes::Variables {
             code: code.get_untracked(),
         };
-        pending.set(true);
-        spawn_local(async move {
-            let result =
-                api::fetch::<api::RegenerateRecoveryCodes, data::RecoveryCodesData>(variables)
-                    .await;
-            pending.set(false);
-            code.set(String::new());
-            match result {
-                Ok(d) => on_codes.run(d.codes),
-                Err(e) => show_code_error(errors, "new-codes-code", e),
-            }
-        });
+        send_code(
+            form,
+            "new-codes-code",
+            code,
+            api::fetch::<api::RegenerateRecoveryCodes, data::RecoveryCodesData>(variables),
+            move |d| on_codes.run(d.codes),
+            None,
+        );
     };
     view! {
         <h3>"New recovery codes"</h3>
@@ -397,17 +404,18 @@ fn TurnOff(on_done: Callback<()>) -> impl IntoView {
         let variables = api::disable_second_factor::Variables {
             code: code.get_untracked(),
         };
-        pending.set(true);
-        spawn_local(async move {
-            let result = api::send::<api::DisableSecondFactor>(variables).await;
-            pending.set(false);
-            confirming.set(false);
-            code.set(String::new());
-            match result {
-                Ok(_) => on_done.run(()),
-                Err(e) => show_code_error(errors, "turn-off-code", e),
-            }
-        });
+        // Refused, the question stays open with the problem shown on the code field.
+        send_code(
+            form,
+            "turn-off-code",
+            code,
+            api::send::<api::DisableSecondFactor>(variables),
+            move |_| {
+                confirming.set(false);
+                on_done.run(());
+            },
+            None,
+        );
     };
     view! {
         <h3>"Turn off two-step verification"</h3>

@@ -35,6 +35,23 @@ fn domains_of(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The input of a create or an update (whose generated input types are alike) from the
+/// form's values: name, issuer URL, client ID, client secret, email verified, domains.
+macro_rules! provider_input {
+    ($operation:ident, $draft:expr) => {{
+        let (name, issuer_url, client_id, client_secret, email_verified_required, domains) =
+            $draft;
+        api::$operation::SignInProviderInput {
+            name,
+            issuer_url,
+            client_id,
+            client_secret,
+            email_verified_required,
+            domains,
+        }
+    }};
+}
+
 fn describe(field: &str) -> (String, String) {
     let group = field.split('[').next().unwrap_or(field);
     let label = match group {
@@ -255,40 +272,21 @@ fn ProviderForm(
             data.refetch();
         };
         match id.clone() {
-            Some(id) => {
-                let input = api::update_sign_in_provider::SignInProviderInput {
-                    name: draft.0,
-                    issuer_url: draft.1,
-                    client_id: draft.2,
-                    client_secret: draft.3,
-                    email_verified_required: draft.4,
-                    domains: draft.5,
-                };
-                form.send(
-                    api::send::<api::UpdateSignInProvider>(
-                        api::update_sign_in_provider::Variables { id, input },
-                    ),
-                    describe,
-                    done,
-                );
-            }
-            None => {
-                let input = api::create_sign_in_provider::SignInProviderInput {
-                    name: draft.0,
-                    issuer_url: draft.1,
-                    client_id: draft.2,
-                    client_secret: draft.3,
-                    email_verified_required: draft.4,
-                    domains: draft.5,
-                };
-                form.send(
-                    api::send::<api::CreateSignInProvider>(
-                        api::create_sign_in_provider::Variables { input },
-                    ),
-                    describe,
-                    done,
-                );
-            }
+            Some(id) => form.send(
+                api::send::<api::UpdateSignInProvider>(api::update_sign_in_provider::Variables {
+                    id,
+                    input: provider_input!(update_sign_in_provider, draft),
+                }),
+                describe,
+                done,
+            ),
+            None => form.send(
+                api::send::<api::CreateSignInProvider>(api::create_sign_in_provider::Variables {
+                    input: provider_input!(create_sign_in_provider, draft),
+                }),
+                describe,
+                done,
+            ),
         }
     };
     let secret_hint = if had_secret {
