@@ -39,8 +39,7 @@ fn domains_of(text: &str) -> Vec<String> {
 /// form's values: name, issuer URL, client ID, client secret, email verified, domains.
 macro_rules! provider_input {
     ($operation:ident, $draft:expr) => {{
-        let (name, issuer_url, client_id, client_secret, email_verified_required, domains) =
-            $draft;
+        let (name, issuer_url, client_id, client_secret, email_verified_required, domains) = $draft;
         api::$operation::SignInProviderInput {
             name,
             issuer_url,
