@@ -74,8 +74,12 @@ test('the office collates the integrated chronology; the police return is reopen
   await page.keyboard.press('Tab');
   await page.keyboard.type('Home visit');
   await page.keyboard.press('Tab');
-  await page.keyboard.type('Welfare check at the home; Child A seen and well');
+  // "What happened" takes several lines: Enter starts a new one, Ctrl+Enter saves.
+  await page.keyboard.type('Welfare check at the home;');
   await page.keyboard.press('Enter');
+  await page.keyboard.type('Child A seen and well');
+  await expect(add.getByLabel('What happened')).toHaveValue('Welfare check at the home;\nChild A seen and well');
+  await page.keyboard.press('Control+Enter');
   const own = page.locator('table').filter({ has: page.locator('caption', { hasText: /entries/ }) }).first();
   await expect(own).toContainText('POL-WEL-204');
   await expect(date).toBeFocused();
@@ -90,7 +94,7 @@ test('the office collates the integrated chronology; the police return is reopen
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
   await page.keyboard.type('A date that does not exist');
-  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+Enter');
   await expect(page.getByRole('alert').filter({ hasText: 'There is a problem' })).toBeVisible();
   await expect(page.locator('#new-startDate-error')).toBeVisible();
   await expectAccessible(page);
@@ -110,12 +114,12 @@ test('the office collates the integrated chronology; the police return is reopen
       'May 2016,,POL-INT-206,Contact,Intelligence report about the household,Logged,\n',
   );
   const upload = page.getByRole('form', { name: 'Upload a spreadsheet' });
-  await upload.getByLabel('CSV file').setInputFiles(bad);
+  await upload.getByLabel('CSV or Excel (XLSX) file').setInputFiles(bad);
   await upload.getByRole('button', { name: 'Check the file' }).click();
   await expect(upload.getByRole('alert')).toContainText(/Row 2/);
   await expectAccessible(page);
 
-  await upload.getByLabel('CSV file').setInputFiles(good);
+  await upload.getByLabel('CSV or Excel (XLSX) file').setInputFiles(good);
   await upload.getByRole('button', { name: 'Check the file' }).click();
   await expect(upload.getByRole('heading', { name: '2 rows in police.csv' })).toBeVisible();
   await expect(upload.locator('table')).toContainText('POL-INT-206');

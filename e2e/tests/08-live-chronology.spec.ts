@@ -173,7 +173,7 @@ test('a second agency submits by typing and the office sees it arrive without re
   await csc.keyboard.type('Home visit');
   await csc.keyboard.press('Tab');
   await csc.keyboard.type('Home visit after the conference; Lily seen and well');
-  await csc.keyboard.press('Enter');
+  await csc.keyboard.press('Control+Enter');
   const own = csc.locator('table').filter({ has: csc.locator('caption', { hasText: /entries/ }) }).first();
   await expect(own).toContainText('CSC-VIS-106');
   await csc.getByRole('button', { name: 'Submit return' }).click();

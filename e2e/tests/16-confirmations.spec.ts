@@ -51,7 +51,7 @@ test('replacing a return from a file says how many entries go, typed ones too, a
   await add.getByLabel('Date', { exact: true }).fill('03/03/2016');
   await add.getByLabel('Source', { exact: true }).fill('POL-TYPED-1');
   await add.getByLabel('What happened', { exact: true }).fill('Typed in the browser');
-  await add.getByLabel('What happened', { exact: true }).press('Enter');
+  await add.getByLabel('What happened', { exact: true }).press('Control+Enter');
   const own = page.locator('table').filter({ has: page.locator('caption', { hasText: /\bentr(y|ies)\b/ }) }).first();
   await expect(own).toContainText('POL-TYPED-1');
   // Deleting an entry asks the same way; Cancel keeps it.
@@ -66,7 +66,7 @@ test('replacing a return from a file says how many entries go, typed ones too, a
   const next = path.join(dir, 'next.csv');
   fs.writeFileSync(next, 'Start Date,Source of Information,Event\n04/03/2016,POL-NEW-1,The only row of the new file\n');
   const upload = page.getByRole('form', { name: 'Upload a spreadsheet' });
-  await upload.getByLabel('CSV file').setInputFiles(next);
+  await upload.getByLabel('CSV or Excel (XLSX) file').setInputFiles(next);
   await upload.getByRole('button', { name: 'Check the file' }).click();
   await upload.getByRole('button', { name: 'Replace my entries with this 1 row' }).click();
   const ask = upload.getByRole('group', { name: "Replace your 3 entries with the file's 1 row?" });

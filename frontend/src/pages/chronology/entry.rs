@@ -2,7 +2,7 @@
 //! and what the server's answers say about them.
 
 use crate::api::chronology::EntryFields;
-use crate::components::{FormErrors, TextField};
+use crate::components::{FormErrors, TextArea, TextField};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -165,7 +165,28 @@ pub fn describe(prefix: &str, field: &str) -> (String, String) {
     }
 }
 
-/// The entry's fields in one grid; Enter in any of them submits the form around it.
+const EVENT_HINT: &str = "Enter starts a new line; Ctrl+Enter (Cmd+Enter on a Mac) saves";
+
+/// Ctrl+Enter (or Cmd+Enter) in a text box saves its form, as Enter does in a one-line field.
+fn save_on_ctrl_enter(ev: leptos::ev::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    if ev.key() != "Enter" || !(ev.ctrl_key() || ev.meta_key()) {
+        return;
+    }
+    ev.prevent_default();
+    let submit = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("form").ok().flatten())
+        .and_then(|form| form.query_selector("button[type=submit]").ok().flatten())
+        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(button) = submit {
+        button.click();
+    }
+}
+
+/// The entry's fields in one grid; Enter in any one-line field submits the form around it
+/// (Ctrl+Enter in "What happened", where Enter starts a new line).
 #[component]
 pub fn EntryGrid(prefix: &'static str, fields: DraftFields, errors: FormErrors) -> impl IntoView {
     let cells = FIELDS
@@ -174,7 +195,15 @@ pub fn EntryGrid(prefix: &'static str, fields: DraftFields, errors: FormErrors) 
         .map(|(i, (key, label, hint))| {
             let id = format!("{prefix}-{key}");
             let value = fields.0[i];
-            if *key == "eventType" {
+            if *key == "event" {
+                // Several lines: Enter starts a new one; Ctrl+Enter saves like Enter elsewhere.
+                view! {
+                    <div class="entry-wide" on:keydown=save_on_ctrl_enter>
+                        <TextArea id=id label=*label hint=EVENT_HINT value=value errors=errors rows=3 />
+                    </div>
+                }
+                .into_any()
+            } else if *key == "eventType" {
                 view! { <TextField id=id label=*label value=value errors=errors list="event-types" /> }
                     .into_any()
             } else if hint.is_empty() {

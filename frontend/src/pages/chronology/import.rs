@@ -226,7 +226,7 @@ pub fn Import() -> impl IntoView {
             );
         });
         if !started {
-            errors.push(FILE, "Select a CSV file");
+            errors.push(FILE, "Select a CSV or Excel (XLSX) file");
             errors.report_found();
         }
     };
@@ -287,13 +287,13 @@ pub fn Import() -> impl IntoView {
             <Notice text=notice />
             <div class="form-group" class:form-group-error=move || errors.message(FILE).with(Option::is_some)>
                 <label class="label" for=FILE>
-                    "CSV file"
+                    "CSV or Excel (XLSX) file"
                 </label>
                 <div class="hint" id="import-file-hint">
-                    "The partnership's chronology template saved as CSV. Nothing changes until you confirm the rows."
+                    "The partnership's chronology template, as an Excel workbook (.xlsx) or saved as CSV. Nothing changes until you confirm the rows."
                 </div>
                 {inline}
-                <input type="file" class="file" id=FILE name=FILE accept=".csv,text/csv" aria-describedby="import-file-hint" />
+                <input type="file" class="file" id=FILE name=FILE accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" aria-describedby="import-file-hint" />
             </div>
             <button type="submit" class="button button-secondary" disabled=busy>
                 "Check the file"
