@@ -66,6 +66,13 @@ test('replacing a return from a file says how many entries go, typed ones too, a
   const next = path.join(dir, 'next.csv');
   fs.writeFileSync(next, 'Start Date,Source of Information,Event\n04/03/2016,POL-NEW-1,The only row of the new file\n');
   const upload = page.getByRole('form', { name: 'Upload a spreadsheet' });
+  // The template to fill in, for Excel (with its guidance sheet) or as CSV.
+  const [template] = await Promise.all([
+    page.waitForEvent('download'),
+    upload.getByRole('button', { name: 'Download it for Excel (XLSX, with guidance)' }).click(),
+  ]);
+  expect(template.suggestedFilename()).toBe('chronology-template.xlsx');
+  await expect(upload.getByRole('status')).toContainText('Downloaded chronology-template.xlsx.');
   await upload.getByLabel('CSV or Excel (XLSX) file').setInputFiles(next);
   await upload.getByRole('button', { name: 'Check the file' }).click();
   await upload.getByRole('button', { name: 'Replace my entries with this 1 row' }).click();

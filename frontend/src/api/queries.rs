@@ -110,6 +110,7 @@ operations!(
     AnonymisationSuspects,
     DismissAnonymisationSuspect,
     ChronologyExport,
+    ChronologyTemplate,
 );
 operations!("graphql/live.graphql": ActionChanged);
 operations!(

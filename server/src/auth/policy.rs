@@ -84,6 +84,8 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Query", "verifyAuditLog", Access::AnyRole(OFFICE)),
     // The service applies `shared::chronology::access` to the entry's return and review.
     ("Query", "chronologyEntry", Access::SignedIn),
+    // The empty template: the same for everyone signed in.
+    ("Query", "chronologyTemplate", Access::SignedIn),
     // Action plans: the service applies `shared::actions::access` to the review and the
     // owner agency (who sees which action, who writes the plan).
     ("Query", "actions", Access::AnyRole(PLAN_READERS)),

@@ -258,6 +258,80 @@ pub(crate) fn file_stem(reference: &str) -> String {
     safe.trim_matches('-').to_owned()
 }
 
+/// The empty chronology template agencies fill in: the headings the import reads and an
+/// example row; as XLSX also a guidance sheet (what each column takes, the date forms, event
+/// types). The same for everyone, so it records nothing in the audit log.
+pub fn template(format: FileFormat) -> AppResult<ExportFile> {
+    use shared::chronology::template::{example, guidance, headings, NOTES};
+    let (ext, media_type, bytes) = match format {
+        FileFormat::Csv => {
+            let mut out = String::from("\u{feff}");
+            out.push_str(&csv_line(headings()));
+            out.push_str(&csv_line(example()));
+            ("csv", "text/csv; charset=utf-8", out.into_bytes())
+        }
+        FileFormat::Xlsx => {
+            let failed =
+                |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("writing XLSX: {e}"));
+            let mut book = Workbook::new();
+            let bold = Format::new().set_bold().set_text_wrap();
+            let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+            let sheet = book.add_worksheet();
+            sheet.set_name("Chronology").map_err(failed)?;
+            for (c, (heading, text)) in headings().into_iter().zip(example()).enumerate() {
+                let c = u16::try_from(c).map_err(|_| AppError::Internal("columns".into()))?;
+                let width = if heading == "Event" { 60.0 } else { 18.0 };
+                sheet.set_column_width(c, width).map_err(failed)?;
+                sheet
+                    .write_string_with_format(0, c, heading, &bold)
+                    .map_err(failed)?;
+                sheet
+                    .write_string_with_format(1, c, text, &wrap)
+                    .map_err(failed)?;
+            }
+            let notes = book.add_worksheet();
+            notes.set_name("Guidance").map_err(failed)?;
+            notes.set_column_width(0, 26.0).map_err(failed)?;
+            notes.set_column_width(1, 12.0).map_err(failed)?;
+            notes.set_column_width(2, 90.0).map_err(failed)?;
+            let mut row = 0u32;
+            for note in NOTES {
+                notes
+                    .write_string_with_format(row, 0, note, &wrap)
+                    .map_err(failed)?;
+                row += 1;
+            }
+            row += 1;
+            for (c, h) in ["Column", "Required", "What to write"].iter().enumerate() {
+                notes
+                    .write_string_with_format(row, c as u16, *h, &bold)
+                    .map_err(failed)?;
+            }
+            for (heading, required, text) in guidance() {
+                row += 1;
+                notes.write_string(row, 0, heading).map_err(failed)?;
+                notes
+                    .write_string(row, 1, if required { "Yes" } else { "No" })
+                    .map_err(failed)?;
+                notes
+                    .write_string_with_format(row, 2, &text, &wrap)
+                    .map_err(failed)?;
+            }
+            let bytes = book.save_to_buffer().map_err(failed)?;
+            (
+                "xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                bytes,
+            )
+        }
+    };
+    Ok(ExportFile {
+        file_name: format!("chronology-template.{ext}"),
+        media_type,
+        bytes,
+    })
+}
+
 /// The integrated chronology as a file, for whoever may see it; recorded in the audit log
 /// (which version, which format).
 pub async fn integrated(

@@ -422,10 +422,7 @@ impl Review {
         #[graphql(default = true)] anonymised: bool,
     ) -> async_graphql::Result<ExportFile> {
         let (state, rc) = parts(ctx)?;
-        let format = match format {
-            ExportFormat::Csv => export::FileFormat::Csv,
-            ExportFormat::Xlsx => export::FileFormat::Xlsx,
-        };
+        let format = export::FileFormat::from(format);
         let started = std::time::Instant::now();
         let file = export::integrated(state, rc, &self.id, format, anonymised).await;
         state
@@ -575,6 +572,15 @@ impl From<service::EntryVersion> for EntryVersion {
 pub enum ExportFormat {
     Csv,
     Xlsx,
+}
+
+impl From<ExportFormat> for export::FileFormat {
+    fn from(f: ExportFormat) -> Self {
+        match f {
+            ExportFormat::Csv => export::FileFormat::Csv,
+            ExportFormat::Xlsx => export::FileFormat::Xlsx,
+        }
+    }
 }
 
 /// A file to download.
@@ -1010,6 +1016,19 @@ pub struct ChronologyQuery;
 
 #[Object]
 impl ChronologyQuery {
+    /// The empty chronology template to fill in: the headings the upload reads and an
+    /// example row; as XLSX also a guidance sheet (columns, date forms, event types).
+    async fn chronology_template(
+        &self,
+        ctx: &Context<'_>,
+        format: ExportFormat,
+    ) -> async_graphql::Result<ExportFile> {
+        let (_, rc) = parts(ctx)?;
+        let format = export::FileFormat::from(format);
+        let file = export::template(format).gql(rc)?;
+        Ok(ExportFile::from(file))
+    }
+
     /// One entry, with its history: for its own agency, those who see every return, and
     /// (once submitted) those who see the integrated chronology.
     async fn chronology_entry(

@@ -275,6 +275,13 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Query.chronologyTemplate",
+            allowed: Allowed::SignedIn,
+            doc: "{ chronologyTemplate(format: CSV) { fileName } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
             field: "Query.chronologyImportJob",
             // Those who see the return: every role here (the agency's members, and the
             // business office and chair, who see every return).

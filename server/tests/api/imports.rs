@@ -989,7 +989,59 @@ async fn confirm_refuses_files_for_the_background(backend: Backend) {
     .await
 }
 
+/// The template downloads as CSV and XLSX, each read back by the upload as one valid row
+/// (its example); the XLSX carries a guidance sheet.
+async fn the_template_downloads_and_reads_back(backend: Backend) {
+    run(backend, |app| async move {
+        // A review of the police and the two agencies the example shares with.
+        let office = app.office().await;
+        let pol = app.agency("Northshire Police", "POL").await;
+        let csc = app.agency("Children's Social Care", "CSC").await;
+        let ngh = app.agency("Northshire General Hospital", "NGH").await;
+        let (rep, rep_id) = app
+            .signed_in("pol.rep@test.example", &[Role::AgencyRepresentative], Some(&pol))
+            .await;
+        let review = review_with(&office, "SCR-2016-32", &[&pol, &csc, &ngh], &[(&rep_id, "MEMBER")]).await;
+        let ret = rep.ok(MY_RETURN, json!({ "id": review })).await["review"]["myChronologyReturn"]
+            ["id"]
+            .as_str()
+            .expect("return id")
+            .to_owned();
+        for (format, name) in [("CSV", "chronology-template.csv"), ("XLSX", "chronology-template.xlsx")] {
+            let file = rep
+                .ok(
+                    "query($f: ExportFormat!) { chronologyTemplate(format: $f) { fileName mediaType contentBase64 } }",
+                    json!({ "f": format }),
+                )
+                .await["chronologyTemplate"]
+                .clone();
+            assert_eq!(file["fileName"], name, "{file:#}");
+            let content = file["contentBase64"].as_str().expect("content").to_owned();
+            if format == "XLSX" {
+                use base64::Engine;
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(&content)
+                    .expect("base64");
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                assert!(bytes.starts_with(b"PK"), "a workbook");
+                assert!(
+                    text.contains("xl/worksheets/sheet2.xml"),
+                    "the guidance sheet"
+                );
+            }
+            let body = rep
+                .gql(PREVIEW, json!({ "r": ret, "n": name, "c": content }))
+                .await;
+            let shown = &body["data"]["previewChronologyImport"];
+            assert_eq!(shown["ok"], true, "{body:#}");
+            assert_eq!(sources(&shown["entries"]), vec!["POL-STR-202".to_owned()]);
+        }
+    })
+    .await;
+}
+
 db_tests!(
+    the_template_downloads_and_reads_back,
     a_big_file_is_imported_in_the_background,
     a_job_failing_at_the_swap_changes_nothing,
     an_import_cut_off_by_a_restart_is_failed_on_start,

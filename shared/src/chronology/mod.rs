@@ -7,6 +7,7 @@ pub mod import;
 pub mod linkage;
 pub mod merge;
 pub mod names;
+pub mod template;
 pub mod vocabulary;
 
 pub use dates::{PartialDate, Precision, TimeOfDay};

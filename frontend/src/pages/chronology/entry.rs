@@ -21,20 +21,6 @@ pub const FIELDS: [(&str, &str, &str); 11] = [
     ("seq", "Seq", "Orders one day's events"),
 ];
 
-/// Suggested event types (the vocabulary is extendable: anything may be typed).
-const EVENT_TYPES: [&str; 10] = [
-    "Contact",
-    "Referral",
-    "Assessment",
-    "Strategy discussion",
-    "Child protection conference",
-    "Home visit",
-    "A&E attendance",
-    "Appointment",
-    "Telephone call",
-    "Information sharing",
-];
-
 /// An entry's fields as typed, in [`FIELDS`] order.
 pub type Draft = [String; 11];
 
@@ -222,7 +208,7 @@ pub fn EntryGrid(prefix: &'static str, fields: DraftFields, errors: FormErrors) 
 pub fn EventTypes() -> impl IntoView {
     view! {
         <datalist id="event-types">
-            {EVENT_TYPES.iter().map(|t| view! { <option value=*t></option> }).collect_view()}
+            {shared::chronology::template::EVENT_TYPES.iter().map(|t| view! { <option value=*t></option> }).collect_view()}
         </datalist>
     }
 }

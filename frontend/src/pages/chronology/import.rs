@@ -292,6 +292,7 @@ pub fn Import() -> impl IntoView {
                 <div class="hint" id="import-file-hint">
                     "The partnership's chronology template, as an Excel workbook (.xlsx) or saved as CSV. Nothing changes until you confirm the rows."
                 </div>
+                <TemplateDownloads notice=notice />
                 {inline}
                 <input type="file" class="file" id=FILE name=FILE accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" aria-describedby="import-file-hint" />
             </div>
@@ -359,5 +360,51 @@ pub fn Import() -> impl IntoView {
                     })
             }}
         </form>
+    }
+}
+
+/// The empty template to fill in, as an Excel workbook (with a guidance sheet) or CSV; what
+/// happened is said in the form's `notice`.
+#[component]
+fn TemplateDownloads(notice: RwSignal<Option<String>>) -> impl IntoView {
+    let pending = RwSignal::new(false);
+    let download = move |format: &'static str| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        spawn_local(async move {
+            let variables = api::chronology_template::Variables {
+                format: crate::api::enum_from(format),
+            };
+            let result = api::send::<api::ChronologyTemplate>(variables).await;
+            pending.set(false);
+            match result {
+                Ok(d) => {
+                    let file = &d["chronologyTemplate"];
+                    let name = file["fileName"].as_str().unwrap_or("chronology-template");
+                    crate::components::save_file(
+                        name,
+                        file["mediaType"].as_str().unwrap_or_default(),
+                        file["contentBase64"].as_str().unwrap_or_default(),
+                    );
+                    notice.set(Some(format!("Downloaded {name}.")));
+                }
+                Err(e) => notice.set(Some(e.explain())),
+            }
+        });
+    };
+    view! {
+        <p class="template-downloads">
+            "The template: "
+            <button type="button" class="link-button" on:click=move |_| download("XLSX") disabled=move || pending.get()>
+                "Download it for Excel (XLSX, with guidance)"
+            </button>
+            " or "
+            <button type="button" class="link-button" on:click=move |_| download("CSV") disabled=move || pending.get()>
+                "as CSV"
+            </button>
+            "."
+        </p>
     }
 }
