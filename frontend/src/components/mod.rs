@@ -66,6 +66,18 @@ pub fn save_file(name: &str, media_type: &str, base64: &str) {
     }
 }
 
+/// Hands a file the API answered (`ExportFile`: `fileName`, `mediaType`, `contentBase64`)
+/// to the browser's download; its name (`fallback` when it has none).
+pub fn save_export(file: &serde_json::Value, fallback: &str) -> String {
+    let name = file["fileName"].as_str().unwrap_or(fallback).to_string();
+    save_file(
+        &name,
+        file["mediaType"].as_str().unwrap_or_default(),
+        file["contentBase64"].as_str().unwrap_or_default(),
+    );
+    name
+}
+
 /// "Loading…", announced politely.
 #[component]
 pub fn Loading() -> impl IntoView {

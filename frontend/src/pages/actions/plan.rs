@@ -10,7 +10,7 @@ use crate::api::data::{
 };
 use crate::api::{self, enum_from, ActionPlan, ActionPlanOptions, ApiError, MyAgencyActions};
 use crate::components::{
-    focus_by_id, save_file, set_title, Checkbox, ErrorPanel, ErrorSummary, FormErrors, Loading,
+    focus_by_id, save_export, set_title, Checkbox, ErrorPanel, ErrorSummary, FormErrors, Loading,
     SelectField, TextField,
 };
 use crate::pages::chronology::Notice;
@@ -652,12 +652,7 @@ fn Downloads(applied: StoredValue<Option<api::action_plan::ActionFilter>>) -> im
             match result {
                 Ok(d) => {
                     let file = &d["actionsExport"];
-                    let name = file["fileName"].as_str().unwrap_or("action-plan");
-                    save_file(
-                        name,
-                        file["mediaType"].as_str().unwrap_or_default(),
-                        file["contentBase64"].as_str().unwrap_or_default(),
-                    );
+                    let name = save_export(file, "action-plan");
                     notice.set(Some(format!("Downloaded {name}.")));
                 }
                 Err(e) => notice.set(Some(e.explain())),

@@ -7,8 +7,8 @@
 use super::{use_ctx, Ctx, Notice};
 use crate::api::{self, data::ImportRow as Row, ApiError};
 use crate::components::{
-    ask, counted, focus_by_id, read_chosen_file, ConfirmPanel, DataTable, ErrorSummary, FormErrors,
-    FormSubmit,
+    ask, counted, focus_by_id, read_chosen_file, save_export, ConfirmPanel, DataTable,
+    ErrorSummary, FormErrors, FormSubmit,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -382,12 +382,7 @@ fn TemplateDownloads(notice: RwSignal<Option<String>>) -> impl IntoView {
             match result {
                 Ok(d) => {
                     let file = &d["chronologyTemplate"];
-                    let name = file["fileName"].as_str().unwrap_or("chronology-template");
-                    crate::components::save_file(
-                        name,
-                        file["mediaType"].as_str().unwrap_or_default(),
-                        file["contentBase64"].as_str().unwrap_or_default(),
-                    );
+                    let name = save_export(file, "chronology-template");
                     notice.set(Some(format!("Downloaded {name}.")));
                 }
                 Err(e) => notice.set(Some(e.explain())),

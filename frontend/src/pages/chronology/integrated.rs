@@ -8,7 +8,7 @@
 use super::{use_ctx, Notice};
 use crate::api::{self, chronology as q, enum_from};
 use crate::components::{
-    field_id, focus_by_id, format_date, save_file, AgencyPrefix, CheckboxGroup, ErrorSummary,
+    field_id, focus_by_id, format_date, save_export, AgencyPrefix, CheckboxGroup, ErrorSummary,
     FormErrors, FormSubmit, RadioGroup, SelectField, TextArea, TextField,
 };
 use leptos::ev::SubmitEvent;
@@ -608,12 +608,7 @@ fn Exports(version: RwSignal<String>, suspects: super::anonymisation::Suspects) 
             match result {
                 Ok(d) => {
                     let file = &d["review"]["chronologyExport"];
-                    let name = file["fileName"].as_str().unwrap_or("chronology");
-                    save_file(
-                        name,
-                        file["mediaType"].as_str().unwrap_or_default(),
-                        file["contentBase64"].as_str().unwrap_or_default(),
-                    );
+                    let name = save_export(file, "chronology");
                     notice.set(Some(format!("Downloaded {name}.")));
                 }
                 Err(e) => notice.set(Some(e.explain())),

@@ -4,7 +4,7 @@
 
 use crate::api;
 use crate::components::{
-    ask, save_file, Checkbox, ConfirmPanel, ErrorSummary, FormErrors, SelectField,
+    ask, save_export, Checkbox, ConfirmPanel, ErrorSummary, FormErrors, SelectField,
 };
 use crate::pages::chronology::Notice;
 use leptos::ev::SubmitEvent;
@@ -76,12 +76,7 @@ pub fn SubjectAccess(review_id: String) -> impl IntoView {
             match result {
                 Ok(d) => {
                     let file = &d["exportSubjectAccess"];
-                    let name = file["fileName"].as_str().unwrap_or("subject-access.zip");
-                    save_file(
-                        name,
-                        file["mediaType"].as_str().unwrap_or_default(),
-                        file["contentBase64"].as_str().unwrap_or_default(),
-                    );
+                    let name = save_export(file, "subject-access.zip");
                     asking.set(false);
                     notice.set(Some(format!(
                         "Downloaded {name}. The export is recorded in the audit log."

@@ -9,7 +9,7 @@ mod field;
 use crate::api::data::{SummaryData, SummaryPageData};
 use crate::api::{self, enum_from, ApiError, ErrorCode};
 use crate::components::{
-    ask, format_date, format_date_time, save_file, set_title, ConfirmPanel, ErrorSummary,
+    ask, format_date, format_date_time, save_export, set_title, ConfirmPanel, ErrorSummary,
     FormErrors, FormSubmit, TextArea, TextField,
 };
 use crate::pages::chronology::Notice;
@@ -397,12 +397,7 @@ fn Downloads(summary_id: String) -> impl IntoView {
             match result {
                 Ok(d) => {
                     let file = &d["learningSummaryExport"];
-                    let name = file["fileName"].as_str().unwrap_or("learning-summary");
-                    save_file(
-                        name,
-                        file["mediaType"].as_str().unwrap_or_default(),
-                        file["contentBase64"].as_str().unwrap_or_default(),
-                    );
+                    let name = save_export(file, "learning-summary");
                     notice.set(Some(format!("Downloaded {name}.")));
                 }
                 Err(e) => notice.set(Some(e.explain())),
