@@ -192,6 +192,8 @@ pub struct Metrics {
     jobs: Family<JobStats>,
     imports: Family<Histogram>,
     exports: Family<Histogram>,
+    merges_built: AtomicU64,
+    merges_reused: AtomicU64,
     pub spans_exported: AtomicU64,
     pub spans_dropped: AtomicU64,
     pub trace_export_failures: AtomicU64,
@@ -222,6 +224,8 @@ impl Metrics {
             jobs,
             imports: Family::new(&["mode", "outcome"]),
             exports: Family::new(&["kind", "outcome"]),
+            merges_built: AtomicU64::new(0),
+            merges_reused: AtomicU64::new(0),
             spans_exported: AtomicU64::new(0),
             spans_dropped: AtomicU64::new(0),
             trace_export_failures: AtomicU64::new(0),
@@ -314,6 +318,16 @@ impl Metrics {
     pub fn observe_export(&self, kind: &'static str, ok: bool, took: Duration) {
         let outcome = if ok { "ok" } else { "error" };
         self.exports.get(&[kind, outcome]).observe(took);
+    }
+
+    /// An integrated chronology was merged (nothing kept matched what it is made from).
+    pub fn merge_built(&self) {
+        self.merges_built.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An integrated chronology was served from the merge kept for its review.
+    pub fn merge_reused(&self) {
+        self.merges_reused.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Every metric, in the Prometheus text exposition format (version 0.0.4).
@@ -487,6 +501,24 @@ impl Metrics {
         head(&mut out, name, "histogram", "Background job runs by job.");
         for (labels, j) in &jobs {
             j.duration.render(&mut out, name, labels);
+        }
+
+        let name = "lp_chronology_merges_total";
+        head(
+            &mut out,
+            name,
+            "counter",
+            "Integrated chronology reads by where the merge came from (built, or the one kept in cache).",
+        );
+        for (source, c) in [
+            ("built", &self.merges_built),
+            ("cache", &self.merges_reused),
+        ] {
+            let _ = writeln!(
+                out,
+                "{name}{{source=\"{source}\"}} {}",
+                c.load(Ordering::Relaxed)
+            );
         }
 
         let name = "lp_import_duration_seconds";

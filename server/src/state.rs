@@ -1,6 +1,8 @@
 //! Shared server state handed to every request.
 
 use crate::audit_log::{Event, Reads};
+use crate::chronology::cache::MergeCache;
+use crate::chronology::service::Merged;
 use crate::config::Config;
 use crate::context::RequestContext;
 use crate::error::AppResult;
@@ -24,6 +26,8 @@ pub struct AppState {
     pub file_readers: Arc<Semaphore>,
     /// This server's metrics (`/metrics`).
     pub metrics: Arc<Metrics>,
+    /// The last merge of each review's integrated chronology, kept between reads.
+    pub merges: Arc<MergeCache<Merged>>,
     /// The trace exporter, when `--otlp-endpoint` is set.
     pub tracer: Option<Tracer>,
 }
@@ -57,6 +61,7 @@ impl AppState {
             config: Arc::new(config),
             events,
             file_readers: Arc::new(Semaphore::new(FILE_READERS)),
+            merges: Arc::new(MergeCache::new(metrics.clone())),
             metrics,
             tracer,
         }

@@ -124,9 +124,55 @@ pub fn password(problems: &mut Problems, field: &str, value: &str) {
     }
 }
 
+/// The part of a list of `len` items a reader asked for: from `offset`, at most `limit` of
+/// them (all the rest when `limit` is absent). `limit` may not exceed `max`; an offset past
+/// the end gives an empty window.
+pub fn window(
+    offset: i32,
+    limit: Option<i32>,
+    max: i32,
+    len: usize,
+) -> Result<std::ops::Range<usize>, Problems> {
+    let mut problems = Problems::new();
+    if offset < 0 {
+        problems.push("offset", "must be 0 or more");
+    }
+    if let Some(limit) = limit {
+        if !(0..=max).contains(&limit) {
+            problems.push("limit", format!("must be from 0 to {max}"));
+        }
+    }
+    problems.into_result()?;
+    let start = usize::try_from(offset).unwrap_or(0).min(len);
+    let end = match limit {
+        Some(limit) => start
+            .saturating_add(usize::try_from(limit).unwrap_or(0))
+            .min(len),
+        None => len,
+    };
+    Ok(start..end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_is_clamped_to_the_list_and_its_bounds_are_checked() {
+        assert_eq!(window(0, None, 10, 7), Ok(0..7));
+        assert_eq!(window(2, Some(3), 10, 7), Ok(2..5));
+        assert_eq!(window(5, Some(10), 10, 7), Ok(5..7));
+        assert_eq!(window(9, Some(1), 10, 7), Ok(7..7));
+        let fields = |r: Result<_, Problems>| {
+            r.unwrap_err()
+                .0
+                .into_iter()
+                .map(|p| p.field)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(fields(window(-1, Some(11), 10, 7)), ["offset", "limit"]);
+        assert_eq!(fields(window(0, Some(-1), 10, 7)), ["limit"]);
+    }
 
     #[test]
     fn text_rules() {

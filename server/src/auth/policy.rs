@@ -489,6 +489,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
         "IntegratedChronology",
         &[
             "entries",
+            "entryCount",
             "duplicateGroups",
             "sharing",
             "gaps",

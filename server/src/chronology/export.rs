@@ -65,6 +65,7 @@ fn rows(
     let prefix = |id: &str| agencies.get(id).map_or("?", |(p, _)| p.as_str());
     let mut group_of: HashMap<&str, usize> = HashMap::new();
     for (n, g) in view
+        .merged
         .groups
         .iter()
         .filter(|g| g.decision.as_deref() != Some("REJECTED"))
@@ -75,7 +76,12 @@ fn rows(
         }
     }
     let mut unconfirmed: HashMap<&str, Vec<&str>> = HashMap::new();
-    for s in view.sharing.iter().filter(|s| s.confirmed_by.is_none()) {
+    for s in view
+        .merged
+        .sharing
+        .iter()
+        .filter(|s| s.confirmed_by.is_none())
+    {
         unconfirmed
             .entry(s.entry.id.as_str())
             .or_default()
@@ -95,7 +101,8 @@ fn rows(
             n.text
         ));
     }
-    view.entries
+    view.merged
+        .entries
         .iter()
         .map(|e| {
             let mut flags = Vec::new();

@@ -3,7 +3,7 @@
 //! matching rules are `shared::glossary`'s; terms never go into the audit log or live
 //! updates (only their ids).
 
-use super::service::{collated_review, IntegratedView};
+use super::service::{collated_review, stamp_of, Merged};
 use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
 use crate::db::begin_write;
@@ -37,6 +37,29 @@ pub async fn load<C: ConnectionTrait>(db: &C, review_id: &str) -> AppResult<Glos
             })
             .collect(),
     ))
+}
+
+/// The review's glossary with a stamp of its terms (which names the anonymised merge kept
+/// between reads).
+pub async fn load_stamped<C: ConnectionTrait>(
+    db: &C,
+    review_id: &str,
+) -> AppResult<(Glossary, u64)> {
+    let terms: Vec<Term> = rows(db, review_id)
+        .await?
+        .into_iter()
+        .map(|t| Term {
+            real: t.real_text,
+            replacement: t.replacement,
+        })
+        .collect();
+    let stamp = stamp_of(
+        &terms
+            .iter()
+            .map(|t| (t.real.as_str(), t.replacement.as_str()))
+            .collect::<Vec<_>>(),
+    );
+    Ok((Glossary::new(terms), stamp))
 }
 
 /// The terms, for those who keep them.
@@ -134,27 +157,33 @@ fn note(g: &Glossary, n: &mut annotation::Model) {
     n.text = g.anonymise(&n.text).into_owned();
 }
 
-/// The integrated chronology with every real name and identifier of the glossary replaced
-/// (entries, their copies in groups and sharing flags, the evidence quoting them, and
-/// annotations).
-pub fn anonymise(g: &Glossary, view: &mut IntegratedView) {
+/// The merged chronology with every real name and identifier of the glossary replaced
+/// (entries, their copies in groups and sharing flags, and the evidence quoting them).
+pub fn anonymise(g: &Glossary, merged: &mut Merged) {
     if g.is_empty() {
         return;
     }
-    view.entries.iter_mut().for_each(|e| entry(g, e));
-    for group in &mut view.groups {
+    merged.entries.iter_mut().for_each(|e| entry(g, e));
+    for group in &mut merged.groups {
         group.entries.iter_mut().for_each(|e| entry(g, e));
         // The evidence quotes the entries' words.
         for reason in &mut group.reasons {
             *reason = g.anonymise(reason).into_owned();
         }
     }
-    for s in &mut view.sharing {
+    for s in &mut merged.sharing {
         entry(g, &mut s.entry);
         s.why = g.anonymise(&s.why).into_owned();
         if let Some(e) = s.confirmed_by.as_mut() {
             entry(g, e);
         }
     }
-    view.annotations.iter_mut().for_each(|(n, _, _)| note(g, n));
+}
+
+/// Annotations with the glossary's names and identifiers replaced.
+pub fn anonymise_notes<A, B>(g: &Glossary, notes: &mut [(annotation::Model, A, B)]) {
+    if g.is_empty() {
+        return;
+    }
+    notes.iter_mut().for_each(|(n, _, _)| note(g, n));
 }

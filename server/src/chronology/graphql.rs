@@ -282,92 +282,144 @@ pub struct ChronologyGap {
     pub days: i32,
 }
 
-/// Every submitted entry of every member agency, merged.
-#[derive(SimpleObject)]
+/// Every submitted entry of every member agency, merged. The merge is kept per review
+/// between reads; each field is worked out only when asked for.
 pub struct IntegratedChronology {
-    /// In chronological order.
-    pub entries: Vec<ChronologyEntry>,
-    /// Candidate and decided groups (rejected ones are kept so the decision shows).
-    pub duplicate_groups: Vec<DuplicateGroup>,
-    pub sharing: Vec<SharingFlag>,
-    pub gaps: Vec<ChronologyGap>,
-    pub annotations: Vec<EntryAnnotations>,
-    pub sharing_tolerance_days: i32,
-    pub gap_threshold_days: i32,
-    /// When the business office shared it with member agencies (null: not yet).
-    pub shared_at: Option<DateTime<Utc>>,
+    view: IntegratedView,
+    agencies: Agencies,
 }
 
+/// The most entries one read of `entries` may ask for.
+pub const MAX_ENTRY_WINDOW: i32 = 5_000;
+
 impl IntegratedChronology {
-    fn new(v: IntegratedView, agencies: &Agencies) -> Self {
-        let entry = |e: &chronology_entry::Model| ChronologyEntry::new(e, agencies);
-        let mut by_entry: Vec<EntryAnnotations> = Vec::new();
-        let all: Vec<Annotation> = v
-            .annotations
+    fn new(view: IntegratedView, agencies: Agencies) -> Self {
+        Self { view, agencies }
+    }
+
+    fn entry(&self, e: &chronology_entry::Model) -> ChronologyEntry {
+        ChronologyEntry::new(e, &self.agencies)
+    }
+}
+
+#[Object]
+impl IntegratedChronology {
+    /// In chronological order: all of them, or a window of them (`offset` from 0; `limit`
+    /// at most 5000) for a page that fetches what it shows.
+    async fn entries(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 0)] offset: i32,
+        limit: Option<i32>,
+    ) -> async_graphql::Result<Vec<ChronologyEntry>> {
+        let (_, rc) = parts(ctx)?;
+        let all = &self.view.merged.entries;
+        let window = shared::validation::window(offset, limit, MAX_ENTRY_WINDOW, all.len())
+            .map_err(crate::error::AppError::from)
+            .gql(rc)?;
+        Ok(all[window].iter().map(|e| self.entry(e)).collect())
+    }
+
+    /// How many entries there are in all.
+    async fn entry_count(&self) -> i32 {
+        i32::try_from(self.view.merged.entries.len()).unwrap_or(i32::MAX)
+    }
+
+    /// Candidate and decided groups (rejected ones are kept so the decision shows).
+    async fn duplicate_groups(&self) -> Vec<DuplicateGroup> {
+        self.view
+            .merged
+            .groups
             .iter()
-            .map(|(a, name, prefix)| Annotation::new(a, name.clone(), prefix.clone()))
-            .collect();
-        for (a, _, _) in v
-            .annotations
+            .map(|g| DuplicateGroup {
+                key: g.key.clone(),
+                entries: g.entries.iter().map(|e| self.entry(e)).collect(),
+                decision: g.decision.as_deref().and_then(DuplicateDecision::from_code),
+                evidence: g.reasons.clone(),
+                score: g.score.map(f64::from),
+                probability: g.probability.map(f64::from),
+            })
+            .collect()
+    }
+
+    async fn sharing(&self) -> Vec<SharingFlag> {
+        self.view
+            .merged
+            .sharing
             .iter()
-            .filter(|(a, _, _)| a.answers_id.is_none())
-        {
-            let Some(mut top) = all.iter().find(|x| x.id.0 == a.id).cloned() else {
-                continue;
-            };
-            top.answers = all
-                .iter()
-                .filter(|x| x.answers_id.as_ref().map(|i| &i.0) == Some(&a.id))
-                .cloned()
-                .collect();
-            match by_entry.iter_mut().find(|e| e.entry_id.0 == a.entry_id) {
-                Some(list) => list.annotations.push(top),
-                None => by_entry.push(EntryAnnotations {
-                    entry_id: ID(a.entry_id.clone()),
-                    annotations: vec![top],
-                }),
-            }
-        }
-        Self {
-            entries: v.entries.iter().map(entry).collect(),
-            duplicate_groups: v
-                .groups
-                .iter()
-                .map(|g| DuplicateGroup {
-                    key: g.key.clone(),
-                    entries: g.entries.iter().map(entry).collect(),
-                    decision: g.decision.as_deref().and_then(DuplicateDecision::from_code),
-                    evidence: g.reasons.clone(),
-                    score: g.score.map(f64::from),
-                    probability: g.probability.map(f64::from),
-                })
-                .collect(),
-            sharing: v
-                .sharing
-                .iter()
-                .map(|s| SharingFlag {
-                    entry: entry(&s.entry),
-                    with: s.with.clone().into(),
-                    confirmed: s.confirmed_by.is_some(),
-                    confirmed_by: s.confirmed_by.as_ref().map(entry),
-                    why: s.why.clone(),
-                })
-                .collect(),
-            gaps: v
-                .gaps
-                .iter()
-                .map(|g| ChronologyGap {
-                    after: g.after,
-                    before: g.before,
-                    days: i32::try_from(g.days).unwrap_or(i32::MAX),
-                })
-                .collect(),
-            annotations: by_entry,
-            sharing_tolerance_days: v.review.sharing_tolerance_days,
-            gap_threshold_days: v.review.gap_threshold_days,
-            shared_at: v.review.chronology_shared_at,
+            .map(|s| SharingFlag {
+                entry: self.entry(&s.entry),
+                with: s.with.clone().into(),
+                confirmed: s.confirmed_by.is_some(),
+                confirmed_by: s.confirmed_by.as_ref().map(|e| self.entry(e)),
+                why: s.why.clone(),
+            })
+            .collect()
+    }
+
+    async fn gaps(&self) -> Vec<ChronologyGap> {
+        self.view
+            .merged
+            .gaps
+            .iter()
+            .map(|g| ChronologyGap {
+                after: g.after,
+                before: g.before,
+                days: i32::try_from(g.days).unwrap_or(i32::MAX),
+            })
+            .collect()
+    }
+
+    /// Each annotated entry's annotations, oldest first, answers under their question.
+    async fn annotations(&self) -> Vec<EntryAnnotations> {
+        entry_annotations(&self.view.annotations)
+    }
+
+    async fn sharing_tolerance_days(&self) -> i32 {
+        self.view.review.sharing_tolerance_days
+    }
+
+    async fn gap_threshold_days(&self) -> i32 {
+        self.view.review.gap_threshold_days
+    }
+
+    /// When the business office shared it with member agencies (null: not yet).
+    async fn shared_at(&self) -> Option<DateTime<Utc>> {
+        self.view.review.chronology_shared_at
+    }
+}
+
+/// Annotations by entry (in the order each entry was first annotated), answers nested
+/// under the annotation they answer.
+fn entry_annotations(
+    notes: &[(annotation::Model, String, Option<String>)],
+) -> Vec<EntryAnnotations> {
+    let mut answers: HashMap<&str, Vec<Annotation>> = HashMap::new();
+    for (a, name, prefix) in notes {
+        if let Some(to) = a.answers_id.as_deref() {
+            answers
+                .entry(to)
+                .or_default()
+                .push(Annotation::new(a, name.clone(), prefix.clone()));
         }
     }
+    let mut by_entry: Vec<EntryAnnotations> = Vec::new();
+    let mut position: HashMap<&str, usize> = HashMap::new();
+    for (a, name, prefix) in notes.iter().filter(|(a, _, _)| a.answers_id.is_none()) {
+        let mut top = Annotation::new(a, name.clone(), prefix.clone());
+        top.answers = answers.remove(a.id.as_str()).unwrap_or_default();
+        match position.get(a.entry_id.as_str()) {
+            Some(&i) => by_entry[i].annotations.push(top),
+            None => {
+                position.insert(a.entry_id.as_str(), by_entry.len());
+                by_entry.push(EntryAnnotations {
+                    entry_id: ID(a.entry_id.clone()),
+                    annotations: vec![top],
+                });
+            }
+        }
+    }
+    by_entry
 }
 
 #[ComplexObject]
@@ -411,7 +463,7 @@ impl Review {
         let view = service::integrated(state, rc, &self.id, anonymised)
             .await
             .gql(rc)?;
-        Ok(view.map(|v| IntegratedChronology::new(v, &agencies)))
+        Ok(view.map(|v| IntegratedChronology::new(v, agencies)))
     }
 
     /// The integrated chronology as a spreadsheet file; anonymised unless asked otherwise.
@@ -904,7 +956,7 @@ impl ChronologyMutation {
         let view = service::decide_group(state, rc, &review_id, &key, decision.code())
             .await
             .gql(rc)?;
-        Ok(IntegratedChronology::new(view, &all_agencies(ctx).await?))
+        Ok(IntegratedChronology::new(view, all_agencies(ctx).await?))
     }
 
     /// Business office or lead reviewer; a QUESTION is answered by the entry's agency.
@@ -943,7 +995,7 @@ impl ChronologyMutation {
     ) -> async_graphql::Result<IntegratedChronology> {
         let (state, rc) = parts(ctx)?;
         let view = service::share(state, rc, &review_id).await.gql(rc)?;
-        Ok(IntegratedChronology::new(view, &all_agencies(ctx).await?))
+        Ok(IntegratedChronology::new(view, all_agencies(ctx).await?))
     }
 
     /// Business office or the review's lead reviewers.
@@ -998,7 +1050,7 @@ impl ChronologyMutation {
         )
         .await
         .gql(rc)?;
-        Ok(IntegratedChronology::new(view, &all_agencies(ctx).await?))
+        Ok(IntegratedChronology::new(view, all_agencies(ctx).await?))
     }
 }
 

@@ -2,6 +2,7 @@
 //! reviewers' duplicate decisions and annotations.
 
 pub mod anonymisation;
+pub mod cache;
 pub mod export;
 pub mod glossary;
 pub mod graphql;

@@ -33,6 +33,8 @@ use shared::chronology::{
 use shared::reviews::ReviewRole;
 use shared::{Problem, Problems};
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 pub const DRAFT: &str = "DRAFT";
 pub const SUBMITTED: &str = "SUBMITTED";
@@ -1034,12 +1036,28 @@ pub struct SharingView {
     pub why: String,
 }
 
-#[derive(Debug, Clone)]
-pub struct IntegratedView {
+/// The merge of a review's submitted entries: what every viewer of the review reads alike,
+/// so one is kept per review between reads (`super::cache`).
+#[derive(Debug, Clone, Default)]
+pub struct Merged {
+    /// In chronological order.
     pub entries: Vec<chronology_entry::Model>,
     pub groups: Vec<GroupView>,
     pub sharing: Vec<SharingView>,
     pub gaps: Vec<shared::chronology::Gap>,
+}
+
+impl super::cache::Weight for Merged {
+    fn weight(&self) -> usize {
+        self.entries.len().max(1)
+    }
+}
+
+/// The integrated chronology as one person reads it: the review's merge, and the
+/// annotations as they are now.
+#[derive(Debug, Clone)]
+pub struct IntegratedView {
+    pub merged: Arc<Merged>,
     pub annotations: Vec<(annotation::Model, String, Option<String>)>,
     pub review: review::Model,
 }
@@ -1051,7 +1069,9 @@ pub fn group_key(ids: &[&str]) -> String {
 }
 
 /// The integrated chronology of a review, or `None` while the person may not see it;
-/// anonymised with the review's glossary when asked.
+/// anonymised with the review's glossary when asked. The merge comes from this instance's
+/// cache while nothing it is made from has changed (checked on every read, so a change made
+/// through any instance shows at once); the annotations are read anew each time.
 pub async fn integrated(
     state: &AppState,
     rc: &RequestContext,
@@ -1063,12 +1083,41 @@ pub async fn integrated(
     if !access::sees_integrated(actor, membership, review.chronology_shared_at.is_some()) {
         return Ok(None);
     }
-    let mut view = build_integrated(&state.db, review).await?;
-    if anonymised {
-        let glossary = super::glossary::load(&state.db, &view.review.id).await?;
-        super::glossary::anonymise(&glossary, &mut view);
+    let inputs = merge_inputs(&state.db, &review).await?;
+    let stamp = inputs.stamp(&review);
+    let named = state
+        .merges
+        .get_or_build((review.id.clone(), false), stamp, || {
+            merge(&state.db, &review, inputs)
+        })
+        .await?;
+    let (merged, glossary) = if anonymised {
+        let (glossary, terms) = super::glossary::load_stamped(&state.db, &review.id).await?;
+        let anonymised = state
+            .merges
+            .get_or_build(
+                (review.id.clone(), true),
+                stamp_of(&(stamp, terms)),
+                || async {
+                    let mut copy = Merged::clone(&named);
+                    super::glossary::anonymise(&glossary, &mut copy);
+                    Ok::<_, AppError>(copy)
+                },
+            )
+            .await?;
+        (anonymised, Some(glossary))
+    } else {
+        (named, None)
+    };
+    let mut annotations = annotations_of(&state.db, &review.id, &merged).await?;
+    if let Some(glossary) = glossary {
+        super::glossary::anonymise_notes(&glossary, &mut annotations);
     }
-    Ok(Some(view))
+    Ok(Some(IntegratedView {
+        merged,
+        annotations,
+        review,
+    }))
 }
 
 /// One saved version of an entry, with who saved it.
@@ -1139,26 +1188,134 @@ pub async fn entry_history(
         .collect())
 }
 
+/// The integrated chronology read inside a write (the answer of a mutation), uncached.
 async fn build_integrated<C: ConnectionTrait>(
     db: &C,
     review: review::Model,
 ) -> AppResult<IntegratedView> {
-    let submitted: Vec<String> = chronology_return::Entity::find()
+    let inputs = merge_inputs(db, &review).await?;
+    let merged = merge(db, &review, inputs).await?;
+    let annotations = annotations_of(db, &review.id, &merged).await?;
+    Ok(IntegratedView {
+        merged: Arc::new(merged),
+        annotations,
+        review,
+    })
+}
+
+/// What a review's merge is made from, short of the entries themselves: enough to tell
+/// whether a kept merge still holds, read in a few small queries.
+#[derive(Debug)]
+pub struct MergeInputs {
+    /// The submitted returns (entries of a submitted return cannot change: the return must
+    /// be reopened, which moves its version, first).
+    submitted: Vec<chronology_return::Model>,
+    /// Over their entries: how many, and the sum of their versions (a safeguard should
+    /// any other writer change them).
+    entry_count: i64,
+    entry_versions: i64,
+    decisions: Vec<duplicate_decision::Model>,
+    /// Every agency, by prefix (the merge's agency keys are their positions).
+    agencies: Vec<agency::Model>,
+}
+
+impl MergeInputs {
+    /// A hash of everything the merge is made from, with the review's settings.
+    pub fn stamp(&self, review: &review::Model) -> u64 {
+        let returns: Vec<(&str, i32)> = self
+            .submitted
+            .iter()
+            .map(|r| (r.id.as_str(), r.version))
+            .collect();
+        let decisions: Vec<(&str, &str)> = self
+            .decisions
+            .iter()
+            .map(|d| (d.group_key.as_str(), d.decision.as_str()))
+            .collect();
+        stamp_of(&(
+            returns,
+            self.entry_count,
+            self.entry_versions,
+            decisions,
+            format!("{:?}", self.agencies),
+            review.sharing_tolerance_days,
+            review.gap_threshold_days,
+        ))
+    }
+}
+
+/// A hash of a value, for telling versions apart within this process.
+pub fn stamp_of<T: Hash>(value: &T) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+pub async fn merge_inputs<C: ConnectionTrait>(
+    db: &C,
+    review: &review::Model,
+) -> AppResult<MergeInputs> {
+    let mut submitted = chronology_return::Entity::find()
         .filter(chronology_return::Column::ReviewId.eq(review.id.clone()))
         .filter(chronology_return::Column::Status.eq(SUBMITTED))
         .all(db)
+        .await?;
+    submitted.sort_by(|a, b| a.id.cmp(&b.id));
+    let ids: Vec<String> = submitted.iter().map(|r| r.id.clone()).collect();
+    // Cast so both databases answer 64-bit integers.
+    let (entry_count, entry_versions): (i64, i64) = chronology_entry::Entity::find()
+        .select_only()
+        .column_as(
+            sea_orm::sea_query::Expr::cust("CAST(COUNT(*) AS BIGINT)"),
+            "n",
+        )
+        .column_as(
+            sea_orm::sea_query::Expr::cust("CAST(COALESCE(SUM(version), 0) AS BIGINT)"),
+            "versions",
+        )
+        .filter(chronology_entry::Column::ReturnId.is_in(ids))
+        .into_tuple()
+        .one(db)
         .await?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    let rows = chronology_entry::Entity::find()
-        .filter(chronology_entry::Column::ReturnId.is_in(submitted))
+        .unwrap_or((0, 0));
+    let mut decisions = duplicate_decision::Entity::find()
+        .filter(duplicate_decision::Column::ReviewId.eq(review.id.clone()))
         .all(db)
         .await?;
-    let agencies: Vec<agency::Model> = agency::Entity::find()
+    decisions.sort_by(|a, b| a.group_key.cmp(&b.group_key));
+    let agencies = agency::Entity::find()
         .order_by_asc(agency::Column::Prefix)
         .all(db)
         .await?;
+    Ok(MergeInputs {
+        submitted,
+        entry_count,
+        entry_versions,
+        decisions,
+        agencies,
+    })
+}
+
+/// Reads the submitted entries and merges them (the costly part of a read).
+pub async fn merge<C: ConnectionTrait>(
+    db: &C,
+    review: &review::Model,
+    inputs: MergeInputs,
+) -> AppResult<Merged> {
+    let MergeInputs {
+        submitted,
+        decisions,
+        agencies,
+        ..
+    } = inputs;
+    let submitted: Vec<String> = submitted.into_iter().map(|r| r.id).collect();
+    let mut rows = chronology_entry::Entity::find()
+        .filter(chronology_entry::Column::ReturnId.is_in(submitted))
+        .all(db)
+        .await?;
+    // The merge's answer does not depend on the order rows come back in; its ties do not
+    // either, but a fixed order keeps every build of one version byte-identical.
+    rows.sort_by(|a, b| a.id.cmp(&b.id));
     let key_of: HashMap<&str, u32> = agencies
         .iter()
         .enumerate()
@@ -1190,10 +1347,6 @@ async fn build_integrated<C: ConnectionTrait>(
                 .collect(),
         })
         .collect();
-    let decisions = duplicate_decision::Entity::find()
-        .filter(duplicate_decision::Column::ReviewId.eq(review.id.clone()))
-        .all(db)
-        .await?;
     // Reviewers' decisions, as pairs: a re-merge keeps a confirmed group together and never
     // proposes a rejected one again, and both teach the review's weights.
     let mut pairs = Decisions::default();
@@ -1284,13 +1437,31 @@ async fn build_integrated<C: ConnectionTrait>(
             })
         })
         .collect();
-    let entry_ids: Vec<String> = rows.iter().map(|e| e.id.clone()).collect();
-    let notes = annotation::Entity::find()
-        .filter(annotation::Column::ReviewId.eq(review.id.clone()))
-        .filter(annotation::Column::EntryId.is_in(entry_ids))
+    Ok(Merged {
+        entries: merged.order.iter().map(|&i| rows[i].clone()).collect(),
+        groups,
+        sharing,
+        gaps: merged.gaps,
+    })
+}
+
+/// The review's annotations of the merged entries, oldest first, with their authors' names
+/// and agency prefixes.
+pub async fn annotations_of<C: ConnectionTrait>(
+    db: &C,
+    review_id: &str,
+    merged: &Merged,
+) -> AppResult<Vec<(annotation::Model, String, Option<String>)>> {
+    let shown: HashSet<&str> = merged.entries.iter().map(|e| e.id.as_str()).collect();
+    let notes: Vec<annotation::Model> = annotation::Entity::find()
+        .filter(annotation::Column::ReviewId.eq(review_id))
         .order_by_asc(annotation::Column::CreatedAt)
+        .order_by_asc(annotation::Column::Id)
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|n| shown.contains(n.entry_id.as_str()))
+        .collect();
     let authors: HashMap<String, app_user::Model> = app_user::Entity::find()
         .filter(app_user::Column::Id.is_in(notes.iter().map(|n| n.author_id.clone())))
         .all(db)
@@ -1298,26 +1469,24 @@ async fn build_integrated<C: ConnectionTrait>(
         .into_iter()
         .map(|u| (u.id.clone(), u))
         .collect();
-    let annotations = notes
+    let prefixes: HashMap<String, String> = agency::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.prefix))
+        .collect();
+    Ok(notes
         .into_iter()
         .map(|n| {
             let author = authors.get(&n.author_id);
             let name = author.map(|u| u.display_name.clone()).unwrap_or_default();
             let prefix = author
                 .and_then(|u| u.agency_id.as_ref())
-                .and_then(|id| agencies.iter().find(|a| &a.id == id))
-                .map(|a| a.prefix.clone());
+                .and_then(|id| prefixes.get(id))
+                .cloned();
             (n, name, prefix)
         })
-        .collect();
-    Ok(IntegratedView {
-        entries: merged.order.iter().map(|&i| rows[i].clone()).collect(),
-        groups,
-        sharing,
-        gaps: merged.gaps,
-        annotations,
-        review,
-    })
+        .collect())
 }
 
 pub(super) async fn collated_review<C: ConnectionTrait>(

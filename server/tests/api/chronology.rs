@@ -7,7 +7,7 @@
 
 use crate::db_tests;
 use crate::helpers::{
-    base64, error_code, problem_fields, review_with, run, Backend, Client, TestApp,
+    base64, error_code, problem_fields, review_with, run, run_with, Backend, Client, TestApp,
 };
 use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
 use sea_orm::EntityTrait;
@@ -2481,6 +2481,153 @@ async fn every_entry_keeps_its_history(backend: Backend) {
     .await
 }
 
+const METRICS_TOKEN: &str = "chronology-test-token-0123456789";
+
+/// Integrated chronology reads so far on `app`: (merged anew, served from the kept merge).
+async fn merges(app: &TestApp) -> (u64, u64) {
+    let page = reqwest::Client::new()
+        .get(format!("{}/metrics", app.base))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    let count = |source: &str| {
+        let series = format!("lp_chronology_merges_total{{source=\"{source}\"}} ");
+        page.lines()
+            .find_map(|l| l.strip_prefix(series.as_str()))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {series} in {page}"))
+    };
+    (count("built"), count("cache"))
+}
+
+const WINDOW: &str = "query($id: ID!, $o: Int!, $l: Int) { review(id: $id) { integratedChronology { entryCount entries(offset: $o, limit: $l) { id event } } } }";
+
+async fn the_merge_is_kept_until_something_it_is_made_from_changes(backend: Backend) {
+    run_with(backend, &["--metrics-token", METRICS_TOKEN], |app| async move {
+        let w = world(&app).await;
+        let s = scene(&w).await;
+        let (built, cached) = merges(&app).await;
+        let first = integrated(&w.office, &w.review).await;
+        assert_eq!(merges(&app).await, (built + 1, cached), "the first read merges");
+        // Everyone who may see it reads the same merge, without merging again.
+        for reader in [&w.office, &w.chair, &w.reviewer, &w.office] {
+            assert_eq!(integrated(reader, &w.review).await, first);
+        }
+        assert_eq!(merges(&app).await, (built + 1, cached + 4));
+
+        // A window of the entries, in the same order; bad bounds name the argument.
+        let all = ids(&first["entries"]);
+        assert_eq!(all.len(), 6);
+        let window = w
+            .office
+            .ok(WINDOW, json!({ "id": w.review, "o": 1, "l": 2 }))
+            .await["review"]["integratedChronology"]
+            .clone();
+        assert_eq!(window["entryCount"], 6);
+        assert_eq!(ids(&window["entries"]), all[1..3].to_vec());
+        let past = w
+            .office
+            .ok(WINDOW, json!({ "id": w.review, "o": 6, "l": 100 }))
+            .await;
+        assert_eq!(past["review"]["integratedChronology"]["entries"], json!([]));
+        for (o, l, field) in [(0, 5001, "limit"), (-1, 10, "offset"), (0, -3, "limit")] {
+            let refused = w
+                .office
+                .gql(WINDOW, json!({ "id": w.review, "o": o, "l": l }))
+                .await;
+            assert_eq!(error_code(&refused).as_deref(), Some("VALIDATION"), "{refused:#}");
+            assert_eq!(problem_fields(&refused), [field], "{refused:#}");
+        }
+
+        // A change through another instance (as behind a load balancer) shows at once here:
+        // CSC's return reopened, an entry changed, submitted again.
+        let second = app.another_instance().await;
+        let office2 = second.client();
+        office2
+            .sign_in("office@test.example", crate::helpers::PASSWORD)
+            .await;
+        let csc2 = second.client();
+        csc2.sign_in("csc.rep@test.example", crate::helpers::PASSWORD)
+            .await;
+        office2.ok(REOPEN, json!({ "r": s.csc_return })).await;
+        let c1 = find(&first["entries"], "id", &s.c1).clone();
+        let changed = "Welfare check at home address, child seen and spoken to alone";
+        csc2.ok(
+            &update_doc(),
+            json!({ "id": s.c1, "v": c1["version"], "i": entry("01/03/2016", "CSC-1", changed) }),
+        )
+        .await;
+        csc2.ok(SUBMIT, json!({ "r": s.csc_return })).await;
+        let after = integrated(&w.office, &w.review).await;
+        assert_eq!(find(&after["entries"], "id", &s.c1)["event"], changed);
+        assert_eq!(merges(&app).await.0, built + 2, "merged again after the change");
+
+        // So do a reviewer's decision, the review's settings, and annotations (which are
+        // read anew on every read, without merging).
+        let groups = after["duplicateGroups"].as_array().expect("groups").clone();
+        let key = groups.first().expect("a proposed group")["key"].as_str().expect("key").to_owned();
+        office2
+            .ok(&decide_doc(), json!({ "id": w.review, "k": key, "d": "REJECTED" }))
+            .await;
+        let decided = integrated(&w.office, &w.review).await;
+        let group = decided["duplicateGroups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .find(|g| g["key"] == key.as_str())
+            .expect("kept");
+        assert_eq!(group["decision"], "REJECTED");
+        office2
+            .ok(
+                &settings_doc(),
+                json!({ "id": w.review, "i": { "sharingToleranceDays": 5, "gapThresholdDays": 10 } }),
+            )
+            .await;
+        let set = integrated(&w.office, &w.review).await;
+        assert_eq!(set["gapThresholdDays"], 10);
+        assert_ne!(set["gaps"], decided["gaps"], "gaps over 10 days, not 28");
+        let before = merges(&app).await;
+        office2
+            .ok(
+                &annotate_doc(),
+                json!({ "e": s.p1, "k": "NOTE", "t": "Read across with the school's record" }),
+            )
+            .await;
+        let noted = integrated(&w.office, &w.review).await;
+        assert_eq!(annotations_of(&noted, &s.p1).as_array().map(Vec::len), Some(1));
+        assert_eq!(merges(&app).await, (before.0, before.1 + 1), "annotations need no merge");
+
+        // The anonymised view is kept on its own and follows the glossary.
+        let anonymised_doc = format!(
+            "query($id: ID!) {{ review(id: $id) {{ integratedChronology(anonymised: true) {{ {} }} }} }}",
+            integrated_fields()
+        );
+        let read_anonymised = || async {
+            w.office.ok(&anonymised_doc, json!({ "id": w.review })).await["review"]
+                ["integratedChronology"]
+                .clone()
+        };
+        let plain = read_anonymised().await;
+        assert!(events_of(&plain).contains("mother"), "{plain:#}");
+        office2
+            .ok(
+                ADD_TERM,
+                json!({ "r": w.review, "i": { "realText": "mother", "replacement": "Adult M" } }),
+            )
+            .await;
+        let masked = read_anonymised().await;
+        assert!(!events_of(&masked).contains("mother"), "{masked:#}");
+        assert!(events_of(&masked).contains("Adult M"), "{masked:#}");
+        // The named view is unchanged by it.
+        assert!(events_of(&integrated(&w.office, &w.review).await).contains("mother"));
+    })
+    .await;
+}
+
 db_tests!(
     a_member_agency_keeps_its_own_return,
     seeing_a_return_is_not_keeping_it,
@@ -2496,4 +2643,5 @@ db_tests!(
     the_glossary_anonymises_the_chronology_and_its_exports,
     anonymisation_suspects_block_the_anonymised_export_until_cleared,
     every_entry_keeps_its_history,
+    the_merge_is_kept_until_something_it_is_made_from_changes,
 );
