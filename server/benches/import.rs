@@ -34,7 +34,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use serde_json::{json, Value};
 use shared::auth::Role;
 use std::time::{Duration, Instant};
-use support::{median, ms, Client, Rng, Server};
+use support::{base64, median, ms, Client, Rng, Server};
 
 const ROWS: usize = 10_000;
 const RUNS: usize = 3;
@@ -275,11 +275,6 @@ fn xlsx(rows: &[Row]) -> Vec<u8> {
         }
     }
     book.save_to_buffer().expect("xlsx")
-}
-
-fn base64(bytes: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 struct File {

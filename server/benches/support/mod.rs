@@ -443,6 +443,12 @@ impl Client {
     }
 }
 
+/// A file's bytes as the browser app sends them (base64).
+pub fn base64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 /// Sends `body` from `connections` clients at once, `rounds` times each, so every database
 /// connection the measurement will use is opened and has its statements prepared first.
 pub async fn warm_up(client: &Client, connections: usize, rounds: usize, body: &[u8]) {
