@@ -13,6 +13,17 @@ pub struct Variables {
     pub id: String,
     /// Real names replaced as the review's glossary says.
     pub anonymised: bool,
+    /// How many of the integrated chronology's entries to read (all when `None`).
+    pub first: Option<i64>,
+}
+
+/// The operations of this module: their text is `graphql/chronology.graphql`'s.
+fn body<V>(variables: V, operation_name: &'static str) -> QueryBody<V> {
+    QueryBody {
+        variables,
+        query: include_str!("../../graphql/chronology.graphql"),
+        operation_name,
+    }
 }
 
 impl GraphQLQuery for Chronology {
@@ -20,11 +31,79 @@ impl GraphQLQuery for Chronology {
     type ResponseData = ResponseData;
 
     fn build_query(variables: Variables) -> QueryBody<Variables> {
-        QueryBody {
-            variables,
-            query: include_str!("../../graphql/chronology.graphql"),
-            operation_name: "Chronology",
-        }
+        body(variables, "Chronology")
+    }
+}
+
+/// A window of the integrated chronology's entries (`IntegratedEntries`).
+pub struct IntegratedEntries;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WindowVariables {
+    pub id: String,
+    pub anonymised: bool,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Window {
+    /// All the entries there are now.
+    pub entry_count: i64,
+    pub entries: Vec<EntryFields>,
+}
+
+impl GraphQLQuery for IntegratedEntries {
+    type Variables = WindowVariables;
+    type ResponseData = Window;
+
+    fn build_query(variables: WindowVariables) -> QueryBody<WindowVariables> {
+        body(variables, "IntegratedEntries")
+    }
+}
+
+/// The integrated chronology of an answer's `review` (None while it may not be seen).
+fn integrated_of(v: &Value) -> Option<&Value> {
+    obj(obj(v, "review")?, "integratedChronology")
+}
+
+impl<'de> Deserialize<'de> for Window {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        let c = integrated_of(&v).ok_or_else(|| serde::de::Error::custom("no chronology"))?;
+        Ok(Self {
+            entry_count: i(c, "entryCount"),
+            entries: list(c, "entries", EntryFields::read),
+        })
+    }
+}
+
+/// The integrated chronology's annotations alone (`IntegratedAnnotations`).
+pub struct IntegratedAnnotations;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnotationsVariables {
+    pub id: String,
+    pub anonymised: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Annotations(pub Vec<EntryAnnotations>);
+
+impl GraphQLQuery for IntegratedAnnotations {
+    type Variables = AnnotationsVariables;
+    type ResponseData = Annotations;
+
+    fn build_query(variables: AnnotationsVariables) -> QueryBody<AnnotationsVariables> {
+        body(variables, "IntegratedAnnotations")
+    }
+}
+
+impl<'de> Deserialize<'de> for Annotations {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        let c = integrated_of(&v).ok_or_else(|| serde::de::Error::custom("no chronology"))?;
+        Ok(Self(list(c, "annotations", EntryAnnotations::read)))
     }
 }
 
@@ -268,8 +347,22 @@ pub struct EntryAnnotations {
     pub annotations: Vec<Note>,
 }
 
+impl EntryAnnotations {
+    fn read(a: &Value) -> Self {
+        Self {
+            entry_id: s(a, "entryId"),
+            annotations: list(a, "annotations", |n| Note {
+                annotation_fields: AnnotationFields::read(n),
+                answers: list(n, "answers", AnnotationFields::read),
+            }),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct IntegratedData {
+    /// All the entries there are; `entries` may hold the first of them only.
+    pub entry_count: i64,
     pub entries: Vec<EntryFields>,
     pub duplicate_groups: Vec<DuplicateGroup>,
     pub sharing: Vec<Sharing>,
@@ -283,6 +376,7 @@ pub struct IntegratedData {
 impl IntegratedData {
     fn read(v: &Value) -> Self {
         Self {
+            entry_count: i(v, "entryCount"),
             entries: list(v, "entries", EntryFields::read),
             duplicate_groups: list(v, "duplicateGroups", |g| DuplicateGroup {
                 key: s(g, "key"),
@@ -303,13 +397,7 @@ impl IntegratedData {
                 before: s(g, "before"),
                 days: i(g, "days"),
             }),
-            annotations: list(v, "annotations", |a| EntryAnnotations {
-                entry_id: s(a, "entryId"),
-                annotations: list(a, "annotations", |n| Note {
-                    annotation_fields: AnnotationFields::read(n),
-                    answers: list(n, "answers", AnnotationFields::read),
-                }),
-            }),
+            annotations: list(v, "annotations", EntryAnnotations::read),
             sharing_tolerance_days: i(v, "sharingToleranceDays"),
             gap_threshold_days: i(v, "gapThresholdDays"),
             shared_at: o(v, "sharedAt"),

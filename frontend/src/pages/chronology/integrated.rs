@@ -88,14 +88,7 @@ impl Integrated {
                 unconfirmed[i].push(s.with_prefix.clone());
             }
         }
-        let mut notes = vec![None; n];
-        for (a, list) in raw.annotations.iter().enumerate() {
-            if let Some(&i) = index.get(&list.entry_id) {
-                if !list.annotations.is_empty() {
-                    notes[i] = Some(a);
-                }
-            }
-        }
+        let notes = notes_by_entry(&raw, &index);
         let near_gap = raw
             .entries
             .iter()
@@ -134,6 +127,14 @@ impl Integrated {
         }
     }
 
+    /// The same chronology with its annotations as read again (after an annotation was
+    /// added or answered; nothing else changed).
+    pub fn with_annotations(mut self, annotations: Vec<q::EntryAnnotations>) -> Self {
+        self.raw.annotations = annotations;
+        self.notes = notes_by_entry(&self.raw, &self.index);
+        self
+    }
+
     fn notes_of(&self, i: usize) -> &[Note] {
         self.notes[i].map_or(&[], |a| &self.raw.annotations[a].annotations)
     }
@@ -156,6 +157,19 @@ impl Integrated {
         }
         flags
     }
+}
+
+/// Per entry: its annotations (index in `raw.annotations`).
+fn notes_by_entry(raw: &Raw, index: &HashMap<String, usize>) -> Vec<Option<usize>> {
+    let mut notes = vec![None; raw.entries.len()];
+    for (a, list) in raw.annotations.iter().enumerate() {
+        if let Some(&i) = index.get(&list.entry_id) {
+            if !list.annotations.is_empty() {
+                notes[i] = Some(a);
+            }
+        }
+    }
+    notes
 }
 
 /// The day heading an entry goes under: "2 April 2016", or the date as recorded when it is
@@ -476,9 +490,14 @@ fn IntegratedView() -> impl IntoView {
     });
     let counts = move || {
         ctx.integrated.with(|d| {
-            let total = d.as_ref().map_or(0, |d| d.raw.entries.len());
+            let read = d.as_ref().map_or(0, |d| d.raw.entries.len());
+            let total = d.as_ref().map_or(0, |d| d.raw.entry_count);
             let shown = table.with(|t| t.shown);
-            format!("Showing {shown} of {total} entries.")
+            if i64::try_from(read).unwrap_or(i64::MAX) < total {
+                format!("Showing {shown} of the first {read} of {total} entries.")
+            } else {
+                format!("Showing {shown} of {read} entries.")
+            }
         })
     };
     let shared_at = move || {
@@ -1223,7 +1242,7 @@ fn AnnotateForm(entry_id: String) -> impl IntoView {
             },
             move |_| {
                 text.set(String::new());
-                spawn_local(ctx.reload());
+                spawn_local(ctx.reload_annotations());
             },
         );
     };
@@ -1267,7 +1286,7 @@ fn AnswerForm(question_id: String) -> impl IntoView {
         form.send(
             api::send::<api::AnswerQuestion>(variables),
             |f| (f.to_string(), "Answer".into()),
-            move |_| spawn_local(ctx.reload()),
+            move |_| spawn_local(ctx.reload_annotations()),
         );
     };
     view! {

@@ -43,8 +43,23 @@ pub struct Ctx {
     pub anonymised: RwSignal<bool>,
     /// Who else has the chronology open.
     pub viewers: RwSignal<Vec<Viewer>>,
-    /// 0: no reload running; 1: one running; 2: one running and another wanted.
-    reloading: StoredValue<u8>,
+    /// Live changes waiting to be read (see [`Ctx::refresh`]).
+    wanted: StoredValue<Wanted>,
+    /// Moves on with every load, so a load overtaken by a newer one stops.
+    generation: StoredValue<u32>,
+}
+
+/// The entries the first read of the integrated chronology asks for (a few screenfuls, so
+/// the page shows quickly); the rest follow in windows of [`WINDOW`].
+pub const FIRST: i64 = 400;
+const WINDOW: i64 = 2_500;
+
+/// What live changes asked to be read again while a read was running.
+#[derive(Clone, Copy, Default)]
+struct Wanted {
+    running: bool,
+    everything: bool,
+    annotations: bool,
 }
 
 /// Someone with the review's chronology open.
@@ -56,39 +71,134 @@ pub struct Viewer {
 }
 
 impl Ctx {
-    fn apply(&self, review: q::Review) {
+    /// Shows a loaded review, then reads the rest of its integrated chronology's entries.
+    fn apply(self, review: q::Review) {
+        let generation = self.next_generation();
+        if let Some(rest) = self.show(review) {
+            spawn_local(self.read_rest(generation, rest));
+        }
+    }
+
+    fn next_generation(self) -> u32 {
+        self.generation.update_value(|g| *g = g.wrapping_add(1));
+        self.generation.get_value()
+    }
+
+    /// Shows `review`; answers its integrated chronology when entries past its first window
+    /// are still to be read. The first load shows the first window at once; a reload keeps
+    /// showing what it had until the rest is read (the table does not shrink and grow).
+    fn show(self, mut review: q::Review) -> Option<(q::IntegratedData, bool)> {
+        let raw = review.integrated_chronology.take();
         self.own.set(review.my_chronology_return);
         self.returns.set(review.chronology_returns);
-        self.integrated
-            .set(review.integrated_chronology.map(Integrated::new));
+        let Some(raw) = raw else {
+            self.integrated.set(None);
+            return None;
+        };
+        let progressive = self.integrated.with_untracked(Option::is_none);
+        let complete = i64::try_from(raw.entries.len()).unwrap_or(i64::MAX) >= raw.entry_count;
+        if complete || progressive {
+            self.integrated.set(Some(Integrated::new(raw.clone())));
+        }
+        (!complete).then_some((raw, progressive))
+    }
+
+    /// Reads the entries past the first window, in windows of [`WINDOW`]; each shows as it
+    /// comes when `progressive`, else all at the end. Stops when a newer load started.
+    async fn read_rest(self, generation: u32, (mut raw, progressive): (q::IntegratedData, bool)) {
+        loop {
+            let variables = q::WindowVariables {
+                id: self.review_id.get_value(),
+                anonymised: self.anonymised.get_untracked(),
+                offset: i64::try_from(raw.entries.len()).unwrap_or(i64::MAX),
+                limit: WINDOW,
+            };
+            let window = api::call::<q::IntegratedEntries>(variables).await;
+            if self.generation.get_value() != generation {
+                return;
+            }
+            match window {
+                Ok(w) if !w.entries.is_empty() && w.entry_count == raw.entry_count => {
+                    raw.entries.extend(w.entries);
+                    let read = i64::try_from(raw.entries.len()).unwrap_or(i64::MAX);
+                    if read >= raw.entry_count {
+                        break;
+                    }
+                    if progressive {
+                        self.integrated.set(Some(Integrated::new(raw.clone())));
+                    }
+                }
+                // The chronology changed meanwhile (its live change reloads it), or the
+                // read failed: show what was read; the count says how much that is.
+                _ => break,
+            }
+        }
+        self.integrated.set(Some(Integrated::new(raw)));
     }
 
     /// Loads the chronology again (after a change).
     pub async fn reload(self) {
+        let generation = self.next_generation();
         let variables = q::Variables {
             id: self.review_id.get_value(),
             anonymised: self.anonymised.get_untracked(),
+            first: Some(FIRST),
         };
         if let Ok(d) = api::call::<Chronology>(variables).await {
-            self.apply(d.review);
+            if self.generation.get_value() == generation {
+                if let Some(rest) = self.show(d.review) {
+                    self.read_rest(generation, rest).await;
+                }
+            }
         }
     }
 
-    /// Reloads after a live change: changes arriving while a reload runs cause one more
-    /// reload, not one each.
-    pub fn refresh(self) {
-        if self.reloading.get_value() > 0 {
-            self.reloading.set_value(2);
+    /// Reads the annotations again (after one was added or answered): nothing else of the
+    /// chronology changed.
+    pub async fn reload_annotations(self) {
+        let generation = self.generation.get_value();
+        let variables = q::AnnotationsVariables {
+            id: self.review_id.get_value(),
+            anonymised: self.anonymised.get_untracked(),
+        };
+        if let Ok(q::Annotations(list)) = api::call::<q::IntegratedAnnotations>(variables).await {
+            if self.generation.get_value() == generation {
+                self.integrated
+                    .update(|d| *d = d.take().map(|d| d.with_annotations(list)));
+            }
+        }
+    }
+
+    /// Reads what a live change of `kind` touched: the annotations alone after an
+    /// annotation, else everything. Changes arriving while a read runs cause one more read
+    /// (of the larger kind), not one each.
+    pub fn refresh(self, kind: &str) {
+        let annotation = kind == "ANNOTATION";
+        let mut wanted = self.wanted.get_value();
+        if annotation {
+            wanted.annotations = true;
+        } else {
+            wanted.everything = true;
+        }
+        let start = !wanted.running;
+        wanted.running = true;
+        self.wanted.set_value(wanted);
+        if !start {
             return;
         }
-        self.reloading.set_value(1);
         spawn_local(async move {
             loop {
-                self.reload().await;
-                if self.reloading.get_value() == 2 {
-                    self.reloading.set_value(1);
+                let wanted = self.wanted.get_value();
+                self.wanted.set_value(Wanted {
+                    running: true,
+                    ..Wanted::default()
+                });
+                if wanted.everything {
+                    self.reload().await;
+                } else if wanted.annotations {
+                    self.reload_annotations().await;
                 } else {
-                    self.reloading.set_value(0);
+                    self.wanted.set_value(Wanted::default());
                     break;
                 }
             }
@@ -131,6 +241,7 @@ pub fn ChronologyPage() -> impl IntoView {
         api::call::<Chronology>(q::Variables {
             id,
             anonymised: false,
+            first: Some(FIRST),
         })
     });
     let heading = loaded_heading(data, "Chronology", |d| {
@@ -168,7 +279,8 @@ fn Body(review: q::Review) -> impl IntoView {
         agency_id: StoredValue::new(me.and_then(|m| m.agency_id)),
         anonymised: RwSignal::new(false),
         viewers: RwSignal::new(Vec::new()),
-        reloading: StoredValue::new(0),
+        wanted: StoredValue::new(Wanted::default()),
+        generation: StoredValue::new(0),
     };
     let back = format!("/reviews/{}", review.id);
     let caption = review.subject.clone();
@@ -183,7 +295,7 @@ fn Body(review: q::Review) -> impl IntoView {
         "GLOSSARY" if !ctx.anonymised.get_untracked() => {}
         // The learning summary is not on this page.
         "LEARNING_SUMMARY" => {}
-        _ => ctx.refresh(),
+        other => ctx.refresh(other),
     });
     // Dropped (closing the connection) when the page goes.
     StoredValue::new_local(live);

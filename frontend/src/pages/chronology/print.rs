@@ -17,6 +17,8 @@ pub fn PrintPage() -> impl IntoView {
         api::call::<Chronology>(q::Variables {
             id: id.get(),
             anonymised: !named.get(),
+            // Every entry: the printable page is the whole chronology.
+            first: None,
         })
     });
     view! {
