@@ -186,11 +186,11 @@ pub fn suggest_alternative(wanted: [u8; 3], others: &[[u8; 3]]) -> Option<[u8; 3
 /// What a colour check finds: the others too close to `wanted` (in their order) and, when
 /// there are any, a colour to suggest instead. Others whose colour is not `#rrggbb` are
 /// left out.
-pub fn check<'a, T>(
+pub fn check<T>(
     wanted: [u8; 3],
-    others: &'a [T],
+    others: &[T],
     colour_of: impl Fn(&T) -> &str,
-) -> (Vec<&'a T>, Option<[u8; 3]>) {
+) -> (Vec<&T>, Option<[u8; 3]>) {
     let known: Vec<(&T, [u8; 3])> = others
         .iter()
         .filter_map(|o| Some((o, parse_hex(colour_of(o))?)))
