@@ -76,7 +76,7 @@ test('a new agency’s colour too close to another’s is warned about, with a c
   await visit(page, '/agencies/new');
   const colour = page.getByLabel('Colour', { exact: true });
   const warning = page.locator('.colour-warning');
-  // The demo police already have this blue.
+  // Demo agencies already have this blue (and ones near it).
   await colour.fill('#1d70b8');
   await expect(warning).toContainText('hard to tell apart');
   await expect(warning).toContainText(/\([A-Z]{2,5}\)/);
