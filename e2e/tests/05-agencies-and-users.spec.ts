@@ -70,3 +70,31 @@ test('the business office creates a user and deactivates them', async ({ page })
   await visit(page, '/users');
   await expect(page.getByRole('row', { name: new RegExp(name) })).toContainText('Deactivated');
 });
+
+test('a new agency’s colour too close to another’s is warned about, with a colour to use', async ({ page }) => {
+  await signIn(page, 'office@demo.example');
+  await visit(page, '/agencies/new');
+  const colour = page.getByLabel('Colour', { exact: true });
+  const warning = page.locator('.colour-warning');
+  // Demo agencies already have this blue (and ones near it).
+  await colour.fill('#1d70b8');
+  await expect(warning).toContainText('hard to tell apart');
+  await expect(warning).toContainText(/\([A-Z]{2,5}\)/);
+  await expectAccessible(page);
+
+  const use = warning.getByRole('button', { name: /^Use #[0-9a-f]{6}$/ });
+  const label = (await use.textContent()) ?? '';
+  const suggestion = label.match(/#[0-9a-f]{6}/)?.[0] ?? '';
+  expect(suggestion).not.toBe('#1d70b8');
+  await use.click();
+  await expect(colour).toHaveValue(suggestion);
+  await expect(warning).toHaveCount(0);
+  await expect(page.locator('form .agency-prefix .swatch')).toHaveAttribute('style', new RegExp(suggestion));
+
+  // On a phone too, the warning is readable and passes axe.
+  await colour.fill('#1e72ba');
+  await expect(warning).toContainText('hard to tell apart');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectAccessible(page);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});

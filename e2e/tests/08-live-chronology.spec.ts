@@ -186,3 +186,86 @@ test('a second agency submits by typing and the office sees it arrive without re
   await office.context().close();
   await csc.context().close();
 });
+
+test('the timeline zooms on the current entry or the pointer, and tells agencies apart by shape', async ({
+  browser,
+  request,
+}) => {
+  const id = await reviewId(request, 'SCR-2016-03');
+  const page = await open(browser, 'reviewer@demo.example', `/reviews/${id}/chronology`);
+  await page.getByRole('group', { name: 'View' }).getByLabel('Timeline').check();
+  const timeline = page.getByRole('region', { name: /timeline/i });
+  await expect(timeline).toBeVisible();
+  await timeline.scrollIntoViewIfNeeded();
+
+  // The legend: each agency's shape (hidden from screen readers) in its colour, and in words.
+  const agencies = page.locator('.tl-legend li.tl-agency');
+  const lanes = await agencies.count();
+  expect(lanes).toBeGreaterThan(1);
+  const shapes: string[] = [];
+  for (let i = 0; i < lanes; i++) {
+    const svg = agencies.nth(i).locator('svg.tl-shape');
+    await expect(svg).toHaveAttribute('aria-hidden', 'true');
+    shapes.push((await svg.getAttribute('data-shape')) ?? '');
+    await expect(agencies.nth(i)).toContainText(`${shapes[i]} marks`);
+  }
+  expect(new Set(shapes.slice(0, 6)).size).toBe(Math.min(lanes, 6));
+  expect(shapes[0]).toBe('circle');
+  expect(shapes[1]).toBe('square');
+  await expectAccessible(page);
+
+  // A middle entry is current; zooming in and out keeps it where it was on screen.
+  await timeline.focus();
+  await page.keyboard.press('End');
+  const live = page.locator('#timeline-current');
+  const total = Number((await live.textContent())?.match(/of (\d+)/)?.[1] ?? '0');
+  expect(total).toBeGreaterThan(2);
+  for (let i = 0; i < Math.floor(total / 2); i++) await page.keyboard.press('ArrowLeft');
+  const ringX = async () => {
+    const box = await page.locator('path.tl-ring').boundingBox();
+    return box ? box.x + box.width / 2 : NaN;
+  };
+  const region = (await timeline.boundingBox())!;
+  const zoomIn = page.getByRole('button', { name: 'Zoom in' });
+  const zoomOut = page.getByRole('button', { name: 'Zoom out' });
+  const svgWidth = () => page.locator('svg.tl-svg').evaluate((e) => e.getBoundingClientRect().width);
+  let before = await ringX();
+  expect(before).toBeGreaterThan(region.x);
+  expect(before).toBeLessThan(region.x + region.width);
+  for (const button of [zoomIn, zoomIn, zoomIn, zoomOut]) {
+    const width = await svgWidth();
+    await button.click();
+    await expect.poll(svgWidth).not.toBe(width);
+    await expect.poll(ringX).toBeGreaterThan(before - 3);
+    await expect.poll(ringX).toBeLessThan(before + 3);
+    before = await ringX();
+  }
+
+  // Ctrl + wheel zooms at the pointer: the date under it stays under it.
+  const now = (await timeline.boundingBox())!;
+  const x = now.x + now.width * 0.7;
+  const y = now.y + 80;
+  // The share of the dates' width (84 pixels of labels before, 56 after) under the pointer.
+  const dateAt = () =>
+    timeline.evaluate((el, px) => {
+      const svg = el.querySelector('svg.tl-svg')!;
+      const w = svg.getBoundingClientRect().width;
+      const at = px - el.getBoundingClientRect().left - el.clientLeft + el.scrollLeft;
+      return (at - 84) / (w - 84 - 56);
+    }, x);
+  await page.mouse.move(x, y);
+  const share = await dateAt();
+  const width = await svgWidth();
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -100);
+  await page.keyboard.up('Control');
+  await expect.poll(svgWidth).toBeGreaterThan(width * 1.5);
+  await expect.poll(dateAt).toBeGreaterThan(share - 0.002);
+  await expect.poll(dateAt).toBeLessThan(share + 0.002);
+  await expectAccessible(page);
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(timeline).toBeVisible();
+  await expectAccessible(page);
+  await page.context().close();
+});

@@ -9,6 +9,7 @@ pub mod agencies;
 pub mod auth;
 pub mod calendar;
 pub mod chronology;
+pub mod colour;
 pub mod glossary;
 pub mod live;
 pub mod retention;
@@ -16,6 +17,7 @@ pub mod reviews;
 pub mod spreadsheet;
 pub mod subject_access;
 pub mod summary;
+pub mod timeline;
 pub mod validation;
 
 pub use validation::{Problem, Problems};

@@ -193,6 +193,12 @@ json_structs! {
         qa_last_updated: Option<String> = "qaLastUpdated",
         qa_mechanisms: Vec<QaMechanism> = "qaMechanisms",
     }
+    pub struct AgencyColourCheckData { check: ColourCheck = "agencyColourCheck" }
+    pub struct ColourCheck {
+        colour: String = "colour",
+        too_close_to: Vec<AgencyRef> = "tooCloseTo",
+        suggestion: Option<String> = "suggestion",
+    }
     pub struct QaMechanism {
         text: String = "text",
         last_updated: String = "lastUpdated",

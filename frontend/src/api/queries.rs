@@ -68,6 +68,7 @@ operations!(
     CreateAgency,
     UpdateAgency,
     SetQaMechanisms,
+    AgencyColourCheck,
 );
 operations!(
     "graphql/users.graphql": Users,

@@ -128,6 +128,19 @@ pub struct QaMechanismInput {
     pub last_updated: NaiveDate,
 }
 
+/// How a colour compares with the other agencies' colours.
+#[derive(SimpleObject)]
+pub struct ColourCheck {
+    /// The colour checked, as it would be stored (#rrggbb, lower case).
+    pub colour: String,
+    /// The agencies whose colour is too close to it to tell apart (CIEDE2000 below 10), by
+    /// prefix.
+    pub too_close_to: Vec<Agency>,
+    /// When some are too close: a colour at least 15 from every agency's colour and with
+    /// at least 3:1 contrast on white, or null if none fits.
+    pub suggestion: Option<String>,
+}
+
 #[derive(Default)]
 pub struct AgencyQuery;
 
@@ -147,6 +160,29 @@ impl AgencyQuery {
     async fn agency(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Agency> {
         let (state, rc) = parts(ctx)?;
         service::get(&state.db, &id).await.map(Into::into).gql(rc)
+    }
+
+    /// Whether a colour is too close to another agency's (business office); leave out the
+    /// agency being edited with `exceptAgencyId`.
+    async fn agency_colour_check(
+        &self,
+        ctx: &Context<'_>,
+        colour: String,
+        except_agency_id: Option<ID>,
+    ) -> async_graphql::Result<ColourCheck> {
+        let (state, rc) = parts(ctx)?;
+        let (colour, close, suggestion) = service::colour_check(
+            &state.db,
+            &colour,
+            except_agency_id.as_ref().map(|id| id.as_str()),
+        )
+        .await
+        .gql(rc)?;
+        Ok(ColourCheck {
+            colour,
+            too_close_to: close.into_iter().map(Into::into).collect(),
+            suggestion,
+        })
     }
 }
 

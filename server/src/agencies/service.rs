@@ -53,6 +53,30 @@ pub async fn qa_mechanisms(
     Ok(by_agency)
 }
 
+/// What an agency's colour would look like beside the others: the agencies (other than
+/// `except`, the one being edited) whose colour is too close to it, and a colour to use
+/// instead when there are any (the rule: `shared::colour`). A colour that is not `#rrggbb`
+/// is a VALIDATION problem of `colour`.
+pub async fn colour_check(
+    db: &DatabaseConnection,
+    colour: &str,
+    except: Option<&str>,
+) -> AppResult<(String, Vec<agency::Model>, Option<String>)> {
+    let mut problems = shared::Problems::new();
+    let colour = shared::agencies::colour(&mut problems, "colour", colour);
+    problems.into_result()?;
+    let wanted = shared::colour::parse_hex(&colour)
+        .ok_or_else(|| AppError::validation("colour", "must be a colour such as #1d70b8"))?;
+    let mut others = agency::Entity::find()
+        .order_by_asc(agency::Column::Prefix)
+        .all(db)
+        .await?;
+    others.retain(|a| Some(a.id.as_str()) != except);
+    let (close, suggestion) = shared::colour::check(wanted, &others, |a| a.colour.as_str());
+    let close = close.into_iter().cloned().collect();
+    Ok((colour, close, suggestion.map(shared::colour::to_hex)))
+}
+
 async fn ensure_prefix_free<C: ConnectionTrait>(
     conn: &C,
     prefix: &str,

@@ -73,6 +73,7 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Query", "build", Access::SignedIn),
     ("Query", "agencies", Access::SignedIn),
     ("Query", "agency", Access::SignedIn),
+    ("Query", "agencyColourCheck", Access::AnyRole(OFFICE)),
     ("Query", "users", Access::AnyRole(OFFICE)),
     ("Query", "user", Access::AnyRole(OFFICE)),
     ("Query", "regimes", Access::SignedIn),
@@ -282,6 +283,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "qaLastUpdated",
         ],
     ),
+    ("ColourCheck", &["colour", "tooCloseTo", "suggestion"]),
     ("Regime", &["id", "code", "name", "description"]),
     (
         "Milestone",

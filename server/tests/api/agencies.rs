@@ -461,7 +461,86 @@ async fn qa_mechanisms_are_kept_by_the_office_or_the_agencys_own_lead(backend: B
     .await
 }
 
+const CHECK: &str =
+    "query($c: String!, $except: ID) { agencyColourCheck(colour: $c, exceptAgencyId: $except) \
+                     { colour tooCloseTo { id name prefix colour } suggestion } }";
+
+async fn a_colour_too_close_to_anothers_is_named_with_an_alternative(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let mut ids = Vec::new();
+        for (name, prefix, colour) in [
+            ("Blue Police", "BPOL", "#1d70b8"),
+            ("Red Health", "RHE", "#d4351c"),
+            ("Green Schools", "GSCH", "#00703c"),
+        ] {
+            let created = office
+                .ok(
+                    &create_doc(),
+                    json!({ "input": input(name, prefix, colour) }),
+                )
+                .await;
+            ids.push(
+                created["createAgency"]["id"]
+                    .as_str()
+                    .expect("id")
+                    .to_owned(),
+            );
+        }
+
+        // Nearly the police's blue: named, with a colour apart from all three.
+        let check =
+            office.ok(CHECK, json!({ "c": " #1E72BA " })).await["agencyColourCheck"].clone();
+        assert_eq!(check["colour"], "#1e72ba", "checked as it would be stored");
+        assert_eq!(
+            check["tooCloseTo"],
+            json!([{ "id": ids[0], "name": "Blue Police", "prefix": "BPOL", "colour": "#1d70b8" }])
+        );
+        let suggestion = check["suggestion"].as_str().expect("a suggestion");
+        let rgb = shared::colour::parse_hex(suggestion).expect("#rrggbb");
+        for other in ["#1d70b8", "#d4351c", "#00703c"] {
+            let other = shared::colour::parse_hex(other).expect("hex");
+            assert!(
+                shared::colour::difference(rgb, other) >= 15.0,
+                "{suggestion}"
+            );
+        }
+        assert!(
+            shared::colour::contrast_on_white(rgb) >= 3.0,
+            "{suggestion}"
+        );
+        // The suggestion itself passes the check.
+        let again = office.ok(CHECK, json!({ "c": suggestion })).await;
+        assert_eq!(again["agencyColourCheck"]["tooCloseTo"], json!([]));
+        assert_eq!(again["agencyColourCheck"]["suggestion"], Value::Null);
+
+        // A distinct colour: nothing to say.
+        let fine = office.ok(CHECK, json!({ "c": "#f47738" })).await;
+        assert_eq!(fine["agencyColourCheck"]["tooCloseTo"], json!([]));
+        assert_eq!(fine["agencyColourCheck"]["suggestion"], Value::Null);
+
+        // Editing the police: its own colour is not a clash.
+        let own = office
+            .ok(CHECK, json!({ "c": "#1d70b8", "except": ids[0] }))
+            .await;
+        assert_eq!(own["agencyColourCheck"]["tooCloseTo"], json!([]));
+
+        // A colour that is not #rrggbb is named, as creating an agency names it.
+        for bad in ["blue", "#1d70b", "#1d70bg", ""] {
+            let body = office.gql(CHECK, json!({ "c": bad })).await;
+            assert_eq!(
+                error_code(&body).as_deref(),
+                Some("VALIDATION"),
+                "{bad}: {body:#}"
+            );
+            assert_eq!(problem_fields(&body), vec!["colour"], "{bad}: {body:#}");
+        }
+    })
+    .await
+}
+
 db_tests!(
+    a_colour_too_close_to_anothers_is_named_with_an_alternative,
     office_creates_lists_and_updates_agencies,
     bad_agency_input_names_the_field_and_writes_nothing,
     qa_mechanisms_are_kept_by_the_office_or_the_agencys_own_lead,

@@ -233,6 +233,13 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Query.agencyColourCheck",
+            allowed: OFFICE,
+            doc: "query($c: String!) { agencyColourCheck(colour: $c) { colour } }",
+            vars: |_, _| json!({ "c": "#1d70b8" }),
+            own_session: false,
+        },
+        Op {
             field: "Query.users",
             allowed: OFFICE,
             doc: "{ users { id } }",

@@ -69,6 +69,62 @@ fn AgencyForm(
     let active = RwSignal::new(active);
     let editing = id.is_some();
     let id = StoredValue::new(id);
+    // Whether the colour is too close to another agency's, checked as it changes.
+    let check = LocalResource::new(move || {
+        let wanted = colour.get();
+        let except = id.get_value();
+        async move {
+            shared::colour::parse_hex(&wanted)?;
+            api::fetch_quietly::<api::AgencyColourCheck, api::data::AgencyColourCheckData>(
+                api::agency_colour_check::Variables {
+                    colour: wanted,
+                    except_agency_id: except,
+                },
+            )
+            .await
+            .ok()
+            .map(|d| d.check)
+        }
+    });
+    let warning = move || {
+        let c = check.get().flatten()?;
+        // An answer about a colour since changed is not shown.
+        if c.too_close_to.is_empty() || !c.colour.eq_ignore_ascii_case(colour.get().trim()) {
+            return None;
+        }
+        let names = c
+            .too_close_to
+            .iter()
+            .map(|a| format!("{} ({})", a.name, a.prefix))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let suggestion = c.suggestion.clone();
+        Some(view! {
+            <div class="warning-text colour-warning">
+                <span class="warning-text-icon" aria-hidden="true">"!"</span>
+                <strong class="warning-text-text">
+                    <span class="visually-hidden">"Warning: "</span>
+                    {format!("This colour is hard to tell apart from the colour of {names}.")}
+                    {suggestion.as_ref().map(|_| " Choose another, or use the suggested colour.")}
+                </strong>
+                {suggestion.map(|s| {
+                    let label = format!("Use {s}");
+                    let apply = s.clone();
+                    view! {
+                        <button
+                            type="button"
+                            class="button button-secondary button-small"
+                            on:click=move |_| colour.set(apply.clone())
+                        >
+                            <span class="swatch" aria-hidden="true" style=format!("background-color: {s}")></span>
+                            " "
+                            {label}
+                        </button>
+                    }
+                })}
+            </div>
+        })
+    };
     let kinds = AgencyKind::ALL
         .iter()
         .map(|k| (k.code().to_string(), k.label().to_string()))
@@ -130,6 +186,7 @@ fn AgencyForm(
                     {move || prefix.get()}
                 </span>
             </p>
+            <div aria-live="polite">{warning}</div>
             {editing.then(|| view! { <Checkbox id="agency-active" label="Active (can be added to reviews)" checked=active /> })}
             <button type="submit" class="button" disabled=move || pending.get()>
                 {if editing { "Save changes" } else { "Create agency" }}

@@ -29,11 +29,25 @@
 //! lane above or below, Home and End to the first and last; the view follows it and a
 //! polite live region reads it out. Enter opens it. + and - zoom, 0 fits everything,
 //! Shift with Left or Right, Page Up and Page Down pan.
+//!
+//! # Zoom
+//!
+//! Zooming keeps one point where it is on screen ([`shared::timeline`]): the current entry
+//! (or, with none in view, the middle of the view) for the buttons and keys, the pointer
+//! for Ctrl + wheel (and a touchpad's pinch). The new scroll offset is applied once the
+//! drawing has its new width.
+//!
+//! # Shapes
+//!
+//! Each agency's marks have a shape as well as a colour ([`Shape::of_lane`], in the lanes'
+//! prefix order), shown beside its prefix in the lane and in the legend, so agencies are
+//! told apart without seeing colour.
 
 use super::{use_ctx, Integrated};
 use crate::components::AgencyPrefix;
-use leptos::ev::{KeyboardEvent, MouseEvent};
+use leptos::ev::{KeyboardEvent, MouseEvent, WheelEvent};
 use leptos::prelude::*;
+use shared::timeline::{scroll_after_zoom, zoom_anchor, Shape, View};
 
 /// Width of the lane label column, in pixels; day `origin` is drawn here.
 const PAD_L: f64 = 84.0;
@@ -178,6 +192,40 @@ fn clip(s: &str, n: usize) -> String {
         Some((i, _)) => format!("{}…", s[..i].trim_end()),
         None => s.to_string(),
     }
+}
+
+/// Appends an agency's mark: its shape centred on (cx, cy), fitting a circle of radius `r`.
+fn shape_d(s: &mut String, shape: Shape, cx: f64, cy: f64, r: f64) {
+    let corners = shape.corners(cx, cy, r);
+    if corners.is_empty() {
+        pt(s, 'M', cx - r, cy);
+        for dx in [2.0 * r, -2.0 * r] {
+            s.push('a');
+            num(s, r);
+            num(s, r);
+            s.push_str("0 1 0 ");
+            num(s, dx);
+            s.push('0');
+        }
+        return;
+    }
+    for (i, &(x, y)) in corners.iter().enumerate() {
+        pt(s, if i == 0 { 'M' } else { 'L' }, x, y);
+    }
+    s.push('Z');
+}
+
+/// An agency's shape in its colour, for the legend (hidden from assistive technology:
+/// the legend says it in words).
+fn swatch_svg(shape: Shape, colour: String) -> AnyView {
+    let mut d = String::new();
+    shape_d(&mut d, shape, 10.0, 10.0, 7.0);
+    view! {
+        <svg class="tl-shape" width="20" height="20" aria-hidden="true" focusable="false" data-shape=shape.name()>
+            {path("tl-mark", d, Some(colour))}
+        </svg>
+    }
+    .into_any()
 }
 
 /// An SVG path; its fill when the class does not set one (the agency's colour).
@@ -646,8 +694,7 @@ fn body(g: &Geo, z: f64, (d0, d1): (i64, i64), t: &Ticks) -> Vec<AnyView> {
         if m.bar {
             rect_d(d, x0, y0, x1, y1);
         } else {
-            pt(d, 'M', x0, y0 + R);
-            d.push_str("a6 6 0 1 0 12 0a6 6 0 1 0-12 0");
+            shape_d(d, Shape::of_lane(m.lane), x0 + R, y0 + R, R);
         }
     }
     for ((solid, hollow), lane) in shapes.into_iter().zip(&g.lanes) {
@@ -799,35 +846,55 @@ pub fn Timeline(on_select: Callback<String>) -> impl IntoView {
         let end = geo.with_untracked(|g| g.width(zoom.get_untracked())) - width.get_untracked();
         let x = x.clamp(0.0, end.max(0.0));
         left.set(x);
-        request_animation_frame(move || {
-            if let Some(el) = scroller.get_untracked() {
-                el.set_scroll_left(x as i32);
-                if let Some(y) = y {
-                    el.set_scroll_top(y.max(0.0) as i32);
-                }
-            }
-            measure();
-        });
+        scroll_when_drawn(scroller, x, y, 3, measure);
     };
-    // Zooms to `z` pixels a day, keeping the current entry (or the middle of the view)
-    // where it is on screen.
-    let zoom_to = move |z: f64| {
+    // Zooms to `z` pixels a day, keeping the pointer's x (Ctrl + wheel), else the current
+    // entry if it is in view, else the middle of the view, where it is on screen.
+    let zoom_to = move |z: f64, pointer: Option<f64>| {
         let old = zoom.get_untracked();
-        let (l, w) = (left.get_untracked(), width.get_untracked());
+        let w = width.get_untracked();
         let (lo, hi) = geo.with_untracked(|g| g.limits(w));
         let z = z.clamp(lo, hi);
-        let on_screen = |x: &f64| *x >= l + PAD_L && *x <= l + w;
-        let anchor = mark
+        if z == old {
+            return;
+        }
+        let view = View {
+            scroll_left: left.get_untracked(),
+            width: w,
+            labels: PAD_L,
+        };
+        let focused = mark
             .get_untracked()
-            .map(|m| geo.with_untracked(|g| g.centre(m, old).0))
-            .filter(on_screen)
-            .unwrap_or(l + (PAD_L + w) / 2.0);
-        let days = (anchor - PAD_L) / old;
+            .map(|m| geo.with_untracked(|g| g.centre(m, old).0));
+        let anchor = zoom_anchor(view, focused, pointer);
         asked.set(z);
-        scroll_to(PAD_L + days * z - (anchor - l), None);
+        let end = geo.with_untracked(|g| g.width(z)) - w;
+        scroll_to(scroll_after_zoom(view, anchor, PAD_L, old, z, end), None);
     };
-    let zoom_in = move || zoom_to(zoom.get_untracked() * 2.0);
-    let zoom_out = move || zoom_to(zoom.get_untracked() / 2.0);
+    let zoom_in = move || zoom_to(zoom.get_untracked() * 2.0, None);
+    let zoom_out = move || zoom_to(zoom.get_untracked() / 2.0, None);
+    // Ctrl (or Cmd) + wheel, and a touchpad's pinch: zoom at the pointer.
+    let on_wheel = move |ev: WheelEvent| {
+        if !(ev.ctrl_key() || ev.meta_key()) {
+            return;
+        }
+        ev.prevent_default();
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let rect = el.get_bounding_client_rect();
+        let l = f64::from(el.scroll_left());
+        let x = f64::from(ev.client_x()) - rect.left() - f64::from(el.client_left()) + l;
+        // A wheel's notch (100 pixels, or 3 lines) halves or doubles; a pinch's small steps
+        // zoom smoothly.
+        let dy = match ev.delta_mode() {
+            0 => ev.delta_y(),
+            1 => ev.delta_y() * 33.0,
+            _ => ev.delta_y() * 400.0,
+        };
+        let factor = (-dy / 100.0).clamp(-1.0, 1.0).exp2();
+        zoom_to(zoom.get_untracked() * factor, Some(x.max(l + PAD_L)));
+    };
     let fit = move || {
         asked.set(0.0);
         scroll_to(0.0, None);
@@ -974,7 +1041,10 @@ pub fn Timeline(on_select: Callback<String>) -> impl IntoView {
             let mut out = vec![path("tl-label-col", column, None)];
             for (l, lane) in g.lanes.iter().enumerate() {
                 let y = Geo::top(l) + LANE_H / 2.0 + 5.0;
-                out.push(text("tl-lane-label", 8.0, y, clip(&lane.prefix, 8)));
+                out.push(text("tl-lane-label", 8.0, y, clip(&lane.prefix, 6)));
+                let mut d = String::new();
+                shape_d(&mut d, Shape::of_lane(l), PAD_L - 14.0, y - 5.0, R);
+                out.push(path("tl-mark", d, Some(lane.colour.clone())));
             }
             out
         })
@@ -1074,6 +1144,7 @@ pub fn Timeline(on_select: Callback<String>) -> impl IntoView {
                 node_ref=scroller
                 on:scroll=move |_| measure()
                 on:keydown=on_key
+                on:wheel=on_wheel
             >
                 <svg
                     class="tl-svg"
@@ -1110,11 +1181,17 @@ pub fn Timeline(on_select: Callback<String>) -> impl IntoView {
                     geo.with(|g| {
                         g.lanes
                             .iter()
-                            .map(|l| {
+                            .enumerate()
+                            .map(|(i, l)| {
+                                let shape = Shape::of_lane(i);
                                 view! {
-                                    <li>
+                                    <li class="tl-agency">
+                                        {swatch_svg(shape, l.colour.clone())}
                                         <AgencyPrefix prefix=l.prefix.clone() colour=l.colour.clone() />
                                         {l.name.clone()}
+                                        <span class="visually-hidden">
+                                            {format!(", {} marks", shape.name())}
+                                        </span>
                                     </li>
                                 }
                             })
@@ -1124,6 +1201,33 @@ pub fn Timeline(on_select: Callback<String>) -> impl IntoView {
             </ul>
         </Show>
     }
+}
+
+/// Sets the scroll region's scroll offset to `x` (and `y`) once the drawing is wide enough
+/// to scroll that far (after a zoom, it grows when the view next renders), trying for up to
+/// `frames` animation frames, then calls `after`.
+fn scroll_when_drawn(
+    scroller: NodeRef<leptos::html::Div>,
+    x: f64,
+    y: Option<f64>,
+    frames: u8,
+    after: impl Fn() + Copy + 'static,
+) {
+    request_animation_frame(move || {
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let room = f64::from(el.scroll_width() - el.client_width());
+        if room + 1.0 < x && frames > 1 {
+            scroll_when_drawn(scroller, x, y, frames - 1, after);
+            return;
+        }
+        el.set_scroll_left(x.round() as i32);
+        if let Some(y) = y {
+            el.set_scroll_top(y.max(0.0) as i32);
+        }
+        after();
+    });
 }
 
 /// The key to the drawing's shapes.
@@ -1157,7 +1261,7 @@ const LEGEND: [(&str, &str, &str, &str, &str); 7] = [
         "M16 10a6 6 0 1 0 12 0a6 6 0 1 0-12 0",
         "",
         "",
-        "Entry",
+        "Entry (in its agency's shape and colour)",
     ),
     (
         "tl-mark",
