@@ -146,6 +146,35 @@ pub fn merge_with_phases(
     entries: &[Entry],
     settings: &MergeSettings,
     decisions: &Decisions,
+    done: impl FnMut(&'static str),
+) -> Integrated {
+    merge_on(entries, settings, decisions, Path::Fast, done)
+}
+
+/// [`merge_with_decisions`] on the general path of the linkage, which the fast path (the
+/// one every merge takes) must agree with to the bit: for the tests that check so
+/// (`tests/merge_paths.rs`).
+#[doc(hidden)]
+pub fn merge_on_general_path(
+    entries: &[Entry],
+    settings: &MergeSettings,
+    decisions: &Decisions,
+) -> Integrated {
+    merge_on(entries, settings, decisions, Path::General, |_| {})
+}
+
+/// Which way the linkage finds the duplicates (the same result either way).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Path {
+    General,
+    Fast,
+}
+
+fn merge_on(
+    entries: &[Entry],
+    settings: &MergeSettings,
+    decisions: &Decisions,
+    path: Path,
     mut done: impl FnMut(&'static str),
 ) -> Integrated {
     let order = chronological_order(entries);
@@ -153,7 +182,10 @@ pub fn merge_with_phases(
     let linkage = Linkage::new(entries, &order, settings);
     done("words");
     let decided = decided(entries, decisions);
-    let found = linkage.duplicates(entries, &order, &decided);
+    let found = match path {
+        Path::General => linkage.duplicates(entries, &order, &decided),
+        Path::Fast => linkage.duplicates_fast(entries, &decided),
+    };
     done("duplicates");
     let mut group_of = vec![usize::MAX; entries.len()];
     for (g, (members, _)) in found.iter().enumerate() {

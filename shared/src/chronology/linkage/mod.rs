@@ -54,8 +54,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
+mod fast;
+
 /// The vocabulary the merge reads texts with (see the file's head for its lines).
-pub const VOCABULARY: &str = include_str!("merge_vocabulary.txt");
+pub const VOCABULARY: &str = include_str!("../merge_vocabulary.txt");
 
 /// Why a group of entries is a probable duplicate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -759,6 +761,64 @@ fn ordered(a: usize, b: usize) -> (usize, usize) {
     (a.min(b), a.max(b))
 }
 
+/// The candidate pairs of a review (by position, a < b, each with its pattern), and the
+/// counts of each pattern among the undecided, the confirmed and the rejected pairs.
+struct Found<'d> {
+    decided: &'d Decided,
+    any_confirmed: bool,
+    any_rejected: bool,
+    pairs: Vec<(u32, u32, u16)>,
+    counts: Vec<f64>,
+    known_match: Vec<f64>,
+    known_non: Vec<f64>,
+}
+
+impl<'d> Found<'d> {
+    fn new(decided: &'d Decided) -> Self {
+        Self {
+            decided,
+            any_confirmed: !decided.confirmed.is_empty(),
+            any_rejected: !decided.rejected.is_empty(),
+            pairs: Vec::new(),
+            counts: vec![0.0; PATTERNS],
+            known_match: vec![0.0; PATTERNS],
+            known_non: vec![0.0; PATTERNS],
+        }
+    }
+
+    /// Counts a candidate pair; a rejected pair only teaches the weights.
+    fn add(&mut self, a: usize, b: usize, pattern: usize) {
+        if self.any_confirmed && self.decided.confirmed.contains(&(a, b)) {
+            self.known_match[pattern] += 1.0;
+        } else if self.any_rejected && self.decided.rejected.contains(&(a, b)) {
+            self.known_non[pattern] += 1.0;
+            return;
+        } else {
+            self.counts[pattern] += 1.0;
+        }
+        self.pairs.push((a as u32, b as u32, pattern as u16));
+    }
+}
+
+/// Every candidate pair's match probability (pairs by position, a < b; 0 for a pair not
+/// kept), for the cohesion of groups.
+trait PairProbabilities {
+    fn insert(&mut self, a: usize, b: usize, probability: f32);
+    /// Called once all are inserted, before any is read.
+    fn ready(&mut self) {}
+    fn get(&self, pair: (usize, usize)) -> f32;
+}
+
+impl PairProbabilities for FnvMap<(usize, usize), f32> {
+    fn insert(&mut self, a: usize, b: usize, probability: f32) {
+        HashMap::insert(self, (a, b), probability);
+    }
+
+    fn get(&self, pair: (usize, usize)) -> f32 {
+        HashMap::get(self, &pair).copied().unwrap_or(0.0)
+    }
+}
+
 /// The review's entries as the linkage reads them.
 pub(crate) struct Linkage {
     lex: Lexicon,
@@ -1023,6 +1083,13 @@ impl Linkage {
 
     /// The pattern (levels of the five comparisons) of a candidate pair, and its cosine.
     fn compare(&self, a: usize, b: usize) -> (usize, f32) {
+        let cos = self.cosine(a, b);
+        (self.pattern(a, b, cos), cos)
+    }
+
+    /// The pattern of a candidate pair whose cosine is `cos` (the fast path works the cosine
+    /// out its own way, see [`fast`]).
+    fn pattern(&self, a: usize, b: usize, cos: f32) -> usize {
         let (fa, fb) = (&self.facts[a], &self.facts[b]);
         let both_days = fa.precision == Precision::Day && fb.precision == Precision::Day;
         let later_backref = if fa.first > fb.first {
@@ -1049,7 +1116,6 @@ impl Linkage {
             _ => 4,
         };
         let kind = self.kind_level(a, b);
-        let cos = self.cosine(a, b);
         let text = TEXT_BANDS.iter().position(|&band| cos >= band).unwrap_or(4);
         // Whom each names besides itself: each the other's agency, one the other's (or
         // both a third), neither.
@@ -1066,10 +1132,8 @@ impl Linkage {
                 2
             }
         };
-        let pattern = date
-            + DATE_LEVELS
-                * (time + TIME_LEVELS * (kind + KIND_LEVELS * (text + TEXT_LEVELS * party)));
-        (pattern, cos)
+        date + DATE_LEVELS
+            * (time + TIME_LEVELS * (kind + KIND_LEVELS * (text + TEXT_LEVELS * party)))
     }
 
     /// The candidate pairs (a < b by index), each once.
@@ -1120,8 +1184,14 @@ impl Linkage {
                 }
             }
         }
-        // Imprecise entries meet those of their period sharing an uncommon word with them,
-        // or of their event kind.
+        self.imprecise_candidates(entries, visit);
+    }
+
+    /// The candidate pairs with an entry dated only to a month or year (a < b by index),
+    /// each once: imprecise entries meet those of their period sharing an uncommon word with
+    /// them, or of their event kind.
+    fn imprecise_candidates(&self, entries: &[Entry], mut visit: impl FnMut(usize, usize)) {
+        let n = self.facts.len();
         let imprecise: Vec<usize> = (0..n)
             .filter(|&i| self.facts[i].precision != Precision::Day)
             .collect();
@@ -1274,42 +1344,51 @@ impl Linkage {
         decided: &Decided,
     ) -> Vec<(Vec<usize>, DuplicateEvidence)> {
         let _ = order;
-        // The decisions by position.
+        let decided = &self.by_position(decided);
+        let mut found = Found::new(decided);
+        self.candidates(entries, |a, b| found.add(a, b, self.compare(a, b).0));
+        self.group(entries, decided, found, FnvMap::default())
+    }
+
+    /// The decisions by position.
+    fn by_position(&self, decided: &Decided) -> Decided {
         let at = |pairs: &HashSet<(usize, usize)>| -> HashSet<(usize, usize)> {
             pairs
                 .iter()
                 .map(|&(a, b)| ordered(self.position_of[a], self.position_of[b]))
                 .collect()
         };
-        let decided = &Decided {
+        Decided {
             confirmed: at(&decided.confirmed),
             rejected: at(&decided.rejected),
-        };
-        let mut pairs: Vec<(u32, u32, u16)> = Vec::new();
-        let mut counts = vec![0.0f64; PATTERNS];
-        let mut known_match = vec![0.0f64; PATTERNS];
-        let mut known_non = vec![0.0f64; PATTERNS];
-        let any_confirmed = !decided.confirmed.is_empty();
-        let any_rejected = !decided.rejected.is_empty();
+        }
+    }
+
+    /// The groups of the candidate pairs `found` (by position), with their evidence: the
+    /// weights are trained on them, then pairs join strongest first into cohesive groups.
+    /// `prob_of` keeps every candidate's probability for the cohesion of groups (the fast
+    /// path keeps them in a table rather than a map).
+    fn group(
+        &self,
+        entries: &[Entry],
+        decided: &Decided,
+        found: Found<'_>,
+        mut prob_of: impl PairProbabilities,
+    ) -> Vec<(Vec<usize>, DuplicateEvidence)> {
+        let Found {
+            pairs,
+            counts,
+            known_match,
+            known_non,
+            any_confirmed,
+            any_rejected,
+            ..
+        } = found;
         let is_confirmed =
             |a: usize, b: usize| any_confirmed && decided.confirmed.contains(&(a, b));
-        self.candidates(entries, |a, b| {
-            let (pattern, _) = self.compare(a, b);
-            if is_confirmed(a, b) {
-                known_match[pattern] += 1.0;
-            } else if any_rejected && decided.rejected.contains(&(a, b)) {
-                known_non[pattern] += 1.0;
-                return;
-            } else {
-                counts[pattern] += 1.0;
-            }
-            pairs.push((a as u32, b as u32, pattern as u16));
-        });
         let params = Params::train(&counts, &known_match, &known_non);
         let weights = params.weights();
         let probability = |w: f32| 1.0 / (1.0 + (-w).exp2());
-        // Every candidate's probability, for the cohesion of groups.
-        let mut prob_of: FnvMap<(usize, usize), f32> = FnvMap::default();
         // (confirmed, weight, a, b)
         let mut strong: Vec<(bool, f32, usize, usize)> = Vec::new();
         for &(a, b, p) in &pairs {
@@ -1325,13 +1404,14 @@ impl Linkage {
             let prob = probability(w);
             // Pairs less likely than this count as 0 in the cohesion of groups.
             if prob >= 0.1 {
-                prob_of.insert((a, b), prob);
+                prob_of.insert(a, b, prob);
             }
             let confirmed = is_confirmed(a, b);
             if w >= 0.0 || confirmed {
                 strong.push((confirmed, w, a, b));
             }
         }
+        prob_of.ready();
         // Confirmed pairs first, then by weight, ties by position (not input order).
         let position: Vec<usize> = (0..entries.len()).collect();
         strong.sort_by(|x, y| {
@@ -1369,7 +1449,7 @@ impl Linkage {
                     for &y in &members[gb] {
                         let key = ordered(x, y);
                         rejected_across |= any_rejected && decided.rejected.contains(&key);
-                        let p = prob_of.get(&key).copied().unwrap_or(0.0);
+                        let p = prob_of.get(key);
                         sum += p;
                         likely += usize::from(p >= 0.5);
                     }
