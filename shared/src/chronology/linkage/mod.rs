@@ -189,7 +189,10 @@ impl Phrases {
             let mut step = 1;
             if let Some(list) = self.by_first.get(words[i] as usize) {
                 for (rest, tag) in list {
-                    if words[i + 1..].starts_with(rest) {
+                    // (Compared word by word: the phrases are short, a call to compare
+                    // memory costs more.)
+                    let after = &words[i + 1..];
+                    if after.len() >= rest.len() && rest.iter().zip(after).all(|(x, y)| x == y) {
                         found(i, *tag, rest.len() + 1);
                         step = rest.len() + 1;
                         break;
@@ -469,6 +472,8 @@ impl Lexicon {
                     // Long numbers are left out (see `word`), without a look-up.
                     if !(digits && len > 3) {
                         match self.by_hash.get(&hash) {
+                            // Most words are one id: pushed, without a call to copy memory.
+                            Some(&(from, to)) if to == from + 1 => out.push(self.hashed[from as usize]),
                             Some(&(from, to)) => {
                                 out.extend_from_slice(&self.hashed[from as usize..to as usize]);
                             }
@@ -1389,19 +1394,26 @@ impl Linkage {
         let params = Params::train(&counts, &known_match, &known_non);
         let weights = params.weights();
         let probability = |w: f32| 1.0 / (1.0 + (-w).exp2());
+        // What each pattern says, worked out once rather than for each of its pairs: its
+        // probability, whether the texts share some words, and whether the kinds are one.
+        let of_pattern: Vec<(f32, bool, bool)> = (0..PATTERNS)
+            .map(|p| {
+                let levels = Params::levels(p);
+                (probability(weights[p]), levels[3] <= 3, levels[2] <= 1)
+            })
+            .collect();
         // (confirmed, weight, a, b)
         let mut strong: Vec<(bool, f32, usize, usize)> = Vec::new();
         for &(a, b, p) in &pairs {
             let (a, b) = (a as usize, b as usize);
+            let (prob, words, one_kind) = of_pattern[p as usize];
             // A day and an hour in common are not an event in common: a pair must also share
             // some words, or be records of a joint event (a meeting, a visit) of one kind.
-            let levels = Params::levels(p as usize);
-            let content = levels[3] <= 3 || (levels[2] <= 1 && self.joint(a) && self.joint(b));
+            let content = words || (one_kind && self.joint(a) && self.joint(b));
             if !content && !is_confirmed(a, b) {
                 continue;
             }
             let w = weights[p as usize];
-            let prob = probability(w);
             // Pairs less likely than this count as 0 in the cohesion of groups.
             if prob >= 0.1 {
                 prob_of.insert(a, b, prob);
