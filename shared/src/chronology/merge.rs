@@ -274,6 +274,11 @@ fn sharing(
     let tolerance = settings.sharing_tolerance_days;
     let days = chrono::Days::new(u64::from(tolerance));
     let day_number = |d: NaiveDate| d.num_days_from_ce();
+    // The sharers in chronological order, so that each receiving agency's entries are read
+    // forwards from where the last sharing's window began (rather than searched afresh, all
+    // over memory); the result is put back in the order of the entries at the end.
+    sharers.sort_unstable_by_key(|&i| linkage.position(i));
+    let mut from_of: HashMap<AgencyKey, usize> = HashMap::new();
     let mut out = Vec::new();
     for i in sharers {
         let e = &entries[i];
@@ -287,7 +292,10 @@ fn sharing(
             let to = last_day.checked_add_days(days).unwrap_or(NaiveDate::MAX);
             let (start, to) = (day_number(start), day_number(to));
             let list = by_agency.get(&with).map_or(&[][..], Vec::as_slice);
-            let first = list.partition_point(|&(d, _, _)| d < start);
+            // Entries before the window of an earlier sharing are before this one's too.
+            let from = from_of.entry(with).or_default();
+            *from += list[*from..].partition_point(|&(d, _, _)| d < start);
+            let first = *from;
             // A sharing dated only to a month or year: only a record of receiving it, or of
             // the same event, can confirm it (see `Linkage::confirmation`).
             let exact = entries[i].start.precision == super::dates::Precision::Day;
@@ -306,6 +314,8 @@ fn sharing(
             });
         }
     }
+    // Back in the order of the entries (each entry's sharings stay in their order).
+    out.sort_by_key(|s| s.entry);
     out
 }
 

@@ -687,12 +687,20 @@ impl Params {
     /// The match weight of each pattern.
     fn weights(&self) -> Vec<f32> {
         let prior = (self.lambda / (1.0 - self.lambda)).log2();
+        // Each level's log-ratio once (22 of them), not once per pattern (the sums are the
+        // same, in the same order).
+        let ratio: Vec<Vec<f64>> = self
+            .m
+            .iter()
+            .zip(&self.u)
+            .map(|(m, u)| m.iter().zip(u).map(|(m, u)| (m / u).log2()).collect())
+            .collect();
         (0..PATTERNS)
             .map(|p| {
                 let levels = Self::levels(p);
                 let mut w = prior;
                 for (c, &l) in levels.iter().enumerate() {
-                    w += (self.m[c][l] / self.u[c][l]).log2();
+                    w += ratio[c][l];
                 }
                 w as f32
             })
@@ -1271,6 +1279,11 @@ impl Linkage {
         self.entry_of[position]
     }
 
+    /// The position of an entry in the chronological order.
+    pub(crate) fn position(&self, entry: usize) -> usize {
+        self.position_of[entry]
+    }
+
     /// The entries of each of `agencies`, in chronological order: first day, position,
     /// whether it records receiving information.
     pub(crate) fn receivers(
@@ -1435,7 +1448,9 @@ impl Linkage {
                 .then(second(x).cmp(&second(y)))
         });
         let mut group_of: Vec<usize> = (0..entries.len()).collect();
-        let mut members: Vec<Vec<usize>> = (0..entries.len()).map(|i| vec![i]).collect();
+        // Each group's members; a group not yet touched is its own entry alone, and its list
+        // is made when it is first read (most entries are in no group).
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); entries.len()];
         let mut closed = vec![false; entries.len()];
         for &(confirmed, _, a, b) in &strong {
             let (ga, gb) = (group_of[a], group_of[b]);
@@ -1444,6 +1459,11 @@ impl Linkage {
             }
             if !confirmed && (closed[ga] || closed[gb]) {
                 continue;
+            }
+            for g in [ga, gb] {
+                if members[g].is_empty() {
+                    members[g].push(g);
+                }
             }
             let agencies_meet = members[ga].iter().any(|&x| {
                 members[gb]
