@@ -262,22 +262,18 @@ fn sharing(
     // The entries that say they shared, and the receiving agencies' entries in chronological
     // order (each with its first day and whether it records receiving information), read
     // from the linkage's tables in that order.
+    // The sharers come in chronological order, so that each receiving agency's entries are
+    // read forwards from where the last sharing's window began (rather than searched afresh,
+    // all over memory); the result is put back in the order of the entries at the end.
+    let sharers = linkage.sharers();
     let mut receivers = HashSet::new();
-    let mut sharers = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
-        if e.shared_with.iter().any(|&with| with != e.agency) {
-            sharers.push(i);
-            receivers.extend(e.shared_with.iter().copied());
-        }
+    for &i in &sharers {
+        receivers.extend(entries[i].shared_with.iter().copied());
     }
     let by_agency = linkage.receivers(&receivers);
     let tolerance = settings.sharing_tolerance_days;
     let days = chrono::Days::new(u64::from(tolerance));
     let day_number = |d: NaiveDate| d.num_days_from_ce();
-    // The sharers in chronological order, so that each receiving agency's entries are read
-    // forwards from where the last sharing's window began (rather than searched afresh, all
-    // over memory); the result is put back in the order of the entries at the end.
-    sharers.sort_unstable_by_key(|&i| linkage.position(i));
     let mut from_of: HashMap<AgencyKey, usize> = HashMap::new();
     let mut out = Vec::new();
     for i in sharers {
@@ -294,7 +290,9 @@ fn sharing(
             let list = by_agency.get(&with).map_or(&[][..], Vec::as_slice);
             // Entries before the window of an earlier sharing are before this one's too.
             let from = from_of.entry(with).or_default();
-            *from += list[*from..].partition_point(|&(d, _, _)| d < start);
+            while list.get(*from).is_some_and(|&(d, _, _)| d < start) {
+                *from += 1;
+            }
             let first = *from;
             // A sharing dated only to a month or year: only a record of receiving it, or of
             // the same event, can confirm it (see `Linkage::confirmation`).

@@ -5,9 +5,11 @@
 //! What differs is only how, never what (`tests/merge_paths.rs` checks that both paths
 //! give the same result, to the bit):
 //! - the window of exact dates reads one compact slot per entry (day, agency, kind, flags,
-//!   the agencies it shared with), so that the checks that rule most pairs out (the same
-//!   agency, different kinds without an uncommon word in common, a record of sharing) read
-//!   no entry and no vocabulary;
+//!   the agencies it shared with), and an entry reads only the entries of its window whose
+//!   kinds are not different from its own (or that share an uncommon word with it), from
+//!   lists by kind: the checks that rule most pairs out read no entry and no vocabulary;
+//!   the pairs come in another order, which the result does not depend on (counts of
+//!   patterns, and groups from pairs sorted by weight and position);
 //! - the cosine of a pair is summed from the earlier entry's vector spread into a table by
 //!   word id, read once per word of the later entry, rather than by merging two lists
 //!   (the same products in the same order; a word the earlier entry lacks adds an exact
@@ -102,27 +104,69 @@ impl Linkage {
                 }
             })
             .collect();
+        // The slots of each kind, and those with uncommon words, by index in `slots`: an entry
+        // reads only the lists of the kinds not different from its own (and, if it has
+        // uncommon words, the list of those that have some), not every entry of its window.
+        let mut of_kind: Vec<Vec<u32>> = vec![Vec::new(); width];
+        let mut with_rare: Vec<u32> = Vec::new();
+        for (x, slot) in slots.iter().enumerate() {
+            of_kind[slot.kind as usize].push(x as u32);
+            if slot.rare {
+                with_rare.push(x as u32);
+            }
+        }
+        let used: Vec<usize> = (0..width).filter(|&k| !of_kind[k].is_empty()).collect();
+        let meets: Vec<Vec<usize>> = (0..width)
+            .map(|ka| {
+                used.iter()
+                    .copied()
+                    .filter(|&kb| !different[ka * width + kb])
+                    .collect()
+            })
+            .collect();
+        // Per list, the first of its slots after the current one (they only move forwards).
+        let mut next_of_kind = vec![0usize; width];
+        let mut next_rare = 0usize;
         // The earlier entry's vector by word id (zero elsewhere), while its window is read.
         let mut spread = vec![0.0f32; self.df.len()];
+        let mut window: Vec<u32> = Vec::new();
         for (x, sa) in slots.iter().enumerate() {
             let a = sa.position as usize;
-            let mut spread_out = false;
-            for sb in &slots[x + 1..] {
-                if sb.first > sa.first + 1 {
-                    break;
+            let after = |list: &[u32], next: &mut usize| {
+                while list.get(*next).is_some_and(|&y| y as usize <= x) {
+                    *next += 1;
                 }
-                if sa.agency == sb.agency {
+                *next
+            };
+            let in_window = |y: u32| slots[y as usize].first <= sa.first + 1;
+            window.clear();
+            for &k in &meets[sa.kind as usize] {
+                let list = &of_kind[k];
+                let from = after(list, &mut next_of_kind[k]);
+                window.extend(list[from..].iter().copied().take_while(|&y| in_window(y)));
+            }
+            if sa.rare {
+                let from = after(&with_rare, &mut next_rare);
+                window.extend(
+                    with_rare[from..]
+                        .iter()
+                        .copied()
+                        .take_while(|&y| in_window(y))
+                        .filter(|&y| {
+                            // Entries of kinds that meet its own are in the window already.
+                            let sb = &slots[y as usize];
+                            different[sa.kind as usize * width + sb.kind as usize]
+                                && self.share_rare(a, sb.position as usize)
+                        }),
+                );
+            }
+            let mut spread_out = false;
+            for &y in &window {
+                let sb = &slots[y as usize];
+                if sa.agency == sb.agency || self.sharing_slots(entries, sa, sb) {
                     continue;
                 }
                 let b = sb.position as usize;
-                if different[sa.kind as usize * width + sb.kind as usize]
-                    && !(sa.rare && sb.rare && self.share_rare(a, b))
-                {
-                    continue;
-                }
-                if self.sharing_slots(entries, sa, sb) {
-                    continue;
-                }
                 if !spread_out {
                     for &(w, v) in self.vector(a) {
                         spread[w as usize] = v;

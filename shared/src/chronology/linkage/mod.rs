@@ -140,6 +140,21 @@ const STOP_WORDS: &[&str] = &[
     "being",
 ];
 
+/// Each byte of a word in lower case (letters, digits, '&'), 0 for any other byte: one look-up
+/// per byte of a text.
+const WORD_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'&' {
+            table[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
 /// Words kept for the vocabulary's phrases ("letter from", "referral to") but left out of
 /// the comparison of texts.
 const FUNCTION_WORDS: &[&str] = &["to", "from", "by"];
@@ -456,46 +471,57 @@ impl Lexicon {
             // Each word is looked up by a hash of its lower-case letters, without building it
             // (a string is made only for a word not seen before).
             let bytes = text.as_bytes();
-            let (mut hash, mut start, mut len, mut digits) = (FNV_OFFSET, 0, 0, true);
-            let mut apostrophes = false;
-            for (i, &b) in bytes.iter().chain(std::iter::once(&b' ')).enumerate() {
-                if b.is_ascii_alphanumeric() || b == b'&' {
-                    if len == 0 {
-                        (start, hash, digits, apostrophes) = (i, FNV_OFFSET, true, false);
+            let mut i = 0;
+            while i < bytes.len() {
+                // Between words (an apostrophe before a word is no part of it).
+                if WORD_BYTES[usize::from(bytes[i])] == 0 {
+                    i += 1;
+                    continue;
+                }
+                // A word: letters, digits, '&' (lower case), and apostrophes within or after
+                // it, which are left out ("children's").
+                let start = i;
+                let (mut hash, mut len, mut digits, mut apostrophes) = (FNV_OFFSET, 0, true, false);
+                while i < bytes.len() {
+                    let b = bytes[i];
+                    let lower = WORD_BYTES[usize::from(b)];
+                    if lower != 0 {
+                        hash = (hash ^ u64::from(lower)).wrapping_mul(FNV_PRIME);
+                        digits &= b.is_ascii_digit();
+                        len += 1;
+                    } else if b == b'\'' {
+                        apostrophes = true;
+                    } else {
+                        break;
                     }
-                    hash = (hash ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
-                    digits &= b.is_ascii_digit();
-                    len += 1;
-                } else if b == b'\'' && len > 0 {
-                    apostrophes = true;
-                } else if len > 0 {
-                    // Long numbers are left out (see `word`), without a look-up.
-                    if !(digits && len > 3) {
-                        match self.by_hash.get(&hash) {
-                            // Most words are one id: pushed, without a call to copy memory.
-                            Some(&(from, to)) if to == from + 1 => out.push(self.hashed[from as usize]),
-                            Some(&(from, to)) => {
-                                out.extend_from_slice(&self.hashed[from as usize..to as usize]);
-                            }
-                            None => {
-                                word.clear();
-                                word.extend(
-                                    bytes[start..i]
-                                        .iter()
-                                        .filter(|&&c| c != b'\'')
-                                        .map(|&c| char::from(c.to_ascii_lowercase())),
-                                );
-                                let before = out.len();
-                                self.word(&word, out);
-                                if !apostrophes {
-                                    let from = self.hashed.len() as u32;
-                                    self.hashed.extend_from_slice(&out[before..]);
-                                    self.by_hash.insert(hash, (from, self.hashed.len() as u32));
-                                }
-                            }
+                    i += 1;
+                }
+                // Long numbers are left out (see `word`), without a look-up.
+                if digits && len > 3 {
+                    continue;
+                }
+                match self.by_hash.get(&hash) {
+                    // Most words are one id: pushed, without a call to copy memory.
+                    Some(&(from, to)) if to == from + 1 => out.push(self.hashed[from as usize]),
+                    Some(&(from, to)) => {
+                        out.extend_from_slice(&self.hashed[from as usize..to as usize]);
+                    }
+                    None => {
+                        word.clear();
+                        word.extend(
+                            bytes[start..i]
+                                .iter()
+                                .filter(|&&c| c != b'\'')
+                                .map(|&c| char::from(c.to_ascii_lowercase())),
+                        );
+                        let before = out.len();
+                        self.word(&word, out);
+                        if !apostrophes {
+                            let from = self.hashed.len() as u32;
+                            self.hashed.extend_from_slice(&out[before..]);
+                            self.by_hash.insert(hash, (from, self.hashed.len() as u32));
                         }
                     }
-                    len = 0;
                 }
             }
             return;
@@ -1279,9 +1305,15 @@ impl Linkage {
         self.entry_of[position]
     }
 
-    /// The position of an entry in the chronological order.
-    pub(crate) fn position(&self, entry: usize) -> usize {
-        self.position_of[entry]
+    /// The entries that say they shared with another agency than their own, in
+    /// chronological order (read from the compact facts, not the entries).
+    pub(crate) fn sharers(&self) -> Vec<usize> {
+        self.facts
+            .iter()
+            .zip(&self.entry_of)
+            .filter(|(f, _)| f.shared_bits != 0)
+            .map(|(_, &i)| i)
+            .collect()
     }
 
     /// The entries of each of `agencies`, in chronological order: first day, position,
