@@ -160,6 +160,9 @@ impl Linkage {
                         }),
                 );
             }
+            // In the order of the entries: memory is read forwards, and the pairs come in
+            // order, so that the table of probabilities is built sorted.
+            window.sort_unstable();
             let mut spread_out = false;
             for &y in &window {
                 let sb = &slots[y as usize];

@@ -963,9 +963,10 @@ impl Linkage {
             }
             backref[i] = back && e.start.precision == Precision::Day;
             // "to", "from", "by" serve the phrases ("call from"), not the likeness of texts.
-            scratch.retain(|w| !function_words.contains(w));
+            // (Left out once the words are distinct: fewer to look at.)
             scratch.sort_unstable();
             scratch.dedup();
+            scratch.retain(|w| !function_words.contains(w));
             let from = word_buffer.len() as u32;
             word_buffer.extend_from_slice(&scratch);
             word_range[i] = (from, word_buffer.len() as u32);
@@ -987,6 +988,9 @@ impl Linkage {
             .collect();
         let mut vector = Vec::with_capacity(word_buffer.len());
         let mut facts = Vec::with_capacity(n);
+        // Each entry's uncommon words, in the same pass (its words are read once).
+        let uncommon = (n as u32 / 20).max(10);
+        let mut rare = Vec::new();
         for (i, &(agency, first, last, precision, minute, shared_bits)) in base.iter().enumerate() {
             let start = vector.len() as u32;
             let norm = words(i)
@@ -996,6 +1000,8 @@ impl Linkage {
                 .sqrt()
                 .max(1e-6);
             vector.extend(words(i).iter().map(|&w| (w, idf[w as usize] / norm)));
+            let rare_from = rare.len() as u32;
+            rare.extend(words(i).iter().filter(|&&w| df[w as usize] <= uncommon));
             facts.push(Facts {
                 agency,
                 first,
@@ -1008,16 +1014,9 @@ impl Linkage {
                 receipt: receipt[i],
                 backref: backref[i],
                 vector: (start, vector.len() as u32),
-                rare: (0, 0),
+                rare: (rare_from, rare.len() as u32),
                 shared_bits,
             });
-        }
-        let uncommon = (n as u32 / 20).max(10);
-        let mut rare = Vec::new();
-        for (i, f) in facts.iter_mut().enumerate() {
-            let from = rare.len() as u32;
-            rare.extend(words(i).iter().filter(|&&w| df[w as usize] <= uncommon));
-            f.rare = (from, rare.len() as u32);
         }
         Self {
             lex,
@@ -1471,7 +1470,8 @@ impl Linkage {
         prob_of.ready();
         // Confirmed pairs first, then by weight, ties by position (not input order).
         let position: Vec<usize> = (0..entries.len()).collect();
-        strong.sort_by(|x, y| {
+        // (No two pairs are equal in this order, so an unstable sort gives the one result.)
+        strong.sort_unstable_by(|x, y| {
             let first = |p: &(bool, f32, usize, usize)| position[p.2].min(position[p.3]);
             let second = |p: &(bool, f32, usize, usize)| position[p.2].max(position[p.3]);
             y.0.cmp(&x.0)
