@@ -194,7 +194,15 @@ fn merge_on(
         }
     }
     let (duplicate_groups, duplicate_evidence) = found.into_iter().unzip();
-    let grouped = |a: usize, b: usize| group_of[a] != usize::MAX && group_of[a] == group_of[b];
+    // The same by position in the chronological order, for the sharing, which reads the
+    // receivers' entries in that order (so their groups are near in memory).
+    let mut group_at = vec![usize::MAX; entries.len()];
+    for (i, &g) in group_of.iter().enumerate() {
+        if g != usize::MAX {
+            group_at[linkage.position(i)] = g;
+        }
+    }
+    let grouped = |p: usize, q: usize| group_at[p] != usize::MAX && group_at[p] == group_at[q];
     // Each entry's first and last day, in one pass over the entries: the gaps visit them
     // in chronological order, which would otherwise jump about in the entries.
     let periods: Vec<(NaiveDate, NaiveDate)> = entries
@@ -300,10 +308,10 @@ fn sharing(
             let candidates = list[first..]
                 .iter()
                 .take_while(|&&(d, _, _)| d <= to)
-                .filter(|&&(_, p, receipt)| exact || receipt || grouped(i, linkage.entry(p)))
+                .filter(|&&(_, p, receipt)| exact || receipt || grouped(linkage.position(i), p))
                 .map(|&(_, p, _)| p);
             let (confirmed_by, why) =
-                linkage.confirmation(entries, i, candidates, tolerance, grouped);
+                linkage.confirmation(i, candidates, tolerance, grouped);
             out.push(Sharing {
                 entry: i,
                 with,

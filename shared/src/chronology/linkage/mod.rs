@@ -871,6 +871,8 @@ pub(crate) struct Linkage {
     /// positions), and the position of each entry.
     entry_of: Vec<usize>,
     position_of: Vec<usize>,
+    /// The id of the entry at each position (to break ties without reading the entries).
+    ids: Vec<u64>,
 }
 
 impl Linkage {
@@ -1026,6 +1028,7 @@ impl Linkage {
             uncommon,
             rare,
             entry_of: order.to_vec(),
+            ids: order.iter().map(|&i| entries[i].id).collect(),
             position_of,
         }
     }
@@ -1299,9 +1302,9 @@ impl Linkage {
         }
     }
 
-    /// The entry at a position.
-    pub(crate) fn entry(&self, position: usize) -> usize {
-        self.entry_of[position]
+    /// The position of an entry in the chronological order.
+    pub(crate) fn position(&self, entry: usize) -> usize {
+        self.position_of[entry]
     }
 
     /// The entries that say they shared with another agency than their own, in
@@ -1683,29 +1686,27 @@ impl Linkage {
     /// before it, the best by the evidence of [`Self::receipt_score`] if that is at least 0.
     /// A sharing dated only to a month or year is confirmed only by an entry that records
     /// receiving information or is of the same event.
-    /// `candidates` are positions (see [`Self::receivers`]).
+    /// `candidates` are positions (see [`Self::receivers`]); `grouped` says whether two
+    /// positions are of one duplicate group.
     pub(crate) fn confirmation(
         &self,
-        entries: &[Entry],
         sender: usize,
         candidates: impl Iterator<Item = usize>,
         tolerance: u32,
         grouped: &dyn Fn(usize, usize) -> bool,
     ) -> (Option<usize>, String) {
-        let sender_entry = sender;
         let sender = self.position_of[sender];
         let fs = &self.facts[sender];
         let last = fs.last + tolerance as i32;
         let mut best: Option<(f32, usize)> = None;
         for r in candidates {
-            let r_entry = self.entry_of[r];
             let fr = &self.facts[r];
             if fr.first < fs.first || fr.first > last {
                 continue;
             }
             // A sharing dated only to a month or year: only a record of receiving it, or of
             // the same event, can confirm it.
-            if fs.precision != Precision::Day && !fr.receipt && !grouped(sender_entry, r_entry) {
+            if fs.precision != Precision::Day && !fr.receipt && !grouped(sender, r) {
                 continue;
             }
             if fr.first == fs.first {
@@ -1715,12 +1716,11 @@ impl Linkage {
                     }
                 }
             }
-            let score = self.receipt_score(sender, r, grouped(sender_entry, r_entry), None);
+            let score = self.receipt_score(sender, r, grouped(sender, r), None);
             let better = best.as_ref().is_none_or(|&(s, b)| {
                 score > s
                     || (score == s
-                        && (fr.first, entries[r_entry].id)
-                            < (self.facts[b].first, entries[self.entry_of[b]].id))
+                        && (fr.first, self.ids[r]) < (self.facts[b].first, self.ids[b]))
             });
             if better {
                 best = Some((score, r));
@@ -1730,7 +1730,7 @@ impl Linkage {
             Some((score, r)) if score >= 0.0 => {
                 let mut why = Vec::new();
                 let r_entry = self.entry_of[r];
-                self.receipt_score(sender, r, grouped(sender_entry, r_entry), Some(&mut why));
+                self.receipt_score(sender, r, grouped(sender, r), Some(&mut why));
                 (Some(r_entry), why.join("; "))
             }
             Some(_) => (
