@@ -18,7 +18,9 @@
 //!
 //! Imprecise entries (a month, a year) are few: they take the general path's candidates.
 
-use super::{Decided, DuplicateEvidence, Found, Linkage, PairProbabilities, NO_KIND};
+use super::{
+    pattern_of, Decided, DuplicateEvidence, Found, Linkage, PairProbabilities, Side, NO_KIND,
+};
 use crate::chronology::dates::Precision;
 use crate::chronology::merge::{AgencyKey, Entry};
 
@@ -42,6 +44,8 @@ struct Slot {
     flags: u8,
     /// See `Facts::shared_bits`.
     shared_bits: u64,
+    /// What the pattern reads of the entry (rather than its facts, further away).
+    side: Side,
 }
 
 impl Linkage {
@@ -64,12 +68,15 @@ impl Linkage {
         let kinds = self.lex.kinds.len();
         let width = kinds + 1;
         let slot_of = |k: u16| if k == NO_KIND { kinds } else { k as usize };
-        let mut different = vec![false; width * width];
+        // The level of each two kinds (3, unknown, where either is none), and whether they
+        // are different.
+        let mut level = vec![3u8; width * width];
         for ka in 0..kinds {
             for kb in 0..kinds {
-                different[ka * width + kb] = self.kinds_level(ka as u16, kb as u16) == 2;
+                level[ka * width + kb] = self.kinds_level(ka as u16, kb as u16) as u8;
             }
         }
+        let different: Vec<bool> = level.iter().map(|&l| l == 2).collect();
         let slots: Vec<Slot> = self
             .facts
             .iter()
@@ -101,6 +108,7 @@ impl Linkage {
                     rare: f.rare.0 != f.rare.1,
                     flags,
                     shared_bits: f.shared_bits,
+                    side: f.side(),
                 }
             })
             .collect();
@@ -180,7 +188,8 @@ impl Linkage {
                 for &(w, v) in self.vector(b) {
                     cos += spread[w as usize] * v;
                 }
-                found.add(a, b, self.pattern(a, b, cos));
+                let kind = usize::from(level[sa.kind as usize * width + sb.kind as usize]);
+                found.add(a, b, pattern_of(&sa.side, &sb.side, kind, cos));
             }
             if spread_out {
                 for &(w, _) in self.vector(a) {

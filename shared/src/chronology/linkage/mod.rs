@@ -593,6 +593,77 @@ struct Facts {
     shared_bits: u64,
 }
 
+impl Facts {
+    fn side(&self) -> Side {
+        Side {
+            day: self.precision == Precision::Day,
+            first: self.first,
+            backref: self.backref,
+            minute: self.minute,
+            named: self.named,
+            own: self.own,
+        }
+    }
+}
+
+/// What the pattern of a pair reads of each of its entries (besides the kinds and texts).
+#[derive(Clone, Copy)]
+struct Side {
+    /// Dated to the day.
+    day: bool,
+    first: i32,
+    backref: bool,
+    minute: Option<u16>,
+    named: u64,
+    own: u64,
+}
+
+/// The pattern of a pair (the levels of the five comparisons in one number), from what it
+/// reads of each entry, the level of their kinds and the cosine of their texts.
+fn pattern_of(fa: &Side, fb: &Side, kind: usize, cos: f32) -> usize {
+    let both_days = fa.day && fb.day;
+    let later_backref = if fa.first > fb.first {
+        fa.backref
+    } else {
+        fb.backref
+    };
+    let date = if !both_days {
+        3
+    } else if fa.first == fb.first {
+        0
+    } else if later_backref {
+        1
+    } else {
+        2
+    };
+    let time = match (fa.minute, fb.minute) {
+        (Some(x), Some(y)) if date == 0 => match x.abs_diff(y) {
+            0..=15 => 0,
+            16..=60 => 1,
+            61..=180 => 2,
+            _ => 3,
+        },
+        _ => 4,
+    };
+    let text = TEXT_BANDS.iter().position(|&band| cos >= band).unwrap_or(4);
+    // Whom each names besides itself: each the other's agency, one the other's (or
+    // both a third), neither.
+    let (na, nb) = (fa.named & !fa.own, fb.named & !fb.own);
+    let party = if na == 0 && nb == 0 {
+        3
+    } else {
+        let (a_names_b, b_names_a) = (na & fb.own != 0, nb & fa.own != 0);
+        if a_names_b && b_names_a {
+            0
+        } else if a_names_b || b_names_a || na & nb != 0 {
+            1
+        } else {
+            2
+        }
+    };
+    date + DATE_LEVELS * (time + TIME_LEVELS * (kind + KIND_LEVELS * (text + TEXT_LEVELS * party)))
+}
+
 fn day_number(d: NaiveDate) -> i32 {
     d.num_days_from_ce()
 }
@@ -1131,50 +1202,12 @@ impl Linkage {
     /// The pattern of a candidate pair whose cosine is `cos` (the fast path works the cosine
     /// out its own way, see [`fast`]).
     fn pattern(&self, a: usize, b: usize, cos: f32) -> usize {
-        let (fa, fb) = (&self.facts[a], &self.facts[b]);
-        let both_days = fa.precision == Precision::Day && fb.precision == Precision::Day;
-        let later_backref = if fa.first > fb.first {
-            fa.backref
-        } else {
-            fb.backref
-        };
-        let date = if !both_days {
-            3
-        } else if fa.first == fb.first {
-            0
-        } else if later_backref {
-            1
-        } else {
-            2
-        };
-        let time = match (fa.minute, fb.minute) {
-            (Some(x), Some(y)) if date == 0 => match x.abs_diff(y) {
-                0..=15 => 0,
-                16..=60 => 1,
-                61..=180 => 2,
-                _ => 3,
-            },
-            _ => 4,
-        };
-        let kind = self.kind_level(a, b);
-        let text = TEXT_BANDS.iter().position(|&band| cos >= band).unwrap_or(4);
-        // Whom each names besides itself: each the other's agency, one the other's (or
-        // both a third), neither.
-        let (na, nb) = (fa.named & !fa.own, fb.named & !fb.own);
-        let party = if na == 0 && nb == 0 {
-            3
-        } else {
-            let (a_names_b, b_names_a) = (na & fb.own != 0, nb & fa.own != 0);
-            if a_names_b && b_names_a {
-                0
-            } else if a_names_b || b_names_a || na & nb != 0 {
-                1
-            } else {
-                2
-            }
-        };
-        date + DATE_LEVELS
-            * (time + TIME_LEVELS * (kind + KIND_LEVELS * (text + TEXT_LEVELS * party)))
+        pattern_of(
+            &self.facts[a].side(),
+            &self.facts[b].side(),
+            self.kind_level(a, b),
+            cos,
+        )
     }
 
     /// The candidate pairs (a < b by index), each once.
