@@ -310,8 +310,7 @@ fn sharing(
                 .take_while(|&&(d, _, _)| d <= to)
                 .filter(|&&(_, p, receipt)| exact || receipt || grouped(linkage.position(i), p))
                 .map(|&(_, p, _)| p);
-            let (confirmed_by, why) =
-                linkage.confirmation(i, candidates, tolerance, grouped);
+            let (confirmed_by, why) = linkage.confirmation(i, candidates, tolerance, grouped);
             out.push(Sharing {
                 entry: i,
                 with,

@@ -1752,8 +1752,7 @@ impl Linkage {
             let score = self.receipt_score(sender, r, grouped(sender, r), None);
             let better = best.as_ref().is_none_or(|&(s, b)| {
                 score > s
-                    || (score == s
-                        && (fr.first, self.ids[r]) < (self.facts[b].first, self.ids[b]))
+                    || (score == s && (fr.first, self.ids[r]) < (self.facts[b].first, self.ids[b]))
             });
             if better {
                 best = Some((score, r));
