@@ -214,31 +214,42 @@ impl Linkage {
     }
 }
 
-/// Every candidate's probability in a table sorted by pair (a binary search to read).
+/// Every candidate's probability in a table sorted by pair, with where each first entry's
+/// pairs begin: a pair is read by a short search among its first entry's pairs.
 #[derive(Default)]
-struct PairTable(Vec<(u64, f32)>);
-
-fn pair_key(a: usize, b: usize) -> u64 {
-    (a as u64) << 32 | b as u64
+struct PairTable {
+    pairs: Vec<(u32, u32, f32)>,
+    /// The pairs of first entry `a` are `pairs[rows[a]..rows[a + 1]]`.
+    rows: Vec<u32>,
 }
 
 impl PairProbabilities for PairTable {
     fn insert(&mut self, a: usize, b: usize, probability: f32) {
-        self.0.push((pair_key(a, b), probability));
+        self.pairs.push((a as u32, b as u32, probability));
     }
 
     fn ready(&mut self) {
         // The exact dates' pairs come in order; the imprecise entries' after them. The
         // stable sort merges the runs it finds.
-        if !self.0.is_sorted_by_key(|&(k, _)| k) {
-            self.0.sort_by_key(|&(k, _)| k);
+        if !self.pairs.is_sorted_by_key(|&(a, b, _)| (a, b)) {
+            self.pairs.sort_by_key(|&(a, b, _)| (a, b));
+        }
+        let rows = self.pairs.last().map_or(0, |&(a, _, _)| a as usize + 2);
+        self.rows = vec![0; rows];
+        for &(a, _, _) in &self.pairs {
+            self.rows[a as usize + 1] += 1;
+        }
+        for r in 1..rows {
+            self.rows[r] += self.rows[r - 1];
         }
     }
 
     fn get(&self, (a, b): (usize, usize)) -> f32 {
-        let key = pair_key(a, b);
-        self.0
-            .binary_search_by_key(&key, |&(k, _)| k)
-            .map_or(0.0, |i| self.0[i].1)
+        let (Some(&from), Some(&to)) = (self.rows.get(a), self.rows.get(a + 1)) else {
+            return 0.0;
+        };
+        let row = &self.pairs[from as usize..to as usize];
+        row.binary_search_by_key(&(b as u32), |&(_, b, _)| b)
+            .map_or(0.0, |i| row[i].2)
     }
 }

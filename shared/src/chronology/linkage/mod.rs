@@ -1036,10 +1036,14 @@ impl Linkage {
             }
             backref[i] = back && e.start.precision == Precision::Day;
             // "to", "from", "by" serve the phrases ("call from"), not the likeness of texts.
-            // (Left out once the words are distinct: fewer to look at.)
+            // (Left out once the words are sorted and distinct: each found by a search.)
             scratch.sort_unstable();
             scratch.dedup();
-            scratch.retain(|w| !function_words.contains(w));
+            for w in &function_words {
+                if let Ok(at) = scratch.binary_search(w) {
+                    scratch.remove(at);
+                }
+            }
             let from = word_buffer.len() as u32;
             word_buffer.extend_from_slice(&scratch);
             word_range[i] = (from, word_buffer.len() as u32);
