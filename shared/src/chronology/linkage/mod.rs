@@ -1284,21 +1284,28 @@ impl Linkage {
                 }
             }
         }
+        let any_wanted = wanted.contains(&true);
         let mut postings: FnvMap<u32, Vec<usize>> = FnvMap::default();
-        let mut by_kind: FnvMap<u16, Vec<usize>> = FnvMap::default();
-        let imprecise_kinds: HashSet<u16> = imprecise
-            .iter()
-            .map(|&i| self.facts[i].kind)
-            .filter(|&k| k != NO_KIND)
-            .collect();
+        // The entries of each kind that an imprecise entry has, by kind (a list, not a map:
+        // every entry is looked up).
+        let mut by_kind: Vec<Vec<usize>> = vec![Vec::new(); self.lex.kinds.len()];
+        let mut imprecise_kinds = vec![false; self.lex.kinds.len()];
+        for &i in &imprecise {
+            if let Some(wanted) = imprecise_kinds.get_mut(self.facts[i].kind as usize) {
+                *wanted = true;
+            }
+        }
         for i in 0..n {
-            for &(w, _) in self.vector(i) {
-                if wanted[w as usize] {
-                    postings.entry(w).or_default().push(i);
+            if any_wanted {
+                for &(w, _) in self.vector(i) {
+                    if wanted[w as usize] {
+                        postings.entry(w).or_default().push(i);
+                    }
                 }
             }
-            if imprecise_kinds.contains(&self.facts[i].kind) {
-                by_kind.entry(self.facts[i].kind).or_default().push(i);
+            let kind = self.facts[i].kind as usize;
+            if imprecise_kinds.get(kind).copied().unwrap_or(false) {
+                by_kind[kind].push(i);
             }
         }
         let mut seen: FnvMap<usize, ()> = FnvMap::default();
@@ -1326,7 +1333,7 @@ impl Linkage {
                     }
                 }
             }
-            if let Some(list) = by_kind.get(&fa.kind) {
+            if let Some(list) = by_kind.get(fa.kind as usize) {
                 let from = list.partition_point(|&b| self.facts[b].first < fa.first);
                 let to = list.partition_point(|&b| self.facts[b].first <= fa.last);
                 // A kind so common in the period says nothing: then only words meet.
