@@ -146,6 +146,35 @@ pub fn merge_with_phases(
     entries: &[Entry],
     settings: &MergeSettings,
     decisions: &Decisions,
+    done: impl FnMut(&'static str),
+) -> Integrated {
+    merge_on(entries, settings, decisions, Path::Fast, done)
+}
+
+/// [`merge_with_decisions`] on the general path of the linkage, which the fast path (the
+/// one every merge takes) must agree with to the bit: for the tests that check so
+/// (`tests/merge_paths.rs`).
+#[doc(hidden)]
+pub fn merge_on_general_path(
+    entries: &[Entry],
+    settings: &MergeSettings,
+    decisions: &Decisions,
+) -> Integrated {
+    merge_on(entries, settings, decisions, Path::General, |_| {})
+}
+
+/// Which way the linkage finds the duplicates (the same result either way).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Path {
+    General,
+    Fast,
+}
+
+fn merge_on(
+    entries: &[Entry],
+    settings: &MergeSettings,
+    decisions: &Decisions,
+    path: Path,
     mut done: impl FnMut(&'static str),
 ) -> Integrated {
     let order = chronological_order(entries);
@@ -153,7 +182,10 @@ pub fn merge_with_phases(
     let linkage = Linkage::new(entries, &order, settings);
     done("words");
     let decided = decided(entries, decisions);
-    let found = linkage.duplicates(entries, &order, &decided);
+    let found = match path {
+        Path::General => linkage.duplicates(entries, &order, &decided),
+        Path::Fast => linkage.duplicates_fast(entries, &decided),
+    };
     done("duplicates");
     let mut group_of = vec![usize::MAX; entries.len()];
     for (g, (members, _)) in found.iter().enumerate() {
@@ -162,7 +194,15 @@ pub fn merge_with_phases(
         }
     }
     let (duplicate_groups, duplicate_evidence) = found.into_iter().unzip();
-    let grouped = |a: usize, b: usize| group_of[a] != usize::MAX && group_of[a] == group_of[b];
+    // The same by position in the chronological order, for the sharing, which reads the
+    // receivers' entries in that order (so their groups are near in memory).
+    let mut group_at = vec![usize::MAX; entries.len()];
+    for (i, &g) in group_of.iter().enumerate() {
+        if g != usize::MAX {
+            group_at[linkage.position(i)] = g;
+        }
+    }
+    let grouped = |p: usize, q: usize| group_at[p] != usize::MAX && group_at[p] == group_at[q];
     // Each entry's first and last day, in one pass over the entries: the gaps visit them
     // in chronological order, which would otherwise jump about in the entries.
     let periods: Vec<(NaiveDate, NaiveDate)> = entries
@@ -230,18 +270,19 @@ fn sharing(
     // The entries that say they shared, and the receiving agencies' entries in chronological
     // order (each with its first day and whether it records receiving information), read
     // from the linkage's tables in that order.
+    // The sharers come in chronological order, so that each receiving agency's entries are
+    // read forwards from where the last sharing's window began (rather than searched afresh,
+    // all over memory); the result is put back in the order of the entries at the end.
+    let sharers = linkage.sharers();
     let mut receivers = HashSet::new();
-    let mut sharers = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
-        if e.shared_with.iter().any(|&with| with != e.agency) {
-            sharers.push(i);
-            receivers.extend(e.shared_with.iter().copied());
-        }
+    for &i in &sharers {
+        receivers.extend(entries[i].shared_with.iter().copied());
     }
     let by_agency = linkage.receivers(&receivers);
     let tolerance = settings.sharing_tolerance_days;
     let days = chrono::Days::new(u64::from(tolerance));
     let day_number = |d: NaiveDate| d.num_days_from_ce();
+    let mut from_of: HashMap<AgencyKey, usize> = HashMap::new();
     let mut out = Vec::new();
     for i in sharers {
         let e = &entries[i];
@@ -255,17 +296,21 @@ fn sharing(
             let to = last_day.checked_add_days(days).unwrap_or(NaiveDate::MAX);
             let (start, to) = (day_number(start), day_number(to));
             let list = by_agency.get(&with).map_or(&[][..], Vec::as_slice);
-            let first = list.partition_point(|&(d, _, _)| d < start);
+            // Entries before the window of an earlier sharing are before this one's too.
+            let from = from_of.entry(with).or_default();
+            while list.get(*from).is_some_and(|&(d, _, _)| d < start) {
+                *from += 1;
+            }
+            let first = *from;
             // A sharing dated only to a month or year: only a record of receiving it, or of
             // the same event, can confirm it (see `Linkage::confirmation`).
             let exact = entries[i].start.precision == super::dates::Precision::Day;
             let candidates = list[first..]
                 .iter()
                 .take_while(|&&(d, _, _)| d <= to)
-                .filter(|&&(_, p, receipt)| exact || receipt || grouped(i, linkage.entry(p)))
+                .filter(|&&(_, p, receipt)| exact || receipt || grouped(linkage.position(i), p))
                 .map(|&(_, p, _)| p);
-            let (confirmed_by, why) =
-                linkage.confirmation(entries, i, candidates, tolerance, grouped);
+            let (confirmed_by, why) = linkage.confirmation(i, candidates, tolerance, grouped);
             out.push(Sharing {
                 entry: i,
                 with,
@@ -274,6 +319,8 @@ fn sharing(
             });
         }
     }
+    // Back in the order of the entries (each entry's sharings stay in their order).
+    out.sort_by_key(|s| s.entry);
     out
 }
 

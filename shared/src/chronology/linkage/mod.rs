@@ -54,8 +54,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
+mod fast;
+
 /// The vocabulary the merge reads texts with (see the file's head for its lines).
-pub const VOCABULARY: &str = include_str!("merge_vocabulary.txt");
+pub const VOCABULARY: &str = include_str!("../merge_vocabulary.txt");
 
 /// Why a group of entries is a probable duplicate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,6 +140,21 @@ const STOP_WORDS: &[&str] = &[
     "being",
 ];
 
+/// Each byte of a word in lower case (letters, digits, '&'), 0 for any other byte: one look-up
+/// per byte of a text.
+const WORD_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'&' {
+            table[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
 /// Words kept for the vocabulary's phrases ("letter from", "referral to") but left out of
 /// the comparison of texts.
 const FUNCTION_WORDS: &[&str] = &["to", "from", "by"];
@@ -187,7 +204,10 @@ impl Phrases {
             let mut step = 1;
             if let Some(list) = self.by_first.get(words[i] as usize) {
                 for (rest, tag) in list {
-                    if words[i + 1..].starts_with(rest) {
+                    // (Compared word by word: the phrases are short, a call to compare
+                    // memory costs more.)
+                    let after = &words[i + 1..];
+                    if after.len() >= rest.len() && rest.iter().zip(after).all(|(x, y)| x == y) {
                         found(i, *tag, rest.len() + 1);
                         step = rest.len() + 1;
                         break;
@@ -451,44 +471,57 @@ impl Lexicon {
             // Each word is looked up by a hash of its lower-case letters, without building it
             // (a string is made only for a word not seen before).
             let bytes = text.as_bytes();
-            let (mut hash, mut start, mut len, mut digits) = (FNV_OFFSET, 0, 0, true);
-            let mut apostrophes = false;
-            for (i, &b) in bytes.iter().chain(std::iter::once(&b' ')).enumerate() {
-                if b.is_ascii_alphanumeric() || b == b'&' {
-                    if len == 0 {
-                        (start, hash, digits, apostrophes) = (i, FNV_OFFSET, true, false);
+            let mut i = 0;
+            while i < bytes.len() {
+                // Between words (an apostrophe before a word is no part of it).
+                if WORD_BYTES[usize::from(bytes[i])] == 0 {
+                    i += 1;
+                    continue;
+                }
+                // A word: letters, digits, '&' (lower case), and apostrophes within or after
+                // it, which are left out ("children's").
+                let start = i;
+                let (mut hash, mut len, mut digits, mut apostrophes) = (FNV_OFFSET, 0, true, false);
+                while i < bytes.len() {
+                    let b = bytes[i];
+                    let lower = WORD_BYTES[usize::from(b)];
+                    if lower != 0 {
+                        hash = (hash ^ u64::from(lower)).wrapping_mul(FNV_PRIME);
+                        digits &= b.is_ascii_digit();
+                        len += 1;
+                    } else if b == b'\'' {
+                        apostrophes = true;
+                    } else {
+                        break;
                     }
-                    hash = (hash ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
-                    digits &= b.is_ascii_digit();
-                    len += 1;
-                } else if b == b'\'' && len > 0 {
-                    apostrophes = true;
-                } else if len > 0 {
-                    // Long numbers are left out (see `word`), without a look-up.
-                    if !(digits && len > 3) {
-                        match self.by_hash.get(&hash) {
-                            Some(&(from, to)) => {
-                                out.extend_from_slice(&self.hashed[from as usize..to as usize]);
-                            }
-                            None => {
-                                word.clear();
-                                word.extend(
-                                    bytes[start..i]
-                                        .iter()
-                                        .filter(|&&c| c != b'\'')
-                                        .map(|&c| char::from(c.to_ascii_lowercase())),
-                                );
-                                let before = out.len();
-                                self.word(&word, out);
-                                if !apostrophes {
-                                    let from = self.hashed.len() as u32;
-                                    self.hashed.extend_from_slice(&out[before..]);
-                                    self.by_hash.insert(hash, (from, self.hashed.len() as u32));
-                                }
-                            }
+                    i += 1;
+                }
+                // Long numbers are left out (see `word`), without a look-up.
+                if digits && len > 3 {
+                    continue;
+                }
+                match self.by_hash.get(&hash) {
+                    // Most words are one id: pushed, without a call to copy memory.
+                    Some(&(from, to)) if to == from + 1 => out.push(self.hashed[from as usize]),
+                    Some(&(from, to)) => {
+                        out.extend_from_slice(&self.hashed[from as usize..to as usize]);
+                    }
+                    None => {
+                        word.clear();
+                        word.extend(
+                            bytes[start..i]
+                                .iter()
+                                .filter(|&&c| c != b'\'')
+                                .map(|&c| char::from(c.to_ascii_lowercase())),
+                        );
+                        let before = out.len();
+                        self.word(&word, out);
+                        if !apostrophes {
+                            let from = self.hashed.len() as u32;
+                            self.hashed.extend_from_slice(&out[before..]);
+                            self.by_hash.insert(hash, (from, self.hashed.len() as u32));
                         }
                     }
-                    len = 0;
                 }
             }
             return;
@@ -558,6 +591,77 @@ struct Facts {
     /// A bit for each agency it shared with (numbers modulo 64): a pair whose bit is clear
     /// is surely not a sharing, without reading the entry.
     shared_bits: u64,
+}
+
+impl Facts {
+    fn side(&self) -> Side {
+        Side {
+            day: self.precision == Precision::Day,
+            first: self.first,
+            backref: self.backref,
+            minute: self.minute,
+            named: self.named,
+            own: self.own,
+        }
+    }
+}
+
+/// What the pattern of a pair reads of each of its entries (besides the kinds and texts).
+#[derive(Clone, Copy)]
+struct Side {
+    /// Dated to the day.
+    day: bool,
+    first: i32,
+    backref: bool,
+    minute: Option<u16>,
+    named: u64,
+    own: u64,
+}
+
+/// The pattern of a pair (the levels of the five comparisons in one number), from what it
+/// reads of each entry, the level of their kinds and the cosine of their texts.
+fn pattern_of(fa: &Side, fb: &Side, kind: usize, cos: f32) -> usize {
+    let both_days = fa.day && fb.day;
+    let later_backref = if fa.first > fb.first {
+        fa.backref
+    } else {
+        fb.backref
+    };
+    let date = if !both_days {
+        3
+    } else if fa.first == fb.first {
+        0
+    } else if later_backref {
+        1
+    } else {
+        2
+    };
+    let time = match (fa.minute, fb.minute) {
+        (Some(x), Some(y)) if date == 0 => match x.abs_diff(y) {
+            0..=15 => 0,
+            16..=60 => 1,
+            61..=180 => 2,
+            _ => 3,
+        },
+        _ => 4,
+    };
+    let text = TEXT_BANDS.iter().position(|&band| cos >= band).unwrap_or(4);
+    // Whom each names besides itself: each the other's agency, one the other's (or
+    // both a third), neither.
+    let (na, nb) = (fa.named & !fa.own, fb.named & !fb.own);
+    let party = if na == 0 && nb == 0 {
+        3
+    } else {
+        let (a_names_b, b_names_a) = (na & fb.own != 0, nb & fa.own != 0);
+        if a_names_b && b_names_a {
+            0
+        } else if a_names_b || b_names_a || na & nb != 0 {
+            1
+        } else {
+            2
+        }
+    };
+    date + DATE_LEVELS * (time + TIME_LEVELS * (kind + KIND_LEVELS * (text + TEXT_LEVELS * party)))
 }
 
 fn day_number(d: NaiveDate) -> i32 {
@@ -680,12 +784,20 @@ impl Params {
     /// The match weight of each pattern.
     fn weights(&self) -> Vec<f32> {
         let prior = (self.lambda / (1.0 - self.lambda)).log2();
+        // Each level's log-ratio once (22 of them), not once per pattern (the sums are the
+        // same, in the same order).
+        let ratio: Vec<Vec<f64>> = self
+            .m
+            .iter()
+            .zip(&self.u)
+            .map(|(m, u)| m.iter().zip(u).map(|(m, u)| (m / u).log2()).collect())
+            .collect();
         (0..PATTERNS)
             .map(|p| {
                 let levels = Self::levels(p);
                 let mut w = prior;
                 for (c, &l) in levels.iter().enumerate() {
-                    w += (self.m[c][l] / self.u[c][l]).log2();
+                    w += ratio[c][l];
                 }
                 w as f32
             })
@@ -759,6 +871,64 @@ fn ordered(a: usize, b: usize) -> (usize, usize) {
     (a.min(b), a.max(b))
 }
 
+/// The candidate pairs of a review (by position, a < b, each with its pattern), and the
+/// counts of each pattern among the undecided, the confirmed and the rejected pairs.
+struct Found<'d> {
+    decided: &'d Decided,
+    any_confirmed: bool,
+    any_rejected: bool,
+    pairs: Vec<(u32, u32, u16)>,
+    counts: Vec<f64>,
+    known_match: Vec<f64>,
+    known_non: Vec<f64>,
+}
+
+impl<'d> Found<'d> {
+    fn new(decided: &'d Decided) -> Self {
+        Self {
+            decided,
+            any_confirmed: !decided.confirmed.is_empty(),
+            any_rejected: !decided.rejected.is_empty(),
+            pairs: Vec::new(),
+            counts: vec![0.0; PATTERNS],
+            known_match: vec![0.0; PATTERNS],
+            known_non: vec![0.0; PATTERNS],
+        }
+    }
+
+    /// Counts a candidate pair; a rejected pair only teaches the weights.
+    fn add(&mut self, a: usize, b: usize, pattern: usize) {
+        if self.any_confirmed && self.decided.confirmed.contains(&(a, b)) {
+            self.known_match[pattern] += 1.0;
+        } else if self.any_rejected && self.decided.rejected.contains(&(a, b)) {
+            self.known_non[pattern] += 1.0;
+            return;
+        } else {
+            self.counts[pattern] += 1.0;
+        }
+        self.pairs.push((a as u32, b as u32, pattern as u16));
+    }
+}
+
+/// Every candidate pair's match probability (pairs by position, a < b; 0 for a pair not
+/// kept), for the cohesion of groups.
+trait PairProbabilities {
+    fn insert(&mut self, a: usize, b: usize, probability: f32);
+    /// Called once all are inserted, before any is read.
+    fn ready(&mut self) {}
+    fn get(&self, pair: (usize, usize)) -> f32;
+}
+
+impl PairProbabilities for FnvMap<(usize, usize), f32> {
+    fn insert(&mut self, a: usize, b: usize, probability: f32) {
+        HashMap::insert(self, (a, b), probability);
+    }
+
+    fn get(&self, pair: (usize, usize)) -> f32 {
+        HashMap::get(self, &pair).copied().unwrap_or(0.0)
+    }
+}
+
 /// The review's entries as the linkage reads them.
 pub(crate) struct Linkage {
     lex: Lexicon,
@@ -772,6 +942,8 @@ pub(crate) struct Linkage {
     /// positions), and the position of each entry.
     entry_of: Vec<usize>,
     position_of: Vec<usize>,
+    /// The id of the entry at each position (to break ties without reading the entries).
+    ids: Vec<u64>,
 }
 
 impl Linkage {
@@ -864,9 +1036,14 @@ impl Linkage {
             }
             backref[i] = back && e.start.precision == Precision::Day;
             // "to", "from", "by" serve the phrases ("call from"), not the likeness of texts.
-            scratch.retain(|w| !function_words.contains(w));
+            // (Left out once the words are sorted and distinct: each found by a search.)
             scratch.sort_unstable();
             scratch.dedup();
+            for w in &function_words {
+                if let Ok(at) = scratch.binary_search(w) {
+                    scratch.remove(at);
+                }
+            }
             let from = word_buffer.len() as u32;
             word_buffer.extend_from_slice(&scratch);
             word_range[i] = (from, word_buffer.len() as u32);
@@ -888,6 +1065,9 @@ impl Linkage {
             .collect();
         let mut vector = Vec::with_capacity(word_buffer.len());
         let mut facts = Vec::with_capacity(n);
+        // Each entry's uncommon words, in the same pass (its words are read once).
+        let uncommon = (n as u32 / 20).max(10);
+        let mut rare = Vec::new();
         for (i, &(agency, first, last, precision, minute, shared_bits)) in base.iter().enumerate() {
             let start = vector.len() as u32;
             let norm = words(i)
@@ -897,6 +1077,8 @@ impl Linkage {
                 .sqrt()
                 .max(1e-6);
             vector.extend(words(i).iter().map(|&w| (w, idf[w as usize] / norm)));
+            let rare_from = rare.len() as u32;
+            rare.extend(words(i).iter().filter(|&&w| df[w as usize] <= uncommon));
             facts.push(Facts {
                 agency,
                 first,
@@ -909,16 +1091,9 @@ impl Linkage {
                 receipt: receipt[i],
                 backref: backref[i],
                 vector: (start, vector.len() as u32),
-                rare: (0, 0),
+                rare: (rare_from, rare.len() as u32),
                 shared_bits,
             });
-        }
-        let uncommon = (n as u32 / 20).max(10);
-        let mut rare = Vec::new();
-        for (i, f) in facts.iter_mut().enumerate() {
-            let from = rare.len() as u32;
-            rare.extend(words(i).iter().filter(|&&w| df[w as usize] <= uncommon));
-            f.rare = (from, rare.len() as u32);
         }
         Self {
             lex,
@@ -928,6 +1103,7 @@ impl Linkage {
             uncommon,
             rare,
             entry_of: order.to_vec(),
+            ids: order.iter().map(|&i| entries[i].id).collect(),
             position_of,
         }
     }
@@ -1023,53 +1199,19 @@ impl Linkage {
 
     /// The pattern (levels of the five comparisons) of a candidate pair, and its cosine.
     fn compare(&self, a: usize, b: usize) -> (usize, f32) {
-        let (fa, fb) = (&self.facts[a], &self.facts[b]);
-        let both_days = fa.precision == Precision::Day && fb.precision == Precision::Day;
-        let later_backref = if fa.first > fb.first {
-            fa.backref
-        } else {
-            fb.backref
-        };
-        let date = if !both_days {
-            3
-        } else if fa.first == fb.first {
-            0
-        } else if later_backref {
-            1
-        } else {
-            2
-        };
-        let time = match (fa.minute, fb.minute) {
-            (Some(x), Some(y)) if date == 0 => match x.abs_diff(y) {
-                0..=15 => 0,
-                16..=60 => 1,
-                61..=180 => 2,
-                _ => 3,
-            },
-            _ => 4,
-        };
-        let kind = self.kind_level(a, b);
         let cos = self.cosine(a, b);
-        let text = TEXT_BANDS.iter().position(|&band| cos >= band).unwrap_or(4);
-        // Whom each names besides itself: each the other's agency, one the other's (or
-        // both a third), neither.
-        let (na, nb) = (fa.named & !fa.own, fb.named & !fb.own);
-        let party = if na == 0 && nb == 0 {
-            3
-        } else {
-            let (a_names_b, b_names_a) = (na & fb.own != 0, nb & fa.own != 0);
-            if a_names_b && b_names_a {
-                0
-            } else if a_names_b || b_names_a || na & nb != 0 {
-                1
-            } else {
-                2
-            }
-        };
-        let pattern = date
-            + DATE_LEVELS
-                * (time + TIME_LEVELS * (kind + KIND_LEVELS * (text + TEXT_LEVELS * party)));
-        (pattern, cos)
+        (self.pattern(a, b, cos), cos)
+    }
+
+    /// The pattern of a candidate pair whose cosine is `cos` (the fast path works the cosine
+    /// out its own way, see [`fast`]).
+    fn pattern(&self, a: usize, b: usize, cos: f32) -> usize {
+        pattern_of(
+            &self.facts[a].side(),
+            &self.facts[b].side(),
+            self.kind_level(a, b),
+            cos,
+        )
     }
 
     /// The candidate pairs (a < b by index), each once.
@@ -1120,8 +1262,14 @@ impl Linkage {
                 }
             }
         }
-        // Imprecise entries meet those of their period sharing an uncommon word with them,
-        // or of their event kind.
+        self.imprecise_candidates(entries, visit);
+    }
+
+    /// The candidate pairs with an entry dated only to a month or year (a < b by index),
+    /// each once: imprecise entries meet those of their period sharing an uncommon word with
+    /// them, or of their event kind.
+    fn imprecise_candidates(&self, entries: &[Entry], mut visit: impl FnMut(usize, usize)) {
+        let n = self.facts.len();
         let imprecise: Vec<usize> = (0..n)
             .filter(|&i| self.facts[i].precision != Precision::Day)
             .collect();
@@ -1136,21 +1284,28 @@ impl Linkage {
                 }
             }
         }
+        let any_wanted = wanted.contains(&true);
         let mut postings: FnvMap<u32, Vec<usize>> = FnvMap::default();
-        let mut by_kind: FnvMap<u16, Vec<usize>> = FnvMap::default();
-        let imprecise_kinds: HashSet<u16> = imprecise
-            .iter()
-            .map(|&i| self.facts[i].kind)
-            .filter(|&k| k != NO_KIND)
-            .collect();
+        // The entries of each kind that an imprecise entry has, by kind (a list, not a map:
+        // every entry is looked up).
+        let mut by_kind: Vec<Vec<usize>> = vec![Vec::new(); self.lex.kinds.len()];
+        let mut imprecise_kinds = vec![false; self.lex.kinds.len()];
+        for &i in &imprecise {
+            if let Some(wanted) = imprecise_kinds.get_mut(self.facts[i].kind as usize) {
+                *wanted = true;
+            }
+        }
         for i in 0..n {
-            for &(w, _) in self.vector(i) {
-                if wanted[w as usize] {
-                    postings.entry(w).or_default().push(i);
+            if any_wanted {
+                for &(w, _) in self.vector(i) {
+                    if wanted[w as usize] {
+                        postings.entry(w).or_default().push(i);
+                    }
                 }
             }
-            if imprecise_kinds.contains(&self.facts[i].kind) {
-                by_kind.entry(self.facts[i].kind).or_default().push(i);
+            let kind = self.facts[i].kind as usize;
+            if imprecise_kinds.get(kind).copied().unwrap_or(false) {
+                by_kind[kind].push(i);
             }
         }
         let mut seen: FnvMap<usize, ()> = FnvMap::default();
@@ -1178,7 +1333,7 @@ impl Linkage {
                     }
                 }
             }
-            if let Some(list) = by_kind.get(&fa.kind) {
+            if let Some(list) = by_kind.get(fa.kind as usize) {
                 let from = list.partition_point(|&b| self.facts[b].first < fa.first);
                 let to = list.partition_point(|&b| self.facts[b].first <= fa.last);
                 // A kind so common in the period says nothing: then only words meet.
@@ -1191,9 +1346,20 @@ impl Linkage {
         }
     }
 
-    /// The entry at a position.
-    pub(crate) fn entry(&self, position: usize) -> usize {
-        self.entry_of[position]
+    /// The position of an entry in the chronological order.
+    pub(crate) fn position(&self, entry: usize) -> usize {
+        self.position_of[entry]
+    }
+
+    /// The entries that say they shared with another agency than their own, in
+    /// chronological order (read from the compact facts, not the entries).
+    pub(crate) fn sharers(&self) -> Vec<usize> {
+        self.facts
+            .iter()
+            .zip(&self.entry_of)
+            .filter(|(f, _)| f.shared_bits != 0)
+            .map(|(_, &i)| i)
+            .collect()
     }
 
     /// The entries of each of `agencies`, in chronological order: first day, position,
@@ -1274,67 +1440,85 @@ impl Linkage {
         decided: &Decided,
     ) -> Vec<(Vec<usize>, DuplicateEvidence)> {
         let _ = order;
-        // The decisions by position.
+        let decided = &self.by_position(decided);
+        let mut found = Found::new(decided);
+        self.candidates(entries, |a, b| found.add(a, b, self.compare(a, b).0));
+        self.group(entries, decided, found, FnvMap::default())
+    }
+
+    /// The decisions by position.
+    fn by_position(&self, decided: &Decided) -> Decided {
         let at = |pairs: &HashSet<(usize, usize)>| -> HashSet<(usize, usize)> {
             pairs
                 .iter()
                 .map(|&(a, b)| ordered(self.position_of[a], self.position_of[b]))
                 .collect()
         };
-        let decided = &Decided {
+        Decided {
             confirmed: at(&decided.confirmed),
             rejected: at(&decided.rejected),
-        };
-        let mut pairs: Vec<(u32, u32, u16)> = Vec::new();
-        let mut counts = vec![0.0f64; PATTERNS];
-        let mut known_match = vec![0.0f64; PATTERNS];
-        let mut known_non = vec![0.0f64; PATTERNS];
-        let any_confirmed = !decided.confirmed.is_empty();
-        let any_rejected = !decided.rejected.is_empty();
+        }
+    }
+
+    /// The groups of the candidate pairs `found` (by position), with their evidence: the
+    /// weights are trained on them, then pairs join strongest first into cohesive groups.
+    /// `prob_of` keeps every candidate's probability for the cohesion of groups (the fast
+    /// path keeps them in a table rather than a map).
+    fn group(
+        &self,
+        entries: &[Entry],
+        decided: &Decided,
+        found: Found<'_>,
+        mut prob_of: impl PairProbabilities,
+    ) -> Vec<(Vec<usize>, DuplicateEvidence)> {
+        let Found {
+            pairs,
+            counts,
+            known_match,
+            known_non,
+            any_confirmed,
+            any_rejected,
+            ..
+        } = found;
         let is_confirmed =
             |a: usize, b: usize| any_confirmed && decided.confirmed.contains(&(a, b));
-        self.candidates(entries, |a, b| {
-            let (pattern, _) = self.compare(a, b);
-            if is_confirmed(a, b) {
-                known_match[pattern] += 1.0;
-            } else if any_rejected && decided.rejected.contains(&(a, b)) {
-                known_non[pattern] += 1.0;
-                return;
-            } else {
-                counts[pattern] += 1.0;
-            }
-            pairs.push((a as u32, b as u32, pattern as u16));
-        });
         let params = Params::train(&counts, &known_match, &known_non);
         let weights = params.weights();
         let probability = |w: f32| 1.0 / (1.0 + (-w).exp2());
-        // Every candidate's probability, for the cohesion of groups.
-        let mut prob_of: FnvMap<(usize, usize), f32> = FnvMap::default();
+        // What each pattern says, worked out once rather than for each of its pairs: its
+        // probability, whether the texts share some words, and whether the kinds are one.
+        let of_pattern: Vec<(f32, bool, bool)> = (0..PATTERNS)
+            .map(|p| {
+                let levels = Params::levels(p);
+                (probability(weights[p]), levels[3] <= 3, levels[2] <= 1)
+            })
+            .collect();
         // (confirmed, weight, a, b)
         let mut strong: Vec<(bool, f32, usize, usize)> = Vec::new();
         for &(a, b, p) in &pairs {
             let (a, b) = (a as usize, b as usize);
+            let (prob, words, one_kind) = of_pattern[p as usize];
             // A day and an hour in common are not an event in common: a pair must also share
             // some words, or be records of a joint event (a meeting, a visit) of one kind.
-            let levels = Params::levels(p as usize);
-            let content = levels[3] <= 3 || (levels[2] <= 1 && self.joint(a) && self.joint(b));
+            let content = words || (one_kind && self.joint(a) && self.joint(b));
             if !content && !is_confirmed(a, b) {
                 continue;
             }
             let w = weights[p as usize];
-            let prob = probability(w);
             // Pairs less likely than this count as 0 in the cohesion of groups.
             if prob >= 0.1 {
-                prob_of.insert((a, b), prob);
+                prob_of.insert(a, b, prob);
             }
             let confirmed = is_confirmed(a, b);
             if w >= 0.0 || confirmed {
                 strong.push((confirmed, w, a, b));
             }
         }
+        prob_of.ready();
         // Confirmed pairs first, then by weight, ties by position (not input order).
         let position: Vec<usize> = (0..entries.len()).collect();
-        strong.sort_by(|x, y| {
+        // (No two pairs are equal in this order, so an unstable sort gives the one result.)
+        strong.sort_unstable_by(|x, y| {
             let first = |p: &(bool, f32, usize, usize)| position[p.2].min(position[p.3]);
             let second = |p: &(bool, f32, usize, usize)| position[p.2].max(position[p.3]);
             y.0.cmp(&x.0)
@@ -1343,7 +1527,9 @@ impl Linkage {
                 .then(second(x).cmp(&second(y)))
         });
         let mut group_of: Vec<usize> = (0..entries.len()).collect();
-        let mut members: Vec<Vec<usize>> = (0..entries.len()).map(|i| vec![i]).collect();
+        // Each group's members; a group not yet touched is its own entry alone, and its list
+        // is made when it is first read (most entries are in no group).
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); entries.len()];
         let mut closed = vec![false; entries.len()];
         for &(confirmed, _, a, b) in &strong {
             let (ga, gb) = (group_of[a], group_of[b]);
@@ -1352,6 +1538,11 @@ impl Linkage {
             }
             if !confirmed && (closed[ga] || closed[gb]) {
                 continue;
+            }
+            for g in [ga, gb] {
+                if members[g].is_empty() {
+                    members[g].push(g);
+                }
             }
             let agencies_meet = members[ga].iter().any(|&x| {
                 members[gb]
@@ -1369,7 +1560,7 @@ impl Linkage {
                     for &y in &members[gb] {
                         let key = ordered(x, y);
                         rejected_across |= any_rejected && decided.rejected.contains(&key);
-                        let p = prob_of.get(&key).copied().unwrap_or(0.0);
+                        let p = prob_of.get(key);
                         sum += p;
                         likely += usize::from(p >= 0.5);
                     }
@@ -1539,29 +1730,27 @@ impl Linkage {
     /// before it, the best by the evidence of [`Self::receipt_score`] if that is at least 0.
     /// A sharing dated only to a month or year is confirmed only by an entry that records
     /// receiving information or is of the same event.
-    /// `candidates` are positions (see [`Self::receivers`]).
+    /// `candidates` are positions (see [`Self::receivers`]); `grouped` says whether two
+    /// positions are of one duplicate group.
     pub(crate) fn confirmation(
         &self,
-        entries: &[Entry],
         sender: usize,
         candidates: impl Iterator<Item = usize>,
         tolerance: u32,
         grouped: &dyn Fn(usize, usize) -> bool,
     ) -> (Option<usize>, String) {
-        let sender_entry = sender;
         let sender = self.position_of[sender];
         let fs = &self.facts[sender];
         let last = fs.last + tolerance as i32;
         let mut best: Option<(f32, usize)> = None;
         for r in candidates {
-            let r_entry = self.entry_of[r];
             let fr = &self.facts[r];
             if fr.first < fs.first || fr.first > last {
                 continue;
             }
             // A sharing dated only to a month or year: only a record of receiving it, or of
             // the same event, can confirm it.
-            if fs.precision != Precision::Day && !fr.receipt && !grouped(sender_entry, r_entry) {
+            if fs.precision != Precision::Day && !fr.receipt && !grouped(sender, r) {
                 continue;
             }
             if fr.first == fs.first {
@@ -1571,12 +1760,10 @@ impl Linkage {
                     }
                 }
             }
-            let score = self.receipt_score(sender, r, grouped(sender_entry, r_entry), None);
+            let score = self.receipt_score(sender, r, grouped(sender, r), None);
             let better = best.as_ref().is_none_or(|&(s, b)| {
                 score > s
-                    || (score == s
-                        && (fr.first, entries[r_entry].id)
-                            < (self.facts[b].first, entries[self.entry_of[b]].id))
+                    || (score == s && (fr.first, self.ids[r]) < (self.facts[b].first, self.ids[b]))
             });
             if better {
                 best = Some((score, r));
@@ -1586,7 +1773,7 @@ impl Linkage {
             Some((score, r)) if score >= 0.0 => {
                 let mut why = Vec::new();
                 let r_entry = self.entry_of[r];
-                self.receipt_score(sender, r, grouped(sender_entry, r_entry), Some(&mut why));
+                self.receipt_score(sender, r, grouped(sender, r), Some(&mut why));
                 (Some(r_entry), why.join("; "))
             }
             Some(_) => (
