@@ -136,7 +136,9 @@ async fn measure(client: &Client, body: &[u8]) -> (f64, usize, f64, f64) {
 fn run(backend: Backend) {
     let server = Server::start(backend, &[]);
     let name = backend.name();
-    let prefixes: Vec<String> = (0..AGENCIES).map(|i| format!("AG{i}")).collect();
+    let prefixes: Vec<String> = (0..AGENCIES)
+        .map(|i| format!("AG{}", char::from(b'A' + i as u8)))
+        .collect();
     let agencies: Vec<String> = prefixes
         .iter()
         .map(|p| server.agency(&format!("Agency {p}"), p))
