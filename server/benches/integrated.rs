@@ -155,12 +155,7 @@ fn run(backend: Backend) {
             )
         })
         .collect();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("clients")
-        .enable_all()
-        .build()
-        .expect("client runtime");
+    let runtime = support::client_runtime();
     let cookie = server.config.session_cookie_name().to_owned();
     let office = Client::new(&server.base);
     runtime.block_on(async {

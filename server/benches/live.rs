@@ -60,12 +60,7 @@ enum Report {
 
 fn main() {
     let load_before = load_average();
-    let clients = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("clients")
-        .enable_all()
-        .build()
-        .expect("client runtime");
+    let clients = support::client_runtime();
     let mut figures: Vec<(String, &str, Vec<f64>)> = Vec::new();
     for backend in support::backends() {
         let server = Server::start(backend, &[]);

@@ -443,6 +443,17 @@ impl Client {
     }
 }
 
+/// The measuring clients' runtime: two worker threads named `clients` (so [`CpuTime`] tells
+/// their CPU from the server's).
+pub fn client_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("clients")
+        .enable_all()
+        .build()
+        .expect("client runtime")
+}
+
 /// A file's bytes as the browser app sends them (base64).
 pub fn base64(bytes: &[u8]) -> String {
     use base64::Engine;
