@@ -4,10 +4,11 @@
 //! seeds (imprecise dates, missing times, entries of one agency on one day, sharing), with
 //! and without reviewers' decisions.
 
-use serde::Deserialize;
+#[path = "support/corpus.rs"]
+mod corpus;
+
 use shared::chronology::merge::{merge_on_general_path, merge_with_decisions, Decisions};
-use shared::chronology::{Entry, MergeSettings, PartialDate, TimeOfDay};
-use std::collections::HashMap;
+use shared::chronology::{Entry, MergeSettings};
 
 #[path = "../benches/data/entries.rs"]
 mod data;
@@ -105,77 +106,15 @@ fn bench_shaped_entries_with_their_agencies_named() {
     same_on_both_paths("named agencies", &entries, &settings, &Decisions::default());
 }
 
-#[derive(Deserialize)]
-struct Case {
-    name: String,
-    agencies: Vec<Agency>,
-    entries: Vec<CaseEntry>,
-}
-
-#[derive(Deserialize)]
-struct Agency {
-    key: String,
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct CaseEntry {
-    id: u64,
-    agency: String,
-    date: String,
-    time: Option<String>,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    text: String,
-    #[serde(default)]
-    shared: Vec<String>,
-}
-
 #[test]
 fn the_labelled_corpus_cases() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("corpus")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    paths.sort();
-    assert!(!paths.is_empty(), "no cases in {dir:?}");
-    for path in paths {
-        let text = std::fs::read_to_string(&path).expect("read case");
-        let case: Case = serde_json::from_str(&text).expect("case");
-        let key_of: HashMap<&str, u32> = case
-            .agencies
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.key.as_str(), i as u32))
-            .collect();
-        let entries: Vec<Entry> = case
-            .entries
-            .iter()
-            .map(|e| Entry {
-                id: e.id,
-                agency: key_of[e.agency.as_str()],
-                seq: None,
-                start: PartialDate::parse(&e.date).expect("date"),
-                time: e
-                    .time
-                    .as_deref()
-                    .map(|t| TimeOfDay::parse(t).expect("time")),
-                end: None,
-                event_type: e.kind.clone(),
-                text: e.text.clone(),
-                shared_with: e.shared.iter().map(|s| key_of[s.as_str()]).collect(),
-            })
-            .collect();
-        let settings = MergeSettings {
-            agency_names: case
-                .agencies
-                .iter()
-                .map(|a| (key_of[a.key.as_str()], a.name.clone()))
-                .collect(),
-            ..MergeSettings::default()
-        };
+    for path in corpus::paths() {
+        let corpus::Loaded {
+            case,
+            entries,
+            settings,
+            ..
+        } = corpus::load(&path);
         same_on_both_paths(&case.name, &entries, &settings, &Decisions::default());
         let d = decisions_on(&entries, &settings);
         same_on_both_paths(&format!("{}, decided", case.name), &entries, &settings, &d);

@@ -13,38 +13,13 @@
 //!   (Jaccard); sharing, "any entry": the receiver has any entry within 2 days either side
 //!   (the rule before issue 16).
 
-use serde::Deserialize;
+#[path = "support/corpus.rs"]
+mod corpus;
+
+use corpus::{load, Loaded};
 use shared::chronology::merge::{explain_pair, merge_with_decisions, Decisions};
-use shared::chronology::{Entry, MergeSettings, PartialDate, Precision, TimeOfDay};
+use shared::chronology::{Entry, Precision};
 use std::collections::{BTreeSet, HashMap, HashSet};
-
-#[derive(Deserialize)]
-struct Case {
-    name: String,
-    agencies: Vec<Agency>,
-    entries: Vec<CaseEntry>,
-    duplicates: Vec<Vec<u64>>,
-    confirmations: Vec<(u64, String, u64)>,
-}
-
-#[derive(Deserialize)]
-struct Agency {
-    key: String,
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct CaseEntry {
-    id: u64,
-    agency: String,
-    date: String,
-    time: Option<String>,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    text: String,
-    #[serde(default)]
-    shared: Vec<String>,
-}
 
 /// Counts of a binary decision over pairs (or sharings).
 #[derive(Default, Clone, Copy)]
@@ -109,56 +84,6 @@ impl Score {
 
 type Pair = (u64, u64);
 type SharingKey = (u64, String);
-
-struct Loaded {
-    case: Case,
-    entries: Vec<Entry>,
-    settings: MergeSettings,
-    key_of: HashMap<String, u32>,
-}
-
-fn load(path: &std::path::Path) -> Loaded {
-    let text = std::fs::read_to_string(path).expect("read case");
-    let case: Case = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"));
-    let key_of: HashMap<String, u32> = case
-        .agencies
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.key.clone(), i as u32))
-        .collect();
-    let entries = case
-        .entries
-        .iter()
-        .map(|e| Entry {
-            id: e.id,
-            agency: key_of[&e.agency],
-            seq: None,
-            start: PartialDate::parse(&e.date).unwrap_or_else(|m| panic!("{}: {m}", e.id)),
-            time: e
-                .time
-                .as_deref()
-                .map(|t| TimeOfDay::parse(t).unwrap_or_else(|m| panic!("{}: {m}", e.id))),
-            end: None,
-            event_type: e.kind.clone(),
-            text: e.text.clone(),
-            shared_with: e.shared.iter().map(|s| key_of[s]).collect(),
-        })
-        .collect();
-    let settings = MergeSettings {
-        agency_names: case
-            .agencies
-            .iter()
-            .map(|a| (key_of[&a.key], a.name.clone()))
-            .collect(),
-        ..MergeSettings::default()
-    };
-    Loaded {
-        case,
-        entries,
-        settings,
-        key_of,
-    }
-}
 
 fn pair(a: u64, b: u64) -> Pair {
     (a.min(b), a.max(b))
@@ -378,13 +303,7 @@ fn evaluate(loaded: &Loaded) -> Row {
 const FLOORS: (f64, f64) = (0.95, 0.95);
 
 fn main() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("corpus directory")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    paths.sort();
+    let paths = corpus::paths();
     assert!(paths.len() >= 3, "at least three labelled cases");
     let rows: Vec<Row> = paths.iter().map(|p| evaluate(&load(p))).collect();
 
