@@ -23,12 +23,16 @@ test('the lead reviewer writes the summary, the chair approves, publishing is re
   await expect(page.getByRole('status').filter({ hasText: 'The learning summary is started' })).toBeVisible();
   // Prefilled from the review's learning points.
   const multi = field(page, /^Key learning points: multi-agency/);
-  await expect(multi.getByLabel(/Markdown/)).not.toHaveValue('');
+  await expect(multi.locator('.markdown')).not.toBeEmpty();
+  // One part is edited at a time: the others read as they will be published.
+  await expect(page.getByLabel(/Markdown/)).toHaveCount(0);
   await expectAccessible(page);
 
   // Write what was learnt about the case: the preview follows the Markdown.
   const caseField = field(page, /^What was learnt about the case/);
   const editor = caseField.getByLabel(/Markdown/);
+  await caseField.getByRole('button', { name: 'Edit “What was learnt about the case”' }).click();
+  await expect(editor).toBeFocused();
   await editor.fill('Early help was offered late.\n\n- **Lily** was seen at school in March 2016\n- Notifications were not confirmed');
   await expect(caseField.getByRole('region', { name: /^Preview/ }).locator('strong')).toHaveText('Lily');
   await caseField.getByRole('button', { name: /^Save “What was learnt about the case”/ }).click();
@@ -80,6 +84,7 @@ test('the lead reviewer writes the summary, the chair approves, publishing is re
   await page.getByRole('button', { name: 'Return to draft' }).click();
   await page.getByRole('button', { name: 'Yes, return it to draft' }).click();
   await expect(page.getByText('Draft', { exact: true })).toBeVisible();
+  await caseField.getByRole('button', { name: 'Edit “What was learnt about the case”' }).click();
   await editor.fill('Early help was offered late.\n\n- **Child A** was seen at school in March 2016\n- Notifications were not confirmed');
   await caseField.getByRole('button', { name: /^Save “What was learnt about the case”/ }).click();
   await expect(caseField).toContainText('Version 2, saved by Olivia Office');

@@ -96,9 +96,13 @@ fn Shell() -> impl IntoView {
     });
 
     let sign_out = move |_| {
+        if !crate::unsaved::may_leave() {
+            return;
+        }
         let navigate = navigate.clone();
         spawn_local(async move {
             let _ = api::send_quietly::<SignOut>(api::sign_out::Variables).await;
+            crate::unsaved::Drafts::forget_all();
             session.me.set(None);
             navigate("/sign-in", NavigateOptions::default());
         });

@@ -41,6 +41,14 @@ impl DraftFields {
     pub fn get(&self) -> Draft {
         std::array::from_fn(|i| self.0[i].get_untracked())
     }
+
+    /// Whether what is typed differs from `base` (false once the form has left the page).
+    pub fn differs_from(&self, base: &Draft) -> bool {
+        self.0
+            .iter()
+            .zip(base)
+            .any(|(field, was)| field.try_with_untracked(|now| now != was) == Some(true))
+    }
 }
 
 /// "POL, CSC"

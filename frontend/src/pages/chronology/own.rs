@@ -241,6 +241,7 @@ fn AddEntry() -> impl IntoView {
     let form = FormSubmit::new();
     let FormSubmit { errors, pending } = form;
     let fields = DraftFields::new();
+    crate::unsaved::track(move || fields.differs_from(&Draft::default()));
     let saved = RwSignal::new(None::<String>);
     let submit = move |ev: SubmitEvent| {
         if !form.begin(&ev) {
@@ -300,7 +301,9 @@ fn EditEntry(
     let form = FormSubmit::new();
     let FormSubmit { errors, pending } = form;
     let fields = DraftFields::new();
-    fields.set(&draft_of(&entry));
+    let stored = draft_of(&entry);
+    fields.set(&stored);
+    crate::unsaved::track(move || fields.differs_from(&stored));
     let version = RwSignal::new(entry.version);
     let conflict = RwSignal::new(None::<Draft>);
     let id = StoredValue::new(entry.id.clone());

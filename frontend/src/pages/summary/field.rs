@@ -1,11 +1,14 @@
 //! One field of the learning summary: its text shown as it will read, and for its authors
-//! (while a draft) a Markdown editor with a live preview, saved with a version check; its
-//! comments; and its saved versions with the changes between two of them.
+//! (while a draft) a Markdown editor with a live preview, opened one field at a time and
+//! saved with a version check; its comments; and its saved versions with the changes
+//! between two of them. Text not yet saved is kept in the tab (see [`crate::unsaved`]) and
+//! marked "Not saved" while its editor is closed.
 
 use super::{is_conflict, SummaryContext};
 use crate::api::data::{DiffData, SummaryFieldData};
 use crate::api::{self, enum_from};
 use crate::components::{format_date_time, ErrorSummary, FormErrors, FormSubmit, TextArea};
+use crate::unsaved::{self, Drafts};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -29,24 +32,47 @@ pub fn FieldEditor(
     let text_id = format!("summary-{key}");
     let text_key = StoredValue::new(text_id.clone());
     let conflict_key = StoredValue::new(format!("field-{key}-conflict"));
-    // Unsaved text survives the page re-reading the summary, with the version it was
-    // written on (so a save after someone else's still meets the version check).
-    let draft = ctx.drafts.with_value(|d| d.get(&key).cloned());
+    // Unsaved text survives the page re-reading the summary, and a reload of the tab, with
+    // the version it was written on (so a save after someone else's still meets the version
+    // check).
+    let place = StoredValue::new(format!("{}:{key}", summary.get_value()));
+    let draft = ctx
+        .drafts
+        .with_value(|d| d.get(&key).cloned())
+        .or_else(|| Drafts::read(&place.get_value()).filter(|(t, _)| *t != field.text));
     let (start_text, start_version) = draft.unwrap_or_else(|| (field.text.clone(), field.version));
     let text = RwSignal::new(start_text);
     let version = RwSignal::new(start_version);
     let saved_text = StoredValue::new(field.text.clone());
     let draft_key = StoredValue::new(key.clone());
+    let unsaved_now = move || {
+        saved_text
+            .try_with_value(|s| text.try_with_untracked(|t| t != s))
+            .flatten()
+            .unwrap_or(false)
+    };
     Effect::new(move |_| {
         let (now, base) = (text.get(), version.get());
         let key = draft_key.get_value();
+        let place = place.get_value();
         ctx.drafts.update_value(|d| {
             if saved_text.with_value(|s| *s == now) {
                 d.remove(&key);
+                Drafts::forget(&place);
             } else {
+                Drafts::write(&place, &now, base);
                 d.insert(key, (now, base));
             }
         });
+    });
+    unsaved::track(unsaved_now);
+    let not_saved = Memo::new(move |_| {
+        let now = text.get();
+        saved_text.try_with_value(|s| *s != now).unwrap_or(false)
+    });
+    let open = Memo::new({
+        let key = key.clone();
+        move |_| ctx.editing.with(|e| e.as_deref() == Some(key.as_str()))
     });
     let preview = RwSignal::new(field.html.clone());
     let conflict = RwSignal::new(None::<(String, String, String)>);
@@ -60,12 +86,14 @@ pub fn FieldEditor(
         let ticket = typed.get_untracked();
         set_timeout(
             move || {
-                if typed.get_untracked() != ticket {
+                // The page may have been left meanwhile: then there is nothing to redraw.
+                if typed.try_get_untracked() != Some(ticket) {
                     return;
                 }
-                let variables = api::preview_markdown::Variables {
-                    text: text.get_untracked(),
+                let Some(text) = text.try_get_untracked() else {
+                    return;
                 };
+                let variables = api::preview_markdown::Variables { text };
                 spawn_local(async move {
                     if let Ok(d) = api::send_quietly::<api::PreviewMarkdown>(variables).await {
                         preview.set(
@@ -97,6 +125,9 @@ pub fn FieldEditor(
             expected_version: version.get_untracked(),
         };
         let label = label.clone();
+        // Read now: the answer may arrive after this field has left the page.
+        let (key, place) = (draft_key.get_value(), place.get_value());
+        let (text_id, conflict_id) = (text_key.get_value(), conflict_key.get_value());
         pending.set(true);
         spawn_local(async move {
             let result = api::send::<api::SaveSummaryField>(variables).await;
@@ -108,10 +139,16 @@ pub fn FieldEditor(
                     version.set(saved["version"].as_i64().unwrap_or_default());
                     conflict.set(None);
                     ctx.drafts.update_value(|d| {
-                        d.remove(&draft_key.get_value());
+                        d.remove(&key);
+                    });
+                    Drafts::forget(&place);
+                    ctx.editing.update(|e| {
+                        if e.as_deref() == Some(key.as_str()) {
+                            *e = None;
+                        }
                     });
                     ctx.notice.set(Some(format!("Saved: {label}.")));
-                    ctx.reload_then_focus(format!("field-{}", draft_key.get_value()));
+                    ctx.reload_then_focus(format!("field-{key}"));
                 }
                 Err(e) if is_conflict(&e) => match e.current.clone() {
                     Some(theirs) => {
@@ -127,14 +164,14 @@ pub fn FieldEditor(
                                 .unwrap_or_default()
                                 .to_string(),
                         )));
-                        let id = conflict_key.get_value();
-                        request_animation_frame(move || crate::components::focus_by_id(&id));
+                        request_animation_frame(move || {
+                            crate::components::focus_by_id(&conflict_id)
+                        });
                     }
                     None => errors.show(e, |_| (String::new(), String::new())),
                 },
                 Err(e) => {
-                    let id = text_key.get_value();
-                    errors.show(e, move |_| (id.clone(), "The text".into()));
+                    errors.show(e, move |_| (text_id.clone(), "The text".into()));
                 }
             }
         });
@@ -197,29 +234,86 @@ pub fn FieldEditor(
         _ => "Not saved yet.".to_string(),
     };
     let shown = field.html.clone();
+    let written = !field.text.trim().is_empty();
+    let as_read = move || {
+        if written {
+            view! { <div class="markdown" inner_html=shown.clone()></div> }.into_any()
+        } else {
+            view! { <p class="hint">"Not written."</p> }.into_any()
+        }
+    };
     let body = if editable {
         let preview_id = format!("field-{key}-preview");
+        let editor_key = key.clone();
+        let name = short(&field.label);
+        let label = field.label.clone();
+        let text_id = text_id.clone();
+        let title_id = title_id.clone();
+        let clash = StoredValue::new_local(clash);
+        let submit = StoredValue::new_local(submit);
+        let as_read = StoredValue::new_local(as_read);
+        let edit = move |_| {
+            ctx.editing.set(Some(editor_key.clone()));
+            let id = text_key.get_value();
+            request_animation_frame(move || crate::components::focus_by_id(&id));
+        };
+        let close = {
+            let key = key.clone();
+            move |_| {
+                ctx.editing.set(None);
+                let id = format!("field-{key}");
+                request_animation_frame(move || crate::components::focus_by_id(&id));
+            }
+        };
         view! {
-            <form on:submit=submit novalidate=true aria-labelledby=title_id.clone()>
-                <ErrorSummary errors=errors />
-                {clash}
-                <div class="editor">
-                    <TextArea id=text_id.clone() label=format!("{} (Markdown)", field.label) value=text errors=errors rows=8 />
-                    <div class="preview" role="region" aria-label=format!("Preview: {}", field.label) id=preview_id>
-                        <p class="preview-label" aria-hidden="true">"Preview"</p>
-                        <div class="markdown" inner_html=move || preview.get()></div>
-                    </div>
-                </div>
-                <button type="submit" class="button" disabled=move || pending.get()>
-                    {format!("Save “{}”", short(&field.label))}
-                </button>
-            </form>
+            {move || if open.get() {
+                view! {
+                    <form on:submit=move |ev| submit.with_value(|s| s(ev)) novalidate=true aria-labelledby=title_id.clone()>
+                        <ErrorSummary errors=errors />
+                        {clash.with_value(|c| c.clone())}
+                        <div class="editor">
+                            <TextArea id=text_id.clone() label=format!("{label} (Markdown)") value=text errors=errors rows=8 />
+                            <div class="preview" role="region" aria-label=format!("Preview: {label}") id=preview_id.clone()>
+                                <p class="preview-label" aria-hidden="true">"Preview"</p>
+                                <div class="markdown" inner_html=move || preview.get()></div>
+                            </div>
+                        </div>
+                        <div class="button-group">
+                            <button type="submit" class="button" disabled=move || pending.get()>
+                                {format!("Save “{name}”")}
+                            </button>
+                            <button type="button" class="button button-secondary" on:click=close.clone()>
+                                "Close the editor"
+                            </button>
+                        </div>
+                    </form>
+                }
+                .into_any()
+            } else {
+                let edit = edit.clone();
+                let name = name.clone();
+                view! {
+                    {move || not_saved.get().then(|| view! {
+                        <p class="notice notice-unsaved">
+                            <strong class="tag tag-due-soon">"Not saved"</strong>
+                            " Your changes to this part are kept in this browser tab until you save them."
+                        </p>
+                    })}
+                    {as_read.with_value(|r| r())}
+                    <button type="button" class="button button-secondary" on:click=edit>
+                        {move || if not_saved.get() {
+                            format!("Go on editing “{name}”")
+                        } else {
+                            format!("Edit “{name}”")
+                        }}
+                    </button>
+                }
+                .into_any()
+            }}
         }
         .into_any()
-    } else if field.text.trim().is_empty() {
-        view! { <p class="hint">"Not written."</p> }.into_any()
     } else {
-        view! { <div class="markdown" inner_html=shown></div> }.into_any()
+        as_read().into_any()
     };
     view! {
         <section class="row-card summary-field" id=section_id tabindex="-1" aria-labelledby=title_id.clone()>
@@ -246,10 +340,12 @@ fn Comments(ctx: SummaryContext, summary_id: String, field: SummaryFieldData) ->
     let FormSubmit { errors, pending } = form;
     let input_id = format!("comment-{}", field.key);
     let comment_key = StoredValue::new(field.key.clone());
+    unsaved::track(move || text.try_with_untracked(|t| !t.trim().is_empty()) == Some(true));
     let submit = move |ev: SubmitEvent| {
         if !form.begin(&ev) {
             return;
         }
+        let focus = format!("field-{}", comment_key.get_value());
         let variables = api::comment_on_summary_field::Variables {
             summary_id: summary.get_value(),
             field: enum_from(&code.get_value()),
@@ -262,7 +358,7 @@ fn Comments(ctx: SummaryContext, summary_id: String, field: SummaryFieldData) ->
             move |_| {
                 text.set(String::new());
                 ctx.notice.set(Some("Comment added.".into()));
-                ctx.reload_then_focus(format!("field-{}", comment_key.get_value()));
+                ctx.reload_then_focus(focus.clone());
             },
         );
     };

@@ -32,6 +32,8 @@ pub(crate) struct SummaryContext {
     pub drafts: StoredValue<HashMap<String, (String, i64)>>,
     /// Someone else changed the summary while this person had unsaved text.
     pub stale: RwSignal<bool>,
+    /// The field whose editor is open (one at a time), by its key.
+    pub editing: RwSignal<Option<String>>,
 }
 
 impl SummaryContext {
@@ -75,6 +77,7 @@ pub fn SummaryPage() -> impl IntoView {
         review_id,
         drafts: StoredValue::new(HashMap::new()),
         stale: RwSignal::new(false),
+        editing: RwSignal::new(None),
     };
     Effect::new(move |_| {
         review_id.track();
