@@ -318,15 +318,25 @@ impl Client {
     /// Posts an already-encoded GraphQL request body as a browser on this site would,
     /// returning the status and the whole body.
     pub async fn post_raw(&self, body: Vec<u8>) -> (reqwest::StatusCode, axum::body::Bytes) {
-        let response = self
+        self.post_raw_as(body, false).await
+    }
+
+    /// As [`Self::post_raw`]; with `gzip`, as a browser that accepts gzip, answering the
+    /// bytes as sent (compressed when the server compressed them).
+    pub async fn post_raw_as(
+        &self,
+        body: Vec<u8>,
+        gzip: bool,
+    ) -> (reqwest::StatusCode, axum::body::Bytes) {
+        let mut request = self
             .http
             .post(format!("{}/graphql", self.base))
             .header("origin", &self.base)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .expect("request");
+            .header("content-type", "application/json");
+        if gzip {
+            request = request.header("accept-encoding", "gzip");
+        }
+        let response = request.body(body).send().await.expect("request");
         let status = response.status();
         (status, response.bytes().await.expect("body"))
     }

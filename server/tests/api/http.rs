@@ -240,7 +240,76 @@ async fn signed_in_people_read_the_build(backend: Backend) {
     .await;
 }
 
+/// Posts `query` accepting gzip; answers the status, the content encoding and the body
+/// (unzipped when it came zipped).
+async fn post_accepting_gzip(
+    client: &crate::helpers::Client,
+    query: &str,
+    variables: Value,
+) -> (Option<String>, Value, usize) {
+    let response = client
+        .http
+        .post(format!("{}/graphql", client.base))
+        .header("origin", &client.base)
+        .header("accept-encoding", "gzip")
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .expect("post");
+    let encoding = response
+        .headers()
+        .get("content-encoding")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let sent = response.bytes().await.expect("body");
+    let body = if encoding.as_deref() == Some("gzip") {
+        use std::io::Read;
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&sent[..])
+            .read_to_string(&mut text)
+            .expect("a gzip body");
+        text
+    } else {
+        String::from_utf8(sent.to_vec()).expect("utf-8")
+    };
+    (
+        encoding,
+        serde_json::from_str(&body).expect("json"),
+        sent.len(),
+    )
+}
+
+async fn large_answers_are_gzipped_small_ones_are_not(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        // A small answer (where a secret shown once would be) is never compressed.
+        let (encoding, body, _) = post_accepting_gzip(&office, "{ me { id } }", json!({})).await;
+        assert_eq!(encoding, None);
+        assert!(body["data"]["me"]["id"].is_string(), "{body}");
+        // A large one is, and reads the same once unzipped.
+        let text =
+            "The health visitor saw the baby at home; no concerns were recorded.\n\n".repeat(250);
+        let preview = "query($t: String!) { previewMarkdown(text: $t) }";
+        let (encoding, body, sent) =
+            post_accepting_gzip(&office, preview, json!({ "t": text })).await;
+        assert_eq!(encoding.as_deref(), Some("gzip"));
+        let html = body["data"]["previewMarkdown"].as_str().unwrap_or_default();
+        assert!(html.len() > 17_000, "{}", html.len());
+        assert_eq!(html.matches("<p>").count(), 250);
+        assert!(
+            sent * 5 < html.len(),
+            "{sent} bytes sent for {}",
+            html.len()
+        );
+        // Without Accept-Encoding nothing is compressed.
+        let plain = office.ok(preview, json!({ "t": text })).await;
+        assert_eq!(plain["previewMarkdown"].as_str(), Some(html));
+    })
+    .await;
+}
+
 db_tests!(
+    large_answers_are_gzipped_small_ones_are_not,
     health_reports_the_build_with_the_security_headers,
     signed_in_people_read_the_build,
     graphql_is_post_json_from_this_site_only,
