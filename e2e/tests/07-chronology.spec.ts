@@ -119,10 +119,42 @@ test('the office collates the integrated chronology; the police return is reopen
   await expect(upload.getByRole('alert')).toContainText(/Row 2/);
   await expectAccessible(page);
 
+  // A long file is shown a page of 50 rows at a time, every column of it.
+  const long = path.join(dir, 'long.csv');
+  fs.writeFileSync(
+    long,
+    'Seq,Start Date,Start Time,End Date,End Time,Source of Information,Event Type,Event,Action Taken,Information Shared With,Practitioner Comment\n' +
+      Array.from({ length: 120 }, (_, i) => `1,${String((i % 28) + 1).padStart(2, '0')}/03/2016,09:00,,,POL-L-${i + 1},Contact,Call ${i + 1} logged,Advice given ${i + 1},,Checked by sergeant ${i + 1}`).join('\n') +
+      '\n',
+  );
+  await upload.getByLabel('CSV or Excel (XLSX) file').setInputFiles(long);
+  await upload.getByRole('button', { name: 'Check the file' }).click();
+  await expect(upload.getByRole('heading', { name: '120 rows in long.csv' })).toBeVisible();
+  await expect(upload.getByText('Rows 1 to 50 of 120')).toBeVisible();
+  const previewTable = upload.locator('table');
+  await expect(previewTable.locator('tbody tr')).toHaveCount(50);
+  for (const heading of ['Seq', 'End date', 'End time', 'Action taken', 'Comment']) {
+    await expect(previewTable.getByRole('columnheader', { name: heading, exact: true })).toBeVisible();
+  }
+  await expect(previewTable).toContainText('Advice given 1');
+  await expect(previewTable).toContainText('Checked by sergeant 50');
+  await upload.getByRole('button', { name: 'Next rows' }).click();
+  await expect(upload.getByText('Rows 51 to 100 of 120')).toBeFocused();
+  await expect(previewTable).toContainText('Checked by sergeant 51');
+  await expect(previewTable).not.toContainText('Checked by sergeant 50');
+  await upload.getByRole('button', { name: 'Next rows' }).click();
+  await expect(upload.getByText('Rows 101 to 120 of 120')).toBeVisible();
+  await expect(previewTable.locator('tbody tr')).toHaveCount(20);
+  await expect(upload.getByRole('button', { name: 'Next rows' })).toBeDisabled();
+  await expectAccessible(page);
+
   await upload.getByLabel('CSV or Excel (XLSX) file').setInputFiles(good);
   await upload.getByRole('button', { name: 'Check the file' }).click();
   await expect(upload.getByRole('heading', { name: '2 rows in police.csv' })).toBeVisible();
+  await expect(upload.getByText('Rows 1 to 2 of 2')).toBeVisible();
   await expect(upload.locator('table')).toContainText('POL-INT-206');
+  await expect(upload.locator('table')).toContainText('DASH risk assessment completed');
+  await expect(upload.getByRole('button', { name: 'Next rows' })).toHaveCount(0);
   await expectAccessible(page);
   await upload.getByRole('button', { name: 'Replace my entries with these 2 rows' }).click();
   await expect(upload.getByRole('group', { name: /^Replace your \d+ entries with the file's 2 rows\?$/ })).toBeVisible();

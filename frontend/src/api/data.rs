@@ -355,12 +355,17 @@ json_structs! {
     }
     pub struct ImportRow {
         row: i64 = "row",
+        seq: Option<i64> = "seq",
         start_date: String = "startDate",
         start_time: Option<String> = "startTime",
+        end_date: Option<String> = "endDate",
+        end_time: Option<String> = "endTime",
         source: String = "source",
         event_type: Option<String> = "eventType",
         event: String = "event",
+        action_taken: Option<String> = "actionTaken",
         shared_with: Vec<String> = "sharedWith",
+        practitioner_comment: Option<String> = "practitionerComment",
         note: bool = "note",
     }
     pub struct ImportProblem {

@@ -446,8 +446,13 @@ const OBJECTS: &[(&str, &[&str])] = &[
         "ImportPreviewRow",
         &[
             "row",
+            "seq",
             "startDate",
             "startTime",
+            "endDate",
+            "endTime",
+            "actionTaken",
+            "practitionerComment",
             "source",
             "eventType",
             "event",

@@ -143,12 +143,18 @@ pub struct ImportProblem {
 #[derive(SimpleObject)]
 pub struct ImportPreviewRow {
     pub row: i32,
+    /// Orders one day's events, when the file gives it.
+    pub seq: Option<i32>,
     pub start_date: String,
     pub start_time: Option<String>,
+    pub end_date: Option<String>,
+    pub end_time: Option<String>,
     pub source: String,
     pub event_type: Option<String>,
     pub event: String,
+    pub action_taken: Option<String>,
     pub shared_with: Vec<String>,
+    pub practitioner_comment: Option<String>,
     pub note: bool,
 }
 
@@ -856,12 +862,17 @@ impl ChronologyMutation {
                 .iter()
                 .map(|r| ImportPreviewRow {
                     row: i32::try_from(r.row).unwrap_or(i32::MAX),
+                    seq: r.seq.map(|s| i32::try_from(s).unwrap_or(i32::MAX)),
                     start_date: r.start.to_string(),
                     start_time: r.start_time.map(|t| t.to_string()),
+                    end_date: r.end.map(|d| d.to_string()),
+                    end_time: r.end_time.map(|t| t.to_string()),
                     source: r.source.clone(),
                     event_type: r.event_type.clone(),
                     event: r.event.clone(),
+                    action_taken: r.action_taken.clone(),
                     shared_with: r.shared_with.iter().filter_map(prefix).collect(),
+                    practitioner_comment: r.practitioner_comment.clone(),
                     note: r.note,
                 })
                 .collect(),

@@ -76,7 +76,7 @@ const DELETE: &str = "mutation($id: ID!, $v: Int!) { deleteChronologyEntry(id: $
 const PREVIEW: &str = "mutation($r: ID!, $n: String!, $c: String!) {
   previewChronologyImport(returnId: $r, fileName: $n, contentBase64: $c) {
     ok
-    entries { row startDate startTime source eventType event sharedWith note }
+    entries { row seq startDate startTime endDate endTime source eventType event actionTaken sharedWith practitionerComment note }
     problems { row column message }
     replacesEntries
     replacesTypedEntries
@@ -965,6 +965,13 @@ async fn an_import_is_previewed_then_written_in_one_go(backend: Backend) {
         assert_eq!(rows[0]["startTime"], "14:30");
         assert_eq!(rows[0]["event"], "Officers attended, mother \"upset\"");
         assert_eq!(rows[0]["eventType"], "Incident");
+        // Every column is shown before anything is written.
+        assert_eq!(rows[0]["seq"], 1);
+        assert_eq!(rows[0]["actionTaken"], "Referral made");
+        assert_eq!(rows[0]["endDate"], Value::Null);
+        assert_eq!(rows[0]["practitionerComment"], Value::Null);
+        assert_eq!(rows[1]["seq"], 2);
+        assert_eq!(rows[1]["actionTaken"], Value::Null);
         assert_eq!(
             rows[0]["sharedWith"].as_array().map(Vec::len),
             Some(2),

@@ -120,6 +120,80 @@ impl Following {
     }
 }
 
+/// Rows of a checked file shown at a time.
+const PREVIEW_PAGE: usize = 50;
+
+/// The rows of a checked file as they will be saved, every column, a page at a time.
+#[component]
+fn PreviewRows(rows: Vec<Row>, page: RwSignal<usize>) -> impl IntoView {
+    let total = rows.len();
+    let pages = total.div_ceil(PREVIEW_PAGE).max(1);
+    let rows = StoredValue::new(rows);
+    let go = move |to: usize| {
+        page.set(to.min(pages - 1));
+        request_animation_frame(|| focus_by_id("import-preview-range"));
+    };
+    let range = move || {
+        let first = page.get() * PREVIEW_PAGE;
+        format!(
+            "Rows {} to {} of {}",
+            thousands(first + 1),
+            thousands((first + PREVIEW_PAGE).min(total)),
+            thousands(total)
+        )
+    };
+    let shown = move || {
+        let first = page.get() * PREVIEW_PAGE;
+        rows.with_value(|rows| {
+            rows.iter()
+                .skip(first)
+                .take(PREVIEW_PAGE)
+                .cloned()
+                .map(|r| {
+                    let or_blank = |v: Option<String>| v.unwrap_or_default();
+                    view! {
+                        <tr>
+                            <th scope="row">{r.row}</th>
+                            <td>{r.seq.map(|s| s.to_string()).unwrap_or_default()}</td>
+                            <td>{r.start_date}</td>
+                            <td>{or_blank(r.start_time)}</td>
+                            <td>{or_blank(r.end_date)}</td>
+                            <td>{or_blank(r.end_time)}</td>
+                            <td>{r.source}{r.note.then_some(" (author's note)")}</td>
+                            <td>{or_blank(r.event_type)}</td>
+                            <td class="pre">{r.event}</td>
+                            <td class="pre">{or_blank(r.action_taken)}</td>
+                            <td>{r.shared_with.join(", ")}</td>
+                            <td class="pre">{or_blank(r.practitioner_comment)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <p id="import-preview-range" tabindex="-1">{range}</p>
+        <DataTable
+            caption="Rows as they will be saved"
+            focusable=true
+            columns=&["Row", "Seq", "Date", "Time", "End date", "End time", "Source", "Event type", "What happened", "Action taken", "Shared with", "Comment"]
+        >
+            {shown}
+        </DataTable>
+        {(pages > 1).then(|| view! {
+            <nav class="pagination" aria-label="Pages of rows">
+                <button type="button" class="button button-secondary button-small" disabled=move || page.get() == 0 on:click=move |_| go(page.get_untracked().saturating_sub(1))>
+                    "Previous rows"
+                </button>
+                <span>{move || format!("Page {} of {pages}", page.get() + 1)}</span>
+                <button type="button" class="button button-secondary button-small" disabled=move || page.get() + 1 >= pages on:click=move |_| go(page.get_untracked() + 1)>
+                    "Next rows"
+                </button>
+            </nav>
+        })}
+    }
+}
+
 /// The question before an import: how many entries it replaces with how many rows.
 fn replace_question(entries: i64, rows: usize) -> String {
     let rows = counted(i64::try_from(rows).unwrap_or(i64::MAX), "row", "rows");
@@ -169,6 +243,8 @@ pub fn Import() -> impl IntoView {
     let asking = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
     let running = RwSignal::new(false);
+    // The preview's page (from 0), PREVIEW_PAGE rows at a time.
+    let page = RwSignal::new(0_usize);
     let progress = RwSignal::new(None::<(usize, usize)>);
     let following = Following {
         ctx,
@@ -190,6 +266,7 @@ pub fn Import() -> impl IntoView {
         }
         preview.set(None);
         notice.set(None);
+        page.set(0);
         let started = read_chosen_file(FILE, move |file_name, content_base64| {
             let variables = api::preview_chronology_import::Variables {
                 return_id: return_id(),
@@ -299,6 +376,9 @@ pub fn Import() -> impl IntoView {
             <button type="submit" class="button button-secondary" disabled=busy>
                 "Check the file"
             </button>
+            <p role="status" class="hint">
+                {move || pending.get().then_some("Checking the file… Nothing is saved yet.")}
+            </p>
             {move || {
                 preview
                     .get()
@@ -308,28 +388,7 @@ pub fn Import() -> impl IntoView {
                             <h4 id="import-preview-title" tabindex="-1">
                                 {format!("{} in {name}", counted(i64::try_from(n).unwrap_or(i64::MAX), "row", "rows"))}
                             </h4>
-                            <DataTable
-                                caption="Rows as they will be saved"
-                                focusable=true
-                                columns=&["Row", "Date", "Time", "Source", "Type", "Event", "Shared with"]
-                            >
-                                {rows
-                                    .into_iter()
-                                    .map(|r| {
-                                        view! {
-                                            <tr>
-                                                <th scope="row">{r.row}</th>
-                                                <td>{r.start_date}</td>
-                                                <td>{r.start_time.unwrap_or_default()}</td>
-                                                <td>{r.source}{r.note.then_some(" (author's note)")}</td>
-                                                <td>{r.event_type.unwrap_or_default()}</td>
-                                                <td class="pre">{r.event}</td>
-                                                <td>{r.shared_with.join(", ")}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </DataTable>
+                            <PreviewRows rows=rows page=page />
                             <Show when=move || !asking.get()>
                                 <div class="button-group">
                                     <button type="button" class="button" on:click=move |_| ask(asking, "confirm-import") disabled=busy>

@@ -247,6 +247,8 @@ fn AddEntry() -> impl IntoView {
         if !form.begin(&ev) {
             return;
         }
+        // The last entry's "saved" would otherwise stand beside this one's problems.
+        saved.set(None);
         let draft = fields.get();
         if !check("new", &draft, errors) {
             return;
