@@ -18,9 +18,37 @@ test('the business office creates a review and sees its statutory milestones', a
   await page.getByLabel('Statutory regime').selectOption({ index: 1 });
   await page.getByLabel('Date the partnership became aware (optional)').fill(isoDate(-5));
   await page.getByLabel('Date of notification').fill(isoDate(-3));
+
+  // Members are found by typing, not picked from one list per person in the partnership.
+  const members = page.getByRole('group', { name: 'Members' });
+  await expect(members).toContainText('No members yet.');
+  await expect(members.getByRole('combobox')).toHaveCount(0);
+  const search = page.getByLabel('Add a member');
+  await search.fill('reviewer csc');
+  await expect(page.locator('#member-search-status')).toHaveText('1 person matches.');
+  await members.getByRole('button', { name: 'Add Rita Reviewer (CSC)' }).click();
+  const rita = page.getByLabel('Rita Reviewer (CSC)');
+  await expect(rita).toBeFocused();
+  await expect(rita).toHaveValue('MEMBER');
+  await rita.selectOption({ label: 'Lead reviewer' });
+  await search.fill('rita');
+  await expect(page.locator('#member-search-status')).toHaveText('No one matches.');
+  await search.fill('pol');
+  await expect(members.getByRole('button', { name: /^Add .*\(POL\)$/ }).first()).toBeVisible();
+  await search.press('Enter');
+  await expect(page).toHaveURL(/\/reviews\/new$/);
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await search.fill('');
+
   await page.getByRole('button', { name: 'Create review' }).click();
 
   await expect(page).toHaveURL(/\/reviews\/[^/]+$/);
+  const memberTable = page.locator('table', { has: page.locator('caption', { hasText: 'Members' }) });
+  await expect(memberTable).toContainText('Rita Reviewer');
+  await expect(memberTable).toContainText('Lead reviewer');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(reference);
   const milestones = page.locator('table', { has: page.locator('caption', { hasText: 'Statutory milestones' }) });
   await expect(milestones).toBeVisible();

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod chronology;
 pub mod colour;
 pub mod glossary;
+pub mod people;
 pub mod live;
 pub mod retention;
 pub mod reviews;

@@ -205,6 +205,16 @@ fn ReviewForm(mode: Mode, initial: ReviewValues, options: Options) -> impl IntoV
             .map(|(id, _, s)| (id.clone(), *s))
             .collect::<Vec<_>>(),
     );
+    // The people shown as members, in the order they were added; everyone else is found
+    // by searching, so the form stays quick with hundreds of people in the partnership.
+    let shown = RwSignal::new(
+        member_roles
+            .iter()
+            .filter(|(_, _, role)| !role.get_untracked().is_empty())
+            .map(|(id, _, _)| id.clone())
+            .collect::<Vec<_>>(),
+    );
+    let people = StoredValue::new(member_roles);
 
     let mut theme_options: Vec<String> = THEMES.iter().map(|t| t.to_string()).collect();
     for t in &initial.themes {
@@ -347,24 +357,147 @@ fn ReviewForm(mode: Mode, initial: ReviewValues, options: Options) -> impl IntoV
                 <legend>"Members"</legend>
                 <div class="hint">"Choose each person's part in this review"</div>
                 {move || errors.message("members").get().map(|m| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{m}</p> })}
-                {member_roles
-                    .into_iter()
-                    .map(|(id, name, role)| {
-                        view! {
-                            <SelectField
-                                id=format!("member-{id}")
-                                label=name
-                                value=role
-                                options=role_options.clone()
-                                blank="Not a member"
-                                errors=errors
-                            />
-                        }
-                    })
-                    .collect_view()}
+                <MemberList people=people shown=shown role_options=role_options errors=errors />
+                <PersonSearch people=people shown=shown />
             </fieldset>
             <button type="submit" class="button" disabled=move || pending.get()>{submit_label}</button>
             <a href="/reviews">"Cancel"</a>
         </form>
+    }
+}
+
+/// A person who can be a member: (user id, name with agency prefix, part in the review).
+type Candidate = (String, String, RwSignal<String>);
+
+/// The review's members, each with their part and a way to take them off.
+#[component]
+fn MemberList(
+    people: StoredValue<Vec<Candidate>>,
+    shown: RwSignal<Vec<String>>,
+    role_options: Vec<(String, String)>,
+    errors: crate::components::FormErrors,
+) -> impl IntoView {
+    let role_options = StoredValue::new(role_options);
+    let rows = move || {
+        let ids = shown.get();
+        if ids.is_empty() {
+            return view! { <p>"No members yet. Find people below to add them."</p> }.into_any();
+        }
+        let items = ids
+            .into_iter()
+            .filter_map(|id| people.with_value(|p| p.iter().find(|c| c.0 == id).cloned()))
+            .map(|(id, name, role)| {
+                let remove = {
+                    let id = id.clone();
+                    move |_| {
+                        role.set(String::new());
+                        shown.update(|s| s.retain(|x| *x != id));
+                        crate::components::focus_by_id("member-search");
+                    }
+                };
+                view! {
+                    <li class="member">
+                        <SelectField
+                            id=format!("member-{id}")
+                            label=name.clone()
+                            value=role
+                            options=role_options.get_value()
+                            blank="Not a member"
+                            errors=errors
+                        />
+                        <button type="button" class="button button-secondary button-small" on:click=remove>
+                            "Remove" <span class="visually-hidden">{format!(" {name}")}</span>
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="member-list">{items}</ul> }.into_any()
+    };
+    view! { {rows} }
+}
+
+/// The most people a search lists at once.
+const MATCHES_SHOWN: usize = 8;
+
+/// Finding a person by name or agency prefix, to add as a member.
+#[component]
+fn PersonSearch(people: StoredValue<Vec<Candidate>>, shown: RwSignal<Vec<String>>) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let found = Memo::new(move |_| {
+        let words = shared::people::search_words(&typed.get());
+        if words.is_empty() {
+            return (0, Vec::new());
+        }
+        let chosen = shown.get();
+        people.with_value(|p| {
+            let all: Vec<(String, String)> = p
+                .iter()
+                .filter(|(id, name, _)| !chosen.contains(id) && shared::people::matches(name, &words))
+                .map(|(id, name, _)| (id.clone(), name.clone()))
+                .collect();
+            let n = all.len();
+            (n, all.into_iter().take(MATCHES_SHOWN).collect())
+        })
+    });
+    let add = move |id: String| {
+        if let Some(role) = people.with_value(|p| p.iter().find(|c| c.0 == id).map(|c| c.2)) {
+            role.set(ReviewRole::Member.code().to_string());
+        }
+        shown.update(|s| s.push(id.clone()));
+        typed.set(String::new());
+        let select = format!("member-{id}");
+        request_animation_frame(move || crate::components::focus_by_id(&select));
+    };
+    let said = move || {
+        let (n, list) = found.get();
+        match (typed.with(|t| t.trim().is_empty()), n) {
+            (true, _) => String::new(),
+            (false, 0) => "No one matches.".to_string(),
+            (false, n) if n > list.len() => {
+                format!("{n} people match; the first {} are shown. Type more to narrow it.", list.len())
+            }
+            (false, 1) => "1 person matches.".to_string(),
+            (false, n) => format!("{n} people match."),
+        }
+    };
+    view! {
+        <div class="form-group person-search">
+            <label class="label" for="member-search">"Add a member"</label>
+            <div class="hint" id="member-search-hint">"Type part of a name or an agency prefix, then choose the person."</div>
+            <input
+                class="input"
+                id="member-search"
+                type="search"
+                autocomplete="off"
+                aria-describedby="member-search-hint member-search-status"
+                prop:value=move || typed.get()
+                on:input=move |ev| typed.set(event_target_value(&ev))
+                on:keydown=move |ev| {
+                    // Enter adds the only match instead of submitting the form.
+                    if ev.key() == "Enter" {
+                        ev.prevent_default();
+                        let (n, list) = found.get_untracked();
+                        if n == 1 {
+                            if let Some((id, _)) = list.into_iter().next() {
+                                add(id);
+                            }
+                        }
+                    }
+                }
+            />
+            <p class="hint" id="member-search-status" role="status" aria-live="polite">{said}</p>
+            <ul class="person-matches">
+                {move || found.get().1.into_iter().map(|(id, name)| {
+                    view! {
+                        <li>
+                            <button type="button" class="link-button" on:click=move |_| add(id.clone())>
+                                {format!("Add {name}")}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
     }
 }
