@@ -259,7 +259,7 @@ fn row(e: Entry) -> impl IntoView {
     .join(" · ");
     let review = match (e.review_id.clone(), e.review_reference.clone()) {
         (Some(id), Some(reference)) => {
-            view! { <a href=format!("/reviews/{id}")>{reference}</a> }.into_any()
+            view! { <a class="nowrap" href=format!("/reviews/{id}")>{reference}</a> }.into_any()
         }
         (Some(_), None) => view! { <span class="secondary">"No longer held"</span> }.into_any(),
         _ => view! { <span class="secondary">"—"</span> }.into_any(),
@@ -277,7 +277,7 @@ fn row(e: Entry) -> impl IntoView {
     };
     view! {
         <tr>
-            <td data-label="When" class="nowrap">{format_date_time(&e.at)}</td>
+            <td data-label="When">{format_date_time(&e.at)}</td>
             <td data-label="Who">
                 {who}
                 {(!whose.is_empty()).then(|| view! { <span class="cell-note">{whose}</span> })}
