@@ -361,6 +361,25 @@ async fn the_log_reads_in_words_and_filters_by_review_and_kind(backend: Backend)
                 .to_owned();
             ids.push(id);
         }
+        // A record of the review: a learning point, and a recommendation under it.
+        let point = office
+            .ok(
+                "mutation($r: ID!, $i: LearningPointInput!) { createLearningPoint(reviewId: $r, input: $i) { id } }",
+                json!({ "r": ids[0], "i": {
+                    "title": "Health were not invited", "detail": "To the strategy discussion.",
+                    "scope": "MULTI_AGENCY", "kind": "NEEDS_IMPROVEMENT", "themes": ["Neglect"]
+                } }),
+            )
+            .await["createLearningPoint"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        office
+            .ok(
+                "mutation($p: ID!, $t: String!) { addRecommendation(learningPointId: $p, text: $t) { id } }",
+                json!({ "p": point, "t": "Invite health every time." }),
+            )
+            .await;
         office
             .ok(
                 "query($id: ID!) { review(id: $id) { reference } }",
@@ -397,6 +416,17 @@ async fn the_log_reads_in_words_and_filters_by_review_and_kind(backend: Backend)
         assert_eq!(added["objectLabel"], "Agency POL (POL)");
         assert_eq!(added["objectId"], agency_id.as_str());
         assert_eq!(added["reviewReference"], serde_json::Value::Null);
+        let noted = find("learning_point.create");
+        assert_eq!(noted["description"], "Added a learning point");
+        assert_eq!(noted["kind"], "ACTION_PLANS");
+        assert_eq!(noted["objectLabel"], "Health were not invited");
+        assert_eq!(noted["reviewReference"], "SCR-2024-03");
+        let recommended = find("recommendation.create");
+        assert_eq!(
+            recommended["objectLabel"],
+            "On the learning point “Health were not invited”"
+        );
+        assert_eq!(recommended["reviewId"], ids[0].as_str());
         let unknown = find("test.read");
         assert_eq!(unknown["description"], "Test read (review)");
         assert_eq!(unknown["kind"], "OTHER");
@@ -409,7 +439,15 @@ async fn the_log_reads_in_words_and_filters_by_review_and_kind(backend: Backend)
                 .await,
         );
         let actions: Vec<&str> = by_id.iter().filter_map(|e| e["action"].as_str()).collect();
-        assert_eq!(actions, ["review.read", "review.create"]);
+        assert_eq!(
+            actions,
+            [
+                "review.read",
+                "recommendation.create",
+                "learning_point.create",
+                "review.create"
+            ]
+        );
         assert!(by_id.iter().all(|e| e["reviewId"] == ids[0].as_str()));
         let by_reference = entries(
             &office
