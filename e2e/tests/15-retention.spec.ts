@@ -42,9 +42,10 @@ test('the business office sets how long records are kept and previews a run, on 
   await page.setViewportSize({ width: 1280, height: 800 });
 
   await visit(page, '/audit-log');
-  await page.getByLabel('Object type').fill('retention_run');
+  await page.getByLabel('Kind of event').selectOption({ label: 'Retention, legal holds and deletion' });
   await page.getByRole('button', { name: 'Apply filters' }).click();
   const entry = page.locator('table tbody tr').first();
+  await expect(entry).toContainText('Deleted expired records (retention run)');
   await expect(entry).toContainText('retention.purge');
   await entry.getByText('Details').click();
   await expect(entry.locator('pre')).toContainText('"dryRun": false');

@@ -227,8 +227,12 @@ json_structs! {
         agency_prefix: Option<String> = "agencyPrefix",
         role: Option<String> = "role",
         action: String = "action",
+        description: String = "description",
         object_type: String = "objectType",
         object_id: Option<String> = "objectId",
+        object_label: Option<String> = "objectLabel",
+        review_id: Option<String> = "reviewId",
+        review_reference: Option<String> = "reviewReference",
         correlation_id: String = "correlationId",
         detail: Option<String> = "detail",
     }

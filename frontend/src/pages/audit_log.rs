@@ -1,12 +1,16 @@
-//! The append-only audit log: filter, page through, verify the hash chain.
+//! The append-only audit log: filter, page through, verify the hash chain. Events are in
+//! words (`shared::audit`), their objects by name and their review by reference; the codes
+//! stay beside them for investigators.
 
-use crate::api::{self, ApiError, AuditLog, PeopleOptions, VerifyAuditLog};
+use crate::api::{self, ApiError, AuditLog, ErrorCode, PeopleOptions, VerifyAuditLog};
 use crate::components::{
-    format_date_time, set_title, DataTable, ErrorPanel, FormErrors, Loading, SelectField, TextField,
+    format_date_time, set_title, ErrorPanel, ErrorSummary, FormErrors, Loading, SelectField,
+    TextField,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::audit::{describe_object_type, AuditEventKind};
 
 type Entry = api::data::AuditEntry;
 const PAGE: i64 = 50;
@@ -16,6 +20,8 @@ pub fn AuditLogPage() -> impl IntoView {
     set_title("Audit log");
     let errors = FormErrors::new();
     let person = RwSignal::new(String::new());
+    let review = RwSignal::new(String::new());
+    let kind = RwSignal::new(String::new());
     let object_type = RwSignal::new(String::new());
     let object_id = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
@@ -34,6 +40,9 @@ pub fn AuditLogPage() -> impl IntoView {
     let load = move |after: Option<String>| {
         loading.set(true);
         failure.set(None);
+        if after.is_none() {
+            errors.clear();
+        }
         let variables = api::audit_log::Variables {
             filter: applied.get_untracked(),
             after: after.clone(),
@@ -49,6 +58,9 @@ pub fn AuditLogPage() -> impl IntoView {
                         entries.set(page.entries);
                     }
                     cursor.set(page.next_cursor);
+                }
+                Err(e) if e.code == ErrorCode::Validation && !e.problems.is_empty() => {
+                    errors.show(e, describe_field);
                 }
                 Err(e) => failure.set(Some(e)),
             }
@@ -67,12 +79,17 @@ pub fn AuditLogPage() -> impl IntoView {
             object_id: text(object_id),
             from: text(from),
             to: text(to),
+            review_id: None,
+            review_reference: text(review),
+            kinds: text(kind)
+                .map(|k| vec![api::enum_from(&k)])
+                .unwrap_or_default(),
         };
         applied.set(Some(filter));
         load(None);
     };
     let clear = move |_| {
-        for s in [person, object_type, object_id, from, to] {
+        for s in [person, review, kind, object_type, object_id, from, to] {
             s.set(String::new());
         }
         applied.set(None);
@@ -126,19 +143,27 @@ pub fn AuditLogPage() -> impl IntoView {
                 })
             }}
         </div>
+        <ErrorSummary errors=errors />
         <form on:submit=apply novalidate=true class="row-card">
             <h2>"Filter"</h2>
-            {move || {
-                let options = match people.get() {
-                    Some(Ok(d)) => d.users.into_iter().map(|u| (u.id, u.display_name)).collect(),
-                    _ => Vec::new(),
-                };
-                view! { <SelectField id="filter-person" label="Person" value=person options=options blank="Anyone" errors=errors /> }
-            }}
-            <TextField id="filter-object-type" label="Object type" hint="For example review, agency, user" value=object_type errors=errors short=true />
-            <TextField id="filter-object-id" label="Object id" value=object_id errors=errors />
-            <TextField id="filter-from" label="From" input_type="date" value=from errors=errors />
-            <TextField id="filter-to" label="To" input_type="date" value=to errors=errors />
+            <div class="filters">
+                {move || {
+                    let options = match people.get() {
+                        Some(Ok(d)) => d.users.into_iter().map(|u| (u.id, u.display_name)).collect(),
+                        _ => Vec::new(),
+                    };
+                    view! { <SelectField id="filter-person" label="Person" value=person options=options blank="Anyone" errors=errors /> }
+                }}
+                <TextField id="filter-review" label="Review reference" hint="For example SCR-2016-03" value=review errors=errors short=true />
+                <SelectField id="filter-kind" label="Kind of event" value=kind options=kind_options() blank="Any kind" errors=errors />
+                <TextField id="filter-from" label="From" input_type="date" value=from errors=errors />
+                <TextField id="filter-to" label="To" input_type="date" value=to errors=errors />
+            </div>
+            <details class="audit-filter-codes">
+                <summary>"Filter by codes (for investigators)"</summary>
+                <TextField id="filter-object-type" label="Object type" hint="A code, for example review, agency, user" value=object_type errors=errors short=true />
+                <TextField id="filter-object-id" label="Object id" value=object_id errors=errors />
+            </details>
             <div class="button-group">
                 <button type="submit" class="button">"Apply filters"</button>
                 <button type="button" class="button button-secondary" on:click=clear>"Clear filters"</button>
@@ -159,36 +184,17 @@ pub fn AuditLogPage() -> impl IntoView {
                 };
             }
             view! {
-                <DataTable caption=format!("Audit log entries ({} shown)", list.len()) columns=&["Time", "Person", "Agency", "Role", "Action", "Object", "Correlation id"]>
-                    {list
-                        .into_iter()
-                        .map(|e| {
-                            let object = match e.object_id {
-                                Some(id) => format!("{} {id}", e.object_type),
-                                None => e.object_type,
-                            };
-                            view! {
-                                <tr>
-                                    <td>{format_date_time(&e.at)}</td>
-                                    <td>{e.actor_name.unwrap_or_else(|| "—".into())}</td>
-                                    <td>{e.agency_prefix.unwrap_or_else(|| "—".into())}</td>
-                                    <td>{e.role.map(|r| crate::pages::users::role_label(&r)).unwrap_or_else(|| "—".into())}</td>
-                                    <td>
-                                        {e.action}
-                                        {e.detail.map(|d| view! {
-                                            <details>
-                                                <summary>"Details"</summary>
-                                                <pre class="audit-detail">{pretty(&d)}</pre>
-                                            </details>
-                                        })}
-                                    </td>
-                                    <td><code>{object}</code></td>
-                                    <td><code>{e.correlation_id}</code></td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </DataTable>
+                <div class="table-wrap">
+                    <table class="audit-table">
+                        <caption>{format!("Audit log entries ({} shown)", list.len())}</caption>
+                        <thead>
+                            <tr>
+                                {COLUMNS.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>{list.into_iter().map(row).collect_view()}</tbody>
+                    </table>
+                </div>
             }
                 .into_any()
         }}
@@ -210,4 +216,95 @@ fn pretty(detail: &str) -> String {
     serde_json::from_str::<serde_json::Value>(detail)
         .and_then(|v| serde_json::to_string_pretty(&v))
         .unwrap_or_else(|_| detail.to_string())
+}
+
+const COLUMNS: &[&str] = &["When", "Who", "What happened", "Review", "About", "Codes"];
+
+/// The kinds of event, as the filter offers them.
+fn kind_options() -> Vec<(String, String)> {
+    AuditEventKind::ALL
+        .iter()
+        .map(|k| (k.code().to_string(), k.label().to_string()))
+        .collect()
+}
+
+/// The filter field a refusal names, and its words.
+fn describe_field(field: &str) -> (String, String) {
+    let (id, label) = match field.trim_start_matches("filter.") {
+        "reviewReference" | "reviewId" => ("filter-review", "Review reference"),
+        "kinds" => ("filter-kind", "Kind of event"),
+        "from" => ("filter-from", "From"),
+        "to" => ("filter-to", "To"),
+        "actorId" => ("filter-person", "Person"),
+        "objectType" => ("filter-object-type", "Object type"),
+        "objectId" => ("filter-object-id", "Object id"),
+        _ => ("filter-review", "Filter"),
+    };
+    (id.to_string(), label.to_string())
+}
+
+/// One entry: in words first, its codes beside.
+fn row(e: Entry) -> impl IntoView {
+    let who = e
+        .actor_name
+        .clone()
+        .unwrap_or_else(|| "Not signed in".into());
+    let whose = [
+        e.agency_prefix.clone(),
+        e.role.as_deref().map(crate::pages::users::role_label),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let review = match (e.review_id.clone(), e.review_reference.clone()) {
+        (Some(id), Some(reference)) => {
+            view! { <a class="nowrap" href=format!("/reviews/{id}")>{reference}</a> }.into_any()
+        }
+        (Some(_), None) => view! { <span class="secondary">"No longer held"</span> }.into_any(),
+        _ => view! { <span class="secondary">"—"</span> }.into_any(),
+    };
+    let object_words = describe_object_type(&e.object_type).into_owned();
+    let about = match (&e.object_id, e.object_label.clone()) {
+        (_, Some(label)) => format!("{object_words}: {label}"),
+        (Some(_), None) if e.review_id.is_some() || e.object_type == "review" => object_words,
+        (Some(_), None) => format!("{object_words} (no longer held)"),
+        (None, None) => object_words,
+    };
+    let object_code = match &e.object_id {
+        Some(id) => format!("{} {id}", e.object_type),
+        None => e.object_type.clone(),
+    };
+    view! {
+        <tr>
+            <td data-label="When">{format_date_time(&e.at)}</td>
+            <td data-label="Who">
+                {who}
+                {(!whose.is_empty()).then(|| view! { <span class="cell-note">{whose}</span> })}
+            </td>
+            <td data-label="What happened">
+                <span class="audit-words">{e.description.clone()}</span>
+                <code class="cell-note">{e.action.clone()}</code>
+                {e.detail.map(|d| view! {
+                    <details>
+                        <summary>"Details"</summary>
+                        <pre class="audit-detail">{pretty(&d)}</pre>
+                    </details>
+                })}
+            </td>
+            <td data-label="Review">{review}</td>
+            <td data-label="About">{about}</td>
+            <td data-label="Codes">
+                <details>
+                    <summary>"Codes"</summary>
+                    <dl class="audit-codes">
+                        <dt>"Object"</dt>
+                        <dd><code>{object_code}</code></dd>
+                        <dt>"Correlation id"</dt>
+                        <dd><code>{e.correlation_id}</code></dd>
+                    </dl>
+                </details>
+            </td>
+        </tr>
+    }
 }

@@ -3,16 +3,19 @@
 //! finds the first broken link. No case content is ever written here.
 
 pub mod graphql;
+pub mod labels;
 
 use crate::context::RequestContext;
 use crate::entities::audit_log;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
+use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
+use shared::audit::AuditEventKind;
 use tracing::Instrument;
 
 /// The hash the first row links back to.
@@ -453,6 +456,96 @@ pub struct Filter {
     pub object_id: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// Entries about this review or any of its records (held or not).
+    pub review_id: Option<String>,
+    /// Entries of any of these kinds (every kind when empty).
+    pub kinds: Vec<AuditEventKind>,
+}
+
+/// The longest id the filters take (ids are UUIDs).
+const MAX_ID: usize = 64;
+
+/// Entries whose object is the review or one of its records: its chronology returns,
+/// entries and their annotations, dismissed name checks, learning points and their
+/// recommendations, actions and learning summary.
+pub fn about_review(review_id: &str) -> Condition {
+    use sea_orm::sea_query::ExprTrait;
+    let ids_of = |table: &'static str| {
+        Query::select()
+            .column("id")
+            .from(table)
+            .and_where(Expr::col("review_id").eq(review_id.to_owned()))
+            .to_owned()
+    };
+    let object = || Expr::col((audit_log::Entity, audit_log::Column::ObjectId));
+    let mut any = Condition::any().add(audit_log::Column::ObjectId.eq(review_id.to_owned()));
+    for table in [
+        "chronology_return",
+        "chronology_entry",
+        "annotation",
+        "anonymisation_dismissal",
+        "learning_point",
+        "action",
+        "learning_summary",
+    ] {
+        any = any.add(object().in_subquery(ids_of(table)));
+    }
+    any.add(
+        object().in_subquery(
+            Query::select()
+                .column("id")
+                .from("recommendation")
+                .and_where(Expr::col("learning_point_id").in_subquery(ids_of("learning_point")))
+                .to_owned(),
+        ),
+    )
+}
+
+/// Entries of any of `kinds`; [`AuditEventKind::Other`] takes in every action the
+/// vocabulary does not know.
+fn of_kinds(kinds: &[AuditEventKind]) -> Condition {
+    let codes: Vec<&str> = kinds
+        .iter()
+        .flat_map(|k| shared::audit::actions_of(*k))
+        .collect();
+    let mut any = Condition::any();
+    if !codes.is_empty() {
+        any = any.add(audit_log::Column::Action.is_in(codes));
+    }
+    if kinds.contains(&AuditEventKind::Other) {
+        let known = shared::audit::ACTIONS.iter().map(|(code, _, _)| *code);
+        any = any.add(audit_log::Column::Action.is_not_in(known));
+    }
+    any
+}
+
+/// The id of the review with this reference (any case), for the review filter.
+pub async fn review_by_reference<C: ConnectionTrait>(
+    db: &C,
+    field: &str,
+    reference: &str,
+) -> AppResult<String> {
+    use sea_orm::sea_query::ExprTrait;
+    let reference = reference.trim();
+    if reference.chars().count() > MAX_ID || reference.chars().any(char::is_control) {
+        return Err(AppError::validation(
+            field,
+            "is not a review reference (for example SCR-2016-03)",
+        ));
+    }
+    let found: Option<String> = crate::entities::review::Entity::find()
+        .select_only()
+        .column(crate::entities::review::Column::Id)
+        .filter(
+            Expr::expr(Func::upper(Expr::col(
+                crate::entities::review::Column::Reference,
+            )))
+            .eq(reference.to_uppercase()),
+        )
+        .into_tuple()
+        .one(db)
+        .await?;
+    found.ok_or_else(|| AppError::validation(field, "does not match any review's reference"))
 }
 
 /// Newest first, `first` rows after the cursor (a row id).
@@ -473,7 +566,18 @@ pub async fn page(
             ));
         }
     }
+    if let Some(id) = &filter.review_id {
+        if id.trim().is_empty() || id.len() > MAX_ID || id.chars().any(char::is_control) {
+            return Err(AppError::validation("reviewId", "is not a review's id"));
+        }
+    }
     let mut query = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
+    if let Some(id) = &filter.review_id {
+        query = query.filter(about_review(id));
+    }
+    if !filter.kinds.is_empty() {
+        query = query.filter(of_kinds(&filter.kinds));
+    }
     if let Some(cursor) = after {
         let id: i64 = cursor
             .parse()

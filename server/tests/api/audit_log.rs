@@ -327,6 +327,402 @@ async fn reads_are_recorded_while_every_pooled_connection_is_taken(backend: Back
     .await
 }
 
+const WORDS: &str = "query($f: AuditLogFilter, $first: Int!) {
+  auditLog(filter: $f, first: $first) {
+    entries { id action description kind objectType objectId objectLabel reviewId reviewReference }
+    nextCursor
+  }
+}";
+
+fn entries(page: &serde_json::Value) -> Vec<serde_json::Value> {
+    page["auditLog"]["entries"]
+        .as_array()
+        .expect("entries")
+        .clone()
+}
+
+/// Entries read in words, name their review by its reference and their objects by name,
+/// and filter by review (id or reference) and by kind; bad filters are VALIDATION errors.
+async fn the_log_reads_in_words_and_filters_by_review_and_kind(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let agency_id = office.ok(CREATE_AGENCY, json!({ "i": agency("POL") })).await
+            ["createAgency"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let mut ids = Vec::new();
+        for (reference, subject) in [("SCR-2024-03", "Child Yan"), ("SCR-2024-04", "Child Xi")] {
+            let id = office
+                .ok(CREATE_REVIEW, json!({ "i": review(reference, subject) }))
+                .await["createReview"]["id"]
+                .as_str()
+                .expect("id")
+                .to_owned();
+            ids.push(id);
+        }
+        // A record of the review: a learning point, and a recommendation under it.
+        let point = office
+            .ok(
+                "mutation($r: ID!, $i: LearningPointInput!) { createLearningPoint(reviewId: $r, input: $i) { id } }",
+                json!({ "r": ids[0], "i": {
+                    "title": "Health were not invited", "detail": "To the strategy discussion.",
+                    "scope": "MULTI_AGENCY", "kind": "NEEDS_IMPROVEMENT", "themes": ["Neglect"]
+                } }),
+            )
+            .await["createLearningPoint"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        office
+            .ok(
+                "mutation($p: ID!, $t: String!) { addRecommendation(learningPointId: $p, text: $t) { id } }",
+                json!({ "p": point, "t": "Invite health every time." }),
+            )
+            .await;
+        office
+            .ok(
+                "query($id: ID!) { review(id: $id) { reference } }",
+                json!({ "id": ids[0] }),
+            )
+            .await;
+        app.state
+            .record_read(
+                &server::context::RequestContext::system("test"),
+                server::audit_log::Event::new("test.read", "review", &ids[1]),
+            )
+            .await
+            .expect("recorded");
+
+        // In words, with the review's reference and the objects' names.
+        let all = entries(&office.ok(WORDS, json!({ "first": 200 })).await);
+        let find = |action: &str| {
+            all.iter()
+                .find(|e| e["action"] == action)
+                .cloned()
+                .unwrap_or_else(|| panic!("no {action} entry"))
+        };
+        let created = find("review.create");
+        assert_eq!(created["description"], "Created a review");
+        assert_eq!(created["kind"], "REVIEWS");
+        let read = find("review.read");
+        assert_eq!(read["description"], "Opened a review");
+        assert_eq!(read["kind"], "VIEWED");
+        assert_eq!(read["objectLabel"], "SCR-2024-03 · Child Yan");
+        assert_eq!(read["reviewReference"], "SCR-2024-03");
+        assert_eq!(read["reviewId"], ids[0].as_str());
+        let added = find("agency.create");
+        assert_eq!(added["description"], "Added an agency");
+        assert_eq!(added["objectLabel"], "Agency POL (POL)");
+        assert_eq!(added["objectId"], agency_id.as_str());
+        assert_eq!(added["reviewReference"], serde_json::Value::Null);
+        let noted = find("learning_point.create");
+        assert_eq!(noted["description"], "Added a learning point");
+        assert_eq!(noted["kind"], "ACTION_PLANS");
+        assert_eq!(noted["objectLabel"], "Health were not invited");
+        assert_eq!(noted["reviewReference"], "SCR-2024-03");
+        let recommended = find("recommendation.create");
+        assert_eq!(
+            recommended["objectLabel"],
+            "On the learning point “Health were not invited”"
+        );
+        assert_eq!(recommended["reviewId"], ids[0].as_str());
+        let unknown = find("test.read");
+        assert_eq!(unknown["description"], "Test read (review)");
+        assert_eq!(unknown["kind"], "OTHER");
+        assert_eq!(unknown["reviewReference"], "SCR-2024-04");
+
+        // By review: its id, or its reference in any case, give the same entries.
+        let by_id = entries(
+            &office
+                .ok(WORDS, json!({ "f": { "reviewId": ids[0] }, "first": 200 }))
+                .await,
+        );
+        let actions: Vec<&str> = by_id.iter().filter_map(|e| e["action"].as_str()).collect();
+        assert_eq!(
+            actions,
+            [
+                "review.read",
+                "recommendation.create",
+                "learning_point.create",
+                "review.create"
+            ]
+        );
+        assert!(by_id.iter().all(|e| e["reviewId"] == ids[0].as_str()));
+        let by_reference = entries(
+            &office
+                .ok(
+                    WORDS,
+                    json!({ "f": { "reviewReference": " scr-2024-03 " }, "first": 200 }),
+                )
+                .await,
+        );
+        assert_eq!(by_reference, by_id);
+
+        // By kind: one kind, several, and the unknown codes under OTHER.
+        let viewed = entries(
+            &office
+                .ok(WORDS, json!({ "f": { "kinds": ["VIEWED"] }, "first": 200 }))
+                .await,
+        );
+        assert!(!viewed.is_empty());
+        assert!(viewed.iter().all(|e| e["kind"] == "VIEWED"), "{viewed:?}");
+        let two = entries(
+            &office
+                .ok(
+                    WORDS,
+                    json!({ "f": { "kinds": ["AGENCIES", "OTHER"], "reviewId": ids[1] }, "first": 200 }),
+                )
+                .await,
+        );
+        let actions: Vec<&str> = two.iter().filter_map(|e| e["action"].as_str()).collect();
+        assert_eq!(actions, ["test.read"]);
+        let agencies = entries(
+            &office
+                .ok(WORDS, json!({ "f": { "kinds": ["AGENCIES"] }, "first": 200 }))
+                .await,
+        );
+        assert!(agencies.iter().any(|e| e["action"] == "agency.create"));
+        assert!(agencies.iter().all(|e| e["kind"] == "AGENCIES"));
+
+        // Filters the server cannot use say which field and why.
+        for (filter, field) in [
+            (json!({ "reviewReference": "NO-SUCH-REVIEW" }), "reviewReference"),
+            (
+                json!({ "reviewReference": "SCR-2024-03", "reviewId": ids[0] }),
+                "reviewReference",
+            ),
+            (json!({ "reviewId": " " }), "reviewId"),
+            (json!({ "reviewId": "x".repeat(65) }), "reviewId"),
+        ] {
+            let body = office
+                .gql(WORDS, json!({ "f": filter, "first": 10 }))
+                .await;
+            assert_eq!(error_code(&body).as_deref(), Some("VALIDATION"), "{body}");
+            assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
+        }
+        let body = office
+            .gql(WORDS, json!({ "f": { "kinds": ["NOT_A_KIND"] }, "first": 10 }))
+            .await;
+        assert!(body.get("errors").is_some(), "{body}");
+
+        // Only the business office reads the log, words and all.
+        let (chair, _) = app
+            .signed_in("chair@test.example", &[Role::IndependentChair], None)
+            .await;
+        let body = chair.gql(WORDS, json!({ "first": 10 })).await;
+        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"), "{body}");
+    })
+    .await;
+}
+
+/// Literals in the files that write audit rows which look like action codes but are not.
+const NOT_CODES: &[&str] = &[
+    "demo.csv",
+    "example.org",
+    "nhs.net",
+    "northshire.gov.uk",
+    "manifest.json",
+    "summary.report.upload",
+    "audit.reads",
+];
+
+/// The action codes the server makes with `format!`, and every code each can make.
+fn templates() -> Vec<(&'static str, Vec<String>)> {
+    use shared::chronology::DuplicateDecision;
+    use shared::reviews::ReviewEvent;
+    use shared::summary::SummaryStep;
+    let lower = |codes: Vec<&str>, prefix: &str| -> Vec<String> {
+        codes
+            .into_iter()
+            .map(|c| format!("{prefix}{}", c.to_lowercase()))
+            .collect()
+    };
+    vec![
+        (
+            "action.{change}",
+            lower(
+                vec!["create", "update", "progress", "rag", "refer"],
+                "action.",
+            ),
+        ),
+        (
+            "actions.export.{ext}",
+            lower(vec!["csv", "xlsx"], "actions.export."),
+        ),
+        (
+            "chronology.export.{ext}.{version}",
+            ["csv", "xlsx"]
+                .iter()
+                .flat_map(|ext| {
+                    ["anonymised", "named"]
+                        .iter()
+                        .map(move |v| format!("chronology.export.{ext}.{v}"))
+                })
+                .collect(),
+        ),
+        (
+            "chronology.duplicates.{}",
+            lower(
+                DuplicateDecision::ALL.iter().map(|d| d.code()).collect(),
+                "chronology.duplicates.",
+            ),
+        ),
+        (
+            "learning_summary.{}",
+            lower(
+                SummaryStep::ALL.iter().map(|s| s.code()).collect(),
+                "learning_summary.",
+            ),
+        ),
+        (
+            "review.{}",
+            lower(
+                vec![ReviewEvent::Completed.code(), ReviewEvent::Published.code()],
+                "review.",
+            ),
+        ),
+    ]
+}
+
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read src").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The string literals of some Rust source (plain ones: what action codes are written as).
+fn literals(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    let mut prev = ' ';
+    while let Some(c) = chars.next() {
+        if c == '\'' && prev != '\\' {
+            // A char literal ('"', '\'') or a lifetime: skip a quoted char.
+            let rest: String = chars.clone().take(3).collect();
+            if rest.starts_with("\"'") {
+                chars.next();
+                chars.next();
+            } else if rest.starts_with("\\") {
+                chars.next();
+                chars.next();
+                chars.next();
+            }
+        } else if c == '"' {
+            let mut literal = String::new();
+            let mut escaped = false;
+            for d in chars.by_ref() {
+                if escaped {
+                    escaped = false;
+                } else if d == '\\' {
+                    escaped = true;
+                } else if d == '"' {
+                    break;
+                }
+                literal.push(d);
+            }
+            out.push(literal);
+        }
+        prev = c;
+    }
+    out
+}
+
+fn looks_like_a_code(s: &str) -> bool {
+    let mut parts = s.split('.');
+    let first_ok = parts.next().is_some_and(|p| {
+        p.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && p.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+    });
+    let rest: Vec<&str> = parts.collect();
+    first_ok
+        && !rest.is_empty()
+        && rest
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+}
+
+/// Every action code the server writes has words on the audit log page: each code-like
+/// literal in a file that writes audit rows, and everything each `format!`ed code can be.
+#[test]
+fn every_action_code_the_server_writes_is_described() {
+    let mut files = Vec::new();
+    rust_files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let known: std::collections::HashSet<&str> = shared::audit::ACTIONS
+        .iter()
+        .map(|(code, _, _)| *code)
+        .collect();
+    let templates = templates();
+    let mut found = std::collections::BTreeSet::new();
+    let mut problems = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("read");
+        let writes = [
+            "audit_log::append",
+            "record_read(",
+            "Event::new(",
+            "Event {",
+            "_ACTION: &str",
+        ]
+        .iter()
+        .any(|m| text.contains(m));
+        if !writes {
+            continue;
+        }
+        for literal in literals(&text) {
+            let name = file.display();
+            if let Some(prefix) = literal.split('{').next().filter(|_| literal.contains('{')) {
+                let code_like = prefix.ends_with('.') && looks_like_a_code(&format!("{prefix}x"));
+                if code_like && !templates.iter().any(|(t, _)| *t == literal) {
+                    problems.push(format!("{name}: the code `{literal}` is made with format!: list what it can be in templates()"));
+                }
+                continue;
+            }
+            let code = literal == "sign_in" || literal == "sign_out" || looks_like_a_code(&literal);
+            if code && !NOT_CODES.contains(&literal.as_str()) {
+                found.insert(literal.clone());
+                if !known.contains(literal.as_str()) {
+                    problems.push(format!("{name}: `{literal}` has no words in shared::audit::ACTIONS (or list it in NOT_CODES)"));
+                }
+            }
+        }
+    }
+    for (_, codes) in &templates {
+        for code in codes {
+            found.insert(code.clone());
+            if !known.contains(code.as_str()) {
+                problems.push(format!("`{code}` has no words in shared::audit::ACTIONS"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The scan saw the codes it should (so a broken scan cannot pass by finding nothing).
+    for code in [
+        "sign_in",
+        "review.read",
+        "agency.create",
+        "retention.rules_update",
+        "learning_summary.approve",
+    ] {
+        assert!(found.contains(code), "{code} not found by the scan");
+    }
+    // And the vocabulary lists nothing the server no longer writes.
+    let stale: Vec<&str> = known
+        .iter()
+        .filter(|c| !found.contains(**c))
+        .copied()
+        .collect();
+    assert!(stale.is_empty(), "described but never written: {stale:?}");
+}
+
 db_tests!(
     reads_are_recorded_while_every_pooled_connection_is_taken,
     reads_at_once_are_each_recorded_and_the_chain_holds,
@@ -334,4 +730,5 @@ db_tests!(
     a_failed_change_writes_no_audit_row,
     the_chain_verifies_and_shows_tampering,
     the_log_filters_by_person_object_and_date_and_pages,
+    the_log_reads_in_words_and_filters_by_review_and_kind,
 );
