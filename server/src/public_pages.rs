@@ -120,14 +120,9 @@ async fn stylesheets(http: &Http) -> String {
     let mut out = String::new();
     for tag in html.split("<link").skip(1) {
         let tag = tag.split('>').next().unwrap_or_default();
-        if !tag.contains("rel=\"stylesheet\"") {
-            continue;
-        }
-        let Some(href) = tag
-            .split("href=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-        else {
+        let is_stylesheet = attribute(tag, "rel")
+            .is_some_and(|rel| rel.split_ascii_whitespace().any(|r| r == "stylesheet"));
+        let Some(href) = attribute(tag, "href").filter(|_| is_stylesheet) else {
             continue;
         };
         let safe = href.starts_with('/')
@@ -140,6 +135,32 @@ async fn stylesheets(http: &Http) -> String {
         }
     }
     out
+}
+
+/// The value of an attribute in a tag's text (quoted or, as Trunk writes them, not).
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let mut rest = tag;
+    while let Some(at) = rest.find(name) {
+        let before = rest[..at].chars().next_back();
+        let after = &rest[at + name.len()..];
+        rest = after;
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let Some(value) = after.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        return Some(match value.chars().next() {
+            Some(quote @ ('"' | '\'')) => value[1..].split(quote).next().unwrap_or_default(),
+            _ => value
+                .split(|c: char| c.is_whitespace())
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches('/'),
+        });
+    }
+    None
 }
 
 /// A whole page: the header naming the partnership, a skip link, the navigation of the
@@ -552,6 +573,17 @@ pub async fn library(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attributes_quoted_or_not() {
+        let tag = " href=/style-63823f8be2f371d4.css integrity=sha384-x rel=stylesheet";
+        assert_eq!(attribute(tag, "href"), Some("/style-63823f8be2f371d4.css"));
+        assert_eq!(attribute(tag, "rel"), Some("stylesheet"));
+        let tag = " data-trunk rel=\"css\" href='style.css' /";
+        assert_eq!(attribute(tag, "rel"), Some("css"));
+        assert_eq!(attribute(tag, "href"), Some("style.css"));
+        assert_eq!(attribute(" xhref=a", "href"), None);
+    }
 
     #[test]
     fn the_apps_own_pages_are_known_and_nothing_else() {

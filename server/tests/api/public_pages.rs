@@ -89,7 +89,7 @@ async fn the_public_pages_are_plain_html_and_show_only_what_is_published(backend
     std::fs::write(
         dir.join("index.html"),
         format!(
-            "<!doctype html><title>app</title><link rel=\"stylesheet\" href=\"{STYLESHEET}\" integrity=\"sha384-x\"/><link rel=\"stylesheet\" href=\"javascript:x\"/>"
+            "<!doctype html><title>app</title><link href={STYLESHEET} integrity=sha384-x rel=stylesheet><link rel=\"stylesheet\" href=\"javascript:x\"/><link rel=icon href=/favicon.svg>"
         ),
     )
     .expect("index");
