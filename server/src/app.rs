@@ -20,7 +20,7 @@ use std::net::SocketAddr;
 use tower_http::compression::predicate::SizeAbove;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -54,6 +54,8 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
     let mut api = Router::new()
         .route("/graphql", post(graphql_post).layer(answer_compression()))
         .route("/graphql/ws", get(graphql_ws))
+        // The public library for signed-out visitors; the app's own for people signed in.
+        .route("/library", get(crate::public_pages::library))
         .merge(crate::auth::oidc::routes::routes());
     if config.introspection {
         api = api.route("/graphiql", get(graphiql));
@@ -65,16 +67,16 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(config.graphql_body_limit()))
         .with_state(http.clone());
-    let index = config.static_dir.join("index.html");
     // The build writes .gz and .br beside each asset; browsers get the smallest they accept.
+    // An address that is not a file gets the app's index.html when it is one of the app's
+    // pages, and a "page not found" page with 404 otherwise.
+    let not_a_file = Router::new()
+        .fallback(crate::public_pages::spa_or_not_found)
+        .with_state(http.clone());
     let spa = ServeDir::new(&config.static_dir)
         .precompressed_br()
         .precompressed_gzip()
-        .fallback(
-            ServeFile::new(index)
-                .precompressed_br()
-                .precompressed_gzip(),
-        );
+        .fallback(not_a_file);
     Router::new()
         .merge(api)
         .route("/healthz", get(crate::build_info::healthz))
@@ -82,6 +84,12 @@ pub fn router(state: AppState, schema: AppSchema) -> Router {
         .route("/metrics", get(metrics_on_main_port))
         // Outside the GraphQL edge and its sessions: anyone may fetch a published report.
         .route("/public/reports/{summary_id}", get(public_report))
+        // The public pages, written by the server: complete without JavaScript.
+        .route("/published", get(crate::public_pages::published_list))
+        .route(
+            "/published/{summary_id}",
+            get(crate::public_pages::published_summary),
+        )
         .with_state(http)
         .fallback_service(spa)
         .layer(SetResponseHeaderLayer::overriding(

@@ -215,7 +215,8 @@ pub struct Config {
     #[arg(long, env = "LP_OTLP_ENDPOINT", value_parser = otlp_endpoint, global = true)]
     pub otlp_endpoint: Option<String>,
 
-    /// The partnership's name, on the learning summary's document and workshop slides.
+    /// The partnership's name, on the public pages and on the learning summary's document
+    /// and workshop slides.
     #[arg(
         long,
         env = "LP_PARTNERSHIP_NAME",

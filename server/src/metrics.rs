@@ -602,6 +602,9 @@ pub fn route_of(path: &str) -> &'static str {
         "/metrics" => "/metrics",
         "/graphiql" => "/graphiql",
         p if p.starts_with("/public/reports/") => "/public/reports",
+        "/published" => "/published",
+        p if p.starts_with("/published/") => "/published/{id}",
+        "/library" => "/library",
         _ => "static",
     }
 }

@@ -90,6 +90,8 @@ pub struct SearchQuery {
     pub first: u64,
     /// Summaries available on this day are searched.
     pub today: NaiveDate,
+    /// Only published summaries (what the public pages show), no learning points.
+    pub summaries_only: bool,
 }
 
 /// One thing the library found.
@@ -147,10 +149,15 @@ impl Engine {
         theme_key: Option<&str>,
         today: NaiveDate,
         first: u64,
+        summaries_only: bool,
     ) -> AppResult<Vec<library_entry::Model>> {
         match self {
-            Engine::Fts5 => sqlite::matching(db, tokens, theme_key, today, first).await,
-            Engine::Postgres => postgres::matching(db, tokens, theme_key, today, first).await,
+            Engine::Fts5 => {
+                sqlite::matching(db, tokens, theme_key, today, first, summaries_only).await
+            }
+            Engine::Postgres => {
+                postgres::matching(db, tokens, theme_key, today, first, summaries_only).await
+            }
         }
     }
 }
@@ -360,6 +367,7 @@ async fn newest<C: ConnectionTrait>(
     theme_key: Option<&str>,
     today: NaiveDate,
     first: u64,
+    summaries_only: bool,
 ) -> AppResult<Vec<library_entry::Model>> {
     let mut query = library_entry::Entity::find()
         .select_only()
@@ -369,6 +377,9 @@ async fn newest<C: ConnectionTrait>(
                 .add(library_entry::Column::Kind.eq(EntryKind::LearningPoint.code()))
                 .add(library_entry::Column::AvailableUntil.gte(today)),
         );
+    if summaries_only {
+        query = query.filter(library_entry::Column::Kind.eq(EntryKind::Summary.code()));
+    }
     if let Some(key) = theme_key {
         query = query.filter(
             library_entry::Column::Id.in_subquery(
@@ -412,10 +423,24 @@ pub async fn search<C: ConnectionTrait>(db: &C, query: &SearchQuery) -> AppResul
         if !query.words.trim().is_empty() {
             return Ok(Vec::new());
         }
-        newest(db, theme_key.as_deref(), query.today, query.first).await?
+        newest(
+            db,
+            theme_key.as_deref(),
+            query.today,
+            query.first,
+            query.summaries_only,
+        )
+        .await?
     } else {
         Engine::of(db)
-            .matching(db, &tokens, theme_key.as_deref(), query.today, query.first)
+            .matching(
+                db,
+                &tokens,
+                theme_key.as_deref(),
+                query.today,
+                query.first,
+                query.summaries_only,
+            )
             .await?
     };
     tracing::debug!(tokens = tokens.len(), hits = rows.len(), "library searched");
@@ -468,6 +493,7 @@ pub async fn search_for(
         theme: theme.map(str::to_owned),
         first: u64::try_from(first).unwrap_or(1),
         today: state.today(),
+        summaries_only: false,
     };
     search(&state.db, &query).await
 }

@@ -43,6 +43,7 @@ pub async fn matching<C: ConnectionTrait>(
     theme_key: Option<&str>,
     today: NaiveDate,
     first: u64,
+    summaries_only: bool,
 ) -> AppResult<Vec<library_entry::Model>> {
     let lexemes = lexemes(db, tokens).await?;
     if lexemes.is_empty() {
@@ -71,6 +72,13 @@ pub async fn matching<C: ConnectionTrait>(
             values.len() + 1
         ));
         values.push(key.into());
+    }
+    if summaries_only {
+        best.push_str(&format!(
+            " AND t.entry_id IN (SELECT id FROM library_entry WHERE kind = ${})",
+            values.len() + 1
+        ));
+        values.push(super::EntryKind::Summary.code().into());
     }
     best.push_str(
         " GROUP BY t.entry_id HAVING COUNT(*) = $3 \

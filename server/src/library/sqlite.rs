@@ -54,6 +54,7 @@ pub async fn matching<C: ConnectionTrait>(
     theme_key: Option<&str>,
     today: NaiveDate,
     first: u64,
+    summaries_only: bool,
 ) -> AppResult<Vec<library_entry::Model>> {
     // CROSS JOIN keeps the full-text index the outer loop: without statistics SQLite may
     // otherwise start from the theme's entries and run the MATCH once for each.
@@ -68,6 +69,10 @@ pub async fn matching<C: ConnectionTrait>(
         EntryKind::LearningPoint.code().into(),
         today.into(),
     ];
+    if summaries_only {
+        best.push_str(" AND x.kind = ?");
+        values.push(EntryKind::Summary.code().into());
+    }
     if let Some(key) = theme_key {
         best.push_str(
             " AND EXISTS (SELECT 1 FROM library_theme t WHERE t.entry_id = x.id AND t.theme_key = ?)",

@@ -134,6 +134,13 @@ fn safe_address(url: &str) -> bool {
         .any(|scheme| url.starts_with(scheme) && url.len() > scheme.len())
 }
 
+/// The text escaped for HTML text and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    escape_into(&mut out, text);
+    out
+}
+
 /// Appends the text escaped for HTML text and attribute values.
 fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {

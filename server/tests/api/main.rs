@@ -21,6 +21,7 @@ mod library;
 mod live;
 mod metrics;
 mod passwords;
+mod public_pages;
 mod publication;
 mod reminders;
 mod retention;
