@@ -167,7 +167,13 @@ impl Drafts {
 /// what happened and offers a reload (a plain link, which works even if the app cannot).
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        web_sys::console::error_1(&format!("The app stopped: {info}").into());
+        // With where it happened, for a report (function names when the build keeps them).
+        if let Ok(error) = js_sys::Reflect::get(&js_sys::global(), &"Error".into()) {
+            let _ = js_sys::Reflect::set(&error, &"stackTraceLimit".into(), &40.into());
+        }
+        let stack =
+            js_sys::Reflect::get(&js_sys::Error::new(""), &"stack".into()).unwrap_or_default();
+        web_sys::console::error_2(&format!("The app stopped: {info}").into(), &stack);
         show_crash_message();
     }));
 }

@@ -199,7 +199,7 @@ pub fn ErrorSummary(errors: FormErrors) -> impl IntoView {
     Effect::new(move |_| {
         if errors.attempts.get() > 0 {
             request_animation_frame(move || {
-                if let Some(el) = node.get_untracked() {
+                if let Some(el) = node.try_get_untracked().flatten() {
                     let _ = el.focus();
                 }
             });

@@ -182,7 +182,8 @@ fn PasswordStep(
         asked.set_value(domain.clone());
         set_timeout(
             move || {
-                if asked.with_value(|a| *a != domain) {
+                // Signed in (and the page left) meanwhile, or typed on: nothing to ask.
+                if asked.try_with_value(|a| *a == domain) != Some(true) {
                     return;
                 }
                 spawn_local(async move {
@@ -191,7 +192,7 @@ fn PasswordStep(
                         api::fetch_quietly::<api::SignInOptions, data::SignInOptionsData>(variables)
                             .await
                     {
-                        if asked.with_value(|a| *a == domain) {
+                        if asked.try_with_value(|a| *a == domain) == Some(true) {
                             options.set(d.options.single_sign_on.then_some(d.options));
                         }
                     }

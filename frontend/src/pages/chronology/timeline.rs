@@ -1214,7 +1214,7 @@ fn scroll_when_drawn(
     after: impl Fn() + Copy + 'static,
 ) {
     request_animation_frame(move || {
-        let Some(el) = scroller.get_untracked() else {
+        let Some(el) = scroller.try_get_untracked().flatten() else {
             return;
         };
         let room = f64::from(el.scroll_width() - el.client_width());

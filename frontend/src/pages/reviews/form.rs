@@ -422,7 +422,10 @@ const MATCHES_SHOWN: usize = 8;
 
 /// Finding a person by name or agency prefix, to add as a member.
 #[component]
-fn PersonSearch(people: StoredValue<Vec<Candidate>>, shown: RwSignal<Vec<String>>) -> impl IntoView {
+fn PersonSearch(
+    people: StoredValue<Vec<Candidate>>,
+    shown: RwSignal<Vec<String>>,
+) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let found = Memo::new(move |_| {
         let words = shared::people::search_words(&typed.get());
@@ -433,7 +436,9 @@ fn PersonSearch(people: StoredValue<Vec<Candidate>>, shown: RwSignal<Vec<String>
         people.with_value(|p| {
             let all: Vec<(String, String)> = p
                 .iter()
-                .filter(|(id, name, _)| !chosen.contains(id) && shared::people::matches(name, &words))
+                .filter(|(id, name, _)| {
+                    !chosen.contains(id) && shared::people::matches(name, &words)
+                })
                 .map(|(id, name, _)| (id.clone(), name.clone()))
                 .collect();
             let n = all.len();
@@ -455,7 +460,10 @@ fn PersonSearch(people: StoredValue<Vec<Candidate>>, shown: RwSignal<Vec<String>
             (true, _) => String::new(),
             (false, 0) => "No one matches.".to_string(),
             (false, n) if n > list.len() => {
-                format!("{n} people match; the first {} are shown. Type more to narrow it.", list.len())
+                format!(
+                    "{n} people match; the first {} are shown. Type more to narrow it.",
+                    list.len()
+                )
             }
             (false, 1) => "1 person matches.".to_string(),
             (false, n) => format!("{n} people match."),
