@@ -1,4 +1,4 @@
-import { expect, Page, test } from '@playwright/test';
+import { Dialog, expect, Page, test } from '@playwright/test';
 import { expectAccessible, reviewId, signIn, visit } from './helpers';
 
 /** One field of the summary, by its heading. */
@@ -77,13 +77,15 @@ test('text being written is not lost: leaving asks first, the app survives leavi
   const kept = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('lp-draft:')));
   expect(kept).toEqual([]);
   let askedAgain = false;
-  page.once('dialog', (d) => {
+  const notAsked = (d: Dialog) => {
     askedAgain = true;
     void d.accept();
-  });
+  };
+  page.once('dialog', notAsked);
   await page.getByRole('link', { name: 'Back to the review' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('RR-2026-01');
   expect(askedAgain).toBe(false);
+  page.off('dialog', notAsked);
 
   // Signing out with an unsaved comment asks first.
   await visit(page, `/reviews/${id}/summary`);

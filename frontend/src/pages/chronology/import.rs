@@ -186,7 +186,7 @@ fn PreviewRows(rows: Vec<Row>, page: RwSignal<usize>) -> impl IntoView {
                     "Previous rows"
                 </button>
                 <span>{move || format!("Page {} of {pages}", page.get() + 1)}</span>
-                <button type="button" class="button button-secondary button-small" disabled=move || page.get() + 1 >= pages on:click=move |_| go(page.get_untracked() + 1)>
+                <button type="button" class="button button-secondary button-small" disabled=move || { page.get() + 1 >= pages } on:click=move |_| go(page.get_untracked() + 1)>
                     "Next rows"
                 </button>
             </nav>
@@ -376,7 +376,7 @@ pub fn Import() -> impl IntoView {
             <button type="submit" class="button button-secondary" disabled=busy>
                 "Check the file"
             </button>
-            <p role="status" class="hint">
+            <p aria-live="polite" class="hint">
                 {move || pending.get().then_some("Checking the file… Nothing is saved yet.")}
             </p>
             {move || {
