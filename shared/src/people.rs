@@ -3,10 +3,7 @@
 
 /// The words of a search, lower-cased; none when nothing but spaces was typed.
 pub fn search_words(typed: &str) -> Vec<String> {
-    typed
-        .split_whitespace()
-        .map(str::to_lowercase)
-        .collect()
+    typed.split_whitespace().map(str::to_lowercase).collect()
 }
 
 /// Whether `label` matches every one of `words` (from [`search_words`]). No words match
@@ -29,7 +26,10 @@ mod tests {
         assert!(matches(label, &search_words("rev RITA")));
         assert!(matches(label, &search_words("  csc ")));
         assert!(!matches(label, &search_words("rita pol")));
-        assert!(!matches(label, &search_words("   ")), "nothing typed lists no one");
+        assert!(
+            !matches(label, &search_words("   ")),
+            "nothing typed lists no one"
+        );
     }
 
     #[test]
