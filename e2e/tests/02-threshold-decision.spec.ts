@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, graphql, isoDate, reviewId, signIn, visit } from './helpers';
+import { expectAccessible, graphql, isoDate, reviewId, signIn, signOut, visit } from './helpers';
 
 test('the independent chair records a threshold decision with its justification', async ({ page, request }) => {
   const id = await reviewId(request, 'RR-2026-01');
@@ -71,7 +71,7 @@ test('the independent chair records a threshold decision with its justification'
 
   // The office records that the panel was told: said in plain words, and it stays on the
   // page after the review is read again.
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await signIn(page, 'office@demo.example');
   await visit(page, `/reviews/${id}`);
   await page.getByLabel('Date the panel was told').fill(isoDate());

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, signIn, visit } from './helpers';
+import { expectAccessible, signIn, signOut, visit } from './helpers';
 
 test('someone who forgot their password is told what to do, on a computer and a phone', async ({ page }) => {
   await page.goto('/sign-in');
@@ -57,7 +57,7 @@ test('the business office sets a new password, and the person signs in with it',
   await page.getByRole('button', { name: 'Yes, set the password' }).click();
   await expect(page.getByRole('status')).toContainText('New password set');
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await page.goto('/sign-in');
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill('the second password');

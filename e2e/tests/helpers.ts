@@ -38,6 +38,13 @@ export async function signIn(page: Page, email: string): Promise<void> {
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 }
 
+/** Signs out and waits for the sign-in page, so that the next step cannot cut the sign-out
+ * request short (a navigation right after the click would cancel it). */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+}
+
 /** Today as YYYY-MM-DD (the value of an `<input type="date">`). */
 export function isoDate(daysFromToday = 0): string {
   const d = new Date();
