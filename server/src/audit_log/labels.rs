@@ -76,6 +76,26 @@ fn shorten(text: &str) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// The (id, name) of the rows of `E` whose id is `wanted`: one query, none when
+/// nothing is wanted.
+async fn names<C: ConnectionTrait, E: EntityTrait>(
+    db: &C,
+    id: E::Column,
+    name: E::Column,
+    wanted: Vec<String>,
+) -> AppResult<Vec<(String, String)>> {
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(E::find()
+        .select_only()
+        .columns([id, name])
+        .filter(id.is_in(wanted))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 /// Reads what the objects of `rows` are called, one query per kind of object present.
 pub async fn resolve<C: ConnectionTrait>(db: &C, rows: &[audit_log::Model]) -> AppResult<Labels> {
     let mut ids: HashMap<&str, Vec<String>> = HashMap::new();
@@ -95,43 +115,42 @@ pub async fn resolve<C: ConnectionTrait>(db: &C, rows: &[audit_log::Model]) -> A
             .insert((kind.to_owned(), id), (label, review));
     };
 
-    let wanted = of("user");
-    if !wanted.is_empty() {
-        let found: Vec<(String, String)> = app_user::Entity::find()
-            .select_only()
-            .columns([app_user::Column::Id, app_user::Column::DisplayName])
-            .filter(app_user::Column::Id.is_in(wanted))
-            .into_tuple()
-            .all(db)
-            .await?;
+    // Objects known by a name alone.
+    let named = [
+        (
+            "user",
+            names::<_, app_user::Entity>(
+                db,
+                app_user::Column::Id,
+                app_user::Column::DisplayName,
+                of("user"),
+            )
+            .await?,
+        ),
+        (
+            "api_token",
+            names::<_, api_token::Entity>(
+                db,
+                api_token::Column::Id,
+                api_token::Column::Name,
+                of("api_token"),
+            )
+            .await?,
+        ),
+        (
+            "sign_in_provider",
+            names::<_, sign_in_provider::Entity>(
+                db,
+                sign_in_provider::Column::Id,
+                sign_in_provider::Column::Name,
+                of("sign_in_provider"),
+            )
+            .await?,
+        ),
+    ];
+    for (kind, found) in named {
         for (id, name) in found {
-            put("user", id, Some(name), None);
-        }
-    }
-    let wanted = of("api_token");
-    if !wanted.is_empty() {
-        let found: Vec<(String, String)> = api_token::Entity::find()
-            .select_only()
-            .columns([api_token::Column::Id, api_token::Column::Name])
-            .filter(api_token::Column::Id.is_in(wanted))
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (id, name) in found {
-            put("api_token", id, Some(name), None);
-        }
-    }
-    let wanted = of("sign_in_provider");
-    if !wanted.is_empty() {
-        let found: Vec<(String, String)> = sign_in_provider::Entity::find()
-            .select_only()
-            .columns([sign_in_provider::Column::Id, sign_in_provider::Column::Name])
-            .filter(sign_in_provider::Column::Id.is_in(wanted))
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (id, name) in found {
-            put("sign_in_provider", id, Some(name), None);
+            put(kind, id, Some(name), None);
         }
     }
     let wanted = of("retention_run");
