@@ -1,15 +1,7 @@
-import { expect, Page, test } from '@playwright/test';
-import { expectAccessible, reviewId, signIn, visit } from './helpers';
+import { expect, test } from '@playwright/test';
+import { expectAccessible, reviewId, signIn, signOut, summaryField, visit } from './helpers';
 
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
-}
 
-/** One field of the summary, by its heading. */
-function field(page: Page, label: RegExp) {
-  return page.locator('section.summary-field').filter({ has: page.getByRole('heading', { level: 3, name: label }) });
-}
 
 test('the lead reviewer writes the summary, the chair approves, publishing is refused for a leftover name until it is fixed', async ({
   page,
@@ -22,14 +14,14 @@ test('the lead reviewer writes the summary, the chair approves, publishing is re
   await page.getByRole('button', { name: 'Start the learning summary' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'The learning summary is started' })).toBeVisible();
   // Prefilled from the review's learning points.
-  const multi = field(page, /^Key learning points: multi-agency/);
+  const multi = summaryField(page, /^Key learning points: multi-agency/);
   await expect(multi.locator('.markdown')).not.toBeEmpty();
   // One part is edited at a time: the others read as they will be published.
   await expect(page.getByLabel(/Markdown/)).toHaveCount(0);
   await expectAccessible(page);
 
   // Write what was learnt about the case: the preview follows the Markdown.
-  const caseField = field(page, /^What was learnt about the case/);
+  const caseField = summaryField(page, /^What was learnt about the case/);
   const editor = caseField.getByLabel(/Markdown/);
   await caseField.getByRole('button', { name: 'Edit “What was learnt about the case”' }).click();
   await expect(editor).toBeFocused();

@@ -1,10 +1,6 @@
-import { Dialog, expect, Page, test } from '@playwright/test';
-import { expectAccessible, reviewId, signIn, visit } from './helpers';
+import { Dialog, expect, test } from '@playwright/test';
+import { expectAccessible, reviewId, signIn, summaryField, visit } from './helpers';
 
-/** One field of the summary, by its heading. */
-function field(page: Page, label: RegExp) {
-  return page.locator('section.summary-field').filter({ has: page.getByRole('heading', { level: 3, name: label }) });
-}
 
 test('text being written is not lost: leaving asks first, the app survives leaving at once, and a reload keeps the text until it is saved', async ({
   page,
@@ -24,7 +20,7 @@ test('text being written is not lost: leaving asks first, the app survives leavi
   await expect(page.getByRole('status').filter({ hasText: 'The learning summary is started' })).toBeVisible();
 
   // One part open at a time, with its own Save; opening another closes the first.
-  const caseField = field(page, /^What was learnt about the case/);
+  const caseField = summaryField(page, /^What was learnt about the case/);
   const editor = caseField.getByLabel(/Markdown/);
   await caseField.getByRole('button', { name: 'Edit “What was learnt about the case”' }).click();
   await expect(editor).toBeFocused();

@@ -45,6 +45,11 @@ export async function signOut(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
 }
 
+/** One part of a learning summary page, by its heading. */
+export function summaryField(page: Page, label: RegExp) {
+  return page.locator('section.summary-field').filter({ has: page.getByRole('heading', { level: 3, name: label }) });
+}
+
 /** Today as YYYY-MM-DD (the value of an `<input type="date">`). */
 export function isoDate(daysFromToday = 0): string {
   const d = new Date();

@@ -35,6 +35,12 @@ pub fn track(dirty: impl Fn() -> bool + Send + Sync + 'static) {
     });
 }
 
+/// Registers a text box that is not saved while anything is typed in it (a comment, an
+/// answer, an annotation).
+pub fn track_typed(text: RwSignal<String>) {
+    track(move || text.try_with_untracked(|t| !t.trim().is_empty()) == Some(true));
+}
+
 /// Whether any form on the page has text that is not saved.
 pub fn any() -> bool {
     DIRTY.with(|d| {

@@ -46,10 +46,8 @@ pub fn ProgressForm(
         String::new()
     });
     let evidence = RwSignal::new(String::new());
-    crate::unsaved::track(move || {
-        let typed = |s: RwSignal<String>| s.try_with_untracked(|t| !t.trim().is_empty());
-        typed(text) == Some(true) || typed(evidence) == Some(true)
-    });
+    crate::unsaved::track_typed(text);
+    crate::unsaved::track_typed(evidence);
     let mut options = Vec::new();
     if !completed {
         options.push((String::new(), format!("No change: {}", current.label())));

@@ -1215,7 +1215,7 @@ fn AnnotateForm(entry_id: String) -> impl IntoView {
     let FormSubmit { errors, pending } = form;
     let kind = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
-    crate::unsaved::track(move || text.try_with_untracked(|t| !t.trim().is_empty()) == Some(true));
+    crate::unsaved::track_typed(text);
     let entry_id = StoredValue::new(entry_id);
     let submit = move |ev: SubmitEvent| {
         if !form.begin(&ev) {
@@ -1268,7 +1268,7 @@ fn AnswerForm(question_id: String) -> impl IntoView {
     let form = FormSubmit::new();
     let FormSubmit { errors, pending } = form;
     let text = RwSignal::new(String::new());
-    crate::unsaved::track(move || text.try_with_untracked(|t| !t.trim().is_empty()) == Some(true));
+    crate::unsaved::track_typed(text);
     let field = format!("answer-{}", crate::components::field_id(&question_id));
     let question_id = StoredValue::new(question_id);
     let target = StoredValue::new(field.clone());

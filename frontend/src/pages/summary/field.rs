@@ -45,12 +45,6 @@ pub fn FieldEditor(
     let version = RwSignal::new(start_version);
     let saved_text = StoredValue::new(field.text.clone());
     let draft_key = StoredValue::new(key.clone());
-    let unsaved_now = move || {
-        saved_text
-            .try_with_value(|s| text.try_with_untracked(|t| t != s))
-            .flatten()
-            .unwrap_or(false)
-    };
     Effect::new(move |_| {
         let (now, base) = (text.get(), version.get());
         let key = draft_key.get_value();
@@ -65,11 +59,11 @@ pub fn FieldEditor(
             }
         });
     });
-    unsaved::track(unsaved_now);
     let not_saved = Memo::new(move |_| {
         let now = text.get();
         saved_text.try_with_value(|s| *s != now).unwrap_or(false)
     });
+    unsaved::track(move || not_saved.try_get_untracked() == Some(true));
     let open = Memo::new({
         let key = key.clone();
         move |_| ctx.editing.with(|e| e.as_deref() == Some(key.as_str()))
@@ -340,7 +334,7 @@ fn Comments(ctx: SummaryContext, summary_id: String, field: SummaryFieldData) ->
     let FormSubmit { errors, pending } = form;
     let input_id = format!("comment-{}", field.key);
     let comment_key = StoredValue::new(field.key.clone());
-    unsaved::track(move || text.try_with_untracked(|t| !t.trim().is_empty()) == Some(true));
+    unsaved::track_typed(text);
     let submit = move |ev: SubmitEvent| {
         if !form.begin(&ev) {
             return;
