@@ -487,12 +487,8 @@ pub async fn library(
     );
     let mut described = String::from("library-words-hint");
     if let Some(message) = error_of("library-words") {
-        let _ = writeln!(
-            main,
-            "<p class=\"error-message\" id=\"library-words-error\"><span class=\"visually-hidden\">Error:</span> {}</p>",
-            escape(message)
-        );
-        described.push_str(" library-words-error");
+        described.push(' ');
+        described.push_str(&error_message(&mut main, "library-words", message));
     }
     let _ = write!(
         main,
@@ -504,14 +500,18 @@ pub async fn library(
         "<div class=\"{group}\">\n<label class=\"label\" for=\"library-theme\">Theme</label>\n",
         group = group("library-theme")
     );
-    if let Some(message) = error_of("library-theme") {
-        let _ = writeln!(
-            main,
-            "<p class=\"error-message\" id=\"library-theme-error\"><span class=\"visually-hidden\">Error:</span> {}</p>",
-            escape(message)
-        );
-    }
-    main.push_str("<select class=\"select\" id=\"library-theme\" name=\"theme\">\n<option value=\"\">Any theme</option>\n");
+    let described = error_of("library-theme")
+        .map(|message| {
+            format!(
+                " aria-describedby=\"{}\"",
+                error_message(&mut main, "library-theme", message)
+            )
+        })
+        .unwrap_or_default();
+    let _ = writeln!(
+        main,
+        "<select class=\"select\" id=\"library-theme\" name=\"theme\"{described}>\n<option value=\"\">Any theme</option>"
+    );
     for t in &themes {
         let selected = if t.eq_ignore_ascii_case(theme.trim()) {
             " selected"
@@ -568,6 +568,18 @@ pub async fn library(
         "Error: Learning library".to_owned()
     };
     page(&http, StatusCode::OK, &title, Some(Section::Library), &main).await
+}
+
+/// Writes a field's error message (GOV.UK style) into `html`; answers its element id, for
+/// the field's `aria-describedby`.
+fn error_message(html: &mut String, field: &str, message: &str) -> String {
+    let id = format!("{field}-error");
+    let _ = writeln!(
+        html,
+        "<p class=\"error-message\" id=\"{id}\"><span class=\"visually-hidden\">Error:</span> {}</p>",
+        escape(message)
+    );
+    id
 }
 
 #[cfg(test)]
