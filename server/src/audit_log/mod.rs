@@ -504,6 +504,15 @@ pub fn about_review(review_id: &str) -> Condition {
 /// Entries of any of `kinds`; [`AuditEventKind::Other`] takes in every action the
 /// vocabulary does not know.
 fn of_kinds(kinds: &[AuditEventKind]) -> Condition {
+    // Each kind once, however often it was asked for: the list of codes stays bounded by
+    // the vocabulary, not by the request.
+    let mut distinct: Vec<AuditEventKind> = Vec::new();
+    for k in kinds {
+        if !distinct.contains(k) {
+            distinct.push(*k);
+        }
+    }
+    let kinds = distinct.as_slice();
     let codes: Vec<&str> = kinds
         .iter()
         .flat_map(|k| shared::audit::actions_of(*k))

@@ -484,6 +484,14 @@ async fn the_log_reads_in_words_and_filters_by_review_and_kind(backend: Backend)
         );
         assert!(agencies.iter().any(|e| e["action"] == "agency.create"));
         assert!(agencies.iter().all(|e| e["kind"] == "AGENCIES"));
+        // A kind asked for over and over is asked for once (the codes stay a short list).
+        let many = vec!["AGENCIES"; 20_000];
+        let repeated = entries(
+            &office
+                .ok(WORDS, json!({ "f": { "kinds": many }, "first": 200 }))
+                .await,
+        );
+        assert_eq!(repeated, agencies);
 
         // Filters the server cannot use say which field and why.
         for (filter, field) in [
