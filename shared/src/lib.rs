@@ -21,5 +21,6 @@ pub mod subject_access;
 pub mod summary;
 pub mod timeline;
 pub mod validation;
+pub mod work;
 
 pub use validation::{Problem, Problems};
