@@ -44,7 +44,7 @@ pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[
     ),
     (
         "police.rep@demo.example",
-        "Police representative; member of SCR-2016-03; updates its Police actions",
+        "Police representative; member of SCR-2016-03 and RR-2026-01; updates its Police actions",
     ),
     (
         "police.lead@demo.example",
