@@ -85,4 +85,6 @@ test('the home page tells each role what needs them, and the office sets when re
   await due.getByRole('link', { name: /POL chronology return for RR-2026-01/ }).click();
   await expect(page).toHaveURL(new RegExp(`/reviews/${id}/chronology$`));
   await expect(page.getByRole('heading', { level: 2, name: "Your agency's return" })).toBeVisible();
+  await expect(page.locator('#return-due')).toContainText(`asked for this return by ${ukDate(isoDate(3))}`);
+  await expect(page.locator('#return-due')).toContainText('Chronology return due soon');
 });

@@ -111,6 +111,13 @@ pub fn return_stage(due_on: NaiveDate, today: NaiveDate) -> WorkKind {
     }
 }
 
+/// [`return_stage`] of two ISO dates (`YYYY-MM-DD`), as the browser holds them; `None`
+/// when either is not a date.
+pub fn return_stage_of(due_on: &str, today: &str) -> Option<WorkKind> {
+    let parse = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    Some(return_stage(parse(due_on)?, parse(today)?))
+}
+
 /// The furthest ahead a return may be asked for.
 pub const MAX_RETURNS_NOTICE_DAYS: i64 = 366;
 
@@ -184,6 +191,11 @@ mod tests {
         assert_eq!(return_stage(due, d(2026, 3, 13)), WorkKind::ReturnDueSoon);
         assert_eq!(return_stage(due, due), WorkKind::ReturnDueSoon);
         assert_eq!(return_stage(due, d(2026, 3, 21)), WorkKind::ReturnOverdue);
+        assert_eq!(
+            return_stage_of("2026-03-20", "2026-03-21"),
+            Some(WorkKind::ReturnOverdue)
+        );
+        assert_eq!(return_stage_of("20/03/2026", "2026-03-21"), None);
     }
 
     #[test]
