@@ -373,7 +373,11 @@ pub fn mask_errors(errors: &mut [ServerError], correlation_id: &str, literals: &
             continue;
         }
         error.message = query_limits::redact(&error.message, literals);
-        let code = if error.path.is_empty() {
+        // An argument the resolver could not read (a null for a non-null argument with a
+        // default, say) is the request's fault, and its message names the argument.
+        let bad_argument = error.message.starts_with("Invalid value for argument")
+            || error.message.starts_with("Failed to parse");
+        let code = if error.path.is_empty() || bad_argument {
             "BAD_REQUEST"
         } else {
             tracing::error!(%correlation_id, message = %error.message, "unmapped resolver error");

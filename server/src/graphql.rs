@@ -17,6 +17,7 @@ use crate::error::AppResult;
 use crate::library::graphql::LibraryQuery;
 use crate::retention::graphql::{RetentionMutation, RetentionQuery};
 use crate::reviews::graphql::{ReviewMutation, ReviewQuery};
+use crate::section11::graphql::{Section11Mutation, Section11Query};
 use crate::state::AppState;
 use crate::subject_access::graphql::SubjectAccessMutation;
 use crate::summary::graphql::{PublicSummaryQuery, SummaryMutation, SummaryQuery};
@@ -42,6 +43,7 @@ pub struct Query(
     SecondFactorQuery,
     SingleSignOnQuery,
     WorkQuery,
+    Section11Query,
 );
 
 #[derive(MergedObject, Default)]
@@ -59,6 +61,7 @@ pub struct Mutation(
     SecondFactorMutation,
     SingleSignOnMutation,
     WorkMutation,
+    Section11Mutation,
 );
 
 #[derive(MergedSubscription, Default)]

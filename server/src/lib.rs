@@ -35,6 +35,7 @@ pub mod query_limits;
 pub mod retention;
 pub mod reviews;
 pub mod rows;
+pub mod section11;
 pub mod state;
 pub mod subject_access;
 pub mod summary;

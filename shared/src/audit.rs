@@ -142,6 +142,31 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         Reviews,
     ),
     (
+        "section11.standards.set",
+        "Set a year's Section 11 standards",
+        Agencies,
+    ),
+    (
+        "section11.year.open",
+        "Asked agencies for their Section 11 self-assessments",
+        Agencies,
+    ),
+    (
+        "section11.answer.save",
+        "Saved an answer in a Section 11 self-assessment",
+        Agencies,
+    ),
+    (
+        "section11.submit",
+        "Submitted a Section 11 self-assessment",
+        Agencies,
+    ),
+    (
+        "section11.decide",
+        "Accepted or returned a Section 11 self-assessment",
+        Agencies,
+    ),
+    (
         "review.returns_due",
         "Asked the agencies for their chronology returns by a date",
         Reviews,

@@ -16,6 +16,7 @@ pub mod live;
 pub mod people;
 pub mod retention;
 pub mod reviews;
+pub mod section11;
 pub mod spreadsheet;
 pub mod subject_access;
 pub mod summary;

@@ -30,6 +30,11 @@ vocabulary! {
         SummaryToApprove => ("SUMMARY_TO_APPROVE", "Learning summary awaiting approval"),
         SummaryComments => ("SUMMARY_COMMENTS", "Open comments on a learning summary"),
         PublicationEnding => ("PUBLICATION_ENDING", "Publication ending"),
+        Section11Requested => ("SECTION_11_REQUESTED", "Section 11 self-assessment asked for"),
+        Section11DueSoon => ("SECTION_11_DUE_SOON", "Section 11 self-assessment due soon"),
+        Section11Overdue => ("SECTION_11_OVERDUE", "Section 11 self-assessment overdue"),
+        Section11Returned => ("SECTION_11_RETURNED", "Section 11 self-assessment returned"),
+        Section11Submitted => ("SECTION_11_SUBMITTED", "Section 11 self-assessment to scrutinise"),
     }
 }
 
@@ -45,17 +50,22 @@ vocabulary! {
 impl WorkKind {
     pub fn urgency(self) -> Urgency {
         match self {
-            WorkKind::ReturnOverdue | WorkKind::ActionOverdue | WorkKind::DeadlineOverdue => {
-                Urgency::Overdue
-            }
+            WorkKind::ReturnOverdue
+            | WorkKind::ActionOverdue
+            | WorkKind::DeadlineOverdue
+            | WorkKind::Section11Overdue => Urgency::Overdue,
             WorkKind::ReturnDueSoon
             | WorkKind::ActionDueSoon
             | WorkKind::DeadlineDueSoon
-            | WorkKind::PublicationEnding => Urgency::DueSoon,
+            | WorkKind::PublicationEnding
+            | WorkKind::Section11DueSoon => Urgency::DueSoon,
             WorkKind::ReturnRequested
             | WorkKind::Question
             | WorkKind::SummaryToApprove
-            | WorkKind::SummaryComments => Urgency::Waiting,
+            | WorkKind::SummaryComments
+            | WorkKind::Section11Requested
+            | WorkKind::Section11Returned
+            | WorkKind::Section11Submitted => Urgency::Waiting,
         }
     }
 }
@@ -82,8 +92,14 @@ impl WorkKind {
             WorkKind::SummaryComments => {
                 "You receive this because you write this learning summary."
             }
-            WorkKind::PublicationEnding => {
+            WorkKind::PublicationEnding | WorkKind::Section11Submitted => {
                 "You receive this because you work in the partnership's business office."
+            }
+            WorkKind::Section11Requested
+            | WorkKind::Section11DueSoon
+            | WorkKind::Section11Overdue
+            | WorkKind::Section11Returned => {
+                "You receive this because you lead your agency's Section 11 self-assessment, or work in the partnership's business office."
             }
         }
     }
@@ -132,6 +148,27 @@ pub fn check_returns_due(due_on: NaiveDate, today: NaiveDate) -> Result<(), crat
         p.push("dueOn", "must be within a year from today");
     }
     p.into_result()
+}
+
+/// Where an agency's Section 11 self-assessment stands as work on `today`: with the agency
+/// while it writes it (asked for, due soon, overdue, by the same days as a chronology
+/// return) or after it came back; with the office once submitted; nobody's once accepted.
+pub fn section11_stage(
+    status: crate::section11::AssessmentStatus,
+    due_on: NaiveDate,
+    today: NaiveDate,
+) -> Option<WorkKind> {
+    use crate::section11::AssessmentStatus as S;
+    match status {
+        S::Draft => Some(match return_stage(due_on, today) {
+            WorkKind::ReturnOverdue => WorkKind::Section11Overdue,
+            WorkKind::ReturnDueSoon => WorkKind::Section11DueSoon,
+            _ => WorkKind::Section11Requested,
+        }),
+        S::Returned => Some(WorkKind::Section11Returned),
+        S::Submitted => Some(WorkKind::Section11Submitted),
+        S::Accepted => None,
+    }
 }
 
 /// The work an action's reminder stands for.
@@ -206,6 +243,33 @@ mod tests {
         let past = check_returns_due(d(2026, 2, 28), today).expect_err("past");
         assert_eq!(past.0[0].field, "dueOn");
         assert!(check_returns_due(d(2027, 3, 3), today).is_err());
+    }
+
+    #[test]
+    fn a_section_11_assessment_is_the_agencys_then_the_offices() {
+        use crate::section11::AssessmentStatus as S;
+        let due = d(2026, 3, 20);
+        assert_eq!(
+            section11_stage(S::Draft, due, d(2026, 3, 1)),
+            Some(WorkKind::Section11Requested)
+        );
+        assert_eq!(
+            section11_stage(S::Draft, due, due),
+            Some(WorkKind::Section11DueSoon)
+        );
+        assert_eq!(
+            section11_stage(S::Draft, due, d(2026, 3, 21)),
+            Some(WorkKind::Section11Overdue)
+        );
+        assert_eq!(
+            section11_stage(S::Returned, due, d(2026, 4, 1)),
+            Some(WorkKind::Section11Returned)
+        );
+        assert_eq!(
+            section11_stage(S::Submitted, due, due),
+            Some(WorkKind::Section11Submitted)
+        );
+        assert_eq!(section11_stage(S::Accepted, due, due), None);
     }
 
     #[test]

@@ -42,7 +42,8 @@ const OFFICE: &[Role] = &[Role::BusinessOffice];
 const CHAIR: &[Role] = &[Role::IndependentChair];
 const OFFICE_OR_CHAIR: &[Role] = &[Role::BusinessOffice, Role::IndependentChair];
 const OFFICE_OR_LEAD: &[Role] = &[Role::BusinessOffice, Role::AgencyLead];
-/// Everyone who may read case-specific action plans (practitioners read none).
+/// Everyone who may read case-specific action plans, and agencies' Section 11
+/// self-assessments (practitioners read neither).
 const PLAN_READERS: &[Role] = &[
     Role::BusinessOffice,
     Role::IndependentChair,
@@ -110,6 +111,32 @@ const ROOT: &[(&str, &str, Access)] = &[
     // One's own notification only; another's is NOT_FOUND.
     ("Mutation", "markNotificationRead", Access::SignedIn),
     ("Mutation", "askForReturns", Access::AnyRole(OFFICE)),
+    // Section 11: the service keeps to the assessments the caller may read
+    // (`shared::section11::reads`) and lets agency leads write their own agency's only.
+    ("Query", "section11Years", Access::AnyRole(PLAN_READERS)),
+    ("Query", "section11", Access::AnyRole(PLAN_READERS)),
+    (
+        "Query",
+        "section11Assessment",
+        Access::AnyRole(PLAN_READERS),
+    ),
+    ("Mutation", "setSection11Standards", Access::AnyRole(OFFICE)),
+    ("Mutation", "openSection11Year", Access::AnyRole(OFFICE)),
+    (
+        "Mutation",
+        "saveSection11Answer",
+        Access::AnyRole(OFFICE_OR_LEAD),
+    ),
+    (
+        "Mutation",
+        "submitSection11Assessment",
+        Access::AnyRole(OFFICE_OR_LEAD),
+    ),
+    (
+        "Mutation",
+        "decideSection11Assessment",
+        Access::AnyRole(OFFICE),
+    ),
     ("Mutation", "signOut", Access::Public),
     // Answers the same whether or not the address has an account; links are rate-limited.
     ("Mutation", "requestPasswordReset", Access::Public),
@@ -659,6 +686,39 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "readAt",
         ],
     ),
+    (
+        "Section11Standard",
+        &["id", "position", "title", "description", "evidenceExpected"],
+    ),
+    (
+        "Section11Answer",
+        &[
+            "standardId",
+            "rating",
+            "evidence",
+            "toGreen",
+            "carriedForward",
+            "updatedAt",
+        ],
+    ),
+    (
+        "Section11Assessment",
+        &[
+            "id",
+            "year",
+            "agency",
+            "status",
+            "statusLabel",
+            "dueOn",
+            "submittedAt",
+            "decidedAt",
+            "officeComment",
+            "version",
+            "standards",
+            "answers",
+        ],
+    ),
+    ("Section11Year", &["year", "standards", "assessments"]),
     (
         "Work",
         &[

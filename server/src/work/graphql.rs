@@ -118,3 +118,32 @@ impl WorkMutation {
             .gql(rc)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::resolver_utils::EnumType;
+
+    /// A stored code is the GraphQL name of its value, so the browser can read either.
+    fn codes_are_graphql_names<T: EnumType + Copy + PartialEq + std::fmt::Debug>(
+        all: &[T],
+        code: fn(T) -> &'static str,
+    ) {
+        for value in all {
+            let item = T::items()
+                .iter()
+                .find(|i| i.value == *value)
+                .unwrap_or_else(|| panic!("{value:?} not in the schema"));
+            assert_eq!(item.name, code(*value));
+        }
+    }
+
+    #[test]
+    fn work_and_section_11_codes_are_their_graphql_names() {
+        use shared::section11::{AssessmentStatus, Rating};
+        use shared::work::{Urgency, WorkKind};
+        codes_are_graphql_names(WorkKind::ALL, WorkKind::code);
+        codes_are_graphql_names(Urgency::ALL, Urgency::code);
+        codes_are_graphql_names(Rating::ALL, Rating::code);
+        codes_are_graphql_names(AssessmentStatus::ALL, AssessmentStatus::code);
+    }
+}

@@ -25,9 +25,11 @@ use shared::actions::{reminder_due, ActionStatus};
 use shared::auth::{parse_roles, Actor, Role};
 use shared::chronology::access::{answers_for, keeps_return};
 use shared::reviews::ReviewRole;
+use shared::section11::AssessmentStatus;
 use shared::summary::SummaryState;
 use shared::work::{
-    action_stage, deadline_stage, order, publication_ending, return_stage, WorkKind,
+    action_stage, deadline_stage, order, publication_ending, return_stage, section11_stage,
+    WorkKind,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -65,6 +67,8 @@ enum Audience {
     Authors,
     /// The business office.
     Office,
+    /// The agency's leads; with `office`, the business office too.
+    AgencyLeads { agency_id: String, office: bool },
 }
 
 impl Audience {
@@ -82,6 +86,13 @@ impl Audience {
             Audience::Chair => actor.has(Role::IndependentChair),
             Audience::Authors => shared::summary::authors(actor, membership),
             Audience::Office => office,
+            Audience::AgencyLeads {
+                agency_id,
+                office: with_office,
+            } => {
+                (actor.has(Role::AgencyLead) && actor.agency_id.as_deref() == Some(agency_id))
+                    || (*with_office && office)
+            }
         }
     }
 }
@@ -420,6 +431,52 @@ impl Facts {
                     );
                 }
             }
+        }
+        // Section 11 self-assessments with their agencies, or waiting for the office.
+        for (a, agency) in crate::section11::outstanding(db).await? {
+            let Some(status) = AssessmentStatus::from_code(&a.status) else {
+                continue;
+            };
+            let Some(kind) = section11_stage(status, a.due_on, today) else {
+                continue;
+            };
+            let audience = match kind {
+                WorkKind::Section11Submitted => Audience::Office,
+                WorkKind::Section11Requested | WorkKind::Section11Returned => {
+                    Audience::AgencyLeads {
+                        agency_id: a.agency_id.clone(),
+                        office: false,
+                    }
+                }
+                _ => Audience::AgencyLeads {
+                    agency_id: a.agency_id.clone(),
+                    office: true,
+                },
+            };
+            push(
+                None,
+                PartialItem {
+                    // A new notification when the date moves, and for each return and
+                    // submission (each moves the version), not for each answer saved.
+                    key: match kind {
+                        WorkKind::Section11Returned | WorkKind::Section11Submitted => {
+                            format!("section11:{}:{}:{}", a.id, kind.code(), a.version)
+                        }
+                        _ => format!("section11:{}:{}:{}", a.id, kind.code(), a.due_on),
+                    },
+                    kind,
+                    title: format!(
+                        "{} Section 11 self-assessment for {}, due {}",
+                        agency.prefix,
+                        a.year,
+                        long_date(a.due_on)
+                    ),
+                    due_on: Some(a.due_on),
+                    link: format!("/section-11/assessments/{}", a.id),
+                    action_id: None,
+                },
+                audience,
+            );
         }
         Ok(Facts { reviews, items })
     }

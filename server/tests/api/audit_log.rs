@@ -645,7 +645,8 @@ fn looks_like_a_code(s: &str) -> bool {
     let mut parts = s.split('.');
     let first_ok = parts.next().is_some_and(|p| {
         p.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-            && p.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            && p.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     });
     let rest: Vec<&str> = parts.collect();
     first_ok

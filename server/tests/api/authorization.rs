@@ -95,6 +95,14 @@ struct Fixture {
     undecided: Vec<String>,
     /// Per principal: a review at version 1 whose returns are asked for.
     returns_asked: Vec<String>,
+    /// A Section 11 assessment of the principals' agency (year 2030).
+    s11_assessment: String,
+    /// Per principal: an assessment at version 1 and one of its standards, to answer.
+    s11_to_answer: Vec<(String, String)>,
+    /// Per principal: a complete assessment at version 3, to submit.
+    s11_to_submit: Vec<String>,
+    /// Per principal: a submitted assessment, to accept.
+    s11_to_decide: Vec<String>,
     /// Per principal: a review with a DO_NOT_INITIATE decision and no panel notification.
     decided: Vec<String>,
     /// Per principal: a review with an INITIATE decision, not completed.
@@ -378,6 +386,27 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Query.section11Years",
+            allowed: PLAN_READERS,
+            doc: "{ section11Years }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.section11",
+            allowed: PLAN_READERS,
+            doc: "query($y: Int!) { section11(year: $y) { year standards { id title } assessments { id status agency { id } } } }",
+            vars: |_, _| json!({ "y": 2030 }),
+            own_session: false,
+        },
+        Op {
+            field: "Query.section11Assessment",
+            allowed: PLAN_READERS,
+            doc: "query($id: ID!) { section11Assessment(id: $id) { id year status version answers { standardId rating } } }",
+            vars: |f, _| json!({ "id": f.s11_assessment }),
+            own_session: false,
+        },
+        Op {
             field: "Query.whatNeedsMe",
             allowed: Allowed::SignedIn,
             doc: "{ whatNeedsMe { key kind kindLabel urgency title dueOn link reviewId reviewReference } }",
@@ -533,6 +562,44 @@ fn ops() -> Vec<Op> {
             allowed: CHAIR,
             doc: "mutation($id: ID!) { recordThresholdDecision(reviewId: $id, input: { decision: INITIATE, justification: \"Meets the criteria\", decidedOn: \"2016-05-20\" }) { id } }",
             vars: |f, p| json!({ "id": f.undecided[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.setSection11Standards",
+            allowed: OFFICE,
+            doc: "mutation($y: Int!) { setSection11Standards(year: $y, standards: [{ title: \"Training\" }]) { year standards { id } } }",
+            vars: |_, p| json!({ "y": 2040 + p }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.openSection11Year",
+            allowed: OFFICE,
+            doc: "mutation($a: ID!, $d: NaiveDate!) { openSection11Year(year: 2030, agencyIds: [$a], dueOn: $d) { year assessments { id } } }",
+            vars: |f, _| {
+                let due = chrono::Utc::now().date_naive() + chrono::Duration::days(40);
+                json!({ "a": f.agency, "d": due.to_string() })
+            },
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.saveSection11Answer",
+            allowed: OFFICE_OR_LEAD,
+            doc: "mutation($a: ID!, $s: ID!) { saveSection11Answer(assessmentId: $a, standardId: $s, version: 1, answer: { rating: AMBER, evidence: \"Partly\", toGreen: \"Train all\" }) { id version } }",
+            vars: |f, p| json!({ "a": f.s11_to_answer[p].0, "s": f.s11_to_answer[p].1 }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.submitSection11Assessment",
+            allowed: OFFICE_OR_LEAD,
+            doc: "mutation($id: ID!) { submitSection11Assessment(id: $id, version: 3) { id status } }",
+            vars: |f, p| json!({ "id": f.s11_to_submit[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.decideSection11Assessment",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { decideSection11Assessment(id: $id, accept: true) { id status } }",
+            vars: |f, p| json!({ "id": f.s11_to_decide[p] }),
             own_session: false,
         },
         Op {
@@ -1221,6 +1288,10 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         review,
         to_update: Vec::new(),
         returns_asked: Vec::new(),
+        s11_assessment: String::new(),
+        s11_to_answer: Vec::new(),
+        s11_to_submit: Vec::new(),
+        s11_to_decide: Vec::new(),
         undecided: Vec::new(),
         decided: Vec::new(),
         initiated: Vec::new(),
@@ -1275,6 +1346,68 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         let initiated = create_review(&office, &format!("INI-{p}"), &members).await;
         decide(&chair, &initiated, "INITIATE").await;
         fixture.initiated.push(initiated);
+    }
+
+    // Section 11: a year per use, so that each principal's call meets the version it expects.
+    let s11_agency = fixture.agency.clone();
+    let s11 = |year: i32| {
+        let office = office.clone();
+        let agency = s11_agency.clone();
+        async move {
+            office
+                .ok(
+                    "mutation($y: Int!) { setSection11Standards(year: $y, standards: [{ title: \"Training\" }, { title: \"Information sharing\" }]) { year } }",
+                    json!({ "y": year }),
+                )
+                .await;
+            let due = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string();
+            let opened = office
+                .ok(
+                    "mutation($y: Int!, $a: [ID!]!, $d: NaiveDate!) { openSection11Year(year: $y, agencyIds: $a, dueOn: $d) { assessments { id standards { id } } } }",
+                    json!({ "y": year, "a": [agency], "d": due }),
+                )
+                .await;
+            let a = &opened["openSection11Year"]["assessments"][0];
+            let id = a["id"].as_str().expect("assessment").to_owned();
+            let standards: Vec<String> = a["standards"]
+                .as_array()
+                .expect("standards")
+                .iter()
+                .map(|s| s["id"].as_str().expect("standard").to_owned())
+                .collect();
+            (id, standards)
+        }
+    };
+    let answer = |id: String, standard: String, version: i32| {
+        let office = office.clone();
+        async move {
+            office
+                .ok(
+                    "mutation($a: ID!, $s: ID!, $v: Int!) { saveSection11Answer(assessmentId: $a, standardId: $s, version: $v, answer: { rating: GREEN, evidence: \"Audited\" }) { version } }",
+                    json!({ "a": id, "s": standard, "v": version }),
+                )
+                .await;
+        }
+    };
+    fixture.s11_assessment = s11(2030).await.0;
+    for p in 0..PRINCIPALS.len() {
+        let year = i32::try_from(p).unwrap_or(0);
+        let (id, standards) = s11(2050 + year).await;
+        fixture.s11_to_answer.push((id, standards[0].clone()));
+        let (id, standards) = s11(2060 + year).await;
+        answer(id.clone(), standards[0].clone(), 1).await;
+        answer(id.clone(), standards[1].clone(), 2).await;
+        fixture.s11_to_submit.push(id);
+        let (id, standards) = s11(2070 + year).await;
+        answer(id.clone(), standards[0].clone(), 1).await;
+        answer(id.clone(), standards[1].clone(), 2).await;
+        office
+            .ok(
+                "mutation($id: ID!) { submitSection11Assessment(id: $id, version: 3) { id } }",
+                json!({ "id": id }),
+            )
+            .await;
+        fixture.s11_to_decide.push(id);
     }
 
     // The chronology: reviews with the principals' agency as a member agency.

@@ -264,7 +264,29 @@ async fn errors_never_echo_what_was_typed(backend: Backend) {
     .await;
 }
 
+/// A null sent for an argument that has a default but may not be null is the request's
+/// fault: BAD_REQUEST naming the argument, not an internal error.
+async fn a_null_for_a_defaulted_argument_is_a_bad_request(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let body = office
+            .gql(
+                "query($x: Boolean) { agencies(includeInactive: $x) { id } }",
+                json!({ "x": null }),
+            )
+            .await;
+        assert_eq!(
+            error_code(&body).as_deref(),
+            Some("BAD_REQUEST"),
+            "{body:#}"
+        );
+        assert!(message(&body).contains("includeInactive"), "{body:#}");
+    })
+    .await;
+}
+
 db_tests!(
+    a_null_for_a_defaulted_argument_is_a_bad_request,
     expanding_documents_are_refused_before_they_run,
     only_uploads_may_send_big_bodies,
     sign_in_stores_nothing_typed_and_forgets_in_time,

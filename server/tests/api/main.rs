@@ -28,6 +28,7 @@ mod retention;
 mod reviews;
 mod schema;
 mod second_factor;
+mod section11;
 mod single_sign_on;
 mod subject_access;
 mod summaries;

@@ -1,0 +1,272 @@
+//! The Section 11 self-assessment through GraphQL: thin resolvers over the service.
+
+use super::{AssessmentView, YearView};
+use crate::agencies::graphql::Agency;
+use crate::entities::{s11_answer, s11_standard};
+use crate::graphql::{parts, IntoGql};
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, NaiveDate, Utc};
+use shared::section11::{AnswerDraft, AssessmentStatus, Rating, StandardDraft};
+
+/// One standard of a year's tool.
+#[derive(SimpleObject, Clone)]
+pub struct Section11Standard {
+    pub id: ID,
+    pub position: i32,
+    pub title: String,
+    /// What the standard asks of an agency.
+    pub description: String,
+    pub evidence_expected: String,
+}
+
+impl From<s11_standard::Model> for Section11Standard {
+    fn from(s: s11_standard::Model) -> Self {
+        Self {
+            id: ID(s.id),
+            position: s.position,
+            title: s.title,
+            description: s.description,
+            evidence_expected: s.evidence_expected,
+        }
+    }
+}
+
+/// An agency's answer to one standard.
+#[derive(SimpleObject, Clone)]
+pub struct Section11Answer {
+    pub standard_id: ID,
+    pub rating: Option<Rating>,
+    pub evidence: String,
+    /// What would make it green (for red and amber).
+    pub to_green: String,
+    /// Copied from last year's answer and not changed since.
+    pub carried_forward: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<s11_answer::Model> for Section11Answer {
+    fn from(a: s11_answer::Model) -> Self {
+        Self {
+            standard_id: ID(a.standard_id),
+            rating: a.rating.as_deref().and_then(Rating::from_code),
+            evidence: a.evidence,
+            to_green: a.to_green,
+            carried_forward: a.carried_forward,
+            updated_at: a.updated_at,
+        }
+    }
+}
+
+/// One agency's self-assessment for a year.
+#[derive(SimpleObject, Clone)]
+pub struct Section11Assessment {
+    pub id: ID,
+    pub year: i32,
+    pub agency: Agency,
+    pub status: AssessmentStatus,
+    pub status_label: String,
+    pub due_on: NaiveDate,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The office's challenge when it returned the assessment.
+    pub office_comment: Option<String>,
+    /// Send it back with each change; CONFLICT if it moved on.
+    pub version: i32,
+    /// The year's standards, in order.
+    pub standards: Vec<Section11Standard>,
+    pub answers: Vec<Section11Answer>,
+}
+
+impl From<AssessmentView> for Section11Assessment {
+    fn from(v: AssessmentView) -> Self {
+        let status = AssessmentStatus::from_code(&v.row.status).unwrap_or(AssessmentStatus::Draft);
+        Self {
+            id: ID(v.row.id),
+            year: v.row.year,
+            agency: v.agency.into(),
+            status,
+            status_label: status.label().to_owned(),
+            due_on: v.row.due_on,
+            submitted_at: v.row.submitted_at,
+            decided_at: v.row.decided_at,
+            office_comment: v.row.office_comment,
+            version: v.row.version,
+            standards: v.standards.into_iter().map(Into::into).collect(),
+            answers: v.answers.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// A year's tool and the assessments the caller may read (the office and the chair: every
+/// agency's; agency staff: their own agency's).
+#[derive(SimpleObject, Clone)]
+pub struct Section11Year {
+    pub year: i32,
+    pub standards: Vec<Section11Standard>,
+    pub assessments: Vec<Section11Assessment>,
+}
+
+impl From<YearView> for Section11Year {
+    fn from(v: YearView) -> Self {
+        Self {
+            year: v.year,
+            standards: v.standards.into_iter().map(Into::into).collect(),
+            assessments: v.assessments.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct Section11StandardInput {
+    pub title: String,
+    #[graphql(default)]
+    pub description: String,
+    #[graphql(default)]
+    pub evidence_expected: String,
+}
+
+#[derive(InputObject)]
+pub struct Section11AnswerInput {
+    pub rating: Option<Rating>,
+    #[graphql(default)]
+    pub evidence: String,
+    #[graphql(default)]
+    pub to_green: String,
+}
+
+#[derive(Default)]
+pub struct Section11Query;
+
+#[Object]
+impl Section11Query {
+    /// The years that have a Section 11 tool, newest first.
+    async fn section11_years(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<i32>> {
+        let (state, rc) = parts(ctx)?;
+        super::years(&state.db).await.gql(rc)
+    }
+
+    /// A year's standards and the assessments the caller may read.
+    async fn section11(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+    ) -> async_graphql::Result<Section11Year> {
+        let (state, rc) = parts(ctx)?;
+        super::year(state, rc, year).await.map(Into::into).gql(rc)
+    }
+
+    /// One assessment; one the caller may not read is NOT_FOUND.
+    async fn section11_assessment(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Section11Assessment> {
+        let (state, rc) = parts(ctx)?;
+        super::assessment(state, rc, &id)
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+}
+
+#[derive(Default)]
+pub struct Section11Mutation;
+
+#[Object]
+impl Section11Mutation {
+    /// The business office sets a year's standards (replacing them) until agencies are
+    /// asked for the year.
+    async fn set_section11_standards(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+        standards: Vec<Section11StandardInput>,
+    ) -> async_graphql::Result<Section11Year> {
+        let (state, rc) = parts(ctx)?;
+        let drafts = standards
+            .into_iter()
+            .map(|s| StandardDraft {
+                title: s.title,
+                description: s.description,
+                evidence_expected: s.evidence_expected,
+            })
+            .collect();
+        super::set_standards(state, rc, year, drafts)
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+
+    /// The business office asks agencies for their assessment for `year` by `dueOn`; last
+    /// year's answers carry forward.
+    async fn open_section11_year(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+        agency_ids: Vec<ID>,
+        due_on: NaiveDate,
+    ) -> async_graphql::Result<Section11Year> {
+        let (state, rc) = parts(ctx)?;
+        let ids = agency_ids.into_iter().map(|i| i.0).collect();
+        super::open_year(state, rc, year, ids, due_on)
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+
+    /// The agency's lead (or the office) saves the answer to one standard.
+    async fn save_section11_answer(
+        &self,
+        ctx: &Context<'_>,
+        assessment_id: ID,
+        standard_id: ID,
+        version: i32,
+        answer: Section11AnswerInput,
+    ) -> async_graphql::Result<Section11Assessment> {
+        let (state, rc) = parts(ctx)?;
+        let draft = AnswerDraft {
+            rating: answer.rating,
+            evidence: answer.evidence,
+            to_green: answer.to_green,
+        };
+        super::save_answer(state, rc, &assessment_id, &standard_id, version, draft)
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+
+    /// The agency's lead submits the assessment: every standard rated with evidence.
+    async fn submit_section11_assessment(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+    ) -> async_graphql::Result<Section11Assessment> {
+        let (state, rc) = parts(ctx)?;
+        super::submit(state, rc, &id, version)
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+
+    /// The business office accepts a submitted assessment or returns it with a comment.
+    async fn decide_section11_assessment(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        accept: bool,
+        comment: Option<String>,
+    ) -> async_graphql::Result<Section11Assessment> {
+        let (state, rc) = parts(ctx)?;
+        super::decide(
+            state,
+            rc,
+            &id,
+            accept,
+            comment.as_deref().unwrap_or_default(),
+        )
+        .await
+        .map(Into::into)
+        .gql(rc)
+    }
+}

@@ -1,0 +1,566 @@
+//! The annual Section 11 self-assessment: the business office keeps a tool of standards
+//! for each year and opens the year for agencies with a due date; each agency's lead rates
+//! the agency against every standard with evidence (last year's answers carried forward
+//! as a start), and submits; the office accepts it or returns it with a challenge. The
+//! rules are `shared::section11`'s; every write is one transaction with its audit row.
+
+pub mod graphql;
+
+use crate::audit_log::{self, Event};
+use crate::context::RequestContext;
+use crate::db::begin_write;
+use crate::entities::{agency, s11_answer, s11_assessment, s11_standard};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use chrono::{NaiveDate, SubsecRound, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use shared::auth::Actor;
+use shared::section11::{
+    carried_from, check_answer, check_decision, check_standards, check_submission, reads, writes,
+    AnswerDraft, AssessmentStatus, Rating, StandardDraft, YEARS,
+};
+use std::collections::HashMap;
+
+const ASSESSMENT: &str = "Section 11 assessment";
+
+/// An agency's assessment with its agency, its answers and its year's standards.
+#[derive(Debug, Clone)]
+pub struct AssessmentView {
+    pub row: s11_assessment::Model,
+    pub agency: agency::Model,
+    pub answers: Vec<s11_answer::Model>,
+    pub standards: Vec<s11_standard::Model>,
+}
+
+/// A year's tool and the assessments the person may read.
+#[derive(Debug, Clone)]
+pub struct YearView {
+    pub year: i32,
+    pub standards: Vec<s11_standard::Model>,
+    pub assessments: Vec<AssessmentView>,
+}
+
+fn status_of(row: &s11_assessment::Model) -> AssessmentStatus {
+    AssessmentStatus::from_code(&row.status).unwrap_or(AssessmentStatus::Draft)
+}
+
+/// The years that have a tool, newest first.
+pub async fn years<C: ConnectionTrait>(db: &C) -> AppResult<Vec<i32>> {
+    let mut years: Vec<i32> = s11_standard::Entity::find()
+        .select_only()
+        .column(s11_standard::Column::Year)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(years)
+}
+
+async fn standards_of<C: ConnectionTrait>(
+    db: &C,
+    year: i32,
+) -> AppResult<Vec<s11_standard::Model>> {
+    Ok(s11_standard::Entity::find()
+        .filter(s11_standard::Column::Year.eq(year))
+        .order_by_asc(s11_standard::Column::Position)
+        .all(db)
+        .await?)
+}
+
+/// The views of `rows`, with their agencies, answers and standards (four queries).
+async fn views<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<s11_assessment::Model>,
+) -> AppResult<Vec<AssessmentView>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let agencies: HashMap<String, agency::Model> = agency::Entity::find()
+        .filter(agency::Column::Id.is_in(rows.iter().map(|r| r.agency_id.clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id.clone(), a))
+        .collect();
+    let mut answers: HashMap<String, Vec<s11_answer::Model>> = HashMap::new();
+    for a in s11_answer::Entity::find()
+        .filter(s11_answer::Column::AssessmentId.is_in(rows.iter().map(|r| r.id.clone())))
+        .all(db)
+        .await?
+    {
+        answers.entry(a.assessment_id.clone()).or_default().push(a);
+    }
+    let mut years: Vec<i32> = rows.iter().map(|r| r.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    let mut standards: HashMap<i32, Vec<s11_standard::Model>> = HashMap::new();
+    for s in s11_standard::Entity::find()
+        .filter(s11_standard::Column::Year.is_in(years))
+        .order_by_asc(s11_standard::Column::Position)
+        .all(db)
+        .await?
+    {
+        standards.entry(s.year).or_default().push(s);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let agency = agencies
+                .get(&row.agency_id)
+                .cloned()
+                .ok_or(AppError::NotFound("Agency"))?;
+            Ok(AssessmentView {
+                answers: answers.remove(&row.id).unwrap_or_default(),
+                standards: standards.get(&row.year).cloned().unwrap_or_default(),
+                agency,
+                row,
+            })
+        })
+        .collect()
+}
+
+/// A year's tool and the assessments the person may read, by agency name.
+pub async fn year(state: &AppState, rc: &RequestContext, year: i32) -> AppResult<YearView> {
+    let actor = rc.actor()?;
+    year_view(&state.db, actor, year).await
+}
+
+async fn year_view<C: ConnectionTrait>(db: &C, actor: &Actor, year: i32) -> AppResult<YearView> {
+    let rows: Vec<s11_assessment::Model> = s11_assessment::Entity::find()
+        .filter(s11_assessment::Column::Year.eq(year))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|r| reads(actor, &r.agency_id))
+        .collect();
+    let mut assessments = views(db, rows).await?;
+    assessments.sort_by(|a, b| a.agency.name.cmp(&b.agency.name));
+    Ok(YearView {
+        year,
+        standards: standards_of(db, year).await?,
+        assessments,
+    })
+}
+
+/// An assessment the person may read; one they may not answers like a missing one.
+async fn readable<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: &str,
+) -> AppResult<s11_assessment::Model> {
+    s11_assessment::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .filter(|r| reads(actor, &r.agency_id))
+        .ok_or(AppError::NotFound(ASSESSMENT))
+}
+
+async fn one<C: ConnectionTrait>(db: &C, row: s11_assessment::Model) -> AppResult<AssessmentView> {
+    views(db, vec![row])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound(ASSESSMENT))
+}
+
+pub async fn assessment(
+    state: &AppState,
+    rc: &RequestContext,
+    id: &str,
+) -> AppResult<AssessmentView> {
+    let actor = rc.actor()?;
+    let row = readable(&state.db, actor, id).await?;
+    one(&state.db, row).await
+}
+
+/// Replaces a year's standards. Only while no agency has been asked for the year: the
+/// answers are to the standards as they were asked.
+pub async fn set_standards(
+    state: &AppState,
+    rc: &RequestContext,
+    year: i32,
+    drafts: Vec<StandardDraft>,
+) -> AppResult<YearView> {
+    let actor = rc.actor()?;
+    let drafts = check_standards(year, drafts)?;
+    let txn = begin_write(&state.db).await?;
+    let opened = s11_assessment::Entity::find()
+        .filter(s11_assessment::Column::Year.eq(year))
+        .one(&txn)
+        .await?;
+    if opened.is_some() {
+        return Err(AppError::Conflict(format!(
+            "Agencies have already been asked for their Section 11 assessments for {year}, so its standards stay as they were asked."
+        )));
+    }
+    s11_standard::Entity::delete_many()
+        .filter(s11_standard::Column::Year.eq(year))
+        .exec(&txn)
+        .await?;
+    for (position, d) in drafts.into_iter().enumerate() {
+        s11_standard::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            year: Set(year),
+            position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+            title: Set(d.title),
+            description: Set(d.description),
+            evidence_expected: Set(d.evidence_expected),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new(
+            "section11.standards.set",
+            "section11_year",
+            &year.to_string(),
+        ),
+    )
+    .await?;
+    let view = year_view(&txn, actor, year).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Asks agencies for their assessment for `year` by `due_on`: an assessment for each that
+/// has none yet, starting from its answers of the year before where a standard has the
+/// same title (marked as carried forward). An agency already asked keeps its assessment;
+/// its due date moves to `due_on`.
+pub async fn open_year(
+    state: &AppState,
+    rc: &RequestContext,
+    year: i32,
+    agency_ids: Vec<String>,
+    due_on: NaiveDate,
+) -> AppResult<YearView> {
+    let actor = rc.actor()?;
+    let mut p = shared::Problems::new();
+    if !YEARS.contains(&year) {
+        p.push("year", "must be a year between 2000 and 2100");
+    }
+    if agency_ids.is_empty() {
+        p.push("agencyIds", "choose at least one agency");
+    }
+    if due_on < state.today() {
+        p.push("dueOn", "must be today or a later date");
+    }
+    p.into_result()?;
+    let now = Utc::now().trunc_subsecs(6);
+    let txn = begin_write(&state.db).await?;
+    let standards = standards_of(&txn, year).await?;
+    if standards.is_empty() {
+        return Err(AppError::validation(
+            "year",
+            format!("has no standards yet: set the {year} standards first"),
+        ));
+    }
+    let known = agency::Entity::find()
+        .filter(agency::Column::Id.is_in(agency_ids.clone()))
+        .all(&txn)
+        .await?;
+    for (i, id) in agency_ids.iter().enumerate() {
+        if !known.iter().any(|a| &a.id == id) {
+            return Err(AppError::validation(
+                format!("agencyIds.{i}"),
+                "is not an agency",
+            ));
+        }
+    }
+    let last_standards: Vec<(String, String)> = standards_of(&txn, year - 1)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.title))
+        .collect();
+    for agency_id in &agency_ids {
+        let existing = s11_assessment::Entity::find()
+            .filter(s11_assessment::Column::Year.eq(year))
+            .filter(s11_assessment::Column::AgencyId.eq(agency_id.clone()))
+            .one(&txn)
+            .await?;
+        if let Some(row) = existing {
+            let version = row.version;
+            let mut am: s11_assessment::ActiveModel = row.into();
+            am.due_on = Set(due_on);
+            am.version = Set(version + 1);
+            am.updated_at = Set(now);
+            am.update(&txn).await?;
+            continue;
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        s11_assessment::ActiveModel {
+            id: Set(id.clone()),
+            year: Set(year),
+            agency_id: Set(agency_id.clone()),
+            status: Set(AssessmentStatus::Draft.code().to_owned()),
+            due_on: Set(due_on),
+            submitted_at: Set(None),
+            decided_at: Set(None),
+            decided_by: Set(None),
+            office_comment: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        // Last year's answers, as a start.
+        let last = s11_assessment::Entity::find()
+            .filter(s11_assessment::Column::Year.eq(year - 1))
+            .filter(s11_assessment::Column::AgencyId.eq(agency_id.clone()))
+            .one(&txn)
+            .await?;
+        let last_answers: HashMap<String, s11_answer::Model> = match last {
+            Some(l) => s11_answer::Entity::find()
+                .filter(s11_answer::Column::AssessmentId.eq(l.id))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|a| (a.standard_id.clone(), a))
+                .collect(),
+            None => HashMap::new(),
+        };
+        for s in &standards {
+            let Some(before) =
+                carried_from(&s.title, &last_standards).and_then(|from| last_answers.get(from))
+            else {
+                continue;
+            };
+            s11_answer::ActiveModel {
+                assessment_id: Set(id.clone()),
+                standard_id: Set(s.id.clone()),
+                rating: Set(before.rating.clone()),
+                evidence: Set(before.evidence.clone()),
+                to_green: Set(before.to_green.clone()),
+                carried_forward: Set(true),
+                updated_by: Set(None),
+                updated_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("section11.year.open", "section11_year", &year.to_string()),
+    )
+    .await?;
+    let view = year_view(&txn, actor, year).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// An assessment the person writes, read for a change inside `txn`, at `version`.
+async fn writable<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    id: &str,
+    version: i32,
+) -> AppResult<s11_assessment::Model> {
+    let row = readable(txn, actor, id).await?;
+    if !writes(actor, &row.agency_id) {
+        return Err(AppError::Forbidden);
+    }
+    if !status_of(&row).editable() {
+        return Err(AppError::Conflict(format!(
+            "This assessment is {}: it can no longer be changed.",
+            status_of(&row).label().to_lowercase()
+        )));
+    }
+    if row.version != version {
+        return Err(AppError::Conflict(
+            "Someone else changed this assessment since you opened it. Reload it to see their changes, then make yours again.".into(),
+        ));
+    }
+    Ok(row)
+}
+
+/// Moves the assessment on a version: `changes` saved only if it is still at `version`.
+async fn bump<C: ConnectionTrait>(
+    txn: &C,
+    row: &s11_assessment::Model,
+    mut changes: s11_assessment::ActiveModel,
+) -> AppResult<s11_assessment::Model> {
+    changes.version = Set(row.version + 1);
+    changes.updated_at = Set(Utc::now().trunc_subsecs(6));
+    let result = s11_assessment::Entity::update_many()
+        .set(changes)
+        .filter(s11_assessment::Column::Id.eq(row.id.clone()))
+        .filter(s11_assessment::Column::Version.eq(row.version))
+        .exec(txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "Someone else changed this assessment since you opened it. Reload it to see their changes, then make yours again.".into(),
+        ));
+    }
+    s11_assessment::Entity::find_by_id(row.id.clone())
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound(ASSESSMENT))
+}
+
+/// Saves the agency's answer to one standard (no longer carried forward).
+pub async fn save_answer(
+    state: &AppState,
+    rc: &RequestContext,
+    id: &str,
+    standard_id: &str,
+    version: i32,
+    draft: AnswerDraft,
+) -> AppResult<AssessmentView> {
+    let actor = rc.actor()?;
+    let draft = check_answer(draft)?;
+    let txn = begin_write(&state.db).await?;
+    let row = writable(&txn, actor, id, version).await?;
+    let standard = s11_standard::Entity::find_by_id(standard_id.to_owned())
+        .one(&txn)
+        .await?
+        .filter(|s| s.year == row.year)
+        .ok_or(AppError::NotFound("Standard"))?;
+    let now = Utc::now().trunc_subsecs(6);
+    s11_answer::Entity::delete_many()
+        .filter(s11_answer::Column::AssessmentId.eq(row.id.clone()))
+        .filter(s11_answer::Column::StandardId.eq(standard.id.clone()))
+        .exec(&txn)
+        .await?;
+    s11_answer::ActiveModel {
+        assessment_id: Set(row.id.clone()),
+        standard_id: Set(standard.id.clone()),
+        rating: Set(draft.rating.map(|r| r.code().to_owned())),
+        evidence: Set(draft.evidence),
+        to_green: Set(draft.to_green),
+        carried_forward: Set(false),
+        updated_by: Set(Some(actor.user_id.clone())),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let row = bump(
+        &txn,
+        &row,
+        <s11_assessment::ActiveModel as Default>::default(),
+    )
+    .await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("section11.answer.save", "s11_assessment", &row.id),
+    )
+    .await?;
+    let view = one(&txn, row).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Submits the assessment: every standard rated with evidence (see
+/// `shared::section11::check_submission`).
+pub async fn submit(
+    state: &AppState,
+    rc: &RequestContext,
+    id: &str,
+    version: i32,
+) -> AppResult<AssessmentView> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let row = writable(&txn, actor, id, version).await?;
+    let view = one(&txn, row.clone()).await?;
+    let answers: Vec<Option<AnswerDraft>> = view
+        .standards
+        .iter()
+        .map(|s| {
+            view.answers
+                .iter()
+                .find(|a| a.standard_id == s.id)
+                .map(|a| AnswerDraft {
+                    rating: a.rating.as_deref().and_then(Rating::from_code),
+                    evidence: a.evidence.clone(),
+                    to_green: a.to_green.clone(),
+                })
+        })
+        .collect();
+    check_submission(&answers)?;
+    let changes = s11_assessment::ActiveModel {
+        status: Set(AssessmentStatus::Submitted.code().to_owned()),
+        submitted_at: Set(Some(Utc::now().trunc_subsecs(6))),
+        ..Default::default()
+    };
+    let row = bump(&txn, &row, changes).await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("section11.submit", "s11_assessment", &row.id),
+    )
+    .await?;
+    let view = one(&txn, row).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// The office accepts a submitted assessment, or returns it with its challenge.
+pub async fn decide(
+    state: &AppState,
+    rc: &RequestContext,
+    id: &str,
+    accept: bool,
+    comment: &str,
+) -> AppResult<AssessmentView> {
+    let actor = rc.actor()?;
+    let to = check_decision(accept, comment)?;
+    let txn = begin_write(&state.db).await?;
+    let row = readable(&txn, actor, id).await?;
+    if status_of(&row) != AssessmentStatus::Submitted {
+        return Err(AppError::Conflict(
+            "Only a submitted assessment can be accepted or returned.".into(),
+        ));
+    }
+    let comment = comment.trim();
+    let changes = s11_assessment::ActiveModel {
+        status: Set(to.code().to_owned()),
+        decided_at: Set(Some(Utc::now().trunc_subsecs(6))),
+        decided_by: Set(Some(actor.user_id.clone())),
+        office_comment: Set((!comment.is_empty()).then(|| comment.to_owned())),
+        ..Default::default()
+    };
+    let row = bump(&txn, &row, changes).await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("section11.decide", "s11_assessment", &row.id),
+    )
+    .await?;
+    let view = one(&txn, row).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Assessments still with their agencies (being written or returned), for what needs you.
+pub async fn outstanding<C: ConnectionTrait>(
+    db: &C,
+) -> AppResult<Vec<(s11_assessment::Model, agency::Model)>> {
+    let rows = s11_assessment::Entity::find()
+        .filter(s11_assessment::Column::Status.is_in([
+            AssessmentStatus::Draft.code(),
+            AssessmentStatus::Returned.code(),
+            AssessmentStatus::Submitted.code(),
+        ]))
+        .all(db)
+        .await?;
+    let agencies: HashMap<String, agency::Model> = agency::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id.clone(), a))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let a = agencies.get(&r.agency_id)?.clone();
+            Some((r, a))
+        })
+        .collect())
+}

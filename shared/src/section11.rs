@@ -1,0 +1,395 @@
+//! The annual Section 11 self-assessment (Children Act 2004, section 11): each agency rates
+//! itself against the partnership's standards for the year, with evidence, submits, and the
+//! business office scrutinises. Pure rules: the vocabulary, who may do what, the checks on
+//! what is written, and how last year's answers carry forward.
+
+use crate::auth::{Actor, Role};
+use crate::reviews::vocabulary::vocabulary;
+use crate::Problems;
+
+/// The longest title of a standard.
+pub const MAX_TITLE: usize = 200;
+/// The longest description of a standard, or of the evidence expected.
+pub const MAX_DESCRIPTION: usize = 4_000;
+/// The longest evidence an agency writes for one standard.
+pub const MAX_EVIDENCE: usize = 10_000;
+/// The longest "what would make it green".
+pub const MAX_TO_GREEN: usize = 4_000;
+/// The longest comment of the office returning an assessment.
+pub const MAX_COMMENT: usize = 4_000;
+/// The most standards in a year's tool.
+pub const MAX_STANDARDS: usize = 40;
+/// The years a tool may be for.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+vocabulary! {
+    /// How an agency rates itself against a standard.
+    Rating {
+        Red => ("RED", "Red: not met"),
+        Amber => ("AMBER", "Amber: partly met"),
+        Green => ("GREEN", "Green: met"),
+    }
+}
+
+vocabulary! {
+    /// Where an agency's assessment for a year stands.
+    AssessmentStatus {
+        Draft => ("DRAFT", "Being written"),
+        Submitted => ("SUBMITTED", "Submitted"),
+        Returned => ("RETURNED", "Returned with comments"),
+        Accepted => ("ACCEPTED", "Accepted"),
+    }
+}
+
+impl AssessmentStatus {
+    /// The agency may change its answers: while it writes them, or after they came back.
+    pub fn editable(self) -> bool {
+        matches!(self, AssessmentStatus::Draft | AssessmentStatus::Returned)
+    }
+}
+
+/// Who writes an agency's assessment: its agency leads (and the business office, who may
+/// help an agency enter it).
+pub fn writes(actor: &Actor, agency_id: &str) -> bool {
+    actor.has(Role::BusinessOffice)
+        || (actor.has(Role::AgencyLead) && actor.agency_id.as_deref() == Some(agency_id))
+}
+
+/// Who reads an agency's assessment: the business office and the chair read every one;
+/// an agency's own staff read theirs.
+pub fn reads(actor: &Actor, agency_id: &str) -> bool {
+    actor.has_any(&[Role::BusinessOffice, Role::IndependentChair])
+        || (actor.agency_id.as_deref() == Some(agency_id)
+            && actor.has_any(&[Role::AgencyLead, Role::AgencyRepresentative]))
+}
+
+/// One standard of a year's tool, as the office writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandardDraft {
+    pub title: String,
+    pub description: String,
+    pub evidence_expected: String,
+}
+
+fn bounded(p: &mut Problems, field: String, text: &str, max: usize, required: bool) {
+    if required && text.trim().is_empty() {
+        p.push(field, "must not be empty");
+    } else if text.chars().count() > max {
+        p.push(field, format!("must be at most {max} characters"));
+    }
+}
+
+/// Checks a year's tool: the year, at least one standard and at most [`MAX_STANDARDS`],
+/// each titled, titles unique. Fields are `year` and `standards.{i}.{title|description|
+/// evidenceExpected}`. Answers the drafts trimmed.
+pub fn check_standards(
+    year: i32,
+    drafts: Vec<StandardDraft>,
+) -> Result<Vec<StandardDraft>, Problems> {
+    let mut p = Problems::new();
+    if !YEARS.contains(&year) {
+        p.push("year", "must be a year between 2000 and 2100");
+    }
+    if drafts.is_empty() {
+        p.push("standards", "must have at least one standard");
+    }
+    if drafts.len() > MAX_STANDARDS {
+        p.push(
+            "standards",
+            format!("must have at most {MAX_STANDARDS} standards"),
+        );
+    }
+    let drafts: Vec<StandardDraft> = drafts
+        .into_iter()
+        .map(|d| StandardDraft {
+            title: d.title.trim().to_owned(),
+            description: d.description.trim().to_owned(),
+            evidence_expected: d.evidence_expected.trim().to_owned(),
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for (i, d) in drafts.iter().enumerate() {
+        bounded(
+            &mut p,
+            format!("standards.{i}.title"),
+            &d.title,
+            MAX_TITLE,
+            true,
+        );
+        bounded(
+            &mut p,
+            format!("standards.{i}.description"),
+            &d.description,
+            MAX_DESCRIPTION,
+            false,
+        );
+        bounded(
+            &mut p,
+            format!("standards.{i}.evidenceExpected"),
+            &d.evidence_expected,
+            MAX_DESCRIPTION,
+            false,
+        );
+        if !d.title.is_empty() && !seen.insert(d.title.to_lowercase()) {
+            p.push(
+                format!("standards.{i}.title"),
+                "is the same as another standard's",
+            );
+        }
+    }
+    p.into_result().map(|()| drafts)
+}
+
+/// One answer as the agency writes it (any part may still be missing while it drafts).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AnswerDraft {
+    pub rating: Option<Rating>,
+    pub evidence: String,
+    pub to_green: String,
+}
+
+/// Checks one answer while drafting: only the lengths. Fields `evidence`, `toGreen`.
+pub fn check_answer(draft: AnswerDraft) -> Result<AnswerDraft, Problems> {
+    let mut p = Problems::new();
+    let draft = AnswerDraft {
+        rating: draft.rating,
+        evidence: draft.evidence.trim().to_owned(),
+        to_green: draft.to_green.trim().to_owned(),
+    };
+    bounded(
+        &mut p,
+        "evidence".into(),
+        &draft.evidence,
+        MAX_EVIDENCE,
+        false,
+    );
+    bounded(
+        &mut p,
+        "toGreen".into(),
+        &draft.to_green,
+        MAX_TO_GREEN,
+        false,
+    );
+    p.into_result().map(|()| draft)
+}
+
+/// Checks a whole assessment before it is submitted: every standard rated with evidence,
+/// and a red or amber rating says what would make it green. `answers` are in the order of
+/// the standards (`None` for a standard not answered); fields are
+/// `answers.{i}.{rating|evidence|toGreen}`.
+pub fn check_submission(answers: &[Option<AnswerDraft>]) -> Result<(), Problems> {
+    let mut p = Problems::new();
+    for (i, a) in answers.iter().enumerate() {
+        let a = a.clone().unwrap_or_default();
+        match a.rating {
+            None => p.push(format!("answers.{i}.rating"), "choose red, amber or green"),
+            Some(Rating::Red | Rating::Amber) if a.to_green.is_empty() => p.push(
+                format!("answers.{i}.toGreen"),
+                "say what would make it green",
+            ),
+            Some(_) => {}
+        }
+        if a.evidence.is_empty() {
+            p.push(format!("answers.{i}.evidence"), "give the evidence");
+        }
+    }
+    p.into_result()
+}
+
+/// The office's decision on a submitted assessment: accepted, or returned with a comment
+/// (the challenge the agency answers). Field `comment`.
+pub fn check_decision(accept: bool, comment: &str) -> Result<AssessmentStatus, Problems> {
+    let mut p = Problems::new();
+    let comment = comment.trim();
+    if !accept && comment.is_empty() {
+        p.push("comment", "say what the agency should look at again");
+    }
+    if comment.chars().count() > MAX_COMMENT {
+        p.push(
+            "comment",
+            format!("must be at most {MAX_COMMENT} characters"),
+        );
+    }
+    p.into_result().map(|()| {
+        if accept {
+            AssessmentStatus::Accepted
+        } else {
+            AssessmentStatus::Returned
+        }
+    })
+}
+
+/// Which of last year's standards a standard of this year carries forward from: the one
+/// with the same title (ignoring case and spaces), else none.
+pub fn carried_from<'a>(title: &str, last_year: &'a [(String, String)]) -> Option<&'a str> {
+    let key = |t: &str| {
+        t.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let wanted = key(title);
+    last_year
+        .iter()
+        .find(|(_, t)| key(t) == wanted)
+        .map(|(id, _)| id.as_str())
+}
+
+/// The standards the demo's tool is built on: the duties of section 11 of the Children Act
+/// 2004, as the statutory guidance sets them out.
+pub const DEMO_STANDARDS: &[(&str, &str, &str)] = &[
+    (
+        "Senior management commitment",
+        "Senior managers show commitment to safeguarding and promoting the welfare of children.",
+        "Board minutes, the safeguarding policy signed off by the chief officer, an annual report to the board.",
+    ),
+    (
+        "Clear statement of responsibilities",
+        "A clear statement of the agency's responsibilities towards children is available to all staff.",
+        "The safeguarding policy and where staff find it; induction material.",
+    ),
+    (
+        "A designated lead",
+        "A named senior lead for safeguarding, with the time, training and authority to do the role.",
+        "Job description, time allocated, the lead's training record.",
+    ),
+    (
+        "The voice of the child",
+        "Services are informed by children's views and experiences.",
+        "Consultation with children, changes made as a result, case file audit findings.",
+    ),
+    (
+        "Safer recruitment",
+        "Safer recruitment and vetting, and allegations against staff managed as the LADO procedures say.",
+        "Recruitment policy, DBS checks audit, referrals to the LADO.",
+    ),
+    (
+        "Training",
+        "Staff have safeguarding training at the level their role needs, refreshed as required.",
+        "Training needs analysis, completion rates by level, evaluation.",
+    ),
+    (
+        "Multi-agency working",
+        "The agency works with others: it attends strategy discussions, conferences and core groups and takes part in reviews and audits.",
+        "Attendance figures, contributions to reviews and audits.",
+    ),
+    (
+        "Information sharing",
+        "Information is shared with other agencies promptly and appropriately, and staff know how.",
+        "The information sharing protocol, audit of referrals, timeliness figures.",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(roles: &[Role], agency: Option<&str>) -> Actor {
+        Actor {
+            user_id: "u".into(),
+            agency_id: agency.map(Into::into),
+            roles: roles.to_vec(),
+        }
+    }
+
+    fn standard(title: &str) -> StandardDraft {
+        StandardDraft {
+            title: title.into(),
+            description: String::new(),
+            evidence_expected: String::new(),
+        }
+    }
+
+    #[test]
+    fn agency_leads_write_their_own_agencys_and_the_office_any() {
+        let lead = actor(&[Role::AgencyLead], Some("pol"));
+        assert!(writes(&lead, "pol"));
+        assert!(!writes(&lead, "csc"));
+        let rep = actor(&[Role::AgencyRepresentative], Some("pol"));
+        assert!(!writes(&rep, "pol"));
+        assert!(reads(&rep, "pol"));
+        assert!(!reads(&rep, "csc"));
+        assert!(writes(&actor(&[Role::BusinessOffice], None), "csc"));
+        let chair = actor(&[Role::IndependentChair], None);
+        assert!(reads(&chair, "csc") && !writes(&chair, "csc"));
+        assert!(!reads(&actor(&[Role::Practitioner], Some("pol")), "pol"));
+    }
+
+    #[test]
+    fn a_tool_needs_titled_distinct_standards_in_a_real_year() {
+        assert!(check_standards(2026, vec![standard(" Training ")]).is_ok());
+        let p = check_standards(1999, vec![]).expect_err("bad");
+        let fields: Vec<&str> = p.0.iter().map(|x| x.field.as_str()).collect();
+        assert_eq!(fields, ["year", "standards"]);
+        let p = check_standards(
+            2026,
+            vec![standard("Training"), standard(" training"), standard("")],
+        )
+        .expect_err("bad");
+        let fields: Vec<&str> = p.0.iter().map(|x| x.field.as_str()).collect();
+        assert_eq!(fields, ["standards.1.title", "standards.2.title"]);
+        let many = (0..=MAX_STANDARDS)
+            .map(|i| standard(&format!("S{i}")))
+            .collect();
+        assert!(check_standards(2026, many).is_err());
+    }
+
+    #[test]
+    fn a_submission_is_rated_with_evidence_and_says_what_would_make_it_green() {
+        let green = AnswerDraft {
+            rating: Some(Rating::Green),
+            evidence: "Board minutes".into(),
+            to_green: String::new(),
+        };
+        let amber = AnswerDraft {
+            rating: Some(Rating::Amber),
+            evidence: "Partly".into(),
+            to_green: String::new(),
+        };
+        assert!(check_submission(&[Some(green.clone())]).is_ok());
+        let p = check_submission(&[Some(green), Some(amber), None]).expect_err("bad");
+        let fields: Vec<&str> = p.0.iter().map(|x| x.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "answers.1.toGreen",
+                "answers.2.rating",
+                "answers.2.evidence"
+            ]
+        );
+    }
+
+    #[test]
+    fn returning_needs_a_comment_and_accepting_does_not() {
+        assert_eq!(check_decision(true, ""), Ok(AssessmentStatus::Accepted));
+        assert_eq!(
+            check_decision(false, "Say how training is checked."),
+            Ok(AssessmentStatus::Returned)
+        );
+        assert!(check_decision(false, "  ").is_err());
+        assert!(check_answer(AnswerDraft {
+            rating: None,
+            evidence: "x".repeat(MAX_EVIDENCE + 1),
+            to_green: String::new(),
+        })
+        .is_err());
+    }
+
+    #[test]
+    fn answers_carry_forward_to_the_standard_with_the_same_title() {
+        let last = vec![
+            ("a".to_string(), "Safer recruitment".to_string()),
+            ("b".to_string(), "Training".to_string()),
+        ];
+        assert_eq!(carried_from("safer  Recruitment", &last), Some("a"));
+        assert_eq!(carried_from("Information sharing", &last), None);
+    }
+
+    #[test]
+    fn only_draft_and_returned_assessments_are_editable() {
+        assert!(AssessmentStatus::Draft.editable());
+        assert!(AssessmentStatus::Returned.editable());
+        assert!(!AssessmentStatus::Submitted.editable());
+        assert!(!AssessmentStatus::Accepted.editable());
+    }
+}
