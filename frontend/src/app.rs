@@ -4,7 +4,8 @@ use crate::api::{self, SignOut};
 use crate::components::Loading;
 use crate::pages::{
     actions, agencies, audit_log, chronology, dashboard, not_found::NotFound, notifications,
-    published, retention, reviews, second_factor, sign_in, sign_in_providers, summary, users,
+    published, retention, reviews, second_factor, section11, sign_in, sign_in_providers, summary,
+    users,
 };
 use crate::session::{Me, Session};
 use leptos::prelude::*;
@@ -164,6 +165,9 @@ fn Shell() -> impl IntoView {
                                 <li>
                                     <A href="/actions">"Actions"</A>
                                 </li>
+                                <li>
+                                    <A href="/section-11">"Section 11"</A>
+                                </li>
                             </Show>
                             <li>
                                 <A href="/library">"Library"</A>
@@ -228,6 +232,8 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/published/:id") view=published::PublishedPage />
                     <Route path=path!("/library") view=|| guard(published::LibraryPage) />
                     <Route path=path!("/notifications") view=|| guard(notifications::NotificationsPage) />
+                    <Route path=path!("/section-11") view=|| guard(section11::Section11Page) />
+                    <Route path=path!("/section-11/assessments/:id") view=|| guard(section11::Section11AssessmentPage) />
                     <Route path=path!("/audit-log") view=|| guard(audit_log::AuditLogPage) />
                     <Route path=path!("/retention") view=|| guard(retention::RetentionPage) />
                     <Route path=path!("/account") view=|| guard(second_factor::AccountPage) />

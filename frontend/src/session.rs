@@ -56,6 +56,17 @@ impl Session {
         self.has(Role::BusinessOffice)
     }
 
+    /// The signed-in person as `shared`'s access rules see them.
+    pub fn actor(&self) -> Option<shared::auth::Actor> {
+        self.me.with(|m| {
+            m.as_ref().map(|m| shared::auth::Actor {
+                user_id: m.id.clone(),
+                agency_id: m.agency_id.clone(),
+                roles: m.roles.clone(),
+            })
+        })
+    }
+
     /// Business office, or the agency lead of this agency.
     pub fn can_keep_agency_qa(&self, agency_id: &str) -> bool {
         self.me.with(|m| {

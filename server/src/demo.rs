@@ -338,6 +338,7 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
             seed_published_summary(&txn, &review_id, &user_ids, today).await?;
         }
     }
+    seed_section_11(&txn, &agency_ids, now, today).await?;
     audit_log::append(
         &txn,
         &rc,
@@ -788,5 +789,147 @@ async fn write_history<C: ConnectionTrait>(
     }
     .insert(txn)
     .await?;
+    Ok(())
+}
+
+/// Section 11: last year's tool, with the police and children's social care assessments
+/// accepted; this year's, opened for them and the hospital three weeks ahead, last year's
+/// answers carried forward.
+async fn seed_section_11<C: ConnectionTrait>(
+    txn: &C,
+    agency_ids: &HashMap<&str, String>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> AppResult<()> {
+    use crate::entities::{s11_answer, s11_assessment, s11_standard};
+    use shared::section11::{AssessmentStatus, Rating, DEMO_STANDARDS};
+    let this_year = chrono::Datelike::year(&today);
+    let last_year = this_year - 1;
+    let mut standards: HashMap<i32, Vec<String>> = HashMap::new();
+    for year in [last_year, this_year] {
+        for (position, (title, description, evidence)) in DEMO_STANDARDS.iter().enumerate() {
+            let id = uuid::Uuid::new_v4().to_string();
+            s11_standard::ActiveModel {
+                id: Set(id.clone()),
+                year: Set(year),
+                position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+                title: Set((*title).to_owned()),
+                description: Set((*description).to_owned()),
+                evidence_expected: Set((*evidence).to_owned()),
+            }
+            .insert(txn)
+            .await?;
+            standards.entry(year).or_default().push(id);
+        }
+    }
+    // (agency, ratings by standard): last year's answers.
+    let answered: [(&str, [Rating; 8]); 2] = [
+        (
+            "POL",
+            [
+                Rating::Green,
+                Rating::Green,
+                Rating::Green,
+                Rating::Amber,
+                Rating::Green,
+                Rating::Amber,
+                Rating::Green,
+                Rating::Red,
+            ],
+        ),
+        (
+            "CSC",
+            [
+                Rating::Green,
+                Rating::Green,
+                Rating::Green,
+                Rating::Green,
+                Rating::Amber,
+                Rating::Green,
+                Rating::Green,
+                Rating::Amber,
+            ],
+        ),
+    ];
+    let answer_text = |r: Rating| match r {
+        Rating::Green => ("In place and checked in the annual audit.", ""),
+        Rating::Amber => (
+            "In place for most staff; the audit found gaps.",
+            "Close the gaps the audit found and re-audit in six months.",
+        ),
+        Rating::Red => (
+            "Not yet in place across the agency.",
+            "Agree a protocol with partners and train every team.",
+        ),
+    };
+    for (prefix, ratings) in answered {
+        let Some(agency_id) = agency_ids.get(prefix) else {
+            continue;
+        };
+        for (year, status, due) in [
+            (
+                last_year,
+                AssessmentStatus::Accepted,
+                today - chrono::Duration::days(200),
+            ),
+            (
+                this_year,
+                AssessmentStatus::Draft,
+                today + chrono::Duration::days(21),
+            ),
+        ] {
+            let id = uuid::Uuid::new_v4().to_string();
+            s11_assessment::ActiveModel {
+                id: Set(id.clone()),
+                year: Set(year),
+                agency_id: Set(agency_id.clone()),
+                status: Set(status.code().to_owned()),
+                due_on: Set(due),
+                submitted_at: Set((year == last_year).then_some(now - chrono::Duration::days(210))),
+                decided_at: Set((year == last_year).then_some(now - chrono::Duration::days(190))),
+                decided_by: Set(None),
+                office_comment: Set(None),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
+            let ids = standards.get(&year).cloned().unwrap_or_default();
+            for (standard_id, rating) in ids.iter().zip(ratings) {
+                let (evidence, to_green) = answer_text(rating);
+                s11_answer::ActiveModel {
+                    assessment_id: Set(id.clone()),
+                    standard_id: Set(standard_id.clone()),
+                    rating: Set(Some(rating.code().to_owned())),
+                    evidence: Set(evidence.to_owned()),
+                    to_green: Set(to_green.to_owned()),
+                    carried_forward: Set(year == this_year),
+                    updated_by: Set(None),
+                    updated_at: Set(now),
+                }
+                .insert(txn)
+                .await?;
+            }
+        }
+    }
+    if let Some(agency_id) = agency_ids.get("NGH") {
+        s11_assessment::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            year: Set(this_year),
+            agency_id: Set(agency_id.clone()),
+            status: Set(AssessmentStatus::Draft.code().to_owned()),
+            due_on: Set(today + chrono::Duration::days(21)),
+            submitted_at: Set(None),
+            decided_at: Set(None),
+            decided_by: Set(None),
+            office_comment: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+    }
     Ok(())
 }

@@ -159,3 +159,13 @@ operations!(
     MyNotifications,
     MarkNotificationRead,
 );
+operations!(
+    "graphql/section11.graphql": Section11Years,
+    Section11Year,
+    Section11Assessment,
+    SetSection11Standards,
+    OpenSection11Year,
+    SaveSection11Answer,
+    SubmitSection11Assessment,
+    DecideSection11Assessment,
+);

@@ -11,6 +11,7 @@ pub mod published;
 pub mod retention;
 pub mod reviews;
 pub mod second_factor;
+pub mod section11;
 pub mod sign_in;
 pub mod sign_in_providers;
 pub mod summary;

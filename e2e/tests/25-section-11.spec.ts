@@ -1,0 +1,74 @@
+import { expect, Page, test } from '@playwright/test';
+import { expectAccessible, signIn, signOut, visit } from './helpers';
+
+const YEAR = new Date().getFullYear();
+
+function work(page: Page) {
+  return page.getByRole('region', { name: 'What needs you' });
+}
+
+async function bothWidths(page: Page) {
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+test("an agency lead answers the year's Section 11 assessment from last year's, and the office returns it with a challenge", async ({
+  page,
+}) => {
+  // The police lead is asked for this year's assessment on their home page.
+  await signIn(page, 'police.lead@demo.example');
+  const asked = work(page).getByRole('listitem').filter({ hasText: `POL Section 11 self-assessment for ${YEAR}` });
+  await expect(asked).toContainText('Section 11 self-assessment asked for');
+  await asked.getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`POL Section 11 self-assessment ${YEAR}`);
+  const sharing = page.getByRole('region', { name: '8. Information sharing' });
+  await expect(sharing).toContainText('Carried forward from last year');
+  await expect(sharing).toContainText('Red: not met');
+  await bothWidths(page);
+
+  // Information sharing is better this year: green, with new evidence.
+  await sharing.getByLabel('Green: met').check();
+  await sharing.getByLabel('Evidence').fill('The protocol was agreed in March; an audit of 20 referrals found 18 shared the same day.');
+  await sharing.getByRole('button', { name: 'Save standard 8' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Your answer to “Information sharing” is saved.' })).toBeVisible();
+  await expect(sharing).toContainText('Green: met');
+  await expect(sharing).not.toContainText('Carried forward from last year');
+
+  await page.getByRole('button', { name: 'Submit the assessment' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The assessment is submitted.' })).toBeVisible();
+  await expect(page.locator('#s11-status')).toHaveText('Submitted');
+  await expect(page.getByRole('button', { name: 'Save standard 1' })).toHaveCount(0);
+  await signOut(page);
+
+  // The office scrutinises it from its home page.
+  await signIn(page, 'office@demo.example');
+  const scrutinise = work(page).getByRole('listitem').filter({ hasText: `POL Section 11 self-assessment for ${YEAR}` });
+  await expect(scrutinise).toContainText('Section 11 self-assessment to scrutinise');
+  await scrutinise.getByRole('link').click();
+  const decide = page.getByRole('form', { name: 'Scrutiny' });
+  await decide.getByLabel('Return it to the agency with a challenge').check();
+  await decide.getByRole('button', { name: 'Record the decision' }).click();
+  await expect(decide.getByRole('alert')).toContainText('Comment');
+  await expectAccessible(page);
+  await decide.getByLabel('Comment').fill('How do you know the protocol is used outside office hours?');
+  await decide.getByRole('button', { name: 'Record the decision' }).click();
+  await expect(page.locator('#s11-status')).toHaveText('Returned with comments');
+  await expect(page.locator('#s11-challenge')).toContainText('outside office hours');
+
+  // The year's picture: every agency asked, and the standards × agencies ratings.
+  await visit(page, '/section-11');
+  const heat = page.getByRole('region', { name: `Ratings by standard and agency, ${YEAR}` });
+  await expect(heat.getByRole('columnheader', { name: 'POL' })).toBeVisible();
+  await expect(heat.getByRole('row', { name: /Information sharing/ })).toContainText('Green: met');
+  await expect(page.getByRole('table', { name: `Assessments for ${YEAR}` })).toContainText('Returned with comments');
+  await bothWidths(page);
+  await signOut(page);
+
+  // Back with the police lead, as returned work.
+  await signIn(page, 'police.lead@demo.example');
+  await expect(
+    work(page).getByRole('listitem').filter({ hasText: `POL Section 11 self-assessment for ${YEAR}` }),
+  ).toContainText('Section 11 self-assessment returned');
+});

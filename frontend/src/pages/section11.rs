@@ -1,0 +1,669 @@
+//! The annual Section 11 self-assessment: the year's picture (standards × agencies, who is
+//! outstanding), the office's steps (set the standards, ask agencies by a date), and one
+//! agency's assessment, answered standard by standard, submitted, and accepted or returned.
+
+use crate::api::section11_assessment::Section11AssessmentSection11Assessment as Assessment;
+use crate::api::{self, code_of, ApiError};
+use crate::components::{
+    field_id, format_date, set_title, AgencyPrefix, CheckboxGroup, DataTable, ErrorSummary,
+    FormErrors, FormSubmit, RadioGroup, SelectField, TextArea, TextField,
+};
+use crate::pages::chronology::Notice;
+use crate::pages::{route_id, states};
+use crate::session::use_session;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::section11::{writes, AssessmentStatus, Rating};
+
+fn rating_of<T: serde::Serialize>(r: &Option<T>) -> Option<Rating> {
+    r.as_ref().and_then(|r| Rating::from_code(&code_of(r)))
+}
+
+fn rating_class(r: Option<Rating>) -> &'static str {
+    match r {
+        Some(Rating::Red) => "tag tag-overdue",
+        Some(Rating::Amber) => "tag tag-due-soon",
+        Some(Rating::Green) => "tag tag-met",
+        None => "tag tag-awaiting",
+    }
+}
+
+fn status_of<T: serde::Serialize>(s: &T) -> AssessmentStatus {
+    AssessmentStatus::from_code(&code_of(s)).unwrap_or(AssessmentStatus::Draft)
+}
+
+/// The Section 11 page: a year's picture and the office's steps.
+#[component]
+pub fn Section11Page() -> impl IntoView {
+    set_title("Section 11 self-assessment");
+    let session = use_session();
+    let options =
+        LocalResource::new(|| api::call::<api::Section11Years>(api::section11_years::Variables));
+    let year = RwSignal::new(String::new());
+    let reload = RwSignal::new(0u32);
+    let notice = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Ok(d)) = options.get() {
+            if year.with_untracked(String::is_empty) {
+                let first = d.section11_years.first().copied().unwrap_or(current_year());
+                year.set(first.to_string());
+            }
+        }
+    });
+    let data = LocalResource::new(move || {
+        reload.track();
+        let y = year.get().parse::<i64>().ok();
+        async move {
+            match y {
+                Some(year) => {
+                    api::call::<api::Section11Year>(api::section11_year::Variables { year })
+                        .await
+                        .map(Some)
+                }
+                None => Ok(None),
+            }
+        }
+    });
+    view! {
+        <h1 tabindex="-1">"Section 11 self-assessment"</h1>
+        <p>
+            "Each year every agency rates itself against the partnership's standards under section 11 of the Children Act 2004, with evidence; the business office scrutinises each assessment and accepts it or returns it with a challenge."
+        </p>
+        <Notice text=notice />
+        {move || states(options.get(), move |d| {
+            let mut years: Vec<i64> = d.section11_years.clone();
+            let next = current_year();
+            if !years.contains(&next) {
+                years.insert(0, next);
+            }
+            let choices: Vec<(String, String)> = years.iter().map(|y| (y.to_string(), y.to_string())).collect();
+            let agencies: Vec<(String, String)> = d
+                .agencies
+                .iter()
+                .map(|a| (a.id.clone(), format!("{} – {}", a.prefix, a.name)))
+                .collect();
+            view! {
+                <SelectField id="s11-year" label="Year" value=year options=choices errors=FormErrors::new() />
+                {move || states(data.get(), {
+                    let agencies = agencies.clone();
+                    move |y| match y {
+                        None => view! { <p>"Choose a year."</p> }.into_any(),
+                        Some(y) => view! {
+                            <YearBody data=y.section11 agencies=agencies.clone() reload=reload notice=notice office=session.is_office() />
+                        }
+                        .into_any(),
+                    }
+                })}
+            }
+            .into_any()
+        })}
+    }
+}
+
+fn current_year() -> i64 {
+    i64::from(js_sys::Date::new_0().get_full_year())
+}
+
+#[component]
+fn YearBody(
+    data: api::section11_year::Section11YearSection11,
+    agencies: Vec<(String, String)>,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+    office: bool,
+) -> impl IntoView {
+    let year = data.year;
+    let standards = data.standards.clone();
+    let assessments = data.assessments.clone();
+    let outstanding = assessments
+        .iter()
+        .filter(|a| status_of(&a.status).editable())
+        .count();
+    let heat = if standards.is_empty() || assessments.is_empty() {
+        view! { <p>"No agency has been asked for its assessment for this year yet."</p> }.into_any()
+    } else {
+        let head = assessments
+            .iter()
+            .map(|a| view! { <th scope="col">{a.agency.prefix.clone()}</th> })
+            .collect_view();
+        let rows = standards
+            .iter()
+            .map(|s| {
+                let cells = assessments
+                    .iter()
+                    .map(|a| {
+                        let r = a
+                            .answers
+                            .iter()
+                            .find(|x| x.standard_id == s.id)
+                            .and_then(|x| rating_of(&x.rating));
+                        view! {
+                            <td>
+                                <strong class=rating_class(r)>{r.map_or("Not rated", |r| r.label())}</strong>
+                            </td>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <tr>
+                        <th scope="row">{s.title.clone()}</th>
+                        {cells}
+                    </tr>
+                }
+            })
+            .collect_view();
+        let caption = format!("Ratings by standard and agency, {year}");
+        let label = caption.clone();
+        view! {
+            <div class="table-wrap" tabindex="0" role="region" aria-label=label>
+                <table class="s11-heatmap">
+                    <caption>{caption}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Standard"</th>
+                            {head}
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    let list = assessments
+        .iter()
+        .map(|a| {
+            let href = format!("/section-11/assessments/{}", a.id);
+            view! {
+                <tr>
+                    <th scope="row">
+                        <AgencyPrefix prefix=a.agency.prefix.clone() colour=a.agency.colour.clone() />
+                        " "
+                        <a href=href>{a.agency.name.clone()}</a>
+                    </th>
+                    <td>{a.status_label.clone()}</td>
+                    <td>{format_date(&a.due_on)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>{format!("{year}")}</h2>
+        <p>
+            {format!(
+                "{} standards. {} of {} assessments still with their agencies.",
+                standards.len(),
+                outstanding,
+                assessments.len()
+            )}
+        </p>
+        {(!assessments.is_empty())
+            .then(|| view! {
+                <DataTable caption=format!("Assessments for {year}") columns=&["Agency", "Status", "Due"]>
+                    {list}
+                </DataTable>
+            })}
+        <h3>"Standards × agencies"</h3>
+        {heat}
+        {office
+            .then(|| view! {
+                <StandardsForm year=year current=standards.iter().map(|s| s.title.clone()).collect() locked=!assessments.is_empty() reload=reload notice=notice />
+                <AskForm year=year agencies=agencies.clone() reload=reload notice=notice />
+            })}
+    }
+}
+
+fn describe(field: &str) -> (String, String) {
+    (field_id(field), field.to_string())
+}
+
+/// The office's list of the year's standards, one title per line.
+#[component]
+fn StandardsForm(
+    year: i64,
+    current: Vec<String>,
+    locked: bool,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    if locked {
+        return view! {
+            <p>"The standards stay as they were when agencies were asked for this year."</p>
+        }
+        .into_any();
+    }
+    let form = FormSubmit::new();
+    let text = RwSignal::new(current.join("\n"));
+    let submit = move |ev: SubmitEvent| {
+        if !form.begin(&ev) {
+            return;
+        }
+        let standards: Vec<api::set_section11_standards::Section11StandardInput> = text
+            .get_untracked()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|t| api::set_section11_standards::Section11StandardInput {
+                title: t.to_string(),
+                description: String::new(),
+                evidence_expected: String::new(),
+            })
+            .collect();
+        let variables = api::set_section11_standards::Variables { year, standards };
+        form.send(
+            api::send::<api::SetSection11Standards>(variables),
+            |f| {
+                if f.starts_with("standards") {
+                    ("s11-standards".into(), format!("Standards ({f})"))
+                } else {
+                    describe(f)
+                }
+            },
+            move |_| {
+                notice.set(Some(format!("The standards for {year} are saved.")));
+                reload.update(|n| *n += 1);
+            },
+        );
+    };
+    view! {
+        <form on:submit=submit novalidate=true class="row-card" aria-labelledby="s11-standards-title">
+            <h3 id="s11-standards-title">{format!("Standards for {year}")}</h3>
+            <ErrorSummary errors=form.errors />
+            <TextArea id="s11-standards" label="Standards" hint="One standard's title per line, in order." value=text errors=form.errors rows=8 />
+            <button type="submit" class="button" disabled=move || form.pending.get()>"Save the standards"</button>
+        </form>
+    }
+    .into_any()
+}
+
+/// The office asks agencies for their assessment by a date.
+#[component]
+fn AskForm(
+    year: i64,
+    agencies: Vec<(String, String)>,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let form = FormSubmit::new();
+    let chosen = RwSignal::new(Vec::<String>::new());
+    let due = RwSignal::new(String::new());
+    let submit = move |ev: SubmitEvent| {
+        if !form.begin(&ev) {
+            return;
+        }
+        if chosen.with_untracked(Vec::is_empty) {
+            form.errors
+                .push("s11-agencies", "Choose at least one agency");
+        }
+        if due.with_untracked(String::is_empty) {
+            form.errors
+                .push("s11-due", "Enter the date the assessments are due by");
+        }
+        if form.errors.report_found() {
+            return;
+        }
+        let n = chosen.with_untracked(Vec::len);
+        let on = due.get_untracked();
+        let variables = api::open_section11_year::Variables {
+            year,
+            agency_ids: chosen.get_untracked(),
+            due_on: on.clone(),
+        };
+        form.send(
+            api::send::<api::OpenSection11Year>(variables),
+            |f| match f {
+                "dueOn" => ("s11-due".into(), "Due by".into()),
+                "year" => ("s11-agencies".into(), "Year".into()),
+                _ => ("s11-agencies".into(), "Agencies".into()),
+            },
+            move |_| {
+                notice.set(Some(format!(
+                    "{n} {} asked for their Section 11 self-assessment for {year} by {}. Their agency leads will see it on their home page.",
+                    if n == 1 { "agency is" } else { "agencies are" },
+                    format_date(&on)
+                )));
+                chosen.set(Vec::new());
+                reload.update(|k| *k += 1);
+            },
+        );
+    };
+    view! {
+        <form on:submit=submit novalidate=true class="row-card" aria-labelledby="s11-ask-title">
+            <h3 id="s11-ask-title">{format!("Ask agencies for their {year} assessment")}</h3>
+            <ErrorSummary errors=form.errors />
+            <CheckboxGroup id="s11-agencies" legend="Agencies" options=agencies selected=chosen errors=form.errors columns=true />
+            <TextField id="s11-due" label="Due by" input_type="date" value=due errors=form.errors />
+            <button type="submit" class="button" disabled=move || form.pending.get()>"Ask these agencies"</button>
+        </form>
+    }
+}
+
+/// One agency's assessment.
+#[component]
+pub fn Section11AssessmentPage() -> impl IntoView {
+    set_title("Section 11 self-assessment");
+    let id = route_id();
+    let data = RwSignal::new(None::<Result<Assessment, ApiError>>);
+    let notice = RwSignal::new(None::<String>);
+    let reload = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        reload.track();
+        let id = id.get();
+        spawn_local(async move {
+            let answer =
+                api::call::<api::Section11Assessment>(api::section11_assessment::Variables { id })
+                    .await;
+            data.try_set(Some(answer.map(|d| d.section11_assessment)));
+        });
+    });
+    let heading = move || {
+        data.with(|d| match d {
+            Some(Ok(a)) => format!("{} Section 11 self-assessment {}", a.agency.prefix, a.year),
+            _ => "Section 11 self-assessment".to_string(),
+        })
+    };
+    view! {
+        <h1 tabindex="-1">{heading}</h1>
+        <p><a href="/section-11">"All agencies' assessments"</a></p>
+        <Notice text=notice />
+        {move || states(data.get(), move |a| view! { <AssessmentBody a=a reload=reload notice=notice /> })}
+    }
+}
+
+#[component]
+fn AssessmentBody(
+    a: Assessment,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let session = use_session();
+    let status = status_of(&a.status);
+    let mine = session
+        .actor()
+        .is_some_and(|actor| writes(&actor, &a.agency.id));
+    let editable = mine && status.editable();
+    let version = a.version;
+    let id = a.id.clone();
+    let returned = a
+        .office_comment
+        .clone()
+        .filter(|_| status == AssessmentStatus::Returned);
+    let standards = a
+        .standards
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let answer = a.answers.iter().find(|x| x.standard_id == s.id).cloned();
+            view! {
+                <StandardPart
+                    index=i
+                    assessment=id.clone()
+                    version=version
+                    standard=s.clone()
+                    answer=answer
+                    editable=editable
+                    reload=reload
+                    notice=notice
+                />
+            }
+        })
+        .collect_view();
+    view! {
+        <dl class="summary-list">
+            <dt>"Agency"</dt>
+            <dd>{a.agency.name.clone()}</dd>
+            <dt>"Status"</dt>
+            <dd id="s11-status">{a.status_label.clone()}</dd>
+            <dt>"Due by"</dt>
+            <dd>{format_date(&a.due_on)}</dd>
+        </dl>
+        {returned.map(|c| view! {
+            <div class="notice" id="s11-challenge">
+                <h2>"Returned by the business office"</h2>
+                <p class="justification">{c}</p>
+            </div>
+        })}
+        {standards}
+        {editable.then(|| view! { <SubmitForm id=id.clone() version=version reload=reload notice=notice /> })}
+        {(session.is_office() && status == AssessmentStatus::Submitted)
+            .then(|| view! { <DecideForm id=id.clone() reload=reload notice=notice /> })}
+    }
+}
+
+/// One standard: what it asks, and the agency's answer (a form while the agency writes).
+#[component]
+fn StandardPart(
+    index: usize,
+    assessment: String,
+    version: i64,
+    standard: crate::api::section11_assessment::Section11AssessmentSection11AssessmentStandards,
+    answer: Option<crate::api::section11_assessment::Section11AssessmentSection11AssessmentAnswers>,
+    editable: bool,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let n = index + 1;
+    let rated = answer.as_ref().and_then(|x| rating_of(&x.rating));
+    let carried = answer.as_ref().is_some_and(|x| x.carried_forward);
+    let heading_id = format!("s11-standard-{n}");
+    let shown = view! {
+        <p>
+            <strong class=rating_class(rated)>{rated.map_or("Not rated", |r| r.label())}</strong>
+            {carried.then(|| view! { " " <strong class="tag tag-changed">"Carried forward from last year"</strong> })}
+        </p>
+    };
+    let body = if editable {
+        let form = FormSubmit::new();
+        let rating = RwSignal::new(rated.map(|r| r.code().to_string()).unwrap_or_default());
+        let evidence = RwSignal::new(
+            answer
+                .as_ref()
+                .map(|x| x.evidence.clone())
+                .unwrap_or_default(),
+        );
+        let to_green = RwSignal::new(
+            answer
+                .as_ref()
+                .map(|x| x.to_green.clone())
+                .unwrap_or_default(),
+        );
+        let (saved_evidence, saved_to_green) = (evidence.get_untracked(), to_green.get_untracked());
+        crate::unsaved::track(move || {
+            evidence.try_with_untracked(|e| *e != saved_evidence) == Some(true)
+                || to_green.try_with_untracked(|t| *t != saved_to_green) == Some(true)
+        });
+        let options: Vec<(String, String)> = Rating::ALL
+            .iter()
+            .map(|r| (r.code().to_string(), r.label().to_string()))
+            .collect();
+        let standard_id = standard.id.clone();
+        let title = standard.title.clone();
+        let submit = move |ev: SubmitEvent| {
+            if !form.begin(&ev) {
+                return;
+            }
+            let variables = api::save_section11_answer::Variables {
+                assessment_id: assessment.clone(),
+                standard_id: standard_id.clone(),
+                version,
+                answer: api::save_section11_answer::Section11AnswerInput {
+                    rating: Rating::from_code(&rating.get_untracked())
+                        .map(|r| api::enum_from(r.code())),
+                    evidence: evidence.get_untracked(),
+                    to_green: to_green.get_untracked(),
+                },
+            };
+            let title = title.clone();
+            form.send(
+                api::send::<api::SaveSection11Answer>(variables),
+                |f| (field_id(f), f.to_string()),
+                move |d| {
+                    notice.set(Some(format!("Your answer to “{title}” is saved.")));
+                    let _ = d;
+                    reload.update(|n| *n += 1);
+                },
+            );
+        };
+        view! {
+            <form on:submit=submit novalidate=true aria-labelledby=heading_id.clone()>
+                <ErrorSummary errors=form.errors />
+                <RadioGroup id=format!("rating-{n}") legend="Rating" options=options value=rating errors=form.errors />
+                <TextArea id=format!("evidence-{n}") label="Evidence" value=evidence errors=form.errors rows=4 />
+                <TextArea
+                    id=format!("to-green-{n}")
+                    label="What would make it green"
+                    hint="Needed for red and amber."
+                    value=to_green
+                    errors=form.errors
+                    rows=2
+                />
+                <button type="submit" class="button button-secondary" disabled=move || form.pending.get()>
+                    {format!("Save standard {n}")}
+                </button>
+            </form>
+        }
+        .into_any()
+    } else {
+        let (evidence, to_green) = answer.map(|x| (x.evidence, x.to_green)).unwrap_or_default();
+        view! {
+            <dl class="summary-list">
+                <dt>"Evidence"</dt>
+                <dd class="justification">{if evidence.is_empty() { "None given".to_string() } else { evidence }}</dd>
+                <dt>"What would make it green"</dt>
+                <dd class="justification">{if to_green.is_empty() { "—".to_string() } else { to_green }}</dd>
+            </dl>
+        }
+        .into_any()
+    };
+    let labelled = heading_id.clone();
+    view! {
+        <section class="s11-standard row-card" aria-labelledby=labelled>
+            <h2 id=heading_id>{format!("{n}. {}", standard.title)}</h2>
+            {(!standard.description.is_empty()).then(|| view! { <p>{standard.description.clone()}</p> })}
+            {(!standard.evidence_expected.is_empty())
+                .then(|| view! { <p class="hint">{format!("Evidence expected: {}", standard.evidence_expected)}</p> })}
+            {shown}
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn SubmitForm(
+    id: String,
+    version: i64,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let form = FormSubmit::new();
+    let submit = move |ev: SubmitEvent| {
+        if !form.begin(&ev) {
+            return;
+        }
+        let variables = api::submit_section11_assessment::Variables {
+            id: id.clone(),
+            version,
+        };
+        form.send(
+            api::send::<api::SubmitSection11Assessment>(variables),
+            |f| {
+                // answers.{i}.{part} → the part's field of standard i+1.
+                let mut parts = f.split('.');
+                match (
+                    parts.next(),
+                    parts.next().and_then(|i| i.parse::<usize>().ok()),
+                    parts.next(),
+                ) {
+                    (Some("answers"), Some(i), Some(part)) => {
+                        let n = i + 1;
+                        let (id, what) = match part {
+                            "rating" => (format!("rating-{n}"), "Rating"),
+                            "toGreen" => (format!("to-green-{n}"), "What would make it green"),
+                            _ => (format!("evidence-{n}"), "Evidence"),
+                        };
+                        (id, format!("Standard {n}: {what}"))
+                    }
+                    _ => (field_id(f), f.to_string()),
+                }
+            },
+            move |d| {
+                notice.set(Some(
+                    "The assessment is submitted. The business office will scrutinise it.".into(),
+                ));
+                let _ = d;
+                reload.update(|n| *n += 1);
+            },
+        );
+    };
+    view! {
+        <form on:submit=submit novalidate=true class="row-card" aria-labelledby="s11-submit-title">
+            <h2 id="s11-submit-title">"Submit the assessment"</h2>
+            <p>"Save each standard first. Every standard needs a rating and evidence; red and amber need what would make them green."</p>
+            <ErrorSummary errors=form.errors />
+            <button type="submit" class="button" disabled=move || form.pending.get()>"Submit the assessment"</button>
+        </form>
+    }
+}
+
+#[component]
+fn DecideForm(
+    id: String,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let form = FormSubmit::new();
+    let choice = RwSignal::new(String::new());
+    let comment = RwSignal::new(String::new());
+    let submit = move |ev: SubmitEvent| {
+        if !form.begin(&ev) {
+            return;
+        }
+        if choice.with_untracked(String::is_empty) {
+            form.errors.push(
+                "s11-decision",
+                "Choose whether to accept or return the assessment",
+            );
+            form.errors.report_found();
+            return;
+        }
+        let accept = choice.get_untracked() == "ACCEPT";
+        let variables = api::decide_section11_assessment::Variables {
+            id: id.clone(),
+            accept,
+            comment: Some(comment.get_untracked()),
+        };
+        form.send(
+            api::send::<api::DecideSection11Assessment>(variables),
+            |f| match f {
+                "comment" => ("s11-comment".into(), "Comment".into()),
+                _ => (field_id(f), f.to_string()),
+            },
+            move |d| {
+                notice.set(Some(if accept {
+                    "The assessment is accepted.".into()
+                } else {
+                    "The assessment is returned to the agency with your comment.".into()
+                }));
+                let _ = d;
+                reload.update(|n| *n += 1);
+            },
+        );
+    };
+    let options = vec![
+        ("ACCEPT".to_string(), "Accept it".to_string()),
+        (
+            "RETURN".to_string(),
+            "Return it to the agency with a challenge".to_string(),
+        ),
+    ];
+    view! {
+        <form on:submit=submit novalidate=true class="row-card" aria-labelledby="s11-decide-title">
+            <h2 id="s11-decide-title">"Scrutiny"</h2>
+            <ErrorSummary errors=form.errors />
+            <RadioGroup id="s11-decision" legend="Your decision" options=options value=choice errors=form.errors />
+            <TextArea id="s11-comment" label="Comment" hint="Needed when you return it: what the agency should look at again." value=comment errors=form.errors rows=3 />
+            <button type="submit" class="button" disabled=move || form.pending.get()>"Record the decision"</button>
+        </form>
+    }
+}
