@@ -623,4 +623,25 @@ mod tests {
             assert!(!is_spa_route(path), "{path}");
         }
     }
+
+    /// Every page the browser app routes to (its `path!(…)`s) is served the app, except
+    /// the public pages this module writes: a page added to the app without being added
+    /// here would answer 404.
+    #[test]
+    fn every_route_of_the_app_is_served_the_app() {
+        let app = include_str!("../../frontend/src/app.rs");
+        let mut seen = 0;
+        for piece in app.split("path!(\"").skip(1) {
+            let Some(path) = piece.split('"').next() else {
+                continue;
+            };
+            if path.starts_with("/published") || path == "/library" {
+                continue;
+            }
+            let concrete = path.replace(":id", "x");
+            assert!(is_spa_route(&concrete), "{path} is not in SPA_ROUTES");
+            seen += 1;
+        }
+        assert!(seen > 20, "the scan found {seen} routes");
+    }
 }
