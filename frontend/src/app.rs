@@ -131,6 +131,13 @@ fn Shell() -> impl IntoView {
             });
         }
     });
+    // On a phone the navigation and the account links fold away behind a "Menu" button,
+    // and fold again after each page change.
+    let menu_open = RwSignal::new(false);
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
     let is_office = Memo::new(move |_| session.has(Role::BusinessOffice));
     let sees_actions = Memo::new(move |_| actions::sees_actions(session));
 
@@ -147,6 +154,16 @@ fn Shell() -> impl IntoView {
                     <a href="/sign-in" class="account">"Sign in"</a>
                 </Show>
                 <Show when=move || signed_in.get()>
+                    <button
+                        type="button"
+                        class="menu-button"
+                        aria-controls="header-menu"
+                        aria-expanded=move || if menu_open.get() { "true" } else { "false" }
+                        on:click=move |_| menu_open.update(|open| *open = !*open)
+                    >
+                        "Menu"
+                    </button>
+                    <div id="header-menu" class="header-menu" class:header-menu-open=move || menu_open.get()>
                     <nav class="nav" aria-label="Main">
                         <ul>
                             <li>
@@ -191,6 +208,7 @@ fn Shell() -> impl IntoView {
                         <button type="button" class="link-button" on:click=sign_out.clone()>
                             "Sign out"
                         </button>
+                    </div>
                     </div>
                 </Show>
             </div>
