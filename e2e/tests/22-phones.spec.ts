@@ -53,7 +53,9 @@ test('an agency lead on a phone: a compact header, and what the agency owes as c
   const first = owed.locator('tbody tr').first();
   // Each action is a card, its status, RAG rating and button on the screen, each part named.
   await expectOnScreen(first);
-  await expect(first).toContainText('Status');
+  const label = await first.locator('td').nth(2).evaluate((td) => getComputedStyle(td, '::before').content);
+  expect(label).toContain('Status');
+  await page.screenshot({ path: 'test-results/phone-owes.png', fullPage: false });
   await expectOnScreen(first.getByRole('button', { name: /Add an update/ }));
   await expectOnScreen(first.locator('.tag').filter({ hasText: /^(Red|Amber|Green)$/ }).first());
   await expectAccessible(page);
@@ -77,6 +79,7 @@ test('the office on a phone: the master plan, its charts and the audit log fit t
   await expect(page.getByRole('img', { name: /Actions by owner agency and status/ })).toBeVisible();
   await expect(page.getByRole('img', { name: /Overdue actions at each month end/ })).toBeVisible();
   await expectLegibleCharts(page);
+  await page.screenshot({ path: 'test-results/phone-charts.png', fullPage: false });
   await expectFitsPhone(page);
   await expectAccessible(page);
 
