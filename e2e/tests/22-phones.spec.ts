@@ -17,6 +17,12 @@ async function useMenu(page: Page, link: string, heading: string): Promise<void>
   await expect(nav).toBeVisible();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await expectAccessible(page);
+  // Escape folds it again, back on its button.
+  await nav.getByRole('link', { name: 'Dashboard' }).focus();
+  await page.keyboard.press('Escape');
+  await expect(menu).toHaveAttribute('aria-expanded', 'false');
+  await expect(menu).toBeFocused();
+  await menu.click();
   await nav.getByRole('link', { name: link, exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
   await expect(menu).toHaveAttribute('aria-expanded', 'false');
