@@ -103,10 +103,21 @@ test('the chair on a phone: reviews and agencies as cards', async ({ page }) => 
   await useMenu(page, 'Reviews', 'Reviews');
   await expectFitsPhone(page);
   await expectAccessible(page);
+  // A review, its milestones and members as cards.
+  await page.locator('main table tbody tr').first().getByRole('link').first().click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Details' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Statutory milestones' })).toBeVisible();
+  await expectFitsPhone(page);
+  await expectAccessible(page);
   await useMenu(page, 'Agencies', 'Agencies');
   await expectFitsPhone(page);
   await expectAccessible(page);
   await useMenu(page, 'Actions', 'Actions');
+  await expectFitsPhone(page);
+  await expectAccessible(page);
+  // One action, with its updates.
+  await page.locator('main table tbody tr').first().getByRole('link').first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('/A');
   await expectFitsPhone(page);
   await expectAccessible(page);
 });
