@@ -21,11 +21,43 @@ export async function expectAccessible(page: Page): Promise<void> {
   expect(summary, `axe violations on ${page.url()}`).toEqual([]);
 }
 
-/** Opens a page of the app, waits for its data and checks it with axe. */
+/** Opens a page of the app, waits for its data and checks it with axe, at the current width
+ * and on a phone (see `expectAccessibleOnPhone`). */
 export async function visit(page: Page, path: string): Promise<void> {
   await page.goto(path);
   await expect(page.locator('main h1')).toBeVisible();
   await expectAccessible(page);
+  await expectAccessibleOnPhone(page);
+}
+
+/** The width of a phone held upright, in CSS pixels. */
+export const PHONE_WIDTH = 390;
+
+/** At a phone's width the page does not scroll sideways and axe finds nothing; then the
+ * window goes back to the size it had. */
+export async function expectAccessibleOnPhone(page: Page): Promise<void> {
+  const before = page.viewportSize();
+  if (before && before.width <= PHONE_WIDTH) {
+    await expectFitsPhone(page);
+    await expectAccessible(page);
+    return;
+  }
+  await page.setViewportSize({ width: PHONE_WIDTH, height: 844 });
+  try {
+    await expectFitsPhone(page);
+    await expectAccessible(page);
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
+}
+
+/** The page is no wider than a phone: nothing needs sideways scrolling. */
+export async function expectFitsPhone(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(() => document.documentElement.scrollWidth), {
+      message: `page wider than ${PHONE_WIDTH} px on ${page.url()}`,
+    })
+    .toBeLessThanOrEqual(PHONE_WIDTH);
 }
 
 /** Signs in through the form and waits to land on the app. */
@@ -35,12 +67,22 @@ export async function signIn(page: Page, email: string): Promise<void> {
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  // On a phone "Sign out" is folded behind the header's "Menu" button.
+  await expect(page.getByRole('button', { name: /^(Sign out|Menu)$/ }).first()).toBeVisible();
+}
+
+/** Opens the header's menu if it is folded (on a phone). */
+export async function openMenu(page: Page): Promise<void> {
+  const menu = page.getByRole('button', { name: 'Menu' });
+  if ((await menu.isVisible()) && (await menu.getAttribute('aria-expanded')) !== 'true') {
+    await menu.click();
+  }
 }
 
 /** Signs out and waits for the sign-in page, so that the next step cannot cut the sign-out
  * request short (a navigation right after the click would cancel it). */
 export async function signOut(page: Page): Promise<void> {
+  await openMenu(page);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
 }

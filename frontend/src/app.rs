@@ -132,6 +132,23 @@ fn Shell() -> impl IntoView {
             });
         }
     });
+    // On a phone the navigation and the account links fold away behind a "Menu" button,
+    // and fold again after each page change.
+    let menu_open = RwSignal::new(false);
+    let menu_button = NodeRef::<leptos::html::Button>::new();
+    // Escape folds an open menu and hands the focus back to its button.
+    let close_menu = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Escape" && menu_open.get_untracked() {
+            menu_open.set(false);
+            if let Some(button) = menu_button.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    };
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
     let is_office = Memo::new(move |_| session.has(Role::BusinessOffice));
     let sees_actions = Memo::new(move |_| actions::sees_actions(session));
 
@@ -148,6 +165,17 @@ fn Shell() -> impl IntoView {
                     <a href="/sign-in" class="account">"Sign in"</a>
                 </Show>
                 <Show when=move || signed_in.get()>
+                    <button
+                        type="button"
+                        class="menu-button"
+                        node_ref=menu_button
+                        aria-controls="header-menu"
+                        aria-expanded=move || if menu_open.get() { "true" } else { "false" }
+                        on:click=move |_| menu_open.update(|open| *open = !*open)
+                    >
+                        "Menu"
+                    </button>
+                    <div id="header-menu" class="header-menu" class:header-menu-open=move || menu_open.get() on:keydown=close_menu>
                     <nav class="nav" aria-label="Main">
                         <ul>
                             <li>
@@ -195,6 +223,7 @@ fn Shell() -> impl IntoView {
                         <button type="button" class="link-button" on:click=sign_out.clone()>
                             "Sign out"
                         </button>
+                    </div>
                     </div>
                 </Show>
             </div>

@@ -165,6 +165,21 @@ pub fn AgencyPrefix(#[prop(into)] prefix: String, #[prop(into)] colour: String) 
     }
 }
 
+/// `--col-1: "Name"; --col-2: "Email"` for a table's column headings, as CSS strings (what
+/// `content: var(--col-1)` shows before a cell on a phone).
+pub fn column_headings_style(columns: &[&str]) -> String {
+    columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_empty())
+        .map(|(i, c)| {
+            let text = c.replace('\\', "\\\\").replace('"', "\\\"");
+            format!("--col-{}: \"{text}\";", i + 1)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A link styled as a button.
 #[component]
 pub fn ButtonLink(
@@ -181,7 +196,8 @@ pub fn ButtonLink(
 }
 
 /// A data table in its scrolling wrapper: a caption, one heading a column, and the rows
-/// (`<tr>`s) as children.
+/// (`<tr>`s) as children. On a phone each row is a card, each cell led by its column's
+/// heading: the headings are handed to the style sheet as `--col-1`, `--col-2`… on the table.
 #[component]
 pub fn DataTable(
     #[prop(into)] caption: String,
@@ -197,9 +213,10 @@ pub fn DataTable(
     } else {
         (None, None, None)
     };
+    let headings = column_headings_style(columns);
     view! {
         <div class="table-wrap" tabindex=tabindex role=role aria-label=label>
-            <table>
+            <table class="data-table" style=headings>
                 <caption>{caption}</caption>
                 <thead>
                     <tr>

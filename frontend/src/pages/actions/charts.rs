@@ -47,7 +47,10 @@ pub fn PlanCharts(
     }
 }
 
+/// The drawing's width on a wide screen, and on a phone (about its width in CSS pixels, so
+/// that the words keep their size).
 const WIDTH: f64 = 640.0;
+const NARROW: f64 = 340.0;
 const LABEL: f64 = 64.0;
 const ROW: f64 = 26.0;
 
@@ -55,8 +58,51 @@ fn status_chart(rows: &[AgencyCounts]) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p>"No actions match, so there is nothing to chart."</p> }.into_any();
     }
+    let summary = rows
+        .iter()
+        .map(|r| format!("{} {}", r.agency.prefix, r.total))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let table = rows
+        .iter()
+        .map(|r| {
+            view! {
+                <tr>
+                    <th scope="row"><AgencyPrefix prefix=r.agency.prefix.clone() colour=r.agency.colour.clone() /></th>
+                    {parts(r).into_iter().map(|n| view! { <td class="numeric">{n}</td> }).collect_view()}
+                    <td class="numeric">{r.overdue}</td>
+                    <td class="numeric">{r.total}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="chart">
+            <figcaption id="chart-status-title">"Actions by owner agency and status"</figcaption>
+            <ul class="chart-legend">
+                {SEGMENTS
+                    .iter()
+                    .map(|(label, class)| view! { <li><span class=format!("swatch {class}") aria-hidden="true"></span>{*label}</li> })
+                    .collect_view()}
+            </ul>
+            {status_svg(rows, WIDTH, "chart-wide", &summary)}
+            {status_svg(rows, NARROW, "chart-narrow", &summary)}
+        </figure>
+        <DataTable
+            caption="Actions by owner agency and status (every action that matches)"
+            columns=&["Owner agency", "Not started", "In progress", "Completed", "Impact evidenced", "Overdue", "Total"]
+        >
+            {table}
+        </DataTable>
+    }
+    .into_any()
+}
+
+/// The stacked bars, `width` wide; `class` says for which screens (`chart-wide` or
+/// `chart-narrow`), and names its description.
+fn status_svg(rows: &[AgencyCounts], width: f64, class: &str, summary: &str) -> impl IntoView {
     let max = rows.iter().map(|r| r.total).max().unwrap_or(1).max(1) as f64;
-    let bar_space = WIDTH - LABEL - 48.0;
+    let bar_space = width - LABEL - 48.0;
     let height = ROW * rows.len() as f64 + 8.0;
     let bars = rows
         .iter()
@@ -88,51 +134,19 @@ fn status_chart(rows: &[AgencyCounts]) -> impl IntoView {
             }
         })
         .collect_view();
-    let summary = rows
-        .iter()
-        .map(|r| format!("{} {}", r.agency.prefix, r.total))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let table = rows
-        .iter()
-        .map(|r| {
-            view! {
-                <tr>
-                    <th scope="row"><AgencyPrefix prefix=r.agency.prefix.clone() colour=r.agency.colour.clone() /></th>
-                    {parts(r).into_iter().map(|n| view! { <td class="numeric">{n}</td> }).collect_view()}
-                    <td class="numeric">{r.overdue}</td>
-                    <td class="numeric">{r.total}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+    let desc = format!("chart-status-desc-{class}");
+    let labelled_by = format!("chart-status-title {desc}");
     view! {
-        <figure class="chart">
-            <figcaption id="chart-status-title">"Actions by owner agency and status"</figcaption>
-            <ul class="chart-legend">
-                {SEGMENTS
-                    .iter()
-                    .map(|(label, class)| view! { <li><span class=format!("swatch {class}") aria-hidden="true"></span>{*label}</li> })
-                    .collect_view()}
-            </ul>
-            <svg
-                viewBox=format!("0 0 {WIDTH} {height}")
-                role="img"
-                aria-labelledby="chart-status-title chart-status-desc"
-                class="chart-svg"
-            >
-                <desc id="chart-status-desc">{format!("Stacked bars of actions per owner agency by status. Totals: {summary}. The table below gives every number.")}</desc>
-                {bars}
-            </svg>
-        </figure>
-        <DataTable
-            caption="Actions by owner agency and status (every action that matches)"
-            columns=&["Owner agency", "Not started", "In progress", "Completed", "Impact evidenced", "Overdue", "Total"]
+        <svg
+            viewBox=format!("0 0 {width} {height}")
+            role="img"
+            aria-labelledby=labelled_by
+            class=format!("chart-svg {class}")
         >
-            {table}
-        </DataTable>
+            <desc id=desc>{format!("Stacked bars of actions per owner agency by status. Totals: {summary}. The table below gives every number.")}</desc>
+            {bars}
+        </svg>
     }
-    .into_any()
 }
 
 /// "Mar 2026" for a month end; "Today" for the last point.
@@ -198,15 +212,53 @@ fn overdue_chart(points: &[OverdueCount]) -> impl IntoView {
                 viewBox=format!("0 0 {WIDTH} {height}")
                 role="img"
                 aria-labelledby="chart-overdue-title chart-overdue-desc"
-                class="chart-svg"
+                class="chart-svg chart-wide"
             >
                 <desc id="chart-overdue-desc">{format!("Columns of the overdue count at the end of each of the last twelve months: {year_ago} a year ago, {now} today. The table below gives every number.")}</desc>
                 <line class="chart-axis" x1="8" x2=WIDTH - 8.0 y1=base y2=base />
                 {columns}
             </svg>
+            {overdue_bars(points, year_ago, now)}
         </figure>
         <DataTable caption="Overdue actions over time" columns=&["Day", "Overdue actions"]>
             {rows}
         </DataTable>
+    }
+}
+
+/// The same counts for a phone: one bar a month, across, so that each month's name has room.
+fn overdue_bars(points: &[OverdueCount], year_ago: i64, now: i64) -> impl IntoView {
+    let max = points.iter().map(|p| p.count).max().unwrap_or(0).max(1) as f64;
+    let bar_space = NARROW - LABEL - 40.0;
+    let height = ROW * points.len() as f64 + 8.0;
+    let last = points.len().saturating_sub(1);
+    let bars = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let y = 4.0 + ROW * i as f64;
+            let w = p.count as f64 / max * bar_space;
+            let label = point_label(p, i == last);
+            view! {
+                <g>
+                    <text class="chart-label" x=LABEL - 8.0 y=y + 14.0 text-anchor="end">{label.clone()}</text>
+                    <rect class="seg-overdue" x=LABEL y=y width=w height=ROW - 6.0>
+                        <title>{format!("{label}: {} overdue", p.count)}</title>
+                    </rect>
+                    <text class="chart-value" x=LABEL + w + 6.0 y=y + 14.0>{p.count}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg
+            viewBox=format!("0 0 {NARROW} {height}")
+            role="img"
+            aria-labelledby="chart-overdue-title chart-overdue-desc-narrow"
+            class="chart-svg chart-narrow"
+        >
+            <desc id="chart-overdue-desc-narrow">{format!("Bars of the overdue count at the end of each of the last twelve months: {year_ago} a year ago, {now} today. The table below gives every number.")}</desc>
+            {bars}
+        </svg>
     }
 }

@@ -458,7 +458,10 @@ fn PublicationCheck(hits: Vec<crate::api::data::IdentifierHitData>) -> impl Into
         <section class="row-card" aria-labelledby="check-title">
             <h2 id="check-title">{format!("Names and identifiers: {n} to remove before publishing")}</h2>
             <div class="table-wrap">
-                <table>
+                <table
+                    class="data-table"
+                    style=crate::components::column_headings_style(&["Where", "What", "Found", "In", "Fix"])
+                >
                     <caption>"Found in the summary"</caption>
                     <thead>
                         <tr>
