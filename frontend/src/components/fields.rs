@@ -88,7 +88,9 @@ impl FormErrors {
 
     /// Checks the form's date inputs: a date typed wrongly (or left blank when required)
     /// takes the GOV.UK message, in place of any the page found for the same field.
-    fn check_dates(&self) {
+    /// Whether one was found.
+    fn check_dates(&self) -> bool {
+        let mut found = false;
         for date in self.dates.try_get_value().unwrap_or_default() {
             let typed: Option<Vec<String>> =
                 date.fields.iter().map(|f| f.try_get_untracked()).collect();
@@ -107,9 +109,11 @@ impl FormErrors {
                     };
                     date.wrong.try_set(Some(problem.parts()));
                     self.set(&date.id, text);
+                    found = true;
                 }
             }
         }
+        found
     }
 
     /// Where the error summary's link for a field leads: a date input's day field.
@@ -225,8 +229,9 @@ impl FormSubmit {
         done: impl FnOnce(T) + 'static,
     ) {
         let Self { errors, pending } = *self;
-        // Problems found before sending (a date typed wrongly) stop it here.
-        if errors.report_found() {
+        // A date typed wrongly stops it here (the page's own checks came before).
+        if errors.check_dates() {
+            errors.fail();
             return;
         }
         pending.set(true);
@@ -477,11 +482,7 @@ pub fn TextField(
     list: Option<String>,
 ) -> impl IntoView {
     let field = FieldState::new(&id, errors, &hint);
-    let class = if short {
-        "input input-short"
-    } else {
-        "input"
-    };
+    let class = if short { "input input-short" } else { "input" };
     view! {
         <FormGroup field=field.clone() label=label hint=hint>
             <input
