@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { BASE_URL, expectAccessible, expectDate, fillDate, graphql, PASSWORD, reviewId, signIn, visit } from './helpers';
+import { BASE_URL, dateGroup, expectAccessible, expectDate, fillDate, graphql, PASSWORD, reviewId, signIn, visit } from './helpers';
 
 // The integrated chronology as a workspace: read in full without opening entries, duplicate
 // groups decided from their evidence, filters kept in the address, cards on a phone.
@@ -203,6 +203,7 @@ test('filters are kept in the address: the link opens the same filtered view; Cl
   await expect(count).toHaveText(`Showing ${total} of ${total} entries.`);
   await expect(page).not.toHaveURL(/\?/);
   await expect(page.getByLabel('Search the entries')).toHaveValue('');
+  for (const name of ['Day', 'Month', 'Year']) await expect(dateGroup(page, 'From').getByLabel(name, { exact: true })).toHaveValue('');
   await expect(agencies.getByRole('checkbox', { name: new RegExp(`^${entry.agency.prefix} `) })).not.toBeChecked();
 });
 

@@ -74,3 +74,35 @@ test('a date is typed as day, month and year: a date that does not exist or lack
     await expectAccessible(page);
   }
 });
+
+test('a date filter applies once its date is whole and real, and goes when its three fields are cleared', async ({ page, request }) => {
+  const id = await reviewId(request, 'SCR-2016-03');
+  await signIn(page, 'reviewer@demo.example');
+  await visit(page, `/reviews/${id}/chronology`);
+  const count = page.locator('#integrated-count');
+  const all = (await count.innerText()).trim();
+  const from = dateGroup(page, 'From');
+  const [day, month, year] = ['Day', 'Month', 'Year'].map((name) => from.getByLabel(name, { exact: true }));
+
+  // Not yet a date (no year, then a year of 2 numbers): nothing is filtered.
+  await day.fill('1');
+  await month.fill('1');
+  await year.fill('21');
+  await page.waitForTimeout(300);
+  await expect(page).not.toHaveURL(/from=/);
+  await expect(count).toHaveText(all);
+
+  // A whole, real date filters at once.
+  await year.fill('2100');
+  await expect(page).toHaveURL(/[?&]from=2100-01-01/);
+  await expect(count).not.toHaveText(all);
+
+  // A date made wrong keeps the last one applied; clearing all three removes the filter.
+  await month.fill('13');
+  await page.waitForTimeout(300);
+  await expect(page).toHaveURL(/[?&]from=2100-01-01/);
+  for (const field of [day, month, year]) await field.fill('');
+  await expect(page).not.toHaveURL(/from=/);
+  await expect(count).toHaveText(all);
+  await expectAccessible(page);
+});

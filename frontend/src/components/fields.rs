@@ -87,17 +87,14 @@ impl FormErrors {
     }
 
     /// Checks the form's date inputs: a date typed wrongly (or left blank when required)
-    /// takes the GOV.UK message, in place of any the page found for the same field.
-    /// Whether one was found.
+    /// takes the GOV.UK message, in place of any the page found for the same field. Whether
+    /// one was found.
     fn check_dates(&self) -> bool {
         let mut found = false;
         for date in self.dates.try_get_value().unwrap_or_default() {
-            let typed: Option<Vec<String>> =
-                date.fields.iter().map(|f| f.try_get_untracked()).collect();
-            let Some([day, month, year]) = typed.and_then(|t| <[String; 3]>::try_from(t).ok())
-            else {
-                continue;
-            };
+            let [day, month, year] = date
+                .fields
+                .map(|f| f.try_get_untracked().unwrap_or_default());
             match parse_date_input(&day, &month, &year, date.missing.is_some()) {
                 Ok(_) => {
                     date.wrong.try_set(None);
