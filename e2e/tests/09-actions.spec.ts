@@ -138,6 +138,15 @@ test('the office writes learning and actions: server problems show on their fiel
   await expect(add.getByLabel('Action', { exact: true })).toBeFocused();
   await add.getByLabel('Action', { exact: true }).fill('Train front door staff to log notifications on receipt');
   await add.getByLabel('Owner agency').selectOption({ label: 'CSC – Northamptonshire Children, Families and Education Directorate' });
+  // The owner person is found by typing, among the owner agency's people only.
+  const owner = add.getByLabel('Owner person (optional)');
+  await owner.fill('paul');
+  await expect(add.locator('#action-person-status')).toHaveText('No one matches.');
+  await owner.fill('rit');
+  await expect(add.locator('#action-person-status')).toHaveText('1 person matches.');
+  await owner.press('Enter');
+  await expect(add.locator('#action-person-chosen')).toContainText('Owner person: Rita Reviewer');
+  await expect(owner).toHaveValue('');
   await fillDate(add, 'Target date', -3);
   await add.getByRole('button', { name: 'Add action' }).click();
   await expect(add.getByRole('alert').filter({ hasText: 'There is a problem' })).toBeVisible();

@@ -53,12 +53,12 @@ test('an action owner finds the reminder the job left, opens the action and mark
   }).toPass({ timeout: 20_000 });
   await nav.getByRole('link', { name: /Notifications/ }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Notifications');
-  const reminders = table(page, 'Your reminders, newest first');
+  const reminders = table(page, 'Your notifications, newest first');
   const row = reminders.locator('tbody tr').filter({ hasText: 'SCR-2016-03/A1' });
-  await expect(row).toContainText('Overdue');
+  await expect(row).toContainText('Action overdue');
   await expectAccessible(page);
-  await row.getByRole('button', { name: 'Mark SCR-2016-03/A1 as read' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'The reminder about SCR-2016-03/A1 is marked as read.' })).toBeVisible();
+  await row.getByRole('button', { name: /^Mark as read\s*:\s*Action SCR-2016-03\/A1: / }).click();
+  await expect(page.getByRole('status').filter({ hasText: /Action SCR-2016-03\/A1: .* is marked as read\./ })).toBeVisible();
   await expect(row).toContainText(/Read \d/);
   await expect(nav.getByRole('link', { name: 'Notifications', exact: true })).toBeVisible();
   await page.getByLabel('Unread only').check();

@@ -22,6 +22,7 @@ mod m0016_anonymisation_dismissals;
 mod m0017_retention;
 mod m0018_second_factor;
 mod m0019_single_sign_on;
+mod m0020_what_needs_you;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_retention::Migration),
             Box::new(m0018_second_factor::Migration),
             Box::new(m0019_single_sign_on::Migration),
+            Box::new(m0020_what_needs_you::Migration),
         ]
     }
 }

@@ -582,6 +582,7 @@ async fn seed(
             sharing_tolerance_days: 3,
             gap_threshold_days: 90,
             chronology_shared_at: None,
+            returns_due_on: None,
             created_at: published,
             updated_at: published,
         });

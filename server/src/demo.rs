@@ -44,7 +44,7 @@ pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[
     ),
     (
         "police.rep@demo.example",
-        "Police representative; member of SCR-2016-03; updates its Police actions",
+        "Police representative; member of SCR-2016-03 and RR-2026-01; updates its Police actions",
     ),
     (
         "police.lead@demo.example",
@@ -163,6 +163,8 @@ struct DemoReview<'a> {
     decision: Option<(ThresholdDecision, &'a str, NaiveDate)>,
     panel: Option<(NaiveDate, &'a [&'a str])>,
     completed_on: Option<NaiveDate>,
+    /// The date the office asked the agencies to submit their chronology returns by.
+    returns_due_on: Option<NaiveDate>,
     agencies: &'a [&'a str],
     members: &'a [(&'a str, ReviewRole)],
 }
@@ -241,6 +243,7 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
             )),
             panel: Some((date(2016, 6, 20)?, &["Rita Reviewer"])),
             completed_on: Some(date(2016, 12, 1)?),
+            returns_due_on: None,
             agencies: &["CSC", "POL", "NGH", "NHFT", "EMAS", "SCH"],
             members: &[("reviewer@demo.example", ReviewRole::LeadReviewer), ("police.rep@demo.example", ReviewRole::Member)],
         },
@@ -257,8 +260,9 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
             decision: None,
             panel: None,
             completed_on: None,
+            returns_due_on: Some(today + chrono::Duration::days(10)),
             agencies: &["CSC", "POL", "KGH", "CCG"],
-            members: &[("reviewer@demo.example", ReviewRole::LeadReviewer)],
+            members: &[("reviewer@demo.example", ReviewRole::LeadReviewer), ("police.rep@demo.example", ReviewRole::Member)],
         },
         DemoReview {
             reference: "LCSPR-2026-02",
@@ -273,6 +277,7 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
             decision: None,
             panel: None,
             completed_on: None,
+            returns_due_on: None,
             agencies: &["CSC", "POL", "YOS", "COL"],
             members: &[],
         },
@@ -293,6 +298,7 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
             )),
             panel: Some((date(2015, 11, 2)?, &["Rita Reviewer"])),
             completed_on: Some(date(2016, 6, 30)?),
+            returns_due_on: None,
             agencies: &["CSC", "POL", "NHFT", "SCH"],
             members: &[("reviewer@demo.example", ReviewRole::LeadReviewer)],
         },
@@ -386,6 +392,7 @@ async fn insert_review<C: ConnectionTrait>(
         sharing_tolerance_days: Set(2),
         gap_threshold_days: Set(28),
         chronology_shared_at: Set(None),
+        returns_due_on: Set(r.returns_due_on),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -21,6 +21,7 @@ use crate::state::AppState;
 use crate::subject_access::graphql::SubjectAccessMutation;
 use crate::summary::graphql::{PublicSummaryQuery, SummaryMutation, SummaryQuery};
 use crate::users::graphql::{UserMutation, UserQuery};
+use crate::work::graphql::{WorkMutation, WorkQuery};
 use async_graphql::{Context, MergedObject, MergedSubscription, Schema};
 
 #[derive(MergedObject, Default)]
@@ -40,6 +41,7 @@ pub struct Query(
     RetentionQuery,
     SecondFactorQuery,
     SingleSignOnQuery,
+    WorkQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -56,6 +58,7 @@ pub struct Mutation(
     SubjectAccessMutation,
     SecondFactorMutation,
     SingleSignOnMutation,
+    WorkMutation,
 );
 
 #[derive(MergedSubscription, Default)]

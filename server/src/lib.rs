@@ -40,6 +40,7 @@ pub mod subject_access;
 pub mod summary;
 pub mod traces;
 pub mod users;
+pub mod work;
 
 use crate::config::Config;
 use crate::state::AppState;
@@ -53,7 +54,7 @@ pub async fn serve(
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
     let state = AppState::new(db.clone(), config);
-    actions::reminders::spawn(state.clone());
+    work::notifications::spawn(state.clone());
     chronology::jobs::spawn_sweeper(state.clone());
     retention::spawn(state.clone());
     auth::session_store::DatabaseSessionStore::new(state.db.clone())

@@ -142,6 +142,11 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         Reviews,
     ),
     (
+        "review.returns_due",
+        "Asked the agencies for their chronology returns by a date",
+        Reviews,
+    ),
+    (
         "review.completed",
         "Recorded that the review was completed",
         Reviews,

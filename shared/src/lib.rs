@@ -22,5 +22,6 @@ pub mod subject_access;
 pub mod summary;
 pub mod timeline;
 pub mod validation;
+pub mod work;
 
 pub use validation::{Problem, Problems};

@@ -190,6 +190,8 @@ pub struct Review {
     pub id: String,
     pub reference: String,
     pub subject: String,
+    /// The date the business office asked for the returns by.
+    pub returns_due_on: Option<String>,
     pub members: Vec<Member>,
     pub my_chronology_return: Option<Return>,
     pub chronology_returns: Vec<Return>,
@@ -202,6 +204,7 @@ impl Review {
             id: s(v, "id"),
             reference: s(v, "reference"),
             subject: s(v, "subject"),
+            returns_due_on: o(v, "returnsDueOn"),
             members: list(v, "members", |m| Member {
                 user_id: s(obj(m, "user").unwrap_or(&NULL), "id"),
                 role: s(m, "role"),

@@ -102,6 +102,7 @@ json_structs! {
         panel_lead_reviewer_names: Vec<String> = "panelLeadReviewerNames",
         completed_on: Option<String> = "completedOn",
         published_on: Option<String> = "publishedOn",
+        returns_due_on: Option<String> = "returnsDueOn",
         milestones: Vec<Milestone> = "milestones",
         agencies: Vec<AgencyRef> = "agencies",
         members: Vec<Member> = "members",
@@ -505,20 +506,6 @@ json_structs! {
         total: i64 = "total",
     }
     pub struct OverdueCount { date: String = "date", count: i64 = "count" }
-    pub struct NotificationsData { notifications: Vec<NotificationItem> = "myNotifications" }
-    pub struct NotificationItem {
-        id: String = "id",
-        kind: String = "kind",
-        created_at: String = "createdAt",
-        read_at: Option<String> = "readAt",
-        action: NotifiedAction = "action",
-    }
-    pub struct NotifiedAction {
-        id: String = "id",
-        reference: String = "reference",
-        title: String = "title",
-        target_date: String = "targetDate",
-    }
     pub struct ApiTokensData { tokens: Vec<ApiTokenItem> = "apiTokens" }
     pub struct ApiTokenItem {
         id: String = "id",

@@ -137,12 +137,26 @@ pub fn on_unauthenticated(hook: impl Fn() + 'static) {
 /// Only encoding the variables and decoding the data is per operation; the rest is shared
 /// by every operation (one copy in the WebAssembly).
 pub async fn call<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::ResponseData, ApiError> {
+    call_as::<Q>(variables, false).await
+}
+
+/// [`call`] without the sign-in redirect (for what is read in the background).
+pub async fn call_quietly<Q: GraphQLQuery>(
+    variables: Q::Variables,
+) -> Result<Q::ResponseData, ApiError> {
+    call_as::<Q>(variables, true).await
+}
+
+async fn call_as<Q: GraphQLQuery>(
+    variables: Q::Variables,
+    quiet: bool,
+) -> Result<Q::ResponseData, ApiError> {
     let body = serde_json::to_string(&Q::build_query(variables))
         .map_err(|e| ApiError::network(e.to_string()));
-    let (data, status, correlation_id) = post(body, false).await?;
+    let (data, status, correlation_id) = post(body, quiet).await?;
     Q::ResponseData::deserialize(data).map_err(|_| {
         let e = status_error(status, correlation_id);
-        signal(&e, false);
+        signal(&e, quiet);
         e
     })
 }

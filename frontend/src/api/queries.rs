@@ -60,6 +60,7 @@ operations!(
     UpdateReview,
     RecordThresholdDecision,
     RecordPanelNotification,
+    AskForReturns,
     RecordReviewEvent,
 );
 operations!(
@@ -132,8 +133,6 @@ operations!(
     SetActionRag,
     ReferToCommittee,
     ActionStatistics,
-    MyNotifications,
-    MarkNotificationRead,
     ApiTokens,
     CreateApiToken,
     RevokeApiToken,
@@ -154,4 +153,9 @@ operations!(
     PublishedSummary,
     LibrarySearch,
     UploadFinalReport,
+);
+operations!(
+    "graphql/work.graphql": WhatNeedsMe,
+    MyNotifications,
+    MarkNotificationRead,
 );

@@ -358,14 +358,14 @@ pub fn ErrorSummary(errors: FormErrors) -> impl IntoView {
 /// What a field's wrapper and its control share: the id, the inline error and whether a
 /// hint is shown (both are named by `aria-describedby`).
 #[derive(Clone)]
-struct FieldState {
+pub(crate) struct FieldState {
     id: String,
     error: Signal<Option<String>>,
     has_hint: bool,
 }
 
 impl FieldState {
-    fn new(id: &str, errors: FormErrors, hint: &Option<String>) -> Self {
+    pub(crate) fn new(id: &str, errors: FormErrors, hint: &Option<String>) -> Self {
         Self {
             id: id.to_string(),
             error: errors.message(id),
@@ -374,7 +374,7 @@ impl FieldState {
     }
 
     /// `aria-describedby`: the hint and the inline error, when shown.
-    fn described_by(&self) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    pub(crate) fn described_by(&self) -> impl Fn() -> Option<String> + Send + Sync + 'static {
         let Self {
             id,
             error,
@@ -393,7 +393,9 @@ impl FieldState {
     }
 
     /// `aria-invalid`, set while the field has an error.
-    fn invalid(&self) -> impl Fn() -> Option<&'static str> + Copy + Send + Sync + 'static {
+    pub(crate) fn invalid(
+        &self,
+    ) -> impl Fn() -> Option<&'static str> + Copy + Send + Sync + 'static {
         let error = self.error;
         move || error.with(Option::is_some).then_some("true")
     }
@@ -403,7 +405,7 @@ impl FieldState {
 /// for a group of choices, a fieldset and legend), the hint and the inline error, then the
 /// control itself.
 #[component]
-fn FormGroup(
+pub(crate) fn FormGroup(
     field: FieldState,
     label: String,
     hint: Option<String>,

@@ -73,6 +73,17 @@ pub fn counted(n: i64, one: &str, many: &str) -> String {
     }
 }
 
+/// Today in the browser's calendar, as `YYYY-MM-DD`.
+pub fn today_iso() -> String {
+    let now = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.get_full_year(),
+        now.get_month() + 1,
+        now.get_date()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,10 +4,12 @@
 mod confirm;
 mod fields;
 mod format;
+mod person_search;
 
 pub use confirm::*;
 pub use fields::*;
 pub use format::*;
+pub use person_search::*;
 
 use crate::api::{ApiError, ErrorCode};
 use crate::session::use_session;

@@ -1,14 +1,26 @@
-//! The person's reminders: actions they own that are due soon or overdue (made by the
-//! reminder job; the same ones go by email when the partnership has set email up). Each
-//! names the action by reference and title only, and can be marked as read.
+//! The person's notifications: every item of work that needed them (a return asked for, a
+//! question on their agency's entry, an action due, a statutory deadline, a summary to
+//! approve…), made once by the reminder job from the same list as the home page's "What
+//! needs you"; the same go by email when the partnership has set email up. Each names its
+//! work by reference and date only, and can be marked as read.
 
-use crate::api::data::{NotificationItem, NotificationsData};
+use crate::api::my_notifications::MyNotificationsMyNotifications as NotificationItem;
 use crate::api::{self, ApiError, MarkNotificationRead, MyNotifications};
 use crate::components::{format_date, format_date_time, set_title, Checkbox, DataTable};
 use crate::pages::chronology::Notice;
 use crate::pages::states;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::work::Urgency;
+
+/// The tag class of an item of work by its urgency code.
+pub fn urgency_class(urgency: Option<Urgency>) -> &'static str {
+    match urgency {
+        Some(Urgency::Overdue) => "tag tag-overdue",
+        Some(Urgency::DueSoon) => "tag tag-due-soon",
+        Some(Urgency::Waiting) | None => "tag tag-due",
+    }
+}
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
@@ -22,55 +34,65 @@ pub fn NotificationsPage() -> impl IntoView {
             unread_only: unread_only.get_untracked(),
         };
         spawn_local(async move {
-            let answer = api::fetch::<MyNotifications, NotificationsData>(variables).await;
-            list.set(Some(answer.map(|d| d.notifications)));
+            let answer = api::call::<MyNotifications>(variables).await;
+            list.try_set(Some(answer.map(|d| d.my_notifications)));
         });
     };
     Effect::new(move |_| {
         unread_only.track();
         load();
     });
-    let mark = move |id: String, reference: String| {
+    let mark = move |id: String, title: String| {
         spawn_local(async move {
             match api::send::<MarkNotificationRead>(api::mark_notification_read::Variables { id })
                 .await
             {
                 Ok(_) => {
-                    notice.set(Some(format!(
-                        "The reminder about {reference} is marked as read."
-                    )));
+                    notice.try_set(Some(format!("“{title}” is marked as read.")));
                     refresh_unread(unread);
                     load();
                 }
-                Err(e) => notice.set(Some(e.explain())),
+                Err(e) => {
+                    notice.try_set(Some(e.explain()));
+                }
             }
         });
     };
     view! {
         <h1 tabindex="-1">"Notifications"</h1>
-        <p>"Reminders about actions you own: two weeks before the target date, and when an action is overdue."</p>
+        <p>
+            "Everything that has needed you: chronology returns asked of your agency, questions on its entries, actions you own that are due soon or overdue, statutory deadlines, learning summaries to approve or with open comments, and publications ending. What still needs you is on the "
+            <a href="/">"home page"</a>
+            "."
+        </p>
         <Checkbox id="unread-only" label="Unread only" checked=unread_only />
         <Notice text=notice />
         {move || states(list.get(), move |items| {
             if items.is_empty() {
-                return view! { <p>"No notifications."</p> }.into_any();
+                return view! {
+                    <p>"No notifications. When something needs you, it appears here and on the home page, and by email if the partnership has set email up."</p>
+                }
+                .into_any();
             }
             let rows = items
                 .into_iter()
                 .map(|n| {
-                    let what = if n.kind == "OVERDUE" { "Overdue" } else { "Due soon" };
-                    let class = if n.kind == "OVERDUE" { "tag tag-overdue" } else { "tag tag-due-soon" };
-                    let link = format!("/actions/{}", n.action.id);
-                    let (id, reference) = (n.id.clone(), n.action.reference.clone());
+                    let urgency = n
+                        .kind
+                        .as_ref()
+                        .and_then(|k| shared::work::WorkKind::from_code(&api::code_of(k)))
+                        .map(shared::work::WorkKind::urgency);
+                    let (id, title) = (n.id.clone(), n.title.clone());
                     let state = match &n.read_at {
                         Some(at) => view! { <span>{format!("Read {}", format_date_time(at))}</span> }.into_any(),
                         None => view! {
                             <button
                                 type="button"
                                 class="button button-secondary button-small"
-                                on:click=move |_| mark(id.clone(), reference.clone())
+                                on:click=move |_| mark(id.clone(), title.clone())
                             >
-                                {format!("Mark {} as read", n.action.reference)}
+                                "Mark as read"
+                                <span class="visually-hidden">{format!(": {}", n.title)}</span>
                             </button>
                         }
                         .into_any(),
@@ -78,16 +100,16 @@ pub fn NotificationsPage() -> impl IntoView {
                     view! {
                         <tr class:unread=n.read_at.is_none()>
                             <td>{format_date_time(&n.created_at)}</td>
-                            <td><strong class=class>{what}</strong></td>
-                            <td><a href=link>{format!("{} – {}", n.action.reference, n.action.title)}</a></td>
-                            <td>{format_date(&n.action.target_date)}</td>
+                            <td><strong class=urgency_class(urgency)>{n.kind_label.clone()}</strong></td>
+                            <td><a href=n.link.clone()>{n.title.clone()}</a></td>
+                            <td>{n.due_on.as_deref().map_or_else(|| "—".to_string(), format_date)}</td>
                             <td>{state}</td>
                         </tr>
                     }
                 })
                 .collect_view();
             view! {
-                <DataTable caption="Your reminders, newest first" columns=&["When", "Reminder", "Action", "Target date", "Read"]>
+                <DataTable caption="Your notifications, newest first" columns=&["When", "What", "About", "Due", "Read"]>
                     {rows}
                 </DataTable>
             }
@@ -107,8 +129,8 @@ pub fn refresh_unread(unread: Option<Unread>) {
     };
     spawn_local(async move {
         let variables = api::my_notifications::Variables { unread_only: true };
-        if let Ok(d) = api::fetch_quietly::<MyNotifications, NotificationsData>(variables).await {
-            count.set(d.notifications.len());
+        if let Ok(d) = api::call_quietly::<MyNotifications>(variables).await {
+            count.try_set(d.my_notifications.len());
         }
     });
 }

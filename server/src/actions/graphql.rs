@@ -13,7 +13,7 @@ use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, I
 use chrono::{DateTime, NaiveDate, Utc};
 use shared::actions::{
     ActionDraft, ActionStatus, LearningKind, LearningPointDraft, LearningScope, ProgressDraft, Rag,
-    ReferralKind, ReminderKind,
+    ReferralKind,
 };
 
 /// A committee of the partnership, with what was referred to it.
@@ -468,43 +468,6 @@ pub async fn learning_points_of(
     Ok(list.into_iter().map(LearningPoint::from).collect())
 }
 
-/// An in-app reminder that an action the person owes is due soon or overdue.
-#[derive(SimpleObject, Clone)]
-pub struct Notification {
-    pub id: ID,
-    pub kind: ReminderKind,
-    pub created_at: DateTime<Utc>,
-    pub read_at: Option<DateTime<Utc>>,
-    pub action: NotifiedAction,
-}
-
-/// The action a notification is about: what identifies it, never case detail.
-#[derive(SimpleObject, Clone)]
-pub struct NotifiedAction {
-    pub id: ID,
-    pub reference: String,
-    pub title: String,
-    pub target_date: NaiveDate,
-}
-
-impl From<super::reminders::NotificationView> for Notification {
-    fn from(v: super::reminders::NotificationView) -> Self {
-        let n = v.notification;
-        Self {
-            id: ID(n.id),
-            kind: ReminderKind::from_code(&n.kind).unwrap_or(ReminderKind::DueSoon),
-            created_at: n.created_at,
-            read_at: n.read_at,
-            action: NotifiedAction {
-                id: ID(v.action.id),
-                reference: v.action.reference,
-                title: v.action.title,
-                target_date: v.action.target_on,
-            },
-        }
-    }
-}
-
 /// How many actions one owner agency has in each status, and how many are overdue now.
 #[derive(SimpleObject, Clone)]
 pub struct AgencyActionCounts {
@@ -660,19 +623,6 @@ impl ActionQuery {
         Ok(Rows(list.into_iter().map(Action::from).collect()))
     }
 
-    /// The caller's own reminders of actions due soon or overdue, newest first.
-    async fn my_notifications(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default = false)] unread_only: bool,
-    ) -> async_graphql::Result<Vec<Notification>> {
-        let (state, rc) = parts(ctx)?;
-        let list = super::reminders::my_notifications(state, rc, unread_only)
-            .await
-            .gql(rc)?;
-        Ok(list.into_iter().map(Notification::from).collect())
-    }
-
     /// The partnership's committees.
     async fn committees(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Committee>> {
         let (state, rc) = parts(ctx)?;
@@ -695,19 +645,6 @@ pub struct ActionMutation;
 
 #[Object]
 impl ActionMutation {
-    /// Marks one of the caller's notifications read; another's is NOT_FOUND.
-    async fn mark_notification_read(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-    ) -> async_graphql::Result<Notification> {
-        let (state, rc) = parts(ctx)?;
-        super::reminders::mark_read(state, rc, &id)
-            .await
-            .map(Notification::from)
-            .gql(rc)
-    }
-
     /// The business office or a lead reviewer of the review. With `fromAnnotationId`, a
     /// reviewer's missed opportunity (or good practice, or information-sharing concern)
     /// becomes a learning point in one step, linked to it and to its entry.

@@ -4,5 +4,4 @@
 pub mod export;
 pub mod graphql;
 pub mod live;
-pub mod reminders;
 pub mod service;

@@ -97,8 +97,10 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Query", "action", Access::AnyRole(PLAN_READERS)),
     ("Query", "myAgencyActions", Access::AnyRole(AGENCY_STAFF)),
     ("Query", "committees", Access::SignedIn),
-    // One's own reminders only (the service filters by the caller).
+    // One's own notifications only (the service filters by the caller).
     ("Query", "myNotifications", Access::SignedIn),
+    // One's own work only: each item is kept for the caller by its feature's access rules.
+    ("Query", "whatNeedsMe", Access::SignedIn),
     // Referred items are filtered to what the caller may see.
     ("Query", "committee", Access::SignedIn),
     ("Mutation", "signIn", Access::Public),
@@ -107,6 +109,7 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Mutation", "revokeApiToken", Access::AnyRole(OFFICE)),
     // One's own notification only; another's is NOT_FOUND.
     ("Mutation", "markNotificationRead", Access::SignedIn),
+    ("Mutation", "askForReturns", Access::AnyRole(OFFICE)),
     ("Mutation", "signOut", Access::Public),
     // Answers the same whether or not the address has an account; links are rate-limited.
     ("Mutation", "requestPasswordReset", Access::Public),
@@ -324,6 +327,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "panelLeadReviewerNames",
             "completedOn",
             "publishedOn",
+            "returnsDueOn",
             "milestones",
             "nextMilestone",
             "agencies",
@@ -644,11 +648,30 @@ const OBJECTS: &[(&str, &[&str])] = &[
     ("AuditChainReport", &["intact", "checked", "firstBrokenId"]),
     (
         "Notification",
-        &["id", "kind", "createdAt", "readAt", "action"],
+        &[
+            "id",
+            "kind",
+            "kindLabel",
+            "title",
+            "link",
+            "dueOn",
+            "createdAt",
+            "readAt",
+        ],
     ),
     (
-        "NotifiedAction",
-        &["id", "reference", "title", "targetDate"],
+        "Work",
+        &[
+            "key",
+            "kind",
+            "kindLabel",
+            "urgency",
+            "title",
+            "dueOn",
+            "link",
+            "reviewId",
+            "reviewReference",
+        ],
     ),
     (
         "ApiToken",

@@ -34,6 +34,9 @@ pub struct Model {
     pub sharing_tolerance_days: i32,
     pub gap_threshold_days: i32,
     pub chronology_shared_at: Option<DateTimeUtc>,
+    /// The date the business office asked the involved agencies to submit their chronology
+    /// returns by.
+    pub returns_due_on: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -497,6 +497,7 @@ const REVIEW_ROWS: &[(&str, &str, Scope)] = &[
     ("glossary_term", "review_id", Scope::Review),
     ("anonymisation_dismissal", "review_id", Scope::Review),
     ("review_presence", "review_id", Scope::Review),
+    ("notification", "review_id", Scope::Review),
     ("notification", "action_id", Scope::Actions),
     ("action_update", "action_id", Scope::Actions),
     ("action_history", "action_id", Scope::Actions),

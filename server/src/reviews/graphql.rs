@@ -95,6 +95,9 @@ pub struct Review {
     pub panel_lead_reviewer_names: Vec<String>,
     pub completed_on: Option<NaiveDate>,
     pub published_on: Option<NaiveDate>,
+    /// The date the business office asked the review's agencies to submit their
+    /// chronology returns by.
+    pub returns_due_on: Option<NaiveDate>,
     pub milestones: Vec<Milestone>,
     /// The most urgent milestone not yet met.
     pub next_milestone: Option<Milestone>,
@@ -135,6 +138,7 @@ impl From<ReviewView> for Review {
             panel_lead_reviewer_names: service::parse_list(&r.panel_lead_reviewer_names),
             completed_on: r.completed_on,
             published_on: r.published_on,
+            returns_due_on: r.returns_due_on,
             milestones: v.milestones.iter().map(Into::into).collect(),
             next_milestone: next,
             agencies: v.agencies.into_iter().map(Into::into).collect(),
@@ -334,6 +338,23 @@ impl ReviewMutation {
             lead_reviewer_names: input.lead_reviewer_names,
         };
         service::record_panel_notification(state, rc, &review_id, draft)
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+
+    /// The business office asks the review's agencies for their chronology returns by
+    /// `dueOn` (`null` withdraws the date). Send the review's `version`; CONFLICT if it
+    /// changed since.
+    async fn ask_for_returns(
+        &self,
+        ctx: &Context<'_>,
+        review_id: ID,
+        version: i32,
+        due_on: Option<NaiveDate>,
+    ) -> async_graphql::Result<Review> {
+        let (state, rc) = parts(ctx)?;
+        service::ask_for_returns(state, rc, &review_id, version, due_on)
             .await
             .map(Into::into)
             .gql(rc)

@@ -600,6 +600,35 @@ pub async fn record_panel_notification(
     Ok(view)
 }
 
+/// The business office asks the review's agencies for their chronology returns by
+/// `due_on` (or, with `None`, withdraws the date). Version-checked like every review edit.
+pub async fn ask_for_returns(
+    state: &AppState,
+    rc: &RequestContext,
+    id: &str,
+    version: i32,
+    due_on: Option<NaiveDate>,
+) -> AppResult<ReviewView> {
+    let actor = rc.actor()?;
+    if let Some(due_on) = due_on {
+        shared::work::check_returns_due(due_on, state.today())?;
+    }
+    let txn = begin_write(&state.db).await?;
+    let current = find_visible(&txn, actor, id).await?;
+    let changes = review::ActiveModel {
+        returns_due_on: Set(due_on),
+        ..Default::default()
+    };
+    let row = save_versioned(&txn, &current.id, version, changes).await?;
+    audit_log::append(&txn, rc, Event::new("review.returns_due", "review", id)).await?;
+    let view = one_view(&txn, row, state.today()).await?;
+    txn.commit().await?;
+    state
+        .changed(rc, &view.review.id, ChangeKind::Review, None)
+        .await;
+    Ok(view)
+}
+
 /// Records that an initiated review was completed or its report published.
 pub async fn record_event(
     state: &AppState,

@@ -183,6 +183,7 @@ mod tests {
             sharing_tolerance_days: 2,
             gap_threshold_days: 60,
             chronology_shared_at: None,
+            returns_due_on: None,
             created_at: now,
             updated_at: now,
         }

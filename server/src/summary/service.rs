@@ -357,10 +357,17 @@ pub async fn open_comment_count<C: ConnectionTrait>(
         .iter()
         .filter_map(|f| f.updated_at.map(|at| (f.field.code(), at)))
         .collect();
-    Ok(rows
-        .iter()
+    Ok(count_open_comments(rows.iter(), &saved))
+}
+
+/// The rule of [`open_comment_count`], over comments and when each field was last saved.
+pub fn count_open_comments<'a>(
+    comments: impl Iterator<Item = &'a summary_comment::Model>,
+    saved: &HashMap<&str, DateTime<Utc>>,
+) -> usize {
+    comments
         .filter(|c| saved.get(c.field.as_str()).is_none_or(|at| c.at > *at))
-        .count())
+        .count()
 }
 
 /// Every saved version of one field, or of every field when `field` is `None`, newest first

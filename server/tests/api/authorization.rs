@@ -93,6 +93,8 @@ struct Fixture {
     to_update: Vec<String>,
     /// Per principal: a review without a decision.
     undecided: Vec<String>,
+    /// Per principal: a review at version 1 whose returns are asked for.
+    returns_asked: Vec<String>,
     /// Per principal: a review with a DO_NOT_INITIATE decision and no panel notification.
     decided: Vec<String>,
     /// Per principal: a review with an INITIATE decision, not completed.
@@ -364,7 +366,7 @@ fn ops() -> Vec<Op> {
         Op {
             field: "Query.myNotifications",
             allowed: Allowed::SignedIn,
-            doc: "{ myNotifications(unreadOnly: true) { id kind action { reference } } }",
+            doc: "{ myNotifications(unreadOnly: true) { id kind title link dueOn } }",
             vars: |_, _| json!({}),
             own_session: false,
         },
@@ -373,6 +375,13 @@ fn ops() -> Vec<Op> {
             allowed: OFFICE,
             doc: "query($a: ID!) { apiTokens(agencyId: $a) { id name agency { id } expiresAt revokedAt lastUsedAt } }",
             vars: |f, _| json!({ "a": f.agency }),
+            own_session: false,
+        },
+        Op {
+            field: "Query.whatNeedsMe",
+            allowed: Allowed::SignedIn,
+            doc: "{ whatNeedsMe { key kind kindLabel urgency title dueOn link reviewId reviewReference } }",
+            vars: |_, _| json!({}),
             own_session: false,
         },
         Op {
@@ -524,6 +533,16 @@ fn ops() -> Vec<Op> {
             allowed: CHAIR,
             doc: "mutation($id: ID!) { recordThresholdDecision(reviewId: $id, input: { decision: INITIATE, justification: \"Meets the criteria\", decidedOn: \"2016-05-20\" }) { id } }",
             vars: |f, p| json!({ "id": f.undecided[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.askForReturns",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $d: NaiveDate) { askForReturns(reviewId: $id, version: 1, dueOn: $d) { id returnsDueOn } }",
+            vars: |f, p| {
+                let due = chrono::Utc::now().date_naive() + chrono::Duration::days(14);
+                json!({ "id": f.returns_asked[p], "d": due.to_string() })
+            },
             own_session: false,
         },
         Op {
@@ -1201,6 +1220,7 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         target_user,
         review,
         to_update: Vec::new(),
+        returns_asked: Vec::new(),
         undecided: Vec::new(),
         decided: Vec::new(),
         initiated: Vec::new(),
@@ -1240,6 +1260,9 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         fixture
             .undecided
             .push(create_review(&office, &format!("UND-{p}"), &members).await);
+        fixture
+            .returns_asked
+            .push(create_review(&office, &format!("RET-{p}"), &members).await);
         let decided = create_review(&office, &format!("DEC-{p}"), &members).await;
         decide(&chair, &decided, "DO_NOT_INITIATE").await;
         office
@@ -1422,8 +1445,18 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         notification::ActiveModel {
             id: Set(id.clone()),
             user_id: Set(user.clone()),
-            action_id: Set(fixture.action.clone()),
-            kind: Set(if p == 0 { "OVERDUE" } else { "DUE_SOON" }.into()),
+            item_key: Set(format!("action:{}:{p}", fixture.action)),
+            kind: Set(if p == 0 {
+                "ACTION_OVERDUE"
+            } else {
+                "ACTION_DUE_SOON"
+            }
+            .into()),
+            title: Set("Action A-1: Invite health".into()),
+            link: Set(format!("/actions/{}", fixture.action)),
+            review_id: Set(None),
+            action_id: Set(Some(fixture.action.clone())),
+            due_on: Set(None),
             created_at: Set(chrono::Utc::now()),
             read_at: Set(None),
             email_claimed_at: Set(None),

@@ -32,3 +32,4 @@ mod single_sign_on;
 mod subject_access;
 mod summaries;
 mod users;
+mod work;

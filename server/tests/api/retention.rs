@@ -509,7 +509,7 @@ async fn sessions_attempts_and_notifications_expire(backend: Backend) {
             )
             .await;
         assert!(failed.get("errors").is_some());
-        server::actions::reminders::run_once(&app.state, app.state.today())
+        server::work::notifications::run_once(&app.state, app.state.today())
             .await
             .expect("reminders");
         let notifications = number(&app, "SELECT COUNT(*) FROM notification").await;

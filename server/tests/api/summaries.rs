@@ -970,7 +970,106 @@ async fn exports_read_back_as_a_document_and_slides(backend: Backend) {
     .await
 }
 
+const WORK: &str = "{ whatNeedsMe { kind title link } }";
+
+/// The titles of one kind of work on a person's home page.
+async fn work_of(client: &Client, kind: &str) -> Vec<String> {
+    client.ok(WORK, json!({})).await["whatNeedsMe"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|w| w["kind"] == kind)
+        .map(|w| str_of(w, "title").to_owned())
+        .collect()
+}
+
+/// Open comments need the summary's authors; a summary in review needs the chair; a
+/// publication in its last thirty days needs the business office.
+async fn summaries_need_their_authors_the_chair_and_the_office(backend: Backend) {
+    run(backend, |app| async move {
+        let w = world(&app).await;
+        let summary = start(&w.reviewer, &w.review).await;
+        let id = str_of(&summary, "id").to_owned();
+        let link = format!("/reviews/{}/summary", w.review);
+        for client in [&w.reviewer, &w.office, &w.chair, &w.rep] {
+            assert!(work_of(client, "SUMMARY_COMMENTS").await.is_empty());
+        }
+        let comment = "mutation($s: ID!, $f: SummaryField!, $t: String!) { commentOnSummaryField(summaryId: $s, field: $f, text: $t) { id } }";
+        w.rep
+            .ok(comment, json!({ "s": id, "f": "CASE_LEARNING", "t": "Police saw this too." }))
+            .await;
+        for client in [&w.reviewer, &w.office] {
+            assert_eq!(
+                work_of(client, "SUMMARY_COMMENTS").await,
+                [format!("1 open comment on the learning summary for {REFERENCE}")]
+            );
+        }
+        for client in [&w.chair, &w.rep] {
+            assert!(work_of(client, "SUMMARY_COMMENTS").await.is_empty());
+        }
+        // Answered by saving the field: no longer open.
+        let version = field(&read(&w.reviewer, &w.review).await["data"]["learningSummary"], "caseLearning")["version"]
+            .as_i64()
+            .expect("version");
+        saved(&w.reviewer, &id, "CASE_LEARNING", "What the police saw, added.", version).await;
+        assert!(work_of(&w.reviewer, "SUMMARY_COMMENTS").await.is_empty());
+
+        assert!(work_of(&w.chair, "SUMMARY_TO_APPROVE").await.is_empty());
+        moved(&w.reviewer, &id, "IN_REVIEW", None).await;
+        let listed = w.chair.ok(WORK, json!({})).await["whatNeedsMe"].clone();
+        let item = listed
+            .as_array()
+            .and_then(|l| l.iter().find(|i| i["kind"] == "SUMMARY_TO_APPROVE"))
+            .unwrap_or_else(|| panic!("{listed:#}"));
+        assert_eq!(item["title"], format!("Learning summary for {REFERENCE} awaits approval"));
+        assert_eq!(item["link"], link);
+        for client in [&w.office, &w.reviewer, &w.rep] {
+            assert!(work_of(client, "SUMMARY_TO_APPROVE").await.is_empty());
+        }
+        moved(&w.chair, &id, "APPROVED", None).await;
+        assert!(work_of(&w.chair, "SUMMARY_TO_APPROVE").await.is_empty());
+
+        // Published until a year on: the office is told in the last thirty days only.
+        let until = Utc::now().date_naive() + Months::new(12);
+        let row = learning_summary::Entity::find_by_id(id.clone())
+            .one(app.db())
+            .await
+            .expect("read")
+            .expect("summary");
+        let mut row = row.into_active_model();
+        row.state = Set("PUBLISHED".into());
+        row.available_until = Set(Some(until));
+        row.update(app.db()).await.expect("published");
+        assert!(work_of(&w.office, "PUBLICATION_ENDING").await.is_empty());
+        let office = server::entities::app_user::Entity::find()
+            .all(app.db())
+            .await
+            .expect("people")
+            .into_iter()
+            .find(|p| p.roles.contains("BUSINESS_OFFICE"))
+            .expect("the office");
+        let actor = server::work::actor_of(&office);
+        for (day, expected) in [
+            (until - Days::new(31), 0),
+            (until - Days::new(30), 1),
+            (until, 1),
+            (until + Days::new(1), 0),
+        ] {
+            let ending = server::work::Facts::gather(app.db(), day, 14)
+                .await
+                .expect("facts")
+                .items_for(&actor)
+                .into_iter()
+                .filter(|i| i.kind == shared::work::WorkKind::PublicationEnding)
+                .count();
+            assert_eq!(ending, expected, "on {day}");
+        }
+    })
+    .await;
+}
+
 db_tests!(
+    summaries_need_their_authors_the_chair_and_the_office,
     starts_prefilled_from_the_review_its_learning_points_and_actions,
     moves_follow_the_lifecycle_and_who_may_make_them,
     saves_are_versioned_with_conflicts_history_and_diffs,

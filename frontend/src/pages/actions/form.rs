@@ -263,36 +263,68 @@ pub fn ActionFields(
         .into_iter()
         .map(|a| (a.id, format!("{} – {}", a.prefix, a.name)))
         .collect();
-    let person = move || {
+    // The agency's people; a person of another agency is let go when the agency changes.
+    let candidates = Signal::derive(move || {
         let agency = values.agency.get();
-        let options: Vec<(String, String)> = known.with(|k| {
+        known.with(|k| {
             k.iter()
                 .filter(|p| p.2 == agency)
                 .map(|p| (p.0.clone(), p.1.clone()))
-                .collect()
-        });
+                .collect::<Vec<_>>()
+        })
+    });
+    Effect::new(move |_| {
+        let list = candidates.get();
         if !values
             .person
-            .with_untracked(|v| options.iter().any(|o| o.0 == *v))
+            .with_untracked(|v| v.is_empty() || list.iter().any(|o| o.0 == *v))
         {
-            values.person.update_untracked(String::clear);
+            values.person.set(String::new());
         }
-        view! {
-            <SelectField
-                id="action-person"
-                label="Owner person (optional)"
-                hint="Someone who works for the owner agency."
-                value=values.person
-                options=options
-                errors=errors
-                blank="No one named"
-            />
-        }
+    });
+    let chosen = move || {
+        let id = values.person.get();
+        known.with(|k| k.iter().find(|p| p.0 == id).map(|p| p.1.clone()))
     };
+    let person = move || {
+        match chosen() {
+        Some(name) => view! {
+            <p class="chosen-person" id="action-person-chosen">
+                "Owner person: "
+                <strong>{name.clone()}</strong>
+                " "
+                <button
+                    type="button"
+                    class="button button-secondary button-small"
+                    on:click=move |_| {
+                        values.person.set(String::new());
+                        request_animation_frame(|| crate::components::focus_by_id("action-person"));
+                    }
+                >
+                    "Remove"
+                    <span class="visually-hidden">{format!(" {name} as the owner person")}</span>
+                </button>
+            </p>
+        }
+        .into_any(),
+        None => view! { <p class="chosen-person" id="action-person-chosen">"Owner person: no one named."</p> }.into_any(),
+    }
+    };
+    let exclude = Signal::derive(move || vec![values.person.get()]);
     view! {
         <TextField id="action-title" label="Action" hint="What will change, in a sentence." value=values.title errors=errors />
         <SelectField id="action-agency" label="Owner agency" value=values.agency options=agency_options errors=errors blank="Choose an agency" />
         {person}
+        <crate::components::PersonSearch
+            id="action-person"
+            label="Owner person (optional)"
+            hint="Someone who works for the owner agency: type part of their name, then choose them."
+            people=candidates
+            exclude=exclude
+            verb="Choose"
+            on_choose=move |id: String| values.person.set(id)
+            errors=errors
+        />
         <DateInput id="action-target" label="Target date" value=values.target errors=errors />
         <TextArea
             id="action-reason"

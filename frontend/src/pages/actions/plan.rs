@@ -592,7 +592,7 @@ pub fn PlanPrintPage() -> impl IntoView {
             format!("Filtered: {}.", parts.join("; "))
         }
     };
-    let printed = crate::components::format_date(&today_iso());
+    let printed = crate::components::format_date(&crate::components::today_iso());
     view! {
         <h1 tabindex="-1">"Master action plan"</h1>
         <p class="caption">{format!("Printed {printed}. Handle as OFFICIAL-SENSITIVE.")}</p>
@@ -615,17 +615,6 @@ pub fn PlanPrintPage() -> impl IntoView {
             }
         }}
     }
-}
-
-/// Today in the browser's calendar, as `YYYY-MM-DD`.
-fn today_iso() -> String {
-    let now = js_sys::Date::new_0();
-    format!(
-        "{:04}-{:02}-{:02}",
-        now.get_full_year(),
-        now.get_month() + 1,
-        now.get_date()
-    )
 }
 
 /// The plan, as the filters applied narrow it, as an XLSX workbook or a CSV file.

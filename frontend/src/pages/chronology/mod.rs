@@ -31,6 +31,8 @@ pub struct Ctx {
     pub review_id: StoredValue<String>,
     pub own: RwSignal<Option<q::Return>>,
     pub returns: RwSignal<Vec<q::Return>>,
+    /// The date the business office asked for the returns by.
+    pub returns_due: RwSignal<Option<String>>,
     pub integrated: RwSignal<Option<Integrated>>,
     /// Business office.
     pub office: bool,
@@ -91,6 +93,7 @@ impl Ctx {
         let raw = review.integrated_chronology.take();
         self.own.set(review.my_chronology_return);
         self.returns.set(review.chronology_returns);
+        self.returns_due.set(review.returns_due_on);
         let Some(raw) = raw else {
             self.integrated.set(None);
             return None;
@@ -272,6 +275,7 @@ fn Body(review: q::Review) -> impl IntoView {
         review_id: StoredValue::new(review.id.clone()),
         own: RwSignal::new(None),
         returns: RwSignal::new(Vec::new()),
+        returns_due: RwSignal::new(None),
         integrated: RwSignal::new(None),
         office,
         reviewer: office || lead,

@@ -9,11 +9,36 @@ use super::import::Import;
 use super::{use_ctx, Notice, ReturnTag};
 use crate::api::{self, chronology::EntryFields, ErrorCode};
 use crate::components::{
-    ask, focus_by_id, AgencyPrefix, ConfirmPanel, DataTable, ErrorSummary, FormSubmit,
+    ask, focus_by_id, format_date, today_iso, AgencyPrefix, ConfirmPanel, DataTable, ErrorSummary,
+    FormSubmit,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+
+/// When the business office asked for the return by, while it is not submitted: due soon
+/// in its last week, then overdue (the rule of the home page's "What needs you").
+#[component]
+fn ReturnDue() -> impl IntoView {
+    let ctx = use_ctx();
+    move || {
+        let submitted = ctx
+            .own
+            .with(|o| o.as_ref().is_some_and(|r| r.status == "SUBMITTED"));
+        let due = ctx.returns_due.get()?;
+        if submitted {
+            return None;
+        }
+        let kind = shared::work::return_stage_of(&due, &today_iso())?;
+        let class = crate::pages::notifications::urgency_class(Some(kind.urgency()));
+        Some(view! {
+            <p id="return-due">
+                {format!("The business office asked for this return by {}. ", format_date(&due))}
+                <strong class=class>{kind.label()}</strong>
+            </p>
+        })
+    }
+}
 
 #[component]
 pub fn OwnReturn() -> impl IntoView {
@@ -44,6 +69,7 @@ pub fn OwnReturn() -> impl IntoView {
                             })
                     })
             }}
+            <ReturnDue />
             <Notice text=notice />
             <ConfirmDelete deleting=deleting notice=notice />
             <Entries editable=editable editing=editing deleting=deleting />

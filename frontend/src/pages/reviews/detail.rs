@@ -93,6 +93,9 @@ fn ReviewBody(
     let summary_href = format!("/reviews/{id}/summary");
     let hold_id = id.clone();
     let access_id = id.clone();
+    let returns_id = id.clone();
+    let returns_due = r.returns_due_on.clone();
+    let returns_version = r.version;
     let held = r.legal_hold.is_some();
     let hold_notice = r.legal_hold.as_ref().map(|h| {
         view! {
@@ -212,6 +215,15 @@ fn ReviewBody(
             "Each member agency's return, and the integrated chronology once collated: "
             <a href=chronology_href>"Open the chronology"</a>
         </p>
+        <p id="returns-due">
+            {match &returns_due {
+                Some(on) => format!("The member agencies are asked to submit their chronology returns by {}.", format_date(on)),
+                None => "The business office has not yet asked the member agencies for their chronology returns by a date.".to_string(),
+            }}
+        </p>
+        <Show when=move || session.is_office()>
+            <ReturnsDueForm review_id=returns_id.clone() version=returns_version due_on=returns_due.clone() resource=resource notice=notice />
+        </Show>
 
         <h2>"Learning and actions"</h2>
         <p>
@@ -418,6 +430,70 @@ fn PanelForm(
                 rows=3
             />
             <button type="submit" class="button">"Record panel notification"</button>
+        </form>
+    }
+}
+
+/// The business office asks the member agencies for their chronology returns by a date.
+/// The agencies' staff see it on their home page (due soon in the last week, then
+/// overdue) and are notified; the office is told of returns due soon and overdue.
+#[component]
+fn ReturnsDueForm(
+    review_id: String,
+    version: i64,
+    due_on: Option<String>,
+    resource: ReviewResource,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let on = RwSignal::new(due_on.clone().unwrap_or_default());
+    let errors = FormErrors::new();
+    let review_id = StoredValue::new(review_id);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        errors.clear();
+        notice.set(None);
+        let due = on.get_untracked();
+        if due.is_empty() {
+            errors.push("returnsDueOn", "Enter the date the returns are due by");
+        }
+        if errors.report_found() {
+            return;
+        }
+        let variables = api::ask_for_returns::Variables {
+            review_id: review_id.get_value(),
+            version,
+            due_on: Some(due.clone()),
+        };
+        spawn_local(async move {
+            match api::send::<api::AskForReturns>(variables).await {
+                Ok(_) => {
+                    notice.set(Some(format!(
+                        "The member agencies are asked for their chronology returns by {}. Their staff will see it on their home page.",
+                        format_date(&due)
+                    )));
+                    resource.refetch();
+                }
+                Err(e) => errors.show(e, |f| {
+                    if f == "dueOn" {
+                        ("returnsDueOn".into(), "Returns due by".into())
+                    } else {
+                        (field_id(f), f.to_string())
+                    }
+                }),
+            }
+        });
+    };
+    let heading = if due_on.is_some() {
+        "Change the date returns are due by"
+    } else {
+        "Ask for the agencies' chronology returns"
+    };
+    view! {
+        <form on:submit=submit novalidate=true class="row-card">
+            <h3>{heading}</h3>
+            <ErrorSummary errors=errors />
+            <DateInput id="returnsDueOn" label="Returns due by" value=on errors=errors />
+            <button type="submit" class="button">"Ask for returns by this date"</button>
         </form>
     }
 }

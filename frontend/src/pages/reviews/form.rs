@@ -358,7 +358,7 @@ fn ReviewForm(mode: Mode, initial: ReviewValues, options: Options) -> impl IntoV
                 <div class="hint">"Choose each person's part in this review"</div>
                 {move || errors.message("members").get().map(|m| view! { <p class="error-message"><span class="visually-hidden">"Error: "</span>{m}</p> })}
                 <MemberList people=people shown=shown role_options=role_options errors=errors />
-                <PersonSearch people=people shown=shown />
+                <MemberSearch people=people shown=shown />
             </fieldset>
             <button type="submit" class="button" disabled=move || pending.get()>{submit_label}</button>
             <a href="/reviews">"Cancel"</a>
@@ -417,32 +417,17 @@ fn MemberList(
     view! { {rows} }
 }
 
-/// The most people a search lists at once.
-const MATCHES_SHOWN: usize = 8;
-
 /// Finding a person by name or agency prefix, to add as a member.
 #[component]
-fn PersonSearch(
+fn MemberSearch(
     people: StoredValue<Vec<Candidate>>,
     shown: RwSignal<Vec<String>>,
 ) -> impl IntoView {
-    let typed = RwSignal::new(String::new());
-    let found = Memo::new(move |_| {
-        let words = shared::people::search_words(&typed.get());
-        if words.is_empty() {
-            return (0, Vec::new());
-        }
-        let chosen = shown.get();
+    let names = Signal::derive(move || {
         people.with_value(|p| {
-            let all: Vec<(String, String)> = p
-                .iter()
-                .filter(|(id, name, _)| {
-                    !chosen.contains(id) && shared::people::matches(name, &words)
-                })
+            p.iter()
                 .map(|(id, name, _)| (id.clone(), name.clone()))
-                .collect();
-            let n = all.len();
-            (n, all.into_iter().take(MATCHES_SHOWN).collect())
+                .collect()
         })
     });
     let add = move |id: String| {
@@ -450,62 +435,18 @@ fn PersonSearch(
             role.set(ReviewRole::Member.code().to_string());
         }
         shown.update(|s| s.push(id.clone()));
-        typed.set(String::new());
         let select = format!("member-{id}");
         request_animation_frame(move || crate::components::focus_by_id(&select));
     };
-    let said = move || {
-        let (n, list) = found.get();
-        match (typed.with(|t| t.trim().is_empty()), n) {
-            (true, _) => String::new(),
-            (false, 0) => "No one matches.".to_string(),
-            (false, n) if n > list.len() => {
-                format!(
-                    "{n} people match; the first {} are shown. Type more to narrow it.",
-                    list.len()
-                )
-            }
-            (false, 1) => "1 person matches.".to_string(),
-            (false, n) => format!("{n} people match."),
-        }
-    };
     view! {
-        <div class="form-group person-search">
-            <label class="label" for="member-search">"Add a member"</label>
-            <div class="hint" id="member-search-hint">"Type part of a name or an agency prefix, then choose the person."</div>
-            <input
-                class="input"
-                id="member-search"
-                type="search"
-                autocomplete="off"
-                aria-describedby="member-search-hint member-search-status"
-                prop:value=move || typed.get()
-                on:input=move |ev| typed.set(event_target_value(&ev))
-                on:keydown=move |ev| {
-                    // Enter adds the only match instead of submitting the form.
-                    if ev.key() == "Enter" {
-                        ev.prevent_default();
-                        let (n, list) = found.get_untracked();
-                        if n == 1 {
-                            if let Some((id, _)) = list.into_iter().next() {
-                                add(id);
-                            }
-                        }
-                    }
-                }
-            />
-            <p class="hint" id="member-search-status" role="status" aria-live="polite">{said}</p>
-            <ul class="person-matches">
-                {move || found.get().1.into_iter().map(|(id, name)| {
-                    view! {
-                        <li>
-                            <button type="button" class="link-button" on:click=move |_| add(id.clone())>
-                                {format!("Add {name}")}
-                            </button>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-        </div>
+        <crate::components::PersonSearch
+            id="member-search"
+            label="Add a member"
+            hint="Type part of a name or an agency prefix, then choose the person."
+            people=names
+            exclude=shown
+            verb="Add"
+            on_choose=add
+        />
     }
 }

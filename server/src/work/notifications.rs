@@ -1,27 +1,33 @@
-//! Reminders of actions due soon or overdue: a background job makes in-app notifications
-//! for the people who owe each action (its owner person, else its owner agency's agency
-//! leads) and, when SMTP is configured, emails them.
+//! Notifications of what needs people: a background job makes an in-app notification for
+//! each item of work on each person's list (see [`super::Facts`]) and, when SMTP is
+//! configured, emails it.
 //!
-//! Each reminder happens once, across restarts and across instances sharing a database:
-//! a notification is unique per (action, person, kind), so the insert of a second one does
-//! nothing; and an email is claimed (`email_claimed_at`) before it is sent, so only one
-//! instance sends it. A failed send gives the claim back for a later run; a claim left by
-//! an instance that stopped mid-send lapses after [`CLAIM_LAPSES_AFTER_MINUTES`].
+//! Each notification happens once, across restarts and across instances sharing a
+//! database: a notification is unique per (person, item key), and the key names the item's
+//! stage (an action due soon, then overdue), so the insert of a second one does nothing;
+//! and an email is claimed (`email_claimed_at`) before it is sent, so only one instance
+//! sends it. A failed send gives the claim back for a later run; a claim left by an
+//! instance that stopped mid-send lapses after [`CLAIM_LAPSES_AFTER_MINUTES`].
 //!
-//! Emails carry the action's reference, its title and a link, never case detail.
+//! Emails carry the item's reference, dates and a link, never case detail.
 
+use super::{actor_of, Facts, WorkItem};
 use crate::context::RequestContext;
-use crate::entities::{action, app_user, notification};
+use crate::entities::{app_user, notification};
 use crate::error::{AppError, AppResult};
 use crate::mail::Mailer;
 use crate::state::AppState;
 use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
-use shared::actions::{reminder_due, ActionStatus, ReminderKind};
-use shared::auth::{parse_roles, Role};
-use std::collections::HashMap;
+use sea_orm::{
+    ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use shared::work::{Urgency, WorkKind};
+use std::collections::{HashMap, HashSet};
 use tracing::Instrument;
+
+/// The most notifications one request lists (the newest).
+pub const MAX_LISTED: u64 = 200;
 
 const NOTIFICATION: &str = "Notification";
 
@@ -93,108 +99,95 @@ pub fn spawn(state: AppState) {
     });
 }
 
-/// The active people reminded of `a`: its owner person, else its agency's agency leads.
-fn recipients<'a>(a: &action::Model, people: &'a [app_user::Model]) -> Vec<&'a app_user::Model> {
-    if let Some(owner) = &a.owner_person_id {
-        if let Some(p) = people.iter().find(|p| &p.id == owner && p.active) {
-            return vec![p];
-        }
-    }
-    people
-        .iter()
-        .filter(|p| {
-            p.active
-                && p.agency_id.as_deref() == Some(a.owner_agency_id.as_str())
-                && parse_roles(&p.roles).contains(&Role::AgencyLead)
-        })
-        .collect()
-}
-
 /// Makes the notifications owed today that do not exist yet; returns how many it made.
 async fn notify(state: &AppState, today: NaiveDate) -> AppResult<usize> {
-    let closed: Vec<&str> = ActionStatus::ALL
-        .iter()
-        .filter(|s| s.is_closed())
-        .map(|s| s.code())
-        .collect();
-    let open = action::Entity::find()
-        .filter(action::Column::Status.is_not_in(closed))
-        .order_by_asc(action::Column::Id)
+    let facts = Facts::gather(&state.db, today, state.config.reminder_days).await?;
+    let people = app_user::Entity::find()
+        .filter(app_user::Column::Active.eq(true))
         .all(&state.db)
         .await?;
-    let owed: Vec<(action::Model, ReminderKind)> = open
-        .into_iter()
-        .filter_map(|a| {
-            let status = ActionStatus::from_code(&a.status)?;
-            let kind = reminder_due(status, a.target_on, today, state.config.reminder_days)?;
-            Some((a, kind))
+    let owed: Vec<(&app_user::Model, WorkItem)> = people
+        .iter()
+        .flat_map(|p| {
+            facts
+                .items_for(&actor_of(p))
+                .into_iter()
+                .map(move |item| (p, item))
         })
         .collect();
     if owed.is_empty() {
         return Ok(0);
     }
-    let people = app_user::Entity::find()
-        .filter(app_user::Column::Active.eq(true))
-        .all(&state.db)
-        .await?;
+    // Most runs find every notification already made: read which, rather than try each.
+    let keys: HashSet<&str> = owed.iter().map(|(_, item)| item.key.as_str()).collect();
+    let mut made: HashSet<(String, String)> = HashSet::new();
+    let keys: Vec<&str> = keys.into_iter().collect();
+    for chunk in keys.chunks(500) {
+        let rows = notification::Entity::find()
+            .filter(notification::Column::ItemKey.is_in(chunk.iter().copied()))
+            .all(&state.db)
+            .await?;
+        made.extend(rows.into_iter().map(|n| (n.user_id, n.item_key)));
+    }
     let mut created = 0;
-    for (a, kind) in &owed {
-        for person in recipients(a, &people) {
-            let row = notification::ActiveModel {
-                id: Set(uuid::Uuid::new_v4().to_string()),
-                user_id: Set(person.id.clone()),
-                action_id: Set(a.id.clone()),
-                kind: Set(kind.code().to_owned()),
-                created_at: Set(now()),
-                read_at: Set(None),
-                email_claimed_at: Set(None),
-                emailed_at: Set(None),
-            };
-            let inserted = notification::Entity::insert(row)
-                .on_conflict(
-                    OnConflict::columns([
-                        notification::Column::ActionId,
-                        notification::Column::UserId,
-                        notification::Column::Kind,
-                    ])
+    for (person, item) in owed {
+        if made.contains(&(person.id.clone(), item.key.clone())) {
+            continue;
+        }
+        let row = notification::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            user_id: Set(person.id.clone()),
+            item_key: Set(item.key),
+            kind: Set(item.kind.code().to_owned()),
+            title: Set(item.title),
+            link: Set(item.link),
+            review_id: Set(item.review_id),
+            action_id: Set(item.action_id),
+            due_on: Set(item.due_on),
+            created_at: Set(now()),
+            read_at: Set(None),
+            email_claimed_at: Set(None),
+            emailed_at: Set(None),
+        };
+        let inserted = notification::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([notification::Column::UserId, notification::Column::ItemKey])
                     .do_nothing()
                     .to_owned(),
-                )
-                .exec_without_returning(&state.db)
-                .await;
-            match inserted {
-                Ok(n) if n > 0 => created += 1,
-                // Already made (by an earlier run, or another instance just now).
-                Ok(_) | Err(DbErr::RecordNotInserted) => {}
-                Err(e) => return Err(e.into()),
-            }
+            )
+            .exec_without_returning(&state.db)
+            .await;
+        match inserted {
+            Ok(n) if n > 0 => created += 1,
+            // Already made (by another instance just now).
+            Ok(_) | Err(DbErr::RecordNotInserted) => {}
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(created)
 }
 
-/// The subject and body of a reminder: the reference, the title, the date and a link.
-pub fn email_text(a: &action::Model, kind: ReminderKind, public_url: &str) -> (String, String) {
-    let link = format!("{public_url}/actions/{}", a.id);
-    let (subject, when) = match kind {
-        ReminderKind::DueSoon => (
-            format!("Action {} is due on {}", a.reference, a.target_on),
-            format!("is due on {}", a.target_on.format("%-d %B %Y")),
-        ),
-        ReminderKind::Overdue => (
-            format!("Action {} is overdue", a.reference),
+/// The subject and body of a notification's email: its kind, its title (a reference and
+/// dates, never case detail), when it is due, the link, and why the person receives it.
+pub fn email_text(n: &notification::Model, public_url: &str) -> (String, String) {
+    let kind = WorkKind::from_code(&n.kind);
+    let label = kind.map_or("Something needs you", WorkKind::label);
+    let when = match (n.due_on, kind.map(WorkKind::urgency)) {
+        (Some(on), Some(Urgency::Overdue)) => {
             format!(
-                "was due on {} and is overdue",
-                a.target_on.format("%-d %B %Y")
-            ),
-        ),
+                "It was due on {} and is overdue.\r\n\r\n",
+                on.format("%-d %B %Y")
+            )
+        }
+        (Some(on), _) => format!("It is due on {}.\r\n\r\n", on.format("%-d %B %Y")),
+        (None, _) => String::new(),
     };
+    let why = kind.map_or("", |k| k.reason());
+    let subject = format!("{label}: {}", n.title);
     let body = format!(
-        "Action {reference}, \"{title}\", {when}.\r\n\r\n\
-         Record progress or see the action here:\r\n{link}\r\n\r\n\
-         You receive this because you own the action, or lead the agency that does.\r\n",
-        reference = a.reference,
-        title = a.title,
+        "{title}\r\n\r\n{when}See it and do it here:\r\n{public_url}{link}\r\n\r\n{why}\r\n",
+        title = n.title,
+        link = n.link,
     );
     (subject, body)
 }
@@ -209,13 +202,6 @@ async fn send_pending(state: &AppState, mailer: &Mailer) -> AppResult<(usize, us
     if pending.is_empty() {
         return Ok((0, 0));
     }
-    let actions: HashMap<String, action::Model> = action::Entity::find()
-        .filter(action::Column::Id.is_in(pending.iter().map(|n| n.action_id.clone())))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id.clone(), a))
-        .collect();
     let people: HashMap<String, app_user::Model> = app_user::Entity::find()
         .filter(app_user::Column::Id.is_in(pending.iter().map(|n| n.user_id.clone())))
         .all(&state.db)
@@ -225,11 +211,7 @@ async fn send_pending(state: &AppState, mailer: &Mailer) -> AppResult<(usize, us
         .collect();
     let (mut sent, mut failed) = (0, 0);
     for n in pending {
-        let (Some(a), Some(person), Some(kind)) = (
-            actions.get(&n.action_id),
-            people.get(&n.user_id),
-            ReminderKind::from_code(&n.kind),
-        ) else {
+        let Some(person) = people.get(&n.user_id) else {
             continue;
         };
         if !person.active {
@@ -238,7 +220,7 @@ async fn send_pending(state: &AppState, mailer: &Mailer) -> AppResult<(usize, us
         let Some(claimed_at) = claim(state, &n.id).await? else {
             continue; // Another instance is sending it, or has sent it.
         };
-        let (subject, body) = email_text(a, kind, &mailer.public_url);
+        let (subject, body) = email_text(&n, &mailer.public_url);
         let result = mailer
             .send(&person.display_name, &person.email, subject, body)
             .await;
@@ -252,7 +234,7 @@ async fn send_pending(state: &AppState, mailer: &Mailer) -> AppResult<(usize, us
                 sent += 1;
             }
             Err(error) => {
-                tracing::warn!(notification = %n.id, %error, "reminder email not sent; will retry");
+                tracing::warn!(notification = %n.id, %error, "notification email not sent; will retry");
                 notification::Entity::update_many()
                     .col_expr(
                         notification::Column::EmailClaimedAt,
@@ -290,47 +272,24 @@ async fn claim(state: &AppState, id: &str) -> AppResult<Option<DateTime<Utc>>> {
 // ---------------------------------------------------------------------------------------
 // The person's own notifications.
 
-/// A notification with the action it is about.
-#[derive(Debug, Clone)]
-pub struct NotificationView {
-    pub notification: notification::Model,
-    pub action: action::Model,
-}
-
-/// The caller's notifications, newest first.
+/// The caller's notifications, newest first (at most [`MAX_LISTED`]).
 pub async fn my_notifications(
     state: &AppState,
     rc: &RequestContext,
     unread_only: bool,
-) -> AppResult<Vec<NotificationView>> {
+) -> AppResult<Vec<notification::Model>> {
     let actor = rc.actor()?;
     let mut query =
         notification::Entity::find().filter(notification::Column::UserId.eq(actor.user_id.clone()));
     if unread_only {
         query = query.filter(notification::Column::ReadAt.is_null());
     }
-    let rows = query
+    Ok(query
         .order_by_desc(notification::Column::CreatedAt)
         .order_by_asc(notification::Column::Id)
+        .limit(MAX_LISTED)
         .all(&state.db)
-        .await?;
-    let actions: HashMap<String, action::Model> = action::Entity::find()
-        .filter(action::Column::Id.is_in(rows.iter().map(|n| n.action_id.clone())))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id.clone(), a))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|n| {
-            let action = actions.get(&n.action_id)?.clone();
-            Some(NotificationView {
-                notification: n,
-                action,
-            })
-        })
-        .collect())
+        .await?)
 }
 
 /// Marks one of the caller's notifications read; another's is NOT_FOUND.
@@ -338,7 +297,7 @@ pub async fn mark_read(
     state: &AppState,
     rc: &RequestContext,
     id: &str,
-) -> AppResult<NotificationView> {
+) -> AppResult<notification::Model> {
     let actor = rc.actor()?;
     let found = notification::Entity::find_by_id(id.to_owned())
         .one(&state.db)
@@ -353,16 +312,8 @@ pub async fn mark_read(
             .exec(&state.db)
             .await?;
     }
-    let notification = notification::Entity::find_by_id(found.id.clone())
+    notification::Entity::find_by_id(found.id)
         .one(&state.db)
         .await?
-        .ok_or(AppError::NotFound(NOTIFICATION))?;
-    let action = action::Entity::find_by_id(notification.action_id.clone())
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound(NOTIFICATION))?;
-    Ok(NotificationView {
-        notification,
-        action,
-    })
+        .ok_or(AppError::NotFound(NOTIFICATION))
 }
