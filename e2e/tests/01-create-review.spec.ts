@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, isoDate, signIn, STATE_TAGS, UK_DATE, visit } from './helpers';
+import { expectAccessible, fillDate, isoDate, signIn, STATE_TAGS, UK_DATE, visit } from './helpers';
 
 test('the business office creates a review and sees its statutory milestones', async ({ page }) => {
   await signIn(page, 'office@demo.example');
@@ -16,8 +16,8 @@ test('the business office creates a review and sees its statutory milestones', a
   await page.getByLabel('Month of the incident').selectOption({ label: 'March' });
   await page.getByLabel('Year of the incident').fill(isoDate().slice(0, 4));
   await page.getByLabel('Statutory regime').selectOption({ index: 1 });
-  await page.getByLabel('Date the partnership became aware (optional)').fill(isoDate(-5));
-  await page.getByLabel('Date of notification').fill(isoDate(-3));
+  await fillDate(page, 'Date the partnership became aware (optional)', -5);
+  await fillDate(page, 'Date of notification', -3);
 
   // Members are found by typing, not picked from one list per person in the partnership.
   const members = page.getByRole('group', { name: 'Members' });

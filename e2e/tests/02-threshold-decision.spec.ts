@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, graphql, isoDate, reviewId, signIn, signOut, visit } from './helpers';
+import { expectAccessible, fillDate, graphql, reviewId, signIn, signOut, visit } from './helpers';
 
 test('the independent chair records a threshold decision with its justification', async ({ page, request }) => {
   const id = await reviewId(request, 'RR-2026-01');
@@ -19,7 +19,7 @@ test('the independent chair records a threshold decision with its justification'
   // An empty justification is refused, whatever the decision.
   await page.getByLabel('Initiate a review', { exact: true }).check();
   await page.getByLabel('Justification').fill('');
-  await page.getByLabel('Date of the decision').fill(isoDate());
+  await fillDate(page, 'Date of the decision');
   await page.getByRole('button', { name: 'Continue' }).click();
   const summary = page.getByRole('alert');
   await expect(summary).toContainText('There is a problem');
@@ -74,7 +74,7 @@ test('the independent chair records a threshold decision with its justification'
   await signOut(page);
   await signIn(page, 'office@demo.example');
   await visit(page, `/reviews/${id}`);
-  await page.getByLabel('Date the panel was told').fill(isoDate());
+  await fillDate(page, 'Date the panel was told');
   await page.getByRole('button', { name: 'Record panel notification' }).click();
   await expect(
     page.getByRole('status').filter({ hasText: /^Panel notification recorded\. The national panel was told on \d{1,2} \w+ \d{4}\.$/ }),

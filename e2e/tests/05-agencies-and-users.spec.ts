@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, isoDate, signIn, visit } from './helpers';
+import { expectAccessible, fillDate, signIn, visit } from './helpers';
 
 test('the business office keeps an agency’s quality-assurance mechanisms', async ({ page }) => {
   await signIn(page, 'office@demo.example');
@@ -19,7 +19,7 @@ test('the business office keeps an agency’s quality-assurance mechanisms', asy
   const n = before + 1;
 
   // An empty description is refused and the summary links to it.
-  await page.getByLabel(`Mechanism ${n} last updated`).fill(isoDate(-1));
+  await fillDate(page, `Mechanism ${n} last updated`, -1);
   await page.getByRole('button', { name: 'Save mechanisms' }).click();
   await expect(page.getByRole('alert')).toContainText('There is a problem');
   await expectAccessible(page);

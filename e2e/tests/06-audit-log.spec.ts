@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, isoDate, settled, signIn, visit } from './helpers';
+import { expectAccessible, fillDate, settled, signIn, visit } from './helpers';
 
 /** A raw action code such as `review.read` or `sign_in`. */
 const CODE = /^[a-z_]+(\.[a-z_]+)*$/;
@@ -35,8 +35,8 @@ test('the business office reads the audit log in words, filters it and verifies 
   const person = page.getByLabel('Person');
   const office = (await person.locator('option', { hasText: /office|business/i }).first().textContent())!.trim();
   await person.selectOption({ label: office });
-  await page.getByLabel('From', { exact: true }).fill(isoDate(-1));
-  await page.getByLabel('To', { exact: true }).fill(isoDate(1));
+  await fillDate(page, 'From', -1);
+  await fillDate(page, 'To', 1);
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await settled(page);
   const people = await table.locator('tbody td[data-label="Who"]').allTextContents();

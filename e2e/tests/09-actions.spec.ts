@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { expectAccessible, graphql, isoDate, reviewId, signIn, visit } from './helpers';
+import { expectAccessible, fillDate, graphql, isoDate, reviewId, signIn, visit } from './helpers';
 
 async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -76,7 +76,7 @@ test('the police representative updates an action by keyboard alone; the office 
   await expect(table(page, /^Actions by owner agency and status/)).toContainText('POL');
   await expect(page.getByRole('heading', { level: 3, name: 'SCR-2016-03' })).toBeVisible();
   await page.getByLabel('Overdue only').check();
-  await page.getByLabel('Changed since', { exact: true }).fill(isoDate(0));
+  await fillDate(page, 'Changed since', 0);
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expect(page.getByText(/^1 action matches; 1 shown\.$/)).toBeVisible();
   const police = table(page, 'SCR-2016-03: POL');
@@ -147,7 +147,7 @@ test('the office writes learning and actions: server problems show on their fiel
   await owner.press('Enter');
   await expect(add.locator('#action-person-chosen')).toContainText('Owner person: Rita Reviewer');
   await expect(owner).toHaveValue('');
-  await add.getByLabel('Target date', { exact: true }).fill(isoDate(-3));
+  await fillDate(add, 'Target date', -3);
   await add.getByRole('button', { name: 'Add action' }).click();
   await expect(add.getByRole('alert').filter({ hasText: 'There is a problem' })).toBeVisible();
   await expect(page.locator('#action-reason-error')).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { BASE_URL, expectAccessible, graphql, PASSWORD, reviewId, signIn, visit } from './helpers';
+import { BASE_URL, dateGroup, expectAccessible, expectDate, fillDate, graphql, PASSWORD, reviewId, signIn, visit } from './helpers';
 
 // The integrated chronology as a workspace: read in full without opening entries, duplicate
 // groups decided from their evidence, filters kept in the address, cards on a phone.
@@ -178,7 +178,7 @@ test('filters are kept in the address: the link opens the same filtered view; Cl
   await expect(page).toHaveURL(new RegExp(`[?&]agency=${entry.agency.prefix}`));
   const byAgency = Number((await count.innerText()).match(/Showing (\d+) of/)![1]);
   expect(byAgency).toBeLessThan(total);
-  await page.getByLabel('From', { exact: true }).fill(entry.startOn);
+  await fillDate(page, 'From', entry.startOn);
   await page.getByLabel('Search the entries').fill(word);
   await expect(page).toHaveURL(new RegExp(`[?&]q=${word}`));
   await expect(page).toHaveURL(new RegExp(`[?&]from=${entry.startOn}`));
@@ -192,7 +192,7 @@ test('filters are kept in the address: the link opens the same filtered view; Cl
   await other.goto(link);
   await expect(other.locator('#integrated-count')).toHaveText(shown);
   await expect(other.getByLabel('Search the entries')).toHaveValue(word);
-  await expect(other.getByLabel('From', { exact: true })).toHaveValue(entry.startOn);
+  await expectDate(other, 'From', entry.startOn);
   await expect(other.getByRole('group', { name: 'Agencies' }).getByRole('checkbox', { name: new RegExp(`^${entry.agency.prefix} `) })).toBeChecked();
   await other.locator('#integrated-rows').scrollIntoViewIfNeeded();
   await expect(other.locator('#integrated-rows .entry-text', { hasText: entry.event.slice(0, 60) }).first()).toBeVisible();
@@ -203,6 +203,7 @@ test('filters are kept in the address: the link opens the same filtered view; Cl
   await expect(count).toHaveText(`Showing ${total} of ${total} entries.`);
   await expect(page).not.toHaveURL(/\?/);
   await expect(page.getByLabel('Search the entries')).toHaveValue('');
+  for (const name of ['Day', 'Month', 'Year']) await expect(dateGroup(page, 'From').getByLabel(name, { exact: true })).toHaveValue('');
   await expect(agencies.getByRole('checkbox', { name: new RegExp(`^${entry.agency.prefix} `) })).not.toBeChecked();
 });
 

@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { expectAccessible, isoDate, reviewId, signIn, signOut, visit } from './helpers';
+import { expectAccessible, fillDate, isoDate, reviewId, signIn, signOut, visit } from './helpers';
 
 /** The home page's "What needs you" section. */
 function work(page: Page) {
@@ -33,12 +33,12 @@ test('the home page tells each role what needs them, and the office sets when re
   await visit(page, `/reviews/${id}`);
   await expect(page.locator('#returns-due')).toContainText('asked to submit their chronology returns by');
   const form = page.locator('form').filter({ has: page.getByRole('heading', { name: 'Change the date returns are due by' }) });
-  await form.getByLabel('Returns due by').fill(isoDate(3));
+  await fillDate(form, 'Returns due by', 3);
   await form.getByRole('button', { name: 'Ask for returns by this date' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'asked for their chronology returns by' })).toBeVisible();
   await expect(page.locator('#returns-due')).toContainText(ukDate(isoDate(3)));
   // A date in the past is refused, with the error tied to the field.
-  await form.getByLabel('Returns due by').fill(isoDate(-2));
+  await fillDate(form, 'Returns due by', -2);
   await form.getByRole('button', { name: 'Ask for returns by this date' }).click();
   await expect(page.getByRole('alert')).toContainText('Returns due by');
   await expect(page.getByRole('alert')).toContainText('must be today or a later date');

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { APIRequestContext, expect, Page } from '@playwright/test';
+import { APIRequestContext, expect, Locator, Page } from '@playwright/test';
 
 export const PASSWORD = 'safeguarding-demo';
 export const BASE_URL = 'http://127.0.0.1:8091';
@@ -92,12 +92,36 @@ export function summaryField(page: Page, label: RegExp) {
   return page.locator('section.summary-field').filter({ has: page.getByRole('heading', { level: 3, name: label }) });
 }
 
-/** Today as YYYY-MM-DD (the value of an `<input type="date">`). */
+/** Today (or a number of days from it) as YYYY-MM-DD. */
 export function isoDate(daysFromToday = 0): string {
   const d = new Date();
   d.setDate(d.getDate() + daysFromToday);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** A GOV.UK date input: the group named by its legend, in a page or a part of one. */
+export function dateGroup(scope: Page | Locator, legend: string): Locator {
+  return scope.getByRole('group', { name: legend, exact: true });
+}
+
+/** Types a date into a date input's Day, Month and Year fields: a number of days from today
+ * or a `YYYY-MM-DD` date (typed without leading zeros, as a person would). */
+export async function fillDate(scope: Page | Locator, legend: string, date: number | string = 0): Promise<void> {
+  const [year, month, day] = (typeof date === 'number' ? isoDate(date) : date).split('-');
+  const group = dateGroup(scope, legend);
+  await group.getByLabel('Day', { exact: true }).fill(String(Number(day)));
+  await group.getByLabel('Month', { exact: true }).fill(String(Number(month)));
+  await group.getByLabel('Year', { exact: true }).fill(year);
+}
+
+/** Checks that a date input shows a `YYYY-MM-DD` date. */
+export async function expectDate(scope: Page | Locator, legend: string, date: string): Promise<void> {
+  const [year, month, day] = date.split('-');
+  const group = dateGroup(scope, legend);
+  await expect(group.getByLabel('Day', { exact: true })).toHaveValue(String(Number(day)));
+  await expect(group.getByLabel('Month', { exact: true })).toHaveValue(String(Number(month)));
+  await expect(group.getByLabel('Year', { exact: true })).toHaveValue(year);
 }
 
 /** Posts one GraphQL operation the way the browser app does. */

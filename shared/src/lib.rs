@@ -11,6 +11,7 @@ pub mod auth;
 pub mod calendar;
 pub mod chronology;
 pub mod colour;
+pub mod date_input;
 pub mod glossary;
 pub mod live;
 pub mod people;

@@ -4,7 +4,9 @@ use crate::api::{ApiError, ErrorCode};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::date_input::{iso, parse_date_input, split_iso, DateInputError, DatePart};
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use wasm_bindgen::JsCast;
 
 /// One problem shown on a form: the DOM id of its field and the full sentence.
@@ -22,6 +24,21 @@ pub struct FormErrors {
     conflict: RwSignal<bool>,
     /// Bumped on every failed submit, so the summary takes focus each time.
     attempts: RwSignal<u32>,
+    /// The form's date inputs, checked whenever the form reports its problems.
+    dates: StoredValue<Vec<DateCheck>>,
+}
+
+/// A date input as its form checks it: the three fields as typed, and which of them to
+/// highlight after the last check (`None`: all of them, for a problem with the whole date).
+#[derive(Clone)]
+struct DateCheck {
+    key: u64,
+    id: String,
+    label: String,
+    /// The message when all three are blank; a date without one is optional.
+    missing: Option<String>,
+    fields: [RwSignal<String>; 3],
+    wrong: RwSignal<Option<Vec<DatePart>>>,
 }
 
 impl Default for FormErrors {
@@ -37,6 +54,7 @@ impl FormErrors {
             general: RwSignal::new(None),
             conflict: RwSignal::new(false),
             attempts: RwSignal::new(0),
+            dates: StoredValue::new(Vec::new()),
         }
     }
 
@@ -55,9 +73,63 @@ impl FormErrors {
         self.fields.update(|f| f.push(error));
     }
 
-    /// After the checks made before sending: whether they found problems, and if so shows
-    /// the summary.
+    /// Sets the one problem of a field: replaces the one already found for it (in its
+    /// place in the list) or adds it.
+    fn set(&self, id: &str, text: String) {
+        self.fields
+            .update(|f| match f.iter_mut().find(|e| e.id == id) {
+                Some(e) => e.text = text,
+                None => f.push(FieldError {
+                    id: id.to_string(),
+                    text,
+                }),
+            });
+    }
+
+    /// Checks the form's date inputs: a date typed wrongly (or left blank when required)
+    /// takes the GOV.UK message, in place of any the page found for the same field. Whether
+    /// one was found.
+    fn check_dates(&self) -> bool {
+        let mut found = false;
+        for date in self.dates.try_get_value().unwrap_or_default() {
+            let [day, month, year] = date
+                .fields
+                .map(|f| f.try_get_untracked().unwrap_or_default());
+            match parse_date_input(&day, &month, &year, date.missing.is_some()) {
+                Ok(_) => {
+                    date.wrong.try_set(None);
+                }
+                Err(problem) => {
+                    let text = match (&problem, &date.missing) {
+                        (DateInputError::Blank, Some(missing)) => missing.clone(),
+                        _ => problem.message(&date.label),
+                    };
+                    date.wrong.try_set(Some(problem.parts()));
+                    self.set(&date.id, text);
+                    found = true;
+                }
+            }
+        }
+        found
+    }
+
+    /// Where the error summary's link for a field leads: a date input's day field.
+    fn target(&self, id: &str) -> String {
+        let is_date = self
+            .dates
+            .try_with_value(|d| d.iter().any(|c| c.id == id))
+            .unwrap_or(false);
+        if is_date {
+            format!("{id}-day")
+        } else {
+            id.to_string()
+        }
+    }
+
+    /// After the checks made before sending (its date inputs are checked here): whether
+    /// they found problems, and if so shows the summary.
     pub fn report_found(&self) -> bool {
+        self.check_dates();
         let found = self.fields.with_untracked(|f| !f.is_empty());
         if found {
             self.fail();
@@ -154,6 +226,11 @@ impl FormSubmit {
         done: impl FnOnce(T) + 'static,
     ) {
         let Self { errors, pending } = *self;
+        // A date typed wrongly stops it here (the page's own checks came before).
+        if errors.check_dates() {
+            errors.fail();
+            return;
+        }
         pending.set(true);
         spawn_local(async move {
             let result = request.await;
@@ -178,10 +255,13 @@ pub fn field_id(field: &str) -> String {
     id.trim_matches('-').to_string()
 }
 
-/// Moves focus to the element with this id (and scrolls it into view).
+/// Moves focus to the element with this id (and scrolls it into view); for a date input,
+/// to its day field.
 pub fn focus_by_id(id: &str) {
-    if let Some(el) = document()
-        .get_element_by_id(id)
+    let doc = document();
+    if let Some(el) = doc
+        .get_element_by_id(&format!("{id}-day"))
+        .or_else(|| doc.get_element_by_id(id))
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     {
         let _ = el.focus();
@@ -240,11 +320,12 @@ pub fn ErrorSummary(errors: FormErrors) -> impl IntoView {
                             .get()
                             .into_iter()
                             .map(|e| {
-                                let target = e.id.clone();
+                                let target = errors.target(&e.id);
+                                let href = format!("#{target}");
                                 view! {
                                     <li>
                                         <a
-                                            href=format!("#{}", e.id)
+                                            href=href
                                             on:click=move |ev| {
                                                 ev.prevent_default();
                                                 focus_by_id(&target);
@@ -383,7 +464,8 @@ fn InlineError(id: String, error: Signal<Option<String>>) -> impl IntoView {
     }
 }
 
-/// A labelled single-line input (`text`, `email`, `password`, `date`, `number`).
+/// A labelled single-line input (`text`, `email`, `password`, `number`); a date is a
+/// [`DateInput`].
 #[component]
 pub fn TextField(
     #[prop(into)] id: String,
@@ -399,11 +481,7 @@ pub fn TextField(
     list: Option<String>,
 ) -> impl IntoView {
     let field = FieldState::new(&id, errors, &hint);
-    let class = if short || input_type == "date" {
-        "input input-short"
-    } else {
-        "input"
-    };
+    let class = if short { "input input-short" } else { "input" };
     view! {
         <FormGroup field=field.clone() label=label hint=hint>
             <input
@@ -633,5 +711,121 @@ pub fn Checkbox(
         <div class="form-group">
             <Choice input_type="checkbox" id=id label=label checked=checked on_change=move |on| checked.set(on) />
         </div>
+    }
+}
+
+/// The example every date input's hint ends with.
+const DATE_EXAMPLE: &str = "For example, 27 3 2025";
+
+static NEXT_DATE_KEY: AtomicU64 = AtomicU64::new(0);
+
+/// A date typed as day, month and year (the GOV.UK date input): a fieldset whose legend is
+/// the label, a hint with an example, then three labelled number fields `{id}-day`,
+/// `{id}-month` and `{id}-year`. `value` is the date as `YYYY-MM-DD` while the fields hold a
+/// real date, and empty once all three are cleared; a date typed wrongly leaves it as it was
+/// and is reported when the form reports its problems (only the wrong fields highlighted).
+#[component]
+pub fn DateInput(
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
+    value: RwSignal<String>,
+    errors: FormErrors,
+    /// Said before the example ("At most a year from today.").
+    #[prop(optional, into)]
+    hint: Option<String>,
+    /// The message when all three fields are blank; without one the date is optional.
+    #[prop(optional, into)]
+    missing: Option<String>,
+) -> impl IntoView {
+    let hint = Some(match hint {
+        Some(h) => format!("{h} {DATE_EXAMPLE}"),
+        None => DATE_EXAMPLE.to_string(),
+    });
+    let field = FieldState::new(&id, errors, &hint);
+    let fields = split_iso(&value.get_untracked()).map(RwSignal::new);
+    let wrong = RwSignal::new(None::<Vec<DatePart>>);
+    let key = NEXT_DATE_KEY.fetch_add(1, Ordering::Relaxed);
+    errors.dates.update_value(|d| {
+        d.push(DateCheck {
+            key,
+            id: id.clone(),
+            label: label.clone(),
+            missing,
+            fields,
+            wrong,
+        })
+    });
+    on_cleanup(move || {
+        errors
+            .dates
+            .try_update_value(|d| d.retain(|c| c.key != key));
+    });
+    // What the fields say: a date, none (all blank) or a problem.
+    let typed = move || {
+        let [day, month, year] = fields.map(|f| f.get_untracked());
+        parse_date_input(&day, &month, &year, false).map(|d| d.map(iso).unwrap_or_default())
+    };
+    // A value set from outside (cleared after saving, filters cleared) shows in the fields.
+    Effect::new(move |_| {
+        let current = value.get();
+        if typed().ok().as_ref() != Some(&current) {
+            for (f, text) in fields.iter().zip(split_iso(&current)) {
+                f.set(text);
+            }
+        }
+    });
+    let changed = move || {
+        if let Ok(date) = typed() {
+            if value.with_untracked(|v| *v != date) {
+                value.set(date);
+            }
+        }
+    };
+    let error = field.error;
+    let items = DatePart::ALL
+        .into_iter()
+        .zip(fields)
+        .map(|(part, text)| {
+            let input_id = format!("{id}-{}", part.word());
+            let (name, width) = match part {
+                DatePart::Day => ("Day", "input-width-2"),
+                DatePart::Month => ("Month", "input-width-2"),
+                DatePart::Year => ("Year", "input-width-4"),
+            };
+            let in_error = move || {
+                error.with(Option::is_some)
+                    && wrong.with(|w| w.as_ref().is_none_or(|parts| parts.contains(&part)))
+            };
+            view! {
+                <div class="date-input-item">
+                    <label class="label date-input-label" for=input_id.clone()>
+                        {name}
+                    </label>
+                    <input
+                        class=format!("input date-input-input {width}")
+                        class:input-error=in_error
+                        id=input_id.clone()
+                        name=input_id
+                        type="text"
+                        inputmode="numeric"
+                        spellcheck="false"
+                        autocomplete="off"
+                        aria-invalid=move || in_error().then_some("true")
+                        prop:value=text
+                        on:input=move |ev| {
+                            text.set(event_target_value(&ev));
+                            changed();
+                        }
+                    />
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <FormGroup field=field label=label hint=hint fieldset=true>
+            <div class="date-input" id=id>
+                {items}
+            </div>
+        </FormGroup>
     }
 }

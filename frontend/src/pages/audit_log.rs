@@ -4,8 +4,8 @@
 
 use crate::api::{self, ApiError, AuditLog, ErrorCode, PeopleOptions, VerifyAuditLog};
 use crate::components::{
-    format_date_time, set_title, ErrorPanel, ErrorSummary, FormErrors, Loading, SelectField,
-    TextField,
+    format_date_time, set_title, DateInput, ErrorPanel, ErrorSummary, FormErrors, Loading,
+    SelectField, TextField,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -73,6 +73,10 @@ pub fn AuditLogPage() -> impl IntoView {
         |s: RwSignal<String>| Some(s.get_untracked().trim().to_string()).filter(|v| !v.is_empty());
     let apply = move |ev: SubmitEvent| {
         ev.prevent_default();
+        errors.clear();
+        if errors.report_found() {
+            return;
+        }
         let filter = api::audit_log::AuditLogFilter {
             actor_id: text(person),
             object_type: text(object_type),
@@ -156,8 +160,8 @@ pub fn AuditLogPage() -> impl IntoView {
                 }}
                 <TextField id="filter-review" label="Review reference" hint="For example SCR-2016-03" value=review errors=errors short=true />
                 <SelectField id="filter-kind" label="Kind of event" value=kind options=kind_options() blank="Any kind" errors=errors />
-                <TextField id="filter-from" label="From" input_type="date" value=from errors=errors />
-                <TextField id="filter-to" label="To" input_type="date" value=to errors=errors />
+                <DateInput id="filter-from" label="From" value=from errors=errors />
+                <DateInput id="filter-to" label="To" value=to errors=errors />
             </div>
             <details class="audit-filter-codes">
                 <summary>"Filter by codes (for investigators)"</summary>

@@ -6,7 +6,7 @@ use super::leaf;
 use crate::api::data::{ActionMore, ActionRow, AgencyRef};
 use crate::api::{self, enum_from};
 use crate::components::{
-    ErrorSummary, FormErrors, FormSubmit, RadioGroup, SelectField, TextArea, TextField,
+    DateInput, ErrorSummary, FormErrors, FormSubmit, RadioGroup, SelectField, TextArea, TextField,
 };
 use crate::session::use_session;
 use leptos::ev::SubmitEvent;
@@ -325,7 +325,7 @@ pub fn ActionFields(
             on_choose=move |id: String| values.person.set(id)
             errors=errors
         />
-        <TextField id="action-target" label="Target date" input_type="date" value=values.target errors=errors />
+        <DateInput id="action-target" label="Target date" value=values.target errors=errors />
         <TextArea
             id="action-reason"
             label="Why the target date has already passed"

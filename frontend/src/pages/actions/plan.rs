@@ -10,8 +10,8 @@ use crate::api::data::{
 };
 use crate::api::{self, enum_from, ActionPlan, ActionPlanOptions, ApiError, MyAgencyActions};
 use crate::components::{
-    focus_by_id, save_export, set_title, Checkbox, ErrorPanel, ErrorSummary, FormErrors, Loading,
-    SelectField, TextField,
+    focus_by_id, save_export, set_title, Checkbox, DateInput, ErrorPanel, ErrorSummary, FormErrors,
+    Loading, SelectField,
 };
 use crate::pages::chronology::Notice;
 use crate::pages::states;
@@ -415,11 +415,10 @@ fn MasterPlan() -> impl IntoView {
             <ErrorSummary errors=errors />
             <div class="filters">{choices}</div>
             <Checkbox id="plan-overdue" label="Overdue only" checked=f.overdue />
-            <TextField
+            <DateInput
                 id="plan-since"
                 label="Changed since"
-                hint="For example the date of the last accountability meeting: actions changed since then are marked."
-                input_type="date"
+                hint="Usually the date of the last accountability meeting: actions changed since then are marked."
                 value=f.since
                 errors=errors
             />

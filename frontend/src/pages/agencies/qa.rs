@@ -2,7 +2,7 @@
 
 use super::detail::agency_resource;
 use crate::api::{self, SetQaMechanisms};
-use crate::components::{set_title, ErrorSummary, FormSubmit, TextArea, TextField};
+use crate::components::{set_title, DateInput, ErrorSummary, FormSubmit, TextArea};
 use crate::pages::{loaded_heading, route_id, states};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -146,7 +146,7 @@ fn QaForm(agency_id: String, rows: Vec<(String, String)>) -> impl IntoView {
                             <fieldset class="row-card">
                                 <legend>{format!("Mechanism {n}")}</legend>
                                 <TextArea id=format!("mechanisms-{i}-text") label=format!("Mechanism {n} description") value=row.text errors=errors rows=3 />
-                                <TextField id=format!("mechanisms-{i}-lastUpdated") label=format!("Mechanism {n} last updated") input_type="date" value=row.date errors=errors />
+                                <DateInput id=format!("mechanisms-{i}-lastUpdated") label=format!("Mechanism {n} last updated") value=row.date errors=errors />
                                 <button
                                     type="button"
                                     class="button button-secondary"

@@ -5,7 +5,7 @@
 use crate::api::data::{ApiTokenItem, ApiTokensData};
 use crate::api::{self, ApiError, ApiTokens, CreateApiToken, RevokeApiToken};
 use crate::components::{
-    ask, format_date_time, ConfirmPanel, DataTable, ErrorSummary, FormSubmit, TextField,
+    ask, format_date_time, ConfirmPanel, DataTable, DateInput, ErrorSummary, FormSubmit, TextField,
 };
 use crate::pages::chronology::Notice;
 use crate::pages::states;
@@ -199,13 +199,13 @@ pub fn ApiTokensSection(agency_id: String) -> impl IntoView {
                     value=name
                     errors=errors
                 />
-                <TextField
+                <DateInput
                     id="token-expires"
                     label="Expires on"
                     hint="At most a year from today."
-                    input_type="date"
                     value=expires
                     errors=errors
+                    missing="Enter the date the token expires"
                 />
                 <button type="submit" class="button" disabled=move || pending.get()>
                     "Create token"

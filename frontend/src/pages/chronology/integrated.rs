@@ -8,8 +8,8 @@
 use super::{use_ctx, Notice};
 use crate::api::{self, chronology as q, enum_from};
 use crate::components::{
-    field_id, focus_by_id, format_date, save_export, AgencyPrefix, CheckboxGroup, ErrorSummary,
-    FormErrors, FormSubmit, RadioGroup, SelectField, TextArea, TextField,
+    field_id, focus_by_id, format_date, save_export, AgencyPrefix, CheckboxGroup, DateInput,
+    ErrorSummary, FormErrors, FormSubmit, RadioGroup, SelectField, TextArea, TextField,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -564,8 +564,8 @@ fn IntegratedView() -> impl IntoView {
                 <CheckboxGroup id="filter-flags" legend="Show only entries" options=flag_options selected=filters.flags errors=no_errors />
                 <fieldset class="date-range">
                     <legend>"Dates"</legend>
-                    <TextField id="filter-from" label="From" input_type="date" value=filters.from errors=no_errors />
-                    <TextField id="filter-to" label="To" input_type="date" value=filters.to errors=no_errors />
+                    <DateInput id="filter-from" label="From" value=filters.from errors=no_errors />
+                    <DateInput id="filter-to" label="To" value=filters.to errors=no_errors />
                 </fieldset>
                 <RadioGroup id="names" legend="Names" options=vec![
                     ("real".to_string(), "Real names".to_string()),

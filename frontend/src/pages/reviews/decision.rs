@@ -3,8 +3,8 @@
 use super::detail::review_resource;
 use crate::api::{self, code_of, enum_from};
 use crate::components::{
-    ask, field_id, focus_by_id, format_date, set_title, ConfirmPanel, ErrorSummary, FormSubmit,
-    RadioGroup, TextArea, TextField,
+    ask, field_id, focus_by_id, format_date, set_title, ConfirmPanel, DateInput, ErrorSummary,
+    FormSubmit, RadioGroup, TextArea,
 };
 use crate::pages::{route_id, states};
 use leptos::ev::SubmitEvent;
@@ -178,7 +178,7 @@ fn DecisionForm(
                             errors=errors
                             rows=8
                         />
-                        <TextField id="decidedOn" label="Date of the decision" input_type="date" value=decided_on errors=errors />
+                        <DateInput id="decidedOn" label="Date of the decision" value=decided_on errors=errors />
                         <button type="submit" class="button">"Continue"</button>
                         <a href=back>"Cancel"</a>
                     </form>

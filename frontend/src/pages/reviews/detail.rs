@@ -3,8 +3,8 @@
 use crate::api::{self, code_of, data::ReviewDetailReview, enum_from, ReviewDetail};
 use crate::components::{
     field_id, format_date, format_date_time, format_month_year, format_opt_date, set_title,
-    AgencyPrefix, ButtonLink, DataTable, ErrorSummary, FormErrors, RadioGroup, StateTag, TextArea,
-    TextField,
+    AgencyPrefix, ButtonLink, DataTable, DateInput, ErrorSummary, FormErrors, RadioGroup, StateTag,
+    TextArea,
 };
 use crate::pages::chronology::Notice;
 use crate::pages::{loaded_heading, route_id, states};
@@ -420,7 +420,7 @@ fn PanelForm(
         <form on:submit=submit novalidate=true class="row-card">
             <h3>"Record the panel notification"</h3>
             <ErrorSummary errors=errors />
-            <TextField id="panelNotifiedOn" label="Date the panel was told" input_type="date" value=on errors=errors />
+            <DateInput id="panelNotifiedOn" label="Date the panel was told" value=on errors=errors />
             <TextArea
                 id="leadReviewerNames"
                 label="Lead reviewer names"
@@ -492,7 +492,7 @@ fn ReturnsDueForm(
         <form on:submit=submit novalidate=true class="row-card">
             <h3>{heading}</h3>
             <ErrorSummary errors=errors />
-            <TextField id="returnsDueOn" label="Returns due by" input_type="date" value=on errors=errors />
+            <DateInput id="returnsDueOn" label="Returns due by" value=on errors=errors />
             <button type="submit" class="button">"Ask for returns by this date"</button>
         </form>
     }
@@ -569,7 +569,7 @@ fn EventForm(
             <h3>"Record completed or published"</h3>
             <ErrorSummary errors=errors />
             <RadioGroup id="event" legend="What happened" options=options value=event errors=errors />
-            <TextField id="eventOn" label="Date" input_type="date" value=on errors=errors />
+            <DateInput id="eventOn" label="Date" value=on errors=errors />
             <button type="submit" class="button">"Record"</button>
         </form>
     }

@@ -2,8 +2,8 @@
 
 use crate::api::{self, code_of, enum_from, ApiError, ReviewFormOptions};
 use crate::components::{
-    field_id, month_name, set_title, CheckboxGroup, ErrorSummary, FormSubmit, SelectField,
-    TextArea, TextField,
+    field_id, month_name, set_title, CheckboxGroup, DateInput, ErrorSummary, FormSubmit,
+    SelectField, TextArea, TextField,
 };
 use crate::pages::{loaded_heading, route_id, states};
 use leptos::ev::SubmitEvent;
@@ -350,8 +350,8 @@ fn ReviewForm(mode: Mode, initial: ReviewValues, options: Options) -> impl IntoV
             <SelectField id="incidentMonth" label="Month of the incident" value=incident_month options=month_options blank="Not known" errors=errors />
             <TextField id="incidentYear" label="Year of the incident" value=incident_year errors=errors short=true />
             <SelectField id="regimeId" label="Statutory regime" value=regime_id options=regime_options blank="Choose a regime" errors=errors />
-            <TextField id="awareOn" label="Date the partnership became aware (optional)" input_type="date" value=aware_on errors=errors />
-            <TextField id="notifiedOn" label="Date of notification" input_type="date" value=notified_on errors=errors />
+            <DateInput id="awareOn" label="Date the partnership became aware (optional)" value=aware_on errors=errors />
+            <DateInput id="notifiedOn" label="Date of notification" value=notified_on errors=errors />
             <CheckboxGroup id="agencyIds" legend="Member agencies" options=agency_options selected=agency_ids errors=errors columns=true />
             <fieldset id="members" tabindex="-1">
                 <legend>"Members"</legend>

@@ -9,8 +9,8 @@ mod field;
 use crate::api::data::{SummaryData, SummaryPageData};
 use crate::api::{self, enum_from, ApiError, ErrorCode};
 use crate::components::{
-    ask, format_date, format_date_time, save_export, set_title, ConfirmPanel, ErrorSummary,
-    FormErrors, FormSubmit, TextArea, TextField,
+    ask, format_date, format_date_time, save_export, set_title, ConfirmPanel, DateInput,
+    ErrorSummary, FormErrors, FormSubmit, TextArea,
 };
 use crate::pages::chronology::Notice;
 use crate::pages::{route_id, states};
@@ -543,7 +543,7 @@ fn Publish(ctx: SummaryContext, summary_id: String) -> impl IntoView {
             <h2 id="publish-title">"Publish"</h2>
             <ErrorSummary errors=errors />
             <p>"Publishing puts the summary on the public pages, without sign-in, until the date below (at least 12 months); afterwards it is listed as available on request. It is refused while any name or identifier remains."</p>
-            <TextField id="publish-until" label="Available until" input_type="date" value=until errors=errors />
+            <DateInput id="publish-until" label="Available until" value=until errors=errors />
             <Show when=move || !asking.get()>
                 <button type="submit" class="button" disabled=move || pending.get()>"Publish the summary"</button>
             </Show>
