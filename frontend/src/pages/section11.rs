@@ -5,8 +5,8 @@
 use crate::api::section11_assessment::Section11AssessmentSection11Assessment as Assessment;
 use crate::api::{self, code_of, ApiError};
 use crate::components::{
-    field_id, format_date, set_title, AgencyPrefix, CheckboxGroup, DataTable, ErrorSummary,
-    FormErrors, FormSubmit, RadioGroup, SelectField, TextArea, TextField,
+    field_id, format_date, set_title, AgencyPrefix, CheckboxGroup, DataTable, DateInput,
+    ErrorSummary, FormErrors, FormSubmit, RadioGroup, SelectField, TextArea,
 };
 use crate::pages::chronology::Notice;
 use crate::pages::{route_id, states};
@@ -333,7 +333,7 @@ fn AskForm(
             <h3 id="s11-ask-title">{format!("Ask agencies for their {year} assessment")}</h3>
             <ErrorSummary errors=form.errors />
             <CheckboxGroup id="s11-agencies" legend="Agencies" options=agencies selected=chosen errors=form.errors columns=true />
-            <TextField id="s11-due" label="Due by" input_type="date" value=due errors=form.errors />
+            <DateInput id="s11-due" label="Due by" value=due errors=form.errors />
             <button type="submit" class="button" disabled=move || form.pending.get()>"Ask these agencies"</button>
         </form>
     }
