@@ -133,7 +133,8 @@ fn long_date(on: NaiveDate) -> String {
 
 /// Everything open in the partnership that can need someone, read once.
 pub struct Facts {
-    reviews: Vec<ReviewView>,
+    /// Each person's part in each review: (review id, person id).
+    memberships: HashMap<(String, String), ReviewRole>,
     items: Vec<(WorkItem, Audience)>,
 }
 
@@ -478,19 +479,22 @@ impl Facts {
                 audience,
             );
         }
-        Ok(Facts { reviews, items })
+        let memberships = reviews
+            .iter()
+            .flat_map(|v| {
+                v.members
+                    .iter()
+                    .map(|(p, role)| ((v.review.id.clone(), p.id.clone()), *role))
+            })
+            .collect();
+        Ok(Facts { memberships, items })
     }
 
     /// The person's part in a review, if any.
     fn membership(&self, review_id: Option<&str>, user_id: &str) -> Option<ReviewRole> {
-        let review_id = review_id?;
-        self.reviews
-            .iter()
-            .find(|v| v.review.id == review_id)?
-            .members
-            .iter()
-            .find(|(p, _)| p.id == user_id)
-            .map(|(_, role)| *role)
+        self.memberships
+            .get(&(review_id?.to_owned(), user_id.to_owned()))
+            .copied()
     }
 
     /// The items for one person, most pressing first.
