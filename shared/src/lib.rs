@@ -14,6 +14,7 @@ pub mod colour;
 pub mod glossary;
 pub mod live;
 pub mod people;
+pub mod performance;
 pub mod retention;
 pub mod reviews;
 pub mod spreadsheet;
