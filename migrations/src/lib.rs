@@ -23,6 +23,7 @@ mod m0017_retention;
 mod m0018_second_factor;
 mod m0019_single_sign_on;
 mod m0020_what_needs_you;
+mod m0022_performance_dataset;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_second_factor::Migration),
             Box::new(m0019_single_sign_on::Migration),
             Box::new(m0020_what_needs_you::Migration),
+            Box::new(m0022_performance_dataset::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ use crate::chronology::graphql::{ChronologyMutation, ChronologyQuery, Chronology
 use crate::context::RequestContext;
 use crate::error::AppResult;
 use crate::library::graphql::LibraryQuery;
+use crate::performance::graphql::{PerformanceMutation, PerformanceQuery};
 use crate::retention::graphql::{RetentionMutation, RetentionQuery};
 use crate::reviews::graphql::{ReviewMutation, ReviewQuery};
 use crate::state::AppState;
@@ -42,6 +43,7 @@ pub struct Query(
     SecondFactorQuery,
     SingleSignOnQuery,
     WorkQuery,
+    PerformanceQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -59,6 +61,7 @@ pub struct Mutation(
     SecondFactorMutation,
     SingleSignOnMutation,
     WorkMutation,
+    PerformanceMutation,
 );
 
 #[derive(MergedSubscription, Default)]

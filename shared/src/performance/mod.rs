@@ -8,6 +8,8 @@
 pub mod spc;
 
 use crate::reviews::vocabulary::vocabulary;
+use crate::Problems;
+use spc::{Chart, SpcSettings, MAX_RUN, MIN_RUN};
 
 /// The longest indicator name.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -136,6 +138,136 @@ impl ReportingPeriod {
     }
 }
 
+/// An indicator as the office writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorDraft {
+    pub name: String,
+    pub definition: String,
+    /// What a value counts: "%", "days", "children". May be empty.
+    pub unit: String,
+    pub direction: Direction,
+    pub target: Option<f64>,
+    pub period: ReportingPeriod,
+    /// The owning agency; `None` for a partnership-wide indicator.
+    pub agency_id: Option<String>,
+    /// Period keys of the first and last points of the baseline the limits come from
+    /// (`None`: from the first point, to the last).
+    pub baseline_from: Option<String>,
+    pub baseline_to: Option<String>,
+    pub shift_run: i32,
+    pub trend_run: i32,
+}
+
+impl IndicatorDraft {
+    /// Checks every field, naming each one with a problem; trims the texts and writes the
+    /// baseline keys canonically.
+    pub fn validate(mut self) -> Result<Self, Problems> {
+        let mut p = Problems::new();
+        self.name = p.text("name", &self.name, MAX_NAME_CHARS);
+        self.definition = p.long_text("definition", &self.definition, MAX_DEFINITION_CHARS);
+        let unit = self.unit.trim();
+        if unit.chars().count() > MAX_UNIT_CHARS {
+            p.push(
+                "unit",
+                format!("must be at most {MAX_UNIT_CHARS} characters"),
+            );
+        } else if unit.chars().any(char::is_control) {
+            p.push("unit", "must not contain control characters");
+        }
+        self.unit = unit.to_owned();
+        if let Some(t) = self.target {
+            if !t.is_finite() {
+                p.push("target", "must be a number");
+            }
+        }
+        let mut keys = [None, None];
+        for (i, (field, key)) in [
+            ("baselineFrom", &mut self.baseline_from),
+            ("baselineTo", &mut self.baseline_to),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if let Some(k) = key.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+                match self.period.parse(k) {
+                    Ok(parsed) => {
+                        keys[i] = Some(parsed);
+                        *key = Some(self.period.key(parsed));
+                    }
+                    Err(message) => p.push(field, message),
+                }
+            } else {
+                *key = None;
+            }
+        }
+        if let [Some(from), Some(to)] = keys {
+            if to < from {
+                p.push(
+                    "baselineTo",
+                    "must not be before the baseline's first period",
+                );
+            }
+        }
+        for (field, run) in [("shiftRun", self.shift_run), ("trendRun", self.trend_run)] {
+            if !(MIN_RUN as i32..=MAX_RUN as i32).contains(&run) {
+                p.push(field, format!("must be from {MIN_RUN} to {MAX_RUN} points"));
+            }
+        }
+        p.into_result().map(|()| self)
+    }
+}
+
+/// Checks a value and its period for an indicator of `period`: the canonical key, or the
+/// problems naming `period` and `value`.
+pub fn check_value(period: ReportingPeriod, key: &str, value: f64) -> Result<String, Problems> {
+    let mut p = Problems::new();
+    let key = match period.parse(key.trim()) {
+        Ok(k) => Some(period.key(k)),
+        Err(message) => {
+            p.push("period", message);
+            None
+        }
+    };
+    if !value.is_finite() {
+        p.push("value", "must be a number");
+    } else if value.abs() > 1e12 {
+        p.push(
+            "value",
+            "must be between -1,000,000,000,000 and 1,000,000,000,000",
+        );
+    }
+    p.into_result().map(|()| key.unwrap_or_default())
+}
+
+/// The chart of an indicator's values, given as (period key, value) in any order: sorted
+/// by period, with the limits from the points between the baseline keys (inclusive; all
+/// points when the baseline holds fewer than two).
+pub fn indicator_chart(
+    values: &[(String, f64)],
+    baseline_from: Option<&str>,
+    baseline_to: Option<&str>,
+    target: Option<f64>,
+    direction: Direction,
+    settings: &SpcSettings,
+) -> (Vec<String>, Chart) {
+    let mut sorted: Vec<&(String, f64)> = values.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let keys: Vec<String> = sorted.iter().map(|(k, _)| k.clone()).collect();
+    let nums: Vec<f64> = sorted.iter().map(|(_, v)| *v).collect();
+    let from = baseline_from
+        .map(|f| keys.iter().take_while(|k| k.as_str() < f).count())
+        .unwrap_or(0);
+    let to = baseline_to
+        .map(|t| keys.iter().take_while(|k| k.as_str() <= t).count())
+        .unwrap_or(keys.len());
+    let range = if to.saturating_sub(from) >= 2 {
+        from..to
+    } else {
+        0..keys.len()
+    };
+    (keys, spc::chart(&nums, range, target, direction, settings))
+}
+
 fn truncate(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
 }
@@ -170,6 +302,99 @@ mod tests {
         for bad in ["2026-Q5", "2026-Q0", "2026-q1", "2026-03", "2026-Q11"] {
             assert!(q.parse(bad).is_err(), "{bad}");
         }
+    }
+
+    fn draft() -> IndicatorDraft {
+        IndicatorDraft {
+            name: " Re-referrals within 12 months ".into(),
+            definition: "Share of referrals".into(),
+            unit: "%".into(),
+            direction: Direction::LowerIsBetter,
+            target: Some(20.0),
+            period: ReportingPeriod::Month,
+            agency_id: None,
+            baseline_from: Some("2024-01".into()),
+            baseline_to: Some(" ".into()),
+            shift_run: 7,
+            trend_run: 6,
+        }
+    }
+
+    #[test]
+    fn drafts_are_checked_field_by_field() {
+        let ok = draft().validate().unwrap();
+        assert_eq!(ok.name, "Re-referrals within 12 months");
+        assert_eq!(ok.baseline_to, None);
+        let bad = IndicatorDraft {
+            name: "x".repeat(201),
+            target: Some(f64::NAN),
+            baseline_from: Some("2024-Q1".into()),
+            shift_run: 2,
+            trend_run: 21,
+            ..draft()
+        }
+        .validate()
+        .unwrap_err();
+        let fields: Vec<&str> = bad.0.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["name", "target", "baselineFrom", "shiftRun", "trendRun"]
+        );
+        let backwards = IndicatorDraft {
+            baseline_from: Some("2024-05".into()),
+            baseline_to: Some("2024-01".into()),
+            ..draft()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(backwards.0[0].field, "baselineTo");
+    }
+
+    #[test]
+    fn values_are_checked() {
+        assert_eq!(
+            check_value(ReportingPeriod::Quarter, "2026-Q2", 3.5),
+            Ok("2026-Q2".into())
+        );
+        let e = check_value(ReportingPeriod::Month, "2026-Q2", f64::INFINITY).unwrap_err();
+        let fields: Vec<&str> = e.0.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["period", "value"]);
+    }
+
+    #[test]
+    fn the_chart_sorts_by_period_and_uses_the_baseline_keys() {
+        let values: Vec<(String, f64)> = (1..=12)
+            .rev()
+            .map(|m| {
+                (
+                    format!("2025-{m:02}"),
+                    if m <= 6 { 10.0 + (m % 2) as f64 } else { 30.0 },
+                )
+            })
+            .collect();
+        let s = SpcSettings::default();
+        let (keys, c) = indicator_chart(
+            &values,
+            Some("2025-01"),
+            Some("2025-06"),
+            None,
+            Direction::HigherIsBetter,
+            &s,
+        );
+        assert_eq!(keys[0], "2025-01");
+        assert_eq!(c.limits.unwrap().baseline_points, 6);
+        assert!(!c.points[6].in_baseline && c.points[5].in_baseline);
+        assert_eq!(c.variation, spc::Variation::ImprovementHigh);
+        // A baseline of fewer than two points falls back to all of them.
+        let (_, c) = indicator_chart(
+            &values,
+            Some("2025-12"),
+            None,
+            None,
+            Direction::HigherIsBetter,
+            &s,
+        );
+        assert_eq!(c.limits.unwrap().baseline_points, 12);
     }
 
     #[test]
