@@ -159,3 +159,10 @@ operations!(
     MyNotifications,
     MarkNotificationRead,
 );
+operations!(
+    "graphql/performance.graphql": Indicators,
+    IndicatorDetail,
+    CreateIndicator,
+    UpdateIndicator,
+    RecordIndicatorValue,
+);
