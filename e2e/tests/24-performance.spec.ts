@@ -60,3 +60,27 @@ test('a practitioner reads the dataset but records nothing', async ({ page }) =>
   await expectAccessible(page);
   await signOut(page);
 });
+
+test('the office adds an indicator, told which field the server refused', async ({ page }) => {
+  await signIn(page, 'office@demo.example');
+  await visit(page, '/performance');
+  await page.getByRole('link', { name: 'New indicator' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'New indicator' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Name').fill('Children missing education, per 10,000');
+  await page.getByLabel('Definition').fill('Children missing education at the month end, per 10,000 children of school age.');
+  await page.getByLabel('Which way is better').selectOption('LOWER_IS_BETTER');
+  await page.getByLabel('Target').fill('12');
+  await page.getByLabel('Baseline from').fill('2025-13');
+  await page.getByRole('button', { name: 'Create indicator' }).click();
+  await expect(page.getByRole('alert')).toContainText('Baseline from');
+  await expect(page.getByRole('alert')).toContainText('is not a month written like 2026-03');
+  await expectAccessible(page);
+  await page.getByLabel('Baseline from').fill('2025-01');
+  await page.getByRole('button', { name: 'Create indicator' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Children missing education, per 10,000' })).toBeVisible();
+  await expect(page.getByText('No values yet: the chart appears once values are recorded.')).toBeVisible();
+  await expect(page.getByText('Lower is better')).toBeVisible();
+  await expectAccessible(page);
+  await signOut(page);
+});
