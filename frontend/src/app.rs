@@ -4,8 +4,8 @@ use crate::api::{self, SignOut};
 use crate::components::Loading;
 use crate::pages::{
     actions, agencies, audit_log, chronology, dashboard, not_found::NotFound, notifications,
-    published, retention, reviews, second_factor, section11, sign_in, sign_in_providers, summary,
-    users,
+    performance, published, retention, reviews, second_factor, section11, sign_in,
+    sign_in_providers, summary, users,
 };
 use crate::session::{Me, Session};
 use leptos::prelude::*;
@@ -198,6 +198,9 @@ fn Shell() -> impl IntoView {
                                 </li>
                             </Show>
                             <li>
+                                <A href="/performance">"Performance"</A>
+                            </li>
+                            <li>
                                 <A href="/library">"Library"</A>
                             </li>
                             <li>
@@ -254,6 +257,10 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/agencies/:id") view=|| guard(agencies::AgencyPage) />
                     <Route path=path!("/agencies/:id/edit") view=|| guard(agencies::EditAgency) />
                     <Route path=path!("/agencies/:id/qa") view=|| guard(agencies::QaMechanismsPage) />
+                    <Route path=path!("/performance") view=|| guard(performance::PerformanceList) />
+                    <Route path=path!("/performance/new") view=|| guard(performance::NewIndicator) />
+                    <Route path=path!("/performance/:id") view=|| guard(performance::IndicatorPage) />
+                    <Route path=path!("/performance/:id/edit") view=|| guard(performance::EditIndicator) />
                     <Route path=path!("/users") view=|| guard(users::UserList) />
                     <Route path=path!("/users/new") view=|| guard(users::NewUser) />
                     <Route path=path!("/users/:id") view=|| guard(users::EditUser) />

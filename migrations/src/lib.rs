@@ -24,6 +24,7 @@ mod m0018_second_factor;
 mod m0019_single_sign_on;
 mod m0020_what_needs_you;
 mod m0021_section_11;
+mod m0022_performance_dataset;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_single_sign_on::Migration),
             Box::new(m0020_what_needs_you::Migration),
             Box::new(m0021_section_11::Migration),
+            Box::new(m0022_performance_dataset::Migration),
         ]
     }
 }

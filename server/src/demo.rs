@@ -10,18 +10,19 @@ use crate::db::begin_write;
 use crate::demo_agencies::PARTNER_AGENCIES;
 use crate::entities::{
     action, action_history, action_update, agency, app_user, chronology_entry, glossary_term,
-    learning_point, learning_summary, qa_mechanism, recommendation, review, review_agency,
-    review_member, summary_field, summary_field_version,
+    indicator, indicator_value, learning_point, learning_summary, qa_mechanism, recommendation,
+    review, review_agency, review_member, summary_field, summary_field_version,
 };
 use crate::error::{AppError, AppResult};
 use crate::reviews::service::json_list;
 use crate::state::AppState;
-use chrono::{DateTime, Days, NaiveDate, SubsecRound, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, SubsecRound, TimeDelta, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 use shared::actions::{action_reference, ActionStatus, LearningKind, LearningScope};
 use shared::auth::{format_roles, Role};
+use shared::performance::{Direction, PeriodKey, ReportingPeriod};
 use shared::reviews::{Methodology, ReviewKind, ReviewRole, ThresholdDecision};
 use shared::summary::{SummaryField, SummaryState};
 use std::collections::HashMap;
@@ -339,6 +340,7 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
         }
     }
     seed_section_11(&txn, &agency_ids, now, today).await?;
+    seed_performance(&txn, &agency_ids, &user_ids, now, today).await?;
     audit_log::append(
         &txn,
         &rc,
@@ -932,4 +934,185 @@ async fn seed_section_11<C: ConnectionTrait>(
         .await?;
     }
     Ok(())
+}
+/// A demo performance indicator: 24 monthly values ending last month, the first 12 its
+/// baseline.
+struct DemoIndicator {
+    name: &'static str,
+    definition: &'static str,
+    unit: &'static str,
+    direction: Direction,
+    target: Option<f64>,
+    agency: Option<&'static str>,
+    supplier: &'static str,
+    values: [f64; 24],
+}
+
+/// One hot spot (re-referrals: a shift above the mean of a lower-is-better indicator, the
+/// latest points beyond the upper limit), two indicators whose targets are hit and miss,
+/// and one with no direction.
+const DEMO_INDICATORS: &[DemoIndicator] = &[
+    DemoIndicator {
+        name: "Re-referrals to children's social care within 12 months",
+        definition: "Referrals in the month about a child referred in the previous 12 months, as a percentage of all referrals in the month.",
+        unit: "%",
+        direction: Direction::LowerIsBetter,
+        target: Some(20.0),
+        agency: Some("CSC"),
+        supplier: "office@demo.example",
+        values: [
+            21.4, 20.1, 22.3, 21.0, 19.8, 21.7, 20.6, 22.0, 20.9, 21.3, 19.9, 21.5, 20.8, 21.9,
+            20.4, 21.2, 22.6, 23.1, 22.2, 23.8, 24.1, 23.5, 24.6, 25.0,
+        ],
+    },
+    DemoIndicator {
+        name: "Initial child protection conferences within 15 working days",
+        definition: "Initial child protection conferences held within 15 working days of the strategy discussion, as a percentage of all initial conferences in the month.",
+        unit: "%",
+        direction: Direction::HigherIsBetter,
+        target: Some(85.0),
+        agency: None,
+        supplier: "office@demo.example",
+        values: [
+            88.0, 91.0, 87.0, 90.0, 89.0, 86.0, 92.0, 88.0, 90.0, 87.0, 89.0, 91.0, 88.0, 90.0,
+            87.0, 91.0, 89.0, 88.0, 90.0, 86.0, 89.0, 92.0, 88.0, 90.0,
+        ],
+    },
+    DemoIndicator {
+        name: "Strategy discussions within one working day of a police referral",
+        definition: "Police referrals whose strategy discussion was held within one working day, as a percentage of police referrals needing one.",
+        unit: "%",
+        direction: Direction::HigherIsBetter,
+        target: Some(75.0),
+        agency: Some("POL"),
+        supplier: "police.lead@demo.example",
+        values: [
+            81.0, 78.0, 83.0, 80.0, 79.0, 82.0, 77.0, 84.0, 80.0, 81.0, 79.0, 82.0, 83.0, 80.0,
+            78.0, 82.0, 81.0, 79.0, 84.0, 80.0, 78.0, 82.0, 85.0, 81.0,
+        ],
+    },
+    DemoIndicator {
+        name: "Contacts to the children's front door",
+        definition: "Contacts received by the multi-agency safeguarding hub in the month.",
+        unit: "contacts",
+        direction: Direction::NoDirection,
+        target: None,
+        agency: None,
+        supplier: "office@demo.example",
+        values: [
+            412.0, 398.0, 430.0, 405.0, 420.0, 390.0, 415.0, 428.0, 401.0, 410.0, 396.0, 422.0,
+            409.0, 417.0, 400.0, 425.0, 395.0, 411.0, 419.0, 403.0, 426.0, 398.0, 414.0, 407.0,
+        ],
+    },
+];
+
+/// The keys of the 24 months ending the month before `today`, oldest first.
+fn demo_months(today: NaiveDate) -> Vec<String> {
+    let period = ReportingPeriod::Month;
+    let (mut year, mut month) = (today.year(), today.month());
+    for _ in 0..24 {
+        if month == 1 {
+            year -= 1;
+            month = 12;
+        } else {
+            month -= 1;
+        }
+    }
+    let mut key = PeriodKey { year, part: month };
+    (0..24)
+        .map(|_| {
+            let k = period.key(key);
+            key = period.next(key);
+            k
+        })
+        .collect()
+}
+
+async fn seed_performance<C: ConnectionTrait>(
+    txn: &C,
+    agency_ids: &HashMap<&str, String>,
+    user_ids: &HashMap<&str, String>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> AppResult<()> {
+    let months = demo_months(today);
+    for d in DEMO_INDICATORS {
+        let id = uuid::Uuid::new_v4().to_string();
+        let agency_id = match d.agency {
+            Some(prefix) => Some(lookup(agency_ids, prefix)?.clone()),
+            None => None,
+        };
+        indicator::ActiveModel {
+            id: Set(id.clone()),
+            name: Set(d.name.to_owned()),
+            definition: Set(d.definition.to_owned()),
+            unit: Set(d.unit.to_owned()),
+            direction: Set(d.direction.code().to_owned()),
+            target: Set(d.target),
+            period: Set(ReportingPeriod::Month.code().to_owned()),
+            agency_id: Set(agency_id),
+            baseline_from: Set(months.first().cloned()),
+            baseline_to: Set(months.get(11).cloned()),
+            shift_run: Set(7),
+            trend_run: Set(6),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+        }
+        .insert(txn)
+        .await?;
+        let supplier = lookup(user_ids, d.supplier)?.clone();
+        for (key, value) in months.iter().zip(d.values) {
+            indicator_value::ActiveModel {
+                id: Set(uuid::Uuid::new_v4().to_string()),
+                indicator_id: Set(id.clone()),
+                period: Set(key.clone()),
+                value: Set(value),
+                supplied_by: Set(Some(supplier.clone())),
+                supplied_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::performance::spc::{chart, Assurance, SpcSettings, Variation};
+
+    #[test]
+    fn the_demo_dataset_has_one_hot_spot() {
+        let charts: Vec<_> = DEMO_INDICATORS
+            .iter()
+            .map(|d| {
+                chart(
+                    &d.values,
+                    0..12,
+                    d.target,
+                    d.direction,
+                    &SpcSettings::default(),
+                )
+            })
+            .collect();
+        assert!(charts[0].is_hot_spot());
+        assert_eq!(charts[0].variation, Variation::ConcernHigh);
+        for c in &charts[1..] {
+            assert!(!c.is_hot_spot());
+            assert_eq!(c.variation, Variation::CommonCause);
+        }
+        assert_eq!(charts[1].assurance, Assurance::HitAndMiss);
+        assert_eq!(charts[2].assurance, Assurance::HitAndMiss);
+        assert_eq!(charts[3].assurance, Assurance::NotAssessed);
+    }
+
+    #[test]
+    fn demo_months_end_last_month() {
+        let months = demo_months(NaiveDate::from_ymd_opt(2026, 1, 15).expect("date"));
+        assert_eq!(months.len(), 24);
+        assert_eq!(months[0], "2024-01");
+        assert_eq!(months[23], "2025-12");
+    }
 }

@@ -15,6 +15,7 @@ use crate::chronology::graphql::{ChronologyMutation, ChronologyQuery, Chronology
 use crate::context::RequestContext;
 use crate::error::AppResult;
 use crate::library::graphql::LibraryQuery;
+use crate::performance::graphql::{PerformanceMutation, PerformanceQuery};
 use crate::retention::graphql::{RetentionMutation, RetentionQuery};
 use crate::reviews::graphql::{ReviewMutation, ReviewQuery};
 use crate::section11::graphql::{Section11Mutation, Section11Query};
@@ -44,6 +45,7 @@ pub struct Query(
     SingleSignOnQuery,
     WorkQuery,
     Section11Query,
+    PerformanceQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -62,6 +64,7 @@ pub struct Mutation(
     SingleSignOnMutation,
     WorkMutation,
     Section11Mutation,
+    PerformanceMutation,
 );
 
 #[derive(MergedSubscription, Default)]

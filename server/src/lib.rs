@@ -30,6 +30,7 @@ pub mod live_socket;
 pub mod logging;
 pub mod mail;
 pub mod metrics;
+pub mod performance;
 pub mod public_pages;
 pub mod query_limits;
 pub mod retention;

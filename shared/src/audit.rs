@@ -22,6 +22,7 @@ vocabulary! {
         ActionPlans => ("ACTION_PLANS", "Learning points and action plans"),
         Summaries => ("SUMMARIES", "Learning summaries"),
         Retention => ("RETENTION", "Retention, legal holds and deletion"),
+        Performance => ("PERFORMANCE", "Performance dataset"),
         Other => ("OTHER", "Other events"),
     }
 }
@@ -435,6 +436,22 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         "Lifted a review's legal hold",
         Retention,
     ),
+    // The performance dataset.
+    (
+        "indicator.create",
+        "Added a performance indicator",
+        Performance,
+    ),
+    (
+        "indicator.update",
+        "Changed a performance indicator",
+        Performance,
+    ),
+    (
+        "indicator.value_recorded",
+        "Recorded a value of a performance indicator",
+        Performance,
+    ),
     // The platform itself.
     ("demo.seed", "Loaded the demo partnership", Other),
 ];
@@ -458,6 +475,7 @@ pub const OBJECT_TYPES: &[(&str, &str)] = &[
     ("learning_summary", "Learning summary"),
     ("retention_rule", "Retention rules"),
     ("retention_run", "Retention run"),
+    ("indicator", "Performance indicator"),
 ];
 
 fn known(action: &str) -> Option<&'static (&'static str, &'static str, AuditEventKind)> {

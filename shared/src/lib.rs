@@ -15,6 +15,7 @@ pub mod date_input;
 pub mod glossary;
 pub mod live;
 pub mod people;
+pub mod performance;
 pub mod retention;
 pub mod reviews;
 pub mod section11;

@@ -169,3 +169,10 @@ operations!(
     SubmitSection11Assessment,
     DecideSection11Assessment,
 );
+operations!(
+    "graphql/performance.graphql": Indicators,
+    IndicatorDetail,
+    CreateIndicator,
+    UpdateIndicator,
+    RecordIndicatorValue,
+);

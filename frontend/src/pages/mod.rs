@@ -7,6 +7,7 @@ pub mod chronology;
 pub mod dashboard;
 pub mod not_found;
 pub mod notifications;
+pub mod performance;
 pub mod published;
 pub mod retention;
 pub mod reviews;

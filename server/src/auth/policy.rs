@@ -271,11 +271,85 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Mutation", "createSignInProvider", Access::AnyRole(OFFICE)),
     ("Mutation", "updateSignInProvider", Access::AnyRole(OFFICE)),
     ("Mutation", "deleteSignInProvider", Access::AnyRole(OFFICE)),
+    // The performance dataset: everyone signed in reads it; the business office keeps the
+    // indicators; values are recorded by the office or, for its own agency's indicators,
+    // an agency lead (the service checks the indicator's agency).
+    ("Query", "indicators", Access::SignedIn),
+    ("Query", "indicator", Access::SignedIn),
+    ("Mutation", "createIndicator", Access::AnyRole(OFFICE)),
+    ("Mutation", "updateIndicator", Access::AnyRole(OFFICE)),
+    (
+        "Mutation",
+        "recordIndicatorValue",
+        Access::AnyRole(OFFICE_OR_LEAD),
+    ),
 ];
 
 /// Object types whose fields are readable by whoever obtained the object: (type, fields).
 const OBJECTS: &[(&str, &[&str])] = &[
     ("Build", &["version", "commit"]),
+    (
+        "Indicator",
+        &[
+            "id",
+            "name",
+            "definition",
+            "unit",
+            "direction",
+            "directionLabel",
+            "target",
+            "period",
+            "periodLabel",
+            "agencyId",
+            "agencyName",
+            "baselineFrom",
+            "baselineTo",
+            "shiftRun",
+            "trendRun",
+            "version",
+            "updatedAt",
+            "values",
+            "latest",
+            "chart",
+            "canRecord",
+            "canEdit",
+        ],
+    ),
+    (
+        "IndicatorValue",
+        &["period", "periodLabel", "value", "suppliedBy", "suppliedAt"],
+    ),
+    (
+        "SpcChart",
+        &[
+            "mean",
+            "meanMovingRange",
+            "upperLimit",
+            "lowerLimit",
+            "upperNear",
+            "lowerNear",
+            "baselinePoints",
+            "target",
+            "points",
+            "variation",
+            "variationLabel",
+            "assurance",
+            "assuranceLabel",
+            "hotSpot",
+        ],
+    ),
+    (
+        "SpcPoint",
+        &[
+            "period",
+            "periodLabel",
+            "value",
+            "inBaseline",
+            "specialCauses",
+            "variation",
+            "variationLabel",
+        ],
+    ),
     (
         "User",
         &[

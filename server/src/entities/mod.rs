@@ -20,6 +20,8 @@ pub mod chronology_return;
 pub mod committee;
 pub mod duplicate_decision;
 pub mod glossary_term;
+pub mod indicator;
+pub mod indicator_value;
 pub mod learning_point;
 pub mod learning_summary;
 pub mod legal_hold;

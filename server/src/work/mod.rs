@@ -16,7 +16,7 @@ use crate::entities::{
     review, summary_comment, summary_field,
 };
 use crate::error::AppResult;
-use crate::reviews::service::{views, ReviewView};
+use crate::reviews::service::views;
 use crate::state::AppState;
 use crate::summary::service::count_open_comments;
 use chrono::NaiveDate;

@@ -161,6 +161,9 @@ struct Fixture {
     approved_summary: String,
     /// A published summary, on the public pages.
     published_summary: String,
+    /// A performance indicator of the principals' agency at version 1 (its lead records
+    /// its values; the office updates it).
+    indicator: String,
 }
 
 struct Op {
@@ -171,6 +174,18 @@ struct Op {
     vars: fn(&Fixture, usize) -> Value,
     /// Signs in or out: run on a fresh session of the caller so the others are not disturbed.
     own_session: bool,
+}
+
+fn indicator_input(name: &str, agency: Option<&str>) -> Value {
+    json!({
+        "name": name,
+        "definition": "What is counted",
+        "unit": "%",
+        "direction": "HIGHER_IS_BETTER",
+        "target": 80.0,
+        "period": "MONTH",
+        "agencyId": agency,
+    })
 }
 
 fn review_input(reference: &str, members: &[(String, &str)]) -> Value {
@@ -1074,6 +1089,44 @@ fn ops() -> Vec<Op> {
             vars: |f, p| json!({ "id": f.providers_to_delete[p] }),
             own_session: false,
         },
+        Op {
+            field: "Query.indicators",
+            allowed: Allowed::SignedIn,
+            doc: "{ indicators { id chart { variation assurance } } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.indicator",
+            allowed: Allowed::SignedIn,
+            doc: "query($id: ID!) { indicator(id: $id) { id values { value } } }",
+            vars: |f, _| json!({ "id": f.indicator }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.createIndicator",
+            allowed: OFFICE,
+            doc: "mutation($input: IndicatorInput!) { createIndicator(input: $input) { id } }",
+            vars: |_, p| json!({ "input": indicator_input(&format!("Indicator {p}"), None) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.updateIndicator",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $input: IndicatorInput!) { updateIndicator(id: $id, version: 1, input: $input) { id } }",
+            vars: |f, _| {
+                json!({ "id": f.indicator, "input": indicator_input("Matrix indicator", Some(&f.agency)) })
+            },
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.recordIndicatorValue",
+            // The office, or the lead of the indicator's agency (the principals' agency).
+            allowed: OFFICE_OR_LEAD,
+            doc: "mutation($id: ID!) { recordIndicatorValue(indicatorId: $id, period: \"2026-01\", value: 81.5) { id } }",
+            vars: |f, _| json!({ "id": f.indicator }),
+            own_session: false,
+        },
     ]
 }
 
@@ -1323,6 +1376,7 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         summaries_to_submit: Vec::new(),
         approved_summary: String::new(),
         published_summary: String::new(),
+        indicator: String::new(),
     };
     for p in 0..PRINCIPALS.len() {
         fixture
@@ -1671,6 +1725,16 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         )
         .await;
     fixture.published_summary = published;
+    let indicator = office
+        .ok(
+            "mutation($input: IndicatorInput!) { createIndicator(input: $input) { id } }",
+            json!({ "input": indicator_input("Matrix indicator", Some(&fixture.agency)) }),
+        )
+        .await;
+    fixture.indicator = indicator["createIndicator"]["id"]
+        .as_str()
+        .expect("indicator")
+        .to_owned();
     (clients, fixture)
 }
 

@@ -21,6 +21,7 @@ mod library;
 mod live;
 mod metrics;
 mod passwords;
+mod performance;
 mod public_pages;
 mod publication;
 mod reminders;

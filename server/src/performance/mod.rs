@@ -1,0 +1,5 @@
+//! The performance dataset: indicators, their values by period, and each indicator's XmR
+//! chart (`shared::performance::spc`), computed when read.
+
+pub mod graphql;
+pub mod service;

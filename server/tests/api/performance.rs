@@ -1,0 +1,442 @@
+//! The performance dataset over GraphQL: the business office keeps indicators (version
+//! checked) and records values; an agency lead records its own agency's values only; each
+//! indicator's XmR chart follows its values (limits from the chosen baseline, a shift below
+//! the mean of a higher-is-better indicator is a concern, which makes it a hot spot, listed
+//! first); bad input names the field and writes nothing; every write is audited.
+
+use crate::db_tests;
+use crate::helpers::{error_code, problem_fields, run, Backend, TestApp};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use serde_json::{json, Value};
+use server::entities::{audit_log, indicator_value};
+use shared::auth::Role;
+
+const INDICATOR: &str = "id name definition unit direction directionLabel target period \
+    periodLabel agencyId agencyName baselineFrom baselineTo shiftRun trendRun version \
+    canRecord canEdit \
+    values { period periodLabel value suppliedBy suppliedAt } latest { period value } \
+    chart { mean meanMovingRange upperLimit lowerLimit upperNear lowerNear baselinePoints \
+      target variation variationLabel assurance assuranceLabel hotSpot \
+      points { period value inBaseline specialCauses variation } }";
+
+fn create_doc() -> String {
+    format!(
+        "mutation($input: IndicatorInput!) {{ createIndicator(input: $input) {{ {INDICATOR} }} }}"
+    )
+}
+
+fn update_doc() -> String {
+    format!("mutation($id: ID!, $v: Int!, $input: IndicatorInput!) {{ updateIndicator(id: $id, version: $v, input: $input) {{ {INDICATOR} }} }}")
+}
+
+fn record_doc() -> String {
+    format!("mutation($id: ID!, $p: String!, $x: Float!) {{ recordIndicatorValue(indicatorId: $id, period: $p, value: $x) {{ {INDICATOR} }} }}")
+}
+
+fn input(name: &str, agency: Option<&str>) -> Value {
+    json!({
+        "name": name,
+        "definition": "Children seen within the timescale, of all children referred",
+        "unit": "%",
+        "direction": "HIGHER_IS_BETTER",
+        "target": 60.0,
+        "period": "MONTH",
+        "agencyId": agency,
+        "baselineFrom": "2025-01",
+        "baselineTo": "2025-12",
+    })
+}
+
+async fn audit_codes(app: &TestApp) -> Vec<String> {
+    audit_log::Entity::find()
+        .filter(audit_log::Column::Action.starts_with("indicator."))
+        .all(app.db())
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|r| r.action)
+        .collect()
+}
+
+fn r2(v: &Value) -> f64 {
+    (v.as_f64().expect("number") * 100.0).round() / 100.0
+}
+
+async fn office_keeps_indicators_and_the_chart_follows_the_values(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let created = office
+            .ok(
+                &create_doc(),
+                json!({ "input": input("  Seen in time ", None) }),
+            )
+            .await["createIndicator"]
+            .clone();
+        assert_eq!(created["name"], "Seen in time", "the name is trimmed");
+        assert_eq!(created["version"], 1);
+        assert_eq!(created["shiftRun"], 7, "the Making Data Count default");
+        assert_eq!(created["trendRun"], 6);
+        assert_eq!(created["canEdit"], true);
+        assert_eq!(created["canRecord"], true);
+        assert_eq!(
+            created["chart"]["mean"],
+            Value::Null,
+            "no values, no limits"
+        );
+        assert_eq!(created["chart"]["assurance"], "NOT_ASSESSED");
+        let id = created["id"].as_str().expect("id").to_owned();
+
+        // A year of baseline alternating 70 and 72: mean 71, MR̄ 2, limits 71 ± 5.32.
+        for m in 1..=12 {
+            let x = if m % 2 == 1 { 70.0 } else { 72.0 };
+            office
+                .ok(
+                    &record_doc(),
+                    json!({ "id": id, "p": format!("2025-{m:02}"), "x": x }),
+                )
+                .await;
+        }
+        // A quieter second indicator, to be listed after the hot spot.
+        let calm = office
+            .ok(
+                &create_doc(),
+                json!({ "input": input("Assessments on time", None) }),
+            )
+            .await["createIndicator"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        office
+            .ok(
+                &record_doc(),
+                json!({ "id": calm, "p": "2025-01", "x": 90.0 }),
+            )
+            .await;
+        // Seven months just below the mean: a shift, a concern for higher-is-better.
+        let mut last = Value::Null;
+        for m in 1..=7 {
+            last = office
+                .ok(
+                    &record_doc(),
+                    json!({ "id": id, "p": format!("2026-{m:02}"), "x": 70.5 }),
+                )
+                .await["recordIndicatorValue"]
+                .clone();
+        }
+        let chart = &last["chart"];
+        assert_eq!(r2(&chart["mean"]), 71.0);
+        assert_eq!(r2(&chart["meanMovingRange"]), 2.0);
+        assert_eq!(r2(&chart["upperLimit"]), 76.32);
+        assert_eq!(r2(&chart["lowerLimit"]), 65.68);
+        assert_eq!(chart["baselinePoints"], 12);
+        assert_eq!(chart["variation"], "CONCERN_LOW");
+        assert_eq!(chart["variationLabel"], "Special cause concern (lower)");
+        assert_eq!(
+            chart["assurance"], "RELIABLY_MET",
+            "60 is below the lower limit"
+        );
+        assert_eq!(chart["hotSpot"], true);
+        let points = chart["points"].as_array().expect("points");
+        assert_eq!(points.len(), 19);
+        assert_eq!(points[11]["inBaseline"], true);
+        assert_eq!(points[12]["inBaseline"], false);
+        assert_eq!(points[12]["specialCauses"], json!(["SHIFT"]));
+        assert_eq!(last["latest"]["period"], "2026-07");
+        assert_eq!(last["values"][0]["periodLabel"], "January 2025");
+        assert_eq!(last["values"][0]["suppliedBy"], "office");
+
+        let listed = office
+            .ok(&format!("{{ indicators {{ {INDICATOR} }} }}"), json!({}))
+            .await;
+        let names: Vec<&str> = listed["indicators"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|i| i["name"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            names,
+            ["Seen in time", "Assessments on time"],
+            "hot spots first"
+        );
+
+        // Recording a period again replaces its value.
+        let replaced = office
+            .ok(
+                &record_doc(),
+                json!({ "id": id, "p": "2026-07", "x": 71.5 }),
+            )
+            .await["recordIndicatorValue"]
+            .clone();
+        assert_eq!(replaced["values"].as_array().map(Vec::len), Some(19));
+        assert_eq!(replaced["latest"]["value"], 71.5);
+        assert_eq!(replaced["chart"]["hotSpot"], false, "the run is broken");
+
+        // Version-checked edits.
+        let mut changed = input("Seen in time (all children)", None);
+        changed["target"] = json!(75.0);
+        let updated = office
+            .ok(&update_doc(), json!({ "id": id, "v": 1, "input": changed }))
+            .await["updateIndicator"]
+            .clone();
+        assert_eq!(updated["version"], 2);
+        assert_eq!(updated["chart"]["assurance"], "HIT_AND_MISS");
+        let stale = office
+            .gql(&update_doc(), json!({ "id": id, "v": 1, "input": changed }))
+            .await;
+        assert_eq!(error_code(&stale).as_deref(), Some("CONFLICT"));
+        assert_eq!(stale["errors"][0]["extensions"]["current"]["version"], 2);
+        let mut quarterly = changed.clone();
+        quarterly["period"] = json!("QUARTER");
+        quarterly["baselineFrom"] = Value::Null;
+        quarterly["baselineTo"] = Value::Null;
+        let refused = office
+            .gql(
+                &update_doc(),
+                json!({ "id": id, "v": 2, "input": quarterly }),
+            )
+            .await;
+        assert_eq!(problem_fields(&refused), ["period"]);
+
+        let codes = audit_codes(&app).await;
+        assert_eq!(codes.iter().filter(|c| *c == "indicator.create").count(), 2);
+        assert_eq!(codes.iter().filter(|c| *c == "indicator.update").count(), 1);
+        assert_eq!(
+            codes
+                .iter()
+                .filter(|c| *c == "indicator.value_recorded")
+                .count(),
+            12 + 1 + 7 + 1
+        );
+        for code in &codes {
+            assert!(
+                shared::audit::ACTIONS.iter().any(|(c, _, _)| c == code),
+                "{code} is described in shared::audit"
+            );
+        }
+    })
+    .await;
+}
+
+async fn an_agency_lead_records_its_own_agencys_values_only(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let police = app.agency("Police", "POL").await;
+        let health = app.agency("Health", "HLT").await;
+        let create = |name: &'static str, agency: Option<String>| {
+            let office = office.clone();
+            async move {
+                office
+                    .ok(
+                        &create_doc(),
+                        json!({ "input": input(name, agency.as_deref()) }),
+                    )
+                    .await["createIndicator"]["id"]
+                    .as_str()
+                    .expect("id")
+                    .to_owned()
+            }
+        };
+        let ours = create("Police indicator", Some(police.clone())).await;
+        let theirs = create("Health indicator", Some(health.clone())).await;
+        let shared_one = create("Partnership indicator", None).await;
+        let (lead, _) = app
+            .signed_in("lead@test.example", &[Role::AgencyLead], Some(&police))
+            .await;
+        let (rep, _) = app
+            .signed_in(
+                "rep@test.example",
+                &[Role::AgencyRepresentative],
+                Some(&police),
+            )
+            .await;
+        let (chair, _) = app
+            .signed_in("chair@test.example", &[Role::IndependentChair], None)
+            .await;
+
+        let done = lead
+            .ok(
+                &record_doc(),
+                json!({ "id": ours, "p": "2026-01", "x": 3.0 }),
+            )
+            .await["recordIndicatorValue"]
+            .clone();
+        assert_eq!(done["values"][0]["suppliedBy"], "lead");
+        assert_eq!(done["canRecord"], true);
+        assert_eq!(done["canEdit"], false);
+        for id in [&theirs, &shared_one] {
+            let body = lead
+                .gql(&record_doc(), json!({ "id": id, "p": "2026-01", "x": 3.0 }))
+                .await;
+            assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"), "{body:#}");
+        }
+        let body = rep
+            .gql(
+                &record_doc(),
+                json!({ "id": ours, "p": "2026-02", "x": 3.0 }),
+            )
+            .await;
+        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"));
+        let body = lead
+            .gql(
+                &update_doc(),
+                json!({ "id": ours, "v": 1, "input": input("Mine", Some(&police)) }),
+            )
+            .await;
+        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"));
+
+        // Everyone signed in reads the whole dataset.
+        for client in [&rep, &chair] {
+            let data = client
+                .ok("{ indicators { name canRecord agencyName } }", json!({}))
+                .await;
+            assert_eq!(data["indicators"].as_array().map(Vec::len), Some(3));
+            assert!(data["indicators"]
+                .as_array()
+                .expect("list")
+                .iter()
+                .all(|i| i["canRecord"] == false));
+        }
+        let lone = chair
+            .ok(
+                "query($id: ID!) { indicator(id: $id) { agencyName values { value } } }",
+                json!({ "id": ours }),
+            )
+            .await;
+        assert_eq!(lone["indicator"]["agencyName"], "Police");
+        let missing = chair
+            .gql("query { indicator(id: \"nope\") { id } }", json!({}))
+            .await;
+        assert_eq!(error_code(&missing).as_deref(), Some("NOT_FOUND"));
+        let anonymous = app.client().gql("{ indicators { id } }", json!({})).await;
+        assert_eq!(error_code(&anonymous).as_deref(), Some("UNAUTHENTICATED"));
+    })
+    .await;
+}
+
+async fn bad_input_names_the_field_and_writes_nothing(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let audit_before = audit_log::Entity::find()
+            .count(app.db())
+            .await
+            .expect("count");
+        let cases: Vec<(Value, &str)> = vec![
+            (json!({ "name": "x".repeat(201) }), "name"),
+            (json!({ "name": "  " }), "name"),
+            (json!({ "definition": "" }), "definition"),
+            (json!({ "unit": "u".repeat(41) }), "unit"),
+            (json!({ "baselineFrom": "2025-13" }), "baselineFrom"),
+            (json!({ "baselineTo": "2025-Q1" }), "baselineTo"),
+            (
+                json!({ "baselineFrom": "2025-06", "baselineTo": "2025-01" }),
+                "baselineTo",
+            ),
+            (json!({ "shiftRun": 2 }), "shiftRun"),
+            (json!({ "trendRun": 21 }), "trendRun"),
+            (json!({ "agencyId": "no-such-agency" }), "agencyId"),
+        ];
+        for (change, field) in cases {
+            let mut bad = input("Indicator", None);
+            for (k, v) in change.as_object().expect("object") {
+                bad[k] = v.clone();
+            }
+            let body = office.gql(&create_doc(), json!({ "input": bad })).await;
+            assert_eq!(
+                error_code(&body).as_deref(),
+                Some("VALIDATION"),
+                "{field}: {body:#}"
+            );
+            assert_eq!(problem_fields(&body), [field], "{body:#}");
+        }
+        assert_eq!(
+            audit_log::Entity::find()
+                .count(app.db())
+                .await
+                .expect("count"),
+            audit_before,
+            "a refused change writes nothing"
+        );
+
+        let id = office
+            .ok(&create_doc(), json!({ "input": input("Indicator", None) }))
+            .await["createIndicator"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        for (period, value, field) in [
+            ("2026-13", json!(1.0), "period"),
+            ("2026-Q1", json!(1.0), "period"),
+            ("March 2026", json!(1.0), "period"),
+            ("2026-03", json!(1e13), "value"),
+        ] {
+            let body = office
+                .gql(&record_doc(), json!({ "id": id, "p": period, "x": value }))
+                .await;
+            assert_eq!(problem_fields(&body), [field], "{period}: {body:#}");
+        }
+
+        // At most 240 values: the 241st period is refused, an existing one still replaced.
+        for i in 0..240 {
+            indicator_value::ActiveModel {
+                id: Set(format!("v{i}")),
+                indicator_id: Set(id.clone()),
+                period: Set(format!("{:04}-{:02}", 2000 + i / 12, i % 12 + 1)),
+                value: Set(i as f64),
+                supplied_by: Set(None),
+                supplied_at: Set(chrono::Utc::now()),
+            }
+            .insert(app.db())
+            .await
+            .expect("value");
+        }
+        let body = office
+            .gql(&record_doc(), json!({ "id": id, "p": "2026-01", "x": 1.0 }))
+            .await;
+        assert_eq!(problem_fields(&body), ["period"], "{body:#}");
+        office
+            .ok(&record_doc(), json!({ "id": id, "p": "2000-01", "x": 1.0 }))
+            .await;
+        let n = indicator_value::Entity::find()
+            .filter(indicator_value::Column::IndicatorId.eq(id.as_str()))
+            .count(app.db())
+            .await
+            .expect("count");
+        assert_eq!(n, 240);
+    })
+    .await;
+}
+
+async fn the_demo_dataset_lists_its_hot_spot_first(backend: Backend) {
+    run(backend, |app| async move {
+        assert!(server::demo::seed_if_empty(&app.state).await.expect("demo"));
+        let office = app.client();
+        office
+            .sign_in("office@demo.example", server::demo::DEMO_PASSWORD)
+            .await;
+        let data = office
+            .ok(
+                "{ indicators { name latest { period } values { value } chart { hotSpot variation assurance } } }",
+                json!({}),
+            )
+            .await;
+        let list = data["indicators"].as_array().expect("list");
+        assert_eq!(list.len(), 4);
+        assert_eq!(
+            list[0]["name"],
+            "Re-referrals to children's social care within 12 months"
+        );
+        assert_eq!(list[0]["chart"]["hotSpot"], true);
+        assert_eq!(list[0]["chart"]["variation"], "CONCERN_HIGH");
+        assert!(list[1..].iter().all(|i| i["chart"]["hotSpot"] == false));
+        assert!(list.iter().all(|i| i["values"].as_array().map(Vec::len) == Some(24)));
+    })
+    .await;
+}
+
+db_tests!(
+    the_demo_dataset_lists_its_hot_spot_first,
+    office_keeps_indicators_and_the_chart_follows_the_values,
+    an_agency_lead_records_its_own_agencys_values_only,
+    bad_input_names_the_field_and_writes_nothing,
+);
