@@ -35,6 +35,7 @@ vocabulary! {
         Section11Overdue => ("SECTION_11_OVERDUE", "Section 11 self-assessment overdue"),
         Section11Returned => ("SECTION_11_RETURNED", "Section 11 self-assessment returned"),
         Section11Submitted => ("SECTION_11_SUBMITTED", "Section 11 self-assessment to scrutinise"),
+        HotSpot => ("HOT_SPOT", "Performance hot spot"),
     }
 }
 
@@ -65,7 +66,8 @@ impl WorkKind {
             | WorkKind::SummaryComments
             | WorkKind::Section11Requested
             | WorkKind::Section11Returned
-            | WorkKind::Section11Submitted => Urgency::Waiting,
+            | WorkKind::Section11Submitted
+            | WorkKind::HotSpot => Urgency::Waiting,
         }
     }
 }
@@ -94,6 +96,9 @@ impl WorkKind {
             }
             WorkKind::PublicationEnding | WorkKind::Section11Submitted => {
                 "You receive this because you work in the partnership's business office."
+            }
+            WorkKind::HotSpot => {
+                "You receive this because you chair the partnership's reviews or work in its business office, who look into the performance dataset's hot spots."
             }
             WorkKind::Section11Requested
             | WorkKind::Section11DueSoon

@@ -69,6 +69,8 @@ enum Audience {
     Office,
     /// The agency's leads; with `office`, the business office too.
     AgencyLeads { agency_id: String, office: bool },
+    /// The business office and the independent chair.
+    Board,
 }
 
 impl Audience {
@@ -86,6 +88,7 @@ impl Audience {
             Audience::Chair => actor.has(Role::IndependentChair),
             Audience::Authors => shared::summary::authors(actor, membership),
             Audience::Office => office,
+            Audience::Board => office || actor.has(Role::IndependentChair),
             Audience::AgencyLeads {
                 agency_id,
                 office: with_office,
@@ -477,6 +480,37 @@ impl Facts {
                     action_id: None,
                 },
                 audience,
+            );
+        }
+        // The performance dataset's hot spots, for the office and the chair to look into.
+        for v in crate::performance::service::list(db).await? {
+            if !v.is_hot_spot() {
+                continue;
+            }
+            let Some((latest, _)) = v.values.last() else {
+                continue;
+            };
+            let why = if v.chart.variation.is_concern() {
+                v.chart.variation.label()
+            } else {
+                v.chart.assurance.label()
+            };
+            push(
+                None,
+                PartialItem {
+                    key: format!("hotspot:{}:{}", v.indicator.id, latest.period),
+                    kind: WorkKind::HotSpot,
+                    title: format!(
+                        "{}: {} (latest {})",
+                        v.indicator.name,
+                        why.to_lowercase(),
+                        latest.period
+                    ),
+                    due_on: None,
+                    link: format!("/performance/{}", v.indicator.id),
+                    action_id: None,
+                },
+                Audience::Board,
             );
         }
         let memberships = reviews

@@ -430,6 +430,39 @@ async fn the_demo_dataset_lists_its_hot_spot_first(backend: Backend) {
         assert_eq!(list[0]["chart"]["variation"], "CONCERN_HIGH");
         assert!(list[1..].iter().all(|i| i["chart"]["hotSpot"] == false));
         assert!(list.iter().all(|i| i["values"].as_array().map(Vec::len) == Some(24)));
+
+        // The hot spot is on the office's and the chair's home page, not an agency lead's.
+        let hot_spots = |data: Value| -> Vec<(String, String)> {
+            data["whatNeedsMe"]
+                .as_array()
+                .expect("list")
+                .iter()
+                .filter(|w| w["kind"] == "HOT_SPOT")
+                .map(|w| {
+                    (
+                        w["title"].as_str().unwrap_or_default().to_owned(),
+                        w["link"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        };
+        let work = "{ whatNeedsMe { kind title link } }";
+        let mine = hot_spots(office.ok(work, json!({})).await);
+        assert_eq!(mine.len(), 1, "{mine:?}");
+        assert!(
+            mine[0].0.starts_with("Re-referrals to children's social care within 12 months: special cause concern (higher) (latest "),
+            "{mine:?}"
+        );
+        assert!(mine[0].1.starts_with("/performance/"));
+        let chair = app.client();
+        chair
+            .sign_in("chair@demo.example", server::demo::DEMO_PASSWORD)
+            .await;
+        assert_eq!(hot_spots(chair.ok(work, json!({})).await), mine);
+        let lead = app.client();
+        lead.sign_in("police.lead@demo.example", server::demo::DEMO_PASSWORD)
+            .await;
+        assert!(hot_spots(lead.ok(work, json!({})).await).is_empty());
     })
     .await;
 }
