@@ -9,7 +9,6 @@
 pub mod graphql;
 pub mod notifications;
 
-use crate::chronology::service::ANSWER;
 use crate::context::RequestContext;
 use crate::entities::{
     action, agency, annotation, app_user, chronology_entry, chronology_return, learning_summary,
@@ -24,6 +23,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use shared::actions::{reminder_due, ActionStatus};
 use shared::auth::{parse_roles, Actor, Role};
 use shared::chronology::access::{answers_for, keeps_return};
+use shared::chronology::{AnnotationKind, ReturnStatus};
 use shared::reviews::ReviewRole;
 use shared::section11::AssessmentStatus;
 use shared::summary::SummaryState;
@@ -184,7 +184,7 @@ impl Facts {
 
         // Chronology returns asked for and not yet submitted.
         let submitted: HashSet<(String, String)> = chronology_return::Entity::find()
-            .filter(chronology_return::Column::Status.eq("SUBMITTED"))
+            .filter(chronology_return::Column::Status.eq(ReturnStatus::Submitted.code()))
             .all(db)
             .await?
             .into_iter()
@@ -224,7 +224,10 @@ impl Facts {
 
         // Questions on entries not yet answered.
         let notes = annotation::Entity::find()
-            .filter(annotation::Column::Kind.is_in(["QUESTION", ANSWER]))
+            .filter(annotation::Column::Kind.is_in([
+                AnnotationKind::Question.code(),
+                AnnotationKind::Answer.code(),
+            ]))
             .all(db)
             .await?;
         let answered: HashSet<&str> = notes
@@ -233,7 +236,9 @@ impl Facts {
             .collect();
         let open: Vec<&annotation::Model> = notes
             .iter()
-            .filter(|n| n.kind == "QUESTION" && !answered.contains(n.id.as_str()))
+            .filter(|n| {
+                n.kind == AnnotationKind::Question.code() && !answered.contains(n.id.as_str())
+            })
             .collect();
         let entries: HashMap<String, chronology_entry::Model> = if open.is_empty() {
             HashMap::new()
