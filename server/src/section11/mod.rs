@@ -26,6 +26,9 @@ use std::collections::HashMap;
 
 const ASSESSMENT: &str = "Section 11 assessment";
 
+/// The most agencies one request asks (a partnership has a few dozen).
+pub const MAX_AGENCIES_ASKED: usize = 500;
+
 /// An agency's assessment with its agency, its answers and its year's standards.
 #[derive(Debug, Clone)]
 pub struct AssessmentView {
@@ -245,6 +248,15 @@ pub async fn open_year(
     if agency_ids.is_empty() {
         p.push("agencyIds", "choose at least one agency");
     }
+    if agency_ids.len() > MAX_AGENCIES_ASKED {
+        p.push(
+            "agencyIds",
+            format!("ask at most {MAX_AGENCIES_ASKED} agencies at once"),
+        );
+    }
+    let mut agency_ids = agency_ids;
+    agency_ids.sort_unstable();
+    agency_ids.dedup();
     if due_on < state.today() {
         p.push("dueOn", "must be today or a later date");
     }

@@ -78,6 +78,10 @@ async fn a_year_runs_from_asking_to_acceptance_and_carries_forward(backend: Back
         assert_eq!(problem_fields(&bad), ["standards.1.title", "standards.2.title"]);
         let by_lead = set_standards(&pol_lead, 2025, &["Training"]).await;
         assert_eq!(error_code(&by_lead).as_deref(), Some("FORBIDDEN"));
+        let many: Vec<String> = (0..501).map(|i| format!("agency-{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let too_many = open(&office, 2025, &many, 20).await;
+        assert_eq!(problem_fields(&too_many), ["agencyIds"], "{too_many:#}");
         let none = open(&office, 2025, &[&pol], 20).await;
         assert_eq!(problem_fields(&none), ["year"], "no standards yet: {none:#}");
 
