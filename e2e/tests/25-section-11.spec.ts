@@ -63,6 +63,11 @@ test("an agency lead answers the year's Section 11 assessment from last year's, 
   await expect(heat.getByRole('columnheader', { name: 'POL' })).toBeVisible();
   await expect(heat.getByRole('row', { name: /Information sharing/ })).toContainText('Green: met');
   await expect(page.getByRole('table', { name: `Assessments for ${YEAR}` })).toContainText('Returned with comments');
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: `Download the ${YEAR} answers (XLSX)` }).click();
+  const file = await downloading;
+  expect(file.suggestedFilename()).toBe(`section-11-${YEAR}.xlsx`);
+  await expect(page.getByRole('status').filter({ hasText: `Downloaded section-11-${YEAR}.xlsx.` })).toBeVisible();
   await bothWidths(page);
   await signOut(page);
 

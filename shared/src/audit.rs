@@ -143,6 +143,11 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         Reviews,
     ),
     (
+        "section11.export",
+        "Downloaded a year's Section 11 answers (Excel)",
+        Downloaded,
+    ),
+    (
         "section11.standards.set",
         "Set a year's Section 11 standards",
         Agencies,

@@ -168,6 +168,7 @@ operations!(
     SaveSection11Answer,
     SubmitSection11Assessment,
     DecideSection11Assessment,
+    Section11Export,
 );
 operations!(
     "graphql/performance.graphql": Indicators,

@@ -206,11 +206,50 @@ fn YearBody(
             })}
         <h3>"Standards × agencies"</h3>
         {heat}
+        {(!assessments.is_empty()).then(|| view! { <Download year=year /> })}
         {office
             .then(|| view! {
                 <StandardsForm year=year current=standards.iter().map(|s| s.title.clone()).collect() locked=!assessments.is_empty() reload=reload notice=notice />
                 <AskForm year=year agencies=agencies.clone() reload=reload notice=notice />
             })}
+    }
+}
+
+/// Every answer of the year the person may read, as an XLSX workbook.
+#[component]
+fn Download(year: i64) -> impl IntoView {
+    let notice = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let download = move |_| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        notice.set(None);
+        spawn_local(async move {
+            let result =
+                api::call::<api::Section11Export>(api::section11_export::Variables { year }).await;
+            pending.try_set(false);
+            match result {
+                Ok(d) => {
+                    let f = d.section11_export;
+                    crate::components::save_file(&f.file_name, &f.media_type, &f.content_base64);
+                    notice.try_set(Some(format!("Downloaded {}.", f.file_name)));
+                }
+                Err(e) => {
+                    notice.try_set(Some(e.explain()));
+                }
+            }
+        });
+    };
+    view! {
+        <div class="row-card" role="group" aria-labelledby="s11-download-title">
+            <h3 id="s11-download-title">"Download every answer"</h3>
+            <Notice text=notice />
+            <button type="button" class="button button-secondary" on:click=download disabled=move || pending.get()>
+                {format!("Download the {year} answers (XLSX)")}
+            </button>
+        </div>
     }
 }
 

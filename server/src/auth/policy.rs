@@ -115,6 +115,7 @@ const ROOT: &[(&str, &str, Access)] = &[
     // (`shared::section11::reads`) and lets agency leads write their own agency's only.
     ("Query", "section11Years", Access::AnyRole(PLAN_READERS)),
     ("Query", "section11", Access::AnyRole(PLAN_READERS)),
+    ("Query", "section11Export", Access::AnyRole(PLAN_READERS)),
     (
         "Query",
         "section11Assessment",

@@ -155,6 +155,20 @@ impl Section11Query {
         super::year(state, rc, year).await.map(Into::into).gql(rc)
     }
 
+    /// The year's answers the caller may read as an XLSX workbook (one row per agency and
+    /// standard).
+    async fn section11_export(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+    ) -> async_graphql::Result<crate::chronology::graphql::ExportFile> {
+        let (state, rc) = parts(ctx)?;
+        super::export::year(state, rc, year)
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+
     /// One assessment; one the caller may not read is NOT_FOUND.
     async fn section11_assessment(
         &self,

@@ -415,6 +415,13 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Query.section11Export",
+            allowed: PLAN_READERS,
+            doc: "query($y: Int!) { section11Export(year: $y) { fileName mediaType contentBase64 } }",
+            vars: |_, _| json!({ "y": 2030 }),
+            own_session: false,
+        },
+        Op {
             field: "Query.section11Assessment",
             allowed: PLAN_READERS,
             doc: "query($id: ID!) { section11Assessment(id: $id) { id year status version answers { standardId rating } } }",

@@ -177,6 +177,43 @@ async fn a_year_runs_from_asking_to_acceptance_and_carries_forward(backend: Back
         assert_eq!(training["carriedForward"], false);
         let years = office.ok("{ section11Years }", json!({})).await;
         assert_eq!(years["section11Years"], json!([2026, 2025]));
+
+        // The year's answers as a workbook, read back: the office's has both agencies, a
+        // lead's only its own; a formula typed as evidence stays text.
+        let formula = "=HYPERLINK(\"http://evil.example\",\"Click\")";
+        answer(&pol_lead, &own, 1, Some("GREEN"), formula, "").await;
+        let export = "query($y: Int!) { section11Export(year: $y) { fileName mediaType contentBase64 } }";
+        let cells = |data: Value| -> Vec<Vec<String>> {
+            use base64::Engine;
+            use calamine::Reader;
+            let file = &data["section11Export"];
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(file["contentBase64"].as_str().expect("content"))
+                .expect("base64");
+            let mut book: calamine::Xlsx<_> =
+                calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+            let sheet = book.worksheet_range(&format!("Section 11 {}", file["fileName"].as_str().unwrap_or_default().trim_start_matches("section-11-").trim_end_matches(".xlsx"))).expect("sheet");
+            sheet.rows().map(|r| r.iter().map(ToString::to_string).collect()).collect()
+        };
+        let all = cells(office.ok(export, json!({ "y": 2025 })).await);
+        assert_eq!(all[0][0], "Year");
+        assert_eq!(all.len(), 1 + 2 * 2, "two agencies, two standards: {all:?}");
+        let pol_rows: Vec<&Vec<String>> = all.iter().filter(|r| r[1] == "Northshire Police").collect();
+        assert_eq!(pol_rows.len(), 2);
+        assert_eq!(pol_rows[0][3], "Training");
+        assert_eq!(pol_rows[0][4], "Amber: partly met");
+        assert_eq!(pol_rows[0][6], "Train the last 20% by March");
+        assert_eq!(pol_rows[0][2], "Accepted");
+        let csc_rows = all.iter().filter(|r| r[1] == "Children's Social Care").count();
+        assert_eq!(csc_rows, 2);
+        let theirs = cells(csc_lead.ok(export, json!({ "y": 2025 })).await);
+        assert!(theirs[1..].iter().all(|r| r[1] == "Children's Social Care"), "{theirs:?}");
+        let this_year = cells(office.ok(export, json!({ "y": 2026 })).await);
+        let cell = &this_year
+            .iter()
+            .find(|r| r[3] == "Information  sharing" || r[3] == "Information sharing")
+            .expect("information sharing")[5];
+        assert!(cell.starts_with('\''), "a formula is written as text: {cell}");
     })
     .await;
 }
