@@ -62,6 +62,8 @@ test("an agency lead answers the year's Section 11 assessment from last year's, 
   const heat = page.getByRole('region', { name: `Ratings by standard and agency, ${YEAR}` });
   await expect(heat.getByRole('columnheader', { name: 'POL' })).toBeVisible();
   await expect(heat.getByRole('row', { name: /Information sharing/ })).toContainText('Green: met');
+  // Where a rating changed, last year's is beside it.
+  await expect(heat.getByRole('row', { name: /Information sharing/ })).toContainText('Last year: Red: not met');
   await expect(page.getByRole('table', { name: `Assessments for ${YEAR}` })).toContainText('Returned with comments');
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: `Download the ${YEAR} answers (XLSX)` }).click();

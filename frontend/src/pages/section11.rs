@@ -57,9 +57,17 @@ pub fn Section11Page() -> impl IntoView {
         async move {
             match y {
                 Some(year) => {
-                    api::call::<api::Section11Year>(api::section11_year::Variables { year })
-                        .await
-                        .map(Some)
+                    let this =
+                        api::call::<api::Section11Year>(api::section11_year::Variables { year })
+                            .await?;
+                    // The year before, for the change in each rating (none is fine).
+                    let before = api::call::<api::Section11Year>(api::section11_year::Variables {
+                        year: year - 1,
+                    })
+                    .await
+                    .ok()
+                    .map(|d| d.section11);
+                    Ok(Some((this.section11, before)))
                 }
                 None => Ok(None),
             }
@@ -89,8 +97,8 @@ pub fn Section11Page() -> impl IntoView {
                     let agencies = agencies.clone();
                     move |y| match y {
                         None => view! { <p>"Choose a year."</p> }.into_any(),
-                        Some(y) => view! {
-                            <YearBody data=y.section11 agencies=agencies.clone() reload=reload notice=notice office=session.is_office() />
+                        Some((y, before)) => view! {
+                            <YearBody data=y before=before agencies=agencies.clone() reload=reload notice=notice office=session.is_office() />
                         }
                         .into_any(),
                     }
@@ -101,6 +109,30 @@ pub fn Section11Page() -> impl IntoView {
     }
 }
 
+/// An agency's rating of the same standard (by title, as answers carry forward) the year
+/// before.
+fn last_rating(
+    before: Option<&api::section11_year::Section11YearSection11>,
+    agency_id: &str,
+    title: &str,
+) -> Option<Rating> {
+    let before = before?;
+    let standards: Vec<(String, String)> = before
+        .standards
+        .iter()
+        .map(|s| (s.id.clone(), s.title.clone()))
+        .collect();
+    let standard = shared::section11::carried_from(title, &standards)?;
+    before
+        .assessments
+        .iter()
+        .find(|a| a.agency.id == agency_id)?
+        .answers
+        .iter()
+        .find(|x| x.standard_id == standard)
+        .and_then(|x| rating_of(&x.rating))
+}
+
 fn current_year() -> i64 {
     i64::from(js_sys::Date::new_0().get_full_year())
 }
@@ -108,6 +140,8 @@ fn current_year() -> i64 {
 #[component]
 fn YearBody(
     data: api::section11_year::Section11YearSection11,
+    /// The year before, to show where a rating changed.
+    before: Option<api::section11_year::Section11YearSection11>,
     agencies: Vec<(String, String)>,
     reload: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
@@ -138,9 +172,12 @@ fn YearBody(
                             .iter()
                             .find(|x| x.standard_id == s.id)
                             .and_then(|x| rating_of(&x.rating));
+                        let was = last_rating(before.as_ref(), &a.agency.id, &s.title)
+                            .filter(|was| r.is_some_and(|now| now != *was));
                         view! {
                             <td>
                                 <strong class=rating_class(r)>{r.map_or("Not rated", |r| r.label())}</strong>
+                                {was.map(|w| view! { <span class="hint s11-was">{format!(" Last year: {}", w.label())}</span> })}
                             </td>
                         }
                     })
