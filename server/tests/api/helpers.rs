@@ -427,3 +427,69 @@ pub fn pdf(lines: &[&str]) -> Vec<u8> {
     );
     out
 }
+
+/// Reads a file back with python-docx / python-pptx when LP_PYTHON names a Python that has
+/// them (`scripts/test` sets it up); `None` otherwise.
+pub fn read_with_python(name: &str, bytes: &[u8]) -> Option<String> {
+    let python = std::env::var("LP_PYTHON").ok()?;
+    let dir = std::env::temp_dir().join(format!("lp-export-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("written");
+    let output = std::process::Command::new(python)
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/read_documents.py"
+        ))
+        .arg(&path)
+        .output()
+        .expect("python runs");
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        output.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(String::from_utf8(output.stdout).expect("UTF-8"))
+}
+
+/// The text of a DOCX file's body, a line per paragraph (table cells are paragraphs too),
+/// XML entities decoded: enough to find what a report says without another reader.
+pub fn docx_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut xml)
+        .expect("UTF-8");
+    let mut out = String::new();
+    for paragraph in xml.split("</w:p>") {
+        let mut rest = paragraph;
+        while let Some(start) = rest.find("<w:t") {
+            let after = &rest[start..];
+            let Some(open_end) = after.find('>') else {
+                break;
+            };
+            // `<w:tbl>`, `<w:tc>`, `<w:tcPr>` ... are not text elements.
+            let tag = &after[..open_end];
+            if !(tag == "<w:t" || tag.starts_with("<w:t ")) {
+                rest = &after[open_end..];
+                continue;
+            }
+            let body = &after[open_end + 1..];
+            let Some(close) = body.find("</w:t>") else {
+                break;
+            };
+            out.push_str(&body[..close]);
+            rest = &body[close..];
+        }
+        out.push('\n');
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}

@@ -6,7 +6,9 @@
 //! window; the DOCX and PPTX exports read back; and what the audit log records.
 
 use crate::db_tests;
-use crate::helpers::{error_code, problem_fields, review_with, run, Backend, Client, TestApp};
+use crate::helpers::{
+    error_code, problem_fields, read_with_python, review_with, run, Backend, Client, TestApp,
+};
 use base64::Engine;
 use chrono::{Days, Months, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
@@ -844,31 +846,6 @@ async fn export(client: &Client, summary: &str, format: &str) -> (String, String
         str_of(&file, "mediaType").to_owned(),
         bytes,
     )
-}
-
-/// Reads a file back with python-docx / python-pptx when LP_PYTHON names a Python that has
-/// them (`scripts/test` sets it up); `None` otherwise.
-fn read_with_python(name: &str, bytes: &[u8]) -> Option<String> {
-    let python = std::env::var("LP_PYTHON").ok()?;
-    let dir = std::env::temp_dir().join(format!("lp-summary-export-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).expect("written");
-    let output = std::process::Command::new(python)
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/read_documents.py"
-        ))
-        .arg(&path)
-        .output()
-        .expect("python runs");
-    std::fs::remove_dir_all(&dir).ok();
-    assert!(
-        output.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Some(String::from_utf8(output.stdout).expect("UTF-8"))
 }
 
 fn squeeze(text: &str) -> String {

@@ -6,18 +6,18 @@
 use super::markdown::{self, Block, BlockKind, Marker, Span};
 use super::{
     app_properties, clean, core_properties, push_escaped, reference_and_title, DocumentError,
-    Package, SummaryDocument, XML_DECLARATION,
+    Package, Properties, SummaryDocument, XML_DECLARATION,
 };
 
-const W_NS: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" \
+pub(super) const W_NS: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" \
                     xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"";
 
 /// A4 width less two 2 cm margins, in twentieths of a point.
-const TEXT_WIDTH: u32 = 11906 - 2 * 1134;
+pub(super) const TEXT_WIDTH: u32 = 11906 - 2 * 1134;
 const LABEL_WIDTH: u32 = 2891;
 const CONTENT_WIDTH: u32 = TEXT_WIDTH - LABEL_WIDTH;
 /// Fill of the label cells.
-const LABEL_FILL: &str = "DEEAF6";
+pub(super) const LABEL_FILL: &str = "DEEAF6";
 /// Numbering instance of every bullet list; ordered lists get one each from 2 up.
 const BULLET_NUM_ID: usize = 1;
 
@@ -58,6 +58,14 @@ const SETTINGS: &str = concat!(
     "<w:characterSpacingControl w:val=\"doNotCompress\"/>",
     "<w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>",
     "</w:settings>"
+);
+
+/// The page: A4 portrait, 2 cm margins, the footer of `word/footer1.xml`.
+pub(super) const SECTION: &str = concat!(
+    "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId4\"/>",
+    "<w:pgSz w:w=\"11906\" w:h=\"16838\"/>",
+    "<w:pgMar w:top=\"1134\" w:right=\"1134\" w:bottom=\"1134\" w:left=\"1134\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/>",
+    "<w:cols w:space=\"708\"/><w:docGrid w:linePitch=\"360\"/></w:sectPr>"
 );
 
 /// Paragraph style with keep-with-next and an outline level, for headings.
@@ -170,10 +178,10 @@ fn numbering(ordered: &[(usize, u64)]) -> String {
 }
 
 /// `word/document.xml` being written, with the ordered lists met so far.
-struct Writer {
-    out: String,
+pub(super) struct Writer {
+    pub out: String,
     /// (nesting level, first number) of each ordered list, in order; numId = index + 2.
-    ordered: Vec<(usize, u64)>,
+    pub ordered: Vec<(usize, u64)>,
 }
 
 impl Writer {
@@ -215,7 +223,7 @@ impl Writer {
         self.out.push_str("</w:r>");
     }
 
-    fn plain_paragraph(&mut self, style: Option<&str>, text: &str) {
+    pub(super) fn plain_paragraph(&mut self, style: Option<&str>, text: &str) {
         self.out.push_str("<w:p>");
         if let Some(style) = style {
             self.out
@@ -271,7 +279,7 @@ impl Writer {
 
     /// A cell's paragraphs from Markdown; a cell always has at least one paragraph. The list
     /// numbers of each field are its own, so ordered lists are renumbered document-wide.
-    fn markdown(&mut self, text: &str) {
+    pub(super) fn markdown(&mut self, text: &str) {
         let blocks = markdown::parse(&clean(text));
         if blocks.is_empty() {
             self.out.push_str("<w:p/>");
@@ -287,6 +295,26 @@ impl Writer {
             }
             self.block(&block);
         }
+    }
+
+    /// Opens a bordered table of fixed columns of these widths (twentieths of a point).
+    pub(super) fn table_open(&mut self, widths: &[u32]) {
+        let border = "w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"8EAADB\"";
+        let total: u32 = widths.iter().sum();
+        self.out.push_str(&format!(
+            "<w:tbl><w:tblPr><w:tblW w:w=\"{total}\" w:type=\"dxa\"/>\
+             <w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/>\
+             <w:insideH {border}/><w:insideV {border}/></w:tblBorders>\
+             <w:tblLayout w:type=\"fixed\"/>\
+             <w:tblCellMar><w:top w:w=\"57\" w:type=\"dxa\"/><w:left w:w=\"108\" w:type=\"dxa\"/>\
+             <w:bottom w:w=\"57\" w:type=\"dxa\"/><w:right w:w=\"108\" w:type=\"dxa\"/></w:tblCellMar>\
+             <w:tblLook w:val=\"0000\" w:firstRow=\"0\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/>\
+             </w:tblPr><w:tblGrid>"
+        ));
+        for w in widths {
+            self.out.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
+        }
+        self.out.push_str("</w:tblGrid>");
     }
 
     fn field_row(&mut self, label: &str, text: &str) {
@@ -322,17 +350,7 @@ fn document(doc: &SummaryDocument) -> (String, Vec<(usize, u64)>) {
     if !about.is_empty() {
         w.plain_paragraph(None, &about);
     }
-    let border = "w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"8EAADB\"";
-    w.out.push_str(&format!(
-        "<w:tbl><w:tblPr><w:tblW w:w=\"{TEXT_WIDTH}\" w:type=\"dxa\"/>\
-         <w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/>\
-         <w:insideH {border}/><w:insideV {border}/></w:tblBorders>\
-         <w:tblLayout w:type=\"fixed\"/>\
-         <w:tblCellMar><w:top w:w=\"57\" w:type=\"dxa\"/><w:left w:w=\"108\" w:type=\"dxa\"/>\
-         <w:bottom w:w=\"57\" w:type=\"dxa\"/><w:right w:w=\"108\" w:type=\"dxa\"/></w:tblCellMar>\
-         <w:tblLook w:val=\"0000\" w:firstRow=\"0\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/>\
-         </w:tblPr><w:tblGrid><w:gridCol w:w=\"{LABEL_WIDTH}\"/><w:gridCol w:w=\"{CONTENT_WIDTH}\"/></w:tblGrid>"
-    ));
+    w.table_open(&[LABEL_WIDTH, CONTENT_WIDTH]);
     for (label, text) in &doc.fields {
         w.field_row(label, text);
     }
@@ -340,18 +358,13 @@ fn document(doc: &SummaryDocument) -> (String, Vec<(usize, u64)>) {
         w.field_row("", "");
     }
     w.out.push_str("</w:tbl><w:p/>");
-    w.out.push_str(
-        "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId4\"/>\
-         <w:pgSz w:w=\"11906\" w:h=\"16838\"/>\
-         <w:pgMar w:top=\"1134\" w:right=\"1134\" w:bottom=\"1134\" w:left=\"1134\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/>\
-         <w:cols w:space=\"708\"/><w:docGrid w:linePitch=\"360\"/></w:sectPr>",
-    );
+    w.out.push_str(SECTION);
     w.out.push_str("</w:body></w:document>");
     (w.out, w.ordered)
 }
 
-/// `word/footer1.xml`: "SCR-2016-03 · Learning summary · Draft" and "Page n of m".
-fn footer(doc: &SummaryDocument) -> String {
+/// The footer's left text: "SCR-2016-03 · Learning summary · Draft".
+fn footer_text(doc: &SummaryDocument) -> String {
     let mut left = String::new();
     for piece in [
         doc.review_reference.trim(),
@@ -365,12 +378,17 @@ fn footer(doc: &SummaryDocument) -> String {
             left.push_str(piece);
         }
     }
+    left
+}
+
+/// `word/footer1.xml`: the text on the left and "Page n of m" on the right.
+fn footer(left: &str) -> String {
     let mut out = String::from(XML_DECLARATION);
     out.push_str(&format!(
         "<w:ftr {W_NS}><w:p><w:pPr><w:pStyle w:val=\"Footer\"/></w:pPr>"
     ));
     out.push_str("<w:r><w:t xml:space=\"preserve\">");
-    push_escaped(&mut out, &left);
+    push_escaped(&mut out, left);
     out.push_str(
         "</w:t></w:r><w:r><w:tab/><w:t xml:space=\"preserve\">Page </w:t></w:r>\
          <w:fldSimple w:instr=\" PAGE \"><w:r><w:t>1</w:t></w:r></w:fldSimple>\
@@ -383,23 +401,39 @@ fn footer(doc: &SummaryDocument) -> String {
 pub(super) fn write(doc: &SummaryDocument) -> Result<Vec<u8>, DocumentError> {
     let (document, ordered) = document(doc);
     let title = format!("Learning summary: {}", reference_and_title(doc));
+    package(
+        &document,
+        &ordered,
+        &footer_text(doc),
+        &doc.properties(&title),
+    )
+}
+
+/// A WordprocessingML package of `document` (its ordered lists numbered as `ordered`
+/// says) with the shared styles, the footer's text and the properties.
+pub(super) fn package(
+    document: &str,
+    ordered: &[(usize, u64)],
+    footer_left: &str,
+    properties: &Properties<'_>,
+) -> Result<Vec<u8>, DocumentError> {
     let mut package = Package::new();
     package.add(
         "[Content_Types].xml",
         &[XML_DECLARATION, CONTENT_TYPES].concat(),
     )?;
     package.add("_rels/.rels", &[XML_DECLARATION, PACKAGE_RELS].concat())?;
-    package.add("word/document.xml", &document)?;
+    package.add("word/document.xml", document)?;
     package.add(
         "word/_rels/document.xml.rels",
         &[XML_DECLARATION, DOCUMENT_RELS].concat(),
     )?;
     package.add("word/styles.xml", &[XML_DECLARATION, STYLES].concat())?;
-    package.add("word/numbering.xml", &numbering(&ordered))?;
+    package.add("word/numbering.xml", &numbering(ordered))?;
     package.add("word/settings.xml", &[XML_DECLARATION, SETTINGS].concat())?;
-    package.add("word/footer1.xml", &footer(doc))?;
-    package.add("docProps/core.xml", &core_properties(doc, &title))?;
-    package.add("docProps/app.xml", &app_properties(doc, ""))?;
+    package.add("word/footer1.xml", &footer(footer_left))?;
+    package.add("docProps/core.xml", &core_properties(properties))?;
+    package.add("docProps/app.xml", &app_properties(properties, ""))?;
     package.finish()
 }
 

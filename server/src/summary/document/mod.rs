@@ -17,6 +17,9 @@
 mod docx;
 mod markdown;
 mod pptx;
+mod report;
+
+pub use report::{report_docx, Report, ReportBlock, ReportCell, ReportSection, ReportTable, Shade};
 
 use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
@@ -189,8 +192,32 @@ impl Package {
     }
 }
 
+/// What a package says about itself (`docProps`): its title, subject, keywords, the
+/// partnership as creator and company, and (when known) when it was made.
+pub(super) struct Properties<'a> {
+    pub title: &'a str,
+    pub subject: &'a str,
+    pub keywords: &'a str,
+    pub company: &'a str,
+    pub generated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl SummaryDocument {
+    /// The summary's properties under the given title: the review's title as subject, its
+    /// reference as keywords.
+    fn properties<'a>(&'a self, title: &'a str) -> Properties<'a> {
+        Properties {
+            title,
+            subject: &self.review_title,
+            keywords: &self.review_reference,
+            company: &self.partnership,
+            generated_at: self.generated_at,
+        }
+    }
+}
+
 /// `docProps/core.xml`: title, subject, creator and (when known) dates.
-fn core_properties(doc: &SummaryDocument, title: &str) -> String {
+fn core_properties(p: &Properties<'_>) -> String {
     let mut out = String::from(XML_DECLARATION);
     out.push_str(
         "<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
@@ -198,15 +225,15 @@ fn core_properties(doc: &SummaryDocument, title: &str) -> String {
          xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">",
     );
     out.push_str("<dc:title>");
-    push_escaped(&mut out, title);
+    push_escaped(&mut out, p.title);
     out.push_str("</dc:title><dc:subject>");
-    push_escaped(&mut out, &doc.review_title);
+    push_escaped(&mut out, p.subject);
     out.push_str("</dc:subject><dc:creator>");
-    push_escaped(&mut out, &doc.partnership);
+    push_escaped(&mut out, p.company);
     out.push_str("</dc:creator><cp:keywords>");
-    push_escaped(&mut out, &doc.review_reference);
+    push_escaped(&mut out, p.keywords);
     out.push_str("</cp:keywords><dc:language>en-GB</dc:language>");
-    if let Some(at) = doc.generated_at {
+    if let Some(at) = p.generated_at {
         let stamp = at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
         for element in ["created", "modified"] {
             out.push_str(&format!(
@@ -219,7 +246,7 @@ fn core_properties(doc: &SummaryDocument, title: &str) -> String {
 }
 
 /// `docProps/app.xml`; `extra` is more elements (e.g. the slide count).
-fn app_properties(doc: &SummaryDocument, extra: &str) -> String {
+fn app_properties(p: &Properties<'_>, extra: &str) -> String {
     let mut out = String::from(XML_DECLARATION);
     out.push_str(
         "<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" \
@@ -228,7 +255,7 @@ fn app_properties(doc: &SummaryDocument, extra: &str) -> String {
     );
     out.push_str(extra);
     out.push_str("<Company>");
-    push_escaped(&mut out, &doc.partnership);
+    push_escaped(&mut out, p.company);
     out.push_str("</Company></Properties>");
     out
 }
@@ -361,7 +388,7 @@ pub(crate) mod tests {
     fn properties_carry_the_review() {
         let mut doc = example();
         doc.generated_at = chrono::DateTime::from_timestamp(1_500_000_000, 0);
-        let core = core_properties(&doc, "Learning summary");
+        let core = core_properties(&doc.properties("Learning summary"));
         assert!(core.contains("<dc:title>Learning summary</dc:title>"));
         assert!(core.contains("<cp:keywords>SCR-2016-03</cp:keywords>"));
         assert!(core.contains("2017-07-14T02:40:00Z"));

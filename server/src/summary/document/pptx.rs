@@ -733,11 +733,14 @@ pub(super) fn write(doc: &SummaryDocument) -> Result<Vec<u8>, DocumentError> {
             &slide_rels,
         )?;
     }
-    package.add("docProps/core.xml", &core_properties(doc, &title))?;
+    package.add(
+        "docProps/core.xml",
+        &core_properties(&doc.properties(&title)),
+    )?;
     package.add(
         "docProps/app.xml",
         &app_properties(
-            doc,
+            &doc.properties(&title),
             &format!("<PresentationFormat>Widescreen</PresentationFormat><Slides>{count}</Slides>"),
         ),
     )?;
