@@ -52,6 +52,16 @@ test("an agency lead answers the year's Section 11 assessment from last year's, 
   await decide.getByRole('button', { name: 'Record the decision' }).click();
   await expect(decide.getByRole('alert')).toContainText('Comment');
   await expectAccessible(page);
+  // A challenge question on the standard that changed, checked before it is sent.
+  const challenges = page.getByRole('region', { name: 'Challenges on standard 8' });
+  await challenges.getByRole('button', { name: 'Ask about standard 8' }).click();
+  await expect(challenges.getByRole('alert')).toContainText('Challenge question must not be empty');
+  await challenges.getByLabel('Challenge question on standard 8').fill('Which audit found 18 of 20, and who carried it out?');
+  await challenges.getByRole('button', { name: 'Ask about standard 8' }).click();
+  await expect(challenges).toContainText('Challenge 1: Which audit found 18 of 20, and who carried it out?');
+  await expect(challenges).toContainText('Not yet answered');
+  await expect(challenges.getByRole('button', { name: 'Withdraw challenge 1' })).toBeVisible();
+  await decide.getByLabel('Return it to the agency with a challenge').check();
   await decide.getByLabel('Comment').fill('How do you know the protocol is used outside office hours?');
   await decide.getByRole('button', { name: 'Record the decision' }).click();
   await expect(page.locator('#s11-status')).toHaveText('Returned with comments');
@@ -66,16 +76,40 @@ test("an agency lead answers the year's Section 11 assessment from last year's, 
   await expect(heat.getByRole('row', { name: /Information sharing/ })).toContainText('Last year: Red: not met');
   await expect(page.getByRole('table', { name: `Assessments for ${YEAR}` })).toContainText('Returned with comments');
   const downloading = page.waitForEvent('download');
-  await page.getByRole('button', { name: `Download the ${YEAR} answers (XLSX)` }).click();
+  await page.getByRole('button', { name: `Download every ${YEAR} answer (XLSX)` }).click();
   const file = await downloading;
   expect(file.suggestedFilename()).toBe(`section-11-${YEAR}.xlsx`);
   await expect(page.getByRole('status').filter({ hasText: `Downloaded section-11-${YEAR}.xlsx.` })).toBeVisible();
+  // The summary report for the board, a Word document that names the returned police.
+  const reporting = page.waitForEvent('download');
+  await page.getByRole('button', { name: `Download the ${YEAR} summary report (DOCX)` }).click();
+  const report = await reporting;
+  expect(report.suggestedFilename()).toBe(`section-11-${YEAR}-report.docx`);
+  const stream = await report.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  expect(Buffer.concat(chunks).subarray(0, 2).toString()).toBe('PK');
+  await expect(page.getByRole('status').filter({ hasText: `Downloaded section-11-${YEAR}-report.docx.` })).toBeVisible();
   await bothWidths(page);
   await signOut(page);
 
   // Back with the police lead, as returned work.
   await signIn(page, 'police.lead@demo.example');
-  await expect(
-    work(page).getByRole('listitem').filter({ hasText: `POL Section 11 self-assessment for ${YEAR}` }),
-  ).toContainText('Section 11 self-assessment returned');
+  const returned = work(page).getByRole('listitem').filter({ hasText: `POL Section 11 self-assessment for ${YEAR}` });
+  await expect(returned).toContainText('Section 11 self-assessment returned');
+  // The challenge needs a response before the assessment goes back.
+  await returned.getByRole('link').click();
+  const mine = page.getByRole('region', { name: 'Challenges on standard 8' });
+  await expect(mine).toContainText('Challenge 1: Which audit found 18 of 20');
+  await page.getByRole('button', { name: 'Submit the assessment' }).click();
+  await expect(page.getByRole('form', { name: 'Submit the assessment' }).getByRole('alert')).toContainText(
+    "Challenge 1: Your response respond to the business office's challenge",
+  );
+  await mine.getByLabel('Your response').fill('The March audit by the MASH manager; the report is on the shared drive.');
+  await mine.getByRole('button', { name: 'Save the response to challenge 1' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Your response to challenge 1 is saved.' })).toBeVisible();
+  await bothWidths(page);
+  await page.getByRole('button', { name: 'Submit the assessment' }).click();
+  await expect(page.locator('#s11-status')).toHaveText('Submitted');
+  await expect(mine).toContainText('Response: The March audit by the MASH manager');
 });

@@ -25,6 +25,7 @@ mod m0019_single_sign_on;
 mod m0020_what_needs_you;
 mod m0021_section_11;
 mod m0022_performance_dataset;
+mod m0023_section_11_challenges;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_what_needs_you::Migration),
             Box::new(m0021_section_11::Migration),
             Box::new(m0022_performance_dataset::Migration),
+            Box::new(m0023_section_11_challenges::Migration),
         ]
     }
 }

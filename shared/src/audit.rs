@@ -148,6 +148,26 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         Downloaded,
     ),
     (
+        "section11.challenge.ask",
+        "Asked a challenge question on a Section 11 assessment",
+        Agencies,
+    ),
+    (
+        "section11.challenge.withdraw",
+        "Withdrew a challenge question on a Section 11 assessment",
+        Agencies,
+    ),
+    (
+        "section11.challenge.respond",
+        "Responded to a challenge question on a Section 11 assessment",
+        Agencies,
+    ),
+    (
+        "section11.report",
+        "Downloaded a year's Section 11 summary report (Word)",
+        Downloaded,
+    ),
+    (
         "section11.standards.set",
         "Set a year's Section 11 standards",
         Agencies,

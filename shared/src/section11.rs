@@ -17,6 +17,10 @@ pub const MAX_EVIDENCE: usize = 10_000;
 pub const MAX_TO_GREEN: usize = 4_000;
 /// The longest comment of the office returning an assessment.
 pub const MAX_COMMENT: usize = 4_000;
+/// The longest challenge question, or response to one.
+pub const MAX_CHALLENGE: usize = 4_000;
+/// The most challenge questions on one assessment (every return included).
+pub const MAX_CHALLENGES: usize = 200;
 /// The most standards in a year's tool.
 pub const MAX_STANDARDS: usize = 40;
 /// The years a tool may be for.
@@ -53,6 +57,12 @@ impl AssessmentStatus {
 pub fn writes(actor: &Actor, agency_id: &str) -> bool {
     actor.has(Role::BusinessOffice)
         || (actor.has(Role::AgencyLead) && actor.agency_id.as_deref() == Some(agency_id))
+}
+
+/// Who scrutinises submitted assessments (accepts or returns them, asks and withdraws
+/// challenge questions): the business office.
+pub fn scrutinises(actor: &Actor) -> bool {
+    actor.has(Role::BusinessOffice)
 }
 
 /// Who reads an agency's assessment: the business office and the chair read every one;
@@ -174,10 +184,14 @@ pub fn check_answer(draft: AnswerDraft) -> Result<AnswerDraft, Problems> {
 }
 
 /// Checks a whole assessment before it is submitted: every standard rated with evidence,
-/// and a red or amber rating says what would make it green. `answers` are in the order of
-/// the standards (`None` for a standard not answered); fields are
-/// `answers.{i}.{rating|evidence|toGreen}`.
-pub fn check_submission(answers: &[Option<AnswerDraft>]) -> Result<(), Problems> {
+/// a red or amber rating says what would make it green, and every challenge question of
+/// the business office has a response. `answers` are in the order of the standards (`None`
+/// for a standard not answered), `challenges_answered` in the order the challenges were
+/// asked; fields are `answers.{i}.{rating|evidence|toGreen}` and `challenges.{i}.response`.
+pub fn check_submission(
+    answers: &[Option<AnswerDraft>],
+    challenges_answered: &[bool],
+) -> Result<(), Problems> {
     let mut p = Problems::new();
     for (i, a) in answers.iter().enumerate() {
         let a = a.clone().unwrap_or_default();
@@ -193,16 +207,51 @@ pub fn check_submission(answers: &[Option<AnswerDraft>]) -> Result<(), Problems>
             p.push(format!("answers.{i}.evidence"), "give the evidence");
         }
     }
+    for (i, answered) in challenges_answered.iter().enumerate() {
+        if !answered {
+            p.push(
+                format!("challenges.{i}.response"),
+                "respond to the business office's challenge",
+            );
+        }
+    }
     p.into_result()
 }
 
-/// The office's decision on a submitted assessment: accepted, or returned with a comment
-/// (the challenge the agency answers). Field `comment`.
-pub fn check_decision(accept: bool, comment: &str) -> Result<AssessmentStatus, Problems> {
+/// Checks a challenge question (field `question`) or an agency's response to one (field
+/// `response`): not empty, at most [`MAX_CHALLENGE`] characters. Answers it trimmed.
+pub fn check_challenge_text(field: &str, text: &str) -> Result<String, Problems> {
+    let mut p = Problems::new();
+    bounded(&mut p, field.to_owned(), text.trim(), MAX_CHALLENGE, true);
+    p.into_result().map(|()| text.trim().to_owned())
+}
+
+/// The office's decision on a submitted assessment: accepted, or returned for the agency
+/// to look at again. Returning needs a comment or a challenge question asked in this
+/// scrutiny (`open_challenges`, those not yet responded to); accepting needs none to be
+/// open (withdraw them, or return the assessment). Fields `comment` and `challenges`.
+pub fn check_decision(
+    accept: bool,
+    comment: &str,
+    open_challenges: usize,
+) -> Result<AssessmentStatus, Problems> {
     let mut p = Problems::new();
     let comment = comment.trim();
-    if !accept && comment.is_empty() {
-        p.push("comment", "say what the agency should look at again");
+    if !accept && comment.is_empty() && open_challenges == 0 {
+        p.push(
+            "comment",
+            "say what the agency should look at again, or ask a challenge question on a standard",
+        );
+    }
+    if accept && open_challenges > 0 {
+        p.push(
+            "challenges",
+            format!(
+                "{open_challenges} challenge {} not been answered: return the assessment so the agency can respond, or withdraw {}",
+                if open_challenges == 1 { "question has" } else { "questions have" },
+                if open_challenges == 1 { "it" } else { "them" },
+            ),
+        );
     }
     if comment.chars().count() > MAX_COMMENT {
         p.push(
@@ -346,33 +395,55 @@ mod tests {
             evidence: "Partly".into(),
             to_green: String::new(),
         };
-        assert!(check_submission(&[Some(green.clone())]).is_ok());
-        let p = check_submission(&[Some(green), Some(amber), None]).expect_err("bad");
+        assert!(check_submission(&[Some(green.clone())], &[true]).is_ok());
+        let p =
+            check_submission(&[Some(green), Some(amber), None], &[true, false]).expect_err("bad");
         let fields: Vec<&str> = p.0.iter().map(|x| x.field.as_str()).collect();
         assert_eq!(
             fields,
             [
                 "answers.1.toGreen",
                 "answers.2.rating",
-                "answers.2.evidence"
+                "answers.2.evidence",
+                "challenges.1.response",
             ]
         );
     }
 
     #[test]
-    fn returning_needs_a_comment_and_accepting_does_not() {
-        assert_eq!(check_decision(true, ""), Ok(AssessmentStatus::Accepted));
+    fn returning_needs_a_comment_or_a_challenge_and_accepting_needs_none_open() {
+        assert_eq!(check_decision(true, "", 0), Ok(AssessmentStatus::Accepted));
         assert_eq!(
-            check_decision(false, "Say how training is checked."),
+            check_decision(false, "Say how training is checked.", 0),
             Ok(AssessmentStatus::Returned)
         );
-        assert!(check_decision(false, "  ").is_err());
+        assert!(check_decision(false, "  ", 0).is_err());
+        assert_eq!(check_decision(false, "", 2), Ok(AssessmentStatus::Returned));
+        let open = check_decision(true, "Fine", 1).expect_err("an open challenge");
+        assert_eq!(open.0[0].field, "challenges");
+        assert!(open.0[0]
+            .message
+            .contains("1 challenge question has not been answered"));
         assert!(check_answer(AnswerDraft {
             rating: None,
             evidence: "x".repeat(MAX_EVIDENCE + 1),
             to_green: String::new(),
         })
         .is_err());
+    }
+
+    #[test]
+    fn challenges_are_written_and_bounded() {
+        assert_eq!(
+            check_challenge_text("question", "  How is it checked? "),
+            Ok("How is it checked?".to_owned())
+        );
+        assert_eq!(
+            check_challenge_text("response", " ").expect_err("empty").0[0].field,
+            "response"
+        );
+        assert!(check_challenge_text("question", &"x".repeat(MAX_CHALLENGE + 1)).is_err());
+        assert!(check_challenge_text("question", &"é".repeat(MAX_CHALLENGE)).is_ok());
     }
 
     #[test]

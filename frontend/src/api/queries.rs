@@ -169,6 +169,10 @@ operations!(
     SubmitSection11Assessment,
     DecideSection11Assessment,
     Section11Export,
+    Section11Report,
+    AskSection11Challenge,
+    WithdrawSection11Challenge,
+    RespondToSection11Challenge,
 );
 operations!(
     "graphql/performance.graphql": Indicators,

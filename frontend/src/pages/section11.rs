@@ -3,6 +3,7 @@
 //! agency's assessment, answered standard by standard, submitted, and accepted or returned.
 
 use crate::api::section11_assessment::Section11AssessmentSection11Assessment as Assessment;
+use crate::api::section11_assessment::Section11AssessmentSection11AssessmentChallenges as Challenge;
 use crate::api::{self, code_of, ApiError};
 use crate::components::{
     field_id, format_date, set_title, AgencyPrefix, CheckboxGroup, DataTable, DateInput,
@@ -252,26 +253,39 @@ fn YearBody(
     }
 }
 
-/// Every answer of the year the person may read, as an XLSX workbook.
+/// What the person may read of the year, as files: every answer as an XLSX workbook, and
+/// the summary report for the board as a Word document.
 #[component]
 fn Download(year: i64) -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
-    let download = move |_| {
+    let fetch = move |report: bool| {
         if pending.get_untracked() {
             return;
         }
         pending.set(true);
         notice.set(None);
         spawn_local(async move {
-            let result =
-                api::call::<api::Section11Export>(api::section11_export::Variables { year }).await;
+            let result = if report {
+                api::call::<api::Section11Report>(api::section11_report::Variables { year })
+                    .await
+                    .map(|d| {
+                        let f = d.section11_report;
+                        (f.file_name, f.media_type, f.content_base64)
+                    })
+            } else {
+                api::call::<api::Section11Export>(api::section11_export::Variables { year })
+                    .await
+                    .map(|d| {
+                        let f = d.section11_export;
+                        (f.file_name, f.media_type, f.content_base64)
+                    })
+            };
             pending.try_set(false);
             match result {
-                Ok(d) => {
-                    let f = d.section11_export;
-                    crate::components::save_file(&f.file_name, &f.media_type, &f.content_base64);
-                    notice.try_set(Some(format!("Downloaded {}.", f.file_name)));
+                Ok((name, media, content)) => {
+                    crate::components::save_file(&name, &media, &content);
+                    notice.try_set(Some(format!("Downloaded {name}.")));
                 }
                 Err(e) => {
                     notice.try_set(Some(e.explain()));
@@ -281,11 +295,16 @@ fn Download(year: i64) -> impl IntoView {
     };
     view! {
         <div class="row-card" role="group" aria-labelledby="s11-download-title">
-            <h3 id="s11-download-title">"Download every answer"</h3>
+            <h3 id="s11-download-title">"Download"</h3>
             <Notice text=notice />
-            <button type="button" class="button button-secondary" on:click=download disabled=move || pending.get()>
-                {format!("Download the {year} answers (XLSX)")}
-            </button>
+            <div class="button-group">
+                <button type="button" class="button button-secondary" on:click=move |_| fetch(true) disabled=move || pending.get()>
+                    {format!("Download the {year} summary report (DOCX)")}
+                </button>
+                <button type="button" class="button button-secondary" on:click=move |_| fetch(false) disabled=move || pending.get()>
+                    {format!("Download every {year} answer (XLSX)")}
+                </button>
+            </div>
         </div>
     }
 }
@@ -465,12 +484,20 @@ fn AssessmentBody(
         .office_comment
         .clone()
         .filter(|_| status == AssessmentStatus::Returned);
+    let scrutiny = session.is_office() && status == AssessmentStatus::Submitted;
     let standards = a
         .standards
         .iter()
         .enumerate()
         .map(|(i, s)| {
             let answer = a.answers.iter().find(|x| x.standard_id == s.id).cloned();
+            let challenges: Vec<(usize, Challenge)> = a
+                .challenges
+                .iter()
+                .cloned()
+                .enumerate()
+                .filter(|(_, c)| c.standard_id == s.id)
+                .collect();
             view! {
                 <StandardPart
                     index=i
@@ -479,6 +506,17 @@ fn AssessmentBody(
                     standard=s.clone()
                     answer=answer
                     editable=editable
+                    reload=reload
+                    notice=notice
+                />
+                <StandardChallenges
+                    index=i
+                    assessment=id.clone()
+                    version=version
+                    standard_id=s.id.clone()
+                    challenges=challenges
+                    scrutiny=scrutiny
+                    responding=editable
                     reload=reload
                     notice=notice
                 />
@@ -625,6 +663,212 @@ fn StandardPart(
     }
 }
 
+/// The business office's challenge questions on one standard: asked and withdrawn while it
+/// scrutinises the submitted assessment, responded to by the agency while the assessment
+/// is with it. Each is numbered in the order asked, across the assessment.
+#[component]
+fn StandardChallenges(
+    index: usize,
+    assessment: String,
+    version: i64,
+    standard_id: String,
+    challenges: Vec<(usize, Challenge)>,
+    scrutiny: bool,
+    responding: bool,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let n = index + 1;
+    if challenges.is_empty() && !scrutiny {
+        return ().into_any();
+    }
+    let list = challenges
+        .into_iter()
+        .map(|(i, c)| {
+            let number = i + 1;
+            let answer = if responding {
+                view! { <ResponseForm number=number id=c.id.clone() version=version response=c.response.clone().unwrap_or_default() reload=reload notice=notice /> }.into_any()
+            } else {
+                let response = c.response.clone();
+                view! {
+                    <p>
+                        <strong>"Response: "</strong>
+                        {match response {
+                            Some(r) => view! { <span class="justification">{r}</span> }.into_any(),
+                            None => view! { <strong class="tag tag-awaiting">"Not yet answered"</strong> }.into_any(),
+                        }}
+                    </p>
+                }
+                .into_any()
+            };
+            let withdraw = (scrutiny && c.response.is_none()).then(|| {
+                let id = c.id.clone();
+                let pending = RwSignal::new(false);
+                let click = move |_| {
+                    if pending.get_untracked() {
+                        return;
+                    }
+                    pending.set(true);
+                    let variables = api::withdraw_section11_challenge::Variables {
+                        id: id.clone(),
+                        version,
+                    };
+                    spawn_local(async move {
+                        let result = api::send::<api::WithdrawSection11Challenge>(variables).await;
+                        pending.try_set(false);
+                        match result {
+                            Ok(_) => {
+                                notice.try_set(Some(format!("Challenge {number} is withdrawn.")));
+                                reload.try_update(|n| *n += 1);
+                            }
+                            Err(e) => {
+                                notice.try_set(Some(e.explain()));
+                            }
+                        }
+                    });
+                };
+                view! {
+                    <button type="button" class="button button-secondary" on:click=click disabled=move || pending.get()>
+                        {format!("Withdraw challenge {number}")}
+                    </button>
+                }
+            });
+            view! {
+                <li class="s11-challenge">
+                    <p><strong>{format!("Challenge {number}: ")}</strong>{c.question.clone()}</p>
+                    {answer}
+                    {withdraw}
+                </li>
+            }
+        })
+        .collect_view();
+    let ask = scrutiny.then(|| {
+        let form = FormSubmit::new();
+        let question = RwSignal::new(String::new());
+        crate::unsaved::track_typed(question);
+        let id = format!("challenge-{n}");
+        let field = id.clone();
+        let submit = move |ev: SubmitEvent| {
+            if !form.begin(&ev) {
+                return;
+            }
+            if checked(form, &field, "Challenge question", "question", &question.get_untracked()) {
+                return;
+            }
+            let variables = api::ask_section11_challenge::Variables {
+                assessment_id: assessment.clone(),
+                version,
+                standard_id: standard_id.clone(),
+                question: question.get_untracked(),
+            };
+            form.send(
+                api::send::<api::AskSection11Challenge>(variables),
+                |f| match f {
+                    "question" => (field_id(f), "Challenge question".into()),
+                    _ => (field_id(f), f.to_string()),
+                },
+                move |_| {
+                    question.set(String::new());
+                    notice.set(Some(format!(
+                        "Your challenge on standard {n} is recorded. It goes to the agency when you return the assessment."
+                    )));
+                    reload.update(|n| *n += 1);
+                },
+            );
+        };
+        view! {
+            <form on:submit=submit novalidate=true aria-label=format!("Challenge standard {n}")>
+                <ErrorSummary errors=form.errors />
+                <TextArea id=id label=format!("Challenge question on standard {n}") hint="What should the agency show or explain?" value=question errors=form.errors rows=2 />
+                <button type="submit" class="button button-secondary" disabled=move || form.pending.get()>
+                    {format!("Ask about standard {n}")}
+                </button>
+            </form>
+        }
+    });
+    view! {
+        <section class="row-card s11-challenges" aria-label=format!("Challenges on standard {n}")>
+            <h3>{format!("Challenges on standard {n}")}</h3>
+            <ul class="plain-list">{list}</ul>
+            {ask}
+        </section>
+    }
+    .into_any()
+}
+
+/// Checks a challenge question or response with the server's rule before it is sent,
+/// marking the field `id` (labelled `label`) with what is wrong; true when it is wrong.
+fn checked(form: FormSubmit, id: &str, label: &str, field: &str, text: &str) -> bool {
+    match shared::section11::check_challenge_text(field, text) {
+        Ok(_) => false,
+        Err(problems) => {
+            for p in problems.0 {
+                form.errors.push(id, format!("{label} {}", p.message));
+            }
+            form.errors.report_found()
+        }
+    }
+}
+
+/// The agency's response to one challenge question.
+#[component]
+fn ResponseForm(
+    number: usize,
+    id: String,
+    version: i64,
+    response: String,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let form = FormSubmit::new();
+    let saved = response.clone();
+    let text = RwSignal::new(response);
+    crate::unsaved::track(move || text.try_with_untracked(|t| *t != saved) == Some(true));
+    let field = format!("response-{number}");
+    let checked_field = field.clone();
+    let submit = move |ev: SubmitEvent| {
+        if !form.begin(&ev) {
+            return;
+        }
+        if checked(
+            form,
+            &checked_field,
+            "Your response",
+            "response",
+            &text.get_untracked(),
+        ) {
+            return;
+        }
+        let variables = api::respond_to_section11_challenge::Variables {
+            id: id.clone(),
+            version,
+            response: text.get_untracked(),
+        };
+        form.send(
+            api::send::<api::RespondToSection11Challenge>(variables),
+            |f| match f {
+                "response" => (String::new(), "Your response".into()),
+                _ => (field_id(f), f.to_string()),
+            },
+            move |_| {
+                notice.set(Some(format!(
+                    "Your response to challenge {number} is saved."
+                )));
+                reload.update(|n| *n += 1);
+            },
+        );
+    };
+    view! {
+        <form on:submit=submit novalidate=true aria-label=format!("Respond to challenge {number}")>
+            <ErrorSummary errors=form.errors />
+            <TextArea id=field label="Your response" value=text errors=form.errors rows=3 />
+            <button type="submit" class="button button-secondary" disabled=move || form.pending.get()>
+                {format!("Save the response to challenge {number}")}
+            </button>
+        </form>
+    }
+}
+
 #[component]
 fn SubmitForm(
     id: String,
@@ -651,6 +895,10 @@ fn SubmitForm(
                     parts.next().and_then(|i| i.parse::<usize>().ok()),
                     parts.next(),
                 ) {
+                    (Some("challenges"), Some(i), _) => (
+                        format!("response-{}", i + 1),
+                        format!("Challenge {}: Your response", i + 1),
+                    ),
                     (Some("answers"), Some(i), Some(part)) => {
                         let n = i + 1;
                         let (id, what) = match part {
@@ -675,7 +923,7 @@ fn SubmitForm(
     view! {
         <form on:submit=submit novalidate=true class="row-card" aria-labelledby="s11-submit-title">
             <h2 id="s11-submit-title">"Submit the assessment"</h2>
-            <p>"Save each standard first. Every standard needs a rating and evidence; red and amber need what would make them green."</p>
+            <p>"Save each standard first. Every standard needs a rating and evidence; red and amber need what would make them green; every challenge question of the business office needs your response."</p>
             <ErrorSummary errors=form.errors />
             <button type="submit" class="button" disabled=move || form.pending.get()>"Submit the assessment"</button>
         </form>
@@ -713,6 +961,7 @@ fn DecideForm(
             api::send::<api::DecideSection11Assessment>(variables),
             |f| match f {
                 "comment" => ("s11-comment".into(), "Comment".into()),
+                "challenges" => ("s11-decision".into(), "Your decision".into()),
                 _ => (field_id(f), f.to_string()),
             },
             move |d| {
@@ -738,7 +987,7 @@ fn DecideForm(
             <h2 id="s11-decide-title">"Scrutiny"</h2>
             <ErrorSummary errors=form.errors />
             <RadioGroup id="s11-decision" legend="Your decision" options=options value=choice errors=form.errors />
-            <TextArea id="s11-comment" label="Comment" hint="Needed when you return it: what the agency should look at again." value=comment errors=form.errors rows=3 />
+            <TextArea id="s11-comment" label="Comment" hint="Needed when you return it without a challenge question: what the agency should look at again." value=comment errors=form.errors rows=3 />
             <button type="submit" class="button" disabled=move || form.pending.get()>"Record the decision"</button>
         </form>
     }

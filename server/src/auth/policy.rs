@@ -116,6 +116,7 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Query", "section11Years", Access::AnyRole(PLAN_READERS)),
     ("Query", "section11", Access::AnyRole(PLAN_READERS)),
     ("Query", "section11Export", Access::AnyRole(PLAN_READERS)),
+    ("Query", "section11Report", Access::AnyRole(PLAN_READERS)),
     (
         "Query",
         "section11Assessment",
@@ -131,6 +132,17 @@ const ROOT: &[(&str, &str, Access)] = &[
     (
         "Mutation",
         "submitSection11Assessment",
+        Access::AnyRole(OFFICE_OR_LEAD),
+    ),
+    ("Mutation", "askSection11Challenge", Access::AnyRole(OFFICE)),
+    (
+        "Mutation",
+        "withdrawSection11Challenge",
+        Access::AnyRole(OFFICE),
+    ),
+    (
+        "Mutation",
+        "respondToSection11Challenge",
         Access::AnyRole(OFFICE_OR_LEAD),
     ),
     (
@@ -791,6 +803,18 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "version",
             "standards",
             "answers",
+            "challenges",
+        ],
+    ),
+    (
+        "Section11Challenge",
+        &[
+            "id",
+            "standardId",
+            "question",
+            "askedAt",
+            "response",
+            "respondedAt",
         ],
     ),
     ("Section11Year", &["year", "standards", "assessments"]),

@@ -43,6 +43,7 @@ pub mod review_member;
 pub mod review_presence;
 pub mod s11_answer;
 pub mod s11_assessment;
+pub mod s11_challenge;
 pub mod s11_standard;
 pub mod second_factor;
 pub mod second_factor_role;

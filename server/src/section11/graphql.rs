@@ -2,7 +2,7 @@
 
 use super::{AssessmentView, YearView};
 use crate::agencies::graphql::Agency;
-use crate::entities::{s11_answer, s11_standard};
+use crate::entities::{s11_answer, s11_challenge, s11_standard};
 use crate::graphql::{parts, IntoGql};
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -57,6 +57,32 @@ impl From<s11_answer::Model> for Section11Answer {
     }
 }
 
+/// A challenge question of the business office about the agency's answer to one standard,
+/// and the agency's response.
+#[derive(SimpleObject, Clone)]
+pub struct Section11Challenge {
+    pub id: ID,
+    pub standard_id: ID,
+    pub question: String,
+    pub asked_at: DateTime<Utc>,
+    /// None until the agency responds.
+    pub response: Option<String>,
+    pub responded_at: Option<DateTime<Utc>>,
+}
+
+impl From<s11_challenge::Model> for Section11Challenge {
+    fn from(c: s11_challenge::Model) -> Self {
+        Self {
+            id: ID(c.id),
+            standard_id: ID(c.standard_id),
+            question: c.question,
+            asked_at: c.asked_at,
+            response: c.response,
+            responded_at: c.responded_at,
+        }
+    }
+}
+
 /// One agency's self-assessment for a year.
 #[derive(SimpleObject, Clone)]
 pub struct Section11Assessment {
@@ -75,6 +101,8 @@ pub struct Section11Assessment {
     /// The year's standards, in order.
     pub standards: Vec<Section11Standard>,
     pub answers: Vec<Section11Answer>,
+    /// The office's challenge questions, in the order asked (every return's).
+    pub challenges: Vec<Section11Challenge>,
 }
 
 impl From<AssessmentView> for Section11Assessment {
@@ -93,6 +121,7 @@ impl From<AssessmentView> for Section11Assessment {
             version: v.row.version,
             standards: v.standards.into_iter().map(Into::into).collect(),
             answers: v.answers.into_iter().map(Into::into).collect(),
+            challenges: v.challenges.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -164,6 +193,22 @@ impl Section11Query {
     ) -> async_graphql::Result<crate::chronology::graphql::ExportFile> {
         let (state, rc) = parts(ctx)?;
         super::export::year(state, rc, year)
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+
+    /// The year's summary report (DOCX) for the board: where each assessment stands, each
+    /// standard's ratings counted, every agency's ratings with last year's where they
+    /// changed, what would make red and amber standards green, and the office's
+    /// challenges. Of the assessments the caller may read.
+    async fn section11_report(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+    ) -> async_graphql::Result<crate::chronology::graphql::ExportFile> {
+        let (state, rc) = parts(ctx)?;
+        super::report::year(state, rc, year)
             .await
             .map(Into::into)
             .gql(rc)
@@ -263,7 +308,56 @@ impl Section11Mutation {
             .gql(rc)
     }
 
-    /// The business office accepts a submitted assessment or returns it with a comment.
+    /// The business office asks a challenge question about the agency's answer to one
+    /// standard while it scrutinises the submitted assessment (it goes to the agency when
+    /// the assessment is returned).
+    async fn ask_section11_challenge(
+        &self,
+        ctx: &Context<'_>,
+        assessment_id: ID,
+        version: i32,
+        standard_id: ID,
+        question: String,
+    ) -> async_graphql::Result<Section11Assessment> {
+        let (state, rc) = parts(ctx)?;
+        super::ask_challenge(state, rc, &assessment_id, version, &standard_id, &question)
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+
+    /// The business office withdraws a challenge question it asked in this scrutiny.
+    async fn withdraw_section11_challenge(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+    ) -> async_graphql::Result<Section11Assessment> {
+        let (state, rc) = parts(ctx)?;
+        super::withdraw_challenge(state, rc, &id, version)
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+
+    /// The agency's lead responds to a challenge question while the assessment is with the
+    /// agency; every challenge needs a response before it is submitted again.
+    async fn respond_to_section11_challenge(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+        response: String,
+    ) -> async_graphql::Result<Section11Assessment> {
+        let (state, rc) = parts(ctx)?;
+        super::respond_to_challenge(state, rc, &id, version, &response)
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+
+    /// The business office accepts a submitted assessment, or returns it with a comment or
+    /// its challenge questions.
     async fn decide_section11_assessment(
         &self,
         ctx: &Context<'_>,

@@ -6,37 +6,42 @@
 
 pub mod export;
 pub mod graphql;
+pub mod report;
 
 use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
 use crate::db::begin_write;
-use crate::entities::{agency, s11_answer, s11_assessment, s11_standard};
+use crate::entities::{agency, s11_answer, s11_assessment, s11_challenge, s11_standard};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::{NaiveDate, SubsecRound, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use shared::auth::Actor;
 use shared::section11::{
-    carried_from, check_answer, check_decision, check_standards, check_submission, reads, writes,
-    AnswerDraft, AssessmentStatus, Rating, StandardDraft, YEARS,
+    carried_from, check_answer, check_challenge_text, check_decision, check_standards,
+    check_submission, reads, scrutinises, writes, AnswerDraft, AssessmentStatus, Rating,
+    StandardDraft, MAX_CHALLENGES, YEARS,
 };
 use std::collections::HashMap;
 
 const ASSESSMENT: &str = "Section 11 assessment";
+const CHALLENGE: &str = "Challenge question";
 
 /// The most agencies one request asks (a partnership has a few dozen).
 pub const MAX_AGENCIES_ASKED: usize = 500;
 
-/// An agency's assessment with its agency, its answers and its year's standards.
+/// An agency's assessment with its agency, its answers, its year's standards and the
+/// office's challenge questions (in the order asked).
 #[derive(Debug, Clone)]
 pub struct AssessmentView {
     pub row: s11_assessment::Model,
     pub agency: agency::Model,
     pub answers: Vec<s11_answer::Model>,
     pub standards: Vec<s11_standard::Model>,
+    pub challenges: Vec<s11_challenge::Model>,
 }
 
 /// A year's tool and the assessments the person may read.
@@ -75,7 +80,8 @@ async fn standards_of<C: ConnectionTrait>(
         .await?)
 }
 
-/// The views of `rows`, with their agencies, answers and standards (four queries).
+/// The views of `rows`, with their agencies, answers, standards and challenges (five
+/// queries).
 async fn views<C: ConnectionTrait>(
     db: &C,
     rows: Vec<s11_assessment::Model>,
@@ -98,6 +104,19 @@ async fn views<C: ConnectionTrait>(
     {
         answers.entry(a.assessment_id.clone()).or_default().push(a);
     }
+    let mut challenges: HashMap<String, Vec<s11_challenge::Model>> = HashMap::new();
+    for c in s11_challenge::Entity::find()
+        .filter(s11_challenge::Column::AssessmentId.is_in(rows.iter().map(|r| r.id.clone())))
+        .order_by_asc(s11_challenge::Column::AskedAt)
+        .order_by_asc(s11_challenge::Column::Id)
+        .all(db)
+        .await?
+    {
+        challenges
+            .entry(c.assessment_id.clone())
+            .or_default()
+            .push(c);
+    }
     let mut years: Vec<i32> = rows.iter().map(|r| r.year).collect();
     years.sort_unstable();
     years.dedup();
@@ -118,6 +137,7 @@ async fn views<C: ConnectionTrait>(
                 .ok_or(AppError::NotFound("Agency"))?;
             Ok(AssessmentView {
                 answers: answers.remove(&row.id).unwrap_or_default(),
+                challenges: challenges.remove(&row.id).unwrap_or_default(),
                 standards: standards.get(&row.year).cloned().unwrap_or_default(),
                 agency,
                 row,
@@ -496,7 +516,12 @@ pub async fn submit(
                 })
         })
         .collect();
-    check_submission(&answers)?;
+    let answered: Vec<bool> = view
+        .challenges
+        .iter()
+        .map(|c| c.response.is_some())
+        .collect();
+    check_submission(&answers, &answered)?;
     let changes = s11_assessment::ActiveModel {
         status: Set(AssessmentStatus::Submitted.code().to_owned()),
         submitted_at: Set(Some(Utc::now().trunc_subsecs(6))),
@@ -523,7 +548,9 @@ pub async fn decide(
     comment: &str,
 ) -> AppResult<AssessmentView> {
     let actor = rc.actor()?;
-    let to = check_decision(accept, comment)?;
+    if !scrutinises(actor) {
+        return Err(AppError::Forbidden);
+    }
     let txn = begin_write(&state.db).await?;
     let row = readable(&txn, actor, id).await?;
     if status_of(&row) != AssessmentStatus::Submitted {
@@ -531,6 +558,12 @@ pub async fn decide(
             "Only a submitted assessment can be accepted or returned.".into(),
         ));
     }
+    let open = s11_challenge::Entity::find()
+        .filter(s11_challenge::Column::AssessmentId.eq(row.id.clone()))
+        .filter(s11_challenge::Column::Response.is_null())
+        .count(&txn)
+        .await?;
+    let to = check_decision(accept, comment, usize::try_from(open).unwrap_or(usize::MAX))?;
     let comment = comment.trim();
     let changes = s11_assessment::ActiveModel {
         status: Set(to.code().to_owned()),
@@ -544,6 +577,171 @@ pub async fn decide(
         &txn,
         rc,
         Event::new("section11.decide", "s11_assessment", &row.id),
+    )
+    .await?;
+    let view = one(&txn, row).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// A challenge question and its assessment, as the person may read them.
+async fn challenge_of<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    id: &str,
+) -> AppResult<(s11_challenge::Model, s11_assessment::Model)> {
+    let challenge = s11_challenge::Entity::find_by_id(id.to_owned())
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound(CHALLENGE))?;
+    let row = readable(txn, actor, &challenge.assessment_id)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => AppError::NotFound(CHALLENGE),
+            other => other,
+        })?;
+    Ok((challenge, row))
+}
+
+/// A submitted assessment the office scrutinises, read for a change inside `txn` at
+/// `version`.
+async fn scrutinised<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    id: &str,
+    version: i32,
+) -> AppResult<s11_assessment::Model> {
+    if !scrutinises(actor) {
+        return Err(AppError::Forbidden);
+    }
+    let row = readable(txn, actor, id).await?;
+    if status_of(&row) != AssessmentStatus::Submitted {
+        return Err(AppError::Conflict(
+            "Challenge questions are asked and withdrawn while a submitted assessment is scrutinised.".into(),
+        ));
+    }
+    if row.version != version {
+        return Err(AppError::Conflict(
+            "Someone else changed this assessment since you opened it. Reload it to see their changes, then make yours again.".into(),
+        ));
+    }
+    Ok(row)
+}
+
+/// The office asks the agency a challenge question about its answer to one standard,
+/// while it scrutinises the submitted assessment; returning the assessment sends it.
+pub async fn ask_challenge(
+    state: &AppState,
+    rc: &RequestContext,
+    id: &str,
+    version: i32,
+    standard_id: &str,
+    question: &str,
+) -> AppResult<AssessmentView> {
+    let actor = rc.actor()?;
+    let question = check_challenge_text("question", question)?;
+    let txn = begin_write(&state.db).await?;
+    let row = scrutinised(&txn, actor, id, version).await?;
+    let standard = s11_standard::Entity::find_by_id(standard_id.to_owned())
+        .one(&txn)
+        .await?
+        .filter(|s| s.year == row.year)
+        .ok_or(AppError::NotFound("Standard"))?;
+    let asked = s11_challenge::Entity::find()
+        .filter(s11_challenge::Column::AssessmentId.eq(row.id.clone()))
+        .count(&txn)
+        .await?;
+    if asked >= MAX_CHALLENGES as u64 {
+        return Err(AppError::validation(
+            "question",
+            format!("an assessment has at most {MAX_CHALLENGES} challenge questions"),
+        ));
+    }
+    s11_challenge::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        assessment_id: Set(row.id.clone()),
+        standard_id: Set(standard.id),
+        question: Set(question),
+        asked_by: Set(Some(actor.user_id.clone())),
+        asked_at: Set(Utc::now().trunc_subsecs(6)),
+        response: Set(None),
+        responded_by: Set(None),
+        responded_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    let row = bump(&txn, &row, Default::default()).await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("section11.challenge.ask", "s11_assessment", &row.id),
+    )
+    .await?;
+    let view = one(&txn, row).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// The office withdraws a challenge question it has asked in this scrutiny (one not yet
+/// responded to).
+pub async fn withdraw_challenge(
+    state: &AppState,
+    rc: &RequestContext,
+    challenge_id: &str,
+    version: i32,
+) -> AppResult<AssessmentView> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let (challenge, row) = challenge_of(&txn, actor, challenge_id).await?;
+    let row = scrutinised(&txn, actor, &row.id, version).await?;
+    if challenge.response.is_some() {
+        return Err(AppError::Conflict(
+            "The agency has responded to this challenge: it stays with the assessment.".into(),
+        ));
+    }
+    s11_challenge::Entity::delete_by_id(challenge.id.clone())
+        .exec(&txn)
+        .await?;
+    let row = bump(&txn, &row, Default::default()).await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("section11.challenge.withdraw", "s11_assessment", &row.id),
+    )
+    .await?;
+    let view = one(&txn, row).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// The agency responds to a challenge question while the assessment is with it (a response
+/// may be changed until the assessment is submitted again).
+pub async fn respond_to_challenge(
+    state: &AppState,
+    rc: &RequestContext,
+    challenge_id: &str,
+    version: i32,
+    response: &str,
+) -> AppResult<AssessmentView> {
+    let actor = rc.actor()?;
+    let response = check_challenge_text("response", response)?;
+    let txn = begin_write(&state.db).await?;
+    let (challenge, row) = challenge_of(&txn, actor, challenge_id).await?;
+    let row = writable(&txn, actor, &row.id, version).await?;
+    s11_challenge::ActiveModel {
+        id: Set(challenge.id),
+        response: Set(Some(response)),
+        responded_by: Set(Some(actor.user_id.clone())),
+        responded_at: Set(Some(Utc::now().trunc_subsecs(6))),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    let row = bump(&txn, &row, Default::default()).await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("section11.challenge.respond", "s11_assessment", &row.id),
     )
     .await?;
     let view = one(&txn, row).await?;

@@ -103,6 +103,15 @@ struct Fixture {
     s11_to_submit: Vec<String>,
     /// Per principal: a submitted assessment, to accept.
     s11_to_decide: Vec<String>,
+    /// Per principal: a submitted assessment at version 4 and one of its standards, to
+    /// challenge.
+    s11_to_challenge: Vec<(String, String)>,
+    /// Per principal: an unanswered challenge question on a submitted assessment at
+    /// version 5, to withdraw.
+    s11_challenge_to_withdraw: Vec<String>,
+    /// Per principal: a challenge question on a returned assessment at version 6, to
+    /// respond to.
+    s11_challenge_to_answer: Vec<String>,
     /// Per principal: a review with a DO_NOT_INITIATE decision and no panel notification.
     decided: Vec<String>,
     /// Per principal: a review with an INITIATE decision, not completed.
@@ -422,6 +431,13 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Query.section11Report",
+            allowed: PLAN_READERS,
+            doc: "query($y: Int!) { section11Report(year: $y) { fileName mediaType contentBase64 } }",
+            vars: |_, _| json!({ "y": 2030 }),
+            own_session: false,
+        },
+        Op {
             field: "Query.section11Assessment",
             allowed: PLAN_READERS,
             doc: "query($id: ID!) { section11Assessment(id: $id) { id year status version answers { standardId rating } } }",
@@ -622,6 +638,27 @@ fn ops() -> Vec<Op> {
             allowed: OFFICE,
             doc: "mutation($id: ID!) { decideSection11Assessment(id: $id, accept: true) { id status } }",
             vars: |f, p| json!({ "id": f.s11_to_decide[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.askSection11Challenge",
+            allowed: OFFICE,
+            doc: "mutation($a: ID!, $s: ID!) { askSection11Challenge(assessmentId: $a, version: 4, standardId: $s, question: \"How is it checked?\") { id version } }",
+            vars: |f, p| json!({ "a": f.s11_to_challenge[p].0, "s": f.s11_to_challenge[p].1 }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.withdrawSection11Challenge",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { withdrawSection11Challenge(id: $id, version: 5) { id version } }",
+            vars: |f, p| json!({ "id": f.s11_challenge_to_withdraw[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.respondToSection11Challenge",
+            allowed: OFFICE_OR_LEAD,
+            doc: "mutation($id: ID!) { respondToSection11Challenge(id: $id, version: 6, response: \"Audited monthly\") { id version } }",
+            vars: |f, p| json!({ "id": f.s11_challenge_to_answer[p] }),
             own_session: false,
         },
         Op {
@@ -1352,6 +1389,9 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         s11_to_answer: Vec::new(),
         s11_to_submit: Vec::new(),
         s11_to_decide: Vec::new(),
+        s11_to_challenge: Vec::new(),
+        s11_challenge_to_withdraw: Vec::new(),
+        s11_challenge_to_answer: Vec::new(),
         undecided: Vec::new(),
         decided: Vec::new(),
         initiated: Vec::new(),
@@ -1469,6 +1509,43 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
             )
             .await;
         fixture.s11_to_decide.push(id);
+        // Submitted (version 4), challenged (5), returned (6).
+        for (base, step) in [(2080, 0), (2090, 1), (2020, 2)] {
+            let (id, standards) = s11(base + year).await;
+            answer(id.clone(), standards[0].clone(), 1).await;
+            answer(id.clone(), standards[1].clone(), 2).await;
+            office
+                .ok(
+                    "mutation($id: ID!) { submitSection11Assessment(id: $id, version: 3) { id } }",
+                    json!({ "id": id }),
+                )
+                .await;
+            if step == 0 {
+                fixture.s11_to_challenge.push((id, standards[0].clone()));
+                continue;
+            }
+            let asked = office
+                .ok(
+                    "mutation($a: ID!, $s: ID!) { askSection11Challenge(assessmentId: $a, version: 4, standardId: $s, question: \"Who checks?\") { challenges { id } } }",
+                    json!({ "a": id, "s": standards[0] }),
+                )
+                .await;
+            let challenge = asked["askSection11Challenge"]["challenges"][0]["id"]
+                .as_str()
+                .expect("challenge")
+                .to_owned();
+            if step == 1 {
+                fixture.s11_challenge_to_withdraw.push(challenge);
+                continue;
+            }
+            office
+                .ok(
+                    "mutation($id: ID!) { decideSection11Assessment(id: $id, accept: false) { id } }",
+                    json!({ "id": id }),
+                )
+                .await;
+            fixture.s11_challenge_to_answer.push(challenge);
+        }
     }
 
     // The chronology: reviews with the principals' agency as a member agency.

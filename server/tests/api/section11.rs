@@ -4,7 +4,9 @@
 //! accepts it; what needs you follows it; nobody reads another agency's.
 
 use crate::db_tests;
-use crate::helpers::{error_code, problem_fields, run, Backend, Client};
+use crate::helpers::{
+    docx_text, error_code, problem_fields, read_with_python, run, Backend, Client,
+};
 use serde_json::{json, Value};
 use shared::auth::Role;
 
@@ -214,8 +216,167 @@ async fn a_year_runs_from_asking_to_acceptance_and_carries_forward(backend: Back
             .find(|r| r[3] == "Information  sharing" || r[3] == "Information sharing")
             .expect("information sharing")[5];
         assert!(cell.starts_with('\''), "a formula is written as text: {cell}");
+
+        // The year's summary report, read back. 2026: one agency asked, nothing received
+        // yet, training better than last year.
+        let report = |client: Client, year: i32| async move {
+            use base64::Engine;
+            let file = client
+                .ok("query($y: Int!) { section11Report(year: $y) { fileName mediaType contentBase64 } }", json!({ "y": year }))
+                .await["section11Report"]
+                .clone();
+            assert_eq!(file["fileName"], format!("section-11-{year}-report.docx"));
+            assert_eq!(file["mediaType"], "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(file["contentBase64"].as_str().expect("content"))
+                .expect("base64");
+            let text = docx_text(&bytes);
+            if let Some(read) = read_with_python("report.docx", &bytes) {
+                for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                    assert!(read.contains(line.trim()), "python-docx reads {line:?}");
+                }
+            }
+            text
+        };
+        let lines = |text: &str| text.lines().map(str::to_owned).collect::<Vec<_>>();
+        let now = report(office.clone(), 2026).await;
+        assert!(now.contains("Section 11 self-assessment 2026"), "{now}");
+        assert!(now.contains("1 agency was asked to assess itself against 3 standards."), "{now}");
+        assert!(now.contains("Counted from the 0 assessments submitted or accepted."), "{now}");
+        let rows = lines(&now);
+        let police = rows.iter().position(|l| l == "Northshire Police (Being written)").expect("police row");
+        assert_eq!(rows[police + 1..police + 4], ["Green (was Amber)", "Green", "Not rated"], "{now}");
+        assert!(now.contains("1 rating is better and 0 worse than the same agency's rating of the same standard in 2025."), "{now}");
+        assert!(now.contains("No agency rates any standard red or amber."), "{now}");
+        // 2025: two asked, one accepted; children's social care never answered and is
+        // outstanding; the amber standard says what would make it green.
+        let before = report(office.clone(), 2025).await;
+        assert!(before.contains("2 agencies were asked to assess themselves against 2 standards."), "{before}");
+        assert!(before.contains("Counted from the 1 assessment submitted or accepted."), "{before}");
+        let rows = lines(&before);
+        let training = rows.iter().position(|l| l == "1. Training").expect("training row");
+        assert_eq!(rows[training + 1..training + 5], ["0", "1", "0", "0"], "green, amber, red, not rated: {before}");
+        assert!(before.contains("Children's Social Care (Being written)"), "{before}");
+        assert!(before.contains("Train the last 20% by March"), "{before}");
+        assert!(before.contains("There are no assessments for 2024 to compare with."), "{before}");
+        // An agency's own staff get their agency's report only.
+        let theirs = report(csc_lead.clone(), 2025).await;
+        assert!(theirs.contains("1 agency was asked"), "{theirs}");
+        assert!(!theirs.contains("Northshire Police"), "{theirs}");
     })
     .await;
 }
 
 db_tests!(a_year_runs_from_asking_to_acceptance_and_carries_forward);
+
+/// The office's challenge questions: asked on a standard while the assessment is
+/// scrutinised (not by the agency, not on another year's standard, not on a stale
+/// version), withdrawn while unanswered, sent back with the assessment, responded to by the
+/// agency before it submits again, and kept with the assessment and in the report.
+async fn challenge_questions_go_back_with_the_assessment_and_return_answered(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let pol = app.agency("Northshire Police", "POL").await;
+        let csc = app.agency("Children's Social Care", "CSC").await;
+        let (pol_lead, _) = app.signed_in("pol.lead@test.example", &[Role::AgencyLead], Some(&pol)).await;
+        let (csc_lead, _) = app.signed_in("csc.lead@test.example", &[Role::AgencyLead], Some(&csc)).await;
+        let other_year = set_standards(&office, 2026, &["Elsewhere"]).await["data"]["setSection11Standards"]["standards"][0]["id"].clone();
+        set_standards(&office, 2027, &["Training", "Information sharing"]).await;
+        let a = open(&office, 2027, &[&pol], 20).await["data"]["openSection11Year"]["assessments"][0].clone();
+        let a = answer(&pol_lead, &a, 0, Some("GREEN"), "All trained", "").await["data"]["saveSection11Answer"].clone();
+        let a = answer(&pol_lead, &a, 1, Some("GREEN"), "Protocol in place", "").await["data"]["saveSection11Answer"].clone();
+        let submit = "mutation($id: ID!, $v: Int!) { submitSection11Assessment(id: $id, version: $v) { id status version } }";
+        let v = pol_lead.ok(submit, json!({ "id": a["id"], "v": a["version"] })).await["submitSection11Assessment"]["version"].clone();
+
+        let ask = |client: Client, version: Value, standard: Value, question: &'static str| {
+            let id = a["id"].clone();
+            async move {
+                client
+                    .gql(
+                        &format!("mutation($a: ID!, $v: Int!, $s: ID!, $q: String!) {{ askSection11Challenge(assessmentId: $a, version: $v, standardId: $s, question: $q) {{ {ASSESSMENT} challenges {{ id standardId question response }} }} }}"),
+                        json!({ "a": id, "v": version, "s": standard, "q": question }),
+                    )
+                    .await
+            }
+        };
+        let training = a["standards"][0]["id"].clone();
+        let blank = ask(office.clone(), v.clone(), training.clone(), "  ").await;
+        assert_eq!(problem_fields(&blank), ["question"], "{blank:#}");
+        let by_lead = ask(pol_lead.clone(), v.clone(), training.clone(), "Who checks?").await;
+        assert_eq!(error_code(&by_lead).as_deref(), Some("FORBIDDEN"));
+        let elsewhere = ask(office.clone(), v.clone(), other_year, "Who checks?").await;
+        assert_eq!(error_code(&elsewhere).as_deref(), Some("NOT_FOUND"), "{elsewhere:#}");
+        let stale = ask(office.clone(), json!(1), training.clone(), "Who checks?").await;
+        assert_eq!(error_code(&stale).as_deref(), Some("CONFLICT"));
+        let asked = ask(office.clone(), v.clone(), training.clone(), "How do you know new starters are trained?").await["data"]["askSection11Challenge"].clone();
+        assert_eq!(asked["challenges"][0]["question"], "How do you know new starters are trained?");
+        assert_eq!(asked["challenges"][0]["response"], Value::Null);
+        let second = ask(office.clone(), asked["version"].clone(), a["standards"][1]["id"].clone(), "Is the protocol used at night?").await["data"]["askSection11Challenge"].clone();
+        assert_eq!(second["challenges"].as_array().map(Vec::len), Some(2));
+
+        // Accepting with an open question is refused; one is withdrawn; returned with no
+        // comment, the question is the challenge.
+        let decide = "mutation($id: ID!, $ok: Boolean!, $c: String) { decideSection11Assessment(id: $id, accept: $ok, comment: $c) { id status version } }";
+        let early = office.gql(decide, json!({ "id": a["id"], "ok": true })).await;
+        assert_eq!(problem_fields(&early), ["challenges"], "{early:#}");
+        let withdraw = "mutation($id: ID!, $v: Int!) { withdrawSection11Challenge(id: $id, version: $v) { version challenges { id question } } }";
+        let night = second["challenges"][1]["id"].clone();
+        let by_lead = pol_lead.gql(withdraw, json!({ "id": night, "v": second["version"] })).await;
+        assert_eq!(error_code(&by_lead).as_deref(), Some("FORBIDDEN"));
+        let left = office.ok(withdraw, json!({ "id": night, "v": second["version"] })).await["withdrawSection11Challenge"].clone();
+        assert_eq!(left["challenges"].as_array().map(Vec::len), Some(1));
+        let back = office.ok(decide, json!({ "id": a["id"], "ok": false })).await;
+        assert_eq!(back["decideSection11Assessment"]["status"], "RETURNED");
+        let v = back["decideSection11Assessment"]["version"].clone();
+
+        // The agency responds before it submits again; another agency cannot.
+        let again = pol_lead.gql(submit, json!({ "id": a["id"], "v": v })).await;
+        assert_eq!(problem_fields(&again), ["challenges.0.response"], "{again:#}");
+        let respond = "mutation($id: ID!, $v: Int!, $r: String!) { respondToSection11Challenge(id: $id, version: $v, response: $r) { id version challenges { question response respondedAt } } }";
+        let challenge = asked["challenges"][0]["id"].clone();
+        let theirs = csc_lead.gql(respond, json!({ "id": challenge, "v": v, "r": "Not ours" })).await;
+        assert_eq!(error_code(&theirs).as_deref(), Some("NOT_FOUND"), "{theirs:#}");
+        let empty = pol_lead.gql(respond, json!({ "id": challenge, "v": v, "r": "" })).await;
+        assert_eq!(problem_fields(&empty), ["response"]);
+        let long = "x".repeat(shared::section11::MAX_CHALLENGE + 1);
+        let too_long = pol_lead.gql(respond, json!({ "id": challenge, "v": v, "r": long })).await;
+        assert_eq!(problem_fields(&too_long), ["response"]);
+        let answered = pol_lead
+            .ok(respond, json!({ "id": challenge, "v": v, "r": "Induction records are audited monthly." }))
+            .await["respondToSection11Challenge"]
+            .clone();
+        assert_eq!(answered["challenges"][0]["response"], "Induction records are audited monthly.");
+        assert!(answered["challenges"][0]["respondedAt"].is_string());
+        let sent = pol_lead.ok(submit, json!({ "id": a["id"], "v": answered["version"] })).await;
+        assert_eq!(sent["submitSection11Assessment"]["status"], "SUBMITTED");
+        // The office cannot withdraw an answered question; it accepts.
+        let kept = office.gql(withdraw, json!({ "id": challenge, "v": sent["submitSection11Assessment"]["version"] })).await;
+        assert_eq!(error_code(&kept).as_deref(), Some("CONFLICT"), "{kept:#}");
+        let accepted = office.ok(decide, json!({ "id": a["id"], "ok": true })).await;
+        assert_eq!(accepted["decideSection11Assessment"]["status"], "ACCEPTED");
+        let read = office
+            .ok("query($id: ID!) { section11Assessment(id: $id) { challenges { question response } } }", json!({ "id": a["id"] }))
+            .await;
+        assert_eq!(
+            read["section11Assessment"]["challenges"],
+            json!([{ "question": "How do you know new starters are trained?", "response": "Induction records are audited monthly." }])
+        );
+
+        // The report lists the question and the response.
+        use base64::Engine;
+        let file = office
+            .ok("query { section11Report(year: 2027) { contentBase64 } }", json!({}))
+            .await;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(file["section11Report"]["contentBase64"].as_str().expect("content"))
+            .expect("base64");
+        let text = docx_text(&bytes);
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines.iter().position(|l| *l == "How do you know new starters are trained?").expect("the question");
+        assert_eq!(lines[at - 1], "1. Training", "{text}");
+        assert_eq!(lines[at + 1], "Induction records are audited monthly.", "{text}");
+    })
+    .await;
+}
+
+db_tests!(challenge_questions_go_back_with_the_assessment_and_return_answered);
