@@ -176,4 +176,5 @@ operations!(
     CreateIndicator,
     UpdateIndicator,
     RecordIndicatorValue,
+    ImportIndicatorValues,
 );
