@@ -563,6 +563,13 @@ async fn values_are_imported_from_csv_and_xlsx_all_or_nothing(backend: Backend) 
             done["importIndicatorValues"],
             json!({ "added": 2, "replaced": 0, "indicators": 2 })
         );
+        // Bigger than the ordinary request limit (1 MiB): an upload, so accepted.
+        let padded = format!(
+            "Indicator,Period,Value\nSeen in time,2025-04,70\n{}",
+            "\n".repeat(1_200_000)
+        );
+        let body = import(&office, "padded.csv", padded.as_bytes()).await;
+        assert_eq!(body["data"]["importIndicatorValues"]["added"], 1, "{body:#}");
         let shown = office
             .ok(
                 "query($id: ID!) { indicator(id: $id) { values { period value suppliedBy } chart { points { period value } } } }",
@@ -571,6 +578,7 @@ async fn values_are_imported_from_csv_and_xlsx_all_or_nothing(backend: Backend) 
             .await;
         assert_eq!(shown["indicator"]["values"][2]["value"], 71.25);
         assert_eq!(shown["indicator"]["values"][2]["suppliedBy"], "office");
+        assert_eq!(shown["indicator"]["values"][3]["period"], "2025-04");
         assert_eq!(shown["indicator"]["chart"]["points"][2]["period"], "2025-03");
 
         // A file with problems is refused whole, every problem by row and column.
@@ -616,7 +624,7 @@ async fn values_are_imported_from_csv_and_xlsx_all_or_nothing(backend: Backend) 
         let codes = audit_codes(&app).await;
         assert_eq!(
             codes.iter().filter(|c| *c == "indicator.values_imported").count(),
-            4,
+            5,
             "one audit row per indicator per import"
         );
         assert_described(&codes);
