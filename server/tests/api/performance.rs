@@ -730,6 +730,58 @@ async fn oversize_files_are_refused(backend: Backend) {
     .await;
 }
 
+async fn a_fault_mid_write_leaves_nothing(backend: Backend) {
+    run(backend, |app| async move {
+        use sea_orm::ConnectionTrait;
+        let office = app.office().await;
+        let mut ids = Vec::new();
+        for n in 0..3 {
+            ids.push(create(&office, &format!("Indicator {n}"), None, "MONTH").await);
+        }
+        office
+            .ok(
+                &record_doc(),
+                json!({ "id": ids[0], "p": "2000-01", "x": 1.0 }),
+            )
+            .await;
+        // The database refuses the file's last value: it is in the second batch of inserts,
+        // after the replaced value was deleted and the first batch went in.
+        let fault = match backend {
+            Backend::Sqlite => vec![
+                "CREATE TRIGGER fault BEFORE INSERT ON indicator_value WHEN NEW.value = 666 \
+                 BEGIN SELECT RAISE(ABORT, 'fault'); END"
+                    .to_string(),
+            ],
+            Backend::Postgres => vec![
+                "CREATE FUNCTION fault() RETURNS trigger AS $$ BEGIN IF NEW.value = 666 THEN \
+                 RAISE EXCEPTION 'fault'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+                    .to_string(),
+                "CREATE TRIGGER fault BEFORE INSERT ON indicator_value FOR EACH ROW \
+                 EXECUTE FUNCTION fault()"
+                    .to_string(),
+            ],
+        };
+        for sql in fault {
+            app.db().execute_unprepared(&sql).await.expect("trigger");
+        }
+        let mut csv = String::from("Indicator,Period,Value\n");
+        for id in &ids {
+            for m in 0..200 {
+                csv.push_str(&format!("{id},{:04}-{:02},5\n", 2000 + m / 12, m % 12 + 1));
+            }
+        }
+        csv = csv.trim_end().trim_end_matches(",5").to_string() + ",666\n";
+        let before = value_rows(&app).await;
+        let audit_before = audit_codes(&app).await;
+        let body = import(&office, "fault.csv", csv.as_bytes()).await;
+        assert_eq!(error_code(&body).as_deref(), Some("INTERNAL"), "{body:#}");
+        assert_eq!(value_rows(&app).await, before, "nothing of the file stays");
+        assert_eq!(before.len(), 1);
+        assert_eq!(audit_codes(&app).await, audit_before);
+    })
+    .await;
+}
+
 db_tests!(
     the_demo_dataset_lists_its_hot_spot_first,
     office_keeps_indicators_and_the_chart_follows_the_values,
@@ -738,4 +790,5 @@ db_tests!(
     values_are_imported_from_csv_and_xlsx_all_or_nothing,
     an_agency_lead_imports_its_own_agencys_values_only,
     oversize_files_are_refused,
+    a_fault_mid_write_leaves_nothing,
 );
