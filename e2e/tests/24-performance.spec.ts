@@ -137,6 +137,8 @@ test('the office imports values from a spreadsheet, told every row to correct be
   const values = page.getByRole('table', { name: 'Values, newest first' });
   await expect(values.locator('tbody tr')).toHaveCount(2);
   await expect(values.locator('tbody tr').first()).toContainText('15.5');
+  // Who supplied it, and when.
+  await expect(values.locator('tbody tr').first()).toContainText(/Olivia Office, \d{1,2} \w+ \d{4}, \d\d:\d\d:\d\d UTC/);
   await expect(page.getByRole('img', { name: new RegExp(`XmR chart of ${name}`) })).toBeVisible();
   await expectAccessible(page);
   await signOut(page);
