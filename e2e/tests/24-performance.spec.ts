@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, signIn, signOut, visit } from './helpers';
+import { expectAccessible, graphql, signIn, signOut, visit } from './helpers';
 
 const HOT_SPOT = "Re-referrals to children's social care within 12 months";
 
@@ -52,6 +52,7 @@ test('the office opens the performance dataset, sees the hot spot first, opens i
 test('a practitioner reads the dataset but records nothing', async ({ page }) => {
   await signIn(page, 'practitioner@demo.example');
   await visit(page, '/performance');
+  await expect(page.getByRole('heading', { name: 'Import values' })).toHaveCount(0);
   await page.getByRole('link', { name: 'Contacts to the children\'s front door' }).click();
   await expect(page.getByRole('heading', { level: 1, name: "Contacts to the children's front door" })).toBeVisible();
   await expect(page.locator('main p strong.tag').filter({ hasText: 'Common cause variation' })).toBeVisible();
@@ -81,6 +82,64 @@ test('the office adds an indicator, told which field the server refused', async 
   await expect(page.getByRole('heading', { level: 1, name: 'Children missing education, per 10,000' })).toBeVisible();
   await expect(page.getByText('No values yet: the chart appears once values are recorded.')).toBeVisible();
   await expect(page.getByText('Lower is better')).toBeVisible();
+  await expectAccessible(page);
+  await signOut(page);
+});
+
+test('the office imports values from a spreadsheet, told every row to correct before anything is recorded', async ({ page }) => {
+  await signIn(page, 'office@demo.example');
+  const name = `Imported indicator ${Date.now()}`;
+  const created = await graphql(
+    page.request,
+    'mutation($input: IndicatorInput!) { createIndicator(input: $input) { id } }',
+    { input: { name, definition: 'Values imported from a spreadsheet.', direction: 'NO_DIRECTION', period: 'MONTH' } },
+  );
+  expect(created.errors, JSON.stringify(created.errors)).toBeUndefined();
+  await visit(page, '/performance');
+  await expect(page.getByRole('heading', { name: 'Import values' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Download the template (CSV)' })).toHaveAttribute('download', 'performance-values-template.csv');
+  const file = page.getByLabel('CSV or Excel (XLSX) file');
+
+  // A file with problems: every one listed by row and column, nothing recorded.
+  const bad = [
+    'Indicator,Period,Value',
+    `${name},2026-01,12`,
+    'No such indicator,2026-02,3',
+    `${name},2026-Q1,4`,
+    `${name},2026-03,lots`,
+  ].join('\n');
+  await file.setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  await page.getByRole('button', { name: 'Import values' }).click();
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('Row 3, Indicator: "No such indicator" is not an indicator');
+  await expect(alert).toContainText("Row 4, Period: '2026-Q1' is not a month written like 2026-03");
+  await expect(alert).toContainText('Row 5, Value: "lots" is not a number');
+  await expect(page.getByText('The file has problems: see the list above. Nothing was recorded.')).toBeVisible();
+  await expectAccessible(page);
+  await alert.getByRole('link', { name: /Row 3, Indicator/ }).click();
+  await expect(file).toBeFocused();
+
+  // The corrected file: recorded, and counted.
+  const good = ['Indicator,Period,Value', `${name},2026-01,12`, `${name},2026-02,15.5`].join('\r\n');
+  await file.setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+  await page.getByRole('button', { name: 'Import values' }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Imported the file: 2 values added and 0 replaced, for 1 indicator.' }),
+  ).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const row = page.getByRole('table', { name: 'Indicators, hot spots first' }).locator('tbody tr', { hasText: name });
+  await expect(row).toContainText('15.5 (February 2026)');
+  await expectAccessible(page);
+
+  // The indicator's chart and table show the imported values.
+  await row.getByRole('link', { name }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  const values = page.getByRole('table', { name: 'Values, newest first' });
+  await expect(values.locator('tbody tr')).toHaveCount(2);
+  await expect(values.locator('tbody tr').first()).toContainText('15.5');
+  // Who supplied it, and when.
+  await expect(values.locator('tbody tr').first()).toContainText(/Olivia Office, \d{1,2} \w+ \d{4}, \d\d:\d\d:\d\d UTC/);
+  await expect(page.getByRole('img', { name: new RegExp(`XmR chart of ${name}`) })).toBeVisible();
   await expectAccessible(page);
   await signOut(page);
 });

@@ -392,11 +392,12 @@ pub fn mask_errors(errors: &mut [ServerError], correlation_id: &str, literals: &
 
 /// The mutations that carry a file (base64-encoded): the only operations whose bodies may
 /// be larger than the ordinary limit.
-pub const UPLOAD_FIELDS: [&str; 4] = [
+pub const UPLOAD_FIELDS: [&str; 5] = [
     "previewChronologyImport",
     "confirmChronologyImport",
     "startChronologyImport",
     "uploadFinalReport",
+    "importIndicatorValues",
 ];
 
 /// What a request may not repeat back: its query's literal strings and its short string

@@ -61,8 +61,8 @@ pub struct Config {
     pub introspection: bool,
 
     /// Largest request body accepted, in bytes, for every GraphQL operation except the one
-    /// upload mutation a request may carry (a chronology file or a final report: see
-    /// `--max-upload-bytes` and `--max-report-bytes`).
+    /// upload mutation a request may carry (a chronology file, a file of performance values
+    /// or a final report: see `--max-upload-bytes` and `--max-report-bytes`).
     #[arg(
         long,
         env = "LP_MAX_BODY_BYTES",
@@ -71,8 +71,9 @@ pub struct Config {
     )]
     pub max_body_bytes: usize,
 
-    /// Largest chronology file accepted for import, in bytes (sent base64-encoded, so the
-    /// GraphQL endpoint accepts bodies a third larger than this).
+    /// Largest chronology file or file of performance values accepted for import, in bytes
+    /// (sent base64-encoded, so the GraphQL endpoint accepts bodies a third larger than
+    /// this).
     #[arg(long, env = "LP_MAX_UPLOAD_BYTES", default_value_t = 5 * 1_048_576, global = true)]
     pub max_upload_bytes: usize,
 

@@ -37,6 +37,7 @@ pub mod retention;
 pub mod reviews;
 pub mod rows;
 pub mod section11;
+pub mod spreadsheet;
 pub mod state;
 pub mod subject_access;
 pub mod summary;

@@ -477,6 +477,11 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         "Recorded a value of a performance indicator",
         Performance,
     ),
+    (
+        "indicator.values_imported",
+        "Imported values of a performance indicator from a file",
+        Performance,
+    ),
     // The platform itself.
     ("demo.seed", "Loaded the demo partnership", Other),
 ];

@@ -180,4 +180,5 @@ operations!(
     CreateIndicator,
     UpdateIndicator,
     RecordIndicatorValue,
+    ImportIndicatorValues,
 );

@@ -296,11 +296,21 @@ const ROOT: &[(&str, &str, Access)] = &[
         "recordIndicatorValue",
         Access::AnyRole(OFFICE_OR_LEAD),
     ),
+    // A file of values: the service checks each row's indicator as for one value.
+    (
+        "Mutation",
+        "importIndicatorValues",
+        Access::AnyRole(OFFICE_OR_LEAD),
+    ),
 ];
 
 /// Object types whose fields are readable by whoever obtained the object: (type, fields).
 const OBJECTS: &[(&str, &[&str])] = &[
     ("Build", &["version", "commit"]),
+    (
+        "IndicatorValuesImport",
+        &["added", "replaced", "indicators"],
+    ),
     (
         "Indicator",
         &[

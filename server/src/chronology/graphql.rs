@@ -837,8 +837,12 @@ impl ChronologyMutation {
         content_base64: String,
     ) -> async_graphql::Result<ImportPreview> {
         let (state, rc) = parts(ctx)?;
-        let bytes =
-            service::decode_base64(&content_base64, state.config.max_upload_bytes).gql(rc)?;
+        let bytes = crate::spreadsheet::decode_base64(
+            &content_base64,
+            state.config.max_upload_bytes,
+            &shared::chronology::import::FILE,
+        )
+        .gql(rc)?;
         let service::ImportPreviewView {
             rows,
             agencies,
@@ -898,8 +902,12 @@ impl ChronologyMutation {
         content_base64: String,
     ) -> async_graphql::Result<ChronologyReturn> {
         let (state, rc) = parts(ctx)?;
-        let bytes =
-            service::decode_base64(&content_base64, state.config.max_upload_bytes).gql(rc)?;
+        let bytes = crate::spreadsheet::decode_base64(
+            &content_base64,
+            state.config.max_upload_bytes,
+            &shared::chronology::import::FILE,
+        )
+        .gql(rc)?;
         let started = std::time::Instant::now();
         let ret = service::confirm_import(state, rc, &return_id, &file_name, bytes).await;
         state
@@ -921,8 +929,12 @@ impl ChronologyMutation {
         content_base64: String,
     ) -> async_graphql::Result<ChronologyImportJob> {
         let (state, rc) = parts(ctx)?;
-        let bytes =
-            service::decode_base64(&content_base64, state.config.max_upload_bytes).gql(rc)?;
+        let bytes = crate::spreadsheet::decode_base64(
+            &content_base64,
+            state.config.max_upload_bytes,
+            &shared::chronology::import::FILE,
+        )
+        .gql(rc)?;
         let checked = service::check_upload(state, rc, &return_id, &file_name, bytes)
             .await
             .gql(rc)?;

@@ -9,4 +9,3 @@ pub mod graphql;
 pub mod jobs;
 pub mod presence;
 pub mod service;
-pub mod spreadsheet;

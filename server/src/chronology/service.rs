@@ -4,7 +4,6 @@
 //! `shared::chronology::merge`. Every change writes its audit row and entry history in the
 //! same transaction.
 
-use super::spreadsheet::WorkbookLimits;
 use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
 use crate::db::begin_write;
@@ -15,6 +14,7 @@ use crate::entities::{
 use crate::error::{AppError, AppResult};
 use crate::events::ChangeKind;
 use crate::reviews::service::find_visible_with_membership;
+use crate::spreadsheet::{self, WorkbookLimits};
 use crate::state::AppState;
 use chrono::Utc;
 use sea_orm::{
@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 use shared::auth::Actor;
 use shared::chronology::access;
 use shared::chronology::import::{
-    decode_text, parse_csv, read_entry, read_rows, Column, ImportedRow, KnownAgency, RowProblem,
+    read_entry, read_rows, Column, ImportedRow, KnownAgency, RowProblem, FILE,
 };
 use shared::chronology::{
     merge_with_decisions, Decisions, Entry, MergeSettings, PartialDate, Precision, TimeOfDay,
@@ -132,17 +132,15 @@ pub(super) async fn known_agencies<C: ConnectionTrait>(
     Ok((known, agencies))
 }
 
-pub(super) fn problems_of(list: Vec<RowProblem>, typed: bool) -> AppError {
+/// The problems of an entry typed in the browser, each named by its input's field.
+fn entry_problems(list: Vec<RowProblem>) -> AppError {
     let problems = list
         .into_iter()
         .map(|p| {
-            let field = match (&p.column, p.row, typed) {
-                (Some(c), _, true) => Column::from_heading(c)
+            let field = match &p.column {
+                Some(c) => Column::from_heading(c)
                     .map_or_else(|| c.clone(), |c| c.field_name().to_string()),
-                (Some(c), 0, false) => c.clone(),
-                (Some(c), r, false) => format!("row {r}, {c}"),
-                (None, 0, _) => "file".to_string(),
-                (None, r, _) => format!("row {r}"),
+                None => "file".to_string(),
             };
             Problem::new(field, p.message)
         })
@@ -346,7 +344,7 @@ fn check_fields(fields: &EntryFields, known: &[KnownAgency]) -> AppResult<Import
             fields.practitioner_comment.clone(),
         ),
     ];
-    read_entry(&values, known).map_err(|p| problems_of(p, true))
+    read_entry(&values, known).map_err(entry_problems)
 }
 
 fn apply_row(
@@ -569,15 +567,6 @@ pub async fn delete_entry(
     Ok(())
 }
 
-/// What reading an uploaded file may cost, from the configuration.
-pub fn file_limits(config: &crate::config::Config) -> WorkbookLimits {
-    WorkbookLimits {
-        max_rows: config.max_import_rows,
-        max_unpacked_bytes: config.max_workbook_bytes,
-        max_ratio: config.max_workbook_ratio,
-    }
-}
-
 /// Reads an uploaded file (CSV or XLSX) against the template and the review's agencies.
 fn read_file(
     file_name: &str,
@@ -585,60 +574,23 @@ fn read_file(
     known: &[KnownAgency],
     limits: &WorkbookLimits,
 ) -> Result<Vec<ImportedRow>, Vec<RowProblem>> {
-    let lower = file_name.to_lowercase();
-    let rows = if lower.ends_with(".xlsx") || bytes.starts_with(b"PK\x03\x04") {
-        super::spreadsheet::xlsx_rows(bytes, limits).map_err(|p| vec![p])?
-    } else if lower.ends_with(".xls") {
-        return Err(vec![RowProblem {
-            row: 0,
-            column: None,
-            message: "old .xls workbooks are not read: save it as .xlsx or CSV".into(),
-        }]);
-    } else {
-        let text = decode_text(bytes).map_err(|p| vec![p])?;
-        parse_csv(&text, limits.max_rows).map_err(|p| vec![p])?
-    };
+    let rows = spreadsheet::file_rows(file_name, bytes, &FILE, limits).map_err(|p| vec![p])?;
     read_rows(&rows, known)
 }
 
-/// Reads an uploaded file off the async threads, at most [`crate::state::FILE_READERS`] at
-/// once (more wait their turn), so a big or hostile file never stalls other requests.
+/// Reads an uploaded file off the async threads (see [`spreadsheet::read_off_thread`]).
 async fn read_upload(
     state: &AppState,
     file_name: &str,
     bytes: Vec<u8>,
     known: Vec<KnownAgency>,
 ) -> AppResult<Result<Vec<ImportedRow>, Vec<RowProblem>>> {
-    let _turn = state
-        .file_readers
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|e| AppError::Internal(format!("file readers closed: {e}")))?;
-    let limits = file_limits(&state.config);
+    let limits = WorkbookLimits::from_config(&state.config);
     let file_name = file_name.to_owned();
-    tokio::task::spawn_blocking(move || read_file(&file_name, &bytes, &known, &limits))
-        .await
-        .map_err(|e| AppError::Internal(format!("reading an uploaded file: {e}")))
-}
-
-/// The uploaded file's bytes, refused when over the configured limit.
-pub fn decode_base64(content: &str, max_bytes: usize) -> AppResult<Vec<u8>> {
-    use base64::Engine;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(content.trim())
-        .map_err(|_| AppError::validation("contentBase64", "is not base64-encoded file content"))?;
-    if bytes.len() > max_bytes {
-        return Err(AppError::validation(
-            "contentBase64",
-            format!(
-                "the file is {:.1} MB; the largest accepted is {:.1} MB: split the chronology into several files",
-                bytes.len() as f64 / 1_048_576.0,
-                max_bytes as f64 / 1_048_576.0
-            ),
-        ));
-    }
-    Ok(bytes)
+    spreadsheet::read_off_thread(state, move || {
+        read_file(&file_name, &bytes, &known, &limits)
+    })
+    .await
 }
 
 /// Checks a file; writes nothing. Problems come back as data so they can be shown as a list.
@@ -734,7 +686,7 @@ pub async fn check_upload(
     let (known, agencies) = known_agencies(&state.db, &review.id).await?;
     let rows = read_upload(state, file_name, bytes, known)
         .await?
-        .map_err(|p| problems_of(p, false))?;
+        .map_err(spreadsheet::problems_error)?;
     Ok(CheckedUpload {
         ret,
         agencies,
@@ -928,7 +880,7 @@ pub async fn load_submitted_return<C: ConnectionTrait>(
         &known,
         &WorkbookLimits::default(),
     )
-    .map_err(|p| problems_of(p, false))?;
+    .map_err(spreadsheet::problems_error)?;
     let now = Utc::now();
     let ret = chronology_return::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),

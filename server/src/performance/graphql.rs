@@ -214,6 +214,28 @@ impl From<IndicatorInput> for IndicatorDraft {
     }
 }
 
+/// What importing a file of values stored.
+#[derive(SimpleObject, Clone)]
+pub struct IndicatorValuesImport {
+    /// Values of periods that had none.
+    pub added: i32,
+    /// Values that replaced one already recorded.
+    pub replaced: i32,
+    /// Indicators that got values.
+    pub indicators: i32,
+}
+
+impl From<service::ImportCounts> for IndicatorValuesImport {
+    fn from(c: service::ImportCounts) -> Self {
+        let n = |v: usize| i32::try_from(v).unwrap_or(i32::MAX);
+        IndicatorValuesImport {
+            added: n(c.added),
+            replaced: n(c.replaced),
+            indicators: n(c.indicators),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct PerformanceQuery;
 
@@ -287,6 +309,34 @@ impl PerformanceMutation {
         service::record_value(state, rc, &indicator_id, &period, value)
             .await
             .map(|v| to_gql(v, actor))
+            .gql(rc)
+    }
+
+    /// Records the values of a spreadsheet, CSV or XLSX (`contentBase64`; at most the
+    /// configured upload size and 5,000 values), all or nothing, with columns Indicator
+    /// (its exact name, whatever the case, or its id), Period (`2026-03` for a monthly
+    /// indicator, `2026-Q1` for a quarterly one) and Value; a period's value is replaced as
+    /// `recordIndicatorValue` does. The business office may import any indicator's values,
+    /// an agency lead its own agency's. A file with any problem writes nothing and is
+    /// refused as VALIDATION, every problem's field naming the row and column (`row 3,
+    /// Period`; `file` for the file as a whole), including a row naming an indicator the
+    /// person may not record.
+    async fn import_indicator_values(
+        &self,
+        ctx: &Context<'_>,
+        file_name: String,
+        content_base64: String,
+    ) -> async_graphql::Result<IndicatorValuesImport> {
+        let (state, rc) = parts(ctx)?;
+        let bytes = crate::spreadsheet::decode_base64(
+            &content_base64,
+            state.config.max_upload_bytes,
+            &shared::performance::import::FILE,
+        )
+        .gql(rc)?;
+        service::import_values(state, rc, &file_name, bytes)
+            .await
+            .map(IndicatorValuesImport::from)
             .gql(rc)
     }
 }

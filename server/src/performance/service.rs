@@ -7,6 +7,7 @@ use crate::context::RequestContext;
 use crate::db::begin_write;
 use crate::entities::{agency, app_user, indicator, indicator_value};
 use crate::error::{AppError, AppResult};
+use crate::spreadsheet::{self, WorkbookLimits};
 use crate::state::AppState;
 use chrono::Utc;
 use sea_orm::{
@@ -14,12 +15,13 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 use shared::auth::{Actor, Role};
+use shared::performance::import::{self, KnownIndicator};
 use shared::performance::spc::{Chart, SpcSettings};
 use shared::performance::{
     check_value, indicator_chart, Direction, IndicatorDraft, ReportingPeriod,
     MAX_VALUES_PER_INDICATOR,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 const INDICATOR: &str = "Indicator";
 
@@ -340,4 +342,136 @@ pub async fn record_value(
     let view = get(&txn, indicator_id).await?;
     txn.commit().await?;
     Ok(view)
+}
+
+/// What an import of values stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportCounts {
+    /// Values of periods that had none.
+    pub added: usize,
+    /// Values that replaced one already recorded.
+    pub replaced: usize,
+    /// Indicators that got values.
+    pub indicators: usize,
+}
+
+/// The longest file name accepted with an upload.
+const MAX_FILE_NAME_CHARS: usize = 255;
+
+/// Rows inserted by one statement.
+const VALUE_BATCH: usize = 500;
+
+/// Records the values of an uploaded file (CSV or XLSX), all or nothing: the file is read
+/// (bounded, off the async threads), then, in one write transaction holding the
+/// indicators, every row is checked (`shared::performance::import`) with who may record
+/// which indicator's values; any problem refuses the whole file as VALIDATION, each
+/// problem's field `row N, Column`. A row naming an indicator the person may not record
+/// (an agency lead's file naming another agency's or a partnership-wide indicator) is such
+/// a problem, so the person sees every row to correct at once. Values are written like
+/// [`record_value`]'s (a period's value replaced, with who supplied it and when), with one
+/// audit row per indicator that got values.
+pub async fn import_values(
+    state: &AppState,
+    rc: &RequestContext,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> AppResult<ImportCounts> {
+    let actor = rc.actor()?;
+    if file_name.chars().count() > MAX_FILE_NAME_CHARS {
+        return Err(AppError::validation(
+            "fileName",
+            format!("must be at most {MAX_FILE_NAME_CHARS} characters"),
+        ));
+    }
+    let limits = WorkbookLimits {
+        max_rows: import::MAX_ROWS.min(state.config.max_import_rows),
+        ..WorkbookLimits::from_config(&state.config)
+    };
+    let file_name = file_name.to_owned();
+    let rows = spreadsheet::read_off_thread(state, move || {
+        spreadsheet::file_rows(&file_name, &bytes, &import::FILE, &limits)
+    })
+    .await?
+    .map_err(|p| spreadsheet::problems_error(vec![p]))?;
+
+    let txn = begin_write(&state.db).await?;
+    let indicators = indicator::Entity::find()
+        .order_by_asc(indicator::Column::Id)
+        .lock_exclusive()
+        .all(&txn)
+        .await?;
+    let mut existing: HashMap<String, Vec<String>> = HashMap::new();
+    let held: Vec<(String, String)> = indicator_value::Entity::find()
+        .select_only()
+        .column(indicator_value::Column::IndicatorId)
+        .column(indicator_value::Column::Period)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for (id, period) in held {
+        existing.entry(id).or_default().push(period);
+    }
+    let known: Vec<KnownIndicator> = indicators
+        .iter()
+        .map(|m| KnownIndicator {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            period: period_of(m),
+            recordable: may_record(actor, m.agency_id.as_deref()),
+            existing: existing.remove(&m.id).unwrap_or_default(),
+        })
+        .collect();
+    let values = import::read_values(&rows, &known).map_err(spreadsheet::problems_error)?;
+
+    // By indicator, in a steady order: the replaced periods go, then every value goes in.
+    let mut by_indicator: BTreeMap<&str, Vec<&import::ImportedValue>> = BTreeMap::new();
+    for v in &values {
+        by_indicator
+            .entry(v.indicator_id.as_str())
+            .or_default()
+            .push(v);
+    }
+    for (id, list) in &by_indicator {
+        let replaced: Vec<&str> = list
+            .iter()
+            .filter(|v| v.replaces)
+            .map(|v| v.period.as_str())
+            .collect();
+        for chunk in replaced.chunks(VALUE_BATCH) {
+            indicator_value::Entity::delete_many()
+                .filter(indicator_value::Column::IndicatorId.eq(*id))
+                .filter(indicator_value::Column::Period.is_in(chunk.iter().copied()))
+                .exec(&txn)
+                .await?;
+        }
+    }
+    let now = Utc::now();
+    for chunk in values.chunks(VALUE_BATCH) {
+        let rows = chunk.iter().map(|v| indicator_value::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            indicator_id: Set(v.indicator_id.clone()),
+            period: Set(v.period.clone()),
+            value: Set(v.value),
+            supplied_by: Set(Some(actor.user_id.clone())),
+            supplied_at: Set(now),
+        });
+        indicator_value::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for id in by_indicator.keys() {
+        audit_log::append(
+            &txn,
+            rc,
+            Event::new("indicator.values_imported", "indicator", id),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    let replaced = values.iter().filter(|v| v.replaces).count();
+    Ok(ImportCounts {
+        added: values.len() - replaced,
+        replaced,
+        indicators: by_indicator.len(),
+    })
 }

@@ -1171,6 +1171,16 @@ fn ops() -> Vec<Op> {
             vars: |f, _| json!({ "id": f.indicator }),
             own_session: false,
         },
+        Op {
+            field: "Mutation.importIndicatorValues",
+            // As recordIndicatorValue: a file naming the principals' agency's indicator.
+            allowed: OFFICE_OR_LEAD,
+            doc: "mutation($c: String!) { importIndicatorValues(fileName: \"v.csv\", contentBase64: $c) { added replaced } }",
+            vars: |f, _| {
+                json!({ "c": base64(format!("Indicator,Period,Value\n{},2026-02,80\n", f.indicator).as_bytes()) })
+            },
+            own_session: false,
+        },
     ]
 }
 

@@ -2,10 +2,12 @@
 //! checked) and records values; an agency lead records its own agency's values only; each
 //! indicator's XmR chart follows its values (limits from the chosen baseline, a shift below
 //! the mean of a higher-is-better indicator is a concern, which makes it a hot spot, listed
-//! first); bad input names the field and writes nothing; every write is audited.
+//! first); bad input names the field and writes nothing; every write is audited. Values
+//! are also imported from a CSV or XLSX file, all or nothing, problems named by row and
+//! column.
 
 use crate::db_tests;
-use crate::helpers::{error_code, problem_fields, run, Backend, TestApp};
+use crate::helpers::{base64, error_code, problem_fields, run, run_with, Backend, Client, TestApp};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{json, Value};
 use server::entities::{audit_log, indicator_value};
@@ -56,6 +58,15 @@ async fn audit_codes(app: &TestApp) -> Vec<String> {
         .into_iter()
         .map(|r| r.action)
         .collect()
+}
+
+fn assert_described(codes: &[String]) {
+    for code in codes {
+        assert!(
+            shared::audit::ACTIONS.iter().any(|(c, _, _)| c == code),
+            "{code} is described in shared::audit"
+        );
+    }
 }
 
 fn r2(v: &Value) -> f64 {
@@ -208,12 +219,7 @@ async fn office_keeps_indicators_and_the_chart_follows_the_values(backend: Backe
                 .count(),
             12 + 1 + 7 + 1
         );
-        for code in &codes {
-            assert!(
-                shared::audit::ACTIONS.iter().any(|(c, _, _)| c == code),
-                "{code} is described in shared::audit"
-            );
-        }
+        assert_described(&codes);
     })
     .await;
 }
@@ -467,9 +473,322 @@ async fn the_demo_dataset_lists_its_hot_spot_first(backend: Backend) {
     .await;
 }
 
+fn import_doc() -> &'static str {
+    "mutation($n: String!, $c: String!) { importIndicatorValues(fileName: $n, contentBase64: $c) { added replaced indicators } }"
+}
+
+async fn import(client: &Client, name: &str, bytes: &[u8]) -> Value {
+    client
+        .gql(import_doc(), json!({ "n": name, "c": base64(bytes) }))
+        .await
+}
+
+async fn value_rows(app: &TestApp) -> Vec<(String, String, f64, Option<String>)> {
+    let mut rows: Vec<_> = indicator_value::Entity::find()
+        .all(app.db())
+        .await
+        .expect("values")
+        .into_iter()
+        .map(|v| (v.indicator_id, v.period, v.value, v.supplied_by))
+        .collect();
+    rows.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    rows
+}
+
+async fn create(office: &Client, name: &str, agency: Option<&str>, period: &str) -> String {
+    let mut i = input(name, agency);
+    i["period"] = json!(period);
+    if period == "QUARTER" {
+        i["baselineFrom"] = Value::Null;
+        i["baselineTo"] = Value::Null;
+    }
+    office.ok(&create_doc(), json!({ "input": i })).await["createIndicator"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
+}
+
+fn workbook(rows: &[(&str, &str, f64)]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, heading) in ["Indicator", "Period", "Value"].iter().enumerate() {
+        sheet
+            .write_string(0, col as u16, *heading)
+            .expect("heading");
+    }
+    for (i, (indicator, period, value)) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_string(r, 0, *indicator).expect("indicator");
+        sheet.write_string(r, 1, *period).expect("period");
+        sheet.write_number(r, 2, *value).expect("value");
+    }
+    book.save_to_buffer().expect("xlsx")
+}
+
+async fn values_are_imported_from_csv_and_xlsx_all_or_nothing(backend: Backend) {
+    run(backend, |app| async move {
+        let (office, office_id) = app
+            .signed_in("office@test.example", &[Role::BusinessOffice], None)
+            .await;
+        let monthly = create(&office, "Seen in time", None, "MONTH").await;
+        let quarterly = create(&office, "Audits completed", None, "QUARTER").await;
+        office
+            .ok(&record_doc(), json!({ "id": monthly, "p": "2025-01", "x": 1.0 }))
+            .await;
+
+        // CSV: by name in any case (replacing January) or by id, blank rows and extra
+        // columns passed over.
+        let csv = format!(
+            "Indicator,Period,Value,Notes\r\nSEEN IN TIME,2025-01,70,replaces\r\n\r\nseen in time, 2025-02 ,72.5,\r\n{quarterly},2025-Q1,12,\r\n"
+        );
+        let body = import(&office, "values.csv", csv.as_bytes()).await;
+        assert_eq!(
+            body["data"]["importIndicatorValues"],
+            json!({ "added": 2, "replaced": 1, "indicators": 2 }),
+            "{body:#}"
+        );
+        let rows = value_rows(&app).await;
+        let mut expected = vec![
+            (monthly.clone(), "2025-01".to_string(), 70.0, Some(office_id.clone())),
+            (monthly.clone(), "2025-02".to_string(), 72.5, Some(office_id.clone())),
+            (quarterly.clone(), "2025-Q1".to_string(), 12.0, Some(office_id.clone())),
+        ];
+        expected.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        assert_eq!(rows, expected);
+
+        // XLSX: numbers as numbers; the chart follows.
+        let xlsx = workbook(&[("Seen in time", "2025-03", 71.25), ("Audits completed", "2025-Q2", 14.0)]);
+        let done = office.ok(import_doc(), json!({ "n": "values.xlsx", "c": base64(&xlsx) })).await;
+        assert_eq!(
+            done["importIndicatorValues"],
+            json!({ "added": 2, "replaced": 0, "indicators": 2 })
+        );
+        // Bigger than the ordinary request limit (1 MiB): an upload, so accepted.
+        let padded = format!(
+            "Indicator,Period,Value\nSeen in time,2025-04,70\n{}",
+            "\n".repeat(1_200_000)
+        );
+        let body = import(&office, "padded.csv", padded.as_bytes()).await;
+        assert_eq!(body["data"]["importIndicatorValues"]["added"], 1, "{body:#}");
+        let shown = office
+            .ok(
+                "query($id: ID!) { indicator(id: $id) { values { period value suppliedBy } chart { points { period value } } } }",
+                json!({ "id": monthly }),
+            )
+            .await;
+        assert_eq!(shown["indicator"]["values"][2]["value"], 71.25);
+        assert_eq!(shown["indicator"]["values"][2]["suppliedBy"], "office");
+        assert_eq!(shown["indicator"]["values"][3]["period"], "2025-04");
+        assert_eq!(shown["indicator"]["chart"]["points"][2]["period"], "2025-03");
+
+        // A file with problems is refused whole, every problem by row and column.
+        let before = value_rows(&app).await;
+        let audit_before = audit_codes(&app).await.len();
+        let bad = "Indicator,Period,Value\n\
+                   Seen in time,2025-04,80\n\
+                   No such indicator,2025-04,1\n\
+                   Audits completed,2025-04,1\n\
+                   Seen in time,2025-05,lots\n\
+                   Seen in time,2025-04,81\n";
+        let body = import(&office, "bad.csv", bad.as_bytes()).await;
+        assert_eq!(error_code(&body).as_deref(), Some("VALIDATION"), "{body:#}");
+        assert_eq!(
+            problem_fields(&body),
+            ["row 3, Indicator", "row 4, Period", "row 5, Value", "row 6, Period"]
+        );
+        let messages: Vec<&str> = body["errors"][0]["extensions"]["problems"]
+            .as_array()
+            .expect("problems")
+            .iter()
+            .filter_map(|p| p["message"].as_str())
+            .collect();
+        assert!(messages[1].contains("not a quarter written like 2026-Q1"), "{messages:?}");
+        assert!(messages[3].contains("also on row 2"), "{messages:?}");
+        // The same from a workbook: row numbers are the sheet's.
+        let bad_xlsx = workbook(&[("Seen in time", "2025-06", 1.0), ("Seen in time", "June", 2.0)]);
+        let body = import(&office, "bad.xlsx", &bad_xlsx).await;
+        assert_eq!(problem_fields(&body), ["row 3, Period"], "{body:#}");
+        // Not a spreadsheet, an old workbook, no headings.
+        for (name, bytes, field) in [
+            ("a.pdf", b"%PDF-1.4 x".as_slice(), "file"),
+            ("old.xls", b"\xD0\xCF\x11\xE0".as_slice(), "file"),
+            ("a.csv", b"Indicator,Value\nSeen in time,1\n".as_slice(), "row 1, Period"),
+            ("a.csv", b"".as_slice(), "file"),
+        ] {
+            let body = import(&office, name, bytes).await;
+            assert_eq!(problem_fields(&body), [field], "{name}: {body:#}");
+        }
+        assert_eq!(value_rows(&app).await, before, "a refused file writes nothing");
+        assert_eq!(audit_codes(&app).await.len(), audit_before);
+
+        let codes = audit_codes(&app).await;
+        assert_eq!(
+            codes.iter().filter(|c| *c == "indicator.values_imported").count(),
+            5,
+            "one audit row per indicator per import"
+        );
+        assert_described(&codes);
+    })
+    .await;
+}
+
+async fn an_agency_lead_imports_its_own_agencys_values_only(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let police = app.agency("Police", "POL").await;
+        let health = app.agency("Health", "HLT").await;
+        let ours = create(&office, "Police indicator", Some(&police), "MONTH").await;
+        create(&office, "Health indicator", Some(&health), "MONTH").await;
+        create(&office, "Partnership indicator", None, "MONTH").await;
+        let (lead, _) = app
+            .signed_in("lead@test.example", &[Role::AgencyLead], Some(&police))
+            .await;
+        let file = "Indicator,Period,Value\n\
+                    Police indicator,2026-01,3\n\
+                    Health indicator,2026-01,4\n\
+                    Partnership indicator,2026-01,5\n";
+        let body = import(&lead, "mixed.csv", file.as_bytes()).await;
+        assert_eq!(error_code(&body).as_deref(), Some("VALIDATION"), "{body:#}");
+        assert_eq!(problem_fields(&body), ["row 3, Indicator", "row 4, Indicator"]);
+        assert!(
+            body["errors"][0]["extensions"]["problems"][0]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("you may not record the values of \"Health indicator\""),
+            "{body:#}"
+        );
+        assert!(value_rows(&app).await.is_empty(), "nothing of the file is written");
+
+        let mine = lead
+            .ok(
+                import_doc(),
+                json!({ "n": "mine.csv", "c": base64(b"Indicator,Period,Value\nPolice indicator,2026-01,3\n") }),
+            )
+            .await;
+        assert_eq!(mine["importIndicatorValues"]["added"], 1);
+        let rows = value_rows(&app).await;
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].0, ours);
+
+        // Those who record no values are refused before the file is read.
+        let (rep, _) = app
+            .signed_in("rep@test.example", &[Role::AgencyRepresentative], Some(&police))
+            .await;
+        let body = import(&rep, "mine.csv", b"Indicator,Period,Value\n").await;
+        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"));
+        let body = app
+            .client()
+            .gql(import_doc(), json!({ "n": "a.csv", "c": "" }))
+            .await;
+        assert_eq!(error_code(&body).as_deref(), Some("UNAUTHENTICATED"));
+    })
+    .await;
+}
+
+async fn oversize_files_are_refused(backend: Backend) {
+    run_with(
+        backend,
+        &["--max-upload-bytes", "200000"],
+        |app| async move {
+            let office = app.office().await;
+            create(&office, "Seen in time", None, "MONTH").await;
+            // Over the upload size: refused before it is decoded.
+            let big = format!("Indicator,Period,Value\n{}", "x".repeat(250_000));
+            let body = import(&office, "big.csv", big.as_bytes()).await;
+            assert_eq!(problem_fields(&body), ["contentBase64"], "{body:#}");
+            let body = office
+                .gql(import_doc(), json!({ "n": "a.csv", "c": "not base64!" }))
+                .await;
+            assert_eq!(problem_fields(&body), ["contentBase64"], "{body:#}");
+            let body = import(&office, &"n".repeat(300), b"Indicator,Period,Value\n").await;
+            assert_eq!(problem_fields(&body), ["fileName"], "{body:#}");
+            // More than 5,000 values: refused at the row past them.
+            let mut many = String::from("Indicator,Period,Value\n");
+            for i in 0..5_001 {
+                many.push_str(&format!(
+                    "Seen in time,{:04}-{:02},{i}\n",
+                    1900 + i / 12,
+                    i % 12 + 1
+                ));
+            }
+            let body = import(&office, "many.csv", many.as_bytes()).await;
+            assert_eq!(problem_fields(&body), ["row 5002"], "{body:#}");
+            // A workbook with a far cell: refused without reading the range.
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let sheet = book.add_worksheet();
+            sheet.write_string(0, 0, "Indicator").expect("heading");
+            sheet.write_string(1_048_575, 16_383, "x").expect("far");
+            let body = import(&office, "far.xlsx", &book.save_to_buffer().expect("xlsx")).await;
+            assert_eq!(
+                problem_fields(&body),
+                ["row 1048576, column XFD"],
+                "{body:#}"
+            );
+            assert!(value_rows(&app).await.is_empty());
+        },
+    )
+    .await;
+}
+
+async fn a_fault_mid_write_leaves_nothing(backend: Backend) {
+    run(backend, |app| async move {
+        use sea_orm::ConnectionTrait;
+        let office = app.office().await;
+        let mut ids = Vec::new();
+        for n in 0..3 {
+            ids.push(create(&office, &format!("Indicator {n}"), None, "MONTH").await);
+        }
+        office
+            .ok(
+                &record_doc(),
+                json!({ "id": ids[0], "p": "2000-01", "x": 1.0 }),
+            )
+            .await;
+        // The database refuses the file's last value: it is in the second batch of inserts,
+        // after the replaced value was deleted and the first batch went in.
+        let fault = match backend {
+            Backend::Sqlite => vec![
+                "CREATE TRIGGER fault BEFORE INSERT ON indicator_value WHEN NEW.value = 666 \
+                 BEGIN SELECT RAISE(ABORT, 'fault'); END"
+                    .to_string(),
+            ],
+            Backend::Postgres => vec![
+                "CREATE FUNCTION fault() RETURNS trigger AS $$ BEGIN IF NEW.value = 666 THEN \
+                 RAISE EXCEPTION 'fault'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+                    .to_string(),
+                "CREATE TRIGGER fault BEFORE INSERT ON indicator_value FOR EACH ROW \
+                 EXECUTE FUNCTION fault()"
+                    .to_string(),
+            ],
+        };
+        for sql in fault {
+            app.db().execute_unprepared(&sql).await.expect("trigger");
+        }
+        let mut csv = String::from("Indicator,Period,Value\n");
+        for id in &ids {
+            for m in 0..200 {
+                csv.push_str(&format!("{id},{:04}-{:02},5\n", 2000 + m / 12, m % 12 + 1));
+            }
+        }
+        csv = csv.trim_end().trim_end_matches(",5").to_string() + ",666\n";
+        let before = value_rows(&app).await;
+        let audit_before = audit_codes(&app).await;
+        let body = import(&office, "fault.csv", csv.as_bytes()).await;
+        assert_eq!(error_code(&body).as_deref(), Some("INTERNAL"), "{body:#}");
+        assert_eq!(value_rows(&app).await, before, "nothing of the file stays");
+        assert_eq!(before.len(), 1);
+        assert_eq!(audit_codes(&app).await, audit_before);
+    })
+    .await;
+}
+
 db_tests!(
     the_demo_dataset_lists_its_hot_spot_first,
     office_keeps_indicators_and_the_chart_follows_the_values,
     an_agency_lead_records_its_own_agencys_values_only,
     bad_input_names_the_field_and_writes_nothing,
+    values_are_imported_from_csv_and_xlsx_all_or_nothing,
+    an_agency_lead_imports_its_own_agencys_values_only,
+    oversize_files_are_refused,
+    a_fault_mid_write_leaves_nothing,
 );

@@ -5,8 +5,9 @@
 //! stored as text (exports neutralise it).
 
 use super::dates::{PartialDate, TimeOfDay};
+pub use crate::spreadsheet::read::RowProblem;
+use crate::spreadsheet::read::{FileKind, Table, TemplateColumn};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// The template's columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -100,83 +101,22 @@ impl Column {
     pub fn mandatory(self) -> bool {
         matches!(self, Column::StartDate | Column::Source | Column::Event)
     }
+}
 
-    fn matches(self, heading: &str) -> bool {
-        let h = heading.trim();
-        h.eq_ignore_ascii_case(self.heading())
-            || self.aliases().iter().any(|a| h.eq_ignore_ascii_case(a))
+impl TemplateColumn for Column {
+    fn heading(self) -> &'static str {
+        Column::heading(self)
     }
-}
-
-/// One thing wrong with the file: where, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowProblem {
-    /// The spreadsheet row (1 is the heading row); 0 for the file as a whole.
-    pub row: usize,
-    pub column: Option<String>,
-    pub message: String,
-}
-
-impl fmt::Display for RowProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.column, self.row) {
-            (Some(c), 0) => write!(f, "{c}: {}", self.message),
-            (Some(c), r) => write!(f, "row {r}, {c}: {}", self.message),
-            (None, 0) => write!(f, "{}", self.message),
-            (None, r) => write!(f, "row {r}: {}", self.message),
-        }
+    fn aliases(self) -> &'static [&'static str] {
+        Column::aliases(self)
+    }
+    fn mandatory(self) -> bool {
+        Column::mandatory(self)
     }
 }
 
 fn problem(row: usize, column: Option<Column>, message: impl Into<String>) -> RowProblem {
-    RowProblem {
-        row,
-        column: column.map(|c| c.heading().to_string()),
-        message: message.into(),
-    }
-}
-
-/// Decodes an uploaded text file: UTF-8 with or without a byte-order mark, or Windows-1252
-/// (converted). Refuses what is not text.
-pub fn decode_text(bytes: &[u8]) -> Result<String, RowProblem> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(problem(0, None, "the file is empty"));
-    }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return Err(problem(
-            0,
-            None,
-            "this looks like an Excel workbook: upload it as .xlsx, or save it as CSV",
-        ));
-    }
-    if bytes.contains(&0)
-        || bytes.starts_with(b"%PDF")
-        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
-    {
-        return Err(problem(
-            0,
-            None,
-            "this is not a spreadsheet: upload the chronology template as CSV or XLSX",
-        ));
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_string()),
-        Err(_) => Ok(bytes.iter().map(|&b| windows_1252(b)).collect()),
-    }
-}
-
-/// Windows-1252: Latin-1 with printable characters in 0x80-0x9F.
-fn windows_1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
-        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
-        'ž', 'Ÿ',
-    ];
-    match b {
-        0x80..=0x9F => HIGH[usize::from(b - 0x80)],
-        _ => char::from(b),
-    }
+    RowProblem::new(row, column.map(Column::heading), message)
 }
 
 /// Widest sheet read: the template's 11 columns, with room for columns of the agency's own
@@ -186,158 +126,15 @@ pub const MAX_COLUMNS: usize = 26;
 /// Rows a chronology file may hold unless the server is configured otherwise.
 pub const DEFAULT_MAX_ROWS: usize = 50_000;
 
-/// `1234567` as `1,234,567`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
-
-/// The spreadsheet's name of a column: 0 is `A`, 25 `Z`, 26 `AA`, 16383 `XFD`.
-pub fn column_letters(index: usize) -> String {
-    let mut n = index + 1;
-    let mut letters = Vec::new();
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        letters.push(char::from(b'A' + rem as u8));
-        n = (n - 1) / 26;
-    }
-    letters.iter().rev().collect()
-}
-
-/// Collects a file's cells into rows (blank rows kept, so row numbers match the sheet),
-/// bounded by the template rather than by the file: a cell with something in it beyond
-/// [`MAX_COLUMNS`] or the row limit refuses the file at once, blank cells anywhere cost
-/// nothing, and the text kept is capped (a workbook's shared strings can repeat one long
-/// text in every cell).
-#[derive(Debug)]
-pub struct SheetRows {
-    rows: Vec<Vec<String>>,
-    max_rows: usize,
-    text_room: usize,
-}
-
-impl SheetRows {
-    /// At most `max_rows` rows (the heading row counted) and `max_text` bytes of text.
-    pub fn new(max_rows: usize, max_text: usize) -> Self {
-        SheetRows {
-            rows: Vec::new(),
-            max_rows,
-            text_room: max_text,
-        }
-    }
-
-    /// The cell at `row` and `column` (both counted from 0), in any order.
-    pub fn put(&mut self, row: usize, column: usize, text: String) -> Result<(), RowProblem> {
-        if text.trim().is_empty() {
-            return Ok(());
-        }
-        if column >= MAX_COLUMNS {
-            return Err(RowProblem {
-                row: row.saturating_add(1),
-                column: Some(format!("column {}", column_letters(column))),
-                message: format!(
-                    "a chronology file has at most {MAX_COLUMNS} columns (A to {}): the template's {} and up to {} of your own, which are not read",
-                    column_letters(MAX_COLUMNS - 1),
-                    Column::ALL.len(),
-                    MAX_COLUMNS - Column::ALL.len()
-                ),
-            });
-        }
-        if row >= self.max_rows {
-            return Err(problem(
-                row.saturating_add(1),
-                None,
-                format!(
-                    "a chronology file holds at most {} rows: split it into several files",
-                    thousands(self.max_rows)
-                ),
-            ));
-        }
-        if text.len() > self.text_room {
-            return Err(problem(
-                0,
-                None,
-                "the file holds more text than a chronology file may: split it into several files",
-            ));
-        }
-        self.text_room -= text.len();
-        if self.rows.len() <= row {
-            self.rows.resize_with(row + 1, Vec::new);
-        }
-        let cells = &mut self.rows[row];
-        if cells.len() <= column {
-            cells.resize(column + 1, String::new());
-        }
-        cells[column] = text;
-        Ok(())
-    }
-
-    /// The rows up to the last one with something in it.
-    pub fn finish(self) -> Vec<Vec<String>> {
-        self.rows
-    }
-}
-
-/// Splits CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF, line breaks inside
-/// quotes) into rows of cells, refusing a file of more than `max_rows` rows or with
-/// something beyond [`MAX_COLUMNS`]. Blank rows are kept (so row numbers match the
-/// spreadsheet); trailing blank rows are dropped.
-pub fn parse_csv(text: &str, max_rows: usize) -> Result<Vec<Vec<String>>, RowProblem> {
-    let mut rows = SheetRows::new(max_rows, text.len());
-    let (mut row, mut column) = (0usize, 0usize);
-    let mut cell = String::new();
-    let mut quoted = false;
-    let mut line = 1;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                cell.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => {
-                if c == '\n' {
-                    line += 1;
-                }
-                cell.push(c);
-            }
-            (false, '"') if cell.is_empty() => quoted = true,
-            (false, ',') => {
-                rows.put(row, column, std::mem::take(&mut cell))?;
-                column += 1;
-            }
-            (false, '\r') if chars.peek() == Some(&'\n') => {}
-            (false, '\n' | '\r') => {
-                line += 1;
-                rows.put(row, column, std::mem::take(&mut cell))?;
-                row += 1;
-                column = 0;
-            }
-            (false, c) => cell.push(c),
-        }
-    }
-    if quoted {
-        return Err(problem(
-            line,
-            None,
-            "a quoted cell is never closed (a \" is missing)",
-        ));
-    }
-    rows.put(row, column, cell)?;
-    Ok(rows.finish())
-}
-
-fn is_blank(row: &[String]) -> bool {
-    row.iter().all(|c| c.trim().is_empty())
-}
+/// The chronology template as an upload: its limits and how messages name it.
+pub const FILE: FileKind = FileKind {
+    file: "a chronology file",
+    template: "the chronology template",
+    content: "the chronology",
+    rows: "entries",
+    columns: Column::ALL.len(),
+    max_columns: MAX_COLUMNS,
+};
 
 /// An agency that "Information shared with" may name, by prefix or name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -375,66 +172,11 @@ pub fn read_rows(
     rows: &[Vec<String>],
     agencies: &[KnownAgency],
 ) -> Result<Vec<ImportedRow>, Vec<RowProblem>> {
-    let Some(heading_index) = rows.iter().position(|r| !is_blank(r)) else {
-        return Err(vec![problem(0, None, "the file is empty")]);
-    };
-    let headings = &rows[heading_index];
-    let data = &rows[heading_index + 1..];
-    let heading_row = heading_index + 1;
-    let mut columns: Vec<Option<Column>> = Vec::with_capacity(headings.len());
+    let table = Table::read(rows, &Column::ALL, &FILE)?;
+    let mut out = Vec::with_capacity(rows.len());
     let mut problems = Vec::new();
-    for heading in headings {
-        let column = Column::ALL.into_iter().find(|c| c.matches(heading));
-        if let Some(c) = column {
-            if columns.contains(&Some(c)) {
-                problems.push(problem(
-                    heading_row,
-                    Some(c),
-                    format!("the column appears twice (\"{}\")", heading.trim()),
-                ));
-            }
-        }
-        columns.push(column);
-    }
-    for c in Column::ALL.into_iter().filter(|c| c.mandatory()) {
-        if !columns.contains(&Some(c)) {
-            let aliases = c.aliases().join("\", \"");
-            let also = if aliases.is_empty() {
-                String::new()
-            } else {
-                format!(" (or \"{aliases}\")")
-            };
-            problems.push(problem(
-                heading_row,
-                Some(c),
-                format!("the mandatory column \"{}\"{also} is missing", c.heading()),
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    if data.iter().all(|r| is_blank(r)) {
-        return Err(vec![problem(
-            0,
-            None,
-            "the file has headings but no entries",
-        )]);
-    }
-    let mut out = Vec::with_capacity(data.len());
-    for (i, cells) in data.iter().enumerate() {
-        if is_blank(cells) {
-            continue;
-        }
-        let row = heading_row + 1 + i;
-        let cell = |c: Column| -> Option<&str> {
-            columns
-                .iter()
-                .position(|x| *x == Some(c))
-                .and_then(|p| cells.get(p))
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-        };
+    for (row, cells) in table.rows() {
+        let cell = |c: Column| cells.cell(c);
         match read_row(row, &cell, agencies) {
             Ok(entry) => out.push(entry),
             Err(mut list) => problems.append(&mut list),
@@ -618,6 +360,7 @@ fn read_row<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spreadsheet::read::{column_letters, decode_text, parse_csv, thousands, SheetRows};
 
     fn agencies() -> Vec<KnownAgency> {
         vec![
@@ -635,9 +378,9 @@ mod tests {
     }
 
     fn read(csv: &str) -> Result<Vec<ImportedRow>, Vec<RowProblem>> {
-        let text = decode_text(csv.as_bytes()).map_err(|p| vec![p])?;
+        let text = decode_text(csv.as_bytes(), &FILE).map_err(|p| vec![p])?;
         read_rows(
-            &parse_csv(&text, DEFAULT_MAX_ROWS).map_err(|p| vec![p])?,
+            &parse_csv(&text, &FILE, DEFAULT_MAX_ROWS).map_err(|p| vec![p])?,
             &agencies(),
         )
     }
@@ -708,15 +451,15 @@ mod tests {
         assert!(read("Date,Source,Event\n").expect_err("no rows")[0]
             .message
             .contains("no entries"));
-        assert!(decode_text(b"PK\x03\x04rest")
+        assert!(decode_text(b"PK\x03\x04rest", &FILE)
             .expect_err("xlsx")
             .message
             .contains("Excel"));
-        assert!(decode_text(b"\x00\x01binary")
+        assert!(decode_text(b"\x00\x01binary", &FILE)
             .expect_err("binary")
             .message
             .contains("not a spreadsheet"));
-        assert!(parse_csv("a,\"open\n", DEFAULT_MAX_ROWS).is_err());
+        assert!(parse_csv("a,\"open\n", &FILE, DEFAULT_MAX_ROWS).is_err());
     }
 
     #[test]
@@ -741,8 +484,8 @@ mod tests {
         for i in 0..10 {
             csv.push_str(&format!("1/1/2016,R{i},ok\n"));
         }
-        assert_eq!(parse_csv(&csv, 11).expect("11 rows").len(), 11);
-        let refused = parse_csv(&csv, 10).expect_err("11 rows over 10");
+        assert_eq!(parse_csv(&csv, &FILE, 11).expect("11 rows").len(), 11);
+        let refused = parse_csv(&csv, &FILE, 10).expect_err("11 rows over 10");
         assert_eq!(refused.row, 11);
         assert_eq!(
             refused.to_string(),
@@ -750,20 +493,20 @@ mod tests {
         );
         // Blank lines past the limit are not rows with something in them.
         let padded = format!("{csv}{}", "\n".repeat(100_000));
-        assert_eq!(parse_csv(&padded, 11).expect("blank tail").len(), 11);
+        assert_eq!(parse_csv(&padded, &FILE, 11).expect("blank tail").len(), 11);
 
         // Empty cells far to the right cost nothing; text there refuses the file.
         let wide = format!("Date,Source,Event{}\n1/1/2016,R1,ok\n", ",".repeat(100_000));
-        let rows = parse_csv(&wide, 10).expect("empty columns");
+        let rows = parse_csv(&wide, &FILE, 10).expect("empty columns");
         assert_eq!(rows[0].len(), 3);
         let beyond = format!("Date,Source,Event{}x\n", ",".repeat(30));
-        let refused = parse_csv(&beyond, 10).expect_err("a cell in column AG");
+        let refused = parse_csv(&beyond, &FILE, 10).expect_err("a cell in column AG");
         assert_eq!(refused.row, 1);
         assert_eq!(refused.column.as_deref(), Some("column AG"));
         assert!(refused.message.contains("at most 26 columns"), "{refused}");
 
         // Cells arrive in any order; the text kept is capped.
-        let mut sheet = SheetRows::new(100, 10);
+        let mut sheet = SheetRows::new(&FILE, 100, 10);
         sheet.put(3, 1, "b".into()).expect("b");
         sheet.put(0, 0, "a".into()).expect("a");
         sheet.put(2, 4, "   ".into()).expect("blank");
@@ -776,7 +519,7 @@ mod tests {
                 vec![String::new(), "b".to_string()]
             ]
         );
-        let mut sheet = SheetRows::new(100, 10);
+        let mut sheet = SheetRows::new(&FILE, 100, 10);
         sheet.put(0, 0, "12345".into()).expect("within");
         assert!(
             sheet.put(1, 0, "123456".into()).is_err(),
@@ -787,9 +530,9 @@ mod tests {
     #[test]
     fn windows_1252_is_converted_not_mangled() {
         let bytes = b"Date,Source,Event\n1/1/2016,R1,Mother\x92s \x93concern\x94 \xa35\n";
-        let text = decode_text(bytes).expect("decoded");
+        let text = decode_text(bytes, &FILE).expect("decoded");
         let rows = read_rows(
-            &parse_csv(&text, DEFAULT_MAX_ROWS).expect("csv"),
+            &parse_csv(&text, &FILE, DEFAULT_MAX_ROWS).expect("csv"),
             &agencies(),
         )
         .expect("valid");

@@ -78,13 +78,14 @@ pub const NOTES: [&str; 4] = [
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::chronology::import::{parse_csv, read_rows, KnownAgency};
+    use crate::chronology::import::{read_rows, KnownAgency, FILE};
     use crate::spreadsheet::csv_line;
+    use crate::spreadsheet::read::parse_csv;
 
     #[test]
     fn the_example_reads_back_as_one_valid_row() {
         let text = format!("{}{}", csv_line(headings()), csv_line(example()));
-        let rows = parse_csv(&text, 10).expect("csv");
+        let rows = parse_csv(&text, &FILE, 10).expect("csv");
         let agencies: Vec<KnownAgency> = ["CSC", "NGH", "POL"]
             .iter()
             .zip(1..)

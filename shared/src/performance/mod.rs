@@ -5,6 +5,7 @@
 //! Pure rules only: the server stores indicators and values and calls [`spc::chart`]; the
 //! browser draws what it returns and validates inputs with the same functions.
 
+pub mod import;
 pub mod spc;
 
 use crate::reviews::vocabulary::vocabulary;

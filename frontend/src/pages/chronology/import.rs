@@ -14,7 +14,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
-use shared::chronology::import::thousands;
+use shared::spreadsheet::read::thousands;
 use std::time::Duration;
 
 const FILE: &str = "import-file";

@@ -113,6 +113,8 @@ pub fn XmrChart(
     chart: Chart,
     #[prop(into)] unit: String,
     #[prop(into)] name: String,
+    /// Who supplied each period's value and when, by period key.
+    supplied: std::collections::HashMap<String, String>,
 ) -> impl IntoView {
     let values: Vec<f64> = chart.points.iter().map(|p| p.value).collect();
     if values.is_empty() {
@@ -219,6 +221,7 @@ pub fn XmrChart(
                     <td>{cause_words(&p.special_causes)}</td>
                     <td>{p.variation_label.clone()}</td>
                     <td>{if p.in_baseline { "Yes" } else { "No" }}</td>
+                    <td>{supplied.get(&p.period).cloned().unwrap_or_default()}</td>
                 </tr>
             }
         })
@@ -251,7 +254,7 @@ pub fn XmrChart(
                 </ul>
             </figcaption>
         </figure>
-        <DataTable caption="Values, newest first" columns=&["Period", "Value", "Special causes", "Variation", "In the baseline"] focusable=true>
+        <DataTable caption="Values, newest first" columns=&["Period", "Value", "Special causes", "Variation", "In the baseline", "Supplied"] focusable=true>
             {rows}
         </DataTable>
     }

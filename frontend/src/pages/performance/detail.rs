@@ -1,7 +1,9 @@
 use super::chart::XmrChart;
 use super::{assurance_class, format_value, variation_class};
 use crate::api::{self, code_of, IndicatorDetail, RecordIndicatorValue};
-use crate::components::{field_id, set_title, ErrorSummary, FormSubmit, TextField};
+use crate::components::{
+    field_id, format_date_time, set_title, ErrorSummary, FormSubmit, TextField,
+};
 use crate::pages::chronology::Notice;
 use crate::pages::{loaded_heading, route_id, states};
 use leptos::ev::SubmitEvent;
@@ -64,6 +66,18 @@ fn IndicatorBody(
         .and_then(|v| period.parse(&v.period).ok())
         .map(|p| period.key(period.next(p)))
         .unwrap_or_default();
+    let supplied = i
+        .values
+        .iter()
+        .map(|v| {
+            let when = format_date_time(&v.supplied_at);
+            let text = match &v.supplied_by {
+                Some(who) => format!("{who}, {when}"),
+                None => when,
+            };
+            (v.period.clone(), text)
+        })
+        .collect();
     let edit = i.can_edit.then(|| {
         view! { <a class="button button-secondary" href=format!("/performance/{}/edit", i.id)>"Edit indicator"</a> }
     });
@@ -91,7 +105,7 @@ fn IndicatorBody(
         </dl>
         {edit}
         <h2>"Chart"</h2>
-        <XmrChart chart=i.chart.clone() unit=i.unit.clone() name=i.name.clone() />
+        <XmrChart chart=i.chart.clone() unit=i.unit.clone() name=i.name.clone() supplied=supplied />
         {record}
     }
 }

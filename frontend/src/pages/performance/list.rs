@@ -1,13 +1,16 @@
+use super::import::{may_import, ImportValues};
 use super::{assurance_class, format_value, variation_class};
 use crate::api::{self, code_of, Indicators};
 use crate::components::{set_title, DataTable, OfficeButtonLink};
 use crate::pages::states;
+use crate::session::use_session;
 use leptos::prelude::*;
 
 #[component]
 pub fn PerformanceList() -> impl IntoView {
     set_title("Performance dataset");
     let data = LocalResource::new(|| api::call::<Indicators>(api::indicators::Variables));
+    let session = use_session();
     view! {
         <h1 tabindex="-1">"Performance dataset"</h1>
         <p>
@@ -66,5 +69,8 @@ pub fn PerformanceList() -> impl IntoView {
                 },
             )
         }}
+        <Show when=move || may_import(session)>
+            <ImportValues on_imported=move || data.refetch() />
+        </Show>
     }
 }

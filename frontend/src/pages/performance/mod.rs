@@ -1,10 +1,11 @@
 //! The performance dataset: every indicator's latest value, variation and assurance (hot
 //! spots first), each indicator's XmR chart with its data table, recording a value, and the
-//! office's indicator form.
+//! office's indicator form; importing values from a spreadsheet.
 
 mod chart;
 mod detail;
 mod form;
+mod import;
 mod list;
 
 pub use detail::IndicatorPage;

@@ -1,4 +1,7 @@
-//! Rules for cells of spreadsheets the platform writes (exports).
+//! Rules for cells of spreadsheets the platform writes (exports); reading uploaded ones is
+//! [`read`].
+
+pub mod read;
 
 use std::borrow::Cow;
 
