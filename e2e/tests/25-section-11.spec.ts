@@ -28,8 +28,14 @@ test("an agency lead answers the year's Section 11 assessment from last year's, 
   await expect(sharing).toContainText('Red: not met');
   await bothWidths(page);
 
-  // Information sharing is better this year: green, with new evidence.
+  // Information sharing is better this year: green, with new evidence. Evidence too long
+  // for the server is reported on this standard's own field.
   await sharing.getByLabel('Green: met').check();
+  await sharing.getByLabel('Evidence').fill('x'.repeat(10001));
+  await sharing.getByRole('button', { name: 'Save standard 8' }).click();
+  const refused = sharing.getByRole('alert');
+  await expect(refused).toContainText('Evidence must be at most 10000 characters');
+  await expect(refused.getByRole('link', { name: /Evidence/ })).toHaveAttribute('href', '#evidence-8');
   await sharing.getByLabel('Evidence').fill('The protocol was agreed in March; an audit of 20 referrals found 18 shared the same day.');
   await sharing.getByRole('button', { name: 'Save standard 8' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Your answer to “Information sharing” is saved.' })).toBeVisible();

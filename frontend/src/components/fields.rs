@@ -222,7 +222,7 @@ impl FormSubmit {
     pub fn send<T: 'static>(
         &self,
         request: impl Future<Output = Result<T, ApiError>> + 'static,
-        describe: fn(&str) -> (String, String),
+        describe: impl Fn(&str) -> (String, String) + 'static,
         done: impl FnOnce(T) + 'static,
     ) {
         let Self { errors, pending } = *self;

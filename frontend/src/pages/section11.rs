@@ -611,7 +611,11 @@ fn StandardPart(
             let title = title.clone();
             form.send(
                 api::send::<api::SaveSection11Answer>(variables),
-                |f| (field_id(f), f.to_string()),
+                move |f| match f {
+                    "evidence" => (format!("evidence-{n}"), "Evidence".into()),
+                    "toGreen" => (format!("to-green-{n}"), "What would make it green".into()),
+                    _ => (field_id(f), f.to_string()),
+                },
                 move |d| {
                     notice.set(Some(format!("Your answer to “{title}” is saved.")));
                     let _ = d;
@@ -763,8 +767,8 @@ fn StandardChallenges(
             };
             form.send(
                 api::send::<api::AskSection11Challenge>(variables),
-                |f| match f {
-                    "question" => (field_id(f), "Challenge question".into()),
+                move |f| match f {
+                    "question" => (format!("challenge-{n}"), "Challenge question".into()),
                     _ => (field_id(f), f.to_string()),
                 },
                 move |_| {
@@ -846,8 +850,8 @@ fn ResponseForm(
         };
         form.send(
             api::send::<api::RespondToSection11Challenge>(variables),
-            |f| match f {
-                "response" => (String::new(), "Your response".into()),
+            move |f| match f {
+                "response" => (format!("response-{number}"), "Your response".into()),
                 _ => (field_id(f), f.to_string()),
             },
             move |_| {
