@@ -803,7 +803,7 @@ async fn seed_section_11<C: ConnectionTrait>(
     now: DateTime<Utc>,
     today: NaiveDate,
 ) -> AppResult<()> {
-    use crate::entities::{s11_answer, s11_assessment, s11_standard};
+    use crate::entities::{s11_answer, s11_assessment, s11_challenge, s11_standard};
     use shared::section11::{AssessmentStatus, Rating, DEMO_STANDARDS};
     let this_year = chrono::Datelike::year(&today);
     let last_year = this_year - 1;
@@ -909,6 +909,29 @@ async fn seed_section_11<C: ConnectionTrait>(
                     carried_forward: Set(year == this_year),
                     updated_by: Set(None),
                     updated_at: Set(now),
+                }
+                .insert(txn)
+                .await?;
+            }
+            // Last year the office challenged the police's red information sharing before
+            // it accepted the assessment.
+            if let (true, "POL", Some(standard_id)) = (year == last_year, prefix, ids.last()) {
+                s11_challenge::ActiveModel {
+                    id: Set(uuid::Uuid::new_v4().to_string()),
+                    assessment_id: Set(id.clone()),
+                    standard_id: Set(standard_id.clone()),
+                    question: Set(
+                        "Which partners have agreed the protocol so far, and by when will the rest?"
+                            .to_owned(),
+                    ),
+                    asked_by: Set(None),
+                    asked_at: Set(now - chrono::Duration::days(205)),
+                    response: Set(Some(
+                        "Children's social care and health have agreed it; education by the spring."
+                            .to_owned(),
+                    )),
+                    responded_by: Set(None),
+                    responded_at: Set(Some(now - chrono::Duration::days(200))),
                 }
                 .insert(txn)
                 .await?;

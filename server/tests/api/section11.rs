@@ -380,3 +380,41 @@ async fn challenge_questions_go_back_with_the_assessment_and_return_answered(bac
 }
 
 db_tests!(challenge_questions_go_back_with_the_assessment_and_return_answered);
+
+/// The demo partnership's Section 11: last year accepted with the office's challenge
+/// answered, this year carried forward; the report of last year lists the challenge.
+async fn the_demo_has_last_years_challenge_in_its_report(backend: Backend) {
+    run(backend, |app| async move {
+        assert!(server::demo::seed_if_empty(&app.state).await.expect("demo"));
+        let office = app.client();
+        office
+            .sign_in("office@demo.example", server::demo::DEMO_PASSWORD)
+            .await;
+        let last = chrono::Datelike::year(&chrono::Utc::now().date_naive()) - 1;
+        let year = office
+            .ok("query($y: Int!) { section11(year: $y) { assessments { status agency { prefix } challenges { question response } } } }", json!({ "y": last }))
+            .await;
+        let police = year["section11"]["assessments"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|a| a["agency"]["prefix"] == "POL")
+            .expect("the police's")
+            .clone();
+        assert_eq!(police["status"], "ACCEPTED");
+        assert!(police["challenges"][0]["response"].as_str().is_some_and(|r| r.contains("education by the spring")), "{police:#}");
+        use base64::Engine;
+        let file = office
+            .ok("query($y: Int!) { section11Report(year: $y) { contentBase64 } }", json!({ "y": last }))
+            .await;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(file["section11Report"]["contentBase64"].as_str().expect("content"))
+            .expect("base64");
+        let text = docx_text(&bytes);
+        assert!(text.contains("Which partners have agreed the protocol so far"), "{text}");
+        assert!(text.contains("2 agencies were asked to assess themselves against 8 standards."), "{text}");
+    })
+    .await;
+}
+
+db_tests!(the_demo_has_last_years_challenge_in_its_report);
