@@ -404,12 +404,24 @@ async fn writable<C: ConnectionTrait>(
             status_of(&row).label().to_lowercase()
         )));
     }
-    if row.version != version {
-        return Err(AppError::Conflict(
-            "Someone else changed this assessment since you opened it. Reload it to see their changes, then make yours again.".into(),
-        ));
-    }
+    at_version(&row, version)?;
     Ok(row)
+}
+
+/// The refusal of a change made to an assessment that has moved on since it was read.
+fn stale() -> AppError {
+    AppError::Conflict(
+        "Someone else changed this assessment since you opened it. Reload it to see their changes, then make yours again.".into(),
+    )
+}
+
+/// Refuses a change made at a version the assessment has moved on from.
+fn at_version(row: &s11_assessment::Model, version: i32) -> AppResult<()> {
+    if row.version == version {
+        Ok(())
+    } else {
+        Err(stale())
+    }
 }
 
 /// Moves the assessment on a version: `changes` saved only if it is still at `version`.
@@ -427,9 +439,7 @@ async fn bump<C: ConnectionTrait>(
         .exec(txn)
         .await?;
     if result.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            "Someone else changed this assessment since you opened it. Reload it to see their changes, then make yours again.".into(),
-        ));
+        return Err(stale());
     }
     s11_assessment::Entity::find_by_id(row.id.clone())
         .one(txn)
@@ -620,11 +630,7 @@ async fn scrutinised<C: ConnectionTrait>(
             "Challenge questions are asked and withdrawn while a submitted assessment is scrutinised.".into(),
         ));
     }
-    if row.version != version {
-        return Err(AppError::Conflict(
-            "Someone else changed this assessment since you opened it. Reload it to see their changes, then make yours again.".into(),
-        ));
-    }
+    at_version(&row, version)?;
     Ok(row)
 }
 

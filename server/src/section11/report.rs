@@ -17,17 +17,18 @@ use crate::summary::document::{
 };
 use chrono::NaiveDate;
 use shared::section11::{carried_from, AssessmentStatus, Rating};
+use std::collections::HashMap;
 
 /// The most standards one table of ratings by agency shows across (more follow in
 /// further tables), so that each column stays wide enough to read.
 const STANDARDS_PER_TABLE: usize = 8;
 
-fn status_of(a: &AssessmentView) -> Option<AssessmentStatus> {
-    AssessmentStatus::from_code(&a.row.status)
+fn status_of(a: &AssessmentView) -> AssessmentStatus {
+    super::status_of(&a.row)
 }
 
 fn status_label(a: &AssessmentView) -> String {
-    status_of(a).map_or_else(|| a.row.status.clone(), |s| s.label().to_owned())
+    status_of(a).label().to_owned()
 }
 
 fn rating_of(a: &AssessmentView, standard_id: &str) -> Option<Rating> {
@@ -63,24 +64,43 @@ fn long_date(on: NaiveDate) -> String {
 fn received(a: &AssessmentView) -> bool {
     matches!(
         status_of(a),
-        Some(AssessmentStatus::Submitted | AssessmentStatus::Accepted)
+        AssessmentStatus::Submitted | AssessmentStatus::Accepted
     )
 }
 
-/// The agency's rating of the same standard (matched by title) the year before.
-fn last_year(before: Option<&YearView>, a: &AssessmentView, title: &str) -> Option<Rating> {
-    let before = before?;
-    let standards: Vec<(String, String)> = before
-        .standards
-        .iter()
-        .map(|s| (s.id.clone(), s.title.clone()))
-        .collect();
-    let id = carried_from(title, &standards)?;
-    let theirs = before
-        .assessments
-        .iter()
-        .find(|b| b.agency.id == a.agency.id)?;
-    rating_of(theirs, id)
+/// Each agency's rating last year of the standard of this year with the same title (as
+/// answers carry forward), by (agency id, this year's standard id); worked out once.
+struct LastYear(HashMap<(String, String), Rating>);
+
+impl LastYear {
+    fn of(view: &YearView, before: Option<&YearView>) -> Self {
+        let mut ratings = HashMap::new();
+        let Some(before) = before else {
+            return LastYear(ratings);
+        };
+        let standards: Vec<(String, String)> = before
+            .standards
+            .iter()
+            .map(|s| (s.id.clone(), s.title.clone()))
+            .collect();
+        for s in &view.standards {
+            let Some(then) = carried_from(&s.title, &standards) else {
+                continue;
+            };
+            for b in &before.assessments {
+                if let Some(r) = rating_of(b, then) {
+                    ratings.insert((b.agency.id.clone(), s.id.clone()), r);
+                }
+            }
+        }
+        LastYear(ratings)
+    }
+
+    fn rating(&self, a: &AssessmentView, standard_id: &str) -> Option<Rating> {
+        self.0
+            .get(&(a.agency.id.clone(), standard_id.to_owned()))
+            .copied()
+    }
 }
 
 fn overview(view: &YearView, today: NaiveDate) -> ReportSection {
@@ -106,7 +126,7 @@ fn overview(view: &YearView, today: NaiveDate) -> ReportSection {
             let count = view
                 .assessments
                 .iter()
-                .filter(|a| status_of(a) == Some(*s))
+                .filter(|a| status_of(a) == *s)
                 .count();
             vec![
                 ReportCell::plain(s.label()),
@@ -122,7 +142,7 @@ fn overview(view: &YearView, today: NaiveDate) -> ReportSection {
     let outstanding: Vec<Vec<ReportCell>> = view
         .assessments
         .iter()
-        .filter(|a| status_of(a).is_none_or(AssessmentStatus::editable))
+        .filter(|a| status_of(a).editable())
         .map(|a| {
             let due = a.row.due_on;
             let when = if due < today {
@@ -201,7 +221,7 @@ fn standards(view: &YearView) -> ReportSection {
     }
 }
 
-fn by_agency(view: &YearView, before: Option<&YearView>) -> ReportSection {
+fn by_agency(view: &YearView, last: &LastYear) -> ReportSection {
     let mut blocks = vec![ReportBlock::Text(
         "Each agency's latest rating of each standard, numbered as in the table above; \
          where it differs from the agency's rating of the same standard last year, last \
@@ -224,7 +244,7 @@ fn by_agency(view: &YearView, before: Option<&YearView>) -> ReportSection {
                 ))];
                 for (_, s) in chunk {
                     let now = rating_of(a, &s.id);
-                    let then = last_year(before, a, &s.title);
+                    let then = last.rating(a, &s.id);
                     let text = match then {
                         Some(then) if Some(then) != now => {
                             format!("{} (was {})", word(now), word(Some(then)))
@@ -248,9 +268,9 @@ fn by_agency(view: &YearView, before: Option<&YearView>) -> ReportSection {
     }
 }
 
-fn changes(view: &YearView, before: Option<&YearView>) -> ReportSection {
+fn changes(view: &YearView, before: Option<&YearView>, last: &LastYear) -> ReportSection {
     let heading = "Changes since last year".to_owned();
-    let Some(b) = before.filter(|b| !b.assessments.is_empty()) else {
+    if before.is_none_or(|b| b.assessments.is_empty()) {
         return ReportSection {
             heading,
             blocks: vec![ReportBlock::Text(format!(
@@ -258,13 +278,13 @@ fn changes(view: &YearView, before: Option<&YearView>) -> ReportSection {
                 view.year - 1
             ))],
         };
-    };
+    }
     let mut rows = Vec::new();
     let (mut better, mut worse) = (0, 0);
     for a in &view.assessments {
         for s in &view.standards {
             let now = rating_of(a, &s.id);
-            let Some(then) = last_year(Some(b), a, &s.title) else {
+            let Some(then) = last.rating(a, &s.id) else {
                 continue;
             };
             let Some(now) = now.filter(|n| *n != then) else {
@@ -439,6 +459,7 @@ pub fn report(
     partnership: &str,
     today: NaiveDate,
 ) -> Report {
+    let last = LastYear::of(view, before);
     Report {
         partnership: partnership.to_owned(),
         title: format!("Section 11 self-assessment {}", view.year),
@@ -450,8 +471,8 @@ pub fn report(
         sections: vec![
             overview(view, today),
             standards(view),
-            by_agency(view, before),
-            changes(view, before),
+            by_agency(view, &last),
+            changes(view, before, &last),
             to_green(view),
             challenges(view),
         ],

@@ -1500,36 +1500,41 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
                 .await;
         }
     };
+    // An assessment of `year` with both standards answered (version 3), submitted when
+    // asked (version 4).
+    let complete = |year: i32, submit: bool| {
+        let office = office.clone();
+        let s11 = &s11;
+        let answer = &answer;
+        async move {
+            let (id, standards) = s11(year).await;
+            answer(id.clone(), standards[0].clone(), 1).await;
+            answer(id.clone(), standards[1].clone(), 2).await;
+            if submit {
+                office
+                    .ok(
+                        "mutation($id: ID!) { submitSection11Assessment(id: $id, version: 3) { id } }",
+                        json!({ "id": id }),
+                    )
+                    .await;
+            }
+            (id, standards)
+        }
+    };
     fixture.s11_assessment = s11(2030).await.0;
     for p in 0..PRINCIPALS.len() {
         let year = i32::try_from(p).unwrap_or(0);
         let (id, standards) = s11(2050 + year).await;
         fixture.s11_to_answer.push((id, standards[0].clone()));
-        let (id, standards) = s11(2060 + year).await;
-        answer(id.clone(), standards[0].clone(), 1).await;
-        answer(id.clone(), standards[1].clone(), 2).await;
-        fixture.s11_to_submit.push(id);
-        let (id, standards) = s11(2070 + year).await;
-        answer(id.clone(), standards[0].clone(), 1).await;
-        answer(id.clone(), standards[1].clone(), 2).await;
-        office
-            .ok(
-                "mutation($id: ID!) { submitSection11Assessment(id: $id, version: 3) { id } }",
-                json!({ "id": id }),
-            )
-            .await;
-        fixture.s11_to_decide.push(id);
+        fixture
+            .s11_to_submit
+            .push(complete(2060 + year, false).await.0);
+        fixture
+            .s11_to_decide
+            .push(complete(2070 + year, true).await.0);
         // Submitted (version 4), challenged (5), returned (6).
         for (base, step) in [(2080, 0), (2090, 1), (2020, 2)] {
-            let (id, standards) = s11(base + year).await;
-            answer(id.clone(), standards[0].clone(), 1).await;
-            answer(id.clone(), standards[1].clone(), 2).await;
-            office
-                .ok(
-                    "mutation($id: ID!) { submitSection11Assessment(id: $id, version: 3) { id } }",
-                    json!({ "id": id }),
-                )
-                .await;
+            let (id, standards) = complete(base + year, true).await;
             if step == 0 {
                 fixture.s11_to_challenge.push((id, standards[0].clone()));
                 continue;
