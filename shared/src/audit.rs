@@ -482,6 +482,27 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         "Imported values of a performance indicator from a file",
         Performance,
     ),
+    // Child death review learning.
+    (
+        "child_death_review.list",
+        "Looked at a year's child death review records",
+        Viewed,
+    ),
+    (
+        "child_death_review.create",
+        "Recorded a child death review",
+        Reviews,
+    ),
+    (
+        "child_death_review.update",
+        "Changed a child death review record",
+        Reviews,
+    ),
+    (
+        "child_death_review.delete",
+        "Deleted a child death review record",
+        Reviews,
+    ),
     // The platform itself.
     ("demo.seed", "Loaded the demo partnership", Other),
 ];
@@ -506,6 +527,7 @@ pub const OBJECT_TYPES: &[(&str, &str)] = &[
     ("retention_rule", "Retention rules"),
     ("retention_run", "Retention run"),
     ("indicator", "Performance indicator"),
+    ("child_death_review", "Child death review record"),
 ];
 
 fn known(action: &str) -> Option<&'static (&'static str, &'static str, AuditEventKind)> {

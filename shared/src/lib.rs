@@ -9,6 +9,7 @@ pub mod agencies;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod child_deaths;
 pub mod chronology;
 pub mod colour;
 pub mod date_input;
