@@ -26,6 +26,7 @@ mod m0020_what_needs_you;
 mod m0021_section_11;
 mod m0022_performance_dataset;
 mod m0023_section_11_challenges;
+mod m0024_child_death_reviews;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_section_11::Migration),
             Box::new(m0022_performance_dataset::Migration),
             Box::new(m0023_section_11_challenges::Migration),
+            Box::new(m0024_child_death_reviews::Migration),
         ]
     }
 }

@@ -9,9 +9,9 @@ use crate::context::RequestContext;
 use crate::db::begin_write;
 use crate::demo_agencies::PARTNER_AGENCIES;
 use crate::entities::{
-    action, action_history, action_update, agency, app_user, chronology_entry, glossary_term,
-    indicator, indicator_value, learning_point, learning_summary, qa_mechanism, recommendation,
-    review, review_agency, review_member, summary_field, summary_field_version,
+    action, action_history, action_update, agency, app_user, child_death_review, chronology_entry,
+    glossary_term, indicator, indicator_value, learning_point, learning_summary, qa_mechanism,
+    recommendation, review, review_agency, review_member, summary_field, summary_field_version,
 };
 use crate::error::{AppError, AppResult};
 use crate::reviews::service::json_list;
@@ -22,6 +22,7 @@ use sea_orm::{
 };
 use shared::actions::{action_reference, ActionStatus, LearningKind, LearningScope};
 use shared::auth::{format_roles, Role};
+use shared::child_deaths::{reporting_year, AgeBand, DeathCategory, Modifiability};
 use shared::performance::{Direction, PeriodKey, ReportingPeriod};
 use shared::reviews::{Methodology, ReviewKind, ReviewRole, ThresholdDecision};
 use shared::summary::{SummaryField, SummaryState};
@@ -341,6 +342,7 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
     }
     seed_section_11(&txn, &agency_ids, now, today).await?;
     seed_performance(&txn, &agency_ids, &user_ids, now, today).await?;
+    seed_child_deaths(&txn, &user_ids, now, today).await?;
     audit_log::append(
         &txn,
         &rc,
@@ -1101,9 +1103,134 @@ async fn seed_performance<C: ConnectionTrait>(
     Ok(())
 }
 
+/// A demo child death review: (case number suffix, age band, category, modifiable
+/// factors if any, learning, days after the year's 1 April of the panel).
+type DemoDeath = (
+    &'static str,
+    AgeBand,
+    DeathCategory,
+    Option<&'static str>,
+    &'static str,
+    u64,
+);
+
+/// Last reporting year's reviewed deaths (a full year: small categories show suppression)
+/// and the first of this year's.
+const DEMO_DEATHS_LAST_YEAR: &[DemoDeath] = &[
+    ("001", AgeBand::Neonatal, DeathCategory::PerinatalNeonatal, None, "Extreme prematurity; care followed the pathway throughout.", 20),
+    ("002", AgeBand::Neonatal, DeathCategory::PerinatalNeonatal, None, "", 20),
+    ("003", AgeBand::Neonatal, DeathCategory::PerinatalNeonatal, Some("Smoking in pregnancy; late booking for antenatal care."), "Midwives to offer smoking cessation referral at booking and again at 28 weeks.", 62),
+    ("004", AgeBand::Neonatal, DeathCategory::PerinatalNeonatal, None, "", 62),
+    ("005", AgeBand::Neonatal, DeathCategory::PerinatalNeonatal, None, "", 104),
+    ("006", AgeBand::PostNeonatal, DeathCategory::ChromosomalGeneticCongenital, None, "Palliative care plan agreed with the family in good time.", 104),
+    ("007", AgeBand::Neonatal, DeathCategory::ChromosomalGeneticCongenital, None, "", 146),
+    ("008", AgeBand::PostNeonatal, DeathCategory::ChromosomalGeneticCongenital, None, "", 146),
+    ("009", AgeBand::PostNeonatal, DeathCategory::ChromosomalGeneticCongenital, None, "", 188),
+    ("010", AgeBand::OneToFour, DeathCategory::ChromosomalGeneticCongenital, None, "", 188),
+    ("011", AgeBand::PostNeonatal, DeathCategory::SuddenUnexplained, Some("The baby slept on a sofa with a parent who had been drinking alcohol."), "Safer sleep advice is to be repeated by health visitors at every contact after a family moves home, and recorded.", 230),
+    ("012", AgeBand::PostNeonatal, DeathCategory::SuddenUnexplained, Some("Smoking in the home; the baby slept prone."), "Safer sleep messages to be given to fathers and partners as well as mothers.", 272),
+    ("013", AgeBand::FifteenToSeventeen, DeathCategory::SuicideSelfHarm, Some("Referral to child and adolescent mental health services was not followed up after a missed appointment."), "A missed first appointment for a young person referred after self-harm is followed up by a call, not a letter.", 272),
+    ("014", AgeBand::TenToFourteen, DeathCategory::TraumaExternal, Some("The child was crossing a road with no crossing point on the route to school."), "Road safety review of the route to the secondary school shared with the highways authority.", 314),
+    ("015", AgeBand::FiveToNine, DeathCategory::Malignancy, None, "", 314),
+    ("016", AgeBand::OneToFour, DeathCategory::Infection, None, "Sepsis was recognised promptly; the parents praised the out-of-hours service.", 340),
+];
+
+const DEMO_DEATHS_THIS_YEAR: &[DemoDeath] = &[
+    (
+        "001",
+        AgeBand::Neonatal,
+        DeathCategory::PerinatalNeonatal,
+        None,
+        "",
+        10,
+    ),
+    (
+        "002",
+        AgeBand::PostNeonatal,
+        DeathCategory::SuddenUnexplained,
+        Some(
+            "Bed sharing after the parent had taken prescribed medication that causes drowsiness.",
+        ),
+        "Pharmacists to give safer sleep advice with sedating medication to parents of babies.",
+        30,
+    ),
+];
+
+async fn seed_child_deaths<C: ConnectionTrait>(
+    txn: &C,
+    user_ids: &HashMap<&str, String>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> AppResult<()> {
+    let office = lookup(user_ids, "office@demo.example")?.clone();
+    let current = reporting_year(today);
+    for (year, deaths) in [
+        (current - 1, DEMO_DEATHS_LAST_YEAR),
+        (current, DEMO_DEATHS_THIS_YEAR),
+    ] {
+        let start = date(year, 4, 1)?;
+        for (n, age_band, category, factors, learning, after) in deaths {
+            let panel = start
+                .checked_add_days(Days::new(*after))
+                .filter(|d| *d <= today)
+                .unwrap_or(today);
+            child_death_review::ActiveModel {
+                id: Set(uuid::Uuid::new_v4().to_string()),
+                case_number: Set(format!("CDR-{year}-{n}")),
+                age_band: Set(age_band.code().to_owned()),
+                category: Set(category.code().to_owned()),
+                modifiability: Set(match factors {
+                    Some(_) => Modifiability::Identified,
+                    None => Modifiability::NoneIdentified,
+                }
+                .code()
+                .to_owned()),
+                modifiable_factors: Set(factors.unwrap_or_default().to_owned()),
+                learning: Set((*learning).to_owned()),
+                panel_date: Set(panel),
+                reporting_year: Set(reporting_year(panel)),
+                recorded_by: Set(Some(office.clone())),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The demo's child death records pass the rules a record typed in must pass (no
+    /// names or identifiers, modifiable factors only when identified).
+    #[test]
+    fn demo_child_deaths_are_valid_records() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        for (n, age_band, category, factors, learning, _) in
+            DEMO_DEATHS_LAST_YEAR.iter().chain(DEMO_DEATHS_THIS_YEAR)
+        {
+            let draft = shared::child_deaths::ChildDeathDraft {
+                case_number: format!("CDR-2025-{n}"),
+                age_band: *age_band,
+                category: *category,
+                modifiability: if factors.is_some() {
+                    Modifiability::Identified
+                } else {
+                    Modifiability::NoneIdentified
+                },
+                modifiable_factors: factors.unwrap_or_default().to_owned(),
+                learning: (*learning).to_owned(),
+                panel_date: today,
+            };
+            if let Err(e) = draft.validate(&[], today) {
+                panic!("demo death {n}: {e}");
+            }
+        }
+    }
     use shared::performance::spc::{chart, Assurance, SpcSettings, Variation};
 
     #[test]

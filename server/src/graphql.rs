@@ -11,6 +11,7 @@ use crate::auth::oidc::graphql::{SingleSignOnMutation, SingleSignOnQuery};
 use crate::auth::policy::Authorized;
 use crate::auth::second_factor::graphql::{SecondFactorMutation, SecondFactorQuery};
 use crate::build_info::BuildQuery;
+use crate::child_deaths::graphql::{ChildDeathMutation, ChildDeathQuery};
 use crate::chronology::graphql::{ChronologyMutation, ChronologyQuery, ChronologySubscription};
 use crate::context::RequestContext;
 use crate::error::AppResult;
@@ -46,6 +47,7 @@ pub struct Query(
     WorkQuery,
     Section11Query,
     PerformanceQuery,
+    ChildDeathQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -65,6 +67,7 @@ pub struct Mutation(
     WorkMutation,
     Section11Mutation,
     PerformanceMutation,
+    ChildDeathMutation,
 );
 
 #[derive(MergedSubscription, Default)]

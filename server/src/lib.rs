@@ -14,6 +14,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod backup;
 pub mod build_info;
+pub mod child_deaths;
 pub mod chronology;
 pub mod client_addr;
 pub mod config;

@@ -302,11 +302,72 @@ const ROOT: &[(&str, &str, Access)] = &[
         "importIndicatorValues",
         Access::AnyRole(OFFICE_OR_LEAD),
     ),
+    // Child death review learning: the business office records; the office and the
+    // independent chair read (records of children who died, pseudonymised).
+    ("Query", "childDeathYear", Access::AnyRole(OFFICE_OR_CHAIR)),
+    ("Query", "childDeathYears", Access::AnyRole(OFFICE_OR_CHAIR)),
+    (
+        "Mutation",
+        "recordChildDeathReview",
+        Access::AnyRole(OFFICE),
+    ),
+    (
+        "Mutation",
+        "updateChildDeathReview",
+        Access::AnyRole(OFFICE),
+    ),
+    (
+        "Mutation",
+        "deleteChildDeathReview",
+        Access::AnyRole(OFFICE),
+    ),
 ];
 
 /// Object types whose fields are readable by whoever obtained the object: (type, fields).
 const OBJECTS: &[(&str, &[&str])] = &[
     ("Build", &["version", "commit"]),
+    (
+        "ChildDeathReview",
+        &[
+            "id",
+            "caseNumber",
+            "ageBand",
+            "ageBandLabel",
+            "category",
+            "categoryLabel",
+            "modifiability",
+            "modifiabilityLabel",
+            "modifiableFactors",
+            "learning",
+            "panelDate",
+            "reportingYear",
+            "recordedBy",
+            "version",
+            "updatedAt",
+        ],
+    ),
+    ("ChildDeathCount", &["count", "suppressed", "published"]),
+    (
+        "ChildDeathCategoryCount",
+        &["category", "label", "deaths", "modifiable"],
+    ),
+    ("ChildDeathAgeBandCount", &["ageBand", "label", "deaths"]),
+    (
+        "ChildDeathModifiabilityCount",
+        &["modifiability", "label", "deaths"],
+    ),
+    (
+        "ChildDeathYear",
+        &[
+            "year",
+            "label",
+            "total",
+            "byCategory",
+            "byAgeBand",
+            "byModifiability",
+            "reviews",
+        ],
+    ),
     (
         "IndicatorValuesImport",
         &["added", "replaced", "indicators"],

@@ -12,6 +12,7 @@ pub mod api_token;
 pub mod app_user;
 pub mod audit_log;
 pub mod bank_holiday;
+pub mod child_death_review;
 pub mod chronology_entry;
 pub mod chronology_entry_history;
 pub mod chronology_import_job;

@@ -173,6 +173,9 @@ struct Fixture {
     /// A performance indicator of the principals' agency at version 1 (its lead records
     /// its values; the office updates it).
     indicator: String,
+    /// Child death review records at version 1, one per principal, to change and delete.
+    child_death_to_update: Vec<String>,
+    child_death_to_delete: Vec<String>,
 }
 
 struct Op {
@@ -194,6 +197,16 @@ fn indicator_input(name: &str, agency: Option<&str>) -> Value {
         "target": 80.0,
         "period": "MONTH",
         "agencyId": agency,
+    })
+}
+
+fn child_death_input(case: &str) -> Value {
+    json!({
+        "caseNumber": case,
+        "ageBand": "ONE_TO_FOUR",
+        "category": "INFECTION",
+        "modifiability": "NONE_IDENTIFIED",
+        "panelDate": "2020-09-01",
     })
 }
 
@@ -1181,6 +1194,44 @@ fn ops() -> Vec<Op> {
             },
             own_session: false,
         },
+        // Child death review learning.
+        Op {
+            field: "Query.childDeathYear",
+            allowed: OFFICE_OR_CHAIR,
+            doc: "{ childDeathYear(year: 2020) { total { count } reviews { id } } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.childDeathYears",
+            allowed: OFFICE_OR_CHAIR,
+            doc: "{ childDeathYears }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.recordChildDeathReview",
+            allowed: OFFICE,
+            doc: "mutation($input: ChildDeathReviewInput!) { recordChildDeathReview(input: $input) { id } }",
+            vars: |_, p| json!({ "input": child_death_input(&format!("CDR-N-{p}")) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.updateChildDeathReview",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $input: ChildDeathReviewInput!) { updateChildDeathReview(id: $id, version: 1, input: $input) { id } }",
+            vars: |f, p| {
+                json!({ "id": f.child_death_to_update[p], "input": child_death_input(&format!("CDR-U-{p}")) })
+            },
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.deleteChildDeathReview",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { deleteChildDeathReview(id: $id, version: 1) }",
+            vars: |f, p| json!({ "id": f.child_death_to_delete[p] }),
+            own_session: false,
+        },
     ]
 }
 
@@ -1434,6 +1485,8 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         approved_summary: String::new(),
         published_summary: String::new(),
         indicator: String::new(),
+        child_death_to_update: Vec::new(),
+        child_death_to_delete: Vec::new(),
     };
     for p in 0..PRINCIPALS.len() {
         fixture
@@ -1834,6 +1887,25 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         .as_str()
         .expect("indicator")
         .to_owned();
+    for p in 0..PRINCIPALS.len() {
+        for (prefix, list) in [
+            ("U", &mut fixture.child_death_to_update),
+            ("D", &mut fixture.child_death_to_delete),
+        ] {
+            let made = office
+                .ok(
+                    "mutation($input: ChildDeathReviewInput!) { recordChildDeathReview(input: $input) { id } }",
+                    json!({ "input": child_death_input(&format!("CDR-{prefix}-{p}")) }),
+                )
+                .await;
+            list.push(
+                made["recordChildDeathReview"]["id"]
+                    .as_str()
+                    .expect("record")
+                    .to_owned(),
+            );
+        }
+    }
     (clients, fixture)
 }
 

@@ -9,6 +9,7 @@ mod api_tokens;
 mod audit_log;
 mod auth;
 mod authorization;
+mod child_deaths;
 mod chronology;
 mod cli;
 mod database;
