@@ -3,8 +3,8 @@
 use crate::api::{self, SignOut};
 use crate::components::Loading;
 use crate::pages::{
-    actions, agencies, audit_log, chronology, dashboard, not_found::NotFound, notifications,
-    performance, published, retention, reviews, second_factor, section11, sign_in,
+    actions, agencies, audit_log, child_deaths, chronology, dashboard, not_found::NotFound,
+    notifications, performance, published, retention, reviews, second_factor, section11, sign_in,
     sign_in_providers, summary, users,
 };
 use crate::session::{Me, Session};
@@ -151,6 +151,11 @@ fn Shell() -> impl IntoView {
     });
     let is_office = Memo::new(move |_| session.has(Role::BusinessOffice));
     let sees_actions = Memo::new(move |_| actions::sees_actions(session));
+    let sees_child_deaths = Memo::new(move |_| {
+        shared::child_deaths::READERS
+            .iter()
+            .any(|&r| session.has(r))
+    });
 
     view! {
         <a href="#main" class="skip-link">
@@ -200,6 +205,11 @@ fn Shell() -> impl IntoView {
                             <li>
                                 <A href="/performance">"Performance"</A>
                             </li>
+                            <Show when=move || sees_child_deaths.get()>
+                                <li>
+                                    <A href="/child-deaths">"Child deaths"</A>
+                                </li>
+                            </Show>
                             <li>
                                 <A href="/library">"Library"</A>
                             </li>
@@ -269,6 +279,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/library") view=|| guard(published::LibraryPage) />
                     <Route path=path!("/notifications") view=|| guard(notifications::NotificationsPage) />
                     <Route path=path!("/section-11") view=|| guard(section11::Section11Page) />
+                    <Route path=path!("/child-deaths") view=|| guard(child_deaths::ChildDeathsPage) />
                     <Route path=path!("/section-11/assessments/:id") view=|| guard(section11::Section11AssessmentPage) />
                     <Route path=path!("/audit-log") view=|| guard(audit_log::AuditLogPage) />
                     <Route path=path!("/retention") view=|| guard(retention::RetentionPage) />

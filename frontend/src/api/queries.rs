@@ -182,3 +182,9 @@ operations!(
     RecordIndicatorValue,
     ImportIndicatorValues,
 );
+operations!(
+    "graphql/child_deaths.graphql": ChildDeathYear,
+    RecordChildDeathReview,
+    UpdateChildDeathReview,
+    DeleteChildDeathReview,
+);

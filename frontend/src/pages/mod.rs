@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod agencies;
 pub mod audit_log;
+pub mod child_deaths;
 pub mod chronology;
 pub mod dashboard;
 pub mod not_found;
