@@ -203,12 +203,13 @@ pub fn reporting_year(date: NaiveDate) -> i32 {
     }
 }
 
-/// The first and last days of a reporting year.
-pub fn year_bounds(year: i32) -> Option<(NaiveDate, NaiveDate)> {
-    Some((
-        NaiveDate::from_ymd_opt(year, 4, 1)?,
-        NaiveDate::from_ymd_opt(year + 1, 3, 31)?,
-    ))
+/// The last reporting year that can be asked for.
+pub const LATEST_YEAR: i32 = 2200;
+
+/// Why a reporting year cannot be asked for, if it cannot.
+pub fn year_problem(year: i32) -> Option<String> {
+    (!(EARLIEST_PANEL_YEAR..=LATEST_YEAR).contains(&year))
+        .then(|| format!("must be a year from {EARLIEST_PANEL_YEAR} to {LATEST_YEAR}"))
 }
 
 /// A reporting year in words: "April 2025 to March 2026".
@@ -453,7 +454,10 @@ mod tests {
     fn reporting_years_start_in_april() {
         assert_eq!(reporting_year(day(2026, 3, 31)), 2025);
         assert_eq!(reporting_year(day(2026, 4, 1)), 2026);
-        assert_eq!(year_bounds(2025), Some((day(2025, 4, 1), day(2026, 3, 31))));
+        assert_eq!(reporting_year(day(2025, 4, 1)), 2025);
+        assert_eq!(year_problem(2025), None);
+        assert!(year_problem(EARLIEST_PANEL_YEAR - 1).is_some());
+        assert!(year_problem(LATEST_YEAR + 1).is_some());
         assert_eq!(year_label(2025), "April 2025 to March 2026");
     }
 

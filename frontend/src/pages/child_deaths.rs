@@ -310,48 +310,16 @@ fn RecordForm(
         Some(r) => format!("Change the record of {}", r.case_number),
         None => "Record a reviewed death".to_string(),
     };
-    let case_number = RwSignal::new(
-        start
-            .as_ref()
-            .map(|r| r.case_number.clone())
-            .unwrap_or_default(),
-    );
-    let age_band = RwSignal::new(
-        start
-            .as_ref()
-            .map(|r| code_of(&r.age_band))
-            .unwrap_or_default(),
-    );
-    let category = RwSignal::new(
-        start
-            .as_ref()
-            .map(|r| code_of(&r.category))
-            .unwrap_or_default(),
-    );
-    let modifiability = RwSignal::new(
-        start
-            .as_ref()
-            .map(|r| code_of(&r.modifiability))
-            .unwrap_or_default(),
-    );
-    let factors = RwSignal::new(
-        start
-            .as_ref()
-            .map(|r| r.modifiable_factors.clone())
-            .unwrap_or_default(),
-    );
-    let learning = RwSignal::new(
-        start
-            .as_ref()
-            .map(|r| r.learning.clone())
-            .unwrap_or_default(),
-    );
-    let panel_date = RwSignal::new(
-        start
-            .as_ref()
-            .map(|r| r.panel_date.clone())
-            .unwrap_or_default(),
-    );
+    // Each field starts from the record being changed, or empty for a new one.
+    let field =
+        |read: fn(&Record) -> String| RwSignal::new(start.as_ref().map(read).unwrap_or_default());
+    let case_number = field(|r| r.case_number.clone());
+    let age_band = field(|r| code_of(&r.age_band));
+    let category = field(|r| code_of(&r.category));
+    let modifiability = field(|r| code_of(&r.modifiability));
+    let factors = field(|r| r.modifiable_factors.clone());
+    let learning = field(|r| r.learning.clone());
+    let panel_date = field(|r| r.panel_date.clone());
     let editing_now = target.is_some();
     let target = StoredValue::new(target);
     let submit = move |ev: SubmitEvent| {

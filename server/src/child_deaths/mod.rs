@@ -84,11 +84,8 @@ async fn views<C: ConnectionTrait>(db: &C, rows: Vec<record::Model>) -> AppResul
 /// A reporting year's records and counts (the office and the chair).
 pub async fn year(state: &AppState, rc: &RequestContext, year: i32) -> AppResult<YearView> {
     rc.require_any(READERS)?;
-    if rules::year_bounds(year).is_none() || !(rules::EARLIEST_PANEL_YEAR..=2200).contains(&year) {
-        return Err(AppError::validation(
-            "year",
-            format!("must be a year from {} to 2200", rules::EARLIEST_PANEL_YEAR),
-        ));
+    if let Some(problem) = rules::year_problem(year) {
+        return Err(AppError::validation("year", problem));
     }
     let rows = record::Entity::find()
         .filter(record::Column::ReportingYear.eq(year))
