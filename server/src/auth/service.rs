@@ -196,9 +196,10 @@ pub(crate) async fn establish(
         .ok_or_else(|| AppError::Internal("sign-in without a session".into()))?;
     session.cycle_id().await?;
     session.insert(SESSION_USER_ID, &user.id).await?;
-    session
-        .insert(SESSION_SIGNED_IN_AT, Utc::now().timestamp())
-        .await?;
+    // Activity counts from now, so the requests that follow sign-in do not each write it.
+    let now = Utc::now().timestamp();
+    session.insert(SESSION_SIGNED_IN_AT, now).await?;
+    session.insert(SESSION_SEEN_AT, now).await?;
     rc.signed_in = Some(signed_in_from(state, user).await?);
     let txn = begin_write(&state.db).await?;
     sign_in_failure::Entity::delete_many()

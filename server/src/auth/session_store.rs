@@ -6,7 +6,7 @@ use crate::context::SESSION_USER_ID;
 use crate::entities::{agency, app_user, session};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable,
     JoinType, QueryFilter, QueryResult, QuerySelect, RelationTrait, Select, Set,
@@ -176,25 +176,21 @@ impl SessionStore for DatabaseSessionStore {
         }
     }
 
+    /// Saves a session that still exists, and only then: a session ended (signed out, or
+    /// expired and deleted) while a request that had loaded it was still running stays
+    /// ended, rather than being written back by that request when it finishes. New
+    /// sessions (and a renewed id at sign-in) go through [`Self::create`].
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let row = session::ActiveModel {
-            id: Set(record.id.to_string()),
-            data: Set(data),
-            expires_at: Set(to_chrono(record.expiry_date)),
-            user_id: Set(user_of(record)),
-        };
-        session::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(session::Column::Id)
-                    .update_columns([
-                        session::Column::Data,
-                        session::Column::ExpiresAt,
-                        session::Column::UserId,
-                    ])
-                    .to_owned(),
+        session::Entity::update_many()
+            .col_expr(session::Column::Data, Expr::value(data))
+            .col_expr(
+                session::Column::ExpiresAt,
+                Expr::value(to_chrono(record.expiry_date)),
             )
+            .col_expr(session::Column::UserId, Expr::value(user_of(record)))
+            .filter(session::Column::Id.eq(record.id.to_string()))
             .exec(&self.db)
             .await
             .map_err(backend)?;

@@ -176,6 +176,74 @@ async fn sign_out_ends_the_session_everywhere(backend: Backend) {
     .await;
 }
 
+/// A request that loaded the session before sign-out and saves it afterwards (as one that
+/// records activity does) must not bring the session back: the old cookie stays dead.
+async fn sign_out_is_not_undone_by_a_request_in_flight(backend: Backend) {
+    run(backend, |app| async move {
+        use server::auth::session_store::DatabaseSessionStore;
+        use std::str::FromStr;
+        use tower_sessions::{session::Id, Session};
+        app.person("office@test.example", &[Role::BusinessOffice], None)
+            .await;
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let cookie =
+            session_cookie(&raw_sign_in(&app, &http, "office@test.example", PASSWORD).await)
+                .expect("cookie");
+        let value = cookie
+            .split(';')
+            .next()
+            .and_then(|pair| pair.split_once('='))
+            .map(|(_, v)| v.to_owned())
+            .expect("cookie value");
+        let id = Id::from_str(&value).expect("a session id");
+
+        // The request in flight: it has read the session and is about to record activity.
+        let store = std::sync::Arc::new(DatabaseSessionStore::new(app.db().clone()));
+        let in_flight = Session::new(Some(id), store, None);
+        assert!(in_flight
+            .get::<String>("user_id")
+            .await
+            .expect("load")
+            .is_some());
+
+        let out: serde_json::Value = http
+            .post(format!("{}/graphql", app.base))
+            .header("origin", &app.base)
+            .json(&json!({ "query": "mutation { signOut }" }))
+            .send()
+            .await
+            .expect("sign out")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(out["data"]["signOut"], true);
+
+        in_flight.insert("seen_at", 1).await.expect("insert");
+        in_flight
+            .save()
+            .await
+            .expect("a save after sign-out is not an error");
+        assert_eq!(
+            server::entities::session::Entity::find()
+                .all(app.db())
+                .await
+                .expect("read")
+                .len(),
+            0,
+            "no session row came back"
+        );
+        assert_eq!(
+            me_with_cookie(&app, &cookie).await["data"]["me"],
+            serde_json::Value::Null,
+            "the old cookie stays signed out"
+        );
+    })
+    .await;
+}
+
 async fn set_session_field(app: &crate::helpers::TestApp, sql_sqlite: &str, sql_pg: &str) {
     let (backend, sql) = match app.backend {
         Backend::Sqlite => (DbBackend::Sqlite, sql_sqlite),
@@ -403,6 +471,7 @@ db_tests!(
     wrong_password_and_unknown_account_answer_alike,
     session_id_changes_at_sign_in,
     sign_out_ends_the_session_everywhere,
+    sign_out_is_not_undone_by_a_request_in_flight,
     idle_and_absolute_lifetimes_are_enforced_by_the_server,
     repeated_failures_are_throttled_per_account,
     repeated_failures_are_throttled_per_address,
