@@ -208,18 +208,20 @@ async fn sign_in_stores_nothing_typed_and_forgets_in_time(backend: Backend) {
         .insert(app.db())
         .await
         .expect("insert");
-        let purged = server::auth::service::purge_expired_failures(app.db())
+        // The server's own periodic clean-up may purge it first, so what is left is
+        // counted, not what this purge deleted.
+        server::auth::service::purge_expired_failures(app.db())
             .await
             .expect("purge");
-        assert_eq!(purged, 1);
-        assert_eq!(
-            sign_in_failure::Entity::find()
-                .all(app.db())
-                .await
-                .expect("failures")
-                .len(),
-            2
-        );
+        let left: Vec<String> = sign_in_failure::Entity::find()
+            .all(app.db())
+            .await
+            .expect("failures")
+            .into_iter()
+            .map(|f| f.key)
+            .collect();
+        assert_eq!(left.len(), 2, "{left:?}");
+        assert!(!left.contains(&"account:old".to_owned()), "{left:?}");
     })
     .await;
 }
