@@ -102,6 +102,12 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Query", "myNotifications", Access::SignedIn),
     // One's own work only: each item is kept for the caller by its feature's access rules.
     ("Query", "whatNeedsMe", Access::SignedIn),
+    // The whole partnership's open work, counted: the board only.
+    (
+        "Query",
+        "partnershipAtAGlance",
+        Access::AnyRole(OFFICE_OR_CHAIR),
+    ),
     // Referred items are filtered to what the caller may see.
     ("Query", "committee", Access::SignedIn),
     ("Mutation", "signIn", Access::Public),
@@ -889,6 +895,35 @@ const OBJECTS: &[(&str, &[&str])] = &[
         ],
     ),
     ("Section11Year", &["year", "standards", "assessments"]),
+    ("WorkCount", &["kind", "kindLabel", "urgency", "count"]),
+    (
+        "Section11Glance",
+        &[
+            "year",
+            "asked",
+            "withAgencies",
+            "overdue",
+            "awaitingOffice",
+            "accepted",
+        ],
+    ),
+    (
+        "ChildDeathGlance",
+        &["year", "yearLabel", "reviewed", "modifiable"],
+    ),
+    (
+        "PartnershipGlance",
+        &[
+            "today",
+            "reviewsInProgress",
+            "actionsOpen",
+            "counts",
+            "overdue",
+            "hotSpots",
+            "section11",
+            "childDeaths",
+        ],
+    ),
     (
         "Work",
         &[

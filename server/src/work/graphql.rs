@@ -1,5 +1,6 @@
 //! What needs you, and the notifications made from it, through GraphQL.
 
+use super::board::{ChildDeathTally, Glance, Section11Tally};
 use super::WorkItem;
 use crate::entities::notification;
 use crate::graphql::{parts, IntoGql};
@@ -72,6 +73,115 @@ impl From<notification::Model> for Notification {
     }
 }
 
+fn int(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// How much open work of one kind there is across the partnership.
+#[derive(SimpleObject, Clone)]
+pub struct WorkCount {
+    pub kind: WorkKind,
+    pub kind_label: String,
+    pub urgency: Urgency,
+    pub count: i32,
+}
+
+/// The latest Section 11 year's self-assessments by where they stand.
+#[derive(SimpleObject, Clone)]
+pub struct Section11Glance {
+    pub year: i32,
+    /// Agencies asked for a self-assessment.
+    pub asked: i32,
+    /// Being written or returned, before their due date.
+    pub with_agencies: i32,
+    /// Still with the agency after their due date.
+    pub overdue: i32,
+    /// Submitted, waiting for the business office.
+    pub awaiting_office: i32,
+    pub accepted: i32,
+}
+
+impl From<Section11Tally> for Section11Glance {
+    fn from(t: Section11Tally) -> Self {
+        Self {
+            year: t.year,
+            asked: int(t.asked),
+            with_agencies: int(t.with_agencies),
+            overdue: int(t.overdue),
+            awaiting_office: int(t.awaiting_office),
+            accepted: int(t.accepted),
+        }
+    }
+}
+
+/// This reporting year's child death reviews (the office's and the chair's own figures,
+/// not suppressed).
+#[derive(SimpleObject, Clone)]
+pub struct ChildDeathGlance {
+    /// The reporting year by its first April.
+    pub year: i32,
+    /// "April 2026 to March 2027".
+    pub year_label: String,
+    pub reviewed: i32,
+    /// Of those, with modifiable factors identified.
+    pub modifiable: i32,
+}
+
+impl From<ChildDeathTally> for ChildDeathGlance {
+    fn from(t: ChildDeathTally) -> Self {
+        Self {
+            year: t.year,
+            year_label: shared::child_deaths::year_label(t.year),
+            reviewed: int(t.reviewed),
+            modifiable: int(t.modifiable),
+        }
+    }
+}
+
+/// The partnership at a glance, for the business office and the independent chair.
+#[derive(SimpleObject, Clone)]
+pub struct PartnershipGlance {
+    pub today: NaiveDate,
+    /// Reviews with a statutory milestone still to meet.
+    pub reviews_in_progress: i32,
+    /// Actions not yet closed.
+    pub actions_open: i32,
+    /// Open work across the partnership by kind (kinds with none left out).
+    pub counts: Vec<WorkCount>,
+    /// Overdue work across the partnership, most pressing first (at most 20; `counts` has
+    /// them all).
+    pub overdue: Vec<Work>,
+    /// The performance dataset's hot spots.
+    pub hot_spots: Vec<Work>,
+    /// `null` until the business office opens a Section 11 year.
+    pub section11: Option<Section11Glance>,
+    pub child_deaths: ChildDeathGlance,
+}
+
+impl From<Glance> for PartnershipGlance {
+    fn from(g: Glance) -> Self {
+        Self {
+            today: g.today,
+            reviews_in_progress: int(g.reviews_in_progress),
+            actions_open: int(g.actions_open),
+            counts: g
+                .counts
+                .into_iter()
+                .map(|(kind, n)| WorkCount {
+                    kind,
+                    kind_label: kind.label().to_owned(),
+                    urgency: kind.urgency(),
+                    count: int(n),
+                })
+                .collect(),
+            overdue: g.overdue.into_iter().map(Work::from).collect(),
+            hot_spots: g.hot_spots.into_iter().map(Work::from).collect(),
+            section11: g.section11.map(Section11Glance::from),
+            child_deaths: g.child_deaths.into(),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct WorkQuery;
 
@@ -84,6 +194,20 @@ impl WorkQuery {
         let (state, rc) = parts(ctx)?;
         let list = super::what_needs_me(state, rc).await.gql(rc)?;
         Ok(list.into_iter().map(Work::from).collect())
+    }
+
+    /// The partnership at a glance (the business office and the independent chair): reviews
+    /// in progress, open work across the partnership by kind, what is overdue, the latest
+    /// Section 11 year, the performance hot spots and this year's child death reviews.
+    async fn partnership_at_a_glance(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<PartnershipGlance> {
+        let (state, rc) = parts(ctx)?;
+        super::board::glance(state, rc)
+            .await
+            .map(PartnershipGlance::from)
+            .gql(rc)
     }
 
     /// The caller's own notifications, newest first (at most 200).

@@ -6,6 +6,7 @@
 //! already uses; [`Facts::items_for`] keeps one person's. The rules of time (due soon,
 //! overdue) and order are `shared::work`'s.
 
+pub mod board;
 pub mod graphql;
 pub mod notifications;
 
@@ -139,6 +140,10 @@ pub struct Facts {
     /// Each person's part in each review: (review id, person id).
     memberships: HashMap<(String, String), ReviewRole>,
     items: Vec<(WorkItem, Audience)>,
+    /// Reviews with a statutory milestone still to meet.
+    pub reviews_in_progress: usize,
+    /// Actions not yet closed.
+    pub actions_open: usize,
 }
 
 impl Facts {
@@ -526,7 +531,16 @@ impl Facts {
                     .map(|(p, role)| ((v.review.id.clone(), p.id.clone()), *role))
             })
             .collect();
-        Ok(Facts { memberships, items })
+        let reviews_in_progress = reviews
+            .iter()
+            .filter(|v| v.next_milestone().is_some())
+            .count();
+        Ok(Facts {
+            memberships,
+            items,
+            reviews_in_progress,
+            actions_open: open_actions.len(),
+        })
     }
 
     /// The person's part in a review, if any.
@@ -538,22 +552,32 @@ impl Facts {
 
     /// The items for one person, most pressing first.
     pub fn items_for(&self, actor: &Actor) -> Vec<WorkItem> {
-        let mut mine: Vec<WorkItem> = self
+        self.sorted(|item, audience| {
+            let membership = self.membership(item.review_id.as_deref(), &actor.user_id);
+            audience.includes(actor, membership)
+        })
+    }
+
+    /// Every item in the partnership, whoever it is for, most pressing first (for the
+    /// board's counts, see [`board`]).
+    pub fn all(&self) -> Vec<WorkItem> {
+        self.sorted(|_, _| true)
+    }
+
+    fn sorted(&self, keep: impl Fn(&WorkItem, &Audience) -> bool) -> Vec<WorkItem> {
+        let mut kept: Vec<WorkItem> = self
             .items
             .iter()
-            .filter(|(item, audience)| {
-                let membership = self.membership(item.review_id.as_deref(), &actor.user_id);
-                audience.includes(actor, membership)
-            })
+            .filter(|(item, audience)| keep(item, audience))
             .map(|(item, _)| item.clone())
             .collect();
-        mine.sort_by(|a, b| {
+        kept.sort_by(|a, b| {
             order(
                 (a.kind, a.due_on, a.title.as_str()),
                 (b.kind, b.due_on, b.title.as_str()),
             )
         });
-        mine
+        kept
     }
 }
 

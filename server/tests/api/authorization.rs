@@ -465,6 +465,13 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Query.partnershipAtAGlance",
+            allowed: OFFICE_OR_CHAIR,
+            doc: "{ partnershipAtAGlance { reviewsInProgress counts { kind count } overdue { key } hotSpots { key } section11 { year } childDeaths { reviewed } } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
             field: "Query.committees",
             allowed: Allowed::SignedIn,
             doc: "{ committees { id name } }",

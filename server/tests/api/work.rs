@@ -261,7 +261,162 @@ async fn deadlines_need_the_office_the_chair_and_the_lead_reviewers(backend: Bac
     .await;
 }
 
+const GLANCE: &str = "{ partnershipAtAGlance { today reviewsInProgress actionsOpen counts { kind kindLabel urgency count } overdue { key kind urgency title link reviewReference } hotSpots { kind title link } section11 { year asked withAgencies overdue awaitingOffice accepted } childDeaths { year yearLabel reviewed modifiable } } }";
+
+fn count_of(glance: &Value, kind: &str) -> i64 {
+    glance["counts"]
+        .as_array()
+        .expect("counts")
+        .iter()
+        .find(|c| c["kind"] == kind)
+        .map_or(0, |c| c["count"].as_i64().expect("count"))
+}
+
+/// The board's glance counts the whole partnership's open work, whoever it is for.
+async fn the_board_sees_the_partnership_at_a_glance(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let (chair, _) = app
+            .signed_in("chair@test.example", &[Role::IndependentChair], None)
+            .await;
+        let g = office.ok(GLANCE, json!({})).await["partnershipAtAGlance"].clone();
+        assert_eq!(g["reviewsInProgress"], 0, "{g:#}");
+        assert_eq!(g["actionsOpen"], 0);
+        assert_eq!(g["counts"], json!([]));
+        assert_eq!(g["overdue"], json!([]));
+        assert_eq!(g["section11"], Value::Null, "no Section 11 year opened");
+        assert_eq!(g["childDeaths"]["reviewed"], 0);
+        assert_eq!(g["today"], app.state.today().to_string());
+
+        // Notified in 2016 with no decision since: in progress, its deadline long overdue,
+        // though neither the office nor the chair is a member of it.
+        let pol = app.agency("Northshire Police", "POL").await;
+        review_with(&office, "SCR-GLANCE", &[&pol], &[]).await;
+        let g = chair.ok(GLANCE, json!({})).await["partnershipAtAGlance"].clone();
+        assert_eq!(g["reviewsInProgress"], 1, "{g:#}");
+        assert!(count_of(&g, "DEADLINE_OVERDUE") >= 1, "{g:#}");
+        let overdue = g["overdue"].as_array().expect("overdue");
+        assert!(
+            overdue
+                .iter()
+                .any(|w| w["reviewReference"] == "SCR-GLANCE" && w["kind"] == "DEADLINE_OVERDUE"),
+            "{g:#}"
+        );
+        assert!(overdue.iter().all(|w| w["urgency"] == "OVERDUE"), "{g:#}");
+        let listed = i64::try_from(overdue.len()).expect("len");
+        let counted: i64 = g["counts"]
+            .as_array()
+            .expect("counts")
+            .iter()
+            .filter(|c| c["urgency"] == "OVERDUE")
+            .map(|c| c["count"].as_i64().expect("count"))
+            .sum();
+        assert_eq!(listed, counted.min(20), "{g:#}");
+    })
+    .await;
+}
+
+/// On the demo partnership, every figure of the glance is the one the page it summarises
+/// shows.
+async fn the_glance_agrees_with_the_pages_it_summarises(backend: Backend) {
+    run(backend, |app| async move {
+        assert!(server::demo::seed_if_empty(&app.state).await.expect("demo"));
+        let office = app.client();
+        office
+            .sign_in("office@demo.example", server::demo::DEMO_PASSWORD)
+            .await;
+        let g = office.ok(GLANCE, json!({})).await["partnershipAtAGlance"].clone();
+
+        let reviews = office
+            .ok(
+                "{ reviews { reference nextMilestone { state } } }",
+                json!({}),
+            )
+            .await;
+        let in_progress = reviews["reviews"]
+            .as_array()
+            .expect("reviews")
+            .iter()
+            .filter(|r| !r["nextMilestone"].is_null())
+            .count();
+        assert!(in_progress > 0);
+        assert_eq!(g["reviewsInProgress"], in_progress, "{g:#}");
+
+        let total = |filter: Value| {
+            let office = &office;
+            async move {
+                office
+                    .ok(
+                        "query($f: ActionFilter) { actions(filter: $f, first: 1) { totalCount } }",
+                        json!({ "f": filter }),
+                    )
+                    .await["actions"]["totalCount"]
+                    .as_i64()
+                    .expect("total")
+            }
+        };
+        let overdue = total(json!({ "overdue": true })).await;
+        assert!(overdue > 0, "the demo has overdue actions");
+        assert_eq!(count_of(&g, "ACTION_OVERDUE"), overdue, "{g:#}");
+        let open = total(json!({ "status": "NOT_STARTED" })).await
+            + total(json!({ "status": "IN_PROGRESS" })).await;
+        assert_eq!(g["actionsOpen"], open, "{g:#}");
+
+        let s11 = &g["section11"];
+        let year = s11["year"].as_i64().expect("a Section 11 year");
+        let assessments = office
+            .ok(
+                "query($y: Int!) { section11(year: $y) { assessments { status dueOn } } }",
+                json!({ "y": year }),
+            )
+            .await["section11"]["assessments"]
+            .as_array()
+            .expect("assessments")
+            .clone();
+        assert_eq!(s11["asked"], assessments.len(), "{g:#}");
+        let with = |status: &str| assessments.iter().filter(|a| a["status"] == status).count();
+        assert_eq!(s11["accepted"], with("ACCEPTED"));
+        assert_eq!(s11["awaitingOffice"], with("SUBMITTED"));
+        assert_eq!(
+            s11["withAgencies"].as_u64().expect("n") + s11["overdue"].as_u64().expect("n"),
+            u64::try_from(with("DRAFT") + with("RETURNED")).expect("n")
+        );
+        assert_eq!(
+            count_of(&g, "SECTION_11_OVERDUE"),
+            s11["overdue"].as_i64().expect("n"),
+            "the same rule as what needs you"
+        );
+
+        let deaths = office
+            .ok(
+                "query($y: Int) { childDeathYear(year: $y) { total { count } } }",
+                json!({ "y": g["childDeaths"]["year"] }),
+            )
+            .await;
+        assert_eq!(
+            g["childDeaths"]["reviewed"],
+            deaths["childDeathYear"]["total"]["count"]
+        );
+
+        // The hot spots are the ones what needs you lists for the office.
+        let mine = work(&office).await;
+        let hot: Vec<&Value> = mine.iter().filter(|w| w["kind"] == "HOT_SPOT").collect();
+        assert!(!hot.is_empty(), "the demo has a hot spot");
+        assert_eq!(
+            g["hotSpots"].as_array().expect("hot spots").len(),
+            hot.len()
+        );
+        assert_eq!(
+            count_of(&g, "HOT_SPOT"),
+            i64::try_from(hot.len()).expect("n")
+        );
+    })
+    .await;
+}
+
 db_tests!(
     a_return_asked_for_needs_the_agency_until_it_is_submitted,
     deadlines_need_the_office_the_chair_and_the_lead_reviewers,
+    the_board_sees_the_partnership_at_a_glance,
+    the_glance_agrees_with_the_pages_it_summarises,
 );
