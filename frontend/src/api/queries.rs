@@ -156,6 +156,7 @@ operations!(
 );
 operations!(
     "graphql/work.graphql": WhatNeedsMe,
+    PartnershipAtAGlance,
     MyNotifications,
     MarkNotificationRead,
 );

@@ -1,13 +1,21 @@
 //! The home page: what needs the person (the same list the notifications are made from),
-//! then the reviews they can see ordered by their next statutory milestone.
+//! for the board (the business office and the independent chair) the partnership at a
+//! glance, then the reviews they can see ordered by their next statutory milestone.
 
 use super::notifications::urgency_class;
 use super::reviews::{next_milestone, ReviewRow};
 use super::states;
+use crate::api::partnership_at_a_glance::{
+    PartnershipAtAGlancePartnershipAtAGlance as Glance,
+    PartnershipAtAGlancePartnershipAtAGlanceOverdue as OverdueItem,
+};
 use crate::api::what_needs_me::WhatNeedsMeWhatNeedsMe as WorkItem;
-use crate::api::{self, code_of, Dashboard as DashboardQuery, WhatNeedsMe};
+use crate::api::{self, code_of, Dashboard as DashboardQuery, PartnershipAtAGlance, WhatNeedsMe};
 use crate::components::{format_date, set_title, DataTable, OfficeButtonLink};
+use crate::session::use_session;
 use leptos::prelude::*;
+use shared::auth::Role;
+use shared::work::{Urgency, WorkKind};
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
@@ -16,12 +24,15 @@ pub fn Dashboard() -> impl IntoView {
         api::fetch::<DashboardQuery, api::data::DashboardData>(api::dashboard::Variables)
     });
     let work = LocalResource::new(|| api::call::<WhatNeedsMe>(api::what_needs_me::Variables));
+    let session = use_session();
+    let board = session.is_office() || session.has(Role::IndependentChair);
     view! {
         <h1 tabindex="-1">"Dashboard"</h1>
         <section class="what-needs-you" aria-labelledby="what-needs-you">
             <h2 id="what-needs-you">"What needs you"</h2>
             {move || states(work.get(), |d| view! { <WorkList items=d.what_needs_me /> }.into_any())}
         </section>
+        {board.then(|| view! { <AtAGlance /> })}
         <h2>"Reviews"</h2>
         <OfficeButtonLink href="/reviews/new" label="New review" />
         {move || {
@@ -86,18 +97,179 @@ fn WorkList(items: Vec<WorkItem>) -> impl IntoView {
             {items
                 .into_iter()
                 .map(|w| {
-                    let urgency = shared::work::Urgency::from_code(&code_of(&w.urgency));
                     view! {
-                        <li class="work-item">
-                            <strong class=urgency_class(urgency)>{w.kind_label}</strong>
-                            " "
-                            <a href=w.link>{w.title}</a>
-                            {w.due_on.map(|d| view! { <span class="work-due">{format!(" Due {}", format_date(&d))}</span> })}
-                        </li>
+                        <WorkRow
+                            urgency=Urgency::from_code(&code_of(&w.urgency))
+                            kind_label=w.kind_label
+                            title=w.title
+                            link=w.link
+                            due_on=w.due_on
+                        />
                     }
                 })
                 .collect_view()}
         </ul>
     }
     .into_any()
+}
+
+/// One piece of work: its kind (coloured by how pressing it is), what it is (a link to
+/// where it is done) and when it is due.
+#[component]
+fn WorkRow(
+    urgency: Option<Urgency>,
+    kind_label: String,
+    title: String,
+    link: String,
+    due_on: Option<String>,
+) -> impl IntoView {
+    view! {
+        <li class="work-item">
+            <strong class=urgency_class(urgency)>{kind_label}</strong>
+            " "
+            <a href=link>{title}</a>
+            {due_on.map(|d| view! { <span class="work-due">{format!(" Due {}", format_date(&d))}</span> })}
+        </li>
+    }
+}
+
+/// The partnership at a glance, for the business office and the independent chair: each
+/// figure beside the page it summarises, then what is overdue across the partnership.
+#[component]
+fn AtAGlance() -> impl IntoView {
+    let glance = LocalResource::new(|| {
+        api::call::<PartnershipAtAGlance>(api::partnership_at_a_glance::Variables)
+    });
+    view! {
+        <section aria-labelledby="at-a-glance">
+            <h2 id="at-a-glance">"The partnership at a glance"</h2>
+            {move || states(glance.get(), |d| view! { <GlanceFigures g=d.partnership_at_a_glance /> }.into_any())}
+        </section>
+    }
+}
+
+/// "1 review", "3 reviews".
+fn counted(n: i64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The glance's figures, each a link to the page it summarises, then the overdue work.
+#[component]
+fn GlanceFigures(g: Glance) -> impl IntoView {
+    let count = |kind: WorkKind| {
+        g.counts
+            .iter()
+            .find(|c| WorkKind::from_code(&code_of(&c.kind)) == Some(kind))
+            .map_or(0, |c| c.count)
+    };
+    let deadlines = format!(
+        "{} overdue, {} due soon",
+        count(WorkKind::DeadlineOverdue),
+        count(WorkKind::DeadlineDueSoon)
+    );
+    let returns = format!(
+        "{} overdue, {} due soon",
+        count(WorkKind::ReturnOverdue),
+        count(WorkKind::ReturnDueSoon)
+    );
+    let actions = format!(
+        "{} open: {} overdue, {} due soon",
+        g.actions_open,
+        count(WorkKind::ActionOverdue),
+        count(WorkKind::ActionDueSoon)
+    );
+    let section11 = g.section11.map(|s| {
+        (
+            format!("Section 11, {}", s.year),
+            format!(
+                "{} of {} accepted; {} with agencies, {} overdue, {} awaiting the business office",
+                s.accepted, s.asked, s.with_agencies, s.overdue, s.awaiting_office
+            ),
+        )
+    });
+    let deaths = format!(
+        "{} reviewed, {} with modifiable factors",
+        g.child_deaths.reviewed, g.child_deaths.modifiable
+    );
+    let hot_spots = g.hot_spots;
+    let overdue = g.overdue;
+    let overdue_total: i64 = g
+        .counts
+        .iter()
+        .filter(|c| {
+            WorkKind::from_code(&code_of(&c.kind)).map(WorkKind::urgency) == Some(Urgency::Overdue)
+        })
+        .map(|c| c.count)
+        .sum();
+    view! {
+        <dl class="summary-list">
+            <dt>"Reviews in progress"</dt>
+            <dd><a href="/reviews">{counted(g.reviews_in_progress, "review", "reviews")}</a></dd>
+            <dt>"Statutory deadlines"</dt>
+            <dd>{deadlines}</dd>
+            <dt>"Chronology returns"</dt>
+            <dd>{returns}</dd>
+            <dt>"Actions"</dt>
+            <dd><a href="/actions">{actions}</a></dd>
+            {section11
+                .map(|(label, text)| {
+                    view! {
+                        <dt>{label}</dt>
+                        <dd><a href="/section-11">{text}</a></dd>
+                    }
+                })}
+            <dt>"Performance hot spots"</dt>
+            <dd>
+                {if hot_spots.is_empty() {
+                    view! { <a href="/performance">"None"</a> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain-list glance-list">
+                            {hot_spots
+                                .into_iter()
+                                .map(|h| view! { <li><a href=h.link>{h.title}</a></li> })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }}
+            </dd>
+            <dt>{format!("Child deaths, {}", g.child_deaths.year_label)}</dt>
+            <dd><a href="/child-deaths">{deaths}</a></dd>
+        </dl>
+        <h3>"Overdue across the partnership"</h3>
+        {if overdue.is_empty() {
+            view! { <p>"Nothing is overdue."</p> }.into_any()
+        } else {
+            let shown = i64::try_from(overdue.len()).unwrap_or(i64::MAX);
+            view! {
+                <p>
+                    {counted(overdue_total, "thing is overdue", "things are overdue")}
+                    {(overdue_total > shown).then(|| format!(", the {shown} most pressing shown"))}
+                    "."
+                </p>
+                <ul class="work-list">
+                    {overdue
+                        .into_iter()
+                        .map(|w: OverdueItem| {
+                            view! {
+                                <WorkRow
+                                    urgency=Urgency::from_code(&code_of(&w.urgency))
+                                    kind_label=w.kind_label
+                                    title=w.title
+                                    link=w.link
+                                    due_on=w.due_on
+                                />
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+                .into_any()
+        }}
+    }
 }
