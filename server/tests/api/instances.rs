@@ -12,26 +12,29 @@ async fn sessions_are_shared_by_instances(backend: Backend) {
             .person("office@test.example", &[Role::BusinessOffice], None)
             .await;
         let second = first.another_instance().await;
+        // The browser signs in on the first instance; the session cookie it is given is
+        // then sent to the other instance.
         let browser = first.client();
-        browser.sign_in("office@test.example", PASSWORD).await;
-        // The session cookie the browser holds, sent to the other instance.
-        let on_second = crate::helpers::Client {
-            http: reqwest::Client::new(),
-            base: second.base.clone(),
-        };
         let jar_cookie = browser
             .http
             .post(format!("{}/graphql", first.base))
             .header("origin", &first.base)
-            .json(&json!({ "query": "{ me { email } }" }))
+            .json(&json!({
+                "query": "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }",
+                "variables": { "e": "office@test.example", "p": PASSWORD }
+            }))
             .send()
             .await
-            .expect("request")
+            .expect("sign in")
             .headers()
             .get("set-cookie")
             .and_then(|v| v.to_str().ok())
             .map(|v| v.split(';').next().unwrap_or_default().to_owned())
             .expect("session cookie");
+        let on_second = crate::helpers::Client {
+            http: reqwest::Client::new(),
+            base: second.base.clone(),
+        };
         let me = |client: crate::helpers::Client, cookie: String| async move {
             let body: serde_json::Value = client
                 .http
