@@ -279,11 +279,7 @@ async fn only_the_office_writes_and_only_the_office_and_chair_read(backend: Back
 
 async fn the_demo_has_a_full_year(backend: Backend) {
     run(backend, |app| async move {
-        assert!(server::demo::seed_if_empty(&app.state).await.expect("demo"));
-        let office = app.client();
-        office
-            .sign_in("office@demo.example", server::demo::DEMO_PASSWORD)
-            .await;
+        let office = app.demo_office().await;
         let current = shared::child_deaths::reporting_year(app.state.today());
         let data = office.ok(&year_doc(), json!({ "y": current - 1 })).await;
         let y = &data["childDeathYear"];

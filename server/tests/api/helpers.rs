@@ -262,6 +262,19 @@ impl TestApp {
             .await
             .0
     }
+
+    /// Loads the demo partnership into this (fresh) database and signs in as its business
+    /// office.
+    pub async fn demo_office(&self) -> Client {
+        assert!(server::demo::seed_if_empty(&self.state)
+            .await
+            .expect("demo"));
+        let office = self.client();
+        office
+            .sign_in("office@demo.example", server::demo::DEMO_PASSWORD)
+            .await;
+        office
+    }
 }
 
 #[derive(Clone)]

@@ -415,11 +415,7 @@ async fn bad_input_names_the_field_and_writes_nothing(backend: Backend) {
 
 async fn the_demo_dataset_lists_its_hot_spot_first(backend: Backend) {
     run(backend, |app| async move {
-        assert!(server::demo::seed_if_empty(&app.state).await.expect("demo"));
-        let office = app.client();
-        office
-            .sign_in("office@demo.example", server::demo::DEMO_PASSWORD)
-            .await;
+        let office = app.demo_office().await;
         let data = office
             .ok(
                 "{ indicators { name latest { period } values { value } chart { hotSpot variation assurance } } }",

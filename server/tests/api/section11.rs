@@ -385,11 +385,7 @@ db_tests!(challenge_questions_go_back_with_the_assessment_and_return_answered);
 /// answered, this year carried forward; the report of last year lists the challenge.
 async fn the_demo_has_last_years_challenge_in_its_report(backend: Backend) {
     run(backend, |app| async move {
-        assert!(server::demo::seed_if_empty(&app.state).await.expect("demo"));
-        let office = app.client();
-        office
-            .sign_in("office@demo.example", server::demo::DEMO_PASSWORD)
-            .await;
+        let office = app.demo_office().await;
         let last = chrono::Datelike::year(&chrono::Utc::now().date_naive()) - 1;
         let year = office
             .ok("query($y: Int!) { section11(year: $y) { assessments { status agency { prefix } challenges { question response } } } }", json!({ "y": last }))

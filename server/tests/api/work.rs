@@ -320,11 +320,7 @@ async fn the_board_sees_the_partnership_at_a_glance(backend: Backend) {
 /// shows.
 async fn the_glance_agrees_with_the_pages_it_summarises(backend: Backend) {
     run(backend, |app| async move {
-        assert!(server::demo::seed_if_empty(&app.state).await.expect("demo"));
-        let office = app.client();
-        office
-            .sign_in("office@demo.example", server::demo::DEMO_PASSWORD)
-            .await;
+        let office = app.demo_office().await;
         let g = office.ok(GLANCE, json!({})).await["partnershipAtAGlance"].clone();
 
         let reviews = office
