@@ -218,3 +218,27 @@ mod tests {
         assert_eq!(sqlite_parent_dir("sqlite://x.db"), None);
     }
 }
+
+/// A stored code read back as its vocabulary: a value the server does not know (written
+/// by hand, or by a newer version) is an internal error naming the list, never a default.
+pub fn stored<T: shared::Vocabulary>(code: &str) -> crate::error::AppResult<T> {
+    T::from_code(code).ok_or_else(|| {
+        crate::error::AppError::Internal(format!("a stored {} is not known: {code:?}", T::NAME))
+    })
+}
+
+#[cfg(test)]
+mod stored_tests {
+    use shared::actions::ActionStatus;
+
+    #[test]
+    fn a_known_code_reads_back_and_an_unknown_one_is_an_internal_error() {
+        assert_eq!(
+            super::stored::<ActionStatus>("IN_PROGRESS").ok(),
+            Some(ActionStatus::InProgress)
+        );
+        let error = super::stored::<ActionStatus>("in progress").expect_err("unknown");
+        assert_eq!(error.code(), "INTERNAL");
+        assert!(error.to_string().contains("ActionStatus"), "{error}");
+    }
+}

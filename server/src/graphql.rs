@@ -110,6 +110,17 @@ pub fn parts<'a>(ctx: &Context<'a>) -> async_graphql::Result<(&'a AppState, &'a 
     Ok((ctx.data::<AppState>()?, ctx.data::<RequestContext>()?))
 }
 
+/// A stored code read as its vocabulary for a field of an object that keeps the row's code
+/// (see [`crate::db::stored`]): a code the server does not know is an INTERNAL error on
+/// that field, never a default.
+pub fn stored_field<T: shared::Vocabulary>(
+    ctx: &Context<'_>,
+    code: &str,
+) -> async_graphql::Result<T> {
+    let (_, rc) = parts(ctx)?;
+    crate::db::stored(code).gql(rc)
+}
+
 /// Maps a service result to a GraphQL result, through the one error mapping.
 pub trait IntoGql<T> {
     fn gql(self, rc: &RequestContext) -> async_graphql::Result<T>;

@@ -28,3 +28,12 @@ pub mod validation;
 pub mod work;
 
 pub use validation::{Problem, Problems};
+
+/// A closed list of codes (stored in the database and used in the API), each made by
+/// `vocabulary!`. The server reads a stored code through it, so a value it does not know is
+/// an error rather than a guess.
+pub trait Vocabulary: Sized + Copy {
+    /// The list's name, for messages ("ActionStatus").
+    const NAME: &'static str;
+    fn from_code(code: &str) -> Option<Self>;
+}

@@ -5,7 +5,7 @@ use crate::agencies::graphql::Agency;
 use crate::chronology::export::FileFormat;
 use crate::chronology::graphql::{ExportFile, ExportFormat};
 use crate::entities::{committee, recommendation};
-use crate::graphql::{parts, IntoGql};
+use crate::graphql::{parts, stored_field, IntoGql};
 use crate::rows::{InHand, Row, Rows};
 use crate::users::graphql::User;
 use async_graphql::connection::PageInfo;
@@ -73,8 +73,11 @@ pub struct LearningPoint {
     pub review_id: ID,
     pub title: String,
     pub detail: String,
-    pub scope: LearningScope,
-    pub kind: LearningKind,
+    /// The stored scope and kind, read through `scope` and `kind`.
+    #[graphql(skip)]
+    pub scope_code: String,
+    #[graphql(skip)]
+    pub kind_code: String,
     pub themes: Vec<String>,
     /// Chronology entries the learning comes from.
     pub entry_ids: Vec<ID>,
@@ -99,8 +102,8 @@ impl From<LearningPointView> for LearningPoint {
             review_id: ID(p.review_id),
             title: p.title,
             detail: p.detail,
-            scope: LearningScope::from_code(&p.scope).unwrap_or(LearningScope::MultiAgency),
-            kind: LearningKind::from_code(&p.kind).unwrap_or(LearningKind::NeedsImprovement),
+            scope_code: p.scope,
+            kind_code: p.kind,
             themes: crate::reviews::service::parse_list(&p.themes),
             entry_ids: v.sources.entry_ids.into_iter().map(ID).collect(),
             duplicate_group_keys: v.sources.duplicate_group_keys,
@@ -116,6 +119,14 @@ impl From<LearningPointView> for LearningPoint {
 
 #[ComplexObject]
 impl LearningPoint {
+    async fn scope(&self, ctx: &Context<'_>) -> async_graphql::Result<LearningScope> {
+        stored_field(ctx, &self.scope_code)
+    }
+
+    async fn kind(&self, ctx: &Context<'_>) -> async_graphql::Result<LearningKind> {
+        stored_field(ctx, &self.kind_code)
+    }
+
     /// Oldest first.
     async fn recommendations(
         &self,
@@ -265,14 +276,16 @@ impl Action {
 
 /// A dated progress update on an action.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct ActionUpdate {
     pub id: ID,
     pub at: DateTime<Utc>,
     pub author_name: String,
     pub author_agency_prefix: Option<String>,
     pub text: String,
-    /// The action's status once this update was made.
-    pub status_after: ActionStatus,
+    /// The stored status after, read through `statusAfter`.
+    #[graphql(skip)]
+    pub status_after_code: String,
 }
 
 impl From<service::UpdateView> for ActionUpdate {
@@ -283,9 +296,16 @@ impl From<service::UpdateView> for ActionUpdate {
             author_name: v.author_name,
             author_agency_prefix: v.author_agency_prefix,
             text: v.update.text,
-            status_after: ActionStatus::from_code(&v.update.status_after)
-                .unwrap_or(ActionStatus::NotStarted),
+            status_after_code: v.update.status_after,
         }
+    }
+}
+
+#[ComplexObject]
+impl ActionUpdate {
+    /// The action's status once this update was made.
+    async fn status_after(&self, ctx: &Context<'_>) -> async_graphql::Result<ActionStatus> {
+        stored_field(ctx, &self.status_after_code)
     }
 }
 

@@ -201,13 +201,13 @@ async fn memberships<C: ConnectionTrait>(
     db: &C,
     user_id: &str,
 ) -> AppResult<HashMap<String, ReviewRole>> {
-    Ok(review_member::Entity::find()
+    review_member::Entity::find()
         .filter(review_member::Column::UserId.eq(user_id))
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|m| Some((m.review_id, ReviewRole::from_code(&m.role)?)))
-        .collect())
+        .map(|m| Ok((m.review_id, crate::db::stored(&m.role)?)))
+        .collect()
 }
 
 /// What narrows actions to those the person may see (`None`: they see every action). Exact:
@@ -259,8 +259,8 @@ fn narrowed(query: Select<action::Entity>, seen: Option<Condition>) -> Select<ac
 // ---------------------------------------------------------------------------------------
 // Views.
 
-pub fn status_of(a: &action::Model) -> ActionStatus {
-    ActionStatus::from_code(&a.status).unwrap_or(ActionStatus::NotStarted)
+pub fn status_of(a: &action::Model) -> AppResult<ActionStatus> {
+    crate::db::stored(&a.status)
 }
 
 /// An action with what is shown beside it, and what is derived today.
@@ -276,6 +276,8 @@ pub struct ActionView {
     pub owner_agency: Option<agency::Model>,
     pub owner_person: Option<app_user::Model>,
     pub committee: Option<committee::Model>,
+    /// The action's status, read from its stored code.
+    pub status: ActionStatus,
     pub overdue: bool,
     /// The RAG shown: the override while the action is open, else the derived one.
     pub rag: Rag,
@@ -286,7 +288,7 @@ pub struct ActionView {
 
 impl ActionView {
     pub fn status(&self) -> ActionStatus {
-        status_of(&self.action)
+        self.status
     }
 
     fn attention(&self) -> Attention {
@@ -509,10 +511,14 @@ async fn counted_action_views<C: ConnectionTrait>(
         .into_iter()
         .map(|row| {
             let a = row.action;
-            let status = status_of(&a);
+            let status = status_of(&a)?;
             let derived = derived_rag(status, a.created_at.date_naive(), a.target_on, today);
-            let overridden = a.rag_override.as_deref().and_then(Rag::from_code);
-            ActionView {
+            let overridden = a
+                .rag_override
+                .as_deref()
+                .map(crate::db::stored::<Rag>)
+                .transpose()?;
+            Ok(ActionView {
                 review_reference: row.review_reference,
                 recommendation_text: row.recommendation_text,
                 learning_point_id: row.learning_point_id,
@@ -527,14 +533,15 @@ async fn counted_action_views<C: ConnectionTrait>(
                     .committee_id
                     .as_deref()
                     .and_then(|id| committees.get(id).cloned()),
+                status,
                 overdue: is_overdue(status, a.target_on, today),
                 rag: effective_rag(status, derived, overridden),
                 rag_derived: derived,
                 latest_update: latest.remove(&a.id),
                 action: a,
-            }
+            })
         })
-        .collect();
+        .collect::<AppResult<Vec<_>>>()?;
     Ok((views, total))
 }
 
@@ -1115,7 +1122,7 @@ async fn source_annotation<C: ConnectionTrait>(
         .ok_or_else(|| {
             AppError::validation("fromAnnotationId", "no such annotation on this review")
         })?;
-    let kind = AnnotationKind::from_code(&found.kind).unwrap_or(AnnotationKind::Note);
+    let kind: AnnotationKind = crate::db::stored(&found.kind)?;
     let from = FromAnnotation {
         kind,
         text: found.text.clone(),
@@ -1438,11 +1445,15 @@ async fn action_facts<C: ConnectionTrait>(
         today,
         owner_agency_exists,
         owner_person,
-        recorded: recorded.map(|r| RecordedAction {
-            status: status_of(r),
-            target_on: r.target_on,
-            target_date_reason: r.target_date_reason.clone(),
-        }),
+        recorded: recorded
+            .map(|r| -> AppResult<RecordedAction> {
+                Ok(RecordedAction {
+                    status: status_of(r)?,
+                    target_on: r.target_on,
+                    target_date_reason: r.target_date_reason.clone(),
+                })
+            })
+            .transpose()?,
     })
 }
 
@@ -1621,7 +1632,7 @@ pub async fn add_update(
         access::reports_progress(actor, &a.owner_agency_id)
     })
     .await?;
-    let progress = draft.validate(status_of(&current), current.evidence_of_impact.as_deref())?;
+    let progress = draft.validate(status_of(&current)?, current.evidence_of_impact.as_deref())?;
     let at = now();
     action_update::ActiveModel {
         id: Set(new_id()),
@@ -1657,7 +1668,7 @@ pub async fn set_rag(
     let txn = begin_write(&state.db).await?;
     let current =
         action_to_change(&txn, actor, id, |actor, _, _| access::overrides_rag(actor)).await?;
-    let reason = check_override(status_of(&current), rag, reason)?;
+    let reason = check_override(status_of(&current)?, rag, reason)?;
     let changes = action::ActiveModel {
         rag_override: Set(rag.map(|r| r.code().to_owned())),
         rag_override_reason: Set(reason),

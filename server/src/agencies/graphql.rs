@@ -2,7 +2,7 @@
 
 use super::service;
 use crate::entities::{agency, qa_mechanism};
-use crate::graphql::{parts, IntoGql};
+use crate::graphql::{parts, stored_field, IntoGql};
 use crate::rows::InHand;
 use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, ID};
 use chrono::NaiveDate;
@@ -13,8 +13,9 @@ use shared::agencies::{AgencyDraft, AgencyKind, QaMechanismDraft};
 pub struct Agency {
     pub id: ID,
     pub name: String,
-    pub kind: AgencyKind,
-    pub kind_label: String,
+    /// The stored kind, read through `kind` and `kindLabel`.
+    #[graphql(skip)]
+    pub kind_code: String,
     /// The agency's source prefix, shown beside its entries (e.g. POL).
     pub prefix: String,
     /// Colour as #rrggbb; always shown with the prefix, never alone.
@@ -24,12 +25,10 @@ pub struct Agency {
 
 impl From<agency::Model> for Agency {
     fn from(m: agency::Model) -> Self {
-        let kind = AgencyKind::from_code(&m.kind).unwrap_or(AgencyKind::Other);
         Self {
             id: ID(m.id),
             name: m.name,
-            kind,
-            kind_label: kind.label().to_owned(),
+            kind_code: m.kind,
             prefix: m.prefix,
             colour: m.colour,
             active: m.active,
@@ -43,8 +42,7 @@ impl Agency {
         Self {
             id: ID(id.to_owned()),
             name: "Unknown agency".into(),
-            kind: AgencyKind::Other,
-            kind_label: AgencyKind::Other.label().to_owned(),
+            kind_code: AgencyKind::Other.code().to_owned(),
             prefix: "?".into(),
             colour: "#505a5f".into(),
             active: false,
@@ -75,6 +73,14 @@ impl InHand for Agency {
 
 #[ComplexObject]
 impl Agency {
+    async fn kind(&self, ctx: &Context<'_>) -> async_graphql::Result<AgencyKind> {
+        stored_field(ctx, &self.kind_code)
+    }
+
+    async fn kind_label(&self, ctx: &Context<'_>) -> async_graphql::Result<&'static str> {
+        stored_field::<AgencyKind>(ctx, &self.kind_code).map(AgencyKind::label)
+    }
+
     /// How the agency quality-assures its work, each with the date it was last updated.
     async fn qa_mechanisms(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<QaMechanism>> {
         let (state, rc) = parts(ctx)?;

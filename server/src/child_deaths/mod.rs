@@ -43,19 +43,10 @@ pub struct YearView {
     pub counts: YearCounts,
 }
 
-fn corrupt(field: &str, row: &record::Model) -> AppError {
-    AppError::Internal(format!(
-        "child death review record {} has an unknown {field}",
-        row.id
-    ))
-}
-
 fn read(row: record::Model, names: &HashMap<String, String>) -> AppResult<RecordView> {
-    let age_band = AgeBand::from_code(&row.age_band).ok_or_else(|| corrupt("age band", &row))?;
-    let category =
-        DeathCategory::from_code(&row.category).ok_or_else(|| corrupt("category", &row))?;
-    let modifiability = Modifiability::from_code(&row.modifiability)
-        .ok_or_else(|| corrupt("modifiability", &row))?;
+    let age_band: AgeBand = crate::db::stored(&row.age_band)?;
+    let category: DeathCategory = crate::db::stored(&row.category)?;
+    let modifiability: Modifiability = crate::db::stored(&row.modifiability)?;
     Ok(RecordView {
         recorded_by: row.recorded_by.as_ref().and_then(|u| names.get(u).cloned()),
         age_band,

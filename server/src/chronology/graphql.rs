@@ -6,7 +6,7 @@ use crate::agencies::graphql::Agency;
 use crate::entities::{
     agency, annotation, chronology_entry, chronology_import_job, chronology_return,
 };
-use crate::graphql::{parts, IntoGql};
+use crate::graphql::{parts, stored_field, IntoGql};
 use crate::reviews::graphql::Review;
 use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -91,7 +91,9 @@ impl ChronologyEntry {
 pub struct ChronologyReturn {
     pub id: ID,
     pub agency: Agency,
-    pub status: ReturnStatus,
+    /// The stored status, read through `status`.
+    #[graphql(skip)]
+    pub status_code: String,
     pub submitted_at: Option<DateTime<Utc>>,
 }
 
@@ -103,7 +105,7 @@ impl ChronologyReturn {
                 .get(&r.agency_id)
                 .cloned()
                 .map_or_else(|| Agency::missing(&r.agency_id), Agency::from),
-            status: ReturnStatus::from_code(&r.status).unwrap_or(ReturnStatus::Draft),
+            status_code: r.status.clone(),
             submitted_at: r.submitted_at,
         }
     }
@@ -111,6 +113,10 @@ impl ChronologyReturn {
 
 #[ComplexObject]
 impl ChronologyReturn {
+    async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<ReturnStatus> {
+        stored_field(ctx, &self.status_code)
+    }
+
     async fn entry_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
         let (state, rc) = parts(ctx)?;
         let list = service::entries_of_return(&state.db, &self.id)
@@ -173,11 +179,14 @@ pub struct ImportPreview {
 
 /// A chronology import running in the background: how far it got and how it ended.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct ChronologyImportJob {
     pub id: ID,
     pub return_id: ID,
     pub file_name: String,
-    pub status: ImportJobStatus,
+    /// The stored status, read through `status`.
+    #[graphql(skip)]
+    pub status_code: String,
     /// Entries the file holds.
     pub rows_total: i32,
     /// Entries stored so far (all of them once DONE; the return changes only then).
@@ -197,7 +206,7 @@ impl From<chronology_import_job::Model> for ChronologyImportJob {
             id: ID(j.id),
             return_id: ID(j.return_id),
             file_name: j.file_name,
-            status: ImportJobStatus::from_code(&j.status).unwrap_or(ImportJobStatus::Failed),
+            status_code: j.status,
             rows_total: j.rows_total,
             rows_stored: j.rows_stored,
             error_code: j.error_code,
@@ -208,10 +217,20 @@ impl From<chronology_import_job::Model> for ChronologyImportJob {
     }
 }
 
+#[ComplexObject]
+impl ChronologyImportJob {
+    async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<ImportJobStatus> {
+        stored_field(ctx, &self.status_code)
+    }
+}
+
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct Annotation {
     pub id: ID,
-    pub kind: AnnotationKind,
+    /// The stored kind, read through `kind`.
+    #[graphql(skip)]
+    pub kind_code: String,
     pub text: String,
     pub author_name: String,
     pub author_agency_prefix: Option<String>,
@@ -235,7 +254,7 @@ impl Annotation {
     fn new(a: &annotation::Model, author: String, prefix: Option<String>) -> Self {
         Self {
             id: ID(a.id.clone()),
-            kind: AnnotationKind::from_code(&a.kind).unwrap_or(AnnotationKind::Note),
+            kind_code: a.kind.clone(),
             text: a.text.clone(),
             author_name: author,
             author_agency_prefix: prefix,
@@ -243,6 +262,13 @@ impl Annotation {
             answers_id: a.answers_id.clone().map(ID),
             answers: Vec::new(),
         }
+    }
+}
+
+#[ComplexObject]
+impl Annotation {
+    async fn kind(&self, ctx: &Context<'_>) -> async_graphql::Result<AnnotationKind> {
+        stored_field(ctx, &self.kind_code)
     }
 }
 

@@ -79,6 +79,13 @@ impl EntryKind {
     }
 }
 
+impl shared::Vocabulary for EntryKind {
+    const NAME: &'static str = "EntryKind";
+    fn from_code(code: &str) -> Option<Self> {
+        EntryKind::from_code(code)
+    }
+}
+
 /// A search of the library.
 #[derive(Debug, Clone)]
 pub struct SearchQuery {
@@ -450,20 +457,19 @@ pub async fn search<C: ConnectionTrait>(db: &C, query: &SearchQuery) -> AppResul
     review_ids.dedup();
     let glossaries = glossaries(db, review_ids).await?;
     let none = Glossary::default();
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|row| {
             let g = glossaries.get(&row.review_id).unwrap_or(&none);
-            LibraryHit {
-                kind: EntryKind::from_code(&row.kind).unwrap_or(EntryKind::LearningPoint),
+            Ok(LibraryHit {
+                kind: crate::db::stored(&row.kind)?,
                 title: g.anonymise(&row.title).into_owned(),
                 excerpt: g.anonymise(&text::excerpt(&row.body, &tokens)).into_owned(),
                 themes: parse_list(&row.themes),
                 summary_id: row.summary_id,
                 review_reference: row.review_reference,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The library search a signed-in person asks for: `words` and `theme` checked, at most

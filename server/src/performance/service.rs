@@ -51,12 +51,12 @@ pub fn may_record(actor: &Actor, agency_id: Option<&str>) -> bool {
             && actor.agency_id.as_deref() == agency_id)
 }
 
-fn direction_of(m: &indicator::Model) -> Direction {
-    Direction::from_code(&m.direction).unwrap_or(Direction::NoDirection)
+fn direction_of(m: &indicator::Model) -> AppResult<Direction> {
+    crate::db::stored(&m.direction)
 }
 
-fn period_of(m: &indicator::Model) -> ReportingPeriod {
-    ReportingPeriod::from_code(&m.period).unwrap_or(ReportingPeriod::Month)
+fn period_of(m: &indicator::Model) -> AppResult<ReportingPeriod> {
+    crate::db::stored(&m.period)
 }
 
 async fn views<C: ConnectionTrait>(
@@ -94,12 +94,12 @@ async fn views<C: ConnectionTrait>(
             .or_default()
             .push(row);
     }
-    Ok(indicators
+    indicators
         .into_iter()
         .map(|m| {
             let values = by_indicator.remove(&m.id).unwrap_or_default();
-            let direction = direction_of(&m);
-            let period = period_of(&m);
+            let direction = direction_of(&m)?;
+            let period = period_of(&m)?;
             let pairs: Vec<(String, f64)> =
                 values.iter().map(|v| (v.period.clone(), v.value)).collect();
             let settings = SpcSettings {
@@ -121,16 +121,16 @@ async fn views<C: ConnectionTrait>(
                     (v, name)
                 })
                 .collect();
-            IndicatorView {
+            Ok(IndicatorView {
                 agency_name: m.agency_id.as_ref().and_then(|a| agencies.get(a).cloned()),
                 direction,
                 period,
                 values,
                 chart,
                 indicator: m,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Every indicator, hot spots first, then by name.
@@ -293,7 +293,7 @@ pub async fn record_value(
     if !may_record(actor, ind.agency_id.as_deref()) {
         return Err(AppError::Forbidden);
     }
-    let key = check_value(period_of(&ind), period, value)?;
+    let key = check_value(period_of(&ind)?, period, value)?;
     let existing = indicator_value::Entity::find()
         .filter(indicator_value::Column::IndicatorId.eq(indicator_id))
         .filter(indicator_value::Column::Period.eq(key.as_str()))
@@ -413,14 +413,16 @@ pub async fn import_values(
     }
     let known: Vec<KnownIndicator> = indicators
         .iter()
-        .map(|m| KnownIndicator {
-            id: m.id.clone(),
-            name: m.name.clone(),
-            period: period_of(m),
-            recordable: may_record(actor, m.agency_id.as_deref()),
-            existing: existing.remove(&m.id).unwrap_or_default(),
+        .map(|m| {
+            Ok(KnownIndicator {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                period: period_of(m)?,
+                recordable: may_record(actor, m.agency_id.as_deref()),
+                existing: existing.remove(&m.id).unwrap_or_default(),
+            })
         })
-        .collect();
+        .collect::<AppResult<_>>()?;
     let values = import::read_values(&rows, &known).map_err(spreadsheet::problems_error)?;
 
     // By indicator, in a steady order: the replaced periods go, then every value goes in.

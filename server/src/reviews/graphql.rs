@@ -112,9 +112,8 @@ pub struct Review {
 impl From<ReviewView> for Review {
     fn from(v: ReviewView) -> Self {
         let next = v.next_milestone().map(Into::into);
+        let (kind, methodology) = (v.kind, v.methodology);
         let r = v.review;
-        let kind = ReviewKind::from_code(&r.kind).unwrap_or(ReviewKind::SeriousCaseReview);
-        let methodology = Methodology::from_code(&r.methodology).unwrap_or(Methodology::Other);
         Self {
             id: ID(r.id),
             reference: r.reference,
@@ -130,7 +129,7 @@ impl From<ReviewView> for Review {
             regime: v.regime.into(),
             aware_on: r.aware_on,
             notified_on: r.notified_on,
-            decision: r.decision.as_deref().and_then(ThresholdDecision::from_code),
+            decision: v.decision,
             decision_justification: r.decision_justification,
             decided_on: r.decided_on,
             decided_by: v.decided_by_name,

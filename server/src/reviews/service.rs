@@ -19,9 +19,9 @@ use sea_orm::{
 use shared::auth::Actor;
 use shared::calendar::{BankHolidays, PeriodUnit};
 use shared::reviews::{
-    input::RecordedDates, milestones, next_milestone, urgency_order, Milestone, MilestoneRule,
-    PanelNotificationDraft, Regime, ReviewDraft, ReviewEvent, ReviewEvents, ReviewRole,
-    RuleCondition, ThresholdDecision, ThresholdDecisionDraft,
+    input::RecordedDates, milestones, next_milestone, urgency_order, Methodology, Milestone,
+    MilestoneRule, PanelNotificationDraft, Regime, ReviewDraft, ReviewEvent, ReviewEvents,
+    ReviewKind, ReviewRole, RuleCondition, ThresholdDecision, ThresholdDecisionDraft,
 };
 use shared::Problems;
 use std::collections::{HashMap, HashSet};
@@ -30,6 +30,10 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone)]
 pub struct ReviewView {
     pub review: review::Model,
+    /// The review's kind and methodology, read from their stored codes.
+    pub kind: ReviewKind,
+    pub methodology: Methodology,
+    pub decision: Option<ThresholdDecision>,
     pub regime: regime::Model,
     pub milestones: Vec<Milestone>,
     pub agencies: Vec<agency::Model>,
@@ -119,16 +123,21 @@ pub async fn clock_data<C: ConnectionTrait>(db: &C) -> AppResult<ClockData> {
     })
 }
 
-pub fn events_of(r: &review::Model) -> ReviewEvents {
-    ReviewEvents {
+/// The threshold decision recorded, read from its stored code.
+pub fn decision_of(r: &review::Model) -> AppResult<Option<ThresholdDecision>> {
+    r.decision.as_deref().map(crate::db::stored).transpose()
+}
+
+pub fn events_of(r: &review::Model) -> AppResult<ReviewEvents> {
+    Ok(ReviewEvents {
         aware_on: r.aware_on,
         notified_on: Some(r.notified_on),
-        decision: r.decision.as_deref().and_then(ThresholdDecision::from_code),
+        decision: decision_of(r)?,
         decided_on: r.decided_on,
         panel_notified_on: r.panel_notified_on,
         completed_on: r.completed_on,
         published_on: r.published_on,
-    }
+    })
 }
 
 /// Builds the views of several reviews with a fixed number of queries.
@@ -184,19 +193,18 @@ pub async fn views<C: ConnectionTrait>(
             let mut members: Vec<(app_user::Model, ReviewRole)> = memberships
                 .iter()
                 .filter(|m| m.review_id == review.id)
-                .filter_map(|m| {
-                    Some((
-                        users.get(&m.user_id)?.clone(),
-                        ReviewRole::from_code(&m.role)?,
-                    ))
-                })
-                .collect();
+                .filter_map(|m| Some((users.get(&m.user_id)?.clone(), &m.role)))
+                .map(|(user, role)| Ok((user, crate::db::stored(role)?)))
+                .collect::<AppResult<_>>()?;
             members.sort_by(|(a, ra), (b, rb)| {
                 (*ra != ReviewRole::LeadReviewer, &a.display_name)
                     .cmp(&(*rb != ReviewRole::LeadReviewer, &b.display_name))
             });
             Ok(ReviewView {
-                milestones: milestones(regime, &events_of(&review), &clocks.holidays, today),
+                kind: crate::db::stored(&review.kind)?,
+                methodology: crate::db::stored(&review.methodology)?,
+                decision: decision_of(&review)?,
+                milestones: milestones(regime, &events_of(&review)?, &clocks.holidays, today),
                 regime: regime_row.clone(),
                 agencies: review_agencies,
                 members,
@@ -217,12 +225,11 @@ pub async fn membership<C: ConnectionTrait>(
     review_id: &str,
     user_id: &str,
 ) -> AppResult<Option<ReviewRole>> {
-    Ok(
-        review_member::Entity::find_by_id((review_id.to_owned(), user_id.to_owned()))
-            .one(db)
-            .await?
-            .and_then(|m| ReviewRole::from_code(&m.role)),
-    )
+    review_member::Entity::find_by_id((review_id.to_owned(), user_id.to_owned()))
+        .one(db)
+        .await?
+        .map(|m| crate::db::stored(&m.role))
+        .transpose()
 }
 
 /// The reviews a person may see.
@@ -574,11 +581,7 @@ pub async fn record_panel_notification(
             "The panel notification is already recorded for this review.".into(),
         ));
     }
-    let decision = current
-        .decision
-        .as_deref()
-        .and_then(ThresholdDecision::from_code)
-        .zip(current.decided_on);
+    let decision = decision_of(&current)?.zip(current.decided_on);
     let draft = draft.validate(decision, state.today())?;
     let changes = review::ActiveModel {
         panel_notified_on: Set(Some(draft.notified_on)),

@@ -28,8 +28,7 @@ const WIDTHS: [f64; 8] = [8.0, 30.0, 22.0, 36.0, 18.0, 60.0, 50.0, 10.0];
 pub fn rows(view: &YearView) -> Vec<[String; 8]> {
     let mut out = Vec::new();
     for a in &view.assessments {
-        let status = shared::section11::AssessmentStatus::from_code(&a.row.status)
-            .map_or(a.row.status.clone(), |s| s.label().to_owned());
+        let status = a.status.label().to_owned();
         for s in &a.standards {
             let answer = a.answers.iter().find(|x| x.standard_id == s.id);
             let rating = answer

@@ -107,7 +107,7 @@ pub struct Section11Assessment {
 
 impl From<AssessmentView> for Section11Assessment {
     fn from(v: AssessmentView) -> Self {
-        let status = AssessmentStatus::from_code(&v.row.status).unwrap_or(AssessmentStatus::Draft);
+        let status = v.status;
         Self {
             id: ID(v.row.id),
             year: v.row.year,

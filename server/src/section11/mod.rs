@@ -38,6 +38,8 @@ pub const MAX_AGENCIES_ASKED: usize = 500;
 #[derive(Debug, Clone)]
 pub struct AssessmentView {
     pub row: s11_assessment::Model,
+    /// The assessment's status, read from its stored code.
+    pub status: AssessmentStatus,
     pub agency: agency::Model,
     pub answers: Vec<s11_answer::Model>,
     pub standards: Vec<s11_standard::Model>,
@@ -52,8 +54,8 @@ pub struct YearView {
     pub assessments: Vec<AssessmentView>,
 }
 
-fn status_of(row: &s11_assessment::Model) -> AssessmentStatus {
-    AssessmentStatus::from_code(&row.status).unwrap_or(AssessmentStatus::Draft)
+fn status_of(row: &s11_assessment::Model) -> AppResult<AssessmentStatus> {
+    crate::db::stored(&row.status)
 }
 
 /// The years that have a tool, newest first.
@@ -136,6 +138,7 @@ async fn views<C: ConnectionTrait>(
                 .cloned()
                 .ok_or(AppError::NotFound("Agency"))?;
             Ok(AssessmentView {
+                status: status_of(&row)?,
                 answers: answers.remove(&row.id).unwrap_or_default(),
                 challenges: challenges.remove(&row.id).unwrap_or_default(),
                 standards: standards.get(&row.year).cloned().unwrap_or_default(),
@@ -398,10 +401,10 @@ async fn writable<C: ConnectionTrait>(
     if !writes(actor, &row.agency_id) {
         return Err(AppError::Forbidden);
     }
-    if !status_of(&row).editable() {
+    if !status_of(&row)?.editable() {
         return Err(AppError::Conflict(format!(
             "This assessment is {}: it can no longer be changed.",
-            status_of(&row).label().to_lowercase()
+            status_of(&row)?.label().to_lowercase()
         )));
     }
     at_version(&row, version)?;
@@ -563,7 +566,7 @@ pub async fn decide(
     }
     let txn = begin_write(&state.db).await?;
     let row = readable(&txn, actor, id).await?;
-    if status_of(&row) != AssessmentStatus::Submitted {
+    if status_of(&row)? != AssessmentStatus::Submitted {
         return Err(AppError::Conflict(
             "Only a submitted assessment can be accepted or returned.".into(),
         ));
@@ -625,7 +628,7 @@ async fn scrutinised<C: ConnectionTrait>(
         return Err(AppError::Forbidden);
     }
     let row = readable(txn, actor, id).await?;
-    if status_of(&row) != AssessmentStatus::Submitted {
+    if status_of(&row)? != AssessmentStatus::Submitted {
         return Err(AppError::Conflict(
             "Challenge questions are asked and withdrawn while a submitted assessment is scrutinised.".into(),
         ));

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 const STANDARDS_PER_TABLE: usize = 8;
 
 fn status_of(a: &AssessmentView) -> AssessmentStatus {
-    super::status_of(&a.row)
+    a.status
 }
 
 fn status_label(a: &AssessmentView) -> String {

@@ -4,7 +4,7 @@ use super::public::{self, PublishedView};
 use super::service::{self, CommentView, ExportKind, FieldView, StateChangeView, SummaryView};
 use crate::chronology::graphql::ExportFile;
 use crate::error::AppError;
-use crate::graphql::{parts, IntoGql};
+use crate::graphql::{parts, stored_field, IntoGql};
 use async_graphql::{ComplexObject, Context, Enum, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use shared::summary::diff::DiffTag;
@@ -234,9 +234,12 @@ impl SummaryFieldValue {
 
 /// A comment on one field of a learning summary.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct SummaryComment {
     pub id: ID,
-    pub field: SummaryField,
+    /// The stored field, read through `field`.
+    #[graphql(skip)]
+    pub field_code: String,
     pub author_name: String,
     pub text: String,
     pub at: DateTime<Utc>,
@@ -246,11 +249,18 @@ impl From<CommentView> for SummaryComment {
     fn from(c: CommentView) -> Self {
         Self {
             id: ID(c.row.id.to_string()),
-            field: SummaryField::from_code(&c.row.field).unwrap_or(SummaryField::OtherComments),
+            field_code: c.row.field,
             author_name: c.author_name,
             text: c.row.text,
             at: c.row.at,
         }
+    }
+}
+
+#[ComplexObject]
+impl SummaryComment {
+    async fn field(&self, ctx: &Context<'_>) -> async_graphql::Result<SummaryField> {
+        stored_field(ctx, &self.field_code)
     }
 }
 
@@ -265,12 +275,15 @@ pub struct SummaryFieldVersion {
 
 /// One move of a learning summary from a state to another.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct SummaryStateChange {
-    pub from_state: SummaryState,
-    pub to_state: SummaryState,
-    pub step: SummaryStep,
-    /// e.g. "Returned to draft".
-    pub step_label: String,
+    /// The stored states and step, read through their fields.
+    #[graphql(skip)]
+    pub from_code: String,
+    #[graphql(skip)]
+    pub to_code: String,
+    #[graphql(skip)]
+    pub step_code: String,
     pub by_name: String,
     pub at: DateTime<Utc>,
     /// Why it went back to draft (or what was said with another move).
@@ -279,16 +292,35 @@ pub struct SummaryStateChange {
 
 impl From<StateChangeView> for SummaryStateChange {
     fn from(c: StateChangeView) -> Self {
-        let step = SummaryStep::from_code(&c.row.step).unwrap_or(SummaryStep::Submit);
         Self {
-            from_state: SummaryState::from_code(&c.row.from_state).unwrap_or(SummaryState::Draft),
-            to_state: SummaryState::from_code(&c.row.to_state).unwrap_or(SummaryState::Draft),
-            step,
-            step_label: step.label().to_owned(),
+            from_code: c.row.from_state,
+            to_code: c.row.to_state,
+            step_code: c.row.step,
             by_name: c.by_name,
             at: c.row.at,
             reason: c.row.reason,
         }
+    }
+}
+
+#[ComplexObject]
+impl SummaryStateChange {
+    #[graphql(name = "fromState")]
+    async fn state_before(&self, ctx: &Context<'_>) -> async_graphql::Result<SummaryState> {
+        stored_field(ctx, &self.from_code)
+    }
+
+    async fn to_state(&self, ctx: &Context<'_>) -> async_graphql::Result<SummaryState> {
+        stored_field(ctx, &self.to_code)
+    }
+
+    async fn step(&self, ctx: &Context<'_>) -> async_graphql::Result<SummaryStep> {
+        stored_field(ctx, &self.step_code)
+    }
+
+    /// e.g. "Returned to draft".
+    async fn step_label(&self, ctx: &Context<'_>) -> async_graphql::Result<&'static str> {
+        stored_field::<SummaryStep>(ctx, &self.step_code).map(SummaryStep::label)
     }
 }
 

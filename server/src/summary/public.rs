@@ -137,12 +137,16 @@ fn view_of(
     review: &review::Model,
     glossary: Glossary,
     has_report: bool,
-) -> Option<PublishedView> {
-    let published_on = summary.published_at?.date_naive();
-    let available_until = summary.available_until?;
+) -> AppResult<Option<PublishedView>> {
+    let (Some(published_at), Some(available_until)) =
+        (summary.published_at, summary.available_until)
+    else {
+        return Ok(None);
+    };
+    let published_on = published_at.date_naive();
     let available = state.today() <= available_until;
-    let kind = ReviewKind::from_code(&review.kind).unwrap_or(ReviewKind::SeriousCaseReview);
-    Some(PublishedView {
+    let kind: ReviewKind = crate::db::stored(&review.kind)?;
+    Ok(Some(PublishedView {
         summary_id: summary.id.clone(),
         review_id: review.id.clone(),
         review_reference: review.reference.clone(),
@@ -154,7 +158,7 @@ fn view_of(
         themes: parse_list(&review.themes),
         report_url: (has_report && available).then(|| report_url(state, &summary.id)),
         glossary,
-    })
+    }))
 }
 
 /// Every published summary, newest first (for anyone).
@@ -183,14 +187,21 @@ pub async fn published_list(state: &AppState) -> AppResult<Vec<PublishedView>> {
         .collect();
     let mut glossaries = published_glossaries(&state.db).await?;
     let reports = with_reports(&state.db, summaries.iter().map(|s| s.id.clone()).collect()).await?;
-    Ok(summaries
-        .iter()
-        .filter_map(|s| {
-            let review = reviews.get(&s.review_id)?;
-            let glossary = glossaries.remove(&s.review_id).unwrap_or_default();
-            view_of(state, s, review, glossary, reports.contains(&s.id))
-        })
-        .collect())
+    let mut views = Vec::new();
+    for s in &summaries {
+        let Some(review) = reviews.get(&s.review_id) else {
+            continue;
+        };
+        let glossary = glossaries.remove(&s.review_id).unwrap_or_default();
+        views.extend(view_of(
+            state,
+            s,
+            review,
+            glossary,
+            reports.contains(&s.id),
+        )?);
+    }
+    Ok(views)
 }
 
 /// One summary, if it is published (for anyone); `None` for a summary in any other state
@@ -217,7 +228,7 @@ pub async fn published_one(state: &AppState, summary_id: &str) -> AppResult<Opti
     let has_report = !with_reports(&state.db, vec![summary.id.clone()])
         .await?
         .is_empty();
-    Ok(view_of(state, &summary, &review, glossary, has_report))
+    view_of(state, &summary, &review, glossary, has_report)
 }
 
 /// The fields of a published summary that say something, in the template's order, as safe

@@ -79,8 +79,8 @@ fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
-pub fn state_of(s: &learning_summary::Model) -> SummaryState {
-    SummaryState::from_code(&s.state).unwrap_or(SummaryState::Draft)
+pub fn state_of(s: &learning_summary::Model) -> AppResult<SummaryState> {
+    crate::db::stored(&s.state)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -90,6 +90,8 @@ pub fn state_of(s: &learning_summary::Model) -> SummaryState {
 #[derive(Debug, Clone)]
 pub struct SummaryView {
     pub summary: learning_summary::Model,
+    /// The summary's state, read from its stored code.
+    pub state: SummaryState,
     pub review_reference: String,
     /// Every field of the template, in its order (a field never saved is blank, version 0).
     pub fields: Vec<FieldView>,
@@ -101,7 +103,7 @@ pub struct SummaryView {
 
 impl SummaryView {
     pub fn state(&self) -> SummaryState {
-        state_of(&self.summary)
+        self.state
     }
 }
 
@@ -238,10 +240,12 @@ async fn view<C: ConnectionTrait>(
     summary: learning_summary::Model,
     review: &review::Model,
 ) -> AppResult<SummaryView> {
+    let state = state_of(&summary)?;
     Ok(SummaryView {
         fields: field_views(db, &summary.id).await?,
         state_changes: state_changes(db, &summary.id).await?,
-        available_moves: available(state_of(&summary), actor, membership),
+        available_moves: available(state, actor, membership),
+        state,
         review_reference: review.reference.clone(),
         summary,
     })
@@ -749,7 +753,7 @@ pub async fn save_field(
     if !authors(actor, membership) {
         return Err(AppError::Forbidden);
     }
-    let summary_state = state_of(&summary);
+    let summary_state = state_of(&summary)?;
     if !editable(summary_state) {
         return Err(AppError::validation(
             field.key(),
@@ -924,7 +928,7 @@ pub async fn move_to(
     let actor = rc.actor()?;
     let txn = begin_write(&state.db).await?;
     let (summary, review, membership) = readable_summary(&txn, actor, summary_id, true).await?;
-    let from = state_of(&summary);
+    let from = state_of(&summary)?;
     transition(from, to, actor, membership, reason).map_err(refused)?;
     let step = shared::summary::step(from, to)
         .ok_or_else(|| AppError::Internal("a permitted move has no step".into()))?;
@@ -985,7 +989,7 @@ pub async fn publish(
     if !SummaryStep::Publish.allowed(actor, membership) {
         return Err(AppError::Forbidden);
     }
-    let from = state_of(&summary);
+    let from = state_of(&summary)?;
     transition(from, SummaryState::Published, actor, membership, None).map_err(refused)?;
 
     let glossary = crate::chronology::glossary::load(&txn, &review.id).await?;
@@ -1046,7 +1050,7 @@ fn may_upload_report(
     if !authors(actor, membership) {
         return Err(AppError::Forbidden);
     }
-    if state_of(summary) == SummaryState::Published {
+    if state_of(summary)? == SummaryState::Published {
         return Err(AppError::validation(
             "summaryId",
             "the summary is published: withdraw it first to replace its final report",
@@ -1151,7 +1155,7 @@ pub async fn export_file(
         partnership: &state.config.partnership_name,
         review_reference: &review.reference,
         review_title: &review.subject,
-        state_label: state_of(&summary).label(),
+        state_label: state_of(&summary)?.label(),
     };
     let doc = export::summary_document(&heading, &texts);
     let pptx = kind == ExportKind::Pptx;

@@ -113,12 +113,11 @@ pub async fn glance(state: &AppState, rc: &RequestContext) -> AppResult<Glance> 
                 .filter(s11_assessment::Column::Year.eq(year))
                 .all(db)
                 .await?;
-            Some(Section11Tally::of(
-                year,
-                rows.iter()
-                    .filter_map(|a| Some((AssessmentStatus::from_code(&a.status)?, a.due_on))),
-                today,
-            ))
+            let assessments = rows
+                .iter()
+                .map(|a| Ok((crate::db::stored(&a.status)?, a.due_on)))
+                .collect::<AppResult<Vec<(AssessmentStatus, NaiveDate)>>>()?;
+            Some(Section11Tally::of(year, assessments, today))
         }
     };
 

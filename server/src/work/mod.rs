@@ -298,9 +298,7 @@ impl Facts {
             .all(db)
             .await?;
         for a in &open_actions {
-            let Some(status) = ActionStatus::from_code(&a.status) else {
-                continue;
-            };
+            let status: ActionStatus = crate::db::stored(&a.status)?;
             let Some(reminder) = reminder_due(status, a.target_on, today, reminder_days) else {
                 continue;
             };
@@ -351,16 +349,16 @@ impl Facts {
 
         // Learning summaries awaiting approval, with open comments, or leaving the public
         // pages soon.
-        let summaries = learning_summary::Entity::find().all(db).await?;
+        let summaries = learning_summary::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| Ok((crate::summary::service::state_of(&s)?, s)))
+            .collect::<AppResult<Vec<(SummaryState, learning_summary::Model)>>>()?;
         let drafting: Vec<String> = summaries
             .iter()
-            .filter(|s| {
-                matches!(
-                    SummaryState::from_code(&s.state),
-                    Some(SummaryState::Draft | SummaryState::InReview)
-                )
-            })
-            .map(|s| s.id.clone())
+            .filter(|(state, _)| matches!(state, SummaryState::Draft | SummaryState::InReview))
+            .map(|(_, s)| s.id.clone())
             .collect();
         let (comments, fields) = if drafting.is_empty() {
             (Vec::new(), Vec::new())
@@ -376,12 +374,12 @@ impl Facts {
                     .await?,
             )
         };
-        for s in &summaries {
+        for (state, s) in &summaries {
             let Some(r) = by_id.get(s.review_id.as_str()).copied() else {
                 continue;
             };
             let link = format!("/reviews/{}/summary", r.id);
-            let state = SummaryState::from_code(&s.state);
+            let state = Some(*state);
             if state == Some(SummaryState::InReview) {
                 push(
                     Some(r),
@@ -448,9 +446,7 @@ impl Facts {
         }
         // Section 11 self-assessments with their agencies, or waiting for the office.
         for (a, agency) in crate::section11::outstanding(db).await? {
-            let Some(status) = AssessmentStatus::from_code(&a.status) else {
-                continue;
-            };
+            let status: AssessmentStatus = crate::db::stored(&a.status)?;
             let Some(kind) = section11_stage(status, a.due_on, today) else {
                 continue;
             };

@@ -32,6 +32,7 @@ mod schema;
 mod second_factor;
 mod section11;
 mod single_sign_on;
+mod stored_codes;
 mod subject_access;
 mod summaries;
 mod users;

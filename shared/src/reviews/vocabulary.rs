@@ -24,6 +24,13 @@ macro_rules! vocabulary {
                 Self::ALL.iter().copied().find(|v| v.code() == code)
             }
         }
+
+        impl $crate::Vocabulary for $name {
+            const NAME: &'static str = stringify!($name);
+            fn from_code(code: &str) -> Option<Self> {
+                $name::from_code(code)
+            }
+        }
     };
 }
 pub(crate) use vocabulary;

@@ -82,8 +82,8 @@ pub async fn required_roles<C: ConnectionTrait>(db: &C) -> AppResult<Vec<Role>> 
     let rows = second_factor_role::Entity::find().all(db).await?;
     let mut roles: Vec<Role> = rows
         .iter()
-        .filter_map(|r| Role::from_code(&r.role))
-        .collect();
+        .map(|r| crate::db::stored(&r.role))
+        .collect::<AppResult<_>>()?;
     roles.sort_by_key(|r| Role::ALL.iter().position(|a| a == r));
     Ok(roles)
 }
