@@ -32,7 +32,42 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     } else {
         POSTGRES_POOL
     };
-    Database::connect(options(url, pool, 1)?).await
+    open(url, pool, 1).await
+}
+
+/// How often opening a SQLite database is tried while it answers "database is locked".
+const OPEN_ATTEMPTS: u32 = 8;
+
+/// Opens a pool. Two processes opening one SQLite file at the same moment (instances
+/// starting together) can get SQLITE_BUSY from setting WAL mode, which the busy timeout
+/// does not cover; opening is then tried again after a short wait, a few times.
+async fn open(url: &str, max: u32, min: u32) -> Result<DatabaseConnection, DbErr> {
+    let mut attempt = 1;
+    loop {
+        match Database::connect(options(url, max, min)?).await {
+            Err(e) if attempt < OPEN_ATTEMPTS && url.starts_with("sqlite:") && is_busy(&e) => {
+                tracing::debug!(attempt, "the SQLite database is busy opening; trying again");
+                tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
+                attempt += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
+/// SQLITE_BUSY ("database is locked"), in any of its extended forms.
+fn is_busy(e: &DbErr) -> bool {
+    let (DbErr::Conn(sea_orm::RuntimeErr::SqlxError(inner))
+    | DbErr::Exec(sea_orm::RuntimeErr::SqlxError(inner))) = e
+    else {
+        return false;
+    };
+    let sqlx::Error::Database(db) = inner.as_ref() else {
+        return false;
+    };
+    db.code()
+        .and_then(|c| c.parse::<i32>().ok())
+        .is_some_and(|code| code & 0xff == 5)
 }
 
 /// One connection of its own, configured as the shared pool's are, for a background writer
@@ -43,7 +78,7 @@ pub async fn connect_own(url: &str) -> Result<Option<DatabaseConnection>, DbErr>
     if url.starts_with("sqlite:") && (url.contains(":memory:") || url.contains("mode=memory")) {
         return Ok(None);
     }
-    Database::connect(options(url, 1, 0)?).await.map(Some)
+    open(url, 1, 0).await.map(Some)
 }
 
 fn options(url: &str, max: u32, min: u32) -> Result<ConnectOptions, DbErr> {

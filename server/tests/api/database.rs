@@ -43,6 +43,30 @@ async fn prepared_statements_are_planned_once(backend: Backend) {
     .await;
 }
 
+/// Instances opening one fresh SQLite file at the same moment all open it: setting WAL mode
+/// together can answer "database is locked", which the busy timeout does not cover, so
+/// opening tries again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_opening_one_fresh_sqlite_file_at_once_all_open_it() {
+    for _ in 0..20 {
+        let (url, cleanup) = fresh_database(Backend::Sqlite).await;
+        let opening: Vec<_> = (0..6)
+            .map(|_| {
+                let url = url.clone();
+                tokio::spawn(async move { server::db::connect(&url).await.map(|_| ()) })
+            })
+            .collect();
+        let mut failed = Vec::new();
+        for task in opening {
+            if let Err(e) = task.await.expect("task") {
+                failed.push(e.to_string());
+            }
+        }
+        cleanup.run().await;
+        assert!(failed.is_empty(), "{failed:?}");
+    }
+}
+
 /// Two instances started at the same moment on one fresh database (as a deployment starts
 /// them): both migrate, in turn, and both come up. Without the turns, the second created
 /// the tables the first was creating ("table agency already exists"; on PostgreSQL a
