@@ -30,7 +30,7 @@ pub struct Section11Tally {
     pub year: i32,
     /// Agencies asked for an assessment.
     pub asked: usize,
-    /// Being written or returned to the agency, before their due date.
+    /// Being written before the due date, or returned to the agency.
     pub with_agencies: usize,
     /// With the agency after the due date.
     pub overdue: usize,

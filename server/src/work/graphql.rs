@@ -92,7 +92,7 @@ pub struct Section11Glance {
     pub year: i32,
     /// Agencies asked for a self-assessment.
     pub asked: i32,
-    /// Being written or returned, before their due date.
+    /// Being written before the due date, or returned to the agency.
     pub with_agencies: i32,
     /// Still with the agency after their due date.
     pub overdue: i32,
