@@ -58,7 +58,9 @@ test("an agency lead answers the year's Section 11 assessment from last year's, 
   await decide.getByRole('button', { name: 'Record the decision' }).click();
   await expect(decide.getByRole('alert')).toContainText('Comment');
   await expectAccessible(page);
-  // A challenge question on the standard that changed, checked before it is sent.
+  // The comment half-written, then a challenge question on the standard that changed,
+  // checked before it is sent.
+  await decide.getByLabel('Comment').fill('How do you know the protocol is used outside office hours?');
   const challenges = page.getByRole('region', { name: 'Challenges on standard 8' });
   await challenges.getByRole('button', { name: 'Ask about standard 8' }).click();
   await expect(challenges.getByRole('alert')).toContainText('Challenge question must not be empty');
@@ -67,8 +69,9 @@ test("an agency lead answers the year's Section 11 assessment from last year's, 
   await expect(challenges).toContainText('Challenge 1: Which audit found 18 of 20, and who carried it out?');
   await expect(challenges).toContainText('Not yet answered');
   await expect(challenges.getByRole('button', { name: 'Withdraw challenge 1' })).toBeVisible();
-  await decide.getByLabel('Return it to the agency with a challenge').check();
-  await decide.getByLabel('Comment').fill('How do you know the protocol is used outside office hours?');
+  // Asking rebuilt the page; the decision and its comment are still as they were typed.
+  await expect(decide.getByLabel('Return it to the agency with a challenge')).toBeChecked();
+  await expect(decide.getByLabel('Comment')).toHaveValue('How do you know the protocol is used outside office hours?');
   await decide.getByRole('button', { name: 'Record the decision' }).click();
   await expect(page.locator('#s11-status')).toHaveText('Returned with comments');
   await expect(page.locator('#s11-challenge')).toContainText('outside office hours');

@@ -16,6 +16,48 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::section11::{writes, AssessmentStatus, Rating};
+use std::collections::HashMap;
+
+/// What is typed into an assessment page's forms and not yet saved, by assessment and
+/// field id. Saving one form reloads the assessment and rebuilds the page; the other forms
+/// start again from what is kept here, so a half-written answer, challenge or decision is
+/// not lost. A field that matches what is saved keeps nothing, so the page then shows the
+/// saved text (and a change saved by someone else).
+#[derive(Clone, Copy)]
+struct Drafts(StoredValue<HashMap<String, String>>);
+
+impl Drafts {
+    fn new() -> Self {
+        Self(StoredValue::new(HashMap::new()))
+    }
+
+    /// The field `key`'s text: what was typed before the page was rebuilt, else `saved`.
+    /// What is typed from now on is kept.
+    fn field(self, key: String, saved: String) -> RwSignal<String> {
+        let kept = self.0.with_value(|m| m.get(&key).cloned());
+        let text = RwSignal::new(kept.unwrap_or_else(|| saved.clone()));
+        Effect::new(move |_| {
+            let typed = text.get();
+            self.0.update_value(|m| {
+                if typed == saved {
+                    m.remove(&key);
+                } else {
+                    m.insert(key.clone(), typed);
+                }
+            });
+        });
+        text
+    }
+
+    /// Forgets what was typed into the fields `keys` (their form is saved).
+    fn forget(self, keys: &[String]) {
+        self.0.update_value(|m| {
+            for key in keys {
+                m.remove(key);
+            }
+        });
+    }
+}
 
 fn rating_of<T: serde::Serialize>(r: &Option<T>) -> Option<Rating> {
     r.as_ref().and_then(|r| Rating::from_code(&code_of(r)))
@@ -442,6 +484,7 @@ pub fn Section11AssessmentPage() -> impl IntoView {
     let data = RwSignal::new(None::<Result<Assessment, ApiError>>);
     let notice = RwSignal::new(None::<String>);
     let reload = RwSignal::new(0u32);
+    let drafts = Drafts::new();
     Effect::new(move |_| {
         reload.track();
         let id = id.get();
@@ -462,7 +505,7 @@ pub fn Section11AssessmentPage() -> impl IntoView {
         <h1 tabindex="-1">{heading}</h1>
         <p><a href="/section-11">"All agencies' assessments"</a></p>
         <Notice text=notice />
-        {move || states(data.get(), move |a| view! { <AssessmentBody a=a reload=reload notice=notice /> })}
+        {move || states(data.get(), move |a| view! { <AssessmentBody a=a reload=reload notice=notice drafts=drafts /> })}
     }
 }
 
@@ -471,6 +514,7 @@ fn AssessmentBody(
     a: Assessment,
     reload: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
+    drafts: Drafts,
 ) -> impl IntoView {
     let session = use_session();
     let status = status_of(&a.status);
@@ -508,6 +552,7 @@ fn AssessmentBody(
                     editable=editable
                     reload=reload
                     notice=notice
+                    drafts=drafts
                 />
                 <StandardChallenges
                     index=i
@@ -519,6 +564,7 @@ fn AssessmentBody(
                     responding=editable
                     reload=reload
                     notice=notice
+                    drafts=drafts
                 />
             }
         })
@@ -541,7 +587,7 @@ fn AssessmentBody(
         {standards}
         {editable.then(|| view! { <SubmitForm id=id.clone() version=version reload=reload notice=notice /> })}
         {(session.is_office() && status == AssessmentStatus::Submitted)
-            .then(|| view! { <DecideForm id=id.clone() reload=reload notice=notice /> })}
+            .then(|| view! { <DecideForm id=id.clone() reload=reload notice=notice drafts=drafts /> })}
     }
 }
 
@@ -556,6 +602,7 @@ fn StandardPart(
     editable: bool,
     reload: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
+    drafts: Drafts,
 ) -> impl IntoView {
     let n = index + 1;
     let rated = answer.as_ref().and_then(|x| rating_of(&x.rating));
@@ -569,20 +616,25 @@ fn StandardPart(
     };
     let body = if editable {
         let form = FormSubmit::new();
-        let rating = RwSignal::new(rated.map(|r| r.code().to_string()).unwrap_or_default());
-        let evidence = RwSignal::new(
-            answer
-                .as_ref()
-                .map(|x| x.evidence.clone())
-                .unwrap_or_default(),
+        let keys = [
+            format!("{assessment}/rating-{n}"),
+            format!("{assessment}/evidence-{n}"),
+            format!("{assessment}/to-green-{n}"),
+        ];
+        let saved_evidence = answer
+            .as_ref()
+            .map(|x| x.evidence.clone())
+            .unwrap_or_default();
+        let saved_to_green = answer
+            .as_ref()
+            .map(|x| x.to_green.clone())
+            .unwrap_or_default();
+        let rating = drafts.field(
+            keys[0].clone(),
+            rated.map(|r| r.code().to_string()).unwrap_or_default(),
         );
-        let to_green = RwSignal::new(
-            answer
-                .as_ref()
-                .map(|x| x.to_green.clone())
-                .unwrap_or_default(),
-        );
-        let (saved_evidence, saved_to_green) = (evidence.get_untracked(), to_green.get_untracked());
+        let evidence = drafts.field(keys[1].clone(), saved_evidence.clone());
+        let to_green = drafts.field(keys[2].clone(), saved_to_green.clone());
         crate::unsaved::track(move || {
             evidence.try_with_untracked(|e| *e != saved_evidence) == Some(true)
                 || to_green.try_with_untracked(|t| *t != saved_to_green) == Some(true)
@@ -609,6 +661,7 @@ fn StandardPart(
                 },
             };
             let title = title.clone();
+            let keys = keys.clone();
             form.send(
                 api::send::<api::SaveSection11Answer>(variables),
                 move |f| match f {
@@ -619,6 +672,7 @@ fn StandardPart(
                 move |d| {
                     notice.set(Some(format!("Your answer to “{title}” is saved.")));
                     let _ = d;
+                    drafts.forget(&keys);
                     reload.update(|n| *n += 1);
                 },
             );
@@ -681,6 +735,7 @@ fn StandardChallenges(
     responding: bool,
     reload: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
+    drafts: Drafts,
 ) -> impl IntoView {
     let n = index + 1;
     if challenges.is_empty() && !scrutiny {
@@ -691,7 +746,7 @@ fn StandardChallenges(
         .map(|(i, c)| {
             let number = i + 1;
             let answer = if responding {
-                view! { <ResponseForm number=number id=c.id.clone() version=version response=c.response.clone().unwrap_or_default() reload=reload notice=notice /> }.into_any()
+                view! { <ResponseForm number=number id=c.id.clone() version=version response=c.response.clone().unwrap_or_default() reload=reload notice=notice drafts=drafts /> }.into_any()
             } else {
                 let response = c.response.clone();
                 view! {
@@ -748,7 +803,8 @@ fn StandardChallenges(
         .collect_view();
     let ask = scrutiny.then(|| {
         let form = FormSubmit::new();
-        let question = RwSignal::new(String::new());
+        let key = format!("{assessment}/challenge-{n}");
+        let question = drafts.field(key.clone(), String::new());
         crate::unsaved::track_typed(question);
         let id = format!("challenge-{n}");
         let field = id.clone();
@@ -765,6 +821,7 @@ fn StandardChallenges(
                 standard_id: standard_id.clone(),
                 question: question.get_untracked(),
             };
+            let key = key.clone();
             form.send(
                 api::send::<api::AskSection11Challenge>(variables),
                 move |f| match f {
@@ -773,6 +830,7 @@ fn StandardChallenges(
                 },
                 move |_| {
                     question.set(String::new());
+                    drafts.forget(std::slice::from_ref(&key));
                     notice.set(Some(format!(
                         "Your challenge on standard {n} is recorded. It goes to the agency when you return the assessment."
                     )));
@@ -823,10 +881,12 @@ fn ResponseForm(
     response: String,
     reload: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
+    drafts: Drafts,
 ) -> impl IntoView {
     let form = FormSubmit::new();
     let saved = response.clone();
-    let text = RwSignal::new(response);
+    let key = format!("{id}/response");
+    let text = drafts.field(key.clone(), response);
     crate::unsaved::track(move || text.try_with_untracked(|t| *t != saved) == Some(true));
     let field = format!("response-{number}");
     let checked_field = field.clone();
@@ -848,6 +908,7 @@ fn ResponseForm(
             version,
             response: text.get_untracked(),
         };
+        let key = key.clone();
         form.send(
             api::send::<api::RespondToSection11Challenge>(variables),
             move |f| match f {
@@ -855,6 +916,7 @@ fn ResponseForm(
                 _ => (field_id(f), f.to_string()),
             },
             move |_| {
+                drafts.forget(std::slice::from_ref(&key));
                 notice.set(Some(format!(
                     "Your response to challenge {number} is saved."
                 )));
@@ -939,10 +1001,12 @@ fn DecideForm(
     id: String,
     reload: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
+    drafts: Drafts,
 ) -> impl IntoView {
     let form = FormSubmit::new();
-    let choice = RwSignal::new(String::new());
-    let comment = RwSignal::new(String::new());
+    let keys = [format!("{id}/decision"), format!("{id}/comment")];
+    let choice = drafts.field(keys[0].clone(), String::new());
+    let comment = drafts.field(keys[1].clone(), String::new());
     let submit = move |ev: SubmitEvent| {
         if !form.begin(&ev) {
             return;
@@ -961,6 +1025,7 @@ fn DecideForm(
             accept,
             comment: Some(comment.get_untracked()),
         };
+        let keys = keys.clone();
         form.send(
             api::send::<api::DecideSection11Assessment>(variables),
             |f| match f {
@@ -975,6 +1040,7 @@ fn DecideForm(
                     "The assessment is returned to the agency with your comment.".into()
                 }));
                 let _ = d;
+                drafts.forget(&keys);
                 reload.update(|n| *n += 1);
             },
         );
