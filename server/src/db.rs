@@ -254,6 +254,13 @@ mod tests {
     }
 }
 
+/// The time now, as both databases keep it (to the microsecond): what is written is what
+/// is read back, on SQLite and PostgreSQL alike. Every stored time is taken from here.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}
+
 /// A stored code read back as its vocabulary: a value the server does not know (written
 /// by hand, or by a newer version) is an internal error naming the list, never a default.
 pub fn stored<T: shared::Vocabulary>(code: &str) -> crate::error::AppResult<T> {

@@ -10,7 +10,7 @@
 
 use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
-use crate::db::{begin_write, nullable};
+use crate::db::{begin_write, now, nullable};
 use crate::entities::{
     action, action_count, action_history, action_update, agency, annotation, app_user,
     chronology_entry, committee, learning_point, recommendation, review, review_member,
@@ -19,7 +19,7 @@ use crate::error::{AppError, AppResult};
 use crate::events::ChangeKind;
 use crate::reviews::service::{find_visible_with_membership, json_list, membership, parse_list};
 use crate::state::AppState;
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
@@ -42,12 +42,6 @@ const LEARNING_POINT: &str = "Learning point";
 const RECOMMENDATION: &str = "Recommendation";
 const ACTION: &str = "Action";
 const COMMITTEE: &str = "Committee";
-
-/// Stored to the microsecond, as PostgreSQL keeps it, so both databases order (and page)
-/// alike.
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
 
 fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()

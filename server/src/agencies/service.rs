@@ -7,7 +7,6 @@ use crate::db::begin_write;
 use crate::entities::{agency, qa_mechanism};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -103,7 +102,7 @@ pub async fn create(
     let draft = draft.validate()?;
     let txn = begin_write(&state.db).await?;
     ensure_prefix_free(&txn, &draft.prefix, None).await?;
-    let now = Utc::now();
+    let now = crate::db::now();
     let row = agency::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         name: Set(draft.name),
@@ -137,7 +136,7 @@ pub async fn update(
     row.prefix = Set(draft.prefix);
     row.colour = Set(draft.colour);
     row.active = Set(draft.active);
-    row.updated_at = Set(Utc::now());
+    row.updated_at = Set(crate::db::now());
     let row = row.update(&txn).await?;
     audit_log::append(&txn, rc, Event::new("agency.update", "agency", id)).await?;
     txn.commit().await?;

@@ -11,11 +11,11 @@ pub mod graphql;
 
 use crate::audit_log::{self, Event};
 use crate::context::{RequestContext, SignedIn};
-use crate::db::begin_write;
+use crate::db::{begin_write, now};
 use crate::entities::{agency, api_token, app_user};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use sha2::{Digest, Sha256};
 use shared::auth::{Actor, Role};
@@ -24,10 +24,6 @@ use shared::auth::{Actor, Role};
 pub const SECRET_PREFIX: &str = "lpat_";
 const API_TOKEN: &str = "API token";
 const MAX_NAME: usize = 100;
-
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
 
 /// The stored form of a secret.
 pub fn hash_secret(secret: &str) -> String {

@@ -8,7 +8,7 @@ pub mod labels;
 use crate::context::RequestContext;
 use crate::entities::audit_log;
 use crate::error::{AppError, AppResult};
-use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -163,7 +163,7 @@ async fn append_records<C: ConnectionTrait>(conn: &C, records: &[Record]) -> App
         .map(|row| row.hash)
         .unwrap_or_else(|| GENESIS.to_string());
     // Stored to the microsecond: PostgreSQL keeps no more, and the hash must match.
-    let at = Utc::now().trunc_subsecs(6);
+    let at = crate::db::now();
     let at_text = timestamp(at);
     let mut rows = Vec::with_capacity(records.len());
     for r in records {

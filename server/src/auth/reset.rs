@@ -7,12 +7,12 @@ use super::service::MAX_EMAIL_CHARS;
 use crate::api_tokens::hash_secret;
 use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
-use crate::db::begin_write;
+use crate::db::{begin_write, now};
 use crate::entities::{app_user, password_reset, session, sign_in_failure};
 use crate::error::{AppError, AppResult};
 use crate::mail::Mailer;
 use crate::state::AppState;
-use chrono::{DateTime, Duration, SubsecRound, Utc};
+use chrono::Duration;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
@@ -32,10 +32,6 @@ pub enum PasswordResetRoute {
     EmailSent,
     /// This platform sends no email: the business office sets a new password.
     AskTheBusinessOffice,
-}
-
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
 }
 
 /// The secret of a link: 244 random bits from the OS generator (two v4 UUIDs).
@@ -66,7 +62,7 @@ async fn replace_password<C: ConnectionTrait>(
 ) -> AppResult<()> {
     let mut row: app_user::ActiveModel = user.clone().into();
     row.password_hash = Set(password_hash);
-    row.updated_at = Set(Utc::now());
+    row.updated_at = Set(crate::db::now());
     row.update(conn).await?;
     session::Entity::delete_many()
         .filter(session::Column::UserId.eq(user.id.clone()))

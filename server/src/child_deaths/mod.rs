@@ -12,7 +12,6 @@ use crate::db::begin_write;
 use crate::entities::{agency, app_user, child_death_review as record};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -196,7 +195,7 @@ pub async fn create(
         ));
     }
     let draft = check(&txn, state, draft, None).await?;
-    let now = Utc::now();
+    let now = crate::db::now();
     let id = uuid::Uuid::new_v4().to_string();
     let mut am = record::ActiveModel {
         id: Set(id.clone()),
@@ -247,7 +246,7 @@ pub async fn update(
     let draft = check(&txn, state, draft, Some(id)).await?;
     let mut am = record::ActiveModel {
         version: Set(version + 1),
-        updated_at: Set(Utc::now()),
+        updated_at: Set(crate::db::now()),
         ..Default::default()
     };
     apply(&mut am, draft);

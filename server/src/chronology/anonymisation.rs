@@ -18,7 +18,6 @@ use crate::entities::{
 use crate::error::{AppError, AppResult};
 use crate::events::ChangeKind;
 use crate::state::AppState;
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
 };
@@ -282,7 +281,7 @@ pub async fn dismiss(
             review_id: Set(review.id.clone()),
             text_key: Set(key),
             dismissed_by: Set(actor.user_id.clone()),
-            dismissed_at: Set(Utc::now()),
+            dismissed_at: Set(crate::db::now()),
         }
         .insert(&txn)
         .await?;

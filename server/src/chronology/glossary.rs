@@ -11,7 +11,6 @@ use crate::entities::{annotation, chronology_entry, glossary_term};
 use crate::error::{AppError, AppResult};
 use crate::events::ChangeKind;
 use crate::state::AppState;
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -95,7 +94,7 @@ pub async fn add(
         real_text: Set(term.real),
         replacement: Set(term.replacement),
         created_by: Set(actor.user_id.clone()),
-        created_at: Set(Utc::now()),
+        created_at: Set(crate::db::now()),
     }
     .insert(&txn)
     .await?;

@@ -119,7 +119,7 @@ async fn launch(
     rc: &RequestContext,
     checked: CheckedUpload,
 ) -> AppResult<(job::Model, Running)> {
-    let now = Utc::now();
+    let now = crate::db::now();
     let total = i32::try_from(checked.rows.len()).unwrap_or(i32::MAX);
     let job = job::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
@@ -233,7 +233,7 @@ async fn fail(
     error_code: &str,
     message: String,
 ) -> AppResult<bool> {
-    let now = Utc::now();
+    let now = crate::db::now();
     let moved = job::Entity::update_many()
         .col_expr(
             job::Column::Status,
@@ -457,7 +457,7 @@ async fn swap(
     for chunk in kept.chunks(1_000) {
         remove_rows(&txn, chunk.to_vec(), true).await?;
     }
-    let now = Utc::now();
+    let now = crate::db::now();
     let done = job::Entity::update_many()
         .col_expr(
             job::Column::Status,

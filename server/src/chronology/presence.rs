@@ -67,7 +67,7 @@ pub async fn arrive(state: &AppState, rc: &RequestContext, review_id: &str) -> A
         id: Set(id.clone()),
         review_id: Set(review_id.to_owned()),
         user_id: Set(actor.user_id.clone()),
-        seen_at: Set(Utc::now()),
+        seen_at: Set(crate::db::now()),
     }
     .insert(&state.db)
     .await?;
@@ -83,7 +83,7 @@ pub async fn arrive(state: &AppState, rc: &RequestContext, review_id: &str) -> A
             every.tick().await;
             let seen = review_presence::ActiveModel {
                 id: Set(beat_id.clone()),
-                seen_at: Set(Utc::now()),
+                seen_at: Set(crate::db::now()),
                 ..Default::default()
             }
             .update(&db)

@@ -16,7 +16,6 @@ use crate::events::ChangeKind;
 use crate::reviews::service::find_visible_with_membership;
 use crate::spreadsheet::{self, WorkbookLimits};
 use crate::state::AppState;
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TryIntoModel,
@@ -200,7 +199,7 @@ pub async fn my_return(
     if let Some(existing) = find().one(&txn).await? {
         return Ok(Some(existing));
     }
-    let now = Utc::now();
+    let now = crate::db::now();
     let row = chronology_return::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         review_id: Set(review.id.clone()),
@@ -409,7 +408,7 @@ async fn history<C: ConnectionTrait>(
         change: Set(change.into()),
         snapshot: Set(snapshot(e, agencies).to_string()),
         changed_by: Set(rc.signed_in.as_ref().map(|s| s.actor.user_id.clone())),
-        changed_at: Set(Utc::now()),
+        changed_at: Set(crate::db::now()),
     }
     .insert(conn)
     .await?;
@@ -428,7 +427,7 @@ pub async fn add_entry(
     ensure_editable(&ret)?;
     let (known, agencies) = known_agencies(&txn, &review.id).await?;
     let row = check_fields(&fields, &known)?;
-    let now = Utc::now();
+    let now = crate::db::now();
     let mut am = chronology_entry::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         return_id: Set(ret.id.clone()),
@@ -504,7 +503,7 @@ pub async fn update_entry(
     let row = check_fields(&fields, &known)?;
     let mut am = chronology_entry::ActiveModel {
         version: Set(version + 1),
-        updated_at: Set(Utc::now()),
+        updated_at: Set(crate::db::now()),
         ..Default::default()
     };
     apply_row(&row, &agencies, &mut am);
@@ -724,7 +723,7 @@ pub(super) async fn remove_gone<C: ConnectionTrait>(
     gone: Vec<chronology_entry::Model>,
     agencies: &[agency::Model],
 ) -> AppResult<()> {
-    let now = Utc::now();
+    let now = crate::db::now();
     for chunk in gone.chunks(200) {
         let histories = chunk.iter().map(|e| chronology_entry_history::ActiveModel {
             id: Default::default(),
@@ -754,7 +753,7 @@ pub(super) async fn record_import<C: ConnectionTrait>(
     ret: chronology_return::Model,
 ) -> AppResult<chronology_return::Model> {
     let mut am: chronology_return::ActiveModel = ret.clone().into();
-    am.updated_at = Set(Utc::now());
+    am.updated_at = Set(crate::db::now());
     am.version = Set(ret.version + 1);
     let ret = am.update(txn).await?;
     audit_log::append(
@@ -782,7 +781,7 @@ pub fn prepare_rows(
     rows: &[ImportedRow],
     agencies: &[agency::Model],
 ) -> AppResult<Vec<PreparedEntry>> {
-    let now = Utc::now();
+    let now = crate::db::now();
     rows.iter()
         .map(|row| {
             let mut am = chronology_entry::ActiveModel {
@@ -881,7 +880,7 @@ pub async fn load_submitted_return<C: ConnectionTrait>(
         &WorkbookLimits::default(),
     )
     .map_err(spreadsheet::problems_error)?;
-    let now = Utc::now();
+    let now = crate::db::now();
     let ret = chronology_return::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         review_id: Set(review_id.to_owned()),
@@ -924,7 +923,7 @@ async fn move_return(
     status: &str,
     action: &str,
 ) -> AppResult<chronology_return::Model> {
-    let now = Utc::now();
+    let now = crate::db::now();
     let mut am: chronology_return::ActiveModel = ret.clone().into();
     am.status = Set(status.into());
     if status == SUBMITTED {
@@ -1488,7 +1487,7 @@ pub async fn decide_group(
         group_key: Set(key.clone()),
         decision: Set(decision.to_owned()),
         decided_by: Set(actor.user_id.clone()),
-        decided_at: Set(Utc::now()),
+        decided_at: Set(crate::db::now()),
     }
     .insert(&txn)
     .await?;
@@ -1578,7 +1577,7 @@ async fn append_annotation(
         text: Set(text),
         author_id: Set(actor.user_id.clone()),
         answers_id: Set(answers),
-        created_at: Set(Utc::now()),
+        created_at: Set(crate::db::now()),
     }
     .insert(&txn)
     .await?;
@@ -1647,7 +1646,7 @@ pub async fn share(
     let (review, _) = review_for(&txn, actor, review_id).await?;
     let mut am: review::ActiveModel = review.clone().into();
     if review.chronology_shared_at.is_none() {
-        am.chronology_shared_at = Set(Some(Utc::now()));
+        am.chronology_shared_at = Set(Some(crate::db::now()));
     }
     save_chronology_settings(state, rc, txn, am, "chronology.share", ChangeKind::Review).await
 }

@@ -9,7 +9,6 @@ use crate::entities::{agency, app_user, indicator, indicator_value};
 use crate::error::{AppError, AppResult};
 use crate::spreadsheet::{self, WorkbookLimits};
 use crate::state::AppState;
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -204,7 +203,7 @@ pub async fn create(
     let draft = draft.validate()?;
     let txn = begin_write(&state.db).await?;
     check_agency(&txn, draft.agency_id.as_deref()).await?;
-    let now = Utc::now();
+    let now = crate::db::now();
     let id = uuid::Uuid::new_v4().to_string();
     let mut am = indicator::ActiveModel {
         id: Set(id.clone()),
@@ -256,7 +255,7 @@ pub async fn update(
     }
     let mut am = indicator::ActiveModel {
         version: Set(version + 1),
-        updated_at: Set(Utc::now()),
+        updated_at: Set(crate::db::now()),
         ..Default::default()
     };
     apply(&mut am, draft);
@@ -299,7 +298,7 @@ pub async fn record_value(
         .filter(indicator_value::Column::Period.eq(key.as_str()))
         .one(&txn)
         .await?;
-    let now = Utc::now();
+    let now = crate::db::now();
     match existing {
         Some(row) => {
             let mut am: indicator_value::ActiveModel = row.into();
@@ -447,7 +446,7 @@ pub async fn import_values(
                 .await?;
         }
     }
-    let now = Utc::now();
+    let now = crate::db::now();
     for chunk in values.chunks(VALUE_BATCH) {
         let rows = chunk.iter().map(|v| indicator_value::ActiveModel {
             id: Set(uuid::Uuid::new_v4().to_string()),

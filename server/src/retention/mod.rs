@@ -20,7 +20,7 @@ pub mod graphql;
 
 use crate::audit_log::{self, Event, Pruned};
 use crate::context::RequestContext;
-use crate::db::begin_write;
+use crate::db::{begin_write, now};
 use crate::entities::{
     app_user, legal_hold, notification, retention_rule, retention_run, review, session,
     sign_in_failure,
@@ -28,7 +28,7 @@ use crate::entities::{
 use crate::error::{AppError, AppResult};
 use crate::events::ChangeKind;
 use crate::state::AppState;
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, OnConflict, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
@@ -47,10 +47,6 @@ use tracing::Instrument;
 const REVIEW: &str = "Review";
 pub const SCHEDULED: &str = "SCHEDULED";
 pub const MANUAL: &str = "MANUAL";
-
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
 
 // ---------------------------------------------------------------------------------------
 // Rules.

@@ -11,7 +11,7 @@ use crate::entities::{
 use crate::error::{AppError, AppResult};
 use crate::events::ChangeKind;
 use crate::state::AppState;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -443,7 +443,7 @@ pub async fn create(
     let txn = begin_write(&state.db).await?;
     check_references(&txn, &input, None).await?;
     let id = uuid::Uuid::new_v4().to_string();
-    let now = Utc::now();
+    let now = crate::db::now();
     let mut row = review::ActiveModel {
         id: Set(id.clone()),
         decision: Set(None),
@@ -479,7 +479,7 @@ async fn save_versioned<C: ConnectionTrait>(
     mut changes: review::ActiveModel,
 ) -> AppResult<review::Model> {
     changes.version = Set(version + 1);
-    changes.updated_at = Set(Utc::now());
+    changes.updated_at = Set(crate::db::now());
     let result = review::Entity::update_many()
         .set(changes)
         .filter(review::Column::Id.eq(id))

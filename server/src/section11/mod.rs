@@ -14,7 +14,7 @@ use crate::db::begin_write;
 use crate::entities::{agency, s11_answer, s11_assessment, s11_challenge, s11_standard};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use chrono::{NaiveDate, SubsecRound, Utc};
+use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -285,7 +285,7 @@ pub async fn open_year(
         p.push("dueOn", "must be today or a later date");
     }
     p.into_result()?;
-    let now = Utc::now().trunc_subsecs(6);
+    let now = crate::db::now();
     let txn = begin_write(&state.db).await?;
     let standards = standards_of(&txn, year).await?;
     if standards.is_empty() {
@@ -434,7 +434,7 @@ async fn bump<C: ConnectionTrait>(
     mut changes: s11_assessment::ActiveModel,
 ) -> AppResult<s11_assessment::Model> {
     changes.version = Set(row.version + 1);
-    changes.updated_at = Set(Utc::now().trunc_subsecs(6));
+    changes.updated_at = Set(crate::db::now());
     let result = s11_assessment::Entity::update_many()
         .set(changes)
         .filter(s11_assessment::Column::Id.eq(row.id.clone()))
@@ -468,7 +468,7 @@ pub async fn save_answer(
         .await?
         .filter(|s| s.year == row.year)
         .ok_or(AppError::NotFound("Standard"))?;
-    let now = Utc::now().trunc_subsecs(6);
+    let now = crate::db::now();
     s11_answer::Entity::delete_many()
         .filter(s11_answer::Column::AssessmentId.eq(row.id.clone()))
         .filter(s11_answer::Column::StandardId.eq(standard.id.clone()))
@@ -537,7 +537,7 @@ pub async fn submit(
     check_submission(&answers, &answered)?;
     let changes = s11_assessment::ActiveModel {
         status: Set(AssessmentStatus::Submitted.code().to_owned()),
-        submitted_at: Set(Some(Utc::now().trunc_subsecs(6))),
+        submitted_at: Set(Some(crate::db::now())),
         ..Default::default()
     };
     let row = bump(&txn, &row, changes).await?;
@@ -580,7 +580,7 @@ pub async fn decide(
     let comment = comment.trim();
     let changes = s11_assessment::ActiveModel {
         status: Set(to.code().to_owned()),
-        decided_at: Set(Some(Utc::now().trunc_subsecs(6))),
+        decided_at: Set(Some(crate::db::now())),
         decided_by: Set(Some(actor.user_id.clone())),
         office_comment: Set((!comment.is_empty()).then(|| comment.to_owned())),
         ..Default::default()
@@ -672,7 +672,7 @@ pub async fn ask_challenge(
         standard_id: Set(standard.id),
         question: Set(question),
         asked_by: Set(Some(actor.user_id.clone())),
-        asked_at: Set(Utc::now().trunc_subsecs(6)),
+        asked_at: Set(crate::db::now()),
         response: Set(None),
         responded_by: Set(None),
         responded_at: Set(None),
@@ -741,7 +741,7 @@ pub async fn respond_to_challenge(
         id: Set(challenge.id),
         response: Set(Some(response)),
         responded_by: Set(Some(actor.user_id.clone())),
-        responded_at: Set(Some(Utc::now().trunc_subsecs(6))),
+        responded_at: Set(Some(crate::db::now())),
         ..Default::default()
     }
     .update(&txn)

@@ -30,7 +30,7 @@ use super::export;
 use crate::audit_log::{self, Event};
 use crate::chronology::export::ExportFile;
 use crate::context::RequestContext;
-use crate::db::begin_write;
+use crate::db::{begin_write, now};
 use crate::entities::{
     action, agency, learning_point, learning_summary, review, summary_comment, summary_field,
     summary_field_version, summary_report, summary_state_change,
@@ -39,7 +39,7 @@ use crate::error::{AppError, AppResult};
 use crate::events::ChangeKind;
 use crate::reviews::service::find_visible_with_membership;
 use crate::state::AppState;
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -73,11 +73,6 @@ pub const REPORT_FILE_NAME: &str = "reportFileName";
 
 /// How the publication check names the final report's plain text.
 pub const REPORT_TEXT: &str = "reportText";
-
-/// Stored to the microsecond, as PostgreSQL keeps it, so both databases agree.
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
 
 pub fn state_of(s: &learning_summary::Model) -> AppResult<SummaryState> {
     crate::db::stored(&s.state)

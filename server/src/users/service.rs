@@ -7,7 +7,6 @@ use crate::db::begin_write;
 use crate::entities::{agency, app_user, session};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -108,7 +107,7 @@ pub async fn create(
     let password_hash = passwords::hash(password).await?;
     let txn = begin_write(&state.db).await?;
     check_references(&txn, &draft, None).await?;
-    let now = Utc::now();
+    let now = crate::db::now();
     let row = app_user::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         email: Set(draft.email),
@@ -154,7 +153,7 @@ pub async fn update(
     row.agency_id = Set(draft.agency_id);
     row.roles = Set(format_roles(&draft.roles));
     row.active = Set(active);
-    row.updated_at = Set(Utc::now());
+    row.updated_at = Set(crate::db::now());
     let row = row.update(&txn).await?;
     if !active {
         // A deactivated person is signed out everywhere at once.

@@ -13,11 +13,12 @@
 
 use super::{actor_of, Facts, WorkItem};
 use crate::context::RequestContext;
+use crate::db::now;
 use crate::entities::{app_user, notification};
 use crate::error::{AppError, AppResult};
 use crate::mail::Mailer;
 use crate::state::AppState;
-use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -33,10 +34,6 @@ const NOTIFICATION: &str = "Notification";
 
 /// A claim to send an email that was neither sent nor given back lapses after this long.
 pub const CLAIM_LAPSES_AFTER_MINUTES: i64 = 10;
-
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
 
 /// What one run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -8,7 +8,6 @@ use crate::db::begin_write;
 use crate::entities::{oidc_login, sign_in_provider, sign_in_provider_domain};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -262,7 +261,7 @@ pub async fn create(
     draft: ProviderDraft,
 ) -> AppResult<Provider> {
     let draft = checked(draft)?;
-    let now = Utc::now();
+    let now = crate::db::now();
     let id = uuid::Uuid::new_v4().to_string();
     let txn = begin_write(&state.db).await?;
     check_domains_free(&txn, &draft.domains, None).await?;
@@ -309,7 +308,7 @@ pub async fn update(
         row.client_secret = Set(Some(secret).filter(|s| !s.is_empty()));
     }
     row.email_verified_required = Set(draft.email_verified_required);
-    row.updated_at = Set(Utc::now());
+    row.updated_at = Set(crate::db::now());
     row.update(&txn).await?;
     sign_in_provider_domain::Entity::delete_many()
         .filter(sign_in_provider_domain::Column::ProviderId.eq(id))

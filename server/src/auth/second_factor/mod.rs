@@ -14,11 +14,11 @@ use super::service;
 use super::totp;
 use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
-use crate::db::begin_write;
+use crate::db::{begin_write, now};
 use crate::entities::{app_user, recovery_code, second_factor, second_factor_role, session};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use chrono::{DateTime, Duration, SubsecRound, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -60,10 +60,6 @@ pub struct Pending {
     pub user: app_user::Model,
     pub step: SignInStep,
     pub expires_at: DateTime<Utc>,
-}
-
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
 }
 
 /// The person's confirmed authenticator app, if any.
