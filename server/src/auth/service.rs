@@ -175,7 +175,7 @@ pub(crate) async fn record_failure<C: sea_orm::ConnectionTrait>(
         sign_in_failure::ActiveModel {
             id: Default::default(),
             key: Set(key),
-            at: Set(Utc::now()),
+            at: Set(crate::db::now()),
         }
         .insert(conn)
         .await?;

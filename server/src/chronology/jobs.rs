@@ -334,7 +334,7 @@ async fn store_and_swap(
             job::Column::Status,
             Expr::value(code(ImportJobStatus::Running)),
         )
-        .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(job::Column::UpdatedAt, Expr::value(crate::db::now()))
         .filter(job::Column::Id.eq(job.id.clone()))
         .filter(job::Column::Status.eq(code(ImportJobStatus::Queued)))
         .exec(&state.db)
@@ -365,7 +365,7 @@ async fn store_and_swap(
             .await?;
         let moved = job::Entity::update_many()
             .col_expr(job::Column::RowsStored, Expr::value(stored))
-            .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(job::Column::UpdatedAt, Expr::value(crate::db::now()))
             .filter(job::Column::Id.eq(job.id.clone()))
             .filter(job::Column::Status.eq(code(ImportJobStatus::Running)))
             .exec(&txn)
