@@ -51,6 +51,20 @@ async fn me_with_cookie(app: &crate::helpers::TestApp, cookie: &str) -> serde_js
         .expect("json")
 }
 
+/// An office person signed in by a client that keeps cookies, with the session cookie the
+/// sign-in set.
+async fn office_signed_in(app: &crate::helpers::TestApp) -> (reqwest::Client, String) {
+    app.person("office@test.example", &[Role::BusinessOffice], None)
+        .await;
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let cookie = session_cookie(&raw_sign_in(app, &http, "office@test.example", PASSWORD).await)
+        .expect("cookie");
+    (http, cookie)
+}
+
 async fn sign_in_sets_a_strict_http_only_cookie(backend: Backend) {
     run(backend, |app| async move {
         app.person("office@test.example", &[Role::BusinessOffice], None)
@@ -134,15 +148,7 @@ async fn session_id_changes_at_sign_in(backend: Backend) {
 
 async fn sign_out_ends_the_session_everywhere(backend: Backend) {
     run(backend, |app| async move {
-        app.person("office@test.example", &[Role::BusinessOffice], None)
-            .await;
-        let http = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .expect("client");
-        let cookie =
-            session_cookie(&raw_sign_in(&app, &http, "office@test.example", PASSWORD).await)
-                .expect("cookie");
+        let (http, cookie) = office_signed_in(&app).await;
         let out: serde_json::Value = http
             .post(format!("{}/graphql", app.base))
             .header("origin", &app.base)
@@ -183,15 +189,7 @@ async fn sign_out_is_not_undone_by_a_request_in_flight(backend: Backend) {
         use server::auth::session_store::DatabaseSessionStore;
         use std::str::FromStr;
         use tower_sessions::{session::Id, Session};
-        app.person("office@test.example", &[Role::BusinessOffice], None)
-            .await;
-        let http = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .expect("client");
-        let cookie =
-            session_cookie(&raw_sign_in(&app, &http, "office@test.example", PASSWORD).await)
-                .expect("cookie");
+        let (http, cookie) = office_signed_in(&app).await;
         let value = cookie
             .split(';')
             .next()
