@@ -561,7 +561,13 @@ async fn sessions_attempts_and_notifications_expire(backend: Backend) {
 async fn the_daily_run_happens_once_across_instances(backend: Backend) {
     run(backend, |app| async move {
         let other = app.another_instance().await;
-        let at = Utc::now();
+        // Noon today, so an hour later is the same day whatever the time the test runs
+        // (from 23:00 UTC, `now + 1 hour` was tomorrow, and tomorrow's run is due).
+        let at = Utc::now()
+            .date_naive()
+            .and_hms_opt(12, 0, 0)
+            .expect("noon")
+            .and_utc();
         let (a, b) = tokio::join!(
             server::retention::run_scheduled(&app.state, at),
             server::retention::run_scheduled(&other.state, at),
