@@ -376,7 +376,8 @@ pub fn mask_errors(errors: &mut [ServerError], correlation_id: &str, literals: &
         // An argument the resolver could not read (a null for a non-null argument with a
         // default, say) is the request's fault, and its message names the argument.
         let bad_argument = error.message.starts_with("Invalid value for argument")
-            || error.message.starts_with("Failed to parse");
+            || error.message.starts_with("Failed to parse")
+            || error.message.starts_with("Expected input type");
         let code = if error.path.is_empty() || bad_argument {
             "BAD_REQUEST"
         } else {

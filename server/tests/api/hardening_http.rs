@@ -283,6 +283,19 @@ async fn a_null_for_a_defaulted_argument_is_a_bad_request(backend: Backend) {
             "{body:#}"
         );
         assert!(message(&body).contains("includeInactive"), "{body:#}");
+        // A variable declared nullable and not sent at all, for an argument with a
+        // default: also the request's fault.
+        let body = office
+            .gql(
+                "query($x: Boolean) { agencies(includeInactive: $x) { id } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            error_code(&body).as_deref(),
+            Some("BAD_REQUEST"),
+            "{body:#}"
+        );
     })
     .await;
 }
