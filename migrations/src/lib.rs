@@ -27,6 +27,7 @@ mod m0021_section_11;
 mod m0022_performance_dataset;
 mod m0023_section_11_challenges;
 mod m0024_child_death_reviews;
+mod m0025_learning_events;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_performance_dataset::Migration),
             Box::new(m0023_section_11_challenges::Migration),
             Box::new(m0024_child_death_reviews::Migration),
+            Box::new(m0025_learning_events::Migration),
         ]
     }
 }

@@ -10,7 +10,8 @@ use crate::db::begin_write;
 use crate::demo_agencies::PARTNER_AGENCIES;
 use crate::entities::{
     action, action_history, action_update, agency, app_user, child_death_review, chronology_entry,
-    glossary_term, indicator, indicator_value, learning_point, learning_summary, qa_mechanism,
+    glossary_term, indicator, indicator_value, learning_event, learning_event_attendance,
+    learning_event_feedback, learning_event_review, learning_point, learning_summary, qa_mechanism,
     recommendation, review, review_agency, review_member, summary_field, summary_field_version,
 };
 use crate::error::{AppError, AppResult};
@@ -26,6 +27,7 @@ use shared::child_deaths::{reporting_year, AgeBand, DeathCategory, Modifiability
 use shared::performance::{Direction, PeriodKey, ReportingPeriod};
 use shared::reviews::{Methodology, ReviewKind, ReviewRole, ThresholdDecision};
 use shared::summary::{SummaryField, SummaryState};
+use shared::training::LearningEventKind;
 use std::collections::HashMap;
 
 pub const DEMO_PASSWORD: &str = "safeguarding-demo";
@@ -306,8 +308,10 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
         },
     ];
     let rc = RequestContext::system("seed-demo");
+    let mut review_ids: HashMap<&str, String> = HashMap::new();
     for r in reviews {
         let review_id = insert_review(&txn, &r, &agency_ids, &user_ids, now).await?;
+        review_ids.insert(r.reference, review_id.clone());
         if r.reference == "SCR-2016-03" {
             for (prefix, csv) in CHILD_A_RETURNS {
                 let agency_id = agency_ids
@@ -343,6 +347,12 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
     seed_section_11(&txn, &agency_ids, now, today).await?;
     seed_performance(&txn, &agency_ids, &user_ids, now, today).await?;
     seed_child_deaths(&txn, &user_ids, now, today).await?;
+    let ids = DemoIds {
+        agencies: &agency_ids,
+        reviews: &review_ids,
+        users: &user_ids,
+    };
+    seed_learning_events(&txn, &ids, now, today).await?;
     audit_log::append(
         &txn,
         &rc,
@@ -1201,9 +1211,182 @@ async fn seed_child_deaths<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The demo's ids by their readable keys (agency prefix, review reference, email).
+struct DemoIds<'a> {
+    agencies: &'a HashMap<&'a str, String>,
+    reviews: &'a HashMap<&'a str, String>,
+    users: &'a HashMap<&'a str, String>,
+}
+
+/// A demo learning event.
+struct DemoEvent {
+    title: &'static str,
+    kind: LearningEventKind,
+    /// Days before today (negative: planned, days ahead).
+    days_ago: i64,
+    audience: &'static str,
+    reviews: &'static [&'static str],
+    national_learning: &'static str,
+    attendance: &'static [(&'static str, i32)],
+    /// (email, score, comment)
+    feedback: &'static [(&'static str, i32, &'static str)],
+}
+
+/// A year of training: Child D's and Child A's learning taken to practitioners, a
+/// conference, a newsletter item, and a workshop being planned.
+const DEMO_EVENTS: &[DemoEvent] = &[
+    DemoEvent {
+        title: "Learning from Child D: neglect and parental mental health",
+        kind: LearningEventKind::Workshop,
+        days_ago: 300,
+        audience: "Health visitors, school nurses and children's social workers",
+        reviews: &["SCR-2015-07"],
+        national_learning: "",
+        attendance: &[("CSC", 18), ("NHFT", 12), ("SCH", 9), ("POL", 4)],
+        feedback: &[
+            ("practitioner@demo.example", 5, "The case in brief made the drift in the plan real. I now ask who else is seeing the family."),
+            ("reviewer@demo.example", 4, "Good use of the practice questions; more time for discussion next time."),
+            ("health.rep@demo.example", 4, ""),
+        ],
+    },
+    DemoEvent {
+        title: "Seven-minute briefing: Child A",
+        kind: LearningEventKind::Briefing,
+        days_ago: 120,
+        audience: "All frontline practitioners and their managers",
+        reviews: &["SCR-2016-03"],
+        national_learning: "",
+        attendance: &[("CSC", 25), ("POL", 14), ("NGH", 10), ("NHFT", 8), ("SCH", 6), ("EMAS", 3)],
+        feedback: &[
+            ("police.rep@demo.example", 3, "Useful, but the briefing needed more on what police should share after a domestic abuse call-out."),
+            ("practitioner@demo.example", 4, "Clear about escalation."),
+        ],
+    },
+    DemoEvent {
+        title: "Annual safeguarding conference: seeing the child in neglect",
+        kind: LearningEventKind::Conference,
+        days_ago: 40,
+        audience: "Practitioners and managers from every partner agency",
+        reviews: &["SCR-2015-07", "SCR-2016-03"],
+        national_learning: "The national panel's review of child protection in England: multi-agency information sharing, and expertise in assessing risk within the household.",
+        attendance: &[("CSC", 40), ("POL", 22), ("NGH", 15), ("KGH", 11), ("NHFT", 19), ("SCH", 30), ("COL", 6), ("VOL", 8)],
+        feedback: &[
+            ("health.rep@demo.example", 5, "The workshop on information sharing will change how we hand over to health visiting."),
+            ("police.lead@demo.example", 4, ""),
+            ("practitioner@demo.example", 2, "Too much in one day for school staff."),
+        ],
+    },
+    DemoEvent {
+        title: "Newsletter: safer sleep with sedating medication",
+        kind: LearningEventKind::NewsletterItem,
+        days_ago: 10,
+        audience: "Designated safeguarding leads in schools and community pharmacists",
+        reviews: &[],
+        national_learning: "The national panel's review of sudden unexpected death in infancy: safer sleep advice when routines change.",
+        attendance: &[],
+        feedback: &[],
+    },
+    DemoEvent {
+        title: "Bruising in babies who are not yet mobile",
+        kind: LearningEventKind::Workshop,
+        days_ago: -30,
+        audience: "Midwives, health visitors, GPs and emergency department staff",
+        reviews: &[],
+        national_learning: "Local and national learning on bruising in non-mobile babies: every bruise is referred under the protocol.",
+        attendance: &[],
+        feedback: &[],
+    },
+];
+
+async fn seed_learning_events<C: ConnectionTrait>(
+    txn: &C,
+    ids: &DemoIds<'_>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> AppResult<()> {
+    let office = lookup(ids.users, "office@demo.example")?.clone();
+    for e in DEMO_EVENTS {
+        let id = uuid::Uuid::new_v4().to_string();
+        learning_event::ActiveModel {
+            id: Set(id.clone()),
+            title: Set(e.title.to_owned()),
+            kind: Set(e.kind.code().to_owned()),
+            held_on: Set(today - chrono::Duration::days(e.days_ago)),
+            audience: Set(e.audience.to_owned()),
+            national_learning: Set(e.national_learning.to_owned()),
+            recorded_by: Set(Some(office.clone())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+        }
+        .insert(txn)
+        .await?;
+        for reference in e.reviews {
+            learning_event_review::ActiveModel {
+                event_id: Set(id.clone()),
+                review_id: Set(lookup(ids.reviews, reference)?.clone()),
+            }
+            .insert(txn)
+            .await?;
+        }
+        for (prefix, attended) in e.attendance {
+            learning_event_attendance::ActiveModel {
+                event_id: Set(id.clone()),
+                agency_id: Set(lookup(ids.agencies, prefix)?.clone()),
+                attended: Set(*attended),
+            }
+            .insert(txn)
+            .await?;
+        }
+        for (email, score, comment) in e.feedback {
+            learning_event_feedback::ActiveModel {
+                event_id: Set(id.clone()),
+                user_id: Set(lookup(ids.users, email)?.clone()),
+                score: Set(*score),
+                comment: Set((*comment).to_owned()),
+                updated_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The demo's learning events pass the rules an event typed in must pass.
+    #[test]
+    fn demo_learning_events_are_valid() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        for e in DEMO_EVENTS {
+            let draft = shared::training::LearningEventDraft {
+                title: e.title.into(),
+                kind: e.kind,
+                held_on: today - chrono::Duration::days(e.days_ago),
+                audience: e.audience.into(),
+                review_ids: e.reviews.iter().map(|r| (*r).to_owned()).collect(),
+                national_learning: e.national_learning.into(),
+                attendance: e
+                    .attendance
+                    .iter()
+                    .map(|(a, n)| ((*a).to_owned(), *n))
+                    .collect(),
+            };
+            if let Err(p) = draft.validate(today) {
+                panic!("{}: {p}", e.title);
+            }
+            for (_, score, comment) in e.feedback {
+                let f = shared::training::FeedbackDraft {
+                    score: *score,
+                    comment: (*comment).to_owned(),
+                };
+                assert!(f.validate().is_ok(), "{}", e.title);
+            }
+        }
+    }
 
     /// The demo's child death records pass the rules a record typed in must pass (no
     /// names or identifiers, modifiable factors only when identified).

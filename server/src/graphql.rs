@@ -23,6 +23,7 @@ use crate::section11::graphql::{Section11Mutation, Section11Query};
 use crate::state::AppState;
 use crate::subject_access::graphql::SubjectAccessMutation;
 use crate::summary::graphql::{PublicSummaryQuery, SummaryMutation, SummaryQuery};
+use crate::training::graphql::{TrainingMutation, TrainingQuery};
 use crate::users::graphql::{UserMutation, UserQuery};
 use crate::work::graphql::{WorkMutation, WorkQuery};
 use async_graphql::{Context, MergedObject, MergedSubscription, Schema};
@@ -48,6 +49,7 @@ pub struct Query(
     Section11Query,
     PerformanceQuery,
     ChildDeathQuery,
+    TrainingQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -68,6 +70,7 @@ pub struct Mutation(
     Section11Mutation,
     PerformanceMutation,
     ChildDeathMutation,
+    TrainingMutation,
 );
 
 #[derive(MergedSubscription, Default)]

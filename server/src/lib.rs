@@ -43,6 +43,7 @@ pub mod state;
 pub mod subject_access;
 pub mod summary;
 pub mod traces;
+pub mod training;
 pub mod users;
 pub mod work;
 

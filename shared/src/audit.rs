@@ -23,6 +23,7 @@ vocabulary! {
         Summaries => ("SUMMARIES", "Learning summaries"),
         Retention => ("RETENTION", "Retention, legal holds and deletion"),
         Performance => ("PERFORMANCE", "Performance dataset"),
+        Training => ("TRAINING", "Training and learning events"),
         Other => ("OTHER", "Other events"),
     }
 }
@@ -503,6 +504,27 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         "Deleted a child death review record",
         Reviews,
     ),
+    // Training and dissemination.
+    (
+        "learning_event.create",
+        "Recorded a learning event",
+        Training,
+    ),
+    (
+        "learning_event.update",
+        "Changed a learning event",
+        Training,
+    ),
+    (
+        "learning_event.delete",
+        "Deleted a learning event",
+        Training,
+    ),
+    (
+        "learning_event.feedback",
+        "Gave feedback on a learning event",
+        Training,
+    ),
     // The platform itself.
     ("demo.seed", "Loaded the demo partnership", Other),
 ];
@@ -528,6 +550,7 @@ pub const OBJECT_TYPES: &[(&str, &str)] = &[
     ("retention_run", "Retention run"),
     ("indicator", "Performance indicator"),
     ("child_death_review", "Child death review record"),
+    ("learning_event", "Learning event"),
 ];
 
 fn known(action: &str) -> Option<&'static (&'static str, &'static str, AuditEventKind)> {

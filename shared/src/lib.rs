@@ -24,6 +24,7 @@ pub mod spreadsheet;
 pub mod subject_access;
 pub mod summary;
 pub mod timeline;
+pub mod training;
 pub mod validation;
 pub mod work;
 

@@ -326,7 +326,15 @@ const ROOT: &[(&str, &str, Access)] = &[
         "Mutation",
         "deleteChildDeathReview",
         Access::AnyRole(OFFICE),
-    ),
+    ), // Training and dissemination: everyone signed in reads learning events (an event shows
+    // only the reviews the reader may see; comments only to the office and the chair) and
+    // gives feedback on one held; the business office records them.
+    ("Query", "learningEvents", Access::SignedIn),
+    ("Query", "learningEvent", Access::SignedIn),
+    ("Mutation", "recordLearningEvent", Access::AnyRole(OFFICE)),
+    ("Mutation", "updateLearningEvent", Access::AnyRole(OFFICE)),
+    ("Mutation", "deleteLearningEvent", Access::AnyRole(OFFICE)),
+    ("Mutation", "giveLearningEventFeedback", Access::SignedIn),
 ];
 
 /// Object types whose fields are readable by whoever obtained the object: (type, fields).
@@ -352,6 +360,47 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "updatedAt",
         ],
     ),
+    (
+        "LearningEvent",
+        &[
+            "id",
+            "title",
+            "kind",
+            "kindLabel",
+            "heldOn",
+            "audience",
+            "reviews",
+            "nationalLearning",
+            "attendance",
+            "attended",
+            "feedback",
+            "takesFeedback",
+            "myFeedback",
+            "recordedBy",
+            "version",
+            "updatedAt",
+        ],
+    ),
+    (
+        "LearningEventReview",
+        &["id", "reference", "kind", "kindLabel", "subject"],
+    ),
+    (
+        "LearningEventAttendance",
+        &["agencyId", "agencyName", "attended"],
+    ),
+    ("LearningEventScoreCount", &["score", "label", "responses"]),
+    (
+        "LearningEventFeedback",
+        &[
+            "responses",
+            "meanScore",
+            "usefulPercent",
+            "byScore",
+            "comments",
+        ],
+    ),
+    ("MyLearningEventFeedback", &["score", "comment"]),
     ("ChildDeathCount", &["count", "suppressed", "published"]),
     (
         "ChildDeathCategoryCount",

@@ -176,6 +176,11 @@ struct Fixture {
     /// Child death review records at version 1, one per principal, to change and delete.
     child_death_to_update: Vec<String>,
     child_death_to_delete: Vec<String>,
+    /// A learning event held in 2020 (to read and give feedback on).
+    learning_event: String,
+    /// Learning events at version 1, one per principal, to change and delete.
+    events_to_update: Vec<String>,
+    events_to_delete: Vec<String>,
 }
 
 struct Op {
@@ -207,6 +212,15 @@ fn child_death_input(case: &str) -> Value {
         "category": "INFECTION",
         "modifiability": "NONE_IDENTIFIED",
         "panelDate": "2020-09-01",
+    })
+}
+
+fn learning_event_input(title: &str) -> Value {
+    json!({
+        "title": title,
+        "kind": "WORKSHOP",
+        "heldOn": "2020-09-01",
+        "audience": "Practitioners",
     })
 }
 
@@ -1239,6 +1253,51 @@ fn ops() -> Vec<Op> {
             vars: |f, p| json!({ "id": f.child_death_to_delete[p] }),
             own_session: false,
         },
+        // Training and dissemination.
+        Op {
+            field: "Query.learningEvents",
+            allowed: Allowed::SignedIn,
+            doc: "{ learningEvents { id feedback { responses } } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.learningEvent",
+            allowed: Allowed::SignedIn,
+            doc: "query($id: ID!) { learningEvent(id: $id) { id attended } }",
+            vars: |f, _| json!({ "id": f.learning_event }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.recordLearningEvent",
+            allowed: OFFICE,
+            doc: "mutation($input: LearningEventInput!) { recordLearningEvent(input: $input) { id } }",
+            vars: |_, p| json!({ "input": learning_event_input(&format!("New event {p}")) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.updateLearningEvent",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $input: LearningEventInput!) { updateLearningEvent(id: $id, version: 1, input: $input) { id } }",
+            vars: |f, p| {
+                json!({ "id": f.events_to_update[p], "input": learning_event_input(&format!("Changed event {p}")) })
+            },
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.deleteLearningEvent",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { deleteLearningEvent(id: $id, version: 1) }",
+            vars: |f, p| json!({ "id": f.events_to_delete[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.giveLearningEventFeedback",
+            allowed: Allowed::SignedIn,
+            doc: "mutation($id: ID!) { giveLearningEventFeedback(eventId: $id, score: 4) { id } }",
+            vars: |f, _| json!({ "id": f.learning_event }),
+            own_session: false,
+        },
     ]
 }
 
@@ -1494,6 +1553,9 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         indicator: String::new(),
         child_death_to_update: Vec::new(),
         child_death_to_delete: Vec::new(),
+        learning_event: String::new(),
+        events_to_update: Vec::new(),
+        events_to_delete: Vec::new(),
     };
     for p in 0..PRINCIPALS.len() {
         fixture
@@ -1912,6 +1974,27 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
                     .to_owned(),
             );
         }
+    }
+    let record_event = |title: String| {
+        let office = &office;
+        async move {
+            office
+                .ok(
+                    "mutation($input: LearningEventInput!) { recordLearningEvent(input: $input) { id } }",
+                    json!({ "input": learning_event_input(&title) }),
+                )
+                .await["recordLearningEvent"]["id"]
+                .as_str()
+                .expect("learning event")
+                .to_owned()
+        }
+    };
+    fixture.learning_event = record_event("Matrix event".into()).await;
+    for p in 0..PRINCIPALS.len() {
+        let updated = record_event(format!("Event to change {p}")).await;
+        fixture.events_to_update.push(updated);
+        let deleted = record_event(format!("Event to delete {p}")).await;
+        fixture.events_to_delete.push(deleted);
     }
     (clients, fixture)
 }

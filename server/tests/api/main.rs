@@ -35,5 +35,6 @@ mod single_sign_on;
 mod stored_codes;
 mod subject_access;
 mod summaries;
+mod training;
 mod users;
 mod work;
