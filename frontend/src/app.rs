@@ -5,7 +5,7 @@ use crate::components::Loading;
 use crate::pages::{
     actions, agencies, audit_log, child_deaths, chronology, dashboard, not_found::NotFound,
     notifications, performance, published, retention, reviews, second_factor, section11, sign_in,
-    sign_in_providers, summary, users,
+    sign_in_providers, summary, training, users,
 };
 use crate::session::{Me, Session};
 use leptos::prelude::*;
@@ -211,6 +211,9 @@ fn Shell() -> impl IntoView {
                                 </li>
                             </Show>
                             <li>
+                                <A href="/learning-events">"Training"</A>
+                            </li>
+                            <li>
                                 <A href="/library">"Library"</A>
                             </li>
                             <li>
@@ -280,6 +283,10 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/notifications") view=|| guard(notifications::NotificationsPage) />
                     <Route path=path!("/section-11") view=|| guard(section11::Section11Page) />
                     <Route path=path!("/child-deaths") view=|| guard(child_deaths::ChildDeathsPage) />
+                    <Route path=path!("/learning-events") view=|| guard(training::LearningEventsPage) />
+                    <Route path=path!("/learning-events/new") view=|| guard(training::NewLearningEvent) />
+                    <Route path=path!("/learning-events/:id") view=|| guard(training::LearningEventPage) />
+                    <Route path=path!("/learning-events/:id/edit") view=|| guard(training::EditLearningEvent) />
                     <Route path=path!("/section-11/assessments/:id") view=|| guard(section11::Section11AssessmentPage) />
                     <Route path=path!("/audit-log") view=|| guard(audit_log::AuditLogPage) />
                     <Route path=path!("/retention") view=|| guard(retention::RetentionPage) />

@@ -189,3 +189,12 @@ operations!(
     UpdateChildDeathReview,
     DeleteChildDeathReview,
 );
+operations!(
+    "graphql/training.graphql": LearningEvents,
+    LearningEventDetail,
+    LearningEventFormOptions,
+    RecordLearningEvent,
+    UpdateLearningEvent,
+    DeleteLearningEvent,
+    GiveLearningEventFeedback,
+);

@@ -17,6 +17,7 @@ pub mod section11;
 pub mod sign_in;
 pub mod sign_in_providers;
 pub mod summary;
+pub mod training;
 pub mod users;
 
 use crate::api::ApiError;

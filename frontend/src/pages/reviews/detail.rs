@@ -232,6 +232,7 @@ fn ReviewBody(
             " · "
             <a href=summary_href>"Open the learning summary"</a>
         </p>
+        <crate::pages::training::WhereLearningTaken review_id=r.id.clone() />
 
         <h2>"Threshold decision"</h2>
         {match decision {
