@@ -21,7 +21,7 @@ test('the chair sees the partnership at a glance, each figure as the page it sum
     request,
     `{ overdue: actions(filter: { overdue: true }, first: 1) { totalCount }
        reviews { nextMilestone { state } }
-       partnershipAtAGlance { section11 { year asked accepted } childDeaths { reviewed } } }`,
+       partnershipAtAGlance { section11 { year asked accepted } childDeaths { reviewed } training { eventsHeld attended } } }`,
   );
   const overdueActions: number = api.data.overdue.totalCount;
   const inProgress = api.data.reviews.filter((r: { nextMilestone: unknown }) => r.nextMilestone !== null).length;
@@ -36,6 +36,11 @@ test('the chair sees the partnership at a glance, each figure as the page it sum
   await expect(figure(page, /^Child deaths, April \d{4} to March \d{4}$/)).toContainText(
     `${api.data.partnershipAtAGlance.childDeaths.reviewed} reviewed`,
   );
+  const training = api.data.partnershipAtAGlance.training;
+  await expect(figure(page, 'Learning events this quarter')).toContainText(
+    `${training.eventsHeld === 1 ? '1 event' : `${training.eventsHeld} events`} held since`,
+  );
+  await expect(figure(page, 'Learning events this quarter')).toContainText(`reaching ${training.attended} attendances`);
   await expect(figure(page, 'Statutory deadlines')).toContainText(/\d+ overdue, \d+ due soon/);
 
   // What is overdue across the partnership, whoever it is for: every item tagged overdue.

@@ -195,6 +195,12 @@ fn GlanceFigures(g: Glance) -> impl IntoView {
         "{} reviewed, {} with modifiable factors",
         g.child_deaths.reviewed, g.child_deaths.modifiable
     );
+    let training = format!(
+        "{} held since {}, reaching {} attendances",
+        counted(g.training.events_held, "event", "events"),
+        format_date(&g.training.from),
+        g.training.attended
+    );
     let hot_spots = g.hot_spots;
     let overdue = g.overdue;
     let overdue_total: i64 = g
@@ -240,6 +246,8 @@ fn GlanceFigures(g: Glance) -> impl IntoView {
             </dd>
             <dt>{format!("Child deaths, {}", g.child_deaths.year_label)}</dt>
             <dd><a href="/child-deaths">{deaths}</a></dd>
+            <dt>"Learning events this quarter"</dt>
+            <dd><a href="/learning-events">{training}</a></dd>
         </dl>
         <h3>"Overdue across the partnership"</h3>
         {if overdue.is_empty() {

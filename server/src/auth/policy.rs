@@ -971,8 +971,10 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "hotSpots",
             "section11",
             "childDeaths",
+            "training",
         ],
     ),
+    ("TrainingGlance", &["from", "eventsHeld", "attended"]),
     (
         "Work",
         &[

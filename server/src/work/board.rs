@@ -1,7 +1,7 @@
 //! The partnership at a glance, for the board (the business office and the independent
 //! chair): how many reviews are in progress and how their clocks stand, what is overdue
 //! across the partnership, the year's Section 11 picture, the performance hot spots and the
-//! child deaths reviewed this year.
+//! child deaths reviewed this year, and the learning events held this quarter.
 //!
 //! Counts of open work are read from the same facts as what needs you ([`super::Facts`]),
 //! counted for the whole partnership rather than for one person, so the two never disagree.
@@ -72,6 +72,15 @@ pub struct ChildDeathTally {
     pub modifiable: usize,
 }
 
+/// The learning events held this quarter, so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrainingTally {
+    /// The first day of the quarter.
+    pub from: NaiveDate,
+    pub held: u64,
+    pub attended: i64,
+}
+
 /// The partnership at a glance on `today`.
 #[derive(Debug, Clone)]
 pub struct Glance {
@@ -87,6 +96,7 @@ pub struct Glance {
     /// `None` until the office opens a Section 11 year.
     pub section11: Option<Section11Tally>,
     pub child_deaths: ChildDeathTally,
+    pub training: TrainingTally,
 }
 
 /// The open work by kind, in the vocabulary's order, leaving out kinds with none.
@@ -135,6 +145,9 @@ pub async fn glance(state: &AppState, rc: &RequestContext) -> AppResult<Glance> 
             .count(),
     };
 
+    let from = shared::training::quarter_start(today);
+    let (held, attended) = crate::training::held_since(db, from, today).await?;
+
     Ok(Glance {
         today,
         reviews_in_progress: facts.reviews_in_progress,
@@ -153,6 +166,11 @@ pub async fn glance(state: &AppState, rc: &RequestContext) -> AppResult<Glance> 
             .collect(),
         section11,
         child_deaths,
+        training: TrainingTally {
+            from,
+            held,
+            attended,
+        },
     })
 }
 

@@ -138,6 +138,16 @@ impl From<ChildDeathTally> for ChildDeathGlance {
     }
 }
 
+/// The learning events held this quarter, so far.
+#[derive(SimpleObject, Clone)]
+pub struct TrainingGlance {
+    /// The first day of the quarter (January, April, July or October).
+    pub from: NaiveDate,
+    pub events_held: i32,
+    /// Attendances at them, across agencies.
+    pub attended: i32,
+}
+
 /// The partnership at a glance, for the business office and the independent chair.
 #[derive(SimpleObject, Clone)]
 pub struct PartnershipGlance {
@@ -156,6 +166,8 @@ pub struct PartnershipGlance {
     /// `null` until the business office opens a Section 11 year.
     pub section11: Option<Section11Glance>,
     pub child_deaths: ChildDeathGlance,
+    /// Learning events held this quarter.
+    pub training: TrainingGlance,
 }
 
 impl From<Glance> for PartnershipGlance {
@@ -178,6 +190,11 @@ impl From<Glance> for PartnershipGlance {
             hot_spots: g.hot_spots.into_iter().map(Work::from).collect(),
             section11: g.section11.map(Section11Glance::from),
             child_deaths: g.child_deaths.into(),
+            training: TrainingGlance {
+                from: g.training.from,
+                events_held: i32::try_from(g.training.held).unwrap_or(i32::MAX),
+                attended: i32::try_from(g.training.attended).unwrap_or(i32::MAX),
+            },
         }
     }
 }

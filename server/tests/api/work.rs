@@ -261,7 +261,7 @@ async fn deadlines_need_the_office_the_chair_and_the_lead_reviewers(backend: Bac
     .await;
 }
 
-const GLANCE: &str = "{ partnershipAtAGlance { today reviewsInProgress actionsOpen counts { kind kindLabel urgency count } overdue { key kind urgency title link reviewReference } hotSpots { kind title link } section11 { year asked withAgencies overdue awaitingOffice accepted } childDeaths { year yearLabel reviewed modifiable } } }";
+const GLANCE: &str = "{ partnershipAtAGlance { today reviewsInProgress actionsOpen counts { kind kindLabel urgency count } overdue { key kind urgency title link reviewReference } hotSpots { kind title link } section11 { year asked withAgencies overdue awaitingOffice accepted } childDeaths { year yearLabel reviewed modifiable } training { from eventsHeld attended } } }";
 
 fn count_of(glance: &Value, kind: &str) -> i64 {
     glance["counts"]
@@ -286,6 +286,7 @@ async fn the_board_sees_the_partnership_at_a_glance(backend: Backend) {
         assert_eq!(g["overdue"], json!([]));
         assert_eq!(g["section11"], Value::Null, "no Section 11 year opened");
         assert_eq!(g["childDeaths"]["reviewed"], 0);
+        assert_eq!(g["training"]["eventsHeld"], 0);
         assert_eq!(g["today"], app.state.today().to_string());
 
         // Notified in 2016 with no decision since: in progress, its deadline long overdue,
@@ -392,6 +393,25 @@ async fn the_glance_agrees_with_the_pages_it_summarises(backend: Backend) {
         assert_eq!(
             g["childDeaths"]["reviewed"],
             deaths["childDeathYear"]["total"]["count"]
+        );
+
+        // Learning events held this quarter: those the training page lists from the
+        // quarter's first day to today, with their attendance.
+        let from = shared::training::quarter_start(app.state.today());
+        assert_eq!(g["training"]["from"], from.to_string());
+        let held = office
+            .ok(
+                "query($f: NaiveDate, $t: NaiveDate) { learningEvents(from: $f, to: $t) { attended } }",
+                json!({ "f": from.to_string(), "t": app.state.today().to_string() }),
+            )
+            .await["learningEvents"]
+            .as_array()
+            .expect("events")
+            .clone();
+        assert_eq!(g["training"]["eventsHeld"], held.len(), "{g:#}");
+        assert_eq!(
+            g["training"]["attended"].as_i64(),
+            Some(held.iter().filter_map(|e| e["attended"].as_i64()).sum::<i64>())
         );
 
         // The hot spots are the ones what needs you lists for the office.
