@@ -92,3 +92,28 @@ test('the office records a workshop that carried a review\'s learning, a practit
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Training and learning events');
   await expect(page.getByRole('link', { name: TITLE })).toHaveCount(0);
 });
+
+test("the police lead points an action's evidence of impact at the briefing that trained the officers, then takes it back", async ({
+  page,
+}) => {
+  await signIn(page, 'police.lead@demo.example');
+  await visit(page, '/actions');
+  await page.getByRole('link', { name: 'SCR-2016-03/A3' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Action SCR-2016-03/A3');
+  await expect(page.getByText('The evidence of impact points at no learning event.')).toBeVisible();
+  await page.getByRole('button', { name: 'Add as evidence' }).click();
+  await expect(page.getByRole('alert').getByRole('link', { name: 'Choose the learning event' })).toBeVisible();
+  const briefing = page.getByRole('option', { name: /^Seven-minute briefing: Child A/ });
+  await page.getByLabel('Learning event').selectOption((await briefing.getAttribute('value')) ?? '');
+  await page.getByRole('button', { name: 'Add as evidence' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /now points at Seven-minute briefing: Child A/ })).toBeVisible();
+  const evidence = page.getByRole('link', { name: 'Seven-minute briefing: Child A' });
+  await expect(evidence).toHaveAttribute('href', /\/learning-events\//);
+  await expect(page.getByRole('option', { name: /Seven-minute briefing/ })).toHaveCount(0);
+  await expectAccessible(page);
+  await expectAccessibleOnPhone(page);
+
+  await page.getByRole('button', { name: 'Remove Seven-minute briefing: Child A' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /no longer points at Seven-minute briefing: Child A/ })).toBeVisible();
+  await expect(page.getByText('The evidence of impact points at no learning event.')).toBeVisible();
+});

@@ -1,6 +1,7 @@
 //! Training and dissemination: learning events (workshops, briefings, conferences,
 //! e-learning, newsletter items) with the reviews whose learning they carried, attendance
-//! counted per agency, and one piece of feedback per person.
+//! counted per agency, one piece of feedback per person, and the actions whose evidence of
+//! impact points at an event.
 
 use crate::helpers::fk;
 use sea_orm_migration::prelude::*;
@@ -25,6 +26,19 @@ enum Agency {
 enum Review {
     Table,
     Id,
+}
+
+#[derive(DeriveIden)]
+enum Action {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+enum LearningEventAction {
+    Table,
+    EventId,
+    ActionId,
 }
 
 #[derive(DeriveIden)]
@@ -191,11 +205,45 @@ impl MigrationTrait for Migration {
                     ))
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LearningEventAction::Table)
+                    .col(string(LearningEventAction::EventId))
+                    .col(string(LearningEventAction::ActionId))
+                    .primary_key(
+                        Index::create()
+                            .col(LearningEventAction::EventId)
+                            .col(LearningEventAction::ActionId),
+                    )
+                    .foreign_key(&mut fk(
+                        (LearningEventAction::Table, LearningEventAction::EventId),
+                        (LearningEvent::Table, LearningEvent::Id),
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut fk(
+                        (LearningEventAction::Table, LearningEventAction::ActionId),
+                        (Action::Table, Action::Id),
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_learning_event_action_action")
+                    .table(LearningEventAction::Table)
+                    .col(LearningEventAction::ActionId)
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            LearningEventAction::Table.into_iden(),
             LearningEventFeedback::Table.into_iden(),
             LearningEventAttendance::Table.into_iden(),
             LearningEventReview::Table.into_iden(),

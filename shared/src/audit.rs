@@ -525,6 +525,16 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         "Gave feedback on a learning event",
         Training,
     ),
+    (
+        "learning_event.evidence_linked",
+        "Pointed an action's evidence of impact at a learning event",
+        ActionPlans,
+    ),
+    (
+        "learning_event.evidence_unlinked",
+        "Stopped an action's evidence of impact pointing at a learning event",
+        ActionPlans,
+    ),
     // The platform itself.
     ("demo.seed", "Loaded the demo partnership", Other),
 ];

@@ -197,4 +197,5 @@ operations!(
     UpdateLearningEvent,
     DeleteLearningEvent,
     GiveLearningEventFeedback,
+    SetLearningEventEvidence,
 );

@@ -182,6 +182,29 @@ pub async fn may_see_action<C: ConnectionTrait>(
     }
 }
 
+/// An action the person sees, as `action` answers it (NOT_FOUND otherwise).
+pub async fn visible_action<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: &str,
+) -> AppResult<action::Model> {
+    action_for(db, actor, id, sees).await
+}
+
+/// An action whose progress (and evidence of impact) the person reports, read under a row
+/// lock in the write transaction `txn`: the owner agency's lead or representative, or the
+/// business office.
+pub async fn action_to_report_on<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    id: &str,
+) -> AppResult<action::Model> {
+    action_to_change(txn, actor, id, |actor, _, a| {
+        access::reports_progress(actor, &a.owner_agency_id)
+    })
+    .await
+}
+
 fn sees(actor: &Actor, membership: Option<ReviewRole>, a: &action::Model) -> bool {
     access::sees_action(actor, membership, &a.owner_agency_id)
 }
@@ -1622,10 +1645,7 @@ pub async fn add_update(
 ) -> AppResult<ActionView> {
     let actor = rc.actor()?;
     let txn = begin_write(&state.db).await?;
-    let current = action_to_change(&txn, actor, action_id, |actor, _, a| {
-        access::reports_progress(actor, &a.owner_agency_id)
-    })
-    .await?;
+    let current = action_to_report_on(&txn, actor, action_id).await?;
     let progress = draft.validate(status_of(&current)?, current.evidence_of_impact.as_deref())?;
     let at = now();
     action_update::ActiveModel {

@@ -335,6 +335,13 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Mutation", "updateLearningEvent", Access::AnyRole(OFFICE)),
     ("Mutation", "deleteLearningEvent", Access::AnyRole(OFFICE)),
     ("Mutation", "giveLearningEventFeedback", Access::SignedIn),
+    // The service checks the action: its owner agency's lead or representative, or the
+    // office (as for a progress update).
+    (
+        "Mutation",
+        "setLearningEventEvidence",
+        Access::AnyRole(OFFICE_OR_AGENCY_STAFF),
+    ),
 ];
 
 /// Object types whose fields are readable by whoever obtained the object: (type, fields).

@@ -24,6 +24,7 @@ pub mod glossary_term;
 pub mod indicator;
 pub mod indicator_value;
 pub mod learning_event;
+pub mod learning_event_action;
 pub mod learning_event_attendance;
 pub mod learning_event_feedback;
 pub mod learning_event_review;

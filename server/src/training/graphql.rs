@@ -204,19 +204,22 @@ pub struct TrainingQuery;
 #[Object]
 impl TrainingQuery {
     /// Learning events, latest first (at most 500): held from `from` to `to` (both
-    /// included), and those that carried a review's learning (a review you may see).
+    /// included), those that carried a review's learning (a review you may see), and those
+    /// an action's evidence of impact points at (an action you may see).
     async fn learning_events(
         &self,
         ctx: &Context<'_>,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
         review_id: Option<ID>,
+        action_id: Option<ID>,
     ) -> async_graphql::Result<Vec<LearningEvent>> {
         let (state, rc) = parts(ctx)?;
         let filter = EventFilter {
             from,
             to,
             review_id: review_id.map(|id| id.0),
+            action_id: action_id.map(|id| id.0),
         };
         super::list(state, rc, filter)
             .await
@@ -279,6 +282,23 @@ impl TrainingMutation {
         super::delete(state, rc, &id, version)
             .await
             .map(|()| true)
+            .gql(rc)
+    }
+
+    /// Points an action's evidence of impact at a learning event held (`evidences: true`)
+    /// or stops (`false`): the owner agency's lead or representative, or the business
+    /// office. Answers the events the action's evidence now points at, latest first.
+    async fn set_learning_event_evidence(
+        &self,
+        ctx: &Context<'_>,
+        action_id: ID,
+        event_id: ID,
+        evidences: bool,
+    ) -> async_graphql::Result<Vec<LearningEvent>> {
+        let (state, rc) = parts(ctx)?;
+        super::set_evidence(state, rc, &action_id, &event_id, evidences)
+            .await
+            .map(|v| v.into_iter().map(Into::into).collect())
             .gql(rc)
     }
 

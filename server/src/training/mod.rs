@@ -10,8 +10,9 @@ use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
 use crate::db::begin_write;
 use crate::entities::{
-    agency, app_user, learning_event as event, learning_event_attendance as attendance,
-    learning_event_feedback as feedback, learning_event_review as carried, review, review_member,
+    agency, app_user, learning_event as event, learning_event_action as evidence,
+    learning_event_attendance as attendance, learning_event_feedback as feedback,
+    learning_event_review as carried, review, review_member,
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -79,6 +80,8 @@ pub struct EventFilter {
     pub to: Option<NaiveDate>,
     /// Events that carried this review's learning (a review the reader may see).
     pub review_id: Option<String>,
+    /// Events an action's evidence of impact points at (an action the reader may see).
+    pub action_id: Option<String>,
 }
 
 /// The reviews among `ids` the actor may see.
@@ -238,10 +241,105 @@ pub async fn list(
             .collect();
         query = query.filter(event::Column::Id.is_in(ids));
     }
+    if let Some(action_id) = &filter.action_id {
+        crate::actions::service::visible_action(&state.db, actor, action_id).await?;
+        query = query.filter(event::Column::Id.is_in(evidence_for(&state.db, action_id).await?));
+    }
     let rows = query
         .order_by_desc(event::Column::HeldOn)
         .order_by_asc(event::Column::Title)
         .limit(LIST_LIMIT)
+        .all(&state.db)
+        .await?;
+    views(&state.db, actor, rows, state.today()).await
+}
+
+/// The events an action's evidence of impact points at.
+async fn evidence_for<C: ConnectionTrait>(db: &C, action_id: &str) -> AppResult<Vec<String>> {
+    Ok(evidence::Entity::find()
+        .filter(evidence::Column::ActionId.eq(action_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.event_id)
+        .collect())
+}
+
+/// The most events one action's evidence of impact may point at.
+pub const MAX_EVIDENCE: usize = 50;
+
+/// Points an action's evidence of impact at a held event, or stops pointing at it (the
+/// owner agency's lead or representative, or the business office); answers the events the
+/// action now points at.
+pub async fn set_evidence(
+    state: &AppState,
+    rc: &RequestContext,
+    action_id: &str,
+    event_id: &str,
+    evidences: bool,
+) -> AppResult<Vec<EventView>> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    crate::actions::service::action_to_report_on(&txn, actor, action_id).await?;
+    let row = event::Entity::find_by_id(event_id.to_owned())
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound(EVENT))?;
+    let linked = evidence_for(&txn, action_id).await?;
+    let already = linked.iter().any(|id| id == event_id);
+    match (evidences, already) {
+        (true, false) => {
+            if !rules::takes_feedback(row.held_on, state.today()) {
+                return Err(AppError::validation(
+                    "eventId",
+                    "has not been held yet: only an event held can evidence impact",
+                ));
+            }
+            if linked.len() >= MAX_EVIDENCE {
+                return Err(AppError::validation(
+                    "eventId",
+                    format!("an action's evidence may point at most at {MAX_EVIDENCE} events"),
+                ));
+            }
+            evidence::ActiveModel {
+                event_id: Set(event_id.to_owned()),
+                action_id: Set(action_id.to_owned()),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        (false, true) => {
+            evidence::Entity::delete_many()
+                .filter(evidence::Column::ActionId.eq(action_id))
+                .filter(evidence::Column::EventId.eq(event_id))
+                .exec(&txn)
+                .await?;
+        }
+        // Already as asked: nothing to change or record.
+        _ => {
+            txn.commit().await?;
+            return list_evidence(state, actor, action_id).await;
+        }
+    }
+    let code = if evidences {
+        "learning_event.evidence_linked"
+    } else {
+        "learning_event.evidence_unlinked"
+    };
+    audit_log::append(&txn, rc, Event::new(code, "action", action_id)).await?;
+    txn.commit().await?;
+    list_evidence(state, actor, action_id).await
+}
+
+async fn list_evidence(
+    state: &AppState,
+    actor: &Actor,
+    action_id: &str,
+) -> AppResult<Vec<EventView>> {
+    let ids = evidence_for(&state.db, action_id).await?;
+    let rows = event::Entity::find()
+        .filter(event::Column::Id.is_in(ids))
+        .order_by_desc(event::Column::HeldOn)
         .all(&state.db)
         .await?;
     views(&state.db, actor, rows, state.today()).await

@@ -1292,6 +1292,14 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Mutation.setLearningEventEvidence",
+            // The owner agency's lead and representative, and the office.
+            allowed: OFFICE_OR_AGENCY_STAFF,
+            doc: "mutation($a: ID!, $e: ID!) { setLearningEventEvidence(actionId: $a, eventId: $e, evidences: true) { id } }",
+            vars: |f, _| json!({ "a": f.action, "e": f.learning_event }),
+            own_session: false,
+        },
+        Op {
             field: "Mutation.giveLearningEventFeedback",
             allowed: Allowed::SignedIn,
             doc: "mutation($id: ID!) { giveLearningEventFeedback(eventId: $id, score: 4) { id } }",

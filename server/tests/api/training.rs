@@ -6,7 +6,7 @@
 
 use crate::db_tests;
 use crate::helpers::{error_code, problem_fields, review_with, run, Backend, TestApp};
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use server::entities::{learning_event, learning_event_attendance, learning_event_review};
 use shared::auth::Role;
@@ -390,4 +390,91 @@ db_tests!(
     readers_see_only_their_reviews_and_comments_stay_with_the_board,
     the_demo_has_a_year_of_training,
     a_failed_write_leaves_nothing,
+    an_actions_evidence_points_at_an_event,
 );
+
+/// An action's evidence of impact points at a held event: the owner agency's people and
+/// the office set it, others may not, and the action's readers list the events.
+async fn an_actions_evidence_points_at_an_event(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let police = app.agency("Northgate Police", "POL").await;
+        let health = app.agency("Northgate Health", "NGH").await;
+        let (lead, lead_id) = app
+            .signed_in("lead@test.example", &[Role::AgencyLead], Some(&police))
+            .await;
+        let (other, other_id) = app
+            .signed_in("other@test.example", &[Role::AgencyRepresentative], Some(&health))
+            .await;
+        let review = review_with(
+            &office,
+            "SCR-2020-01",
+            &[&police, &health],
+            &[(&lead_id, "MEMBER"), (&other_id, "MEMBER")],
+        )
+        .await;
+        let point = office
+            .ok(
+                "mutation($r: ID!, $i: LearningPointInput!) { createLearningPoint(reviewId: $r, input: $i) { id } }",
+                json!({ "r": review, "i": { "title": "Escalation", "detail": "Detail", "scope": "MULTI_AGENCY", "kind": "NEEDS_IMPROVEMENT" } }),
+            )
+            .await["createLearningPoint"]["id"]
+            .clone();
+        let recommendation = office
+            .ok(
+                "mutation($p: ID!) { addRecommendation(learningPointId: $p, text: \"Train staff on escalation\") { id } }",
+                json!({ "p": point }),
+            )
+            .await["addRecommendation"]["id"]
+            .clone();
+        let target = (app.state.today() + chrono::Duration::days(60)).to_string();
+        let action = office
+            .ok(
+                "mutation($r: ID!, $i: ActionInput!) { createAction(recommendationId: $r, input: $i) { id } }",
+                json!({ "r": recommendation, "i": { "title": "Escalation training", "ownerAgencyId": police, "targetDate": target } }),
+            )
+            .await["createAction"]["id"]
+            .clone();
+        let held = office
+            .ok(&record_doc(), json!({ "input": input("Held", "2020-09-01", &[], &[]) }))
+            .await["recordLearningEvent"]["id"]
+            .clone();
+        let planned = (app.state.today() + chrono::Duration::days(30)).to_string();
+        let planned = office
+            .ok(&record_doc(), json!({ "input": input("Planned", &planned, &[], &[]) }))
+            .await["recordLearningEvent"]["id"]
+            .clone();
+        let set = "mutation($a: ID!, $e: ID!, $on: Boolean!) { setLearningEventEvidence(actionId: $a, eventId: $e, evidences: $on) { id title } }";
+
+        let linked = lead.ok(set, json!({ "a": action, "e": held, "on": true })).await;
+        assert_eq!(linked["setLearningEventEvidence"][0]["id"], held);
+        // Again: nothing more.
+        let again = lead.ok(set, json!({ "a": action, "e": held, "on": true })).await;
+        assert_eq!(again["setLearningEventEvidence"].as_array().map(Vec::len), Some(1));
+        let body = lead.gql(set, json!({ "a": action, "e": planned, "on": true })).await;
+        assert_eq!(problem_fields(&body), vec!["eventId"], "a planned event evidences nothing yet");
+        let body = other.gql(set, json!({ "a": action, "e": held, "on": true })).await;
+        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"), "another agency's action");
+        let body = lead.gql(set, json!({ "a": action, "e": "nope", "on": true })).await;
+        assert_eq!(error_code(&body).as_deref(), Some("NOT_FOUND"));
+
+        let by_action = "query($a: ID) { learningEvents(actionId: $a) { id } }";
+        let seen = other.ok(by_action, json!({ "a": action })).await;
+        assert_eq!(seen["learningEvents"][0]["id"], held, "the review's members read it");
+        let (outsider, _) = app
+            .signed_in("pract@test.example", &[Role::Practitioner], Some(&police))
+            .await;
+        let body = outsider.gql(by_action, json!({ "a": action })).await;
+        assert_eq!(error_code(&body).as_deref(), Some("NOT_FOUND"));
+
+        let unlinked = office.ok(set, json!({ "a": action, "e": held, "on": false })).await;
+        assert_eq!(unlinked["setLearningEventEvidence"], json!([]));
+        let audit = server::entities::audit_log::Entity::find()
+            .filter(server::entities::audit_log::Column::Action.starts_with("learning_event.evidence_"))
+            .count(app.db())
+            .await
+            .expect("count");
+        assert_eq!(audit, 2, "one row per change, none for the repeat");
+    })
+    .await;
+}

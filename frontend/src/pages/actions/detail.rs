@@ -377,6 +377,7 @@ fn Body(data: ActionDetailData, plan: Option<PlanReview>, reload: Reload) -> imp
         <h2 id="updates-title" tabindex="-1">"Progress updates"</h2>
         {progress}
         {updates}
+        <crate::pages::training::ImpactEvents action_id=a.id.clone() manages=reports_progress(session, &a.owner_agency.id) on_done=Callback::new(move |said: String| reload.run((said, "evidence-title".into()))) />
         {rag}
         {refer}
         <h2>"History"</h2>

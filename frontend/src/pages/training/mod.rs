@@ -3,9 +3,11 @@
 //! business office's form; and, on a review's page, where its learning has been taken.
 
 mod event;
+mod evidence;
 mod form;
 
 pub use event::LearningEventPage;
+pub use evidence::ImpactEvents;
 pub use form::{EditLearningEvent, NewLearningEvent};
 
 use crate::api::{self, LearningEvents};
@@ -13,7 +15,7 @@ use crate::components::{counted, format_date, set_title, DataTable, OfficeButton
 use crate::pages::states;
 use leptos::prelude::*;
 
-type Event = api::learning_events::LearningEventsLearningEvents;
+pub(super) type Event = api::learning_events::LearningEventsLearningEvents;
 
 /// A mean score as people read it: "4.3 out of 5 (12 responses)".
 pub fn score_text(mean: Option<f64>, responses: i64) -> String {
@@ -27,7 +29,7 @@ pub fn score_text(mean: Option<f64>, responses: i64) -> String {
 }
 
 #[component]
-fn EventsTable(#[prop(into)] caption: String, events: Vec<Event>) -> impl IntoView {
+pub(super) fn EventsTable(#[prop(into)] caption: String, events: Vec<Event>) -> impl IntoView {
     view! {
         <DataTable caption=caption columns=&["Date", "Event", "Kind", "Audience", "Attended", "Feedback"]>
             {events
@@ -59,7 +61,10 @@ fn EventsTable(#[prop(into)] caption: String, events: Vec<Event>) -> impl IntoVi
 pub fn LearningEventsPage() -> impl IntoView {
     set_title("Training and learning events");
     let data = LocalResource::new(|| {
-        api::call::<LearningEvents>(api::learning_events::Variables { review_id: None })
+        api::call::<LearningEvents>(api::learning_events::Variables {
+            review_id: None,
+            action_id: None,
+        })
     });
     view! {
         <h1 tabindex="-1">"Training and learning events"</h1>
@@ -96,6 +101,7 @@ pub fn WhereLearningTaken(#[prop(into)] review_id: String) -> impl IntoView {
     let data = LocalResource::new(move || {
         api::call::<LearningEvents>(api::learning_events::Variables {
             review_id: Some(review_id.clone()),
+            action_id: None,
         })
     });
     view! {
