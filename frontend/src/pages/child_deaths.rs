@@ -343,19 +343,25 @@ fn RecordForm(
             return;
         }
         let case = case_number.get_untracked().trim().to_string();
+        // Record and update each have their own generated input type, with the same fields.
+        macro_rules! record_input {
+            ($op:ident) => {
+                api::$op::ChildDeathReviewInput {
+                    case_number: case_number.get_untracked(),
+                    age_band: enum_from(&age_band.get_untracked()),
+                    category: enum_from(&category.get_untracked()),
+                    modifiability: enum_from(&modifiability.get_untracked()),
+                    modifiable_factors: factors.get_untracked(),
+                    learning: learning.get_untracked(),
+                    panel_date: panel_date.get_untracked(),
+                }
+            };
+        }
         let request =
             async move {
                 match target.get_value() {
                     None => {
-                        let input = api::record_child_death_review::ChildDeathReviewInput {
-                            case_number: case_number.get_untracked(),
-                            age_band: enum_from(&age_band.get_untracked()),
-                            category: enum_from(&category.get_untracked()),
-                            modifiability: enum_from(&modifiability.get_untracked()),
-                            modifiable_factors: factors.get_untracked(),
-                            learning: learning.get_untracked(),
-                            panel_date: panel_date.get_untracked(),
-                        };
+                        let input = record_input!(record_child_death_review);
                         api::call::<RecordChildDeathReview>(
                             api::record_child_death_review::Variables { input },
                         )
@@ -363,15 +369,7 @@ fn RecordForm(
                         .map(|d| d.record_child_death_review.reporting_year)
                     }
                     Some((id, version)) => {
-                        let input = api::update_child_death_review::ChildDeathReviewInput {
-                            case_number: case_number.get_untracked(),
-                            age_band: enum_from(&age_band.get_untracked()),
-                            category: enum_from(&category.get_untracked()),
-                            modifiability: enum_from(&modifiability.get_untracked()),
-                            modifiable_factors: factors.get_untracked(),
-                            learning: learning.get_untracked(),
-                            panel_date: panel_date.get_untracked(),
-                        };
+                        let input = record_input!(update_child_death_review);
                         api::call::<UpdateChildDeathReview>(
                             api::update_child_death_review::Variables { id, version, input },
                         )
