@@ -301,29 +301,10 @@ async fn the_demo_has_a_full_year(backend: Backend) {
 
 async fn a_failed_write_leaves_nothing(backend: Backend) {
     run(backend, |app| async move {
-        use sea_orm::ConnectionTrait;
         let office = app.office().await;
         // The audit row, written after the record in the same transaction, is refused.
-        let fault = match backend {
-            Backend::Sqlite => vec![
-                "CREATE TRIGGER fault BEFORE INSERT ON audit_log \
-                 WHEN NEW.action = 'child_death_review.create' \
-                 BEGIN SELECT RAISE(ABORT, 'fault'); END"
-                    .to_string(),
-            ],
-            Backend::Postgres => vec![
-                "CREATE FUNCTION fault() RETURNS trigger AS $$ BEGIN \
-                 IF NEW.action = 'child_death_review.create' THEN RAISE EXCEPTION 'fault'; \
-                 END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
-                    .to_string(),
-                "CREATE TRIGGER fault BEFORE INSERT ON audit_log FOR EACH ROW \
-                 EXECUTE FUNCTION fault()"
-                    .to_string(),
-            ],
-        };
-        for sql in fault {
-            app.db().execute_unprepared(&sql).await.expect("trigger");
-        }
+        app.refuse_inserts("audit_log", "NEW.action = 'child_death_review.create'")
+            .await;
         let body = office
             .gql(&record_doc(), json!({ "input": input("CDR-2020-001", "INFECTION", "ONE_TO_FOUR", None, "2020-09-01") }))
             .await;

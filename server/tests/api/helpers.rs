@@ -196,6 +196,30 @@ impl TestApp {
         TestApp::spawn(self.backend, &self.database_url, &[]).await
     }
 
+    /// A fault: the database refuses every insert into `table` whose new row meets
+    /// `condition` (SQL over `NEW`, the same on both databases), as a failing write would.
+    pub async fn refuse_inserts(&self, table: &str, condition: &str) {
+        let statements = match self.backend {
+            Backend::Sqlite => vec![format!(
+                "CREATE TRIGGER fault BEFORE INSERT ON {table} WHEN {condition} \
+                 BEGIN SELECT RAISE(ABORT, 'fault'); END"
+            )],
+            Backend::Postgres => vec![
+                format!(
+                    "CREATE FUNCTION fault() RETURNS trigger AS $$ BEGIN IF {condition} THEN \
+                     RAISE EXCEPTION 'fault'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+                ),
+                format!(
+                    "CREATE TRIGGER fault BEFORE INSERT ON {table} FOR EACH ROW \
+                     EXECUTE FUNCTION fault()"
+                ),
+            ],
+        };
+        for sql in statements {
+            self.db().execute_unprepared(&sql).await.expect("trigger");
+        }
+    }
+
     pub fn db(&self) -> &DatabaseConnection {
         &self.state.db
     }

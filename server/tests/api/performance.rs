@@ -728,7 +728,6 @@ async fn oversize_files_are_refused(backend: Backend) {
 
 async fn a_fault_mid_write_leaves_nothing(backend: Backend) {
     run(backend, |app| async move {
-        use sea_orm::ConnectionTrait;
         let office = app.office().await;
         let mut ids = Vec::new();
         for n in 0..3 {
@@ -742,24 +741,8 @@ async fn a_fault_mid_write_leaves_nothing(backend: Backend) {
             .await;
         // The database refuses the file's last value: it is in the second batch of inserts,
         // after the replaced value was deleted and the first batch went in.
-        let fault = match backend {
-            Backend::Sqlite => vec![
-                "CREATE TRIGGER fault BEFORE INSERT ON indicator_value WHEN NEW.value = 666 \
-                 BEGIN SELECT RAISE(ABORT, 'fault'); END"
-                    .to_string(),
-            ],
-            Backend::Postgres => vec![
-                "CREATE FUNCTION fault() RETURNS trigger AS $$ BEGIN IF NEW.value = 666 THEN \
-                 RAISE EXCEPTION 'fault'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
-                    .to_string(),
-                "CREATE TRIGGER fault BEFORE INSERT ON indicator_value FOR EACH ROW \
-                 EXECUTE FUNCTION fault()"
-                    .to_string(),
-            ],
-        };
-        for sql in fault {
-            app.db().execute_unprepared(&sql).await.expect("trigger");
-        }
+        app.refuse_inserts("indicator_value", "NEW.value = 666")
+            .await;
         let mut csv = String::from("Indicator,Period,Value\n");
         for id in &ids {
             for m in 0..200 {

@@ -6,7 +6,7 @@
 
 use crate::db_tests;
 use crate::helpers::{error_code, problem_fields, review_with, run, Backend, TestApp};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use server::entities::{learning_event, learning_event_attendance, learning_event_review};
 use shared::auth::Role;
@@ -345,24 +345,8 @@ async fn a_failed_write_leaves_nothing(backend: Backend) {
         let police = app.agency("Northgate Police", "POL").await;
         let review = review_with(&office, "SCR-2020-01", &[], &[]).await;
         // The audit row, written last in the same transaction, is refused.
-        let fault = match backend {
-            Backend::Sqlite => vec!["CREATE TRIGGER fault BEFORE INSERT ON audit_log \
-                 WHEN NEW.action LIKE 'learning_event.%' \
-                 BEGIN SELECT RAISE(ABORT, 'fault'); END"
-                .to_string()],
-            Backend::Postgres => vec![
-                "CREATE FUNCTION fault() RETURNS trigger AS $$ BEGIN \
-                 IF NEW.action LIKE 'learning_event.%' THEN RAISE EXCEPTION 'fault'; \
-                 END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
-                    .to_string(),
-                "CREATE TRIGGER fault BEFORE INSERT ON audit_log FOR EACH ROW \
-                 EXECUTE FUNCTION fault()"
-                    .to_string(),
-            ],
-        };
-        for sql in fault {
-            app.db().execute_unprepared(&sql).await.expect("trigger");
-        }
+        app.refuse_inserts("audit_log", "NEW.action LIKE 'learning_event.%'")
+            .await;
         let body = office
             .gql(
                 &record_doc(),
