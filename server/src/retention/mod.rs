@@ -497,6 +497,8 @@ const REVIEW_ROWS: &[(&str, &str, Scope)] = &[
     ("notification", "action_id", Scope::Actions),
     ("action_update", "action_id", Scope::Actions),
     ("action_history", "action_id", Scope::Actions),
+    // An action's evidence pointing at a learning event: the event stays.
+    ("learning_event_action", "action_id", Scope::Actions),
     ("action", "review_id", Scope::Review),
     ("recommendation", "learning_point_id", Scope::Points),
     ("learning_point", "review_id", Scope::Review),
@@ -508,6 +510,8 @@ const REVIEW_ROWS: &[(&str, &str, Scope)] = &[
     ("learning_summary", "review_id", Scope::Review),
     ("review_agency", "review_id", Scope::Review),
     ("review_member", "review_id", Scope::Review),
+    // That a learning event carried the review's learning: the event stays.
+    ("learning_event_review", "review_id", Scope::Review),
     ("legal_hold", "review_id", Scope::Review),
     ("review", "id", Scope::Review),
 ];

@@ -86,6 +86,7 @@ async fn rows_of(app: &TestApp, id: &str) -> i64 {
         ("notification", "action_id", "action"),
         ("action_update", "action_id", "action"),
         ("action_history", "action_id", "action"),
+        ("learning_event_action", "action_id", "action"),
         ("recommendation", "learning_point_id", "learning_point"),
         ("summary_field", "summary_id", "learning_summary"),
         ("summary_field_version", "summary_id", "learning_summary"),
@@ -204,6 +205,17 @@ async fn an_expired_review_goes_with_everything_under_it_and_a_held_one_stays(ba
         let with_plan = review_id(&app, "SCR-2016-03").await.expect("demo review");
         let published = review_id(&app, "SCR-2015-07").await.expect("demo review");
         let open = review_id(&app, "RR-2026-01").await.expect("demo review");
+        // One of the review's actions points its evidence of impact at a demo event (the
+        // demo's events already carry the review's learning).
+        app.db()
+            .execute_unprepared(&format!(
+                "INSERT INTO learning_event_action (event_id, action_id) \
+                 SELECT (SELECT id FROM learning_event ORDER BY held_on LIMIT 1), id \
+                 FROM action WHERE review_id = '{with_plan}' ORDER BY action.id LIMIT 1"
+            ))
+            .await
+            .expect("evidence link");
+        let events = number(&app, "SELECT COUNT(*) FROM learning_event").await;
         let rich = rows_of(&app, &with_plan).await;
         assert!(entries_of(&app, &with_plan).await > 10, "the demo review has a chronology");
         let open_rows = rows_of(&app, &open).await;
@@ -253,6 +265,11 @@ async fn an_expired_review_goes_with_everything_under_it_and_a_held_one_stays(ba
         assert_eq!(report["reviews"][0]["rows"], rich);
         assert_eq!(report["held"][0]["reference"], "SCR-2015-07");
         assert_eq!(rows_of(&app, &with_plan).await, 0, "nothing of the review is left");
+        assert_eq!(
+            number(&app, "SELECT COUNT(*) FROM learning_event").await,
+            events,
+            "the learning events that carried its learning stay"
+        );
         assert_eq!(rows_of(&app, &published).await, held_rows, "the held review is whole");
         assert_eq!(rows_of(&app, &open).await, open_rows, "an open review is kept");
         let gone = office.gql(REVIEW, json!({ "id": with_plan })).await;
