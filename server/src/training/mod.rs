@@ -157,12 +157,27 @@ async fn views<C: ConnectionTrait>(
             .map(|u| (u.id, u.display_name))
             .collect()
     };
+    // Each event's links, counts and feedback, read once above and grouped here.
+    let mut links_of: HashMap<&str, Vec<&carried::Model>> = HashMap::new();
+    for l in &links {
+        links_of.entry(l.event_id.as_str()).or_default().push(l);
+    }
+    let mut counts_of: HashMap<&str, Vec<&attendance::Model>> = HashMap::new();
+    for c in &counts {
+        counts_of.entry(c.event_id.as_str()).or_default().push(c);
+    }
+    let mut feedback_of: HashMap<&str, Vec<&feedback::Model>> = HashMap::new();
+    for f in &given {
+        feedback_of.entry(f.event_id.as_str()).or_default().push(f);
+    }
     let reads_comments = actor.has_any(COMMENT_READERS);
     rows.into_iter()
         .map(|row| {
-            let mut carried: Vec<CarriedReview> = links
-                .iter()
-                .filter(|l| l.event_id == row.id)
+            let id = row.id.as_str();
+            let mut carried: Vec<CarriedReview> = links_of
+                .get(id)
+                .into_iter()
+                .flatten()
                 .filter_map(|l| reviews.get(&l.review_id))
                 .map(|r| {
                     Ok(CarriedReview {
@@ -174,9 +189,10 @@ async fn views<C: ConnectionTrait>(
                 })
                 .collect::<AppResult<_>>()?;
             carried.sort_by(|a, b| a.reference.cmp(&b.reference));
-            let mut attended: Vec<Attended> = counts
-                .iter()
-                .filter(|c| c.event_id == row.id)
+            let mut attended: Vec<Attended> = counts_of
+                .get(id)
+                .into_iter()
+                .flatten()
                 .map(|c| Attended {
                     agency_id: c.agency_id.clone(),
                     agency_name: agency_names.get(&c.agency_id).cloned().unwrap_or_default(),
@@ -184,8 +200,7 @@ async fn views<C: ConnectionTrait>(
                 })
                 .collect();
             attended.sort_by(|a, b| a.agency_name.cmp(&b.agency_name));
-            let on_this: Vec<&feedback::Model> =
-                given.iter().filter(|f| f.event_id == row.id).collect();
+            let on_this: &[&feedback::Model] = feedback_of.get(id).map_or(&[], Vec::as_slice);
             let scores: Vec<i32> = on_this.iter().map(|f| f.score).collect();
             Ok(EventView {
                 kind: crate::db::stored(&row.kind)?,
