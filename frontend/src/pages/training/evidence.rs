@@ -133,7 +133,7 @@ pub fn ImpactEvents(
                             set(event_id, title, true, form);
                         };
                         view! {
-                            <form on:submit=submit novalidate=true aria-labelledby="evidence-title">
+                            <form on:submit=submit novalidate=true>
                                 <SelectField id="evidence-event" label="Learning event" hint="An event held that shows the action's impact, such as the workshop that trained the staff." value=chosen options=titles blank="Choose an event" errors=errors />
                                 <button type="submit" class="button button-secondary" disabled=move || pending.get()>"Add as evidence"</button>
                             </form>
