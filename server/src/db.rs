@@ -284,3 +284,35 @@ mod stored_tests {
         assert!(error.to_string().contains("ActionStatus"), "{error}");
     }
 }
+
+/// Deletes the row `id` of `E` if it is still at `version`, in the caller's transaction:
+/// `stale` when it is there at another version, NOT_FOUND (`what`) when it is gone.
+pub async fn delete_at_version<E, C>(
+    txn: &C,
+    id_column: E::Column,
+    version_column: E::Column,
+    id: &str,
+    version: i32,
+    what: &'static str,
+    stale: impl FnOnce() -> crate::error::AppError,
+) -> crate::error::AppResult<()>
+where
+    E: sea_orm::EntityTrait,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let result = E::delete_many()
+        .filter(id_column.eq(id))
+        .filter(version_column.eq(version))
+        .exec(txn)
+        .await?;
+    if result.rows_affected == 1 {
+        return Ok(());
+    }
+    let there = E::find().filter(id_column.eq(id)).one(txn).await?.is_some();
+    Err(if there {
+        stale()
+    } else {
+        crate::error::AppError::NotFound(what)
+    })
+}

@@ -279,24 +279,16 @@ pub async fn delete(
 ) -> AppResult<()> {
     rc.require_any(WRITERS)?;
     let txn = begin_write(&state.db).await?;
-    let result = record::Entity::delete_many()
-        .filter(record::Column::Id.eq(id))
-        .filter(record::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(
-            if record::Entity::find_by_id(id.to_owned())
-                .one(&txn)
-                .await?
-                .is_some()
-            {
-                stale()
-            } else {
-                AppError::NotFound(RECORD)
-            },
-        );
-    }
+    crate::db::delete_at_version::<record::Entity, _>(
+        &txn,
+        record::Column::Id,
+        record::Column::Version,
+        id,
+        version,
+        RECORD,
+        stale,
+    )
+    .await?;
     audit_log::append(
         &txn,
         rc,

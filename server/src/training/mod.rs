@@ -601,24 +601,16 @@ pub async fn delete(
 ) -> AppResult<()> {
     rc.require_any(WRITERS)?;
     let txn = begin_write(&state.db).await?;
-    let result = event::Entity::delete_many()
-        .filter(event::Column::Id.eq(id))
-        .filter(event::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(
-            if event::Entity::find_by_id(id.to_owned())
-                .one(&txn)
-                .await?
-                .is_some()
-            {
-                stale()
-            } else {
-                AppError::NotFound(EVENT)
-            },
-        );
-    }
+    crate::db::delete_at_version::<event::Entity, _>(
+        &txn,
+        event::Column::Id,
+        event::Column::Version,
+        id,
+        version,
+        EVENT,
+        stale,
+    )
+    .await?;
     audit_log::append(
         &txn,
         rc,
