@@ -248,6 +248,35 @@ async fn visible(db: &DatabaseConnection, actor: &Actor) -> AppResult<Vec<review
     Ok(query.filter(review::Column::Id.is_in(ids)).all(db).await?)
 }
 
+/// The reviews among `ids` the person may see, by id (one query for the reviews, one for
+/// the person's memberships of them).
+pub async fn visible_among<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    ids: Vec<String>,
+) -> AppResult<HashMap<String, review::Model>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = review::Entity::find()
+        .filter(review::Column::Id.is_in(ids.clone()))
+        .all(db)
+        .await?;
+    let roles: HashMap<String, ReviewRole> = review_member::Entity::find()
+        .filter(review_member::Column::UserId.eq(actor.user_id.clone()))
+        .filter(review_member::Column::ReviewId.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| Ok((m.review_id, crate::db::stored(&m.role)?)))
+        .collect::<AppResult<_>>()?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| actor.can_view_review(roles.get(&r.id).copied()))
+        .map(|r| (r.id.clone(), r))
+        .collect())
+}
+
 /// A review the person may see, with their part in it; a review they may not see answers
 /// exactly like a missing one.
 pub async fn find_visible_with_membership<C: ConnectionTrait>(

@@ -12,7 +12,7 @@ use crate::db::begin_write;
 use crate::entities::{
     agency, app_user, learning_event as event, learning_event_action as evidence,
     learning_event_attendance as attendance, learning_event_feedback as feedback,
-    learning_event_review as carried, review, review_member,
+    learning_event_review as carried, review,
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -22,7 +22,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 use shared::auth::Actor;
-use shared::reviews::vocabulary::{ReviewKind, ReviewRole};
+use shared::reviews::vocabulary::ReviewKind;
 use shared::training::{
     self as rules, FeedbackDraft, FeedbackSummary, LearningEventDraft, LearningEventKind,
     COMMENT_READERS, MAX_EVENTS, MAX_FEEDBACK, WRITERS,
@@ -84,34 +84,6 @@ pub struct EventFilter {
     pub action_id: Option<String>,
 }
 
-/// The reviews among `ids` the actor may see.
-async fn visible_reviews<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    ids: Vec<String>,
-) -> AppResult<HashMap<String, review::Model>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows = review::Entity::find()
-        .filter(review::Column::Id.is_in(ids.clone()))
-        .all(db)
-        .await?;
-    let roles: HashMap<String, ReviewRole> = review_member::Entity::find()
-        .filter(review_member::Column::UserId.eq(actor.user_id.clone()))
-        .filter(review_member::Column::ReviewId.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| Ok((m.review_id, crate::db::stored(&m.role)?)))
-        .collect::<AppResult<_>>()?;
-    Ok(rows
-        .into_iter()
-        .filter(|r| actor.can_view_review(roles.get(&r.id).copied()))
-        .map(|r| (r.id.clone(), r))
-        .collect())
-}
-
 async fn views<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -129,7 +101,7 @@ async fn views<C: ConnectionTrait>(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let reviews = visible_reviews(db, actor, review_ids).await?;
+    let reviews = crate::reviews::service::visible_among(db, actor, review_ids).await?;
     let counts = attendance::Entity::find()
         .filter(attendance::Column::EventId.is_in(ids.clone()))
         .all(db)
