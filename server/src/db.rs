@@ -316,3 +316,35 @@ where
         crate::error::AppError::NotFound(what)
     })
 }
+
+/// Saves `changes` to the row `id` of `E` if it is still at `version`, moving it to
+/// `version + 1`, in the caller's transaction: `stale` when no row was at `version` (the
+/// caller has read the row, so it is there). The caller sets its own `updated_at`.
+pub async fn update_at_version<E, C>(
+    txn: &C,
+    mut changes: E::ActiveModel,
+    id_column: E::Column,
+    version_column: E::Column,
+    id: &str,
+    version: i32,
+    stale: impl FnOnce() -> crate::error::AppError,
+) -> crate::error::AppResult<()>
+where
+    E: sea_orm::EntityTrait,
+    E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + Send,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter};
+    changes.set(version_column, (version + 1).into());
+    let result = E::update_many()
+        .set(changes)
+        .filter(id_column.eq(id))
+        .filter(version_column.eq(version))
+        .exec(txn)
+        .await?;
+    if result.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(stale())
+    }
+}

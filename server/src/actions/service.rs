@@ -1330,20 +1330,20 @@ pub async fn update_learning_point(
     let point =
         check_learning_point(&txn, &review.id, draft, source.as_ref().map(|s| &s.1)).await?;
     let mut am = learning_point::ActiveModel {
-        version: Set(version + 1),
         updated_at: Set(now()),
         ..Default::default()
     };
     apply_learning_point(&mut am, point, source.as_ref().map(|s| &s.0));
-    let result = learning_point::Entity::update_many()
-        .set(am)
-        .filter(learning_point::Column::Id.eq(id))
-        .filter(learning_point::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(stale_learning_point(&current));
-    }
+    crate::db::update_at_version::<learning_point::Entity, _>(
+        &txn,
+        am,
+        learning_point::Column::Id,
+        learning_point::Column::Version,
+        id,
+        version,
+        || stale_learning_point(&current),
+    )
+    .await?;
     let saved = learning_point::Entity::find_by_id(id.to_owned())
         .one(&txn)
         .await?
@@ -1711,19 +1711,19 @@ pub async fn refer(
                 .map_err(|_| AppError::validation("committeeId", "no such committee"))?;
             let changes = learning_point::ActiveModel {
                 committee_id: Set(Some(target.id.clone())),
-                version: Set(current.version + 1),
                 updated_at: Set(now()),
                 ..Default::default()
             };
-            let result = learning_point::Entity::update_many()
-                .set(changes)
-                .filter(learning_point::Column::Id.eq(current.id.clone()))
-                .filter(learning_point::Column::Version.eq(current.version))
-                .exec(&txn)
-                .await?;
-            if result.rows_affected != 1 {
-                return Err(stale_learning_point(&current));
-            }
+            crate::db::update_at_version::<learning_point::Entity, _>(
+                &txn,
+                changes,
+                learning_point::Column::Id,
+                learning_point::Column::Version,
+                &current.id,
+                current.version,
+                || stale_learning_point(&current),
+            )
+            .await?;
             audit_log::append(
                 &txn,
                 rc,

@@ -245,20 +245,20 @@ pub async fn update(
     }
     let draft = check(&txn, state, draft, Some(id)).await?;
     let mut am = record::ActiveModel {
-        version: Set(version + 1),
         updated_at: Set(crate::db::now()),
         ..Default::default()
     };
     apply(&mut am, draft);
-    let result = record::Entity::update_many()
-        .set(am)
-        .filter(record::Column::Id.eq(id))
-        .filter(record::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(stale());
-    }
+    crate::db::update_at_version::<record::Entity, _>(
+        &txn,
+        am,
+        record::Column::Id,
+        record::Column::Version,
+        id,
+        version,
+        stale,
+    )
+    .await?;
     audit_log::append(
         &txn,
         rc,

@@ -254,20 +254,20 @@ pub async fn update(
         }
     }
     let mut am = indicator::ActiveModel {
-        version: Set(version + 1),
         updated_at: Set(crate::db::now()),
         ..Default::default()
     };
     apply(&mut am, draft);
-    let result = indicator::Entity::update_many()
-        .set(am)
-        .filter(indicator::Column::Id.eq(id))
-        .filter(indicator::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(stale(&current));
-    }
+    crate::db::update_at_version::<indicator::Entity, _>(
+        &txn,
+        am,
+        indicator::Column::Id,
+        indicator::Column::Version,
+        id,
+        version,
+        || stale(&current),
+    )
+    .await?;
     audit_log::append(&txn, rc, Event::new("indicator.update", "indicator", id)).await?;
     let view = get(&txn, id).await?;
     txn.commit().await?;

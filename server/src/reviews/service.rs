@@ -507,19 +507,19 @@ async fn save_versioned<C: ConnectionTrait>(
     version: i32,
     mut changes: review::ActiveModel,
 ) -> AppResult<review::Model> {
-    changes.version = Set(version + 1);
     changes.updated_at = Set(crate::db::now());
-    let result = review::Entity::update_many()
-        .set(changes)
-        .filter(review::Column::Id.eq(id))
-        .filter(review::Column::Version.eq(version))
-        .exec(conn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(AppError::Conflict(
+    crate::db::update_at_version::<review::Entity, _>(
+        conn,
+        changes,
+        review::Column::Id,
+        review::Column::Version,
+        id,
+        version,
+        || AppError::Conflict(
             "Someone else changed this review since you opened it. Reload it to see their changes, then make yours again.".into(),
-        ));
-    }
+        ),
+    )
+    .await?;
     review::Entity::find_by_id(id.to_owned())
         .one(conn)
         .await?

@@ -433,17 +433,17 @@ async fn bump<C: ConnectionTrait>(
     row: &s11_assessment::Model,
     mut changes: s11_assessment::ActiveModel,
 ) -> AppResult<s11_assessment::Model> {
-    changes.version = Set(row.version + 1);
     changes.updated_at = Set(crate::db::now());
-    let result = s11_assessment::Entity::update_many()
-        .set(changes)
-        .filter(s11_assessment::Column::Id.eq(row.id.clone()))
-        .filter(s11_assessment::Column::Version.eq(row.version))
-        .exec(txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(stale());
-    }
+    crate::db::update_at_version::<s11_assessment::Entity, _>(
+        txn,
+        changes,
+        s11_assessment::Column::Id,
+        s11_assessment::Column::Version,
+        &row.id,
+        row.version,
+        stale,
+    )
+    .await?;
     s11_assessment::Entity::find_by_id(row.id.clone())
         .one(txn)
         .await?

@@ -537,20 +537,20 @@ pub async fn update(
     }
     let draft = check(&txn, state, draft).await?;
     let mut am = event::ActiveModel {
-        version: Set(version + 1),
         updated_at: Set(crate::db::now()),
         ..Default::default()
     };
     apply(&mut am, &draft);
-    let result = event::Entity::update_many()
-        .set(am)
-        .filter(event::Column::Id.eq(id))
-        .filter(event::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(stale());
-    }
+    crate::db::update_at_version::<event::Entity, _>(
+        &txn,
+        am,
+        event::Column::Id,
+        event::Column::Version,
+        id,
+        version,
+        stale,
+    )
+    .await?;
     write_links(&txn, id, &draft).await?;
     audit_log::append(
         &txn,
