@@ -28,6 +28,7 @@ mod m0022_performance_dataset;
 mod m0023_section_11_challenges;
 mod m0024_child_death_reviews;
 mod m0025_learning_events;
+mod m0026_agency_qa_reports;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_section_11_challenges::Migration),
             Box::new(m0024_child_death_reviews::Migration),
             Box::new(m0025_learning_events::Migration),
+            Box::new(m0026_agency_qa_reports::Migration),
         ]
     }
 }

@@ -345,6 +345,7 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
         }
     }
     seed_section_11(&txn, &agency_ids, now, today).await?;
+    seed_qa_reports(&txn, &agency_ids, now, today).await?;
     seed_performance(&txn, &agency_ids, &user_ids, now, today).await?;
     seed_child_deaths(&txn, &user_ids, now, today).await?;
     let ids = DemoIds {
@@ -1061,6 +1062,168 @@ fn demo_months(today: NaiveDate) -> Vec<String> {
             k
         })
         .collect()
+}
+
+/// A demo single-agency audit: agency, year, month, topic, standard, sample, findings,
+/// what changed.
+type DemoAudit = (
+    &'static str,
+    i32,
+    u32,
+    &'static str,
+    &'static str,
+    i32,
+    &'static str,
+    &'static str,
+);
+
+/// The demo agencies' single-agency audits (last year's and this year's), and their QA
+/// impact reports: last year's from the police and children's social care, accepted; this
+/// year's asked of them and the hospital a month ahead, children's social care's
+/// submitted and waiting for the office, the others still to write.
+async fn seed_qa_reports<C: ConnectionTrait>(
+    txn: &C,
+    agency_ids: &HashMap<&str, String>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> AppResult<()> {
+    use crate::entities::{qa_report, qa_report_answer, qa_report_section, single_agency_audit};
+    use shared::qa_reports::{ReportStatus, DEFAULT_SECTIONS};
+    let this_year = chrono::Datelike::year(&today);
+    let last_year = this_year - 1;
+    let on = |year: i32, month: u32, day: u32| {
+        NaiveDate::from_ymd_opt(year, month, day)
+            .map(|d| d.min(today))
+            .ok_or_else(|| AppError::Internal("demo audit date".into()))
+    };
+    let audits: [DemoAudit; 6] = [
+        (
+            "POL", last_year, 6, "Domestic abuse referrals to children's social care",
+            "Force domestic abuse policy: a referral within 24 hours where a child lives in the household",
+            40, "31 of 40 referrals were made within 24 hours; 6 of the late ones were at weekends.",
+            "Weekend referrals now go through the central referral unit; a re-audit is planned.",
+        ),
+        (
+            "POL", this_year, 4, "Domestic abuse referrals (re-audit)",
+            "Force domestic abuse policy: a referral within 24 hours where a child lives in the household",
+            40, "37 of 40 referrals within 24 hours, weekends included.",
+            "The change is kept; the audit moves to yearly.",
+        ),
+        (
+            "CSC", last_year, 9, "Voice of the child in assessments",
+            "Practice standard 3: the child seen alone and their views recorded",
+            25, "The child was seen alone in 17 of 25 assessments; views were recorded in 14.",
+            "A prompt in the assessment form; supervision checks the child's views.",
+        ),
+        (
+            "CSC", this_year, 3, "Strategy discussions: who attends",
+            "Working Together: police, health and social care at every strategy discussion",
+            30, "Health attended 19 of 30; the GP was invited in 8.", "",
+        ),
+        (
+            "CSC", this_year, 7, "Quality of child protection plans",
+            "Practice standard 5: plans are specific, measurable and reviewed",
+            20, "12 of 20 plans had measurable outcomes.",
+            "Plan-writing workshops for team managers; the template was rewritten.",
+        ),
+        (
+            "NGH", this_year, 5, "Safeguarding supervision for midwives",
+            "Trust supervision policy: quarterly safeguarding supervision",
+            60, "44 of 60 midwives had supervision in the last quarter.",
+            "Group supervision was added for community midwives.",
+        ),
+    ];
+    for (prefix, year, month, topic, standard, sample, findings, changed) in audits {
+        let Some(agency_id) = agency_ids.get(prefix) else {
+            continue;
+        };
+        single_agency_audit::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            agency_id: Set(agency_id.clone()),
+            topic: Set(topic.to_owned()),
+            standard: Set(standard.to_owned()),
+            sample_size: Set(sample),
+            audited_on: Set(on(year, month, 15)?),
+            findings: Set(findings.to_owned()),
+            what_changed: Set(changed.to_owned()),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+    }
+    let mut sections: HashMap<i32, Vec<String>> = HashMap::new();
+    for year in [last_year, this_year] {
+        for (position, (title, guidance)) in DEFAULT_SECTIONS.iter().enumerate() {
+            let id = uuid::Uuid::new_v4().to_string();
+            qa_report_section::ActiveModel {
+                id: Set(id.clone()),
+                year: Set(year),
+                position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+                title: Set((*title).to_owned()),
+                guidance: Set((*guidance).to_owned()),
+            }
+            .insert(txn)
+            .await?;
+            sections.entry(year).or_default().push(id);
+        }
+    }
+    let written = |prefix: &str| -> [String; 5] {
+        [
+            format!("{prefix}: two single-agency audits, monthly supervision checks and a case file audit of 20 cases."),
+            "Referrals and plans were mostly timely; the child's voice was not always recorded.".to_owned(),
+            "A prompt for the child's views in assessments; weekend referrals routed centrally.".to_owned(),
+            "The re-audit showed improvement, and children's feedback was more often recorded.".to_owned(),
+            "A re-audit of the child's voice and an audit of strategy discussion attendance.".to_owned(),
+        ]
+    };
+    let reports: [(&str, i32, ReportStatus, i64); 5] = [
+        ("POL", last_year, ReportStatus::Accepted, -300),
+        ("CSC", last_year, ReportStatus::Accepted, -300),
+        ("CSC", this_year, ReportStatus::Submitted, 30),
+        ("POL", this_year, ReportStatus::Draft, 30),
+        ("NGH", this_year, ReportStatus::Draft, 30),
+    ];
+    for (prefix, year, status, due_in) in reports {
+        let Some(agency_id) = agency_ids.get(prefix) else {
+            continue;
+        };
+        let id = uuid::Uuid::new_v4().to_string();
+        let sent = status != ReportStatus::Draft;
+        qa_report::ActiveModel {
+            id: Set(id.clone()),
+            year: Set(year),
+            agency_id: Set(agency_id.clone()),
+            status: Set(status.code().to_owned()),
+            due_on: Set(today + chrono::Duration::days(due_in)),
+            submitted_at: Set(sent.then_some(now - chrono::Duration::days(3))),
+            decided_at: Set((status == ReportStatus::Accepted).then_some(now)),
+            decided_by: Set(None),
+            office_comment: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+        if !sent {
+            continue;
+        }
+        let ids = sections.get(&year).cloned().unwrap_or_default();
+        for (section_id, text) in ids.iter().zip(written(prefix)) {
+            qa_report_answer::ActiveModel {
+                report_id: Set(id.clone()),
+                section_id: Set(section_id.clone()),
+                text: Set(text),
+                updated_by: Set(None),
+                updated_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 async fn seed_performance<C: ConnectionTrait>(

@@ -17,6 +17,7 @@ use crate::context::RequestContext;
 use crate::error::AppResult;
 use crate::library::graphql::LibraryQuery;
 use crate::performance::graphql::{PerformanceMutation, PerformanceQuery};
+use crate::qa_reports::graphql::{QaReportsMutation, QaReportsQuery};
 use crate::retention::graphql::{RetentionMutation, RetentionQuery};
 use crate::reviews::graphql::{ReviewMutation, ReviewQuery};
 use crate::section11::graphql::{Section11Mutation, Section11Query};
@@ -47,6 +48,7 @@ pub struct Query(
     SingleSignOnQuery,
     WorkQuery,
     Section11Query,
+    QaReportsQuery,
     PerformanceQuery,
     ChildDeathQuery,
     TrainingQuery,
@@ -68,6 +70,7 @@ pub struct Mutation(
     SingleSignOnMutation,
     WorkMutation,
     Section11Mutation,
+    QaReportsMutation,
     PerformanceMutation,
     ChildDeathMutation,
     TrainingMutation,

@@ -33,6 +33,7 @@ pub mod mail;
 pub mod metrics;
 pub mod performance;
 pub mod public_pages;
+pub mod qa_reports;
 pub mod query_limits;
 pub mod retention;
 pub mod reviews;

@@ -194,6 +194,42 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         Agencies,
     ),
     (
+        "single_agency_audit.create",
+        "Recorded a single-agency audit",
+        Agencies,
+    ),
+    (
+        "single_agency_audit.update",
+        "Changed a single-agency audit",
+        Agencies,
+    ),
+    (
+        "single_agency_audit.delete",
+        "Deleted a single-agency audit",
+        Agencies,
+    ),
+    (
+        "qa_report.sections.set",
+        "Set a year's QA impact report sections",
+        Agencies,
+    ),
+    (
+        "qa_report.year.open",
+        "Asked agencies for their QA impact reports",
+        Agencies,
+    ),
+    (
+        "qa_report.answer.save",
+        "Saved a section of a QA impact report",
+        Agencies,
+    ),
+    ("qa_report.submit", "Submitted a QA impact report", Agencies),
+    (
+        "qa_report.decide",
+        "Accepted or returned a QA impact report",
+        Agencies,
+    ),
+    (
         "review.returns_due",
         "Asked the agencies for their chronology returns by a date",
         Reviews,
@@ -561,6 +597,9 @@ pub const OBJECT_TYPES: &[(&str, &str)] = &[
     ("indicator", "Performance indicator"),
     ("child_death_review", "Child death review record"),
     ("learning_event", "Learning event"),
+    ("single_agency_audit", "Single-agency audit"),
+    ("qa_report", "QA impact report"),
+    ("qa_report_year", "QA impact reports of a year"),
 ];
 
 fn known(action: &str) -> Option<&'static (&'static str, &'static str, AuditEventKind)> {

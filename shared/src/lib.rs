@@ -17,6 +17,7 @@ pub mod glossary;
 pub mod live;
 pub mod people;
 pub mod performance;
+pub mod qa_reports;
 pub mod retention;
 pub mod reviews;
 pub mod section11;

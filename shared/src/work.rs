@@ -35,6 +35,11 @@ vocabulary! {
         Section11Overdue => ("SECTION_11_OVERDUE", "Section 11 self-assessment overdue"),
         Section11Returned => ("SECTION_11_RETURNED", "Section 11 self-assessment returned"),
         Section11Submitted => ("SECTION_11_SUBMITTED", "Section 11 self-assessment to scrutinise"),
+        QaReportRequested => ("QA_REPORT_REQUESTED", "QA impact report asked for"),
+        QaReportDueSoon => ("QA_REPORT_DUE_SOON", "QA impact report due soon"),
+        QaReportOverdue => ("QA_REPORT_OVERDUE", "QA impact report overdue"),
+        QaReportReturned => ("QA_REPORT_RETURNED", "QA impact report returned"),
+        QaReportSubmitted => ("QA_REPORT_SUBMITTED", "QA impact report to read"),
         HotSpot => ("HOT_SPOT", "Performance hot spot"),
     }
 }
@@ -54,12 +59,14 @@ impl WorkKind {
             WorkKind::ReturnOverdue
             | WorkKind::ActionOverdue
             | WorkKind::DeadlineOverdue
-            | WorkKind::Section11Overdue => Urgency::Overdue,
+            | WorkKind::Section11Overdue
+            | WorkKind::QaReportOverdue => Urgency::Overdue,
             WorkKind::ReturnDueSoon
             | WorkKind::ActionDueSoon
             | WorkKind::DeadlineDueSoon
             | WorkKind::PublicationEnding
-            | WorkKind::Section11DueSoon => Urgency::DueSoon,
+            | WorkKind::Section11DueSoon
+            | WorkKind::QaReportDueSoon => Urgency::DueSoon,
             WorkKind::ReturnRequested
             | WorkKind::Question
             | WorkKind::SummaryToApprove
@@ -67,6 +74,9 @@ impl WorkKind {
             | WorkKind::Section11Requested
             | WorkKind::Section11Returned
             | WorkKind::Section11Submitted
+            | WorkKind::QaReportRequested
+            | WorkKind::QaReportReturned
+            | WorkKind::QaReportSubmitted
             | WorkKind::HotSpot => Urgency::Waiting,
         }
     }
@@ -94,7 +104,9 @@ impl WorkKind {
             WorkKind::SummaryComments => {
                 "You receive this because you write this learning summary."
             }
-            WorkKind::PublicationEnding | WorkKind::Section11Submitted => {
+            WorkKind::PublicationEnding
+            | WorkKind::Section11Submitted
+            | WorkKind::QaReportSubmitted => {
                 "You receive this because you work in the partnership's business office."
             }
             WorkKind::HotSpot => {
@@ -105,6 +117,12 @@ impl WorkKind {
             | WorkKind::Section11Overdue
             | WorkKind::Section11Returned => {
                 "You receive this because you lead your agency's Section 11 self-assessment, or work in the partnership's business office."
+            }
+            WorkKind::QaReportRequested
+            | WorkKind::QaReportDueSoon
+            | WorkKind::QaReportOverdue
+            | WorkKind::QaReportReturned => {
+                "You receive this because you lead your agency's quality-assurance work, or work in the partnership's business office."
             }
         }
     }
@@ -174,6 +192,22 @@ pub fn section11_stage(
         S::Submitted => Some(WorkKind::Section11Submitted),
         S::Accepted => None,
     }
+}
+
+/// Where an agency's QA impact report stands as work on `today`: the same stages as a
+/// Section 11 self-assessment ([`section11_stage`]), as QA report work.
+pub fn qa_report_stage(
+    status: crate::qa_reports::ReportStatus,
+    due_on: NaiveDate,
+    today: NaiveDate,
+) -> Option<WorkKind> {
+    section11_stage(status, due_on, today).map(|kind| match kind {
+        WorkKind::Section11Overdue => WorkKind::QaReportOverdue,
+        WorkKind::Section11DueSoon => WorkKind::QaReportDueSoon,
+        WorkKind::Section11Returned => WorkKind::QaReportReturned,
+        WorkKind::Section11Submitted => WorkKind::QaReportSubmitted,
+        _ => WorkKind::QaReportRequested,
+    })
 }
 
 /// The work an action's reminder stands for.
@@ -275,6 +309,19 @@ mod tests {
             Some(WorkKind::Section11Submitted)
         );
         assert_eq!(section11_stage(S::Accepted, due, due), None);
+        assert_eq!(
+            qa_report_stage(S::Draft, due, d(2026, 3, 21)),
+            Some(WorkKind::QaReportOverdue)
+        );
+        assert_eq!(
+            qa_report_stage(S::Draft, due, d(2026, 3, 1)),
+            Some(WorkKind::QaReportRequested)
+        );
+        assert_eq!(
+            qa_report_stage(S::Submitted, due, due),
+            Some(WorkKind::QaReportSubmitted)
+        );
+        assert_eq!(qa_report_stage(S::Accepted, due, due), None);
     }
 
     #[test]

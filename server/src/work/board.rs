@@ -8,7 +8,7 @@
 
 use super::{Facts, WorkItem};
 use crate::context::RequestContext;
-use crate::entities::{child_death_review, s11_assessment};
+use crate::entities::{child_death_review, qa_report, s11_assessment};
 use crate::error::AppResult;
 use crate::state::AppState;
 use chrono::NaiveDate;
@@ -24,11 +24,12 @@ pub const READERS: &[Role] = &[Role::BusinessOffice, Role::IndependentChair];
 /// At most this many overdue items are listed (all are counted).
 pub const OVERDUE_LISTED: usize = 20;
 
-/// The latest Section 11 year's assessments by where they stand.
+/// The latest year's Section 11 assessments, or QA impact reports, by where they stand
+/// (the two go through the same stages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Section11Tally {
+pub struct YearlyTally {
     pub year: i32,
-    /// Agencies asked for an assessment.
+    /// Agencies asked.
     pub asked: usize,
     /// Being written before the due date, or returned to the agency.
     pub with_agencies: usize,
@@ -39,14 +40,14 @@ pub struct Section11Tally {
     pub accepted: usize,
 }
 
-impl Section11Tally {
+impl YearlyTally {
     /// Counts assessments by the same stages what needs you uses.
     pub fn of(
         year: i32,
         assessments: impl IntoIterator<Item = (AssessmentStatus, NaiveDate)>,
         today: NaiveDate,
     ) -> Self {
-        let mut t = Section11Tally {
+        let mut t = YearlyTally {
             year,
             ..Default::default()
         };
@@ -94,7 +95,9 @@ pub struct Glance {
     pub overdue: Vec<WorkItem>,
     pub hot_spots: Vec<WorkItem>,
     /// `None` until the office opens a Section 11 year.
-    pub section11: Option<Section11Tally>,
+    pub section11: Option<YearlyTally>,
+    /// `None` until the office asks agencies for their QA impact reports.
+    pub qa_reports: Option<YearlyTally>,
     pub child_deaths: ChildDeathTally,
     pub training: TrainingTally,
 }
@@ -127,7 +130,23 @@ pub async fn glance(state: &AppState, rc: &RequestContext) -> AppResult<Glance> 
                 .iter()
                 .map(|a| Ok((crate::db::stored(&a.status)?, a.due_on)))
                 .collect::<AppResult<Vec<(AssessmentStatus, NaiveDate)>>>()?;
-            Some(Section11Tally::of(year, assessments, today))
+            Some(YearlyTally::of(year, assessments, today))
+        }
+    };
+
+    let qa_reports = match crate::qa_reports::years(db).await?.into_iter().max() {
+        None => None,
+        Some(year) => {
+            let rows = qa_report::Entity::find()
+                .filter(qa_report::Column::Year.eq(year))
+                .all(db)
+                .await?;
+            let reports = rows
+                .iter()
+                .map(|a| Ok((crate::db::stored(&a.status)?, a.due_on)))
+                .collect::<AppResult<Vec<(AssessmentStatus, NaiveDate)>>>()?;
+            // A template set before anyone was asked is not yet a round of reports.
+            (!reports.is_empty()).then(|| YearlyTally::of(year, reports, today))
         }
     };
 
@@ -165,6 +184,7 @@ pub async fn glance(state: &AppState, rc: &RequestContext) -> AppResult<Glance> 
             .cloned()
             .collect(),
         section11,
+        qa_reports,
         child_deaths,
         training: TrainingTally {
             from,
@@ -185,7 +205,7 @@ mod tests {
     #[test]
     fn section11_assessments_are_counted_by_the_stages_what_needs_you_uses() {
         let today = day("2026-06-15");
-        let t = Section11Tally::of(
+        let t = YearlyTally::of(
             2026,
             [
                 (AssessmentStatus::Draft, day("2026-07-31")),
@@ -199,7 +219,7 @@ mod tests {
         );
         assert_eq!(
             t,
-            Section11Tally {
+            YearlyTally {
                 year: 2026,
                 asked: 6,
                 with_agencies: 2,

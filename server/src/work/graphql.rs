@@ -1,6 +1,6 @@
 //! What needs you, and the notifications made from it, through GraphQL.
 
-use super::board::{ChildDeathTally, Glance, Section11Tally};
+use super::board::{ChildDeathTally, Glance, YearlyTally};
 use super::WorkItem;
 use crate::entities::notification;
 use crate::graphql::{parts, IntoGql};
@@ -86,11 +86,12 @@ pub struct WorkCount {
     pub count: i32,
 }
 
-/// The latest Section 11 year's self-assessments by where they stand.
+/// The latest year's Section 11 self-assessments, or QA impact reports, by where they
+/// stand (the two go through the same stages).
 #[derive(SimpleObject, Clone)]
-pub struct Section11Glance {
+pub struct YearlyReportsGlance {
     pub year: i32,
-    /// Agencies asked for a self-assessment.
+    /// Agencies asked.
     pub asked: i32,
     /// Being written before the due date, or returned to the agency.
     pub with_agencies: i32,
@@ -101,8 +102,8 @@ pub struct Section11Glance {
     pub accepted: i32,
 }
 
-impl From<Section11Tally> for Section11Glance {
-    fn from(t: Section11Tally) -> Self {
+impl From<YearlyTally> for YearlyReportsGlance {
+    fn from(t: YearlyTally) -> Self {
         Self {
             year: t.year,
             asked: int(t.asked),
@@ -164,7 +165,9 @@ pub struct PartnershipGlance {
     /// The performance dataset's hot spots.
     pub hot_spots: Vec<Work>,
     /// `null` until the business office opens a Section 11 year.
-    pub section11: Option<Section11Glance>,
+    pub section11: Option<YearlyReportsGlance>,
+    /// `null` until the business office asks agencies for their QA impact reports.
+    pub qa_reports: Option<YearlyReportsGlance>,
     pub child_deaths: ChildDeathGlance,
     /// Learning events held this quarter.
     pub training: TrainingGlance,
@@ -188,7 +191,8 @@ impl From<Glance> for PartnershipGlance {
                 .collect(),
             overdue: g.overdue.into_iter().map(Work::from).collect(),
             hot_spots: g.hot_spots.into_iter().map(Work::from).collect(),
-            section11: g.section11.map(Section11Glance::from),
+            section11: g.section11.map(YearlyReportsGlance::from),
+            qa_reports: g.qa_reports.map(YearlyReportsGlance::from),
             child_deaths: g.child_deaths.into(),
             training: TrainingGlance {
                 from: g.training.from,

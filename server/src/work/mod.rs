@@ -29,8 +29,8 @@ use shared::reviews::ReviewRole;
 use shared::section11::AssessmentStatus;
 use shared::summary::SummaryState;
 use shared::work::{
-    action_stage, deadline_stage, order, publication_ending, return_stage, section11_stage,
-    WorkKind,
+    action_stage, deadline_stage, order, publication_ending, qa_report_stage, return_stage,
+    section11_stage, WorkKind,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -444,22 +444,46 @@ impl Facts {
                 }
             }
         }
-        // Section 11 self-assessments with their agencies, or waiting for the office.
+        // Section 11 self-assessments and QA impact reports with their agencies, or
+        // waiting for the office (the two go through the same stages).
+        let mut yearly = Vec::new();
         for (a, agency) in crate::section11::outstanding(db).await? {
             let status: AssessmentStatus = crate::db::stored(&a.status)?;
-            let Some(kind) = section11_stage(status, a.due_on, today) else {
+            yearly.push((
+                section11_stage(status, a.due_on, today),
+                "section11",
+                "Section 11 self-assessment",
+                format!("/section-11/assessments/{}", a.id),
+                (a.id, a.year, a.due_on, a.version, a.agency_id),
+                agency,
+            ));
+        }
+        for (r, agency) in crate::qa_reports::outstanding(db).await? {
+            let status: AssessmentStatus = crate::db::stored(&r.status)?;
+            yearly.push((
+                qa_report_stage(status, r.due_on, today),
+                "qa_report",
+                "QA impact report",
+                format!("/qa-reports/{}", r.id),
+                (r.id, r.year, r.due_on, r.version, r.agency_id),
+                agency,
+            ));
+        }
+        for (kind, key, what, link, (id, year, due_on, version, agency_id), agency) in yearly {
+            let Some(kind) = kind else {
                 continue;
             };
             let audience = match kind {
-                WorkKind::Section11Submitted => Audience::Office,
-                WorkKind::Section11Requested | WorkKind::Section11Returned => {
-                    Audience::AgencyLeads {
-                        agency_id: a.agency_id.clone(),
-                        office: false,
-                    }
-                }
+                WorkKind::Section11Submitted | WorkKind::QaReportSubmitted => Audience::Office,
+                WorkKind::Section11Requested
+                | WorkKind::Section11Returned
+                | WorkKind::QaReportRequested
+                | WorkKind::QaReportReturned => Audience::AgencyLeads {
+                    agency_id,
+                    office: false,
+                },
                 _ => Audience::AgencyLeads {
-                    agency_id: a.agency_id.clone(),
+                    agency_id,
                     office: true,
                 },
             };
@@ -469,20 +493,22 @@ impl Facts {
                     // A new notification when the date moves, and for each return and
                     // submission (each moves the version), not for each answer saved.
                     key: match kind {
-                        WorkKind::Section11Returned | WorkKind::Section11Submitted => {
-                            format!("section11:{}:{}:{}", a.id, kind.code(), a.version)
+                        WorkKind::Section11Returned
+                        | WorkKind::Section11Submitted
+                        | WorkKind::QaReportReturned
+                        | WorkKind::QaReportSubmitted => {
+                            format!("{key}:{id}:{}:{version}", kind.code())
                         }
-                        _ => format!("section11:{}:{}:{}", a.id, kind.code(), a.due_on),
+                        _ => format!("{key}:{id}:{}:{due_on}", kind.code()),
                     },
                     kind,
                     title: format!(
-                        "{} Section 11 self-assessment for {}, due {}",
+                        "{} {what} for {year}, due {}",
                         agency.prefix,
-                        a.year,
-                        long_date(a.due_on)
+                        long_date(due_on)
                     ),
-                    due_on: Some(a.due_on),
-                    link: format!("/section-11/assessments/{}", a.id),
+                    due_on: Some(due_on),
+                    link,
                     action_id: None,
                 },
                 audience,

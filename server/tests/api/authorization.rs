@@ -181,6 +181,17 @@ struct Fixture {
     /// Learning events at version 1, one per principal, to change and delete.
     events_to_update: Vec<String>,
     events_to_delete: Vec<String>,
+    /// Single-agency audits at version 1, one per principal, to change and delete.
+    qa_audits_to_update: Vec<String>,
+    qa_audits_to_delete: Vec<String>,
+    /// A QA impact report of the principals' agency (year 2030).
+    qa_report: String,
+    /// Per principal: a report at version 1 and its one section, to write.
+    qa_to_write: Vec<(String, String)>,
+    /// Per principal: a written report at version 2, to submit.
+    qa_to_submit: Vec<String>,
+    /// Per principal: a submitted report, to accept.
+    qa_to_decide: Vec<String>,
 }
 
 struct Op {
@@ -1306,6 +1317,93 @@ fn ops() -> Vec<Op> {
             vars: |f, _| json!({ "id": f.learning_event }),
             own_session: false,
         },
+        Op {
+            field: "Query.singleAgencyAudits",
+            allowed: PLAN_READERS,
+            doc: "query($a: ID!) { singleAgencyAudits(agencyId: $a) { id topic version } }",
+            vars: |f, _| json!({ "a": f.agency }),
+            own_session: false,
+        },
+        Op {
+            field: "Query.qaReportYears",
+            allowed: PLAN_READERS,
+            doc: "{ qaReportYears }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.qaReportYear",
+            allowed: PLAN_READERS,
+            doc: "query($y: Int!) { qaReportYear(year: $y) { year sections { id } reports { id status } } }",
+            vars: |_, _| json!({ "y": 2030 }),
+            own_session: false,
+        },
+        Op {
+            field: "Query.qaReport",
+            allowed: PLAN_READERS,
+            doc: "query($id: ID!) { qaReport(id: $id) { id status audits { id } } }",
+            vars: |f, _| json!({ "id": f.qa_report }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.recordSingleAgencyAudit",
+            allowed: OFFICE_OR_LEAD,
+            doc: "mutation($a: ID!) { recordSingleAgencyAudit(agencyId: $a, input: { topic: \"New\", sampleSize: 5, auditedOn: \"2025-06-01\", findings: \"Met\" }) { id } }",
+            vars: |f, _| json!({ "a": f.agency }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.updateSingleAgencyAudit",
+            allowed: OFFICE_OR_LEAD,
+            doc: "mutation($id: ID!) { updateSingleAgencyAudit(id: $id, version: 1, input: { topic: \"Changed\", sampleSize: 5, auditedOn: \"2025-06-01\", findings: \"Met\" }) { id version } }",
+            vars: |f, p| json!({ "id": f.qa_audits_to_update[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.deleteSingleAgencyAudit",
+            allowed: OFFICE_OR_LEAD,
+            doc: "mutation($id: ID!) { deleteSingleAgencyAudit(id: $id, version: 1) }",
+            vars: |f, p| json!({ "id": f.qa_audits_to_delete[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.setQaReportSections",
+            allowed: OFFICE,
+            doc: "mutation($y: Int!) { setQaReportSections(year: $y, sections: [{ title: \"Work done\" }]) { year } }",
+            vars: |_, p| json!({ "y": 2040 + p }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.askForQaReports",
+            allowed: OFFICE,
+            doc: "mutation($a: ID!, $d: NaiveDate!) { askForQaReports(year: 2031, agencyIds: [$a], dueOn: $d) { year reports { id } } }",
+            vars: |f, _| {
+                let due = chrono::Utc::now().date_naive() + chrono::Duration::days(40);
+                json!({ "a": f.agency, "d": due.to_string() })
+            },
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.saveQaReportAnswer",
+            allowed: OFFICE_OR_LEAD,
+            doc: "mutation($r: ID!, $s: ID!) { saveQaReportAnswer(reportId: $r, sectionId: $s, version: 1, text: \"Two audits\") { id version } }",
+            vars: |f, p| json!({ "r": f.qa_to_write[p].0, "s": f.qa_to_write[p].1 }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.submitQaReport",
+            allowed: OFFICE_OR_LEAD,
+            doc: "mutation($id: ID!) { submitQaReport(id: $id, version: 2) { id status } }",
+            vars: |f, p| json!({ "id": f.qa_to_submit[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.decideQaReport",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { decideQaReport(id: $id, accept: true) { id status } }",
+            vars: |f, p| json!({ "id": f.qa_to_decide[p] }),
+            own_session: false,
+        },
     ]
 }
 
@@ -1564,6 +1662,12 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         learning_event: String::new(),
         events_to_update: Vec::new(),
         events_to_delete: Vec::new(),
+        qa_audits_to_update: Vec::new(),
+        qa_audits_to_delete: Vec::new(),
+        qa_report: String::new(),
+        qa_to_write: Vec::new(),
+        qa_to_submit: Vec::new(),
+        qa_to_decide: Vec::new(),
     };
     for p in 0..PRINCIPALS.len() {
         fixture
@@ -2003,6 +2107,83 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         fixture.events_to_update.push(updated);
         let deleted = record_event(format!("Event to delete {p}")).await;
         fixture.events_to_delete.push(deleted);
+    }
+
+    // Agencies' QA work: audits of the principals' agency, and a year of one-section
+    // reports per use.
+    let qa_agency = fixture.agency.clone();
+    let record_audit = |topic: String| {
+        let office = &office;
+        let agency = qa_agency.clone();
+        async move {
+            office
+                .ok(
+                    "mutation($a: ID!, $t: String!) { recordSingleAgencyAudit(agencyId: $a, input: { topic: $t, sampleSize: 10, auditedOn: \"2025-05-01\", findings: \"Met\" }) { id } }",
+                    json!({ "a": agency, "t": topic }),
+                )
+                .await["recordSingleAgencyAudit"]["id"]
+                .as_str()
+                .expect("audit")
+                .to_owned()
+        }
+    };
+    let qa_year = |year: i32, written: bool, submitted: bool| {
+        let office = &office;
+        let agency = qa_agency.clone();
+        async move {
+            office
+                .ok(
+                    "mutation($y: Int!) { setQaReportSections(year: $y, sections: [{ title: \"Work done\" }]) { year } }",
+                    json!({ "y": year }),
+                )
+                .await;
+            let due = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string();
+            let asked = office
+                .ok(
+                    "mutation($y: Int!, $a: [ID!]!, $d: NaiveDate!) { askForQaReports(year: $y, agencyIds: $a, dueOn: $d) { reports { id sections { id } } } }",
+                    json!({ "y": year, "a": [agency], "d": due }),
+                )
+                .await;
+            let r = &asked["askForQaReports"]["reports"][0];
+            let id = r["id"].as_str().expect("report").to_owned();
+            let section = r["sections"][0]["id"].as_str().expect("section").to_owned();
+            if written {
+                office
+                    .ok(
+                        "mutation($r: ID!, $s: ID!) { saveQaReportAnswer(reportId: $r, sectionId: $s, version: 1, text: \"Two audits\") { version } }",
+                        json!({ "r": id, "s": section }),
+                    )
+                    .await;
+            }
+            if submitted {
+                office
+                    .ok(
+                        "mutation($id: ID!) { submitQaReport(id: $id, version: 2) { id } }",
+                        json!({ "id": id }),
+                    )
+                    .await;
+            }
+            (id, section)
+        }
+    };
+    fixture.qa_report = qa_year(2030, false, false).await.0;
+    for p in 0..PRINCIPALS.len() {
+        let year = i32::try_from(p).unwrap_or(0);
+        fixture
+            .qa_audits_to_update
+            .push(record_audit(format!("Audit to change {p}")).await);
+        fixture
+            .qa_audits_to_delete
+            .push(record_audit(format!("Audit to delete {p}")).await);
+        fixture
+            .qa_to_write
+            .push(qa_year(2050 + year, false, false).await);
+        fixture
+            .qa_to_submit
+            .push(qa_year(2060 + year, true, false).await.0);
+        fixture
+            .qa_to_decide
+            .push(qa_year(2070 + year, true, true).await.0);
     }
     (clients, fixture)
 }

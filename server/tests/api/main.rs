@@ -25,6 +25,7 @@ mod passwords;
 mod performance;
 mod public_pages;
 mod publication;
+mod qa_reports;
 mod reminders;
 mod retention;
 mod reviews;
