@@ -21,7 +21,7 @@ test('the chair sees the partnership at a glance, each figure as the page it sum
     request,
     `{ overdue: actions(filter: { overdue: true }, first: 1) { totalCount }
        reviews { nextMilestone { state } }
-       partnershipAtAGlance { section11 { year asked accepted } childDeaths { reviewed } training { eventsHeld attended } } }`,
+       partnershipAtAGlance { section11 { year asked accepted } qaReports { year asked accepted } childDeaths { reviewed } training { eventsHeld attended } } }`,
   );
   const overdueActions: number = api.data.overdue.totalCount;
   const inProgress = api.data.reviews.filter((r: { nextMilestone: unknown }) => r.nextMilestone !== null).length;
@@ -33,6 +33,8 @@ test('the chair sees the partnership at a glance, each figure as the page it sum
   await expect(figure(page, 'Reviews in progress')).toHaveText(`${inProgress} reviews`);
   await expect(figure(page, 'Actions')).toContainText(`${overdueActions} overdue`);
   await expect(figure(page, `Section 11, ${s11.year}`)).toContainText(`${s11.accepted} of ${s11.asked} accepted`);
+  const qa = api.data.partnershipAtAGlance.qaReports;
+  await expect(figure(page, `QA impact reports, ${qa.year}`)).toContainText(`${qa.accepted} of ${qa.asked} accepted`);
   await expect(figure(page, /^Child deaths, April \d{4} to March \d{4}$/)).toContainText(
     `${api.data.partnershipAtAGlance.childDeaths.reviewed} reviewed`,
   );

@@ -4,8 +4,8 @@ use crate::api::{self, SignOut};
 use crate::components::Loading;
 use crate::pages::{
     actions, agencies, audit_log, child_deaths, chronology, dashboard, not_found::NotFound,
-    notifications, performance, published, retention, reviews, second_factor, section11, sign_in,
-    sign_in_providers, summary, training, users,
+    notifications, performance, published, qa_reports, retention, reviews, second_factor,
+    section11, sign_in, sign_in_providers, summary, training, users,
 };
 use crate::session::{Me, Session};
 use leptos::prelude::*;
@@ -201,6 +201,9 @@ fn Shell() -> impl IntoView {
                                 <li>
                                     <A href="/section-11">"Section 11"</A>
                                 </li>
+                                <li>
+                                    <A href="/qa-reports">"QA reports"</A>
+                                </li>
                             </Show>
                             <li>
                                 <A href="/performance">"Performance"</A>
@@ -270,6 +273,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/agencies/:id") view=|| guard(agencies::AgencyPage) />
                     <Route path=path!("/agencies/:id/edit") view=|| guard(agencies::EditAgency) />
                     <Route path=path!("/agencies/:id/qa") view=|| guard(agencies::QaMechanismsPage) />
+                    <Route path=path!("/agencies/:id/audits") view=|| guard(qa_reports::AgencyAuditsPage) />
                     <Route path=path!("/performance") view=|| guard(performance::PerformanceList) />
                     <Route path=path!("/performance/new") view=|| guard(performance::NewIndicator) />
                     <Route path=path!("/performance/:id") view=|| guard(performance::IndicatorPage) />
@@ -288,6 +292,8 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/learning-events/:id") view=|| guard(training::LearningEventPage) />
                     <Route path=path!("/learning-events/:id/edit") view=|| guard(training::EditLearningEvent) />
                     <Route path=path!("/section-11/assessments/:id") view=|| guard(section11::Section11AssessmentPage) />
+                    <Route path=path!("/qa-reports") view=|| guard(qa_reports::QaReportsPage) />
+                    <Route path=path!("/qa-reports/:id") view=|| guard(qa_reports::QaReportPage) />
                     <Route path=path!("/audit-log") view=|| guard(audit_log::AuditLogPage) />
                     <Route path=path!("/retention") view=|| guard(retention::RetentionPage) />
                     <Route path=path!("/account") view=|| guard(second_factor::AccountPage) />

@@ -176,6 +176,20 @@ operations!(
     RespondToSection11Challenge,
 );
 operations!(
+    "graphql/qa_reports.graphql": SingleAgencyAudits,
+    RecordSingleAgencyAudit,
+    UpdateSingleAgencyAudit,
+    DeleteSingleAgencyAudit,
+    QaReportYears,
+    QaReportYear,
+    QaReportDetail,
+    SetQaReportSections,
+    AskForQaReports,
+    SaveQaReportAnswer,
+    SubmitQaReport,
+    DecideQaReport,
+);
+operations!(
     "graphql/performance.graphql": Indicators,
     IndicatorDetail,
     CreateIndicator,

@@ -2,11 +2,13 @@
 //! the error summary.
 
 mod confirm;
+mod drafts;
 mod fields;
 mod format;
 mod person_search;
 
 pub use confirm::*;
+pub use drafts::*;
 pub use fields::*;
 pub use format::*;
 pub use person_search::*;

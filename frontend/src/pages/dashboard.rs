@@ -182,12 +182,33 @@ fn GlanceFigures(g: Glance) -> impl IntoView {
         count(WorkKind::ActionOverdue),
         count(WorkKind::ActionDueSoon)
     );
+    // Section 11 self-assessments and QA impact reports go through the same stages.
+    let stages = |accepted: i64, asked: i64, with_agencies: i64, overdue: i64, awaiting: i64| {
+        format!(
+            "{accepted} of {asked} accepted; {with_agencies} with agencies, {overdue} overdue, {awaiting} awaiting the business office"
+        )
+    };
     let section11 = g.section11.map(|s| {
         (
             format!("Section 11, {}", s.year),
-            format!(
-                "{} of {} accepted; {} with agencies, {} overdue, {} awaiting the business office",
-                s.accepted, s.asked, s.with_agencies, s.overdue, s.awaiting_office
+            stages(
+                s.accepted,
+                s.asked,
+                s.with_agencies,
+                s.overdue,
+                s.awaiting_office,
+            ),
+        )
+    });
+    let qa_reports = g.qa_reports.map(|s| {
+        (
+            format!("QA impact reports, {}", s.year),
+            stages(
+                s.accepted,
+                s.asked,
+                s.with_agencies,
+                s.overdue,
+                s.awaiting_office,
             ),
         )
     });
@@ -226,6 +247,13 @@ fn GlanceFigures(g: Glance) -> impl IntoView {
                     view! {
                         <dt>{label}</dt>
                         <dd><a href="/section-11">{text}</a></dd>
+                    }
+                })}
+            {qa_reports
+                .map(|(label, text)| {
+                    view! {
+                        <dt>{label}</dt>
+                        <dd><a href="/qa-reports">{text}</a></dd>
                     }
                 })}
             <dt>"Performance hot spots"</dt>

@@ -10,6 +10,7 @@ pub mod not_found;
 pub mod notifications;
 pub mod performance;
 pub mod published;
+pub mod qa_reports;
 pub mod retention;
 pub mod reviews;
 pub mod second_factor;

@@ -6,7 +6,7 @@ use crate::api::section11_assessment::Section11AssessmentSection11Assessment as 
 use crate::api::section11_assessment::Section11AssessmentSection11AssessmentChallenges as Challenge;
 use crate::api::{self, code_of, ApiError};
 use crate::components::{
-    field_id, format_date, set_title, AgencyPrefix, CheckboxGroup, DataTable, DateInput,
+    field_id, format_date, set_title, AgencyPrefix, CheckboxGroup, DataTable, DateInput, Drafts,
     ErrorSummary, FormErrors, FormSubmit, RadioGroup, SelectField, TextArea,
 };
 use crate::pages::chronology::Notice;
@@ -16,48 +16,6 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::section11::{writes, AssessmentStatus, Rating};
-use std::collections::HashMap;
-
-/// What is typed into an assessment page's forms and not yet saved, by assessment and
-/// field id. Saving one form reloads the assessment and rebuilds the page; the other forms
-/// start again from what is kept here, so a half-written answer, challenge or decision is
-/// not lost. A field that matches what is saved keeps nothing, so the page then shows the
-/// saved text (and a change saved by someone else).
-#[derive(Clone, Copy)]
-struct Drafts(StoredValue<HashMap<String, String>>);
-
-impl Drafts {
-    fn new() -> Self {
-        Self(StoredValue::new(HashMap::new()))
-    }
-
-    /// The field `key`'s text: what was typed before the page was rebuilt, else `saved`.
-    /// What is typed from now on is kept.
-    fn field(self, key: String, saved: String) -> RwSignal<String> {
-        let kept = self.0.with_value(|m| m.get(&key).cloned());
-        let text = RwSignal::new(kept.unwrap_or_else(|| saved.clone()));
-        Effect::new(move |_| {
-            let typed = text.get();
-            self.0.update_value(|m| {
-                if typed == saved {
-                    m.remove(&key);
-                } else {
-                    m.insert(key.clone(), typed);
-                }
-            });
-        });
-        text
-    }
-
-    /// Forgets what was typed into the fields `keys` (their form is saved).
-    fn forget(self, keys: &[String]) {
-        self.0.update_value(|m| {
-            for key in keys {
-                m.remove(key);
-            }
-        });
-    }
-}
 
 fn rating_of<T: serde::Serialize>(r: &Option<T>) -> Option<Rating> {
     r.as_ref().and_then(|r| Rating::from_code(&code_of(r)))

@@ -40,6 +40,10 @@ pub fn AgencyPage() -> impl IntoView {
                     let edit = format!("/agencies/{}/edit", a.id);
                     let qa = format!("/agencies/{}/qa", a.id);
                     let tokens_for = a.id.clone();
+                    let audits = format!("/agencies/{}/audits", a.id);
+                    let reads_audits = session
+                        .actor()
+                        .is_some_and(|actor| shared::qa_reports::reads(&actor, &a.id));
                     view! {
                         <div class="button-group">
                             <Show when=move || session.is_office()>
@@ -84,6 +88,14 @@ pub fn AgencyPage() -> impl IntoView {
                             }
                                 .into_any()
                         }}
+                        {reads_audits
+                            .then(|| view! {
+                                <h2>"Single-agency audits"</h2>
+                                <p>
+                                    <a href=audits>"The agency's single-agency audits"</a>
+                                    ": what it audited of its own practice, what it found and what changed."
+                                </p>
+                            })}
                         {session
                             .is_office()
                             .then(|| view! { <super::tokens::ApiTokensSection agency_id=tokens_for /> })}
