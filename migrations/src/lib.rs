@@ -29,6 +29,7 @@ mod m0023_section_11_challenges;
 mod m0024_child_death_reviews;
 mod m0025_learning_events;
 mod m0026_agency_qa_reports;
+mod m0027_annual_report;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0024_child_death_reviews::Migration),
             Box::new(m0025_learning_events::Migration),
             Box::new(m0026_agency_qa_reports::Migration),
+            Box::new(m0027_annual_report::Migration),
         ]
     }
 }

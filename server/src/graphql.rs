@@ -4,6 +4,7 @@
 use crate::actions::graphql::{ActionMutation, ActionQuery};
 use crate::actions::live::ActionSubscription;
 use crate::agencies::graphql::{AgencyMutation, AgencyQuery};
+use crate::annual_report::graphql::{AnnualReportMutation, AnnualReportQuery};
 use crate::api_tokens::graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::audit_log::graphql::AuditLogQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
@@ -49,6 +50,7 @@ pub struct Query(
     WorkQuery,
     Section11Query,
     QaReportsQuery,
+    AnnualReportQuery,
     PerformanceQuery,
     ChildDeathQuery,
     TrainingQuery,
@@ -71,6 +73,7 @@ pub struct Mutation(
     WorkMutation,
     Section11Mutation,
     QaReportsMutation,
+    AnnualReportMutation,
     PerformanceMutation,
     ChildDeathMutation,
     TrainingMutation,

@@ -8,6 +8,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub mod actions;
 pub mod agencies;
+pub mod annual_report;
 pub mod api_tokens;
 pub mod app;
 pub mod audit_log;

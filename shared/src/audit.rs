@@ -230,6 +230,16 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         Agencies,
     ),
     (
+        "annual_report.narrative.set",
+        "Wrote a narrative part of the annual report",
+        Other,
+    ),
+    (
+        "annual_report.download",
+        "Downloaded the annual report's learning and improvement section (Word)",
+        Downloaded,
+    ),
+    (
         "review.returns_due",
         "Asked the agencies for their chronology returns by a date",
         Reviews,
@@ -600,6 +610,7 @@ pub const OBJECT_TYPES: &[(&str, &str)] = &[
     ("single_agency_audit", "Single-agency audit"),
     ("qa_report", "QA impact report"),
     ("qa_report_year", "QA impact reports of a year"),
+    ("annual_report", "Annual report"),
 ];
 
 fn known(action: &str) -> Option<&'static (&'static str, &'static str, AuditEventKind)> {

@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod agencies;
+pub mod annual_report;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

@@ -190,6 +190,18 @@ const ROOT: &[(&str, &str, Access)] = &[
         Access::AnyRole(OFFICE_OR_LEAD),
     ),
     ("Mutation", "decideQaReport", Access::AnyRole(OFFICE)),
+    // The annual report: the board reads it; the office writes its narrative.
+    (
+        "Query",
+        "annualReportNarrative",
+        Access::AnyRole(OFFICE_OR_CHAIR),
+    ),
+    ("Query", "annualReport", Access::AnyRole(OFFICE_OR_CHAIR)),
+    (
+        "Mutation",
+        "setAnnualReportNarrative",
+        Access::AnyRole(OFFICE),
+    ),
     ("Mutation", "signOut", Access::Public),
     // Answers the same whether or not the address has an account; links are rate-limited.
     ("Mutation", "requestPasswordReset", Access::Public),
@@ -1021,6 +1033,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
         ],
     ),
     ("QaReportYear", &["year", "sections", "reports"]),
+    ("AnnualReportNarrative", &["part", "label", "text"]),
     ("WorkCount", &["kind", "kindLabel", "urgency", "count"]),
     (
         "YearlyReportsGlance",

@@ -7,6 +7,7 @@ pub mod action_history;
 pub mod action_update;
 pub mod agency;
 pub mod annotation;
+pub mod annual_report_narrative;
 pub mod anonymisation_dismissal;
 pub mod api_token;
 pub mod app_user;

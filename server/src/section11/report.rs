@@ -56,9 +56,7 @@ fn word(r: Option<Rating>) -> &'static str {
     }
 }
 
-fn long_date(on: NaiveDate) -> String {
-    on.format("%-d %B %Y").to_string()
-}
+use crate::work::long_date;
 
 /// Whether the office has the assessment to scrutinise or has accepted it.
 fn received(a: &AssessmentView) -> bool {
@@ -449,6 +447,13 @@ fn challenges(view: &YearView) -> ReportSection {
         heading: "The business office's challenges".into(),
         blocks,
     }
+}
+
+/// The standards × agencies picture of `view` (with `before` for the changes): each
+/// standard's ratings counted, and every agency's ratings; as the annual report shows it.
+pub fn picture(view: &YearView, before: Option<&YearView>) -> Vec<ReportSection> {
+    let last = LastYear::of(view, before);
+    vec![standards(view), by_agency(view, &last)]
 }
 
 /// The report of `view` (with `before`, the year before as the same person reads it, for

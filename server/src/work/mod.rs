@@ -131,7 +131,8 @@ pub fn actor_of(p: &app_user::Model) -> Actor {
     }
 }
 
-fn long_date(on: NaiveDate) -> String {
+/// A date as people write it: "7 December 2026".
+pub fn long_date(on: NaiveDate) -> String {
     on.format("%-d %B %Y").to_string()
 }
 

@@ -1318,6 +1318,27 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Query.annualReportNarrative",
+            allowed: OFFICE_OR_CHAIR,
+            doc: "{ annualReportNarrative(year: 2030) { part text } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.annualReport",
+            allowed: OFFICE_OR_CHAIR,
+            doc: "{ annualReport(year: 2030) { fileName contentBase64 } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.setAnnualReportNarrative",
+            allowed: OFFICE,
+            doc: "mutation { setAnnualReportNarrative(year: 2030, part: INTRODUCTION, text: \"Our year\") { part text } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
             field: "Query.singleAgencyAudits",
             allowed: PLAN_READERS,
             doc: "query($a: ID!) { singleAgencyAudits(agencyId: $a) { id topic version } }",

@@ -5,6 +5,7 @@ mod helpers;
 
 mod actions;
 mod agencies;
+mod annual_report;
 mod api_tokens;
 mod audit_log;
 mod auth;
