@@ -144,3 +144,42 @@ test('the office prepares next year\'s sections and asks an agency for its repor
   await expect(page.getByRole('listitem').filter({ hasText: /^Learning from reviews/ })).toBeVisible();
   await bothWidths(page);
 });
+
+test('the office writes the annual report\'s introduction and downloads it; the chair reads and downloads it too', async ({ page }) => {
+  const now = new Date();
+  const year = now.getMonth() >= 3 ? now.getFullYear() : now.getFullYear() - 1;
+  const label = `April ${year} to March ${year + 1}`;
+  const file = `annual-report-${year}-${String((year + 1) % 100).padStart(2, '0')}.docx`;
+  const INTRO = `This year the partnership learnt from its reviews and audits ${Date.now()}.`;
+
+  await signIn(page, 'office@demo.example');
+  await page.getByRole('region', { name: 'The partnership at a glance' }).getByRole('link', { name: 'The annual report: learning and improvement' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Annual report: learning and improvement');
+  await expect(page.getByRole('combobox', { name: 'Reporting year' })).toHaveValue(String(year));
+  const intro = page.getByRole('form', { name: 'Introduction' });
+  await intro.getByLabel('Text').fill(INTRO);
+  await intro.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '“Introduction” is saved.' })).toBeVisible();
+  await expect(page.getByRole('form', { name: 'Introduction' }).getByLabel('Text')).toHaveValue(INTRO);
+  await bothWidths(page);
+
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: `Download the report for ${label} (DOCX)` }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe(file);
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+  expect(Buffer.concat(chunks).subarray(0, 2).toString()).toBe('PK');
+  await expect(page.getByRole('status').filter({ hasText: `Downloaded ${file}.` })).toBeVisible();
+  await signOut(page);
+
+  // The chair reads the narrative as written, without a form, and downloads the report.
+  await signIn(page, 'chair@demo.example');
+  await visit(page, '/annual-report');
+  await expect(page.getByRole('region', { name: 'Introduction' })).toContainText(INTRO);
+  await expect(page.getByRole('region', { name: 'Priorities for the year ahead' })).toContainText('Not written yet');
+  await expect(page.getByRole('button', { name: 'Save' })).toHaveCount(0);
+  const again = page.waitForEvent('download');
+  await page.getByRole('button', { name: `Download the report for ${label} (DOCX)` }).click();
+  expect((await again).suggestedFilename()).toBe(file);
+});

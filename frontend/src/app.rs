@@ -3,9 +3,9 @@
 use crate::api::{self, SignOut};
 use crate::components::Loading;
 use crate::pages::{
-    actions, agencies, audit_log, child_deaths, chronology, dashboard, not_found::NotFound,
-    notifications, performance, published, qa_reports, retention, reviews, second_factor,
-    section11, sign_in, sign_in_providers, summary, training, users,
+    actions, agencies, annual_report, audit_log, child_deaths, chronology, dashboard,
+    not_found::NotFound, notifications, performance, published, qa_reports, retention, reviews,
+    second_factor, section11, sign_in, sign_in_providers, summary, training, users,
 };
 use crate::session::{Me, Session};
 use leptos::prelude::*;
@@ -293,6 +293,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/learning-events/:id/edit") view=|| guard(training::EditLearningEvent) />
                     <Route path=path!("/section-11/assessments/:id") view=|| guard(section11::Section11AssessmentPage) />
                     <Route path=path!("/qa-reports") view=|| guard(qa_reports::QaReportsPage) />
+                    <Route path=path!("/annual-report") view=|| guard(annual_report::AnnualReportPage) />
                     <Route path=path!("/qa-reports/:id") view=|| guard(qa_reports::QaReportPage) />
                     <Route path=path!("/audit-log") view=|| guard(audit_log::AuditLogPage) />
                     <Route path=path!("/retention") view=|| guard(retention::RetentionPage) />

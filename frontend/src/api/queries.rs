@@ -188,6 +188,9 @@ operations!(
     SaveQaReportAnswer,
     SubmitQaReport,
     DecideQaReport,
+    AnnualReportNarrative,
+    SetAnnualReportNarrative,
+    AnnualReport,
 );
 operations!(
     "graphql/performance.graphql": Indicators,

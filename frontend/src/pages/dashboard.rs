@@ -144,6 +144,7 @@ fn AtAGlance() -> impl IntoView {
         <section aria-labelledby="at-a-glance">
             <h2 id="at-a-glance">"The partnership at a glance"</h2>
             {move || states(glance.get(), |d| view! { <GlanceFigures g=d.partnership_at_a_glance /> }.into_any())}
+            <p><a href="/annual-report">"The annual report: learning and improvement"</a></p>
         </section>
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod agencies;
+pub mod annual_report;
 pub mod audit_log;
 pub mod child_deaths;
 pub mod chronology;
