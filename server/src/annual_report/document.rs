@@ -2,7 +2,9 @@
 //! strand, each figure from [`Figures`], the office's narrative first and last.
 
 use super::Figures;
-use crate::summary::document::{Report, ReportBlock, ReportCell, ReportSection, ReportTable};
+use crate::summary::document::{
+    chart, Report, ReportBlock, ReportCell, ReportImage, ReportSection, ReportTable,
+};
 use crate::work::long_date;
 use shared::annual_report::NarrativePart;
 use shared::child_deaths::year_label;
@@ -284,10 +286,92 @@ fn performance(f: &Figures) -> ReportSection {
             30,
         ));
     }
+    // Each indicator's chart, hot spots first (at most [`MAX_CHARTS`]).
+    for v in indicators
+        .iter()
+        .filter(|v| v.values.len() >= 2)
+        .take(MAX_CHARTS)
+    {
+        let description = chart_description(v);
+        blocks.push(ReportBlock::Heading(v.indicator.name.clone()));
+        blocks.push(ReportBlock::Image(ReportImage {
+            png: chart::render(&chart_of(v)),
+            aspect: f64::from(chart::HEIGHT) / f64::from(chart::WIDTH),
+            description: description.clone(),
+        }));
+        blocks.push(ReportBlock::Text(description));
+    }
     ReportSection {
         heading: "The performance dataset".into(),
         blocks,
     }
+}
+
+/// The most indicator charts the report carries.
+pub const MAX_CHARTS: usize = 40;
+
+fn chart_of(v: &crate::performance::service::IndicatorView) -> chart::LineChart {
+    let limits = v.chart.limits.as_ref();
+    chart::LineChart {
+        values: v.values.iter().map(|(value, _)| value.value).collect(),
+        marks: v
+            .chart
+            .points
+            .iter()
+            .map(|p| {
+                if p.variation.is_concern() {
+                    chart::Mark::Concern
+                } else if p.variation.is_improvement() {
+                    chart::Mark::Improvement
+                } else {
+                    chart::Mark::Common
+                }
+            })
+            .collect(),
+        mean: limits.map(|l| l.mean),
+        upper: limits.map(|l| l.upper),
+        lower: limits.map(|l| l.lower),
+        target: v.indicator.target,
+    }
+}
+
+/// What an indicator's chart shows, in words: its caption and alternative text.
+fn chart_description(v: &crate::performance::service::IndicatorView) -> String {
+    let round = |x: f64| format!("{}", (x * 10.0).round() / 10.0);
+    let first = v
+        .values
+        .first()
+        .map(|(x, _)| x.period.as_str())
+        .unwrap_or_default();
+    let (last_period, last_value) = v
+        .values
+        .last()
+        .map(|(x, _)| (x.period.as_str(), x.value))
+        .unwrap_or_default();
+    let mut text = format!(
+        "Statistical process control chart of {}: {} values from {first} to {last_period}, the latest {} {}.",
+        v.indicator.name,
+        v.values.len(),
+        round(last_value),
+        v.indicator.unit
+    );
+    if let Some(l) = &v.chart.limits {
+        text.push_str(&format!(
+            " Mean {} (the solid line), process limits {} to {} (dashed).",
+            round(l.mean),
+            round(l.lower),
+            round(l.upper)
+        ));
+    }
+    if let Some(t) = v.indicator.target {
+        text.push_str(&format!(" Target {} (the red dashed line).", round(t)));
+    }
+    text.push_str(&format!(
+        " {}; {}. Orange points are concerning special causes, blue ones improving.",
+        v.chart.variation.label(),
+        v.chart.assurance.label().to_lowercase()
+    ));
+    text
 }
 
 fn child_deaths(f: &Figures) -> ReportSection {

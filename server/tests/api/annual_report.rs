@@ -180,6 +180,31 @@ async fn the_report_gives_the_databases_figures(backend: Backend) {
             "{text}"
         );
         assert!(text.contains("The performance dataset"), "{text}");
+
+        // A chart for each indicator with two values or more, described in words.
+        let values = server::entities::indicator_value::Entity::find()
+            .all(db)
+            .await
+            .expect("values");
+        let mut per_indicator: std::collections::HashMap<&str, usize> = Default::default();
+        for v in &values {
+            *per_indicator.entry(v.indicator_id.as_str()).or_default() += 1;
+        }
+        let charted = per_indicator.values().filter(|n| **n >= 2).count();
+        assert!(charted > 0, "the demo has indicators with values");
+        let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).expect("zip");
+        let pictures = archive
+            .file_names()
+            .filter_map(Result::ok)
+            .filter(|n| n.starts_with("word/media/") && n.ends_with(".png"))
+            .count();
+        assert_eq!(pictures, charted.min(40));
+        assert_eq!(
+            text.matches("Statistical process control chart of ")
+                .count(),
+            charted.min(40),
+            "{text}"
+        );
     })
     .await;
 }

@@ -25,6 +25,7 @@ const CONTENT_TYPES: &str = concat!(
     "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">",
     "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>",
     "<Default Extension=\"xml\" ContentType=\"application/xml\"/>",
+    "<Default Extension=\"png\" ContentType=\"image/png\"/>",
     "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>",
     "<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>",
     "<Override PartName=\"/word/numbering.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml\"/>",
@@ -49,7 +50,6 @@ const DOCUMENT_RELS: &str = concat!(
     "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering\" Target=\"numbering.xml\"/>",
     "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/>",
     "<Relationship Id=\"rId4\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>",
-    "</Relationships>"
 );
 
 const SETTINGS: &str = concat!(
@@ -404,16 +404,25 @@ pub(super) fn write(doc: &SummaryDocument) -> Result<Vec<u8>, DocumentError> {
     package(
         &document,
         &ordered,
+        &[],
         &footer_text(doc),
         &doc.properties(&title),
     )
 }
 
+/// A picture the document shows: `document.xml` refers to it as `rIdPicture{n}`, for its
+/// index n in the package's list; it is stored as `word/media/picture{n}.png`.
+pub(super) fn picture_id(n: usize) -> String {
+    format!("rIdPicture{n}")
+}
+
 /// A WordprocessingML package of `document` (its ordered lists numbered as `ordered`
-/// says) with the shared styles, the footer's text and the properties.
+/// says, its pictures the PNGs `pictures` in [`picture_id`] order) with the shared styles,
+/// the footer's text and the properties.
 pub(super) fn package(
     document: &str,
     ordered: &[(usize, u64)],
+    pictures: &[Vec<u8>],
     footer_left: &str,
     properties: &Properties<'_>,
 ) -> Result<Vec<u8>, DocumentError> {
@@ -424,10 +433,16 @@ pub(super) fn package(
     )?;
     package.add("_rels/.rels", &[XML_DECLARATION, PACKAGE_RELS].concat())?;
     package.add("word/document.xml", document)?;
-    package.add(
-        "word/_rels/document.xml.rels",
-        &[XML_DECLARATION, DOCUMENT_RELS].concat(),
-    )?;
+    let mut rels = [XML_DECLARATION, DOCUMENT_RELS].concat();
+    for (n, png) in pictures.iter().enumerate() {
+        rels.push_str(&format!(
+            "<Relationship Id=\"{}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/picture{n}.png\"/>",
+            picture_id(n)
+        ));
+        package.add_bytes(&format!("word/media/picture{n}.png"), png)?;
+    }
+    rels.push_str("</Relationships>");
+    package.add("word/_rels/document.xml.rels", &rels)?;
     package.add("word/styles.xml", &[XML_DECLARATION, STYLES].concat())?;
     package.add("word/numbering.xml", &numbering(ordered))?;
     package.add("word/settings.xml", &[XML_DECLARATION, SETTINGS].concat())?;

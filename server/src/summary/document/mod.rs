@@ -14,12 +14,16 @@
 //! let bytes = summary::document::pptx(&doc)?; // PPTX_CONTENT_TYPE
 //! ```
 
+pub mod chart;
 mod docx;
 mod markdown;
+mod png;
 mod pptx;
 mod report;
 
-pub use report::{report_docx, Report, ReportBlock, ReportCell, ReportSection, ReportTable, Shade};
+pub use report::{
+    report_docx, Report, ReportBlock, ReportCell, ReportImage, ReportSection, ReportTable, Shade,
+};
 
 use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
@@ -182,8 +186,12 @@ impl Package {
     }
 
     fn add(&mut self, name: &str, content: &str) -> Result<(), DocumentError> {
+        self.add_bytes(name, content.as_bytes())
+    }
+
+    fn add_bytes(&mut self, name: &str, content: &[u8]) -> Result<(), DocumentError> {
         self.zip.start_file(name, self.options)?;
-        self.zip.write_all(content.as_bytes())?;
+        self.zip.write_all(content)?;
         Ok(())
     }
 
@@ -335,9 +343,13 @@ pub(crate) mod tests {
         (0..archive.len())
             .map(|i| {
                 let mut file = archive.by_index(i).expect("an entry");
+                let name = file.name().expect("a name").to_string();
                 let mut text = String::new();
-                file.read_to_string(&mut text).expect("UTF-8 text");
-                (file.name().expect("a name").to_string(), text)
+                // Pictures are bytes; every other part is UTF-8 text.
+                if !name.ends_with(".png") {
+                    file.read_to_string(&mut text).expect("UTF-8 text");
+                }
+                (name, text)
             })
             .collect()
     }

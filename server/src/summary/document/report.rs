@@ -1,11 +1,11 @@
 //! Reports the partnership downloads as Word documents (a Section 11 year's summary report):
 //! a title, a line saying whose it is and when, then sections of headed Markdown text and
 //! tables whose cells may be shaded red, amber, green or grey (always with their words: the
-//! shade only repeats what the cell says). Written with the learning summary's styles, page
+//! shade only repeats what the cell says), and pictures with their descriptions. Written with the learning summary's styles, page
 //! and package (see `docx`), so both look alike and are read back alike.
 
-use super::docx::{package, Writer, LABEL_FILL, SECTION, TEXT_WIDTH, W_NS};
-use super::{DocumentError, Properties, XML_DECLARATION};
+use super::docx::{package, picture_id, Writer, LABEL_FILL, SECTION, TEXT_WIDTH, W_NS};
+use super::{push_escaped, DocumentError, Properties, XML_DECLARATION};
 
 /// A report as plain data; texts are Markdown where the field says so.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -38,7 +38,47 @@ pub enum ReportBlock {
     /// Markdown text (paragraphs, lists, emphasis).
     Text(String),
     Table(ReportTable),
+    /// A picture the width of the text, with its description read out in its place.
+    Image(ReportImage),
 }
+
+/// A PNG picture and what it shows, in words (its alternative text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportImage {
+    pub png: Vec<u8>,
+    /// Its proportions: height per width.
+    pub aspect: f64,
+    pub description: String,
+}
+
+/// The text width in EMU (A4 less two 2 cm margins).
+const PICTURE_WIDTH_EMU: u64 = TEXT_WIDTH as u64 * 635;
+
+/// The inline drawing of picture `n` (relationship [`picture_id`]`(n)`).
+fn drawing(out: &mut String, n: usize, image: &ReportImage) {
+    let cx = PICTURE_WIDTH_EMU;
+    let cy = (cx as f64 * image.aspect.clamp(0.05, 4.0)).round() as u64;
+    let mut alt = String::new();
+    push_escaped(&mut alt, &image.description);
+    let id = n + 1;
+    out.push_str(&format!(
+        "<w:p><w:pPr><w:keepNext/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\">\
+         <wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:docPr id=\"{id}\" name=\"Picture {id}\" descr=\"{alt}\"/>\
+         <wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr>\
+         <a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\">\
+         <pic:pic><pic:nvPicPr><pic:cNvPr id=\"{id}\" name=\"picture{n}.png\" descr=\"{alt}\"/><pic:cNvPicPr/></pic:nvPicPr>\
+         <pic:blipFill><a:blip r:embed=\"{rid}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>\
+         <pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr>\
+         </pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
+        rid = picture_id(n),
+    ));
+}
+
+/// The namespaces of pictures, declared on the report's root.
+const DRAWING_NS: &str =
+    "xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" \
+     xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" \
+     xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"";
 
 /// A table: a heading row (repeated on each page) and rows of cells. A row shorter than
 /// the headings is filled with empty cells; cells beyond them are left out.
@@ -156,13 +196,15 @@ impl Writer {
     }
 }
 
-fn document(report: &Report) -> (String, Vec<(usize, u64)>) {
+fn document(report: &Report) -> (String, Vec<(usize, u64)>, Vec<Vec<u8>>) {
     let mut w = Writer {
         out: String::with_capacity(32 * 1024),
         ordered: Vec::new(),
     };
     w.out.push_str(XML_DECLARATION);
-    w.out.push_str(&format!("<w:document {W_NS}><w:body>"));
+    w.out
+        .push_str(&format!("<w:document {W_NS} {DRAWING_NS}><w:body>"));
+    let mut pictures: Vec<Vec<u8>> = Vec::new();
     w.plain_paragraph(Some("Title"), &report.title);
     for line in [&report.partnership, &report.subtitle] {
         if !line.trim().is_empty() {
@@ -176,20 +218,25 @@ fn document(report: &Report) -> (String, Vec<(usize, u64)>) {
                 ReportBlock::Heading(text) => w.plain_paragraph(Some("Heading2"), text),
                 ReportBlock::Text(text) => w.markdown(text),
                 ReportBlock::Table(table) => w.table(table),
+                ReportBlock::Image(image) => {
+                    drawing(&mut w.out, pictures.len(), image);
+                    pictures.push(image.png.clone());
+                }
             }
         }
     }
     w.out.push_str(SECTION);
     w.out.push_str("</w:body></w:document>");
-    (w.out, w.ordered)
+    (w.out, w.ordered, pictures)
 }
 
 /// The report as a Word document (DOCX).
 pub fn report_docx(report: &Report) -> Result<Vec<u8>, DocumentError> {
-    let (document, ordered) = document(report);
+    let (document, ordered, pictures) = document(report);
     package(
         &document,
         &ordered,
+        &pictures,
         &report.footer,
         &Properties {
             title: &report.title,
@@ -253,6 +300,42 @@ mod tests {
         assert!(part(&parts, "word/footer1.xml").contains(">Section 11 2026</w:t>"));
         assert!(part(&parts, "docProps/core.xml")
             .contains("<dc:title>Section 11 self-assessment 2026</dc:title>"));
+    }
+
+    #[test]
+    fn a_picture_is_stored_related_and_described() {
+        let mut report = example();
+        let png = super::super::png::encode_rgb(2, 1, &[0, 0, 0, 255, 255, 255]);
+        report.sections[0]
+            .blocks
+            .push(ReportBlock::Image(ReportImage {
+                png: png.clone(),
+                aspect: 0.5,
+                description: "Referrals <rising>".into(),
+            }));
+        let bytes = report_docx(&report).expect("docx");
+        let parts = unzip(&bytes);
+        let document = part(&parts, "word/document.xml");
+        assert!(document.contains("r:embed=\"rIdPicture0\""), "{document}");
+        assert!(document.contains("descr=\"Referrals &lt;rising&gt;\""));
+        assert!(document.contains(&format!(
+            "cx=\"{PICTURE_WIDTH_EMU}\" cy=\"{}\"",
+            PICTURE_WIDTH_EMU / 2
+        )));
+        let rels = part(&parts, "word/_rels/document.xml.rels");
+        assert!(rels.contains("Id=\"rIdPicture0\""));
+        assert!(rels.contains("Target=\"media/picture0.png\""));
+        assert!(rels.ends_with("</Relationships>"));
+        assert!(part(&parts, "[Content_Types].xml").contains("Extension=\"png\""));
+        use std::io::Read;
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+        let mut stored = Vec::new();
+        archive
+            .by_name("word/media/picture0.png")
+            .expect("the picture")
+            .read_to_end(&mut stored)
+            .expect("read");
+        assert_eq!(stored, png);
     }
 
     #[test]
