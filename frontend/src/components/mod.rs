@@ -1,12 +1,14 @@
 //! Building blocks shared by every page: page chrome helpers, states, tags, form fields and
 //! the error summary.
 
+mod asking;
 mod confirm;
 mod drafts;
 mod fields;
 mod format;
 mod person_search;
 
+pub use asking::*;
 pub use confirm::*;
 pub use drafts::*;
 pub use fields::*;

@@ -6,7 +6,7 @@
 
 use crate::api::{self, code_of, ApiError};
 use crate::components::{
-    field_id, format_date, set_title, AgencyPrefix, CheckboxGroup, ConfirmPanel, DataTable,
+    field_id, format_date, set_title, AgencyPrefix, AskAgenciesForm, ConfirmPanel, DataTable,
     DateInput, Drafts, ErrorSummary, FormErrors, FormSubmit, RadioGroup, SelectField, TextArea,
     TextField,
 };
@@ -436,7 +436,19 @@ fn ReportYear(
         }}
         {office.then(|| view! {
             <SectionsForm year=year current=sections locked=asked reload=reload notice=notice />
-            <AskForm year=year agencies=agencies.clone() reload=reload notice=notice />
+            <AskAgenciesForm
+                prefix="qa"
+                year=year
+                what="QA impact report"
+                agencies=agencies.clone()
+                send=move |agency_ids, due_on| async move {
+                    api::send::<api::AskForQaReports>(api::ask_for_qa_reports::Variables { year, agency_ids, due_on })
+                        .await
+                        .map(|_| ())
+                }
+                reload=reload
+                notice=notice
+            />
         })}
     }
 }
@@ -521,67 +533,6 @@ fn SectionsForm(
         </form>
     }
     .into_any()
-}
-
-/// The office asks agencies for their report by a date.
-#[component]
-fn AskForm(
-    year: i64,
-    agencies: Vec<(String, String)>,
-    reload: RwSignal<u32>,
-    notice: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let form = FormSubmit::new();
-    let chosen = RwSignal::new(Vec::<String>::new());
-    let due = RwSignal::new(String::new());
-    let submit = move |ev: SubmitEvent| {
-        if !form.begin(&ev) {
-            return;
-        }
-        if chosen.with_untracked(Vec::is_empty) {
-            form.errors
-                .push("qa-agencies", "Choose at least one agency");
-        }
-        if due.with_untracked(String::is_empty) {
-            form.errors
-                .push("qa-due", "Enter the date the reports are due by");
-        }
-        if form.errors.report_found() {
-            return;
-        }
-        let n = chosen.with_untracked(Vec::len);
-        let on = due.get_untracked();
-        let variables = api::ask_for_qa_reports::Variables {
-            year,
-            agency_ids: chosen.get_untracked(),
-            due_on: on.clone(),
-        };
-        form.send(
-            api::send::<api::AskForQaReports>(variables),
-            |f| match f {
-                "dueOn" => ("qa-due".into(), "Due by".into()),
-                _ => ("qa-agencies".into(), "Agencies".into()),
-            },
-            move |_| {
-                notice.set(Some(format!(
-                    "{n} {} asked for their QA impact report for {year} by {}. Their agency leads will see it on their home page.",
-                    if n == 1 { "agency is" } else { "agencies are" },
-                    format_date(&on)
-                )));
-                chosen.set(Vec::new());
-                reload.update(|k| *k += 1);
-            },
-        );
-    };
-    view! {
-        <form on:submit=submit novalidate=true class="row-card" aria-labelledby="qa-ask-title">
-            <h3 id="qa-ask-title">{format!("Ask agencies for their {year} report")}</h3>
-            <ErrorSummary errors=form.errors />
-            <CheckboxGroup id="qa-agencies" legend="Agencies" options=agencies selected=chosen errors=form.errors columns=true />
-            <DateInput id="qa-due" label="Due by" value=due errors=form.errors />
-            <button type="submit" class="button" disabled=move || form.pending.get()>"Ask these agencies"</button>
-        </form>
-    }
 }
 
 /// One agency's report.

@@ -6,7 +6,7 @@ use crate::api::section11_assessment::Section11AssessmentSection11Assessment as 
 use crate::api::section11_assessment::Section11AssessmentSection11AssessmentChallenges as Challenge;
 use crate::api::{self, code_of, ApiError};
 use crate::components::{
-    field_id, format_date, set_title, AgencyPrefix, CheckboxGroup, DataTable, DateInput, Drafts,
+    field_id, format_date, set_title, AgencyPrefix, AskAgenciesForm, DataTable, Drafts,
     ErrorSummary, FormErrors, FormSubmit, RadioGroup, SelectField, TextArea,
 };
 use crate::pages::chronology::Notice;
@@ -248,7 +248,19 @@ fn YearBody(
         {office
             .then(|| view! {
                 <StandardsForm year=year current=standards.iter().map(|s| s.title.clone()).collect() locked=!assessments.is_empty() reload=reload notice=notice />
-                <AskForm year=year agencies=agencies.clone() reload=reload notice=notice />
+                <AskAgenciesForm
+                    prefix="s11"
+                    year=year
+                    what="Section 11 self-assessment"
+                    agencies=agencies.clone()
+                    send=move |agency_ids, due_on| async move {
+                        api::send::<api::OpenSection11Year>(api::open_section11_year::Variables { year, agency_ids, due_on })
+                            .await
+                            .map(|_| ())
+                    }
+                    reload=reload
+                    notice=notice
+                />
             })}
     }
 }
@@ -370,68 +382,6 @@ fn StandardsForm(
         </form>
     }
     .into_any()
-}
-
-/// The office asks agencies for their assessment by a date.
-#[component]
-fn AskForm(
-    year: i64,
-    agencies: Vec<(String, String)>,
-    reload: RwSignal<u32>,
-    notice: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let form = FormSubmit::new();
-    let chosen = RwSignal::new(Vec::<String>::new());
-    let due = RwSignal::new(String::new());
-    let submit = move |ev: SubmitEvent| {
-        if !form.begin(&ev) {
-            return;
-        }
-        if chosen.with_untracked(Vec::is_empty) {
-            form.errors
-                .push("s11-agencies", "Choose at least one agency");
-        }
-        if due.with_untracked(String::is_empty) {
-            form.errors
-                .push("s11-due", "Enter the date the assessments are due by");
-        }
-        if form.errors.report_found() {
-            return;
-        }
-        let n = chosen.with_untracked(Vec::len);
-        let on = due.get_untracked();
-        let variables = api::open_section11_year::Variables {
-            year,
-            agency_ids: chosen.get_untracked(),
-            due_on: on.clone(),
-        };
-        form.send(
-            api::send::<api::OpenSection11Year>(variables),
-            |f| match f {
-                "dueOn" => ("s11-due".into(), "Due by".into()),
-                "year" => ("s11-agencies".into(), "Year".into()),
-                _ => ("s11-agencies".into(), "Agencies".into()),
-            },
-            move |_| {
-                notice.set(Some(format!(
-                    "{n} {} asked for their Section 11 self-assessment for {year} by {}. Their agency leads will see it on their home page.",
-                    if n == 1 { "agency is" } else { "agencies are" },
-                    format_date(&on)
-                )));
-                chosen.set(Vec::new());
-                reload.update(|k| *k += 1);
-            },
-        );
-    };
-    view! {
-        <form on:submit=submit novalidate=true class="row-card" aria-labelledby="s11-ask-title">
-            <h3 id="s11-ask-title">{format!("Ask agencies for their {year} assessment")}</h3>
-            <ErrorSummary errors=form.errors />
-            <CheckboxGroup id="s11-agencies" legend="Agencies" options=agencies selected=chosen errors=form.errors columns=true />
-            <DateInput id="s11-due" label="Due by" value=due errors=form.errors />
-            <button type="submit" class="button" disabled=move || form.pending.get()>"Ask these agencies"</button>
-        </form>
-    }
 }
 
 /// One agency's assessment.

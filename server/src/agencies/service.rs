@@ -25,6 +25,46 @@ pub async fn list(
     Ok(query.all(db).await?)
 }
 
+/// Refuses agencies that are not there (field `agencyIds.{i}`, by position in `ids`).
+pub async fn all_known<C: ConnectionTrait>(db: &C, ids: &[String]) -> AppResult<()> {
+    let known = agency::Entity::find()
+        .filter(agency::Column::Id.is_in(ids.iter().cloned()))
+        .all(db)
+        .await?;
+    for (i, id) in ids.iter().enumerate() {
+        if !known.iter().any(|a| &a.id == id) {
+            return Err(AppError::validation(
+                format!("agencyIds.{i}"),
+                "is not an agency",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Each of `rows` with its agency (`agency_of` names it); a row whose agency is gone is
+/// left out.
+pub async fn with_agencies<C: ConnectionTrait, M>(
+    db: &C,
+    rows: Vec<M>,
+    agency_of: impl Fn(&M) -> &str,
+) -> AppResult<Vec<(M, agency::Model)>> {
+    let agencies: HashMap<String, agency::Model> = agency::Entity::find()
+        .filter(agency::Column::Id.is_in(rows.iter().map(|r| agency_of(r).to_owned())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id.clone(), a))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let a = agencies.get(agency_of(&r))?.clone();
+            Some((r, a))
+        })
+        .collect())
+}
+
 pub async fn get<C: ConnectionTrait>(db: &C, id: &str) -> AppResult<agency::Model> {
     agency::Entity::find_by_id(id.to_owned())
         .one(db)

@@ -31,9 +31,6 @@ use std::collections::HashMap;
 const AUDIT: &str = "Single-agency audit";
 const REPORT: &str = "QA impact report";
 
-/// The most agencies one request asks (a partnership has a few dozen).
-pub const MAX_AGENCIES_ASKED: usize = crate::section11::MAX_AGENCIES_ASKED;
-
 // ---------------------------------------------------------------------------------------
 // Single-agency audits
 // ---------------------------------------------------------------------------------------
@@ -467,26 +464,7 @@ pub async fn open_year(
     due_on: NaiveDate,
 ) -> AppResult<YearView> {
     let actor = rc.actor()?;
-    let mut p = shared::Problems::new();
-    if !YEARS.contains(&year) {
-        p.push("year", "must be a year between 2000 and 2100");
-    }
-    if agency_ids.is_empty() {
-        p.push("agencyIds", "choose at least one agency");
-    }
-    if agency_ids.len() > MAX_AGENCIES_ASKED {
-        p.push(
-            "agencyIds",
-            format!("ask at most {MAX_AGENCIES_ASKED} agencies at once"),
-        );
-    }
-    if due_on < state.today() {
-        p.push("dueOn", "must be today or a later date");
-    }
-    p.into_result()?;
-    let mut agency_ids = agency_ids;
-    agency_ids.sort_unstable();
-    agency_ids.dedup();
+    let agency_ids = shared::agencies::check_asking(year, agency_ids, due_on, state.today())?;
     let now = crate::db::now();
     let txn = begin_write(&state.db).await?;
     if sections_of(&txn, year).await?.is_empty() {
@@ -499,18 +477,7 @@ pub async fn open_year(
             .collect();
         write_sections(&txn, year, defaults).await?;
     }
-    let known = agency::Entity::find()
-        .filter(agency::Column::Id.is_in(agency_ids.clone()))
-        .all(&txn)
-        .await?;
-    for (i, id) in agency_ids.iter().enumerate() {
-        if !known.iter().any(|a| &a.id == id) {
-            return Err(AppError::validation(
-                format!("agencyIds.{i}"),
-                "is not an agency",
-            ));
-        }
-    }
+    crate::agencies::service::all_known(&txn, &agency_ids).await?;
     let existing: HashMap<String, qa_report::Model> = qa_report::Entity::find()
         .filter(qa_report::Column::Year.eq(year))
         .filter(qa_report::Column::AgencyId.is_in(agency_ids.clone()))
@@ -753,18 +720,5 @@ pub async fn outstanding<C: ConnectionTrait>(
         .filter(qa_report::Column::Status.ne(ReportStatus::Accepted.code()))
         .all(db)
         .await?;
-    let agencies: HashMap<String, agency::Model> = agency::Entity::find()
-        .filter(agency::Column::Id.is_in(rows.iter().map(|r| r.agency_id.clone())))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id.clone(), a))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let a = agencies.get(&r.agency_id)?.clone();
-            Some((r, a))
-        })
-        .collect())
+    crate::agencies::service::with_agencies(db, rows, |r| &r.agency_id).await
 }

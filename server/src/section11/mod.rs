@@ -23,15 +23,12 @@ use shared::auth::Actor;
 use shared::section11::{
     carried_from, check_answer, check_challenge_text, check_decision, check_standards,
     check_submission, reads, scrutinises, writes, AnswerDraft, AssessmentStatus, Rating,
-    StandardDraft, MAX_CHALLENGES, YEARS,
+    StandardDraft, MAX_CHALLENGES,
 };
 use std::collections::HashMap;
 
 const ASSESSMENT: &str = "Section 11 assessment";
 const CHALLENGE: &str = "Challenge question";
-
-/// The most agencies one request asks (a partnership has a few dozen).
-pub const MAX_AGENCIES_ASKED: usize = 500;
 
 /// An agency's assessment with its agency, its answers, its year's standards and the
 /// office's challenge questions (in the order asked).
@@ -265,26 +262,7 @@ pub async fn open_year(
     due_on: NaiveDate,
 ) -> AppResult<YearView> {
     let actor = rc.actor()?;
-    let mut p = shared::Problems::new();
-    if !YEARS.contains(&year) {
-        p.push("year", "must be a year between 2000 and 2100");
-    }
-    if agency_ids.is_empty() {
-        p.push("agencyIds", "choose at least one agency");
-    }
-    if agency_ids.len() > MAX_AGENCIES_ASKED {
-        p.push(
-            "agencyIds",
-            format!("ask at most {MAX_AGENCIES_ASKED} agencies at once"),
-        );
-    }
-    let mut agency_ids = agency_ids;
-    agency_ids.sort_unstable();
-    agency_ids.dedup();
-    if due_on < state.today() {
-        p.push("dueOn", "must be today or a later date");
-    }
-    p.into_result()?;
+    let agency_ids = shared::agencies::check_asking(year, agency_ids, due_on, state.today())?;
     let now = crate::db::now();
     let txn = begin_write(&state.db).await?;
     let standards = standards_of(&txn, year).await?;
@@ -294,18 +272,7 @@ pub async fn open_year(
             format!("has no standards yet: set the {year} standards first"),
         ));
     }
-    let known = agency::Entity::find()
-        .filter(agency::Column::Id.is_in(agency_ids.clone()))
-        .all(&txn)
-        .await?;
-    for (i, id) in agency_ids.iter().enumerate() {
-        if !known.iter().any(|a| &a.id == id) {
-            return Err(AppError::validation(
-                format!("agencyIds.{i}"),
-                "is not an agency",
-            ));
-        }
-    }
+    crate::agencies::service::all_known(&txn, &agency_ids).await?;
     let last_standards: Vec<(String, String)> = standards_of(&txn, year - 1)
         .await?
         .into_iter()
@@ -758,29 +725,14 @@ pub async fn respond_to_challenge(
     Ok(view)
 }
 
-/// Assessments still with their agencies (being written or returned), for what needs you.
+/// Assessments still with their agencies (being written or returned), or waiting for the
+/// office, for what needs you.
 pub async fn outstanding<C: ConnectionTrait>(
     db: &C,
 ) -> AppResult<Vec<(s11_assessment::Model, agency::Model)>> {
     let rows = s11_assessment::Entity::find()
-        .filter(s11_assessment::Column::Status.is_in([
-            AssessmentStatus::Draft.code(),
-            AssessmentStatus::Returned.code(),
-            AssessmentStatus::Submitted.code(),
-        ]))
+        .filter(s11_assessment::Column::Status.ne(AssessmentStatus::Accepted.code()))
         .all(db)
         .await?;
-    let agencies: HashMap<String, agency::Model> = agency::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id.clone(), a))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let a = agencies.get(&r.agency_id)?.clone();
-            Some((r, a))
-        })
-        .collect())
+    crate::agencies::service::with_agencies(db, rows, |r| &r.agency_id).await
 }

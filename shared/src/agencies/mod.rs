@@ -72,6 +72,41 @@ pub struct QaMechanismDraft {
     pub last_updated: NaiveDate,
 }
 
+/// The most agencies one request asks for a yearly return (a partnership has a few dozen).
+pub const MAX_AGENCIES_ASKED: usize = 500;
+
+/// Checks a request asking agencies for a yearly return (a Section 11 self-assessment, a QA
+/// impact report): a year from 2000 to 2100, 1 to [`MAX_AGENCIES_ASKED`] agencies, a due
+/// date from `today`. Fields `year`, `agencyIds`, `dueOn`. Answers the agencies sorted,
+/// each once.
+pub fn check_asking(
+    year: i32,
+    agency_ids: Vec<String>,
+    due_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<Vec<String>, Problems> {
+    let mut p = Problems::new();
+    if !(2000..=2100).contains(&year) {
+        p.push("year", "must be a year between 2000 and 2100");
+    }
+    if agency_ids.is_empty() {
+        p.push("agencyIds", "choose at least one agency");
+    }
+    if agency_ids.len() > MAX_AGENCIES_ASKED {
+        p.push(
+            "agencyIds",
+            format!("ask at most {MAX_AGENCIES_ASKED} agencies at once"),
+        );
+    }
+    if due_on < today {
+        p.push("dueOn", "must be today or a later date");
+    }
+    let mut agency_ids = agency_ids;
+    agency_ids.sort_unstable();
+    agency_ids.dedup();
+    p.into_result().map(|()| agency_ids)
+}
+
 pub const MAX_QA_MECHANISMS: usize = 50;
 
 /// Checks an agency's whole list of mechanisms (it is saved as one list).
@@ -213,5 +248,20 @@ mod tests {
         ];
         let problems = validate_qa_mechanisms(list, today).expect_err("empty text");
         assert_eq!(problems.0[0].field, "mechanisms[1].text");
+    }
+
+    #[test]
+    fn asking_agencies_needs_a_year_agencies_and_a_due_date_from_today() {
+        let d = |day| NaiveDate::from_ymd_opt(2026, 6, day).expect("date");
+        let ids = |xs: &[&str]| xs.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            check_asking(2026, ids(&["b", "a", "b"]), d(2), d(2)),
+            Ok(ids(&["a", "b"]))
+        );
+        let p = check_asking(1999, vec![], d(1), d(2)).expect_err("bad");
+        let fields: Vec<&str> = p.0.iter().map(|x| x.field.as_str()).collect();
+        assert_eq!(fields, ["year", "agencyIds", "dueOn"]);
+        let many = (0..=MAX_AGENCIES_ASKED).map(|i| i.to_string()).collect();
+        assert!(check_asking(2026, many, d(2), d(2)).is_err());
     }
 }
