@@ -87,9 +87,9 @@ test('an agency lead records an audit and submits its QA impact report; the offi
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`POL QA impact report ${year}`);
   await page.getByRole('radio', { name: 'Return it to the agency with comments' }).check();
   await page.getByRole('button', { name: 'Record the decision' }).click();
-  await expect(page.getByRole('alert').getByRole('link', { name: /Comments/ })).toBeVisible();
+  await expect(page.getByRole('alert').getByRole('link', { name: /Comment/ })).toBeVisible();
   await bothWidths(page);
-  await page.getByLabel('Comments', { exact: true }).fill('Say what changed for children who went missing.');
+  await page.getByRole('form', { name: 'Scrutiny' }).getByLabel('Comment', { exact: true }).fill('Say what changed for children who went missing.');
   await page.getByRole('button', { name: 'Record the decision' }).click();
   await expect(page.locator('#qa-status')).toHaveText('Returned with comments');
   await signOut(page);

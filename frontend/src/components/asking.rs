@@ -1,8 +1,11 @@
-//! The business office's form asking agencies for a yearly return by a date (a Section 11
-//! self-assessment, a QA impact report): one form, each page saying what it asks for and
-//! how it is sent.
+//! The business office's forms for the yearly returns agencies make (a Section 11
+//! self-assessment, a QA impact report): asking agencies for them by a date, and deciding
+//! on one submitted. One form each; each page says what it asks for and how it is sent.
 
-use super::{format_date, CheckboxGroup, DateInput, ErrorSummary, FormSubmit};
+use super::{
+    field_id, format_date, CheckboxGroup, DateInput, Drafts, ErrorSummary, FormSubmit, RadioGroup,
+    TextArea,
+};
 use crate::api::ApiError;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -78,6 +81,85 @@ where
             <CheckboxGroup id=agencies_id legend="Agencies" options=agencies selected=chosen errors=form.errors columns=true />
             <DateInput id=due_id label="Due by" value=due errors=form.errors />
             <button type="submit" class="button" disabled=move || form.pending.get()>"Ask these agencies"</button>
+        </form>
+    }
+}
+
+/// The business office's decision on a submitted yearly return (`what`: "assessment",
+/// "report"): accept it, or return it to the agency with a comment. `send` takes whether it
+/// is accepted and the comment, and sends the page's own mutation. What is typed is kept
+/// in `drafts` under the return's `id` while the page is rebuilt.
+#[component]
+pub fn DecideReturnForm<F, Fut>(
+    prefix: &'static str,
+    id: String,
+    what: &'static str,
+    /// The choice that returns it: "Return it to the agency with a challenge".
+    return_label: &'static str,
+    /// When a comment is needed.
+    comment_hint: &'static str,
+    send: F,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+    drafts: Drafts,
+) -> impl IntoView
+where
+    F: Fn(bool, String) -> Fut + 'static,
+    Fut: Future<Output = Result<(), ApiError>> + 'static,
+{
+    let form = FormSubmit::new();
+    let keys = [format!("{id}/decision"), format!("{id}/comment")];
+    let choice = drafts.field(keys[0].clone(), String::new());
+    let comment = drafts.field(keys[1].clone(), String::new());
+    let decision_id = format!("{prefix}-decision");
+    let comment_id = format!("{prefix}-comment");
+    let title_id = format!("{prefix}-decide-title");
+    let (decision_field, comment_field) = (decision_id.clone(), comment_id.clone());
+    let submit = move |ev: SubmitEvent| {
+        if !form.begin(&ev) {
+            return;
+        }
+        if choice.with_untracked(String::is_empty) {
+            form.errors.push(
+                &decision_field,
+                format!("Choose whether to accept or return the {what}"),
+            );
+            form.errors.report_found();
+            return;
+        }
+        let accept = choice.get_untracked() == "ACCEPT";
+        let keys = keys.clone();
+        let (decision_field, comment_field) = (decision_field.clone(), comment_field.clone());
+        form.send(
+            send(accept, comment.get_untracked()),
+            move |f| match f {
+                "comment" => (comment_field.clone(), "Comment".into()),
+                "challenges" => (decision_field.clone(), "Your decision".into()),
+                _ => (field_id(f), f.to_string()),
+            },
+            move |()| {
+                notice.set(Some(if accept {
+                    format!("The {what} is accepted.")
+                } else {
+                    format!("The {what} is returned to the agency with your comment.")
+                }));
+                drafts.forget(&keys);
+                reload.update(|n| *n += 1);
+            },
+        );
+    };
+    let options = vec![
+        ("ACCEPT".to_string(), "Accept it".to_string()),
+        ("RETURN".to_string(), return_label.to_string()),
+    ];
+    let labelled = title_id.clone();
+    view! {
+        <form on:submit=submit novalidate=true class="row-card" aria-labelledby=labelled>
+            <h2 id=title_id>"Scrutiny"</h2>
+            <ErrorSummary errors=form.errors />
+            <RadioGroup id=decision_id legend="Your decision" options=options value=choice errors=form.errors />
+            <TextArea id=comment_id label="Comment" hint=comment_hint value=comment errors=form.errors rows=3 />
+            <button type="submit" class="button" disabled=move || form.pending.get()>"Record the decision"</button>
         </form>
     }
 }

@@ -7,8 +7,8 @@
 use crate::api::{self, code_of, ApiError};
 use crate::components::{
     field_id, format_date, set_title, AgencyPrefix, AskAgenciesForm, ConfirmPanel, DataTable,
-    DateInput, Drafts, ErrorSummary, FormErrors, FormSubmit, RadioGroup, SelectField, TextArea,
-    TextField,
+    DateInput, DecideReturnForm, Drafts, ErrorSummary, FormErrors, FormSubmit, SelectField,
+    TextArea, TextField,
 };
 use crate::pages::chronology::Notice;
 use crate::pages::{route_id, states};
@@ -649,7 +649,29 @@ fn ReportBody(
         </section>
         {editable.then(|| view! { <SubmitForm id=r.id.clone() version=r.version reload=reload notice=notice /> })}
         {(session.is_office() && status == ReportStatus::Submitted)
-            .then(|| view! { <DecideForm id=r.id.clone() reload=reload notice=notice drafts=drafts /> })}
+            .then(|| {
+                let record = r.id.clone();
+                view! {
+                    <DecideReturnForm
+                        prefix="qa"
+                        id=r.id.clone()
+                        what="report"
+                        return_label="Return it to the agency with comments"
+                        comment_hint="Needed when you return it: what the agency should look at again."
+                        send=move |accept, comment| {
+                            let id = record.clone();
+                            async move {
+                                api::send::<api::DecideQaReport>(api::decide_qa_report::Variables { id, accept, comment: Some(comment) })
+                                    .await
+                                    .map(|_| ())
+                            }
+                        }
+                        reload=reload
+                        notice=notice
+                        drafts=drafts
+                    />
+                }
+            })}
     }
 }
 
@@ -762,71 +784,6 @@ fn SubmitForm(
             <p>"Save each section first. Every section needs something written under it."</p>
             <ErrorSummary errors=form.errors />
             <button type="submit" class="button" disabled=move || form.pending.get()>"Submit the report"</button>
-        </form>
-    }
-}
-
-#[component]
-fn DecideForm(
-    id: String,
-    reload: RwSignal<u32>,
-    notice: RwSignal<Option<String>>,
-    drafts: Drafts,
-) -> impl IntoView {
-    let form = FormSubmit::new();
-    let keys = [format!("{id}/decision"), format!("{id}/comment")];
-    let choice = drafts.field(keys[0].clone(), String::new());
-    let comment = drafts.field(keys[1].clone(), String::new());
-    let submit = move |ev: SubmitEvent| {
-        if !form.begin(&ev) {
-            return;
-        }
-        if choice.with_untracked(String::is_empty) {
-            form.errors.push(
-                "qa-decision",
-                "Choose whether to accept or return the report",
-            );
-            form.errors.report_found();
-            return;
-        }
-        let accept = choice.get_untracked() == "ACCEPT";
-        let variables = api::decide_qa_report::Variables {
-            id: id.clone(),
-            accept,
-            comment: Some(comment.get_untracked()),
-        };
-        let keys = keys.clone();
-        form.send(
-            api::send::<api::DecideQaReport>(variables),
-            |f| match f {
-                "comment" => ("qa-comment".into(), "Comments".into()),
-                _ => (field_id(f), f.to_string()),
-            },
-            move |_| {
-                notice.set(Some(if accept {
-                    "The report is accepted.".into()
-                } else {
-                    "The report is returned to the agency with your comments.".into()
-                }));
-                drafts.forget(&keys);
-                reload.update(|n| *n += 1);
-            },
-        );
-    };
-    let options = vec![
-        ("ACCEPT".to_string(), "Accept it".to_string()),
-        (
-            "RETURN".to_string(),
-            "Return it to the agency with comments".to_string(),
-        ),
-    ];
-    view! {
-        <form on:submit=submit novalidate=true class="row-card" aria-labelledby="qa-decide-title">
-            <h2 id="qa-decide-title">"Your decision"</h2>
-            <ErrorSummary errors=form.errors />
-            <RadioGroup id="qa-decision" legend="Accept or return" options=options value=choice errors=form.errors />
-            <TextArea id="qa-comment" label="Comments" hint="Needed when you return it: what the agency should look at again." value=comment errors=form.errors rows=3 />
-            <button type="submit" class="button" disabled=move || form.pending.get()>"Record the decision"</button>
         </form>
     }
 }

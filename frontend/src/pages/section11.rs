@@ -6,8 +6,8 @@ use crate::api::section11_assessment::Section11AssessmentSection11Assessment as 
 use crate::api::section11_assessment::Section11AssessmentSection11AssessmentChallenges as Challenge;
 use crate::api::{self, code_of, ApiError};
 use crate::components::{
-    field_id, format_date, set_title, AgencyPrefix, AskAgenciesForm, DataTable, Drafts,
-    ErrorSummary, FormErrors, FormSubmit, RadioGroup, SelectField, TextArea,
+    field_id, format_date, set_title, AgencyPrefix, AskAgenciesForm, DataTable, DecideReturnForm,
+    Drafts, ErrorSummary, FormErrors, FormSubmit, RadioGroup, SelectField, TextArea,
 };
 use crate::pages::chronology::Notice;
 use crate::pages::{route_id, states};
@@ -495,7 +495,29 @@ fn AssessmentBody(
         {standards}
         {editable.then(|| view! { <SubmitForm id=id.clone() version=version reload=reload notice=notice /> })}
         {(session.is_office() && status == AssessmentStatus::Submitted)
-            .then(|| view! { <DecideForm id=id.clone() reload=reload notice=notice drafts=drafts /> })}
+            .then(|| {
+                let record = id.clone();
+                view! {
+                    <DecideReturnForm
+                        prefix="s11"
+                        id=id.clone()
+                        what="assessment"
+                        return_label="Return it to the agency with a challenge"
+                        comment_hint="Needed when you return it without a challenge question: what the agency should look at again."
+                        send=move |accept, comment| {
+                            let id = record.clone();
+                            async move {
+                                api::send::<api::DecideSection11Assessment>(api::decide_section11_assessment::Variables { id, accept, comment: Some(comment) })
+                                    .await
+                                    .map(|_| ())
+                            }
+                        }
+                        reload=reload
+                        notice=notice
+                        drafts=drafts
+                    />
+                }
+            })}
     }
 }
 
@@ -900,73 +922,6 @@ fn SubmitForm(
             <p>"Save each standard first. Every standard needs a rating and evidence; red and amber need what would make them green; every challenge question of the business office needs your response."</p>
             <ErrorSummary errors=form.errors />
             <button type="submit" class="button" disabled=move || form.pending.get()>"Submit the assessment"</button>
-        </form>
-    }
-}
-
-#[component]
-fn DecideForm(
-    id: String,
-    reload: RwSignal<u32>,
-    notice: RwSignal<Option<String>>,
-    drafts: Drafts,
-) -> impl IntoView {
-    let form = FormSubmit::new();
-    let keys = [format!("{id}/decision"), format!("{id}/comment")];
-    let choice = drafts.field(keys[0].clone(), String::new());
-    let comment = drafts.field(keys[1].clone(), String::new());
-    let submit = move |ev: SubmitEvent| {
-        if !form.begin(&ev) {
-            return;
-        }
-        if choice.with_untracked(String::is_empty) {
-            form.errors.push(
-                "s11-decision",
-                "Choose whether to accept or return the assessment",
-            );
-            form.errors.report_found();
-            return;
-        }
-        let accept = choice.get_untracked() == "ACCEPT";
-        let variables = api::decide_section11_assessment::Variables {
-            id: id.clone(),
-            accept,
-            comment: Some(comment.get_untracked()),
-        };
-        let keys = keys.clone();
-        form.send(
-            api::send::<api::DecideSection11Assessment>(variables),
-            |f| match f {
-                "comment" => ("s11-comment".into(), "Comment".into()),
-                "challenges" => ("s11-decision".into(), "Your decision".into()),
-                _ => (field_id(f), f.to_string()),
-            },
-            move |d| {
-                notice.set(Some(if accept {
-                    "The assessment is accepted.".into()
-                } else {
-                    "The assessment is returned to the agency with your comment.".into()
-                }));
-                let _ = d;
-                drafts.forget(&keys);
-                reload.update(|n| *n += 1);
-            },
-        );
-    };
-    let options = vec![
-        ("ACCEPT".to_string(), "Accept it".to_string()),
-        (
-            "RETURN".to_string(),
-            "Return it to the agency with a challenge".to_string(),
-        ),
-    ];
-    view! {
-        <form on:submit=submit novalidate=true class="row-card" aria-labelledby="s11-decide-title">
-            <h2 id="s11-decide-title">"Scrutiny"</h2>
-            <ErrorSummary errors=form.errors />
-            <RadioGroup id="s11-decision" legend="Your decision" options=options value=choice errors=form.errors />
-            <TextArea id="s11-comment" label="Comment" hint="Needed when you return it without a challenge question: what the agency should look at again." value=comment errors=form.errors rows=3 />
-            <button type="submit" class="button" disabled=move || form.pending.get()>"Record the decision"</button>
         </form>
     }
 }
