@@ -348,3 +348,21 @@ where
         Err(stale())
     }
 }
+
+/// The distinct years in `year_column` of `E`, newest first (the years a yearly tool has).
+pub async fn years_of<E, C>(db: &C, year_column: E::Column) -> crate::error::AppResult<Vec<i32>>
+where
+    E: sea_orm::EntityTrait,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::QuerySelect;
+    let mut years: Vec<i32> = E::find()
+        .select_only()
+        .column(year_column)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(years)
+}

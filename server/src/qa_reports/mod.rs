@@ -259,15 +259,7 @@ pub struct YearView {
 
 /// The years that have a template, newest first.
 pub async fn years<C: ConnectionTrait>(db: &C) -> AppResult<Vec<i32>> {
-    let mut years: Vec<i32> = qa_report_section::Entity::find()
-        .select_only()
-        .column(qa_report_section::Column::Year)
-        .distinct()
-        .into_tuple()
-        .all(db)
-        .await?;
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    Ok(years)
+    crate::db::years_of::<qa_report_section::Entity, _>(db, qa_report_section::Column::Year).await
 }
 
 async fn sections_of<C: ConnectionTrait>(

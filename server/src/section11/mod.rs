@@ -17,7 +17,7 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, Set,
 };
 use shared::auth::Actor;
 use shared::section11::{
@@ -57,15 +57,7 @@ fn status_of(row: &s11_assessment::Model) -> AppResult<AssessmentStatus> {
 
 /// The years that have a tool, newest first.
 pub async fn years<C: ConnectionTrait>(db: &C) -> AppResult<Vec<i32>> {
-    let mut years: Vec<i32> = s11_standard::Entity::find()
-        .select_only()
-        .column(s11_standard::Column::Year)
-        .distinct()
-        .into_tuple()
-        .all(db)
-        .await?;
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    Ok(years)
+    crate::db::years_of::<s11_standard::Entity, _>(db, s11_standard::Column::Year).await
 }
 
 async fn standards_of<C: ConnectionTrait>(
