@@ -60,10 +60,12 @@ test('an action owner finds the reminder the job left, opens the action and mark
   await row.getByRole('button', { name: /^Mark as read\s*:\s*Action SCR-2016-03\/A1: / }).click();
   await expect(page.getByRole('status').filter({ hasText: /Action SCR-2016-03\/A1: .* is marked as read\./ })).toBeVisible();
   await expect(row).toContainText(/Read \d/);
-  // The police lead's other notification (the year's Section 11 assessment) stays unread.
-  await expect(nav.getByRole('link', { name: /Notifications \(1 unread\)/ })).toBeVisible();
+  // The police lead's other notifications (the year's Section 11 assessment and QA impact
+  // report) stay unread.
+  await expect(nav.getByRole('link', { name: /Notifications \(2 unread\)/ })).toBeVisible();
   await page.getByLabel('Unread only').check();
   await expect(reminders.locator('tbody tr').filter({ hasText: 'Section 11' })).toHaveCount(1);
+  await expect(reminders.locator('tbody tr').filter({ hasText: 'QA impact report' })).toHaveCount(1);
   await expect(reminders.locator('tbody tr').filter({ hasText: 'SCR-2016-03/A1' })).toHaveCount(0);
   await page.getByLabel('Unread only').uncheck();
   await reminders.getByRole('link', { name: /SCR-2016-03\/A1/ }).click();
