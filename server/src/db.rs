@@ -335,7 +335,10 @@ where
     C: sea_orm::ConnectionTrait,
 {
     use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter};
-    changes.set(version_column, (version + 1).into());
+    let Some(next) = version.checked_add(1) else {
+        return Err(stale());
+    };
+    changes.set(version_column, next.into());
     let result = E::update_many()
         .set(changes)
         .filter(id_column.eq(id))

@@ -197,11 +197,13 @@ fn qa_reports(f: &Figures) -> ReportSection {
             reports
                 .iter()
                 .map(|r| {
-                    vec![
-                        cell(&r.agency.name),
-                        cell(r.status.label()),
-                        cell(r.audits.len()),
-                    ]
+                    // The reporting year's audits, as the audits section counts them.
+                    let audits = f
+                        .audits
+                        .iter()
+                        .filter(|(_, a)| a.agency_id == r.agency.id)
+                        .count();
+                    vec![cell(&r.agency.name), cell(r.status.label()), cell(audits)]
                 })
                 .collect(),
             40,

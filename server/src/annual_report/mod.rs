@@ -20,13 +20,14 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use shared::actions::ActionStatus;
 use shared::annual_report::{check_narrative, check_year, within, NarrativePart, READERS, WRITERS};
 use shared::reviews::clocks::MilestoneState;
-use shared::reviews::ReviewKind;
+use shared::reviews::{ReviewKind, ThresholdDecision};
 use std::collections::{BTreeMap, HashMap};
 
 /// One kind of review's year.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReviewRow {
-    /// Reviews open at some time in the year.
+    /// Reviews open at some time in the year (up to today): from notification until the
+    /// decision not to initiate, or until completion.
     pub in_progress: usize,
     /// Completed in the year.
     pub completed: usize,
@@ -91,8 +92,17 @@ impl Figures {
         let mut by_kind: BTreeMap<usize, (ReviewKind, ReviewRow)> = BTreeMap::new();
         for v in &views {
             let events = crate::reviews::service::events_of(&v.review)?;
-            let opened = v.review.created_at.date_naive();
-            let open_in_year = opened <= to && events.completed_on.is_none_or(|done| done >= from);
+            // Open from notification (or awareness, or entry) until the decision not to
+            // initiate, or until completion.
+            let started = events
+                .notified_on
+                .or(events.aware_on)
+                .unwrap_or_else(|| v.review.created_at.date_naive());
+            let ended = match events.decision {
+                Some(ThresholdDecision::DoNotInitiate) => events.decided_on,
+                _ => events.completed_on,
+            };
+            let open_in_year = started <= to.min(today) && ended.is_none_or(|done| done >= from);
             let position = ReviewKind::ALL
                 .iter()
                 .position(|k| *k == v.kind)

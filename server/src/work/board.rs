@@ -134,9 +134,11 @@ pub async fn glance(state: &AppState, rc: &RequestContext) -> AppResult<Glance> 
         }
     };
 
-    let qa_reports = match crate::qa_reports::years(db).await?.into_iter().max() {
+    // The latest year agencies were asked for (a template prepared ahead is not a round).
+    let asked = crate::db::years_of::<qa_report::Entity, _>(db, qa_report::Column::Year).await?;
+    let qa_reports = match asked.first() {
         None => None,
-        Some(year) => {
+        Some(&year) => {
             let rows = qa_report::Entity::find()
                 .filter(qa_report::Column::Year.eq(year))
                 .all(db)
@@ -145,8 +147,7 @@ pub async fn glance(state: &AppState, rc: &RequestContext) -> AppResult<Glance> 
                 .iter()
                 .map(|a| Ok((crate::db::stored(&a.status)?, a.due_on)))
                 .collect::<AppResult<Vec<(AssessmentStatus, NaiveDate)>>>()?;
-            // A template set before anyone was asked is not yet a round of reports.
-            (!reports.is_empty()).then(|| YearlyTally::of(year, reports, today))
+            Some(YearlyTally::of(year, reports, today))
         }
     };
 

@@ -220,6 +220,10 @@ async fn a_report_runs_from_asking_to_acceptance(backend: Backend) {
             glance["partnershipAtAGlance"]["qaReports"],
             json!({ "year": year, "asked": 2, "withAgencies": 1, "overdue": 0, "awaitingOffice": 0, "accepted": 1 })
         );
+        // Next year's template, prepared before anyone is asked, does not hide this round.
+        office.ok(set, json!({ "y": year + 1, "s": [{ "title": "Work done" }] })).await;
+        let glance = chair.ok("{ partnershipAtAGlance { qaReports { year asked } } }", json!({})).await;
+        assert_eq!(glance["partnershipAtAGlance"]["qaReports"], json!({ "year": year, "asked": 2 }));
     })
     .await;
 }
