@@ -369,3 +369,28 @@ where
     years.sort_unstable_by(|a, b| b.cmp(a));
     Ok(years)
 }
+
+/// [`update_at_version`] (with its id and version columns), then the row as saved
+/// (NOT_FOUND `what` if it has gone).
+pub async fn save_at_version<E, C>(
+    txn: &C,
+    changes: E::ActiveModel,
+    (id_column, version_column): (E::Column, E::Column),
+    id: &str,
+    version: i32,
+    what: &'static str,
+    stale: impl FnOnce() -> crate::error::AppError,
+) -> crate::error::AppResult<E::Model>
+where
+    E: sea_orm::EntityTrait,
+    E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + Send,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::{ColumnTrait, QueryFilter};
+    update_at_version::<E, C>(txn, changes, id_column, version_column, id, version, stale).await?;
+    E::find()
+        .filter(id_column.eq(id))
+        .one(txn)
+        .await?
+        .ok_or(crate::error::AppError::NotFound(what))
+}

@@ -196,10 +196,15 @@ pub fn identifier_problems<'a>(
 
 /// The reporting year of a date: the year of the 1 April on or before it.
 pub fn reporting_year(date: NaiveDate) -> i32 {
-    if date.month() >= 4 {
-        date.year()
+    reporting_year_of_month(date.year(), date.month())
+}
+
+/// The reporting year of a calendar month (1 to 12): April starts one.
+pub fn reporting_year_of_month(year: i32, month: u32) -> i32 {
+    if month >= 4 {
+        year
     } else {
-        date.year() - 1
+        year - 1
     }
 }
 

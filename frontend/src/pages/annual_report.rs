@@ -17,13 +17,11 @@ use shared::annual_report::NarrativePart;
 /// The reporting year (by its first April) that today falls in.
 fn current_year() -> i64 {
     let now = js_sys::Date::new_0();
-    let year = i64::from(now.get_full_year());
-    // getMonth is 0-based: April is 3.
-    if now.get_month() >= 3 {
-        year
-    } else {
-        year - 1
-    }
+    // getMonth counts from 0.
+    i64::from(shared::child_deaths::reporting_year_of_month(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+    ))
 }
 
 #[component]

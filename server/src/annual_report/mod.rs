@@ -138,13 +138,16 @@ impl Figures {
             entry.1.overdue += row.overdue;
         }
 
-        let points = learning_point::Entity::find().all(db).await?;
+        // Recorded in the year: from its first moment up to the first of the next.
+        let starts = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+        let points = learning_point::Entity::find()
+            .filter(learning_point::Column::CreatedAt.gte(starts(from)))
+            .filter(learning_point::Column::CreatedAt.lt(starts(to + chrono::Duration::days(1))))
+            .all(db)
+            .await?;
         let mut themes: HashMap<String, usize> = HashMap::new();
         let mut learning_points = 0;
-        for p in points
-            .iter()
-            .filter(|p| within(p.created_at.date_naive(), period))
-        {
+        for p in &points {
             learning_points += 1;
             for theme in crate::reviews::service::parse_list(&p.themes) {
                 *themes.entry(theme).or_default() += 1;

@@ -563,20 +563,16 @@ async fn bump<C: ConnectionTrait>(
     mut changes: qa_report::ActiveModel,
 ) -> AppResult<qa_report::Model> {
     changes.updated_at = Set(crate::db::now());
-    crate::db::update_at_version::<qa_report::Entity, _>(
+    crate::db::save_at_version::<qa_report::Entity, _>(
         txn,
         changes,
-        qa_report::Column::Id,
-        qa_report::Column::Version,
+        (qa_report::Column::Id, qa_report::Column::Version),
         &row.id,
         row.version,
+        REPORT,
         stale,
     )
-    .await?;
-    qa_report::Entity::find_by_id(row.id.clone())
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound(REPORT))
+    .await
 }
 
 /// Saves what the agency wrote under one section.

@@ -393,20 +393,16 @@ async fn bump<C: ConnectionTrait>(
     mut changes: s11_assessment::ActiveModel,
 ) -> AppResult<s11_assessment::Model> {
     changes.updated_at = Set(crate::db::now());
-    crate::db::update_at_version::<s11_assessment::Entity, _>(
+    crate::db::save_at_version::<s11_assessment::Entity, _>(
         txn,
         changes,
-        s11_assessment::Column::Id,
-        s11_assessment::Column::Version,
+        (s11_assessment::Column::Id, s11_assessment::Column::Version),
         &row.id,
         row.version,
+        ASSESSMENT,
         stale,
     )
-    .await?;
-    s11_assessment::Entity::find_by_id(row.id.clone())
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound(ASSESSMENT))
+    .await
 }
 
 /// Saves the agency's answer to one standard (no longer carried forward).
