@@ -30,6 +30,7 @@ mod m0024_child_death_reviews;
 mod m0025_learning_events;
 mod m0026_agency_qa_reports;
 mod m0027_annual_report;
+mod m0028_case_audits;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0025_learning_events::Migration),
             Box::new(m0026_agency_qa_reports::Migration),
             Box::new(m0027_annual_report::Migration),
+            Box::new(m0028_case_audits::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ use crate::auth::oidc::graphql::{SingleSignOnMutation, SingleSignOnQuery};
 use crate::auth::policy::Authorized;
 use crate::auth::second_factor::graphql::{SecondFactorMutation, SecondFactorQuery};
 use crate::build_info::BuildQuery;
+use crate::case_audits::graphql::{CaseAuditMutation, CaseAuditQuery};
 use crate::child_deaths::graphql::{ChildDeathMutation, ChildDeathQuery};
 use crate::chronology::graphql::{ChronologyMutation, ChronologyQuery, ChronologySubscription};
 use crate::context::RequestContext;
@@ -50,6 +51,7 @@ pub struct Query(
     WorkQuery,
     Section11Query,
     QaReportsQuery,
+    CaseAuditQuery,
     AnnualReportQuery,
     PerformanceQuery,
     ChildDeathQuery,
@@ -73,6 +75,7 @@ pub struct Mutation(
     WorkMutation,
     Section11Mutation,
     QaReportsMutation,
+    CaseAuditMutation,
     AnnualReportMutation,
     PerformanceMutation,
     ChildDeathMutation,

@@ -230,6 +230,56 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         Agencies,
     ),
     (
+        "audit_theme.create",
+        "Added a theme to the audit programme",
+        Reviews,
+    ),
+    (
+        "audit_theme.update",
+        "Changed a theme of the audit programme",
+        Reviews,
+    ),
+    (
+        "audit_theme.delete",
+        "Deleted a theme of the audit programme",
+        Reviews,
+    ),
+    (
+        "audit_pool.add",
+        "Added a person to the audit pool",
+        Reviews,
+    ),
+    (
+        "audit_pool.remove",
+        "Took a person out of the audit pool",
+        Reviews,
+    ),
+    (
+        "case_audit.set",
+        "Set an audit's theme and auditors",
+        Reviews,
+    ),
+    (
+        "case_audit.case.create",
+        "Added a case to an audit's sample",
+        Reviews,
+    ),
+    (
+        "case_audit.case.update",
+        "Changed a case of an audit's sample",
+        Reviews,
+    ),
+    (
+        "case_audit.case.delete",
+        "Took a case out of an audit's sample",
+        Reviews,
+    ),
+    (
+        "case_audit.grade.save",
+        "Graded a case of an audit",
+        Chronology,
+    ),
+    (
         "annual_report.narrative.set",
         "Wrote a narrative part of the annual report",
         Other,
@@ -611,6 +661,7 @@ pub const OBJECT_TYPES: &[(&str, &str)] = &[
     ("qa_report", "QA impact report"),
     ("qa_report_year", "QA impact reports of a year"),
     ("annual_report", "Annual report"),
+    ("audit_theme", "Theme of the audit programme"),
 ];
 
 fn known(action: &str) -> Option<&'static (&'static str, &'static str, AuditEventKind)> {

@@ -10,6 +10,7 @@ pub mod annual_report;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod case_audits;
 pub mod child_deaths;
 pub mod chronology;
 pub mod colour;

@@ -235,7 +235,7 @@ pub async fn my_return(
 /// second waits for the first to commit and then reads what it left. (On SQLite the write
 /// transaction holds the whole database already; the lock clause is left out.)
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum RowLock {
+pub(crate) enum RowLock {
     None,
     ForUpdate,
 }
@@ -251,7 +251,7 @@ fn find_return(id: &str, lock: RowLock) -> sea_orm::Select<chronology_return::En
 /// A return the person keeps. Someone who may see it but not change it (the business office,
 /// the chair, a lead reviewer, a colleague of the agency without an agency role) is
 /// FORBIDDEN; for anyone else it answers as missing.
-pub(super) async fn kept_return<C: ConnectionTrait>(
+pub(crate) async fn kept_return<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     return_id: &str,
@@ -276,7 +276,7 @@ pub(super) async fn kept_return<C: ConnectionTrait>(
     })
 }
 
-pub(super) fn ensure_editable(ret: &chronology_return::Model) -> AppResult<()> {
+pub(crate) fn ensure_editable(ret: &chronology_return::Model) -> AppResult<()> {
     if ret.status == SUBMITTED {
         return Err(AppError::validation(
             "returnId",

@@ -489,6 +489,7 @@ const REVIEW_ROWS: &[(&str, &str, Scope)] = &[
     ("annotation", "review_id", Scope::Review),
     ("duplicate_decision", "review_id", Scope::Review),
     ("chronology_entry", "review_id", Scope::Review),
+    ("case_audit_grade", "review_id", Scope::Review),
     ("chronology_return", "review_id", Scope::Review),
     ("glossary_term", "review_id", Scope::Review),
     ("anonymisation_dismissal", "review_id", Scope::Review),
@@ -508,6 +509,9 @@ const REVIEW_ROWS: &[(&str, &str, Scope)] = &[
     ("summary_state_change", "summary_id", Scope::Summaries),
     ("summary_report", "summary_id", Scope::Summaries),
     ("learning_summary", "review_id", Scope::Review),
+    ("case_audit_case", "review_id", Scope::Review),
+    ("case_audit_auditor", "review_id", Scope::Review),
+    ("case_audit", "review_id", Scope::Review),
     ("review_agency", "review_id", Scope::Review),
     ("review_member", "review_id", Scope::Review),
     // That a learning event carried the review's learning: the event stays.

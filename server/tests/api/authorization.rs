@@ -192,6 +192,20 @@ struct Fixture {
     qa_to_submit: Vec<String>,
     /// Per principal: a submitted report, to accept.
     qa_to_decide: Vec<String>,
+    /// A case audit of the principals' agency (all agency principals members) with a
+    /// theme and one case naming the agency.
+    audit: String,
+    audit_case: String,
+    /// Per principal: a theme at version 1 to change, and one to delete.
+    themes_to_update: Vec<String>,
+    themes_to_delete: Vec<String>,
+    /// Per principal: a person in the audit pool, to take out.
+    pool_to_remove: Vec<String>,
+    /// Per principal: a case audit without a theme yet (version 0), to set.
+    audits_to_set: Vec<String>,
+    /// Per principal: a case of `audit` at version 1 to change, and one to delete.
+    cases_to_update: Vec<String>,
+    cases_to_delete: Vec<String>,
 }
 
 struct Op {
@@ -1425,6 +1439,111 @@ fn ops() -> Vec<Op> {
             vars: |f, p| json!({ "id": f.qa_to_decide[p] }),
             own_session: false,
         },
+        Op {
+            field: "Query.auditProgrammeYears",
+            allowed: PLAN_READERS,
+            doc: "{ auditProgrammeYears }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.auditProgramme",
+            allowed: PLAN_READERS,
+            doc: "{ auditProgramme(year: 2026) { id name audits { reference } } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.auditPool",
+            allowed: PLAN_READERS,
+            doc: "{ auditPool { userId name } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.auditTool",
+            allowed: Allowed::SignedIn,
+            doc: "{ auditTool { stages { stage questions { id } } grades { code tone } } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Query.caseAudit",
+            allowed: Allowed::SignedIn,
+            doc: "query($r: ID!) { caseAudit(reviewId: $r) { reviewId theme { name } cases { label } } }",
+            vars: |f, _| json!({ "r": f.audit }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.recordAuditTheme",
+            allowed: OFFICE,
+            doc: "mutation { recordAuditTheme(input: { year: 2027, name: \"Self-harm\", question: \"How well?\" }) { id } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.updateAuditTheme",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { updateAuditTheme(id: $id, version: 1, input: { year: 2026, name: \"Changed\", question: \"How well?\" }) { id version } }",
+            vars: |f, p| json!({ "id": f.themes_to_update[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.deleteAuditTheme",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { deleteAuditTheme(id: $id, version: 1) }",
+            vars: |f, p| json!({ "id": f.themes_to_delete[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.addToAuditPool",
+            allowed: OFFICE,
+            doc: "mutation($u: ID!) { addToAuditPool(userId: $u) { userId } }",
+            vars: |f, _| json!({ "u": f.target_user }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.removeFromAuditPool",
+            allowed: OFFICE,
+            doc: "mutation($u: ID!) { removeFromAuditPool(userId: $u) { userId } }",
+            vars: |f, p| json!({ "u": f.pool_to_remove[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.setCaseAudit",
+            allowed: OFFICE,
+            doc: "mutation($r: ID!, $t: ID!) { setCaseAudit(reviewId: $r, version: 0, themeId: $t, auditorIds: []) { version } }",
+            vars: |f, p| json!({ "r": f.audits_to_set[p], "t": f.themes_to_update.last() }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.recordAuditCase",
+            allowed: OFFICE,
+            doc: "mutation($r: ID!, $a: ID!) { recordAuditCase(reviewId: $r, input: { label: \"Case 9: Child Z, aged 1\", whyChosen: \"Chosen\", agencyIds: [$a] }) { id } }",
+            vars: |f, _| json!({ "r": f.audit, "a": f.agency }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.updateAuditCase",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $a: ID!) { updateAuditCase(id: $id, version: 1, input: { label: \"Changed\", whyChosen: \"Chosen\", agencyIds: [$a] }) { id version } }",
+            vars: |f, p| json!({ "id": f.cases_to_update[p], "a": f.agency }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.deleteAuditCase",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { deleteAuditCase(id: $id, version: 1) }",
+            vars: |f, p| json!({ "id": f.cases_to_delete[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.saveAuditGrade",
+            allowed: AGENCY_EDITORS,
+            doc: "mutation($c: ID!) { saveAuditGrade(caseId: $c, questionId: \"q-harm-1\", grade: \"GOOD\", evidence: \"Seen\") { grade } }",
+            vars: |f, _| json!({ "c": f.audit_case }),
+            own_session: false,
+        },
     ]
 }
 
@@ -1689,6 +1808,14 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         qa_to_write: Vec::new(),
         qa_to_submit: Vec::new(),
         qa_to_decide: Vec::new(),
+        audit: String::new(),
+        audit_case: String::new(),
+        themes_to_update: Vec::new(),
+        themes_to_delete: Vec::new(),
+        pool_to_remove: Vec::new(),
+        audits_to_set: Vec::new(),
+        cases_to_update: Vec::new(),
+        cases_to_delete: Vec::new(),
     };
     for p in 0..PRINCIPALS.len() {
         fixture
@@ -2206,7 +2333,103 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
             .qa_to_decide
             .push(qa_year(2070 + year, true, true).await.0);
     }
+    audit_fixture(app, &office, &members, &mut fixture).await;
     (clients, fixture)
+}
+
+/// Case audits: a theme, an audit of the principals' agency with a case, and one of each
+/// thing to change per principal.
+async fn audit_fixture(
+    app: &TestApp,
+    office: &Client,
+    members: &[(String, &str)],
+    fixture: &mut Fixture,
+) {
+    let theme = |name: String| async move {
+        office
+            .ok(
+                "mutation($n: String!) { recordAuditTheme(input: { year: 2026, name: $n, question: \"How well?\" }) { id } }",
+                json!({ "n": name }),
+            )
+            .await["recordAuditTheme"]["id"]
+            .as_str()
+            .expect("theme")
+            .to_owned()
+    };
+    let agency = fixture.agency.clone();
+    let audit = |reference: String| {
+        let agency = agency.clone();
+        async move {
+            let mut input = review_input(&reference, members);
+            input["kind"] = json!("MULTI_AGENCY_CASE_AUDIT");
+            input["agencyIds"] = json!([agency]);
+            office
+                .ok(
+                    "mutation($input: ReviewInput!) { createReview(input: $input) { id } }",
+                    json!({ "input": input }),
+                )
+                .await["createReview"]["id"]
+                .as_str()
+                .expect("audit review")
+                .to_owned()
+        }
+    };
+    let case = |review: String, label: String| {
+        let agency = agency.clone();
+        async move {
+            office
+                .ok(
+                    "mutation($r: ID!, $l: String!, $a: ID!) { recordAuditCase(reviewId: $r, input: { label: $l, whyChosen: \"Chosen\", agencyIds: [$a] }) { id } }",
+                    json!({ "r": review, "l": label, "a": agency }),
+                )
+                .await["recordAuditCase"]["id"]
+                .as_str()
+                .expect("case")
+                .to_owned()
+        }
+    };
+    let used_theme = theme("Neglect".into()).await;
+    fixture.audit = audit("MACA-MATRIX".into()).await;
+    office
+        .ok(
+            "mutation($r: ID!, $t: ID!) { setCaseAudit(reviewId: $r, version: 0, themeId: $t, auditorIds: []) { version } }",
+            json!({ "r": fixture.audit, "t": used_theme }),
+        )
+        .await;
+    fixture.audit_case = case(fixture.audit.clone(), "Case 1: Child A, aged 3".into()).await;
+    for p in 0..PRINCIPALS.len() {
+        fixture
+            .themes_to_update
+            .push(theme(format!("Theme to change {p}")).await);
+        fixture
+            .themes_to_delete
+            .push(theme(format!("Theme to delete {p}")).await);
+        let person = app
+            .person(
+                &format!("pool{p}@matrix.example"),
+                &[Role::AgencyRepresentative],
+                Some(&fixture.agency),
+            )
+            .await;
+        office
+            .ok(
+                "mutation($u: ID!) { addToAuditPool(userId: $u) { userId } }",
+                json!({ "u": person }),
+            )
+            .await;
+        fixture.pool_to_remove.push(person);
+        fixture
+            .audits_to_set
+            .push(audit(format!("MACA-SET-{p}")).await);
+        fixture
+            .cases_to_update
+            .push(case(fixture.audit.clone(), format!("Case to change {p}")).await);
+        fixture
+            .cases_to_delete
+            .push(case(fixture.audit.clone(), format!("Case to delete {p}")).await);
+    }
+    // The theme the audits to set are given.
+    fixture.themes_to_update.push(used_theme);
 }
 
 /// Explains a wrong cell that is a known server bug.

@@ -10,6 +10,7 @@ mod api_tokens;
 mod audit_log;
 mod auth;
 mod authorization;
+mod case_audits;
 mod child_deaths;
 mod chronology;
 mod cli;

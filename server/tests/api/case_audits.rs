@@ -1,0 +1,445 @@
+//! Multi-agency case audits: the office sets a year's programme and keeps the audit pool;
+//! an audit (a review of an audit kind) is given its theme and auditors from the pool
+//! (who become members) and a pseudonymised sample; each agency grades only the cases it
+//! was involved in, only while its return is open, and reads only its own grades; the
+//! heatmap counts submitted returns; a re-audit compares question by question with the
+//! theme's earlier audit and shows that audit's actions; a failed write leaves nothing.
+
+use crate::db_tests;
+use crate::helpers::{error_code, problem_fields, run, Backend, Client, TestApp};
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::{json, Value};
+use server::entities::{case_audit, case_audit_auditor, review_member};
+use shared::auth::Role;
+
+const THEME: &str =
+    "id year name question plannedFor version revisits { id name } audits { reviewId reference }";
+const AUDIT: &str = "reviewId version canSetUp gradingAgencyId theme { id name } auditors { userId name auditsDone } cases { id label agencyIds version } grades { caseId agencyId questionId grade evidence }";
+const GRADE: &str = "mutation($c: ID!, $q: ID!, $g: String, $e: String!) { saveAuditGrade(caseId: $c, questionId: $q, grade: $g, evidence: $e) { grade evidence } }";
+const HEATMAP: &str = "query($r: ID!) { caseAudit(reviewId: $r) { heatmap { submittedAgencyIds cells { questionId agencyId cell { mean tone cases counts { grade count } } } } } }";
+
+async fn theme(office: &Client, year: i32, name: &str, revisits: Option<&str>) -> Value {
+    office
+        .gql(
+            &format!(
+                "mutation($i: AuditThemeInput!) {{ recordAuditTheme(input: $i) {{ {THEME} }} }}"
+            ),
+            json!({ "i": {
+                "year": year,
+                "name": name,
+                "termsOfReference": "Cases open to two or more agencies in the year.",
+                "question": "How well do agencies recognise and respond to neglect?",
+                "plannedFor": format!("{year}-06-01"),
+                "revisitsId": revisits,
+            } }),
+        )
+        .await
+}
+
+/// A review of `kind` with the agencies and members given.
+async fn audit_review(
+    office: &Client,
+    reference: &str,
+    kind: &str,
+    agencies: &[&str],
+    members: &[(&str, &str)],
+) -> String {
+    let input = json!({
+        "reference": reference,
+        "kind": kind,
+        "subject": "Neglect of pre-school children",
+        "themes": ["Neglect"],
+        "methodology": "OTHER",
+        "methodologyDetail": "Case file audit with practitioners",
+        "incidentMonth": 1,
+        "incidentYear": 2026,
+        "regimeId": "wt2018",
+        "awareOn": null,
+        "notifiedOn": "2026-01-15",
+        "agencyIds": agencies,
+        "members": members.iter().map(|(id, role)| json!({ "userId": id, "role": role })).collect::<Vec<_>>(),
+    });
+    office
+        .ok(
+            "mutation($input: ReviewInput!) { createReview(input: $input) { id } }",
+            json!({ "input": input }),
+        )
+        .await["createReview"]["id"]
+        .as_str()
+        .expect("review id")
+        .to_owned()
+}
+
+async fn set_audit(
+    office: &Client,
+    review: &str,
+    version: i32,
+    theme: &Value,
+    auditors: &[&str],
+) -> Value {
+    office
+        .gql(
+            &format!("mutation($r: ID!, $v: Int!, $t: ID!, $a: [ID!]!) {{ setCaseAudit(reviewId: $r, version: $v, themeId: $t, auditorIds: $a) {{ {AUDIT} }} }}"),
+            json!({ "r": review, "v": version, "t": theme["id"], "a": auditors }),
+        )
+        .await
+}
+
+async fn record_case(office: &Client, review: &str, label: &str, agencies: &[&str]) -> Value {
+    office
+        .gql(
+            "mutation($r: ID!, $i: AuditCaseInput!) { recordAuditCase(reviewId: $r, input: $i) { id label agencyIds version } }",
+            json!({ "r": review, "i": { "label": label, "whyChosen": "Open to early help before a child protection plan.", "agencyIds": agencies } }),
+        )
+        .await
+}
+
+async fn grade(
+    client: &Client,
+    case: &Value,
+    question: &str,
+    grade: Option<&str>,
+    evidence: &str,
+) -> Value {
+    client
+        .gql(
+            GRADE,
+            json!({ "c": case["id"], "q": question, "g": grade, "e": evidence }),
+        )
+        .await
+}
+
+async fn audit_of(client: &Client, review: &str) -> Value {
+    client
+        .gql(
+            &format!("query($r: ID!) {{ caseAudit(reviewId: $r) {{ {AUDIT} }} }}"),
+            json!({ "r": review }),
+        )
+        .await
+}
+
+/// The caller's return for the review, with one entry so it can be submitted, submitted.
+async fn submit_return(client: &Client, review: &str) -> String {
+    let ret = client
+        .ok(
+            "query($id: ID!) { review(id: $id) { myChronologyReturn { id } } }",
+            json!({ "id": review }),
+        )
+        .await["review"]["myChronologyReturn"]["id"]
+        .as_str()
+        .expect("return id")
+        .to_owned();
+    client
+        .ok(
+            "mutation($r: ID!, $i: EntryInput!) { addChronologyEntry(returnId: $r, input: $i) { id } }",
+            json!({ "r": ret, "i": { "startDate": "03/05/2025", "source": "Case file", "event": "Home visit; child seen alone", "sharedWith": [] } }),
+        )
+        .await;
+    client
+        .ok(
+            "mutation($r: ID!) { submitChronologyReturn(returnId: $r) { id } }",
+            json!({ "r": ret }),
+        )
+        .await;
+    ret
+}
+
+struct World {
+    office: Client,
+    pol: String,
+    csc: String,
+    pol_rep: Client,
+    pol_rep_id: String,
+    csc_rep: Client,
+    csc_rep_id: String,
+}
+
+async fn world(app: &TestApp) -> World {
+    let office = app.office().await;
+    let pol = app.agency("Northshire Police", "POL").await;
+    let csc = app.agency("Children's Social Care", "CSC").await;
+    let (pol_rep, pol_rep_id) = app
+        .signed_in(
+            "pol.rep@test.example",
+            &[Role::AgencyRepresentative],
+            Some(&pol),
+        )
+        .await;
+    let (csc_rep, csc_rep_id) = app
+        .signed_in(
+            "csc.rep@test.example",
+            &[Role::AgencyRepresentative],
+            Some(&csc),
+        )
+        .await;
+    World {
+        office,
+        pol,
+        csc,
+        pol_rep,
+        pol_rep_id,
+        csc_rep,
+        csc_rep_id,
+    }
+}
+
+async fn an_audit_runs_from_programme_to_heatmap(backend: Backend) {
+    run(backend, |app| async move {
+        let w = world(&app).await;
+        let (practitioner, _) = app.signed_in("p@test.example", &[Role::Practitioner], Some(&w.pol)).await;
+        let (chair, _) = app.signed_in("chair@test.example", &[Role::IndependentChair], None).await;
+        let no_agency = app.person("nobody@test.example", &[Role::IndependentChair], None).await;
+
+        // The programme: checked field by field; a re-audit revisits an earlier year.
+        let body = w.office.gql(
+            "mutation($i: AuditThemeInput!) { recordAuditTheme(input: $i) { id } }",
+            json!({ "i": { "year": 1999, "name": " ", "question": "", "plannedFor": "2030-01-01" } }),
+        ).await;
+        assert_eq!(error_code(&body).as_deref(), Some("VALIDATION"), "{body:#}");
+        assert_eq!(problem_fields(&body), ["year", "name", "question", "plannedFor"]);
+        let neglect = theme(&w.office, 2026, "Neglect", None).await["data"]["recordAuditTheme"].clone();
+        assert_eq!(neglect["version"], 1, "{neglect:#}");
+        let body = theme(&w.office, 2025, "Neglect again?", neglect["id"].as_str()).await;
+        assert_eq!(problem_fields(&body), ["revisitsId"], "a re-audit revisits an earlier year: {body:#}");
+        let body = theme(&practitioner, 2026, "Self-harm", None).await;
+        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"));
+        let years = chair.ok("{ auditProgrammeYears }", json!({})).await;
+        assert_eq!(years["auditProgrammeYears"], json!([2026]));
+
+        // The pool: people with an agency, added by the office, read by plan readers.
+        let add = "mutation($u: ID!) { addToAuditPool(userId: $u) { userId name agency { prefix } auditsDone } }";
+        let body = w.office.gql(add, json!({ "u": no_agency })).await;
+        assert_eq!(problem_fields(&body), ["userId"], "{body:#}");
+        w.office.ok(add, json!({ "u": w.pol_rep_id })).await;
+        let pool = w.office.ok(add, json!({ "u": w.csc_rep_id })).await["addToAuditPool"].clone();
+        assert_eq!(pool.as_array().map(Vec::len), Some(2), "{pool:#}");
+        assert_eq!(pool[0]["agency"]["prefix"], "CSC", "by agency name");
+        let body = practitioner.gql("{ auditPool { userId } }", json!({})).await;
+        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"));
+
+        // Only an audit kind of review is an audit.
+        let scr = audit_review(&w.office, "SCR-1", "SERIOUS_CASE_REVIEW", &[&w.pol], &[]).await;
+        let body = set_audit(&w.office, &scr, 0, &neglect, &[]).await;
+        assert_eq!(problem_fields(&body), ["reviewId"], "{body:#}");
+
+        // The audit: its theme and auditors from the pool, who become its members.
+        let review = audit_review(&w.office, "MACA-2026-1", "MULTI_AGENCY_CASE_AUDIT", &[&w.pol, &w.csc], &[]).await;
+        let body = audit_of(&w.pol_rep, &review).await;
+        assert_eq!(error_code(&body).as_deref(), Some("NOT_FOUND"), "not yet an auditor: {body:#}");
+        let outsider = app.person("outsider@test.example", &[Role::AgencyRepresentative], Some(&w.pol)).await;
+        let body = set_audit(&w.office, &review, 0, &neglect, &[&outsider]).await;
+        assert_eq!(problem_fields(&body), ["auditorIds.0"], "not in the pool: {body:#}");
+        let body = set_audit(&w.office, &review, 0, &neglect, &[&w.pol_rep_id, &w.csc_rep_id]).await;
+        let audit = body["data"]["setCaseAudit"].clone();
+        assert_eq!(audit["version"], 1, "{body:#}");
+        assert_eq!(audit["theme"]["name"], "Neglect");
+        assert_eq!(audit["auditors"][1]["auditsDone"], 1);
+        let body = set_audit(&w.office, &review, 0, &neglect, &[]).await;
+        assert_eq!(error_code(&body).as_deref(), Some("CONFLICT"), "{body:#}");
+        let mine = audit_of(&w.pol_rep, &review).await["data"]["caseAudit"].clone();
+        assert_eq!(mine["gradingAgencyId"], w.pol.as_str(), "{mine:#}");
+        assert_eq!(mine["canSetUp"], false);
+        let body = audit_of(&practitioner, &review).await;
+        assert_eq!(error_code(&body).as_deref(), Some("NOT_FOUND"));
+        let programme = chair.ok(&format!("{{ auditProgramme(year: 2026) {{ {THEME} }} }}"), json!({})).await;
+        assert_eq!(programme["auditProgramme"][0]["audits"][0]["reference"], "MACA-2026-1");
+
+        // The sample: pseudonymised, of agencies taking part, set up by the office only.
+        let body = record_case(&w.office, &review, "Child D, born 14/03/2021", &[&w.pol]).await;
+        assert_eq!(problem_fields(&body), ["label"], "a date of birth: {body:#}");
+        let health = app.agency("General Hospital", "NGH").await;
+        let body = record_case(&w.office, &review, "Case 1: Child D, aged 4", &[&health]).await;
+        assert_eq!(problem_fields(&body), ["agencyIds"], "not taking part: {body:#}");
+        let body = record_case(&w.pol_rep, &review, "Case 1: Child D, aged 4", &[&w.pol]).await;
+        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"), "{body:#}");
+        let both = record_case(&w.office, &review, "Case 1: Child D, aged 4", &[&w.pol, &w.csc]).await["data"]["recordAuditCase"].clone();
+        let police_only = record_case(&w.office, &review, "Case 2: Child E, aged 9", &[&w.pol]).await["data"]["recordAuditCase"].clone();
+        assert_eq!(police_only["agencyIds"], json!([w.pol]));
+
+        // Grading: each agency its own cases, on the scale, of the tool's questions.
+        let body = grade(&w.pol_rep, &both, "q-harm-1", Some("GOOD"), "Referral made the same day.").await;
+        assert_eq!(body["data"]["saveAuditGrade"]["grade"], "GOOD", "{body:#}");
+        grade(&w.pol_rep, &police_only, "q-harm-1", Some("INADEQUATE"), "Bruising not recognised.").await;
+        grade(&w.pol_rep, &police_only, "q-voice-1", Some("NOT_APPLICABLE"), "").await;
+        let body = grade(&w.csc_rep, &police_only, "q-harm-1", Some("GOOD"), "").await;
+        assert_eq!(problem_fields(&body), ["caseId"], "CSC is not on case 2: {body:#}");
+        let body = grade(&w.csc_rep, &both, "q-harm-1", Some("EXCELLENT"), "").await;
+        assert_eq!(problem_fields(&body), ["grade"], "{body:#}");
+        let body = grade(&w.csc_rep, &both, "q-nothing", Some("GOOD"), "").await;
+        assert_eq!(problem_fields(&body), ["questionId"], "{body:#}");
+        let body = grade(&w.office, &both, "q-harm-1", Some("GOOD"), "").await;
+        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"), "the office grades no agency's return");
+        grade(&w.csc_rep, &both, "q-harm-1", Some("REQUIRES_IMPROVEMENT"), "Strategy discussion late.").await;
+
+        // Each agency reads its own grades; the office reads every agency's.
+        let pol_view = audit_of(&w.pol_rep, &review).await["data"]["caseAudit"]["grades"].clone();
+        assert_eq!(pol_view.as_array().map(Vec::len), Some(3), "{pol_view:#}");
+        assert!(pol_view.as_array().into_iter().flatten().all(|g| g["agencyId"] == w.pol.as_str()));
+        let all = audit_of(&w.office, &review).await["data"]["caseAudit"]["grades"].clone();
+        assert_eq!(all.as_array().map(Vec::len), Some(4));
+        let body = w.pol_rep.gql(HEATMAP, json!({ "r": review })).await;
+        assert_eq!(body["data"]["caseAudit"]["heatmap"], Value::Null, "agencies see no heatmap: {body:#}");
+
+        // The heatmap counts submitted returns only.
+        let heat = w.office.ok(HEATMAP, json!({ "r": review })).await["caseAudit"]["heatmap"].clone();
+        assert_eq!(heat["cells"], json!([]), "nothing submitted yet: {heat:#}");
+        let pol_return = submit_return(&w.pol_rep, &review).await;
+        let heat = w.office.ok(HEATMAP, json!({ "r": review })).await["caseAudit"]["heatmap"].clone();
+        assert_eq!(heat["submittedAgencyIds"], json!([w.pol]));
+        let harm = heat["cells"].as_array().into_iter().flatten()
+            .find(|c| c["questionId"] == "q-harm-1").expect("q-harm-1").clone();
+        assert_eq!(harm["cell"]["mean"], 1.0, "good and inadequate: {harm:#}");
+        assert_eq!(harm["cell"]["tone"], "MIXED");
+        assert_eq!(harm["cell"]["cases"], 2);
+        let voice = heat["cells"].as_array().into_iter().flatten()
+            .find(|c| c["questionId"] == "q-voice-1").expect("q-voice-1").clone();
+        assert_eq!((voice["cell"]["mean"].clone(), voice["cell"]["tone"].clone()), (Value::Null, Value::Null));
+
+        // A submitted return's grades wait until the office reopens it; clearing works.
+        let body = grade(&w.pol_rep, &both, "q-harm-1", Some("INADEQUATE"), "").await;
+        assert_eq!(problem_fields(&body), ["caseId"], "submitted: {body:#}");
+        w.office.ok("mutation($r: ID!) { reopenChronologyReturn(returnId: $r) { id } }", json!({ "r": pol_return })).await;
+        let body = grade(&w.pol_rep, &police_only, "q-voice-1", None, "").await;
+        assert_eq!(body["data"]["saveAuditGrade"], Value::Null, "{body:#}");
+
+        // Taking an agency off a case takes its grades of the case away.
+        let body = w.office.gql(
+            "mutation($id: ID!, $v: Int!, $i: AuditCaseInput!) { updateAuditCase(id: $id, version: $v, input: $i) { version agencyIds } }",
+            json!({ "id": both["id"], "v": 1, "i": { "label": "Case 1: Child D, aged 4", "whyChosen": "Open to early help.", "agencyIds": [w.pol] } }),
+        ).await;
+        assert_eq!(body["data"]["updateAuditCase"]["version"], 2, "{body:#}");
+        let all = audit_of(&w.office, &review).await["data"]["caseAudit"]["grades"].clone();
+        assert!(all.as_array().into_iter().flatten().all(|g| g["agencyId"] == w.pol.as_str()), "{all:#}");
+
+        // A theme with audits cannot be deleted; an unused one can.
+        let delete = "mutation($id: ID!, $v: Int!) { deleteAuditTheme(id: $id, version: $v) }";
+        let body = w.office.gql(delete, json!({ "id": neglect["id"], "v": 1 })).await;
+        assert_eq!(problem_fields(&body), ["id"], "{body:#}");
+        let unused = theme(&w.office, 2026, "Self-harm", None).await["data"]["recordAuditTheme"].clone();
+        w.office.ok(delete, json!({ "id": unused["id"], "v": 1 })).await;
+    })
+    .await;
+}
+
+async fn a_re_audit_compares_question_by_question(backend: Backend) {
+    run(backend, |app| async move {
+        let w = world(&app).await;
+        for id in [&w.pol_rep_id, &w.csc_rep_id] {
+            w.office.ok("mutation($u: ID!) { addToAuditPool(userId: $u) { userId } }", json!({ "u": id })).await;
+        }
+        let then_theme = theme(&w.office, 2025, "Neglect", None).await["data"]["recordAuditTheme"].clone();
+        let now_theme = theme(&w.office, 2026, "Neglect re-audit", then_theme["id"].as_str()).await["data"]["recordAuditTheme"].clone();
+        assert_eq!(now_theme["revisits"]["name"], "Neglect", "{now_theme:#}");
+
+        let earlier = audit_review(&w.office, "MACA-2025-1", "MULTI_AGENCY_CASE_AUDIT", &[&w.pol, &w.csc], &[]).await;
+        set_audit(&w.office, &earlier, 0, &then_theme, &[&w.pol_rep_id]).await;
+        let case = record_case(&w.office, &earlier, "Case 1: Child A, aged 2", &[&w.pol]).await["data"]["recordAuditCase"].clone();
+        grade(&w.pol_rep, &case, "q-harm-1", Some("INADEQUATE"), "Missed").await;
+        grade(&w.pol_rep, &case, "q-voice-1", Some("GOOD"), "Seen alone").await;
+        submit_return(&w.pol_rep, &earlier).await;
+        // The earlier audit's learning became an action.
+        let point = w.office.ok(
+            "mutation($r: ID!, $i: LearningPointInput!) { createLearningPoint(reviewId: $r, input: $i) { id } }",
+            json!({ "r": earlier, "i": { "title": "Recognising bruising", "detail": "Bruising in a non-mobile baby was not recognised.", "scope": "MULTI_AGENCY", "kind": "NEEDS_IMPROVEMENT", "themes": ["Neglect"] } }),
+        ).await["createLearningPoint"]["id"].clone();
+        let rec = w.office.ok(
+            "mutation($p: ID!, $t: String!) { addRecommendation(learningPointId: $p, text: $t) { id } }",
+            json!({ "p": point, "t": "Train officers in the bruising protocol." }),
+        ).await["addRecommendation"]["id"].clone();
+        let target = (chrono::Utc::now().date_naive() + chrono::Duration::days(60)).to_string();
+        w.office.ok(
+            "mutation($r: ID!, $i: ActionInput!) { createAction(recommendationId: $r, input: $i) { id } }",
+            json!({ "r": rec, "i": { "title": "Bruising protocol briefing", "ownerAgencyId": w.pol, "ownerPersonId": null, "targetDate": target, "targetDateReason": null, "impactAudit": "Re-audit" } }),
+        ).await;
+
+        let now = audit_review(&w.office, "MACA-2026-1", "MULTI_AGENCY_CASE_AUDIT", &[&w.pol, &w.csc], &[]).await;
+        set_audit(&w.office, &now, 0, &now_theme, &[&w.pol_rep_id]).await;
+        let case = record_case(&w.office, &now, "Case 1: Child B, aged 3", &[&w.pol]).await["data"]["recordAuditCase"].clone();
+        grade(&w.pol_rep, &case, "q-harm-1", Some("GOOD"), "Recognised").await;
+        grade(&w.pol_rep, &case, "q-voice-1", Some("INADEQUATE"), "Not seen").await;
+        grade(&w.pol_rep, &case, "q-plan-1", Some("GOOD"), "New this year").await;
+        submit_return(&w.pol_rep, &now).await;
+
+        let doc = "query($r: ID!) { caseAudit(reviewId: $r) { reAudit { earlier { reference } earlierTheme { name year } rows { questionId agencyId movement then { mean } now { mean } } actions { title status ownerAgencyId } } } }";
+        let re = w.office.ok(doc, json!({ "r": now })).await["caseAudit"]["reAudit"].clone();
+        assert_eq!(re["earlier"]["reference"], "MACA-2025-1", "{re:#}");
+        assert_eq!(re["earlierTheme"]["year"], 2025);
+        let movement = |q: &str| {
+            re["rows"].as_array().into_iter().flatten()
+                .find(|r| r["questionId"] == q && r["agencyId"] == w.pol.as_str())
+                .map(|r| r["movement"].clone())
+        };
+        assert_eq!(movement("q-harm-1"), Some(json!("BETTER")));
+        assert_eq!(movement("q-voice-1"), Some(json!("WORSE")));
+        assert_eq!(movement("q-plan-1"), Some(json!("NOT_COMPARABLE")), "graded only now");
+        assert_eq!(movement("q-referral-1"), None, "graded in neither");
+        assert_eq!(re["actions"][0]["title"], "Bruising protocol briefing");
+        assert_eq!(re["actions"][0]["status"], "NOT_STARTED");
+
+        // The earlier audit itself re-audits nothing; agencies see no comparison.
+        let re = w.office.ok(doc, json!({ "r": earlier })).await["caseAudit"]["reAudit"].clone();
+        assert_eq!(re, Value::Null);
+        let re = w.pol_rep.ok(doc, json!({ "r": now })).await["caseAudit"]["reAudit"].clone();
+        assert_eq!(re, Value::Null);
+    })
+    .await;
+}
+
+async fn a_failed_write_leaves_nothing(backend: Backend) {
+    run(backend, |app| async move {
+        let w = world(&app).await;
+        w.office
+            .ok(
+                "mutation($u: ID!) { addToAuditPool(userId: $u) { userId } }",
+                json!({ "u": w.pol_rep_id }),
+            )
+            .await;
+        let neglect =
+            theme(&w.office, 2026, "Neglect", None).await["data"]["recordAuditTheme"].clone();
+        let review = audit_review(
+            &w.office,
+            "MACA-2026-9",
+            "MULTI_AGENCY_CASE_AUDIT",
+            &[&w.pol],
+            &[],
+        )
+        .await;
+        // Making the auditor a member of the review fails after the audit and its
+        // auditors were written: the whole change is undone.
+        app.refuse_inserts("review_member", "NEW.role = 'MEMBER'")
+            .await;
+        let body = set_audit(&w.office, &review, 0, &neglect, &[&w.pol_rep_id]).await;
+        assert_eq!(error_code(&body).as_deref(), Some("INTERNAL"), "{body:#}");
+        assert_eq!(
+            case_audit::Entity::find()
+                .count(app.db())
+                .await
+                .expect("count"),
+            0
+        );
+        assert_eq!(
+            case_audit_auditor::Entity::find()
+                .count(app.db())
+                .await
+                .expect("count"),
+            0
+        );
+        assert_eq!(
+            review_member::Entity::find()
+                .count(app.db())
+                .await
+                .expect("count"),
+            0
+        );
+        // The connection is left usable: the next request answers.
+        let audit = audit_of(&w.office, &review).await;
+        assert_eq!(audit["data"]["caseAudit"]["version"], 0, "{audit:#}");
+    })
+    .await;
+}
+
+db_tests!(
+    an_audit_runs_from_programme_to_heatmap,
+    a_re_audit_compares_question_by_question,
+    a_failed_write_leaves_nothing,
+);
