@@ -3,7 +3,7 @@
 use crate::api::{self, SignOut};
 use crate::components::Loading;
 use crate::pages::{
-    actions, agencies, annual_report, audit_log, child_deaths, chronology, dashboard,
+    actions, agencies, annual_report, audit_log, case_audits, child_deaths, chronology, dashboard,
     not_found::NotFound, notifications, performance, published, qa_reports, retention, reviews,
     second_factor, section11, sign_in, sign_in_providers, summary, training, users,
 };
@@ -204,6 +204,9 @@ fn Shell() -> impl IntoView {
                                 <li>
                                     <A href="/qa-reports">"QA reports"</A>
                                 </li>
+                                <li>
+                                    <A href="/audits">"Case audits"</A>
+                                </li>
                             </Show>
                             <li>
                                 <A href="/performance">"Performance"</A>
@@ -263,6 +266,8 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/reviews/:id/chronology/print") view=|| guard(chronology::PrintPage) />
                     <Route path=path!("/reviews/:id/learning") view=|| guard(actions::LearningPage) />
                     <Route path=path!("/reviews/:id/summary") view=|| guard(summary::SummaryPage) />
+                    <Route path=path!("/reviews/:id/audit") view=|| guard(case_audits::CaseAuditPage) />
+                    <Route path=path!("/audits") view=|| guard(case_audits::AuditProgrammePage) />
                     <Route path=path!("/actions") view=|| guard(actions::ActionsPage) />
                     <Route path=path!("/actions/print") view=|| guard(actions::PlanPrintPage) />
                     <Route path=path!("/actions/:id") view=|| guard(actions::ActionPage) />

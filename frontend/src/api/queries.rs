@@ -193,6 +193,20 @@ operations!(
     AnnualReport,
 );
 operations!(
+    "graphql/case_audits.graphql": AuditProgramme,
+    EarlierThemes,
+    PoolCandidates,
+    RecordAuditTheme,
+    DeleteAuditTheme,
+    AddToAuditPool,
+    RemoveFromAuditPool,
+    CaseAuditDetail,
+    SetCaseAudit,
+    RecordAuditCase,
+    DeleteAuditCase,
+    SaveAuditGrade,
+);
+operations!(
     "graphql/performance.graphql": Indicators,
     IndicatorDetail,
     CreateIndicator,

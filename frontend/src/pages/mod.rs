@@ -4,6 +4,7 @@ pub mod actions;
 pub mod agencies;
 pub mod annual_report;
 pub mod audit_log;
+pub mod case_audits;
 pub mod child_deaths;
 pub mod chronology;
 pub mod dashboard;

@@ -91,6 +91,9 @@ fn ReviewBody(
     let chronology_href = format!("/reviews/{id}/chronology");
     let learning_href = format!("/reviews/{id}/learning");
     let summary_href = format!("/reviews/{id}/summary");
+    let audit_href = format!("/reviews/{id}/audit");
+    let is_audit = shared::reviews::ReviewKind::from_code(&code_of(&r.kind))
+        .is_some_and(shared::case_audits::is_audit_kind);
     let hold_id = id.clone();
     let access_id = id.clone();
     let returns_id = id.clone();
@@ -224,6 +227,14 @@ fn ReviewBody(
         <Show when=move || session.is_office()>
             <ReturnsDueForm review_id=returns_id.clone() version=returns_version due_on=returns_due.clone() resource=resource notice=notice />
         </Show>
+
+        {is_audit.then(|| view! {
+            <h2>"Audit"</h2>
+            <p>
+                "The audit's theme, auditors, sample of cases and each agency's grades: "
+                <a href=audit_href.clone()>"Open the audit"</a>
+            </p>
+        })}
 
         <h2>"Learning and actions"</h2>
         <p>
