@@ -31,7 +31,7 @@ test('the office sets a theme and the pool, sets an audit up with a pseudonymise
       methodologyDetail: 'Case file audit',
       incidentMonth: 1,
       incidentYear: new Date().getFullYear(),
-      regimeId: 'wt2018',
+      regimeId: 'local',
       awareOn: null,
       notifiedOn: `${new Date().getFullYear()}-01-02`,
       agencyIds: ids,
@@ -76,6 +76,15 @@ test('the office sets a theme and the pool, sets an audit up with a pseudonymise
   await expect(page.getByRole('status').filter({ hasText: 'Added “Case 1: Child D, aged 4” to the sample.' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Case 1: Child D, aged 4' })).toContainText('POL');
   await expect(page.getByRole('heading', { name: 'Grades by question and agency' })).toBeVisible();
+
+  // The meeting's report in the framework's four parts, and the report as a document.
+  await page.getByLabel('Summary of learning').fill('Neglect was recognised late where early help was not offered.');
+  await page.getByLabel('Proposed multi-agency action').fill('A joint early help offer for pre-school children.');
+  await page.getByRole('button', { name: 'Save the meeting report' }).click();
+  await expect(page.getByRole('status').filter({ hasText: "Saved the audit meeting's report." })).toBeVisible();
+  await expect(page.getByLabel('Summary of learning')).toHaveValue('Neglect was recognised late where early help was not offered.');
+  await page.getByRole('button', { name: 'Download the audit report (DOCX)' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Downloaded audit-report-${REFERENCE}.docx.` })).toBeVisible();
   await bothWidths(page);
   const auditUrl = new URL(page.url()).pathname;
   await signOut(page);
@@ -91,6 +100,7 @@ test('the office sets a theme and the pool, sets an audit up with a pseudonymise
   await grades.getByRole('button', { name: `Save grade for ${question}` }).click();
   await expect(grades.getByText('Saved: requires improvement.')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Grades by question and agency' })).toHaveCount(0);
+  await expect(page.getByText('A joint early help offer for pre-school children.')).toBeVisible();
   await bothWidths(page);
 
   // Read back through the API as the office: the grade is the police's.

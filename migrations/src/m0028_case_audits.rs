@@ -16,6 +16,15 @@ enum Review {
     Id,
 }
 #[derive(DeriveIden)]
+enum Regime {
+    Table,
+    Id,
+    Code,
+    Name,
+    Description,
+    DueSoonDays,
+}
+#[derive(DeriveIden)]
 enum AppUser {
     Table,
     Id,
@@ -87,6 +96,19 @@ enum CaseAuditCase {
     AgencyIds,
     Version,
     CreatedAt,
+    UpdatedAt,
+}
+#[derive(DeriveIden)]
+enum CaseAuditMeeting {
+    Table,
+    ReviewId,
+    HeldOn,
+    Attendees,
+    SummaryOfLearning,
+    ProcessComments,
+    AgencyActions,
+    MultiAgencyAction,
+    Version,
     UpdatedAt,
 }
 #[derive(DeriveIden)]
@@ -192,6 +214,29 @@ const QUESTIONS: &[(&str, &str, &str)] = &[
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // Audits (and the partnership's other own reviews) run to the partnership's own
+        // timetable: a regime without statutory clocks.
+        manager
+            .exec_stmt(
+                Query::insert()
+                    .into_table(Regime::Table)
+                    .columns([
+                        Regime::Id,
+                        Regime::Code,
+                        Regime::Name,
+                        Regime::Description,
+                        Regime::DueSoonDays,
+                    ])
+                    .values_panic([
+                        "local".into(),
+                        "LOCAL".into(),
+                        "Partnership's own timetable".into(),
+                        "No statutory clock: for multi-agency case audits, thematic audits and the other reviews the partnership runs to its own timetable.".into(),
+                        7.into(),
+                    ])
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -441,6 +486,27 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
+            .create_table(
+                Table::create()
+                    .table(CaseAuditMeeting::Table)
+                    .col(string(CaseAuditMeeting::ReviewId).primary_key())
+                    .col(date_null(CaseAuditMeeting::HeldOn))
+                    .col(text(CaseAuditMeeting::Attendees))
+                    .col(text(CaseAuditMeeting::SummaryOfLearning))
+                    .col(text(CaseAuditMeeting::ProcessComments))
+                    .col(text(CaseAuditMeeting::AgencyActions))
+                    .col(text(CaseAuditMeeting::MultiAgencyAction))
+                    .col(integer(CaseAuditMeeting::Version))
+                    .col(timestamp_with_time_zone(CaseAuditMeeting::UpdatedAt))
+                    .foreign_key(&mut fk(
+                        (CaseAuditMeeting::Table, CaseAuditMeeting::ReviewId),
+                        (Review::Table, Review::Id),
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager
             .create_index(
                 Index::create()
                     .name("idx_case_audit_grade_review")
@@ -453,6 +519,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            CaseAuditMeeting::Table.into_iden(),
             CaseAuditGrade::Table.into_iden(),
             CaseAuditCase::Table.into_iden(),
             CaseAuditAuditor::Table.into_iden(),
@@ -466,6 +533,13 @@ impl MigrationTrait for Migration {
                 .drop_table(Table::drop().table(table).to_owned())
                 .await?;
         }
-        Ok(())
+        manager
+            .exec_stmt(
+                Query::delete()
+                    .from_table(Regime::Table)
+                    .and_where(Expr::col(Regime::Id).eq("local"))
+                    .to_owned(),
+            )
+            .await
     }
 }

@@ -44,11 +44,11 @@ pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[
     ),
     (
         "reviewer@demo.example",
-        "Children's social care; lead reviewer of SCR-2016-03 and RR-2026-01",
+        "Children's social care; lead reviewer of SCR-2016-03 and RR-2026-01; auditor of MACA-1 and MACA-2",
     ),
     (
         "police.rep@demo.example",
-        "Police representative; member of SCR-2016-03 and RR-2026-01; updates its Police actions",
+        "Police representative; member of SCR-2016-03 and RR-2026-01; auditor of MACA-1 and MACA-2 (grades still to submit); updates its Police actions",
     ),
     (
         "police.lead@demo.example",
@@ -229,6 +229,7 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
         .await?;
         user_ids.insert(email, id);
     }
+    let this_year = today.year();
     let reviews = [
         DemoReview {
             reference: "SCR-2016-03",
@@ -306,6 +307,40 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
             agencies: &["CSC", "POL", "NHFT", "SCH"],
             members: &[("reviewer@demo.example", ReviewRole::LeadReviewer)],
         },
+        DemoReview {
+            reference: LAST_AUDIT,
+            kind: ReviewKind::MultiAgencyCaseAudit,
+            subject: "Neglect of pre-school children",
+            themes: &["Neglect"],
+            methodology: Methodology::Other,
+            incident: (None, this_year - 1),
+            regime: "local",
+            aware_on: None,
+            notified_on: date(this_year - 1, 5, 1)?,
+            decision: None,
+            panel: None,
+            completed_on: Some(date(this_year - 1, 9, 30)?.min(today)),
+            returns_due_on: None,
+            agencies: &["CSC", "POL"],
+            members: AUDIT_MEMBERS,
+        },
+        DemoReview {
+            reference: THIS_AUDIT,
+            kind: ReviewKind::MultiAgencyCaseAudit,
+            subject: "Neglect of pre-school children: re-audit",
+            themes: &["Neglect"],
+            methodology: Methodology::Other,
+            incident: (None, this_year),
+            regime: "local",
+            aware_on: None,
+            notified_on: days_ago(today, 30),
+            decision: None,
+            panel: None,
+            completed_on: None,
+            returns_due_on: None,
+            agencies: &["CSC", "POL"],
+            members: AUDIT_MEMBERS,
+        },
     ];
     let rc = RequestContext::system("seed-demo");
     let mut review_ids: HashMap<&str, String> = HashMap::new();
@@ -346,6 +381,7 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
     }
     seed_section_11(&txn, &agency_ids, now, today).await?;
     seed_qa_reports(&txn, &agency_ids, now, today).await?;
+    seed_case_audits(&txn, &rc, &agency_ids, &review_ids, &user_ids, now, today).await?;
     seed_performance(&txn, &agency_ids, &user_ids, now, today).await?;
     seed_child_deaths(&txn, &user_ids, now, today).await?;
     let ids = DemoIds {
@@ -1510,6 +1546,234 @@ async fn seed_learning_events<C: ConnectionTrait>(
                 updated_at: Set(now),
             }
             .insert(txn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The demo's two audits: last year's, finished, and this year's re-audit of its theme.
+const LAST_AUDIT: &str = "MACA-1";
+const THIS_AUDIT: &str = "MACA-2";
+/// The demo audits' auditors (members of both).
+const AUDIT_MEMBERS: &[(&str, ReviewRole)] = &[
+    ("reviewer@demo.example", ReviewRole::LeadReviewer),
+    ("police.rep@demo.example", ReviewRole::Member),
+];
+
+/// Grades per question for the demo audits: (question, agency, last year's cases, this
+/// year's cases), one letter per case: G good, R requires improvement, I inadequate, N not
+/// applicable, - not graded.
+const DEMO_GRADES: &[(&str, &str, &str, &str)] = &[
+    ("q-early-help-1", "CSC", "RIR", "GRG"),
+    ("q-eha-1", "CSC", "IRI", "RGR"),
+    ("q-harm-1", "CSC", "RIG", "GGR"),
+    ("q-harm-1", "POL", "II-", "GR-"),
+    ("q-harm-2", "POL", "RI-", "GG-"),
+    ("q-referral-1", "POL", "IR-", "GG-"),
+    ("q-thresholds-1", "CSC", "GRR", "GGG"),
+    ("q-assessment-2", "CSC", "RIR", "RRG"),
+    ("q-plan-1", "CSC", "NRI", "NGR"),
+    ("q-voice-1", "CSC", "GRG", "RRG"),
+    ("q-voice-1", "POL", "NR-", "RI-"),
+    ("q-voice-2", "CSC", "RRI", "RIR"),
+];
+
+/// The demo's programme (last year's theme, this year's re-audit of it and one more), the
+/// pool, and the two audits with their samples and grades: last year's returns submitted,
+/// this year's children's social care return submitted and the police's still open.
+async fn seed_case_audits<C: ConnectionTrait>(
+    txn: &C,
+    rc: &RequestContext,
+    agency_ids: &HashMap<&str, String>,
+    review_ids: &HashMap<&str, String>,
+    user_ids: &HashMap<&str, String>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> AppResult<()> {
+    use crate::entities::{
+        audit_pool_member, audit_theme, case_audit, case_audit_auditor, case_audit_case,
+        case_audit_grade, chronology_return,
+    };
+    let this_year = today.year();
+    let missing = |what: &str| AppError::Internal(format!("demo {what}"));
+    let agency = |p: &str| agency_ids.get(p).cloned().ok_or_else(|| missing(p));
+    let person = |e: &str| user_ids.get(e).cloned().ok_or_else(|| missing(e));
+    let auditors = [
+        person("reviewer@demo.example")?,
+        person("police.rep@demo.example")?,
+    ];
+    for user_id in &auditors {
+        audit_pool_member::ActiveModel {
+            user_id: Set(user_id.clone()),
+            added_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+    }
+    let theme = |year: i32, name: &str, month: u32, revisits: Option<String>| {
+        let id = uuid::Uuid::new_v4().to_string();
+        let row = audit_theme::ActiveModel {
+            id: Set(id),
+            year: Set(year),
+            name: Set(name.to_owned()),
+            terms_of_reference: Set("Children under five open to children's social care in the year, with police involvement; each agency's records from the first contact to the child protection plan.".to_owned()),
+            question: Set("How well do agencies recognise and respond to neglect of pre-school children, from early help to the child protection plan?".to_owned()),
+            planned_for: Set(NaiveDate::from_ymd_opt(year, month, 1)),
+            revisits_id: Set(revisits),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        };
+        async move { row.insert(txn).await }
+    };
+    let earlier = theme(this_year - 1, "Neglect of pre-school children", 6, None).await?;
+    let later = theme(
+        this_year,
+        "Neglect of pre-school children: re-audit",
+        today.month(),
+        Some(earlier.id.clone()),
+    )
+    .await?;
+    theme(this_year, "Disabled children", 11, None).await?;
+    let samples: [(&str, &audit_theme::Model, [&str; 3], usize); 2] = [
+        (
+            LAST_AUDIT,
+            &earlier,
+            [
+                "Case 1: Child A, aged 2",
+                "Case 2: Child B, aged 4",
+                "Case 3: Child C, aged 1",
+            ],
+            0,
+        ),
+        (
+            THIS_AUDIT,
+            &later,
+            [
+                "Case 1: Child E, aged 3",
+                "Case 2: Child F, aged 2",
+                "Case 3: Child G, aged 4",
+            ],
+            1,
+        ),
+    ];
+    for (reference, theme, labels, column) in samples {
+        let review_id = review_ids
+            .get(reference)
+            .cloned()
+            .ok_or_else(|| missing(reference))?;
+        case_audit::ActiveModel {
+            review_id: Set(review_id.clone()),
+            theme_id: Set(theme.id.clone()),
+            version: Set(1),
+            updated_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+        for user_id in &auditors {
+            case_audit_auditor::ActiveModel {
+                review_id: Set(review_id.clone()),
+                user_id: Set(user_id.clone()),
+            }
+            .insert(txn)
+            .await?;
+        }
+        let mut case_ids = Vec::new();
+        for (i, label) in labels.iter().enumerate() {
+            let police_too = i < 2;
+            let agencies: Vec<String> = if police_too {
+                vec![agency("CSC")?, agency("POL")?]
+            } else {
+                vec![agency("CSC")?]
+            };
+            let id = uuid::Uuid::new_v4().to_string();
+            case_audit_case::ActiveModel {
+                id: Set(id.clone()),
+                review_id: Set(review_id.clone()),
+                position: Set(i32::try_from(i + 1).unwrap_or(i32::MAX)),
+                label: Set((*label).to_owned()),
+                why_chosen: Set(if police_too {
+                    "Open to early help, then a child protection plan for neglect; the police attended the family home.".to_owned()
+                } else {
+                    "A child protection plan for neglect without police involvement.".to_owned()
+                }),
+                agency_ids: Set(json_list(&agencies)),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
+            case_ids.push(id);
+        }
+        for (question, prefix, then, now_grades) in DEMO_GRADES {
+            let letters = if column == 0 { then } else { now_grades };
+            for (i, letter) in letters.chars().enumerate() {
+                let (code, evidence) = match letter {
+                    'G' => (
+                        "GOOD",
+                        "Recorded and acted on promptly; shared with the other agencies.",
+                    ),
+                    'R' => (
+                        "REQUIRES_IMPROVEMENT",
+                        "Recorded, but acted on late or without the other agencies.",
+                    ),
+                    'I' => (
+                        "INADEQUATE",
+                        "Not recognised in the records, or not acted on.",
+                    ),
+                    'N' => ("NOT_APPLICABLE", ""),
+                    _ => continue,
+                };
+                let Some(case_id) = case_ids.get(i) else {
+                    continue;
+                };
+                case_audit_grade::ActiveModel {
+                    review_id: Set(review_id.clone()),
+                    case_id: Set(case_id.clone()),
+                    agency_id: Set(agency(prefix)?),
+                    question_id: Set((*question).to_owned()),
+                    grade_code: Set(code.to_owned()),
+                    evidence: Set(evidence.to_owned()),
+                    updated_by: Set(None),
+                    updated_at: Set(now),
+                }
+                .insert(txn)
+                .await?;
+            }
+        }
+        // The returns: both submitted last year; this year the police's is still open.
+        let year = if column == 0 {
+            this_year - 1
+        } else {
+            this_year
+        };
+        for prefix in ["CSC", "POL"] {
+            let agency_id = agency(prefix)?;
+            if column == 1 && prefix == "POL" {
+                chronology_return::ActiveModel {
+                    id: Set(uuid::Uuid::new_v4().to_string()),
+                    review_id: Set(review_id.clone()),
+                    agency_id: Set(agency_id),
+                    status: Set("DRAFT".into()),
+                    submitted_at: Set(None),
+                    version: Set(1),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(txn)
+                .await?;
+                continue;
+            }
+            let csv = format!(
+                "Start Date,Start Time,Source of Information,Event Type,Event,Action Taken,Information Shared With\n\
+                 10/03/{year},,{prefix}-AUD-1,Home visit,Case 1: home visit; the child seen and the home conditions recorded,Referral considered,\n\
+                 24/03/{year},,{prefix}-AUD-2,Strategy discussion,Case 2: strategy discussion about the child's weight loss,Section 47 enquiry,\n"
+            );
+            crate::chronology::service::load_submitted_return(
+                txn, rc, &review_id, &agency_id, &csv,
+            )
             .await?;
         }
     }

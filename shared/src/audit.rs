@@ -280,6 +280,16 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         Chronology,
     ),
     (
+        "case_audit.meeting.save",
+        "Recorded an audit meeting and its report",
+        Reviews,
+    ),
+    (
+        "case_audit.report.download",
+        "Downloaded an audit report",
+        Downloaded,
+    ),
+    (
         "annual_report.narrative.set",
         "Wrote a narrative part of the annual report",
         Other,

@@ -223,6 +223,72 @@ pub fn check_evidence(evidence: &str) -> Result<String, Problems> {
     p.into_result().map(|()| evidence)
 }
 
+/// The longest part of the meeting report.
+pub const MAX_MEETING_PART: usize = 20_000;
+/// The longest list of attendees.
+pub const MAX_ATTENDEES: usize = 4_000;
+
+/// The audit meeting and its report, as the framework lists the report's parts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MeetingDraft {
+    pub held_on: Option<NaiveDate>,
+    /// One attendee per line.
+    pub attendees: String,
+    pub summary_of_learning: String,
+    /// Comments on any issues with the audit process.
+    pub process_comments: String,
+    /// Recommended actions for individual agencies.
+    pub agency_actions: String,
+    /// Proposed multi-agency action.
+    pub multi_agency_action: String,
+}
+
+/// Checks the meeting report on `today`: held on a date up to today (if set); each part
+/// at most its length (a part may wait until written). Fields `heldOn`, `attendees`,
+/// `summaryOfLearning`, `processComments`, `agencyActions`, `multiAgencyAction`.
+pub fn check_meeting(draft: MeetingDraft, today: NaiveDate) -> Result<MeetingDraft, Problems> {
+    let mut p = Problems::new();
+    if draft.held_on.is_some_and(|d| d > today) {
+        p.push(
+            "heldOn",
+            "must be today or an earlier date: record the meeting once held",
+        );
+    }
+    let attendees = optional(&mut p, "attendees", &draft.attendees, MAX_ATTENDEES);
+    let summary_of_learning = optional(
+        &mut p,
+        "summaryOfLearning",
+        &draft.summary_of_learning,
+        MAX_MEETING_PART,
+    );
+    let process_comments = optional(
+        &mut p,
+        "processComments",
+        &draft.process_comments,
+        MAX_MEETING_PART,
+    );
+    let agency_actions = optional(
+        &mut p,
+        "agencyActions",
+        &draft.agency_actions,
+        MAX_MEETING_PART,
+    );
+    let multi_agency_action = optional(
+        &mut p,
+        "multiAgencyAction",
+        &draft.multi_agency_action,
+        MAX_MEETING_PART,
+    );
+    p.into_result().map(|()| MeetingDraft {
+        held_on: draft.held_on,
+        attendees,
+        summary_of_learning,
+        process_comments,
+        agency_actions,
+        multi_agency_action,
+    })
+}
+
 /// An optional text: trimmed, at most `max` characters, no control characters but line
 /// breaks and tabs.
 fn optional(p: &mut Problems, field: &str, value: &str, max: usize) -> String {
@@ -430,6 +496,35 @@ mod tests {
         assert_eq!(
             movement(None, Some(&cell(Some(1.0)))),
             Movement::NotComparable
+        );
+    }
+
+    #[test]
+    fn a_meeting_is_recorded_once_held_and_its_parts_are_bounded() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).expect("date");
+        let ok = check_meeting(
+            MeetingDraft {
+                held_on: Some(today),
+                summary_of_learning: "  Early help was offered late.  ".into(),
+                ..MeetingDraft::default()
+            },
+            today,
+        )
+        .expect("valid");
+        assert_eq!(ok.summary_of_learning, "Early help was offered late.");
+        let problems = check_meeting(
+            MeetingDraft {
+                held_on: today.succ_opt(),
+                agency_actions: "x".repeat(MAX_MEETING_PART + 1),
+                ..MeetingDraft::default()
+            },
+            today,
+        )
+        .expect_err("future and long")
+        .to_string();
+        assert!(
+            problems.contains("heldOn") && problems.contains("agencyActions"),
+            "{problems}"
         );
     }
 

@@ -205,6 +205,8 @@ operations!(
     RecordAuditCase,
     DeleteAuditCase,
     SaveAuditGrade,
+    SaveAuditMeeting,
+    CaseAuditReport,
 );
 operations!(
     "graphql/performance.graphql": Indicators,

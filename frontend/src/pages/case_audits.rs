@@ -393,7 +393,9 @@ pub fn CaseAuditPage() -> impl IntoView {
                 <SetUp d=d.clone() on_saved=saved />
                 <Sample audit=audit.clone() agencies=agencies.clone() notice=notice on_saved=saved />
                 {audit.grading_agency_id.clone().map(|agency| view! { <Grading audit=audit.clone() tool=tool.clone() agency=agency /> })}
-                <Views audit=audit tool=tool agencies=agencies />
+                <Views audit=audit.clone() tool=tool agencies=agencies />
+                <Meeting audit=audit.clone() on_saved=saved />
+                {audit.heatmap.is_some().then(|| view! { <ReportDownload review_id=audit.review_id.clone() notice=notice /> })}
             }
         })}
     }
@@ -759,7 +761,7 @@ fn Views(audit: Audit, tool: Tool, agencies: Vec<(String, String, String)>) -> i
                         view! {
                             <td>
                                 <strong class=tone_class(tone)>{label}</strong>
-                                <span class="hint">{format!(" {} cases, mean {}", c.cell.cases, mean_text(c.cell.mean))}</span>
+                                <span class="hint">{format!(" {} {}, mean {}", c.cell.cases, if c.cell.cases == 1 { "case" } else { "cases" }, mean_text(c.cell.mean))}</span>
                             </td>
                         }
                         .into_any()
@@ -824,4 +826,153 @@ fn Views(audit: Audit, tool: Tool, agencies: Vec<(String, String, String)>) -> i
         }
     });
     view! { {heat} {re} }
+}
+
+fn describe_meeting(field: &str) -> (String, String) {
+    let label = match field {
+        "heldOn" => "Held on",
+        "attendees" => "Attended by",
+        "summaryOfLearning" => "Summary of learning",
+        "processComments" => "Comments on the audit process",
+        "agencyActions" => "Recommended actions for individual agencies",
+        "multiAgencyAction" => "Proposed multi-agency action",
+        other => other,
+    };
+    (format!("meeting-{}", field_id(field)), label.to_string())
+}
+
+/// The audit meeting and its report: a form for those who set the audit up, the report as
+/// written for the others.
+#[component]
+fn Meeting(
+    audit: Audit,
+    on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let m = audit.meeting.clone();
+    let learning_href = format!("/reviews/{}/learning", audit.review_id);
+    let intro = view! {
+        <h2>"The audit meeting"</h2>
+        <p>
+            "The meeting's report in the framework's four parts. Its recommended and proposed actions become learning points and actions of this audit in the action plan: "
+            <a href=learning_href>"open the learning and actions"</a>
+            "."
+        </p>
+    };
+    if !audit.can_set_up {
+        let body = match m {
+            None => view! { <p>"The meeting has not been recorded yet."</p> }.into_any(),
+            Some(m) => {
+                let or_not = |t: String| {
+                    if t.is_empty() {
+                        "Not written yet".to_string()
+                    } else {
+                        t
+                    }
+                };
+                view! {
+                    <dl class="summary-list">
+                        <dt>"Held on"</dt>
+                        <dd>{m.held_on.as_deref().map_or("Not recorded".to_string(), format_date)}</dd>
+                        <dt>"Attended by"</dt>
+                        <dd class="justification">{or_not(m.attendees)}</dd>
+                        <dt>"Summary of learning"</dt>
+                        <dd class="justification">{or_not(m.summary_of_learning)}</dd>
+                        <dt>"Comments on the audit process"</dt>
+                        <dd class="justification">{or_not(m.process_comments)}</dd>
+                        <dt>"Recommended actions for individual agencies"</dt>
+                        <dd class="justification">{or_not(m.agency_actions)}</dd>
+                        <dt>"Proposed multi-agency action"</dt>
+                        <dd class="justification">{or_not(m.multi_agency_action)}</dd>
+                    </dl>
+                }
+                .into_any()
+            }
+        };
+        return view! { {intro} {body} }.into_any();
+    }
+    let form = FormSubmit::new();
+    let FormSubmit { errors, pending } = form;
+    let field = |read: fn(&api::case_audit_detail::CaseAuditDetailCaseAuditMeeting) -> String| {
+        RwSignal::new(m.as_ref().map(read).unwrap_or_default())
+    };
+    let held_on = field(|m| m.held_on.clone().unwrap_or_default());
+    let attendees = field(|m| m.attendees.clone());
+    let summary = field(|m| m.summary_of_learning.clone());
+    let process = field(|m| m.process_comments.clone());
+    let agency = field(|m| m.agency_actions.clone());
+    let multi = field(|m| m.multi_agency_action.clone());
+    let version = m.as_ref().map_or(0, |m| m.version);
+    let review_id = audit.review_id.clone();
+    let submit = move |ev: SubmitEvent| {
+        if !form.begin(&ev) {
+            return;
+        }
+        let input = api::save_audit_meeting::AuditMeetingInput {
+            held_on: Some(held_on.get_untracked()).filter(|d| !d.is_empty()),
+            attendees: attendees.get_untracked(),
+            summary_of_learning: summary.get_untracked(),
+            process_comments: process.get_untracked(),
+            agency_actions: agency.get_untracked(),
+            multi_agency_action: multi.get_untracked(),
+        };
+        form.send(
+            api::call::<api::SaveAuditMeeting>(api::save_audit_meeting::Variables {
+                review_id: review_id.clone(),
+                version,
+                input,
+            }),
+            describe_meeting,
+            move |_| on_saved("Saved the audit meeting's report.".to_string()),
+        );
+    };
+    view! {
+        {intro}
+        <form class="form" on:submit=submit novalidate>
+            <ErrorSummary errors=errors />
+            <DateInput id="meeting-held-on" label="Held on" value=held_on errors=errors />
+            <TextArea id="meeting-attendees" label="Attended by" value=attendees errors=errors hint="One person per line: name, role, agency." rows=4 />
+            <TextArea id="meeting-summary-of-learning" label="Summary of learning" value=summary errors=errors />
+            <TextArea id="meeting-process-comments" label="Comments on the audit process" value=process errors=errors rows=3 />
+            <TextArea id="meeting-agency-actions" label="Recommended actions for individual agencies" value=agency errors=errors />
+            <TextArea id="meeting-multi-agency-action" label="Proposed multi-agency action" value=multi errors=errors />
+            <button type="submit" class="button" disabled=move || pending.get()>"Save the meeting report"</button>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn ReportDownload(review_id: String, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let pending = RwSignal::new(false);
+    let fetch = move |_| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        notice.set(None);
+        let review_id = review_id.clone();
+        spawn_local(async move {
+            let result =
+                api::call::<api::CaseAuditReport>(api::case_audit_report::Variables { review_id })
+                    .await;
+            pending.try_set(false);
+            match result {
+                Ok(d) => {
+                    let f = d.case_audit_report;
+                    crate::components::save_file(&f.file_name, &f.media_type, &f.content_base64);
+                    notice.try_set(Some(format!("Downloaded {}.", f.file_name)));
+                }
+                Err(e) => {
+                    notice.try_set(Some(e.explain()));
+                }
+            }
+        });
+    };
+    view! {
+        <h2>"The audit report"</h2>
+        <p>"The theme, the sample, the grades by question and agency, the meeting's report and the re-audit, as a Word document."</p>
+        <div class="button-group">
+            <button type="button" class="button" on:click=fetch disabled=move || pending.get()>"Download the audit report (DOCX)"</button>
+        </div>
+    }
 }

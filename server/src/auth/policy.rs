@@ -213,6 +213,8 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Mutation", "updateAuditCase", Access::SignedIn),
     ("Mutation", "deleteAuditCase", Access::SignedIn),
     ("Mutation", "saveAuditGrade", Access::SignedIn),
+    ("Mutation", "saveAuditMeeting", Access::SignedIn),
+    ("Query", "caseAuditReport", Access::SignedIn),
     // The annual report: the board reads it; the office writes its narrative.
     (
         "Query",
@@ -1128,8 +1130,22 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "grades",
             "gradingAgencyId",
             "canSetUp",
+            "meeting",
             "heatmap",
             "reAudit",
+        ],
+    ),
+    (
+        "AuditMeeting",
+        &[
+            "heldOn",
+            "attendees",
+            "summaryOfLearning",
+            "processComments",
+            "agencyActions",
+            "multiAgencyAction",
+            "version",
+            "updatedAt",
         ],
     ),
     ("AnnualReportNarrative", &["part", "label", "text"]),

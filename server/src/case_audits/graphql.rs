@@ -2,12 +2,15 @@
 
 use super::{AuditView, Auditor, Comparison, Heatmap, ReAudit as ReAuditView, ThemeView, Tool};
 use crate::agencies::graphql::Agency;
-use crate::entities::{case_audit_case, case_audit_grade, review};
+use crate::chronology::graphql::ExportFile;
+use crate::entities::{case_audit_case, case_audit_grade, case_audit_meeting, review};
 use crate::graphql::{parts, stored_field, IntoGql};
 use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use shared::actions::ActionStatus;
-use shared::case_audits::{AuditStage, CaseDraft, Cell, GradeTone, Movement, ThemeDraft};
+use shared::case_audits::{
+    AuditStage, CaseDraft, Cell, GradeTone, MeetingDraft, Movement, ThemeDraft,
+};
 
 /// An audit run on a theme, as a link to its review.
 #[derive(SimpleObject, Clone)]
@@ -398,6 +401,67 @@ impl From<ReAuditView> for ReAudit {
     }
 }
 
+/// The audit meeting and its report, in the framework's four parts.
+#[derive(SimpleObject, Clone)]
+pub struct AuditMeeting {
+    pub held_on: Option<NaiveDate>,
+    /// One attendee per line.
+    pub attendees: String,
+    pub summary_of_learning: String,
+    /// Comments on any issues with the audit process.
+    pub process_comments: String,
+    /// Recommended actions for individual agencies.
+    pub agency_actions: String,
+    /// Proposed multi-agency action.
+    pub multi_agency_action: String,
+    /// Send it back with a change; CONFLICT if it moved on.
+    pub version: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<case_audit_meeting::Model> for AuditMeeting {
+    fn from(m: case_audit_meeting::Model) -> Self {
+        Self {
+            held_on: m.held_on,
+            attendees: m.attendees,
+            summary_of_learning: m.summary_of_learning,
+            process_comments: m.process_comments,
+            agency_actions: m.agency_actions,
+            multi_agency_action: m.multi_agency_action,
+            version: m.version,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct AuditMeetingInput {
+    pub held_on: Option<NaiveDate>,
+    #[graphql(default)]
+    pub attendees: String,
+    #[graphql(default)]
+    pub summary_of_learning: String,
+    #[graphql(default)]
+    pub process_comments: String,
+    #[graphql(default)]
+    pub agency_actions: String,
+    #[graphql(default)]
+    pub multi_agency_action: String,
+}
+
+impl From<AuditMeetingInput> for MeetingDraft {
+    fn from(i: AuditMeetingInput) -> Self {
+        Self {
+            held_on: i.held_on,
+            attendees: i.attendees,
+            summary_of_learning: i.summary_of_learning,
+            process_comments: i.process_comments,
+            agency_actions: i.agency_actions,
+            multi_agency_action: i.multi_agency_action,
+        }
+    }
+}
+
 /// A review run as a case audit: its theme, auditors, sample and grades.
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]
@@ -415,8 +479,11 @@ pub struct CaseAudit {
     pub grades: Vec<AuditCaseGrade>,
     /// The agency you grade for, when you keep its return.
     pub grading_agency_id: Option<ID>,
-    /// Whether you may set the audit up (theme, auditors, sample).
+    /// Whether you may set the audit up (theme, auditors, sample, meeting report).
     pub can_set_up: bool,
+    /// The audit meeting and its report, once recorded (its learning becomes learning
+    /// points and actions of this review).
+    pub meeting: Option<AuditMeeting>,
 }
 
 impl From<AuditView> for CaseAudit {
@@ -432,6 +499,7 @@ impl From<AuditView> for CaseAudit {
             grades: v.grades.into_iter().map(Into::into).collect(),
             grading_agency_id: v.grading_agency.map(ID),
             can_set_up: v.collates,
+            meeting: v.meeting.map(Into::into),
         }
     }
 }
@@ -496,6 +564,20 @@ impl CaseAuditQuery {
     async fn audit_tool(&self, ctx: &Context<'_>) -> async_graphql::Result<AuditTool> {
         let (state, rc) = parts(ctx)?;
         super::tool(&state.db).await.map(Into::into).gql(rc)
+    }
+
+    /// An audit's report as a Word document: theme, sample, grades by question and agency,
+    /// the meeting report and the re-audit (the office, the chair, lead reviewers).
+    async fn case_audit_report(
+        &self,
+        ctx: &Context<'_>,
+        review_id: ID,
+    ) -> async_graphql::Result<ExportFile> {
+        let (state, rc) = parts(ctx)?;
+        super::report(state, rc, &review_id)
+            .await
+            .map(Into::into)
+            .gql(rc)
     }
 
     /// A review of an audit kind as a case audit.
@@ -645,6 +727,22 @@ impl CaseAuditMutation {
         super::delete_case(state, rc, &id, version)
             .await
             .map(|()| true)
+            .gql(rc)
+    }
+
+    /// The office or a lead reviewer records the audit meeting and its report (`version` 0
+    /// the first time).
+    async fn save_audit_meeting(
+        &self,
+        ctx: &Context<'_>,
+        review_id: ID,
+        version: i32,
+        input: AuditMeetingInput,
+    ) -> async_graphql::Result<CaseAudit> {
+        let (state, rc) = parts(ctx)?;
+        super::save_meeting(state, rc, &review_id, version, input.into())
+            .await
+            .map(Into::into)
             .gql(rc)
     }
 

@@ -7,6 +7,7 @@
 //! whoever keeps that return, while it is a draft or reopened. Every write is one
 //! transaction with its audit row.
 
+pub mod document;
 pub mod graphql;
 
 use crate::audit_log::{self, Event};
@@ -15,8 +16,8 @@ use crate::context::RequestContext;
 use crate::db::begin_write;
 use crate::entities::{
     action, agency, app_user, audit_grade, audit_pool_member, audit_question, audit_theme,
-    case_audit, case_audit_auditor, case_audit_case, case_audit_grade, chronology_return, review,
-    review_agency, review_member,
+    case_audit, case_audit_auditor, case_audit_case, case_audit_grade, case_audit_meeting,
+    chronology_return, review, review_agency, review_member,
 };
 use crate::error::{AppError, AppResult};
 use crate::reviews::service::{find_visible_with_membership, json_list, parse_list};
@@ -27,9 +28,9 @@ use sea_orm::{
 };
 use shared::auth::{Actor, Role};
 use shared::case_audits::{
-    check_case, check_evidence, check_theme, is_audit_kind, movement, tally, AuditStage, CaseDraft,
-    Cell, GivenGrade, GradeTone, Movement, ThemeDraft, MAX_AUDITORS, MAX_CASES, MAX_POOL,
-    MAX_THEMES_PER_YEAR,
+    check_case, check_evidence, check_meeting, check_theme, is_audit_kind, movement, tally,
+    AuditStage, CaseDraft, Cell, GivenGrade, GradeTone, MeetingDraft, Movement, ThemeDraft,
+    MAX_AUDITORS, MAX_CASES, MAX_POOL, MAX_THEMES_PER_YEAR,
 };
 use shared::chronology::access;
 use shared::reviews::{ReviewKind, ReviewRole};
@@ -512,6 +513,8 @@ pub struct AuditView {
     pub grading_agency: Option<String>,
     /// Whether the person may set the audit up and read every agency's grades.
     pub collates: bool,
+    /// The audit meeting and its report, once recorded.
+    pub meeting: Option<case_audit_meeting::Model>,
 }
 
 /// A review of an audit kind the person may see, with their part in it.
@@ -580,7 +583,11 @@ async fn audit_view<C: ConnectionTrait>(
         );
     }
     let grades = grades.all(db).await?;
+    let meeting = case_audit_meeting::Entity::find_by_id(review.id.clone())
+        .one(db)
+        .await?;
     Ok(AuditView {
+        meeting,
         auditors: auditors(db, auditor_ids).await?,
         collates: access::collates(actor, membership),
         review,
@@ -1038,6 +1045,123 @@ pub async fn save_grade(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+// ---------------------------------------------------------------------------------------
+// The audit meeting
+// ---------------------------------------------------------------------------------------
+
+fn stale_meeting() -> AppError {
+    AppError::Conflict(
+        "Someone changed the meeting report since you opened it. Open it again to see their changes."
+            .into(),
+    )
+}
+
+/// Records the audit meeting and its report (the office, lead reviewers), if it is still
+/// at `version` (0 before it is first recorded).
+pub async fn save_meeting(
+    state: &AppState,
+    rc: &RequestContext,
+    review_id: &str,
+    version: i32,
+    draft: MeetingDraft,
+) -> AppResult<AuditView> {
+    let actor = rc.actor()?;
+    let draft = check_meeting(draft, state.today())?;
+    let txn = begin_write(&state.db).await?;
+    let (review, membership) = collated_audit(&txn, actor, review_id).await?;
+    let mut am = case_audit_meeting::ActiveModel {
+        held_on: Set(draft.held_on),
+        attendees: Set(draft.attendees),
+        summary_of_learning: Set(draft.summary_of_learning),
+        process_comments: Set(draft.process_comments),
+        agency_actions: Set(draft.agency_actions),
+        multi_agency_action: Set(draft.multi_agency_action),
+        updated_at: Set(crate::db::now()),
+        ..Default::default()
+    };
+    let existing = case_audit_meeting::Entity::find_by_id(review_id.to_owned())
+        .one(&txn)
+        .await?;
+    match existing {
+        None if version == 0 => {
+            am.review_id = Set(review_id.to_owned());
+            am.version = Set(1);
+            am.insert(&txn).await?;
+        }
+        None => return Err(stale_meeting()),
+        Some(_) => {
+            crate::db::update_at_version::<case_audit_meeting::Entity, _>(
+                &txn,
+                am,
+                case_audit_meeting::Column::ReviewId,
+                case_audit_meeting::Column::Version,
+                review_id,
+                version,
+                stale_meeting,
+            )
+            .await?;
+        }
+    }
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("case_audit.meeting.save", "review", review_id),
+    )
+    .await?;
+    let view = audit_view(&txn, actor, review, membership).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// The audit report as a Word document (theme, sample, the grades by question and
+/// agency, the meeting report, the re-audit), for those who read every agency's grades;
+/// the download is recorded in the audit log.
+pub async fn report(
+    state: &AppState,
+    rc: &RequestContext,
+    review_id: &str,
+) -> AppResult<crate::chronology::export::ExportFile> {
+    let actor = rc.actor()?;
+    let (review, membership) = audit_review(&state.db, actor, review_id).await?;
+    if !access::sees_all_returns(actor, membership) {
+        return Err(AppError::Forbidden);
+    }
+    let view = audit_view(&state.db, actor, review.clone(), membership).await?;
+    let tool = tool(&state.db).await?;
+    let heat = heatmap_of(&state.db, &review.id, &tones_of(&tool)).await?;
+    let re = re_audit(state, rc, review_id).await?;
+    let mut doc = document::report(
+        &view,
+        &tool,
+        &heat,
+        re.as_ref(),
+        &state.config.partnership_name,
+        state.today(),
+    );
+    doc.generated_at = Some(chrono::Utc::now());
+    let bytes = crate::summary::document::report_docx(&doc)
+        .map_err(|e| AppError::Internal(format!("writing the audit report: {e}")))?;
+    state
+        .record_read(
+            rc,
+            Event::new("case_audit.report.download", "review", review_id),
+        )
+        .await?;
+    Ok(crate::chronology::export::ExportFile {
+        file_name: format!("audit-report-{}.docx", file_safe(&review.reference)),
+        media_type: crate::summary::document::DOCX_CONTENT_TYPE,
+        bytes,
+    })
+}
+
+/// A reference as a file name: letters, digits and dashes.
+fn file_safe(reference: &str) -> String {
+    reference
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------

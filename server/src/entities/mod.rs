@@ -21,6 +21,7 @@ pub mod case_audit;
 pub mod case_audit_auditor;
 pub mod case_audit_case;
 pub mod case_audit_grade;
+pub mod case_audit_meeting;
 pub mod child_death_review;
 pub mod chronology_entry;
 pub mod chronology_entry_history;

@@ -509,6 +509,7 @@ const REVIEW_ROWS: &[(&str, &str, Scope)] = &[
     ("summary_state_change", "summary_id", Scope::Summaries),
     ("summary_report", "summary_id", Scope::Summaries),
     ("learning_summary", "review_id", Scope::Review),
+    ("case_audit_meeting", "review_id", Scope::Review),
     ("case_audit_case", "review_id", Scope::Review),
     ("case_audit_auditor", "review_id", Scope::Review),
     ("case_audit", "review_id", Scope::Review),

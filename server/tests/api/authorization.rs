@@ -1538,6 +1538,20 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Mutation.saveAuditMeeting",
+            allowed: OFFICE,
+            doc: "mutation($r: ID!) { saveAuditMeeting(reviewId: $r, version: 0, input: { summaryOfLearning: \"Learning\" }) { meeting { version } } }",
+            vars: |f, _| json!({ "r": f.audit }),
+            own_session: false,
+        },
+        Op {
+            field: "Query.caseAuditReport",
+            allowed: OFFICE_OR_CHAIR,
+            doc: "query($r: ID!) { caseAuditReport(reviewId: $r) { fileName } }",
+            vars: |f, _| json!({ "r": f.audit }),
+            own_session: false,
+        },
+        Op {
             field: "Mutation.saveAuditGrade",
             allowed: AGENCY_EDITORS,
             doc: "mutation($c: ID!) { saveAuditGrade(caseId: $c, questionId: \"q-harm-1\", grade: \"GOOD\", evidence: \"Seen\") { grade } }",

@@ -6,7 +6,9 @@
 //! theme's earlier audit and shows that audit's actions; a failed write leaves nothing.
 
 use crate::db_tests;
-use crate::helpers::{error_code, problem_fields, run, Backend, Client, TestApp};
+use crate::helpers::{
+    docx_text, error_code, problem_fields, read_with_python, run, Backend, Client, TestApp,
+};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 use server::entities::{case_audit, case_audit_auditor, review_member};
@@ -53,7 +55,7 @@ async fn audit_review(
         "methodologyDetail": "Case file audit with practitioners",
         "incidentMonth": 1,
         "incidentYear": 2026,
-        "regimeId": "wt2018",
+        "regimeId": "local",
         "awareOn": null,
         "notifiedOn": "2026-01-15",
         "agencyIds": agencies,
@@ -376,6 +378,58 @@ async fn a_re_audit_compares_question_by_question(backend: Backend) {
         assert_eq!(re["actions"][0]["title"], "Bruising protocol briefing");
         assert_eq!(re["actions"][0]["status"], "NOT_STARTED");
 
+        // The meeting's report: the office records it (version-checked, held by today);
+        // an agency reads it but may not write it.
+        let meeting = "mutation($r: ID!, $v: Int!, $i: AuditMeetingInput!) { saveAuditMeeting(reviewId: $r, version: $v, input: $i) { meeting { heldOn summaryOfLearning agencyActions version } } }";
+        let tomorrow = (chrono::Utc::now().date_naive() + chrono::Duration::days(1)).to_string();
+        let body = w.office.gql(meeting, json!({ "r": now, "v": 0, "i": { "heldOn": tomorrow } })).await;
+        assert_eq!(problem_fields(&body), ["heldOn"], "{body:#}");
+        let input = json!({
+            "heldOn": chrono::Utc::now().date_naive().to_string(),
+            "attendees": "Quality and Audit chair\nPolice auditor",
+            "summaryOfLearning": "Harm is recognised sooner since the bruising briefing.",
+            "processComments": "Two returns were late.",
+            "agencyActions": "Police: record who the child was seen with.",
+            "multiAgencyAction": "A joint protocol for seeing children alone.",
+        });
+        let saved = w.office.ok(meeting, json!({ "r": now, "v": 0, "i": input })).await;
+        assert_eq!(saved["saveAuditMeeting"]["meeting"]["version"], 1, "{saved:#}");
+        let body = w.office.gql(meeting, json!({ "r": now, "v": 0, "i": input })).await;
+        assert_eq!(error_code(&body).as_deref(), Some("CONFLICT"), "{body:#}");
+        let body = w.pol_rep.gql(meeting, json!({ "r": now, "v": 1, "i": input })).await;
+        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"), "{body:#}");
+        let read = w.pol_rep.ok("query($r: ID!) { caseAudit(reviewId: $r) { meeting { agencyActions } } }", json!({ "r": now })).await;
+        assert_eq!(read["caseAudit"]["meeting"]["agencyActions"], "Police: record who the child was seen with.");
+
+        // The report as a document, read back; agencies may not download it.
+        let report = "query($r: ID!) { caseAuditReport(reviewId: $r) { fileName contentBase64 } }";
+        let body = w.pol_rep.gql(report, json!({ "r": now })).await;
+        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"), "{body:#}");
+        let file = w.office.ok(report, json!({ "r": now })).await;
+        assert_eq!(file["caseAuditReport"]["fileName"], "audit-report-MACA-2026-1.docx");
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(file["caseAuditReport"]["contentBase64"].as_str().expect("content"))
+            .expect("base64");
+        let text = docx_text(&bytes);
+        for expected in [
+            "Audit report: MACA-2026-1",
+            "Neglect re-audit",
+            "Case 1: Child B, aged 3",
+            "Summary of learning",
+            "Harm is recognised sooner since the bruising briefing.",
+            "Proposed multi-agency action",
+            "A joint protocol for seeing children alone.",
+            "Re-audit",
+            "Bruising protocol briefing",
+        ] {
+            assert!(text.contains(expected), "the report says {expected:?}:\n{text}");
+        }
+        assert!(text.contains("Good (1 case, mean 2.0)"), "the grades by question and agency:\n{text}");
+        if let Some(read) = read_with_python("audit.docx", &bytes) {
+            assert!(read.contains("A joint protocol for seeing children alone."), "python-docx reads it");
+        }
+
         // The earlier audit itself re-audits nothing; agencies see no comparison.
         let re = w.office.ok(doc, json!({ "r": earlier })).await["caseAudit"]["reAudit"].clone();
         assert_eq!(re, Value::Null);
@@ -438,8 +492,47 @@ async fn a_failed_write_leaves_nothing(backend: Backend) {
     .await;
 }
 
+async fn the_demo_has_a_finished_audit_and_its_re_audit(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.demo_office().await;
+        let reviews = office.ok("{ reviews { id reference } }", json!({})).await;
+        let id_of = |reference: &str| {
+            reviews["reviews"].as_array().into_iter().flatten()
+                .find(|r| r["reference"] == reference)
+                .and_then(|r| r["id"].as_str())
+                .map(str::to_owned)
+                .expect("demo audit")
+        };
+        let doc = "query($r: ID!) { caseAudit(reviewId: $r) { theme { name } cases { label } auditors { name } heatmap { submittedAgencyIds cells { questionId } } reAudit { earlier { reference } rows { questionId agencyId movement } } } review(id: $r) { milestones { label } agencies { id prefix } } }";
+        let now = office.ok(doc, json!({ "r": id_of("MACA-2") })).await;
+        let audit = &now["caseAudit"];
+        assert_eq!(audit["theme"]["name"], "Neglect of pre-school children: re-audit", "{now:#}");
+        assert_eq!(audit["cases"].as_array().map(Vec::len), Some(3));
+        assert_eq!(audit["auditors"].as_array().map(Vec::len), Some(2));
+        assert_eq!(now["review"]["milestones"], json!([]), "an audit runs to no statutory clock");
+        let csc = now["review"]["agencies"].as_array().into_iter().flatten()
+            .find(|a| a["prefix"] == "CSC").and_then(|a| a["id"].as_str()).expect("CSC").to_owned();
+        assert_eq!(audit["heatmap"]["submittedAgencyIds"], json!([csc]), "the police's return is still open");
+        assert_eq!(audit["reAudit"]["earlier"]["reference"], "MACA-1");
+        let movement = |q: &str| {
+            audit["reAudit"]["rows"].as_array().into_iter().flatten()
+                .find(|r| r["questionId"] == q && r["agencyId"] == csc.as_str())
+                .map(|r| r["movement"].clone())
+        };
+        assert_eq!(movement("q-harm-1"), Some(json!("BETTER")));
+        assert_eq!(movement("q-voice-1"), Some(json!("WORSE")));
+        assert_eq!(movement("q-voice-2"), Some(json!("SAME")));
+        let earlier = office.ok(doc, json!({ "r": id_of("MACA-1") })).await;
+        assert_eq!(earlier["caseAudit"]["heatmap"]["submittedAgencyIds"].as_array().map(Vec::len), Some(2));
+        let programme = office.ok("query($y: Int!) { auditProgramme(year: $y) { name } }", json!({ "y": chrono::Datelike::year(&chrono::Utc::now().date_naive()) })).await;
+        assert_eq!(programme["auditProgramme"].as_array().map(Vec::len), Some(2), "{programme:#}");
+    })
+    .await;
+}
+
 db_tests!(
     an_audit_runs_from_programme_to_heatmap,
     a_re_audit_compares_question_by_question,
     a_failed_write_leaves_nothing,
+    the_demo_has_a_finished_audit_and_its_re_audit,
 );
