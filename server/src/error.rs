@@ -78,6 +78,14 @@ impl AppError {
         AppError::Validation(Problems::single(field, message))
     }
 
+    /// A version-checked change refused because `what` ("this theme") moved on since the
+    /// person opened it: CONFLICT, in the same words everywhere.
+    pub fn changed_since_opened(what: &str) -> Self {
+        AppError::Conflict(format!(
+            "Someone else changed {what} since you opened it. Open it again to see their changes, then make yours again."
+        ))
+    }
+
     /// The GraphQL error a client sees.
     pub fn into_graphql(self, correlation_id: &str) -> async_graphql::Error {
         let message = match &self {

@@ -219,10 +219,7 @@ pub async fn create(
 }
 
 fn stale() -> AppError {
-    AppError::Conflict(
-        "Someone changed this record since you opened it. Open it again to see their changes."
-            .into(),
-    )
+    AppError::changed_since_opened("this record")
 }
 
 /// Changes a record if it is still at `version` (the business office).

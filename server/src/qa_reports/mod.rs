@@ -85,10 +85,7 @@ fn apply_audit(am: &mut single_agency_audit::ActiveModel, d: AuditDraft) {
 }
 
 fn stale_audit() -> AppError {
-    AppError::Conflict(
-        "Someone changed this audit since you opened it. Open it again to see their changes."
-            .into(),
-    )
+    AppError::changed_since_opened("this audit")
 }
 
 /// An audit the person keeps (the agency's lead, the office); one they may not read
@@ -527,9 +524,7 @@ pub async fn open_year(
 
 /// The refusal of a change made to a report that has moved on since it was read.
 fn stale() -> AppError {
-    AppError::Conflict(
-        "Someone else changed this report since you opened it. Reload it to see their changes, then make yours again.".into(),
-    )
+    AppError::changed_since_opened("this report")
 }
 
 /// A report the person writes, read for a change inside `txn`, at `version`.

@@ -515,9 +515,7 @@ async fn save_versioned<C: ConnectionTrait>(
         review::Column::Version,
         id,
         version,
-        || AppError::Conflict(
-            "Someone else changed this review since you opened it. Reload it to see their changes, then make yours again.".into(),
-        ),
+        || AppError::changed_since_opened("this review"),
     )
     .await?;
     review::Entity::find_by_id(id.to_owned())

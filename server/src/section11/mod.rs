@@ -372,9 +372,7 @@ async fn writable<C: ConnectionTrait>(
 
 /// The refusal of a change made to an assessment that has moved on since it was read.
 fn stale() -> AppError {
-    AppError::Conflict(
-        "Someone else changed this assessment since you opened it. Reload it to see their changes, then make yours again.".into(),
-    )
+    AppError::changed_since_opened("this assessment")
 }
 
 /// Refuses a change made at a version the assessment has moved on from.

@@ -511,10 +511,7 @@ pub async fn create(
 }
 
 fn stale() -> AppError {
-    AppError::Conflict(
-        "Someone changed this learning event since you opened it. Open it again to see their changes."
-            .into(),
-    )
+    AppError::changed_since_opened("this learning event")
 }
 
 /// Changes an event if it is still at `version` (the business office).
