@@ -54,6 +54,7 @@ pub mod traces;
 pub mod training;
 pub mod users;
 pub mod work;
+pub mod workbook;
 
 use crate::config::Config;
 use crate::state::AppState;
