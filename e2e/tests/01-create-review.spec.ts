@@ -15,7 +15,7 @@ test('the business office creates a review and sees its statutory milestones', a
   await page.getByLabel('Methodology', { exact: true }).selectOption('LEARNING_TOGETHER');
   await page.getByLabel('Month of the incident').selectOption({ label: 'March' });
   await page.getByLabel('Year of the incident').fill(isoDate().slice(0, 4));
-  await page.getByLabel('Statutory regime').selectOption({ index: 1 });
+  await page.getByLabel('Statutory regime').selectOption({ label: 'Working Together 2015' });
   await fillDate(page, 'Date the partnership became aware (optional)', -5);
   await fillDate(page, 'Date of notification', -3);
 

@@ -51,6 +51,12 @@ test('the office sets a theme and the pool, sets an audit up with a pseudonymise
   await page.getByRole('button', { name: 'Add the theme' }).click();
   await expect(page.getByRole('status').filter({ hasText: `Added the theme “${THEME}”.` })).toBeVisible();
   await expect(page.getByRole('region', { name: THEME })).toContainText('None yet');
+  await page.getByRole('region', { name: THEME }).getByRole('button', { name: 'Change' }).click();
+  await expect(page.getByRole('heading', { name: `Change the theme “${THEME}”` })).toBeFocused();
+  await page.getByLabel('Terms of reference').fill('Children under five on a child protection plan for neglect this year.');
+  await page.getByRole('button', { name: 'Save the theme' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Saved the theme “${THEME}”.` })).toBeVisible();
+  await expect(page.getByRole('region', { name: THEME })).toContainText('Children under five on a child protection plan');
   await page.getByRole('combobox', { name: 'Person' }).selectOption({ label: 'Paul Police (Northamptonshire Police)' });
   await page.getByRole('button', { name: 'Add to the pool' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Added the person to the audit pool.' })).toBeVisible();
@@ -85,6 +91,8 @@ test('the office sets a theme and the pool, sets an audit up with a pseudonymise
   await expect(page.getByLabel('Summary of learning')).toHaveValue('Neglect was recognised late where early help was not offered.');
   await page.getByRole('button', { name: 'Download the audit report (DOCX)' }).click();
   await expect(page.getByRole('status').filter({ hasText: `Downloaded audit-report-${REFERENCE}.docx.` })).toBeVisible();
+  await page.getByRole('button', { name: 'Download every grade (XLSX)' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Downloaded audit-grades-${REFERENCE}.xlsx.` })).toBeVisible();
   await bothWidths(page);
   const auditUrl = new URL(page.url()).pathname;
   await signOut(page);
@@ -106,4 +114,19 @@ test('the office sets a theme and the pool, sets an audit up with a pseudonymise
   // Read back through the API as the office: the grade is the police's.
   const back = await graphql(request, 'query($r: ID!) { caseAudit(reviewId: $r) { grades { grade evidence } } }', { r: review });
   expect(back.data.caseAudit.grades).toEqual([{ grade: 'REQUIRES_IMPROVEMENT', evidence: 'Seen at every visit, alone only once.' }]);
+});
+
+test('the demo re-audit reads against last year’s audit, question by question and across the theme', async ({ page }) => {
+  await signIn(page, 'office@demo.example');
+  await visit(page, '/audits');
+  const theme = page.getByRole('region', { name: 'Neglect of pre-school children: re-audit' });
+  await expect(theme).toContainText(`Neglect of pre-school children (${new Date().getFullYear() - 1})`);
+  await theme.getByRole('link', { name: /^MACA-2:/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Audit MACA-2: Neglect of pre-school children: re-audit');
+  await expect(page.getByText('From the submitted returns of CSC.')).toBeVisible();
+  const compared = page.getByRole('table', { name: 'Then and now, by question and agency' });
+  await expect(compared.getByRole('row').filter({ hasText: 'Was likely or actual significant harm recognised' }).filter({ hasText: 'CSC' })).toContainText('Better');
+  const across = page.getByRole('table', { name: "Grades by question across the theme's audits" });
+  await expect(across.getByRole('columnheader')).toHaveText(['Question', `MACA-1 (${new Date().getFullYear() - 1})`, `MACA-2 (${new Date().getFullYear()})`]);
+  await bothWidths(page);
 });

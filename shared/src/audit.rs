@@ -290,6 +290,11 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         Downloaded,
     ),
     (
+        "case_audit.export",
+        "Exported an audit's grades as a spreadsheet",
+        Downloaded,
+    ),
+    (
         "annual_report.narrative.set",
         "Wrote a narrative part of the annual report",
         Other,

@@ -54,12 +54,14 @@ pub fn AuditProgrammePage() -> impl IntoView {
     let session = use_session();
     let year = RwSignal::new(current_year().to_string());
     let notice = RwSignal::new(None::<String>);
+    let editing = RwSignal::new(None::<Theme>);
     let data = LocalResource::new(move || {
         let year = year.get().parse::<i64>().unwrap_or_else(|_| current_year());
         async move { api::call::<api::AuditProgramme>(api::audit_programme::Variables { year }).await }
     });
     let saved = move |text: String| {
         notice.set(Some(text));
+        editing.set(None);
         data.refetch();
     };
     view! {
@@ -88,8 +90,16 @@ pub fn AuditProgrammePage() -> impl IntoView {
                     </select>
                 </div>
                 <h2>{format!("Themes for {shown}")}</h2>
-                <ThemeList themes=d.audit_programme.clone() office=office notice=notice on_deleted=move || data.refetch() />
-                {office.then(|| view! { <ThemeForm year=shown.clone() on_saved=saved /> })}
+                <ThemeList themes=d.audit_programme.clone() office=office notice=notice editing=editing on_deleted=move || data.refetch() />
+                {office.then(|| {
+                    let year = shown.clone();
+                    view! {
+                        {move || {
+                            let start = editing.get();
+                            view! { <ThemeForm year=year.clone() start=start editing=editing on_saved=saved /> }
+                        }}
+                    }
+                })}
                 <h2>"Audit pool"</h2>
                 <PoolTable pool=d.audit_pool.clone() office=office notice=notice on_changed=move || data.refetch() />
                 {office.then(|| view! { <PoolForm on_saved=saved /> })}
@@ -103,6 +113,7 @@ fn ThemeList(
     themes: Vec<Theme>,
     office: bool,
     notice: RwSignal<Option<String>>,
+    editing: RwSignal<Option<Theme>>,
     on_deleted: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     if themes.is_empty() {
@@ -126,6 +137,7 @@ fn ThemeList(
                 .into_any()
             };
             let deletable = office && t.audits.is_empty();
+            let change = t.clone();
             let (id, version, name) = (t.id.clone(), t.version, t.name.clone());
             let delete = move |_| {
                 let (id, name) = (id.clone(), name.clone());
@@ -154,11 +166,21 @@ fn ThemeList(
                         <dt>"Audits"</dt>
                         {audits}
                     </dl>
-                    {deletable.then(|| view! {
-                        <button type="button" class="button button-warning" on:click=delete>
-                            "Delete" <span class="visually-hidden">{format!(" the theme {}", t.name)}</span>
-                        </button>
-                    })}
+                    <div class="button-group">
+                        {office.then(|| view! {
+                            <button type="button" class="button button-secondary" on:click=move |_| {
+                                editing.set(Some(change.clone()));
+                                request_animation_frame(|| crate::components::focus_by_id("theme-form-heading"));
+                            }>
+                                "Change" <span class="visually-hidden">{format!(" the theme {}", t.name)}</span>
+                            </button>
+                        })}
+                        {deletable.then(|| view! {
+                            <button type="button" class="button button-warning" on:click=delete>
+                                "Delete" <span class="visually-hidden">{format!(" the theme {}", t.name)}</span>
+                            </button>
+                        })}
+                    </div>
                 </section>
             }
         })
@@ -182,16 +204,34 @@ fn describe_theme(field: &str) -> (String, String) {
 #[component]
 fn ThemeForm(
     year: String,
+    start: Option<Theme>,
+    editing: RwSignal<Option<Theme>>,
     on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let form = FormSubmit::new();
     let FormSubmit { errors, pending } = form;
-    let name = RwSignal::new(String::new());
-    let question = RwSignal::new(String::new());
-    let terms = RwSignal::new(String::new());
-    let planned = RwSignal::new(String::new());
-    let revisits = RwSignal::new(String::new());
-    let year_number = year.parse::<i64>().unwrap_or_else(|_| current_year());
+    let field =
+        |read: fn(&Theme) -> String| RwSignal::new(start.as_ref().map(read).unwrap_or_default());
+    let name = field(|t| t.name.clone());
+    let question = field(|t| t.question.clone());
+    let terms = field(|t| t.terms_of_reference.clone());
+    let planned = field(|t| t.planned_for.clone().unwrap_or_default());
+    let revisits = field(|t| {
+        t.revisits
+            .as_ref()
+            .map(|r| r.id.clone())
+            .unwrap_or_default()
+    });
+    let year_number = start.as_ref().map_or_else(
+        || year.parse::<i64>().unwrap_or_else(|_| current_year()),
+        |t| t.year,
+    );
+    let target = StoredValue::new(start.as_ref().map(|t| (t.id.clone(), t.version)));
+    let editing_now = start.is_some();
+    let heading = match &start {
+        Some(t) => format!("Change the theme “{}”", t.name),
+        None => format!("Add a theme to {year_number}"),
+    };
     // Themes of the three years before, to re-audit.
     let earlier = LocalResource::new(move || async move {
         let mut all = Vec::new();
@@ -213,28 +253,51 @@ fn ThemeForm(
             return;
         }
         let label = name.get_untracked().trim().to_string();
-        let input = api::record_audit_theme::AuditThemeInput {
-            year: year_number,
-            name: name.get_untracked(),
-            question: question.get_untracked(),
-            terms_of_reference: terms.get_untracked(),
-            planned_for: Some(planned.get_untracked()).filter(|p| !p.is_empty()),
-            revisits_id: Some(revisits.get_untracked()).filter(|r| !r.is_empty()),
-        };
-        form.send(
-            api::call::<api::RecordAuditTheme>(api::record_audit_theme::Variables { input }),
-            describe_theme,
-            move |_| {
-                for s in [name, question, terms, planned, revisits] {
-                    s.set(String::new());
+        // Record and update each have their own generated input type, with the same fields.
+        macro_rules! theme_input {
+            ($op:ident) => {
+                api::$op::AuditThemeInput {
+                    year: year_number,
+                    name: name.get_untracked(),
+                    question: question.get_untracked(),
+                    terms_of_reference: terms.get_untracked(),
+                    planned_for: Some(planned.get_untracked()).filter(|p| !p.is_empty()),
+                    revisits_id: Some(revisits.get_untracked()).filter(|r| !r.is_empty()),
                 }
-                on_saved(format!("Added the theme “{label}”."));
-            },
-        );
+            };
+        }
+        let request = async move {
+            match target.get_value() {
+                None => api::call::<api::RecordAuditTheme>(api::record_audit_theme::Variables {
+                    input: theme_input!(record_audit_theme),
+                })
+                .await
+                .map(|_| ()),
+                Some((id, version)) => {
+                    api::call::<api::UpdateAuditTheme>(api::update_audit_theme::Variables {
+                        id,
+                        version,
+                        input: theme_input!(update_audit_theme),
+                    })
+                    .await
+                    .map(|_| ())
+                }
+            }
+        };
+        form.send(request, describe_theme, move |()| {
+            for s in [name, question, terms, planned, revisits] {
+                s.set(String::new());
+            }
+            on_saved(if editing_now {
+                format!("Saved the theme “{label}”.")
+            } else {
+                format!("Added the theme “{label}”.")
+            });
+        });
     };
     view! {
-        <form class="form" on:submit=submit novalidate>
-            <h3>{format!("Add a theme to {year}")}</h3>
+        <form class="form" on:submit=submit novalidate aria-labelledby="theme-form-heading">
+            <h3 id="theme-form-heading" tabindex="-1">{heading}</h3>
             <ErrorSummary errors=errors />
             <TextField id="theme-name" label="Theme" value=name errors=errors hint="For example: disabled children; neglect (re-audit)" />
             <TextArea id="theme-question" label="The question the audit must answer" value=question errors=errors rows=3 />
@@ -244,7 +307,14 @@ fn ThemeForm(
                 let options = earlier.get().unwrap_or_default();
                 view! { <SelectField id="theme-revisits-id" label="Re-audits" value=revisits options=options errors=errors blank="Nothing earlier" hint="An earlier year's theme this audit revisits: its grades and actions are compared." /> }
             }}
-            <button type="submit" class="button" disabled=move || pending.get()>"Add the theme"</button>
+            <div class="button-group">
+                <button type="submit" class="button" disabled=move || pending.get()>
+                    {if editing_now { "Save the theme" } else { "Add the theme" }}
+                </button>
+                {editing_now.then(|| view! {
+                    <button type="button" class="button button-secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
+                })}
+            </div>
         </form>
     }
 }
@@ -393,7 +463,8 @@ pub fn CaseAuditPage() -> impl IntoView {
                 <SetUp d=d.clone() on_saved=saved />
                 <Sample audit=audit.clone() agencies=agencies.clone() notice=notice on_saved=saved />
                 {audit.grading_agency_id.clone().map(|agency| view! { <Grading audit=audit.clone() tool=tool.clone() agency=agency /> })}
-                <Views audit=audit.clone() tool=tool agencies=agencies />
+                <Views audit=audit.clone() tool=tool.clone() agencies=agencies />
+                {audit.heatmap.is_some().then(|| audit.theme.clone()).flatten().map(|t| view! { <AcrossTheme theme_id=t.id tool=tool.clone() /> })}
                 <Meeting audit=audit.clone() on_saved=saved />
                 {audit.heatmap.is_some().then(|| view! { <ReportDownload review_id=audit.review_id.clone() notice=notice /> })}
             }
@@ -496,6 +567,8 @@ fn describe_case(field: &str) -> (String, String) {
     (format!("case-{}", field_id(field)), label.to_string())
 }
 
+type Case = api::case_audit_detail::CaseAuditDetailCaseAuditCases;
+
 #[component]
 fn Sample(
     audit: Audit,
@@ -511,6 +584,7 @@ fn Sample(
             .map_or(id.to_string(), |(_, p, _)| p.clone())
     };
     let can = audit.can_set_up;
+    let editing = RwSignal::new(None::<Case>);
     let list = if audit.cases.is_empty() {
         view! { <p>"No cases in the sample yet."</p> }.into_any()
     } else {
@@ -520,6 +594,7 @@ fn Sample(
             .map(|c| {
                 let names = c.agency_ids.iter().map(|a| prefix_of(a)).collect::<Vec<_>>().join(", ");
                 let (id, version, label) = (c.id.clone(), c.version, c.label.clone());
+                let change = c.clone();
                 let delete = move |_| {
                     let (id, label) = (id.clone(), label.clone());
                     spawn_local(async move {
@@ -539,9 +614,17 @@ fn Sample(
                             <dd>{names}</dd>
                         </dl>
                         {can.then(|| view! {
-                            <button type="button" class="button button-warning" on:click=delete>
-                                "Take out of the sample" <span class="visually-hidden">{format!(" {}", c.label)}</span>
-                            </button>
+                            <div class="button-group">
+                                <button type="button" class="button button-secondary" on:click=move |_| {
+                                    editing.set(Some(change.clone()));
+                                    request_animation_frame(|| crate::components::focus_by_id("case-form-heading"));
+                                }>
+                                    "Change" <span class="visually-hidden">{format!(" {}", c.label)}</span>
+                                </button>
+                                <button type="button" class="button button-warning" on:click=delete>
+                                    "Take out of the sample" <span class="visually-hidden">{format!(" {}", c.label)}</span>
+                                </button>
+                            </div>
                         })}
                     </section>
                 }
@@ -550,49 +633,117 @@ fn Sample(
             .into_any()
     };
     let form = can.then(|| {
-        let form = FormSubmit::new();
-        let FormSubmit { errors, pending } = form;
-        let label = RwSignal::new(String::new());
-        let why = RwSignal::new(String::new());
-        let chosen = RwSignal::new(Vec::<String>::new());
-        let options: Vec<(String, String)> = agencies.iter().map(|(id, _, name)| (id.clone(), name.clone())).collect();
         let review_id = audit.review_id.clone();
-        let submit = move |ev: SubmitEvent| {
-            if !form.begin(&ev) {
-                return;
-            }
-            let name = label.get_untracked().trim().to_string();
-            let input = api::record_audit_case::AuditCaseInput {
-                label: label.get_untracked(),
-                why_chosen: why.get_untracked(),
-                agency_ids: chosen.get_untracked(),
-            };
-            form.send(
-                api::call::<api::RecordAuditCase>(api::record_audit_case::Variables { review_id: review_id.clone(), input }),
-                describe_case,
-                move |_| {
-                    label.set(String::new());
-                    why.set(String::new());
-                    chosen.set(Vec::new());
-                    on_saved(format!("Added “{name}” to the sample."));
-                },
-            );
-        };
         view! {
-            <form class="form" on:submit=submit novalidate>
-                <h3>"Add a case"</h3>
-                <ErrorSummary errors=errors />
-                <TextField id="case-label" label="Case" value=label errors=errors hint="Pseudonymised: “Case 3: Child D, aged 4”. No names, dates of birth, NHS numbers or postcodes." />
-                <TextArea id="case-why-chosen" label="Why it was chosen" value=why errors=errors rows=3 />
-                <CheckboxGroup id="case-agency-ids" legend="Agencies involved" options=options selected=chosen errors=errors hint="They grade the case." />
-                <button type="submit" class="button" disabled=move || pending.get()>"Add the case"</button>
-            </form>
+            {move || {
+                let start = editing.get();
+                view! { <CaseForm review_id=review_id.clone() agencies=agencies.clone() start=start editing=editing on_saved=on_saved /> }
+            }}
         }
     });
     view! {
         <h2>"Sample"</h2>
         {list}
         {form}
+    }
+}
+
+#[component]
+fn CaseForm(
+    review_id: String,
+    agencies: Vec<(String, String, String)>,
+    start: Option<Case>,
+    editing: RwSignal<Option<Case>>,
+    on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let form = FormSubmit::new();
+    let FormSubmit { errors, pending } = form;
+    let label = RwSignal::new(start.as_ref().map(|c| c.label.clone()).unwrap_or_default());
+    let why = RwSignal::new(
+        start
+            .as_ref()
+            .map(|c| c.why_chosen.clone())
+            .unwrap_or_default(),
+    );
+    let chosen = RwSignal::new(
+        start
+            .as_ref()
+            .map(|c| c.agency_ids.clone())
+            .unwrap_or_default(),
+    );
+    let options: Vec<(String, String)> = agencies
+        .iter()
+        .map(|(id, _, name)| (id.clone(), name.clone()))
+        .collect();
+    let target = StoredValue::new(start.as_ref().map(|c| (c.id.clone(), c.version)));
+    let review_id = StoredValue::new(review_id);
+    let editing_now = start.is_some();
+    let heading = match &start {
+        Some(c) => format!("Change “{}”", c.label),
+        None => "Add a case".to_string(),
+    };
+    let submit = move |ev: SubmitEvent| {
+        if !form.begin(&ev) {
+            return;
+        }
+        let name = label.get_untracked().trim().to_string();
+        // Record and update each have their own generated input type, with the same fields.
+        macro_rules! case_input {
+            ($op:ident) => {
+                api::$op::AuditCaseInput {
+                    label: label.get_untracked(),
+                    why_chosen: why.get_untracked(),
+                    agency_ids: chosen.get_untracked(),
+                }
+            };
+        }
+        let request = async move {
+            match target.get_value() {
+                None => api::call::<api::RecordAuditCase>(api::record_audit_case::Variables {
+                    review_id: review_id.get_value(),
+                    input: case_input!(record_audit_case),
+                })
+                .await
+                .map(|_| ()),
+                Some((id, version)) => {
+                    api::call::<api::UpdateAuditCase>(api::update_audit_case::Variables {
+                        id,
+                        version,
+                        input: case_input!(update_audit_case),
+                    })
+                    .await
+                    .map(|_| ())
+                }
+            }
+        };
+        form.send(request, describe_case, move |()| {
+            label.set(String::new());
+            why.set(String::new());
+            chosen.set(Vec::new());
+            editing.set(None);
+            on_saved(if editing_now {
+                format!("Saved “{name}”.")
+            } else {
+                format!("Added “{name}” to the sample.")
+            });
+        });
+    };
+    view! {
+        <form class="form" on:submit=submit novalidate aria-labelledby="case-form-heading">
+            <h3 id="case-form-heading" tabindex="-1">{heading}</h3>
+            <ErrorSummary errors=errors />
+            <TextField id="case-label" label="Case" value=label errors=errors hint="Pseudonymised: “Case 3: Child D, aged 4”. No names, dates of birth, NHS numbers or postcodes." />
+            <TextArea id="case-why-chosen" label="Why it was chosen" value=why errors=errors rows=3 />
+            <CheckboxGroup id="case-agency-ids" legend="Agencies involved" options=options selected=chosen errors=errors hint="They grade the case. An agency taken off a case loses its grades of it." />
+            <div class="button-group">
+                <button type="submit" class="button" disabled=move || pending.get()>
+                    {if editing_now { "Save the case" } else { "Add the case" }}
+                </button>
+                {editing_now.then(|| view! {
+                    <button type="button" class="button button-secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
+                })}
+            </div>
+        </form>
     }
 }
 
@@ -941,26 +1092,58 @@ fn Meeting(
     .into_any()
 }
 
+/// A file of the audit to download: the report (DOCX) or every grade (XLSX).
+#[derive(Clone, Copy)]
+enum AuditFile {
+    Report,
+    Grades,
+}
+
 #[component]
 fn ReportDownload(review_id: String, notice: RwSignal<Option<String>>) -> impl IntoView {
     let pending = RwSignal::new(false);
-    let fetch = move |_| {
+    let review_id = StoredValue::new(review_id);
+    let fetch = move |which: AuditFile| {
         if pending.get_untracked() {
             return;
         }
         pending.set(true);
         notice.set(None);
-        let review_id = review_id.clone();
+        let review_id = review_id.get_value();
         spawn_local(async move {
-            let result =
-                api::call::<api::CaseAuditReport>(api::case_audit_report::Variables { review_id })
-                    .await;
+            let result = match which {
+                AuditFile::Report => {
+                    api::call::<api::CaseAuditReport>(api::case_audit_report::Variables {
+                        review_id,
+                    })
+                    .await
+                    .map(|d| {
+                        (
+                            d.case_audit_report.file_name,
+                            d.case_audit_report.media_type,
+                            d.case_audit_report.content_base64,
+                        )
+                    })
+                }
+                AuditFile::Grades => {
+                    api::call::<api::CaseAuditExport>(api::case_audit_export::Variables {
+                        review_id,
+                    })
+                    .await
+                    .map(|d| {
+                        (
+                            d.case_audit_export.file_name,
+                            d.case_audit_export.media_type,
+                            d.case_audit_export.content_base64,
+                        )
+                    })
+                }
+            };
             pending.try_set(false);
             match result {
-                Ok(d) => {
-                    let f = d.case_audit_report;
-                    crate::components::save_file(&f.file_name, &f.media_type, &f.content_base64);
-                    notice.try_set(Some(format!("Downloaded {}.", f.file_name)));
+                Ok((name, media_type, content)) => {
+                    crate::components::save_file(&name, &media_type, &content);
+                    notice.try_set(Some(format!("Downloaded {name}.")));
                 }
                 Err(e) => {
                     notice.try_set(Some(e.explain()));
@@ -970,9 +1153,64 @@ fn ReportDownload(review_id: String, notice: RwSignal<Option<String>>) -> impl I
     };
     view! {
         <h2>"The audit report"</h2>
-        <p>"The theme, the sample, the grades by question and agency, the meeting's report and the re-audit, as a Word document."</p>
+        <p>"The theme, the sample, the grades by question and agency, the meeting's report and the re-audit, as a Word document; or every grade with its evidence as a spreadsheet."</p>
         <div class="button-group">
-            <button type="button" class="button" on:click=fetch disabled=move || pending.get()>"Download the audit report (DOCX)"</button>
+            <button type="button" class="button" on:click=move |_| fetch(AuditFile::Report) disabled=move || pending.get()>"Download the audit report (DOCX)"</button>
+            <button type="button" class="button button-secondary" on:click=move |_| fetch(AuditFile::Grades) disabled=move || pending.get()>"Download every grade (XLSX)"</button>
         </div>
+    }
+}
+
+/// Grades by question across the audits of the theme and of the themes it re-audits.
+#[component]
+fn AcrossTheme(theme_id: String, tool: Tool) -> impl IntoView {
+    let data = LocalResource::new(move || {
+        let theme_id = theme_id.clone();
+        async move {
+            api::call::<api::AuditThemeHeatmap>(api::audit_theme_heatmap::Variables { theme_id })
+                .await
+        }
+    });
+    view! {
+        {move || states(data.get(), {
+            let tool = tool.clone();
+            move |d: api::audit_theme_heatmap::ResponseData| {
+                let h = d.audit_theme_heatmap;
+                if h.audits.len() < 2 {
+                    return ().into_any();
+                }
+                let head = h.audits.iter().map(|a| view! { <th scope="col">{format!("{} ({})", a.audit.reference, a.year)}</th> }).collect_view();
+                let rows = tool.stages.iter().flat_map(|s| s.questions.iter()).map(|q| {
+                    let cells = h.audits.iter().map(|a| {
+                        match h.cells.iter().find(|c| c.question_id == q.id && c.review_id == a.audit.review_id) {
+                            Some(c) => {
+                                let tone = tone_of(&c.cell.tone);
+                                view! {
+                                    <td>
+                                        <strong class=tone_class(tone)>{mean_text(c.cell.mean)}</strong>
+                                        <span class="hint">{format!(" {} {}", c.cell.cases, if c.cell.cases == 1 { "case" } else { "cases" })}</span>
+                                    </td>
+                                }
+                                .into_any()
+                            }
+                            None => view! { <td><span class="hint">"Not graded"</span></td> }.into_any(),
+                        }
+                    }).collect_view();
+                    view! { <tr><th scope="row">{q.text.clone()}</th>{cells}</tr> }
+                }).collect_view();
+                view! {
+                    <h2>"Across the theme's audits"</h2>
+                    <p>"Every agency's submitted grades of each question together, audit by audit, the earliest theme first: the mean of the graded cases (good 2, requires improvement 1, inadequate 0)."</p>
+                    <div class="table-wrap" tabindex="0" role="region" aria-label="Grades by question across the theme's audits">
+                        <table class="s11-heatmap">
+                            <caption>"Grades by question across the theme's audits"</caption>
+                            <thead><tr><th scope="col">"Question"</th>{head}</tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }
+        })}
     }
 }

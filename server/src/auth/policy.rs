@@ -201,6 +201,7 @@ const ROOT: &[(&str, &str, Access)] = &[
     ),
     ("Query", "auditProgramme", Access::AnyRole(PLAN_READERS)),
     ("Query", "auditPool", Access::AnyRole(PLAN_READERS)),
+    ("Query", "auditThemeHeatmap", Access::AnyRole(PLAN_READERS)),
     ("Query", "auditTool", Access::SignedIn),
     ("Query", "caseAudit", Access::SignedIn),
     ("Mutation", "recordAuditTheme", Access::AnyRole(OFFICE)),
@@ -215,6 +216,7 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Mutation", "saveAuditGrade", Access::SignedIn),
     ("Mutation", "saveAuditMeeting", Access::SignedIn),
     ("Query", "caseAuditReport", Access::SignedIn),
+    ("Query", "caseAuditExport", Access::SignedIn),
     // The annual report: the board reads it; the office writes its narrative.
     (
         "Query",
@@ -1117,6 +1119,9 @@ const OBJECTS: &[(&str, &[&str])] = &[
         ],
     ),
     ("ReAudit", &["earlier", "earlierTheme", "rows", "actions"]),
+    ("ThemeHeatmapCell", &["questionId", "reviewId", "cell"]),
+    ("ThemeHeatmapAudit", &["audit", "themeName", "year"]),
+    ("AuditThemeHeatmap", &["audits", "cells"]),
     (
         "CaseAudit",
         &[

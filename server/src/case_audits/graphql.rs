@@ -1,6 +1,8 @@
 //! Multi-agency case audits through GraphQL: thin resolvers over the service.
 
-use super::{AuditView, Auditor, Comparison, Heatmap, ReAudit as ReAuditView, ThemeView, Tool};
+use super::{
+    AuditView, Auditor, Comparison, Heatmap, ReAudit as ReAuditView, ThemeHeatmap, ThemeView, Tool,
+};
 use crate::agencies::graphql::Agency;
 use crate::chronology::graphql::ExportFile;
 use crate::entities::{case_audit_case, case_audit_grade, case_audit_meeting, review};
@@ -324,6 +326,55 @@ impl From<Heatmap> for AuditHeatmap {
     }
 }
 
+/// One question of one audit across a theme's audits.
+#[derive(SimpleObject, Clone)]
+pub struct ThemeHeatmapCell {
+    pub question_id: ID,
+    pub review_id: ID,
+    pub cell: AuditCell,
+}
+
+/// An audit of a theme's chain, with its theme's year.
+#[derive(SimpleObject, Clone)]
+pub struct ThemeHeatmapAudit {
+    pub audit: AuditLink,
+    pub theme_name: String,
+    pub year: i32,
+}
+
+/// Grades by question across the audits of a theme and of the themes it re-audits (every
+/// agency's submitted grades together), oldest first.
+#[derive(SimpleObject, Clone)]
+pub struct AuditThemeHeatmap {
+    pub audits: Vec<ThemeHeatmapAudit>,
+    pub cells: Vec<ThemeHeatmapCell>,
+}
+
+impl From<ThemeHeatmap> for AuditThemeHeatmap {
+    fn from(h: ThemeHeatmap) -> Self {
+        Self {
+            audits: h
+                .audits
+                .iter()
+                .map(|(r, t)| ThemeHeatmapAudit {
+                    audit: r.into(),
+                    theme_name: t.name.clone(),
+                    year: t.year,
+                })
+                .collect(),
+            cells: h
+                .cells
+                .into_iter()
+                .map(|((q, r), cell)| ThemeHeatmapCell {
+                    question_id: ID(q),
+                    review_id: ID(r),
+                    cell: cell.into(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One question and agency, in the earlier audit and now.
 #[derive(SimpleObject, Clone)]
 pub struct ReAuditRow {
@@ -560,6 +611,20 @@ impl CaseAuditQuery {
             .gql(rc)
     }
 
+    /// Grades by question across the audits of a theme and of the themes it re-audits: the
+    /// audits whose every grade you read (the office, the chair, their lead reviewers).
+    async fn audit_theme_heatmap(
+        &self,
+        ctx: &Context<'_>,
+        theme_id: ID,
+    ) -> async_graphql::Result<AuditThemeHeatmap> {
+        let (state, rc) = parts(ctx)?;
+        super::theme_heatmap(state, rc, &theme_id)
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+
     /// The audit tool: questions by stage and the scale they are graded on.
     async fn audit_tool(&self, ctx: &Context<'_>) -> async_graphql::Result<AuditTool> {
         let (state, rc) = parts(ctx)?;
@@ -575,6 +640,19 @@ impl CaseAuditQuery {
     ) -> async_graphql::Result<ExportFile> {
         let (state, rc) = parts(ctx)?;
         super::report(state, rc, &review_id)
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+
+    /// Every grade of an audit as an XLSX workbook (the office, the chair, lead reviewers).
+    async fn case_audit_export(
+        &self,
+        ctx: &Context<'_>,
+        review_id: ID,
+    ) -> async_graphql::Result<ExportFile> {
+        let (state, rc) = parts(ctx)?;
+        super::export(state, rc, &review_id)
             .await
             .map(Into::into)
             .gql(rc)

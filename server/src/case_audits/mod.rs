@@ -146,10 +146,7 @@ async fn theme_views<C: ConnectionTrait>(
 }
 
 fn stale_theme() -> AppError {
-    AppError::Conflict(
-        "Someone changed this theme since you opened it. Open it again to see their changes."
-            .into(),
-    )
+    AppError::changed_since_opened("this theme")
 }
 
 fn apply_theme(am: &mut audit_theme::ActiveModel, d: ThemeDraft) {
@@ -637,10 +634,7 @@ async fn collated_audit<C: ConnectionTrait>(
 }
 
 fn stale_audit() -> AppError {
-    AppError::Conflict(
-        "Someone changed this audit's theme or auditors since you opened it. Open it again to see their changes."
-            .into(),
-    )
+    AppError::changed_since_opened("this audit's theme or auditors")
 }
 
 /// Gives an audit its theme and chooses its auditors from the pool. Each auditor's agency
@@ -787,9 +781,7 @@ pub async fn set_audit(
 }
 
 fn stale_case() -> AppError {
-    AppError::Conflict(
-        "Someone changed this case since you opened it. Open it again to see their changes.".into(),
-    )
+    AppError::changed_since_opened("this case")
 }
 
 fn apply_case(am: &mut case_audit_case::ActiveModel, d: CaseDraft) {
@@ -1052,10 +1044,7 @@ pub async fn save_grade(
 // ---------------------------------------------------------------------------------------
 
 fn stale_meeting() -> AppError {
-    AppError::Conflict(
-        "Someone changed the meeting report since you opened it. Open it again to see their changes."
-            .into(),
-    )
+    AppError::changed_since_opened("the meeting report")
 }
 
 /// Records the audit meeting and its report (the office, lead reviewers), if it is still
@@ -1156,6 +1145,100 @@ pub async fn report(
     })
 }
 
+/// The columns of an audit's workbook of grades.
+pub const EXPORT_HEADINGS: [&str; 9] = [
+    "Audit", "Theme", "Case", "Agency", "Stage", "Question", "Grade", "Evidence", "Return",
+];
+const EXPORT_WIDTHS: [f64; 9] = [16.0, 30.0, 28.0, 28.0, 30.0, 50.0, 20.0, 60.0, 12.0];
+
+/// Every grade of an audit as an XLSX workbook, a row per case, agency and question (in
+/// the sample's and the tool's order), for those who read every agency's grades; the
+/// download is recorded in the audit log.
+pub async fn export(
+    state: &AppState,
+    rc: &RequestContext,
+    review_id: &str,
+) -> AppResult<crate::chronology::export::ExportFile> {
+    let actor = rc.actor()?;
+    let (review, membership) = audit_review(&state.db, actor, review_id).await?;
+    if !access::sees_all_returns(actor, membership) {
+        return Err(AppError::Forbidden);
+    }
+    let view = audit_view(&state.db, actor, review.clone(), membership).await?;
+    let tool = tool(&state.db).await?;
+    let agencies: HashMap<String, agency::Model> = agency::Entity::find()
+        .filter(agency::Column::Id.is_in(agencies_of(&state.db, review_id).await?))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id.clone(), a))
+        .collect();
+    let returns: HashMap<String, String> = chronology_return::Entity::find()
+        .filter(chronology_return::Column::ReviewId.eq(review_id))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|r| (r.agency_id, r.status))
+        .collect();
+    let labels: HashMap<&str, &str> = tool
+        .grades
+        .iter()
+        .map(|(_, g)| (g.code.as_str(), g.label.as_str()))
+        .collect();
+    let theme = view
+        .theme
+        .as_ref()
+        .map(|t| format!("{} ({})", t.row.name, t.row.year))
+        .unwrap_or_default();
+    let mut rows: Vec<[String; 9]> = Vec::new();
+    for case in &view.cases {
+        for agency_id in case_agencies(case) {
+            for (stage, q) in &tool.questions {
+                let Some(g) = view.grades.iter().find(|g| {
+                    g.case_id == case.id && g.agency_id == agency_id && g.question_id == q.id
+                }) else {
+                    continue;
+                };
+                rows.push([
+                    review.reference.clone(),
+                    theme.clone(),
+                    case.label.clone(),
+                    agencies
+                        .get(&agency_id)
+                        .map_or_else(|| agency_id.clone(), |a| a.name.clone()),
+                    stage.label().to_owned(),
+                    q.text.clone(),
+                    labels
+                        .get(g.grade_code.as_str())
+                        .map_or_else(|| g.grade_code.clone(), |l| (*l).to_owned()),
+                    g.evidence.clone(),
+                    match returns.get(&agency_id).map(String::as_str) {
+                        Some(SUBMITTED) => "Submitted",
+                        Some(_) => "Not submitted",
+                        None => "Not started",
+                    }
+                    .to_owned(),
+                ]);
+            }
+        }
+    }
+    let bytes = crate::workbook::text_workbook(
+        "Grades",
+        &format!("Audit grades: {}", review.reference),
+        &EXPORT_HEADINGS,
+        &EXPORT_WIDTHS,
+        &rows,
+    )?;
+    state
+        .record_read(rc, Event::new("case_audit.export", "review", review_id))
+        .await?;
+    Ok(crate::chronology::export::ExportFile {
+        file_name: format!("audit-grades-{}.xlsx", file_safe(&review.reference)),
+        media_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    })
+}
+
 /// A reference as a file name: letters, digits and dashes.
 fn file_safe(reference: &str) -> String {
     reference
@@ -1182,14 +1265,7 @@ async fn heatmap_of<C: ConnectionTrait>(
     review_id: &str,
     tones: &HashMap<String, GradeTone>,
 ) -> AppResult<Heatmap> {
-    let submitted: Vec<String> = chronology_return::Entity::find()
-        .filter(chronology_return::Column::ReviewId.eq(review_id))
-        .filter(chronology_return::Column::Status.eq(SUBMITTED))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.agency_id)
-        .collect();
+    let submitted = submitted_agencies(db, review_id).await?;
     let grades = case_audit_grade::Entity::find()
         .filter(case_audit_grade::Column::ReviewId.eq(review_id))
         .filter(case_audit_grade::Column::AgencyId.is_in(submitted.clone()))
@@ -1213,6 +1289,18 @@ async fn heatmap_of<C: ConnectionTrait>(
         cells,
         submitted,
     })
+}
+
+/// The agencies whose return for the audit is submitted: only their grades are counted.
+async fn submitted_agencies<C: ConnectionTrait>(db: &C, review_id: &str) -> AppResult<Vec<String>> {
+    Ok(chronology_return::Entity::find()
+        .filter(chronology_return::Column::ReviewId.eq(review_id))
+        .filter(chronology_return::Column::Status.eq(SUBMITTED))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.agency_id)
+        .collect())
 }
 
 fn tones_of(tool: &Tool) -> HashMap<String, GradeTone> {
@@ -1356,4 +1444,83 @@ pub async fn re_audit(
         rows,
         actions,
     }))
+}
+
+/// Grades by question across the audits of a theme and of the themes it re-audits, back
+/// to the first: each column one audit the person reads every grade of, each cell every
+/// agency's submitted grades of that question together.
+#[derive(Debug, Clone)]
+pub struct ThemeHeatmap {
+    /// The audits, oldest theme first.
+    pub audits: Vec<(review::Model, audit_theme::Model)>,
+    /// By (question id, review id).
+    pub cells: BTreeMap<(String, String), Cell>,
+}
+
+/// How far back a chain of re-audits is followed.
+const MAX_REVISITS: usize = 20;
+
+pub async fn theme_heatmap(
+    state: &AppState,
+    rc: &RequestContext,
+    theme_id: &str,
+) -> AppResult<ThemeHeatmap> {
+    let actor = rc.actor()?;
+    if !reads_programme(actor) {
+        return Err(AppError::Forbidden);
+    }
+    let db = &state.db;
+    let mut themes = Vec::new();
+    let mut next = Some(theme_id.to_owned());
+    while let Some(id) = next.take() {
+        if themes.len() >= MAX_REVISITS || themes.iter().any(|t: &audit_theme::Model| t.id == id) {
+            break;
+        }
+        let Some(t) = audit_theme::Entity::find_by_id(id).one(db).await? else {
+            break;
+        };
+        next = t.revisits_id.clone();
+        themes.push(t);
+    }
+    if themes.is_empty() {
+        return Err(AppError::NotFound(THEME));
+    }
+    themes.reverse();
+    let links = case_audit::Entity::find()
+        .filter(case_audit::Column::ThemeId.is_in(themes.iter().map(|t| t.id.clone())))
+        .all(db)
+        .await?;
+    let mut audits = Vec::new();
+    for t in &themes {
+        let mut of_theme: Vec<review::Model> = Vec::new();
+        for l in links.iter().filter(|l| l.theme_id == t.id) {
+            if let Ok((r, membership)) = find_visible_with_membership(db, actor, &l.review_id).await
+            {
+                if access::sees_all_returns(actor, membership) {
+                    of_theme.push(r);
+                }
+            }
+        }
+        of_theme.sort_by(|a, b| a.reference.cmp(&b.reference));
+        audits.extend(of_theme.into_iter().map(|r| (r, t.clone())));
+    }
+    let tool = tool(db).await?;
+    let tones = tones_of(&tool);
+    let mut cells = BTreeMap::new();
+    for (r, _) in &audits {
+        let grades = case_audit_grade::Entity::find()
+            .filter(case_audit_grade::Column::ReviewId.eq(r.id.clone()))
+            .filter(case_audit_grade::Column::AgencyId.is_in(submitted_agencies(db, &r.id).await?))
+            .all(db)
+            .await?;
+        cells.extend(tally(grades.iter().filter_map(|g| {
+            Some(GivenGrade {
+                question_id: &g.question_id,
+                agency_id: &r.id,
+                grade_code: &g.grade_code,
+                tone: *tones.get(&g.grade_code)?,
+            })
+        })));
+    }
+    Ok(ThemeHeatmap { audits, cells })
 }

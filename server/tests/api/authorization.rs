@@ -1461,6 +1461,13 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Query.auditThemeHeatmap",
+            allowed: PLAN_READERS,
+            doc: "query($t: ID!) { auditThemeHeatmap(themeId: $t) { audits { year } cells { questionId } } }",
+            vars: |f, _| json!({ "t": f.themes_to_update.last() }),
+            own_session: false,
+        },
+        Op {
             field: "Query.auditTool",
             allowed: Allowed::SignedIn,
             doc: "{ auditTool { stages { stage questions { id } } grades { code tone } } }",
@@ -1541,6 +1548,13 @@ fn ops() -> Vec<Op> {
             field: "Mutation.saveAuditMeeting",
             allowed: OFFICE,
             doc: "mutation($r: ID!) { saveAuditMeeting(reviewId: $r, version: 0, input: { summaryOfLearning: \"Learning\" }) { meeting { version } } }",
+            vars: |f, _| json!({ "r": f.audit }),
+            own_session: false,
+        },
+        Op {
+            field: "Query.caseAuditExport",
+            allowed: OFFICE_OR_CHAIR,
+            doc: "query($r: ID!) { caseAuditExport(reviewId: $r) { fileName } }",
             vars: |f, _| json!({ "r": f.audit }),
             own_session: false,
         },

@@ -304,6 +304,35 @@ async fn an_audit_runs_from_programme_to_heatmap(backend: Backend) {
         let body = grade(&w.pol_rep, &police_only, "q-voice-1", None, "").await;
         assert_eq!(body["data"]["saveAuditGrade"], Value::Null, "{body:#}");
 
+        // Every grade as a workbook, read back; a formula typed as evidence stays text.
+        grade(&w.pol_rep, &both, "q-voice-2", Some("GOOD"), "=HYPERLINK(\"http://evil.example\")").await;
+        let export = "query($r: ID!) { caseAuditExport(reviewId: $r) { fileName contentBase64 } }";
+        let body = w.pol_rep.gql(export, json!({ "r": review })).await;
+        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"), "{body:#}");
+        let file = w.office.ok(export, json!({ "r": review })).await;
+        assert_eq!(file["caseAuditExport"]["fileName"], "audit-grades-MACA-2026-1.xlsx");
+        let rows: Vec<Vec<String>> = {
+            use base64::Engine;
+            use calamine::Reader;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(file["caseAuditExport"]["contentBase64"].as_str().expect("content"))
+                .expect("base64");
+            let mut book: calamine::Xlsx<_> =
+                calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+            let sheet = book.worksheet_range("Grades").expect("sheet");
+            sheet.rows().map(|r| r.iter().map(ToString::to_string).collect()).collect()
+        };
+        assert_eq!(rows[0][0], "Audit");
+        assert_eq!(rows.len(), 1 + 4, "case 1: POL 2, CSC 1; case 2: POL 1 (cleared one left out): {rows:?}");
+        let csc_row = rows.iter().find(|r| r[3] == "Children's Social Care").expect("CSC row");
+        assert_eq!(
+            csc_row[2..],
+            ["Case 1: Child D, aged 4", "Children's Social Care", "Recognition of likely or actual significant harm", "Was likely or actual significant harm recognised when the information showed it?", "Requires improvement", "Strategy discussion late.", "Not submitted"].map(String::from)
+        );
+        let formula = rows.iter().find(|r| r[5].starts_with("Are the child's wishes")).expect("voice row");
+        assert!(!formula[7].starts_with('='), "neutralised: {formula:?}");
+        assert_eq!(rows.iter().filter(|r| r[8] == "Not submitted").count(), 4, "the police's return reopened, the CSC's a draft");
+
         // Taking an agency off a case takes its grades of the case away.
         let body = w.office.gql(
             "mutation($id: ID!, $v: Int!, $i: AuditCaseInput!) { updateAuditCase(id: $id, version: $v, input: $i) { version agencyIds } }",
@@ -429,6 +458,22 @@ async fn a_re_audit_compares_question_by_question(backend: Backend) {
         if let Some(read) = read_with_python("audit.docx", &bytes) {
             assert!(read.contains("A joint protocol for seeing children alone."), "python-docx reads it");
         }
+
+        // Across the theme's audits: the earlier theme's audit first, every agency's
+        // submitted grades of a question together; agencies read no column.
+        let across = "query($t: ID!) { auditThemeHeatmap(themeId: $t) { audits { audit { reference } year } cells { questionId reviewId cell { mean } } } }";
+        let heat = w.office.ok(across, json!({ "t": now_theme["id"] })).await["auditThemeHeatmap"].clone();
+        assert_eq!(heat["audits"][0]["audit"]["reference"], "MACA-2025-1", "{heat:#}");
+        assert_eq!(heat["audits"][1]["year"], 2026);
+        let mean = |review: &str| {
+            heat["cells"].as_array().into_iter().flatten()
+                .find(|c| c["questionId"] == "q-harm-1" && c["reviewId"] == review)
+                .map(|c| c["cell"]["mean"].clone())
+        };
+        assert_eq!(mean(&earlier), Some(json!(0.0)), "inadequate then");
+        assert_eq!(mean(&now), Some(json!(2.0)), "good now");
+        let theirs = w.pol_rep.ok(across, json!({ "t": now_theme["id"] })).await;
+        assert_eq!(theirs["auditThemeHeatmap"]["audits"], json!([]));
 
         // The earlier audit itself re-audits nothing; agencies see no comparison.
         let re = w.office.ok(doc, json!({ "r": earlier })).await["caseAudit"]["reAudit"].clone();
