@@ -31,6 +31,7 @@ mod m0025_learning_events;
 mod m0026_agency_qa_reports;
 mod m0027_annual_report;
 mod m0028_case_audits;
+mod m0029_distribution_lists;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0026_agency_qa_reports::Migration),
             Box::new(m0027_annual_report::Migration),
             Box::new(m0028_case_audits::Migration),
+            Box::new(m0029_distribution_lists::Migration),
         ]
     }
 }

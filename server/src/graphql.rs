@@ -16,6 +16,7 @@ use crate::case_audits::graphql::{CaseAuditMutation, CaseAuditQuery};
 use crate::child_deaths::graphql::{ChildDeathMutation, ChildDeathQuery};
 use crate::chronology::graphql::{ChronologyMutation, ChronologyQuery, ChronologySubscription};
 use crate::context::RequestContext;
+use crate::distribution::graphql::{DistributionMutation, DistributionQuery};
 use crate::error::AppResult;
 use crate::library::graphql::LibraryQuery;
 use crate::performance::graphql::{PerformanceMutation, PerformanceQuery};
@@ -52,6 +53,7 @@ pub struct Query(
     Section11Query,
     QaReportsQuery,
     CaseAuditQuery,
+    DistributionQuery,
     AnnualReportQuery,
     PerformanceQuery,
     ChildDeathQuery,
@@ -76,6 +78,7 @@ pub struct Mutation(
     Section11Mutation,
     QaReportsMutation,
     CaseAuditMutation,
+    DistributionMutation,
     AnnualReportMutation,
     PerformanceMutation,
     ChildDeathMutation,

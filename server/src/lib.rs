@@ -29,6 +29,7 @@ pub mod context;
 pub mod db;
 pub mod demo;
 mod demo_agencies;
+pub mod distribution;
 pub mod entities;
 pub mod error;
 pub mod events;

@@ -1,11 +1,15 @@
 //! Email through the configured SMTP relay (`--smtp-url`, `--smtp-from`): action reminders
-//! and password reset links. Without a relay, nothing is emailed.
+//! password reset links and published learning summaries sent to distribution lists.
+//! Without a relay, nothing is emailed.
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use chrono::{DateTime, Duration, Utc};
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 
 /// Where emails go out.
 pub struct Mailer {
@@ -92,5 +96,79 @@ impl Mailer {
             .await
             .map(|_| ())
             .map_err(|e| e.to_string())
+    }
+}
+
+/// A claim to send an email that was neither sent nor given back lapses after this long.
+pub const CLAIM_LAPSES_AFTER_MINUTES: i64 = 10;
+
+/// The columns of a table whose rows each owe one email: the row's id, when an instance
+/// claimed its email, and when it was sent. Each email goes once across instances sharing a
+/// database: it is claimed before it is sent; a failed send gives the claim back for a later
+/// run, and a claim left by an instance that stopped mid-send lapses after
+/// [`CLAIM_LAPSES_AFTER_MINUTES`].
+pub struct OwedEmail<E: EntityTrait> {
+    pub id: E::Column,
+    pub claimed_at: E::Column,
+    pub emailed_at: E::Column,
+}
+
+impl<E: EntityTrait> OwedEmail<E> {
+    /// Claims row `id`'s email for this instance; `None` if another holds or sent it.
+    pub async fn claim(
+        &self,
+        db: &DatabaseConnection,
+        id: &str,
+    ) -> AppResult<Option<DateTime<Utc>>> {
+        let at = crate::db::now();
+        let lapsed = at - Duration::minutes(CLAIM_LAPSES_AFTER_MINUTES);
+        let result = E::update_many()
+            .col_expr(self.claimed_at, Expr::value(at))
+            .filter(self.id.eq(id))
+            .filter(self.emailed_at.is_null())
+            .filter(
+                Condition::any()
+                    .add(self.claimed_at.is_null())
+                    .add(self.claimed_at.lt(lapsed)),
+            )
+            .exec(db)
+            .await?;
+        Ok((result.rows_affected == 1).then_some(at))
+    }
+
+    /// Sends row `id`'s claimed email and records the outcome: sent, or the claim given
+    /// back for a later run. Returns whether it was sent.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn send(
+        &self,
+        db: &DatabaseConnection,
+        mailer: &Mailer,
+        id: &str,
+        claimed_at: DateTime<Utc>,
+        to_name: &str,
+        to_email: &str,
+        subject: String,
+        body: String,
+    ) -> AppResult<bool> {
+        match mailer.send(to_name, to_email, subject, body).await {
+            Ok(()) => {
+                E::update_many()
+                    .col_expr(self.emailed_at, Expr::value(crate::db::now()))
+                    .filter(self.id.eq(id))
+                    .exec(db)
+                    .await?;
+                Ok(true)
+            }
+            Err(error) => {
+                tracing::warn!(row = %id, %error, "email not sent; will retry");
+                E::update_many()
+                    .col_expr(self.claimed_at, Expr::value(Option::<DateTime<Utc>>::None))
+                    .filter(self.id.eq(id))
+                    .filter(self.claimed_at.eq(claimed_at))
+                    .exec(db)
+                    .await?;
+                Ok(false)
+            }
+        }
     }
 }

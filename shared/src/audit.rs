@@ -295,6 +295,26 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         Downloaded,
     ),
     (
+        "distribution_list.create",
+        "Made a distribution list",
+        Summaries,
+    ),
+    (
+        "distribution_list.update",
+        "Changed a distribution list",
+        Summaries,
+    ),
+    (
+        "distribution_list.delete",
+        "Deleted a distribution list",
+        Summaries,
+    ),
+    (
+        "learning_summary.send",
+        "Sent a published learning summary to a distribution list",
+        Summaries,
+    ),
+    (
         "annual_report.narrative.set",
         "Wrote a narrative part of the annual report",
         Other,

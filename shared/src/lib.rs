@@ -15,6 +15,7 @@ pub mod child_deaths;
 pub mod chronology;
 pub mod colour;
 pub mod date_input;
+pub mod distribution;
 pub mod glossary;
 pub mod live;
 pub mod people;

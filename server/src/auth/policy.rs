@@ -217,6 +217,25 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Mutation", "saveAuditMeeting", Access::SignedIn),
     ("Query", "caseAuditReport", Access::SignedIn),
     ("Query", "caseAuditExport", Access::SignedIn),
+    // Distribution lists and sending published learning summaries: the office.
+    ("Query", "distributionLists", Access::AnyRole(OFFICE)),
+    ("Query", "learningSummarySendings", Access::AnyRole(OFFICE)),
+    (
+        "Mutation",
+        "createDistributionList",
+        Access::AnyRole(OFFICE),
+    ),
+    (
+        "Mutation",
+        "updateDistributionList",
+        Access::AnyRole(OFFICE),
+    ),
+    (
+        "Mutation",
+        "deleteDistributionList",
+        Access::AnyRole(OFFICE),
+    ),
+    ("Mutation", "sendLearningSummary", Access::AnyRole(OFFICE)),
     // The annual report: the board reads it; the office writes its narrative.
     (
         "Query",
@@ -1060,6 +1079,24 @@ const OBJECTS: &[(&str, &[&str])] = &[
         ],
     ),
     ("QaReportYear", &["year", "sections", "reports"]),
+    (
+        "DistributionList",
+        &[
+            "id",
+            "name",
+            "description",
+            "recipients",
+            "recipientsText",
+            "version",
+            "updatedAt",
+        ],
+    ),
+    ("ListRecipient", &["name", "email"]),
+    ("SummarySendResult", &["recorded", "alreadySent"]),
+    (
+        "SummarySending",
+        &["id", "name", "email", "listName", "recordedAt", "emailedAt"],
+    ),
     ("AuditLink", &["reviewId", "reference", "subject"]),
     ("RevisitedTheme", &["id", "year", "name"]),
     (

@@ -6,8 +6,7 @@
 //! database: a notification is unique per (person, item key), and the key names the item's
 //! stage (an action due soon, then overdue), so the insert of a second one does nothing;
 //! and an email is claimed (`email_claimed_at`) before it is sent, so only one instance
-//! sends it. A failed send gives the claim back for a later run; a claim left by an
-//! instance that stopped mid-send lapses after [`CLAIM_LAPSES_AFTER_MINUTES`].
+//! sends it ([`OwedEmail`]).
 //!
 //! Emails carry the item's reference, dates and a link, never case detail.
 
@@ -16,13 +15,11 @@ use crate::context::RequestContext;
 use crate::db::now;
 use crate::entities::{app_user, notification};
 use crate::error::{AppError, AppResult};
-use crate::mail::Mailer;
+use crate::mail::{Mailer, OwedEmail};
 use crate::state::AppState;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use shared::work::{Urgency, WorkKind};
 use std::collections::{HashMap, HashSet};
 use tracing::Instrument;
@@ -32,8 +29,12 @@ pub const MAX_LISTED: u64 = 200;
 
 const NOTIFICATION: &str = "Notification";
 
-/// A claim to send an email that was neither sent nor given back lapses after this long.
-pub const CLAIM_LAPSES_AFTER_MINUTES: i64 = 10;
+/// A notification's email, claimed before it is sent.
+const EMAIL: OwedEmail<notification::Entity> = OwedEmail {
+    id: notification::Column::Id,
+    claimed_at: notification::Column::EmailClaimedAt,
+    emailed_at: notification::Column::EmailedAt,
+};
 
 /// What one run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,13 +48,19 @@ pub struct ReminderReport {
 }
 
 /// One run of the job, as of `today`: makes the notifications owed, then sends the emails
-/// not yet sent (when SMTP is configured).
+/// not yet sent (when SMTP is configured): notifications', then published learning
+/// summaries' sent to distribution lists.
 pub async fn run_once(state: &AppState, today: NaiveDate) -> AppResult<ReminderReport> {
     let span = tracing::info_span!("reminders", %today);
     async move {
         let created = notify(state, today).await?;
         let (emailed, failed) = match Mailer::from_config(state)? {
-            Some(mailer) => send_pending(state, &mailer).await?,
+            Some(mailer) => {
+                let (sent, failed) = send_pending(state, &mailer).await?;
+                let (summaries, summaries_failed) =
+                    crate::distribution::send_pending(state, &mailer).await?;
+                (sent + summaries, failed + summaries_failed)
+            }
             None => (0, 0),
         };
         let report = ReminderReport {
@@ -214,56 +221,29 @@ async fn send_pending(state: &AppState, mailer: &Mailer) -> AppResult<(usize, us
         if !person.active {
             continue;
         }
-        let Some(claimed_at) = claim(state, &n.id).await? else {
+        let Some(claimed_at) = EMAIL.claim(&state.db, &n.id).await? else {
             continue; // Another instance is sending it, or has sent it.
         };
         let (subject, body) = email_text(&n, &mailer.public_url);
-        let result = mailer
-            .send(&person.display_name, &person.email, subject, body)
-            .await;
-        match result {
-            Ok(()) => {
-                notification::Entity::update_many()
-                    .col_expr(notification::Column::EmailedAt, Expr::value(now()))
-                    .filter(notification::Column::Id.eq(n.id.clone()))
-                    .exec(&state.db)
-                    .await?;
-                sent += 1;
-            }
-            Err(error) => {
-                tracing::warn!(notification = %n.id, %error, "notification email not sent; will retry");
-                notification::Entity::update_many()
-                    .col_expr(
-                        notification::Column::EmailClaimedAt,
-                        Expr::value(Option::<DateTime<Utc>>::None),
-                    )
-                    .filter(notification::Column::Id.eq(n.id.clone()))
-                    .filter(notification::Column::EmailClaimedAt.eq(claimed_at))
-                    .exec(&state.db)
-                    .await?;
-                failed += 1;
-            }
+        let ok = EMAIL
+            .send(
+                &state.db,
+                mailer,
+                &n.id,
+                claimed_at,
+                &person.display_name,
+                &person.email,
+                subject,
+                body,
+            )
+            .await?;
+        if ok {
+            sent += 1;
+        } else {
+            failed += 1;
         }
     }
     Ok((sent, failed))
-}
-
-/// Claims a notification's email for this instance; `None` if another holds or sent it.
-async fn claim(state: &AppState, id: &str) -> AppResult<Option<DateTime<Utc>>> {
-    let at = now();
-    let lapsed = at - Duration::minutes(CLAIM_LAPSES_AFTER_MINUTES);
-    let result = notification::Entity::update_many()
-        .col_expr(notification::Column::EmailClaimedAt, Expr::value(at))
-        .filter(notification::Column::Id.eq(id))
-        .filter(notification::Column::EmailedAt.is_null())
-        .filter(
-            Condition::any()
-                .add(notification::Column::EmailClaimedAt.is_null())
-                .add(notification::Column::EmailClaimedAt.lt(lapsed)),
-        )
-        .exec(&state.db)
-        .await?;
-    Ok((result.rows_affected == 1).then_some(at))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -206,6 +206,11 @@ struct Fixture {
     /// Per principal: a case of `audit` at version 1 to change, and one to delete.
     cases_to_update: Vec<String>,
     cases_to_delete: Vec<String>,
+    /// A distribution list to send `published_summary` to.
+    distribution_list: String,
+    /// Per principal: a distribution list at version 1 to change, and one to delete.
+    lists_to_update: Vec<String>,
+    lists_to_delete: Vec<String>,
 }
 
 struct Op {
@@ -1552,6 +1557,48 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Query.distributionLists",
+            allowed: OFFICE,
+            doc: "{ distributionLists { id name recipients { email } } }",
+            vars: |_, _| json!({}),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.createDistributionList",
+            allowed: OFFICE,
+            doc: "mutation($n: String!) { createDistributionList(input: { name: $n, recipients: \"a@b.example\" }) { id } }",
+            vars: |_, p| json!({ "n": format!("Made by {}", principal_name(p)) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.updateDistributionList",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!, $n: String!) { updateDistributionList(id: $id, version: 1, input: { name: $n, recipients: \"a@b.example\" }) { version } }",
+            vars: |f, p| json!({ "id": f.lists_to_update[p], "n": format!("Changed by {}", principal_name(p)) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.deleteDistributionList",
+            allowed: OFFICE,
+            doc: "mutation($id: ID!) { deleteDistributionList(id: $id, version: 1) }",
+            vars: |f, p| json!({ "id": f.lists_to_delete[p] }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.sendLearningSummary",
+            allowed: OFFICE,
+            doc: "mutation($s: ID!, $l: ID!) { sendLearningSummary(summaryId: $s, listId: $l) { recorded alreadySent } }",
+            vars: |f, _| json!({ "s": f.published_summary, "l": f.distribution_list }),
+            own_session: false,
+        },
+        Op {
+            field: "Query.learningSummarySendings",
+            allowed: OFFICE,
+            doc: "query($s: ID!) { learningSummarySendings(summaryId: $s) { email emailedAt } }",
+            vars: |f, _| json!({ "s": f.published_summary }),
+            own_session: false,
+        },
+        Op {
             field: "Query.caseAuditExport",
             allowed: OFFICE_OR_CHAIR,
             doc: "query($r: ID!) { caseAuditExport(reviewId: $r) { fileName } }",
@@ -1841,6 +1888,9 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
         themes_to_update: Vec::new(),
         themes_to_delete: Vec::new(),
         pool_to_remove: Vec::new(),
+        distribution_list: String::new(),
+        lists_to_update: Vec::new(),
+        lists_to_delete: Vec::new(),
         audits_to_set: Vec::new(),
         cases_to_update: Vec::new(),
         cases_to_delete: Vec::new(),
@@ -2362,11 +2412,35 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
             .push(qa_year(2070 + year, true, true).await.0);
     }
     audit_fixture(app, &office, &members, &mut fixture).await;
+    distribution_fixture(&office, &mut fixture).await;
     (clients, fixture)
 }
 
 /// Case audits: a theme, an audit of the principals' agency with a case, and one of each
 /// thing to change per principal.
+async fn distribution_fixture(office: &Client, fixture: &mut Fixture) {
+    let list = |name: String| async move {
+        office
+            .ok(
+                "mutation($n: String!) { createDistributionList(input: { name: $n, recipients: \"Dee Lead <dsl@school.example>\" }) { id } }",
+                json!({ "n": name }),
+            )
+            .await["createDistributionList"]["id"]
+            .as_str()
+            .expect("list")
+            .to_owned()
+    };
+    fixture.distribution_list = list("Schools".into()).await;
+    for p in 0..PRINCIPALS.len() {
+        fixture
+            .lists_to_update
+            .push(list(format!("List to change {p}")).await);
+        fixture
+            .lists_to_delete
+            .push(list(format!("List to delete {p}")).await);
+    }
+}
+
 async fn audit_fixture(
     app: &TestApp,
     office: &Client,

@@ -220,6 +220,23 @@ impl TestApp {
         }
     }
 
+    /// Ends the fault [`TestApp::refuse_inserts`] set on `table`.
+    pub async fn allow_inserts(&self, table: &str) {
+        let statements = match self.backend {
+            Backend::Sqlite => vec!["DROP TRIGGER fault".to_owned()],
+            Backend::Postgres => vec![
+                format!("DROP TRIGGER fault ON {table}"),
+                "DROP FUNCTION fault()".to_owned(),
+            ],
+        };
+        for sql in statements {
+            self.db()
+                .execute_unprepared(&sql)
+                .await
+                .expect("drop trigger");
+        }
+    }
+
     pub fn db(&self) -> &DatabaseConnection {
         &self.state.db
     }

@@ -15,6 +15,7 @@ mod child_deaths;
 mod chronology;
 mod cli;
 mod database;
+mod distribution;
 mod hardening_db;
 mod hardening_http;
 mod http;

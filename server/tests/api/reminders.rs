@@ -24,7 +24,7 @@ use tokio::net::{TcpListener, TcpStream};
 pub(crate) struct Sink {
     messages: Arc<Mutex<Vec<String>>>,
     /// Refuse every message (550 to MAIL FROM).
-    refuse: Arc<AtomicBool>,
+    pub(crate) refuse: Arc<AtomicBool>,
 }
 
 impl Sink {
