@@ -4,8 +4,9 @@ use crate::api::{self, SignOut};
 use crate::components::Loading;
 use crate::pages::{
     actions, agencies, annual_report, audit_log, case_audits, child_deaths, chronology, dashboard,
-    not_found::NotFound, notifications, performance, published, qa_reports, retention, reviews,
-    second_factor, section11, sign_in, sign_in_providers, summary, training, users,
+    distribution, not_found::NotFound, notifications, performance, published, qa_reports,
+    retention, reviews, second_factor, section11, sign_in, sign_in_providers, summary, training,
+    users,
 };
 use crate::session::{Me, Session};
 use leptos::prelude::*;
@@ -235,6 +236,9 @@ fn Shell() -> impl IntoView {
                                 <li>
                                     <A href="/retention">"Retention"</A>
                                 </li>
+                                <li>
+                                    <A href="/distribution-lists">"Distribution lists"</A>
+                                </li>
                             </Show>
                         </ul>
                     </nav>
@@ -268,6 +272,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/reviews/:id/summary") view=|| guard(summary::SummaryPage) />
                     <Route path=path!("/reviews/:id/audit") view=|| guard(case_audits::CaseAuditPage) />
                     <Route path=path!("/audits") view=|| guard(case_audits::AuditProgrammePage) />
+                    <Route path=path!("/distribution-lists") view=|| guard(distribution::DistributionListsPage) />
                     <Route path=path!("/actions") view=|| guard(actions::ActionsPage) />
                     <Route path=path!("/actions/print") view=|| guard(actions::PlanPrintPage) />
                     <Route path=path!("/actions/:id") view=|| guard(actions::ActionPage) />

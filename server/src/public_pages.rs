@@ -32,7 +32,7 @@ use tower_sessions::Session;
 /// The browser app's own pages (see `frontend/src/app.rs`): an address equal to one of
 /// these or below it (`/reviews/…`) gets the app's `index.html`; any other address that is
 /// not a file is not found. `/` is the app's home page too.
-pub const SPA_ROUTES: [&str; 21] = [
+pub const SPA_ROUTES: [&str; 22] = [
     "/sign-in",
     "/forgotten-password",
     "/reset-password",
@@ -52,6 +52,7 @@ pub const SPA_ROUTES: [&str; 21] = [
     "/learning-events",
     "/qa-reports",
     "/audits",
+    "/distribution-lists",
     "/annual-report",
     "/index.html",
 ];

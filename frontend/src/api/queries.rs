@@ -193,6 +193,14 @@ operations!(
     AnnualReport,
 );
 operations!(
+    "graphql/distribution.graphql": DistributionLists,
+    CreateDistributionList,
+    UpdateDistributionList,
+    DeleteDistributionList,
+    SummarySending,
+    SendLearningSummary,
+);
+operations!(
     "graphql/case_audits.graphql": AuditProgramme,
     EarlierThemes,
     PoolCandidates,

@@ -8,6 +8,7 @@ pub mod case_audits;
 pub mod child_deaths;
 pub mod chronology;
 pub mod dashboard;
+pub mod distribution;
 pub mod not_found;
 pub mod notifications;
 pub mod performance;

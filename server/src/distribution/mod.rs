@@ -229,6 +229,9 @@ pub async fn send_summary(
     list_id: &str,
 ) -> AppResult<SendOutcome> {
     let actor = office(rc)?;
+    if list_id.trim().is_empty() {
+        return Err(AppError::validation("listId", "choose a list to send to"));
+    }
     let published = public::published_one(state, summary_id).await?;
     match published {
         None => {

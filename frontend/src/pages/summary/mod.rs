@@ -275,6 +275,8 @@ fn Summary(ctx: SummaryContext, summary: SummaryData) -> impl IntoView {
             />
         </section>
         <Downloads summary_id=id.get_value() />
+        {(summary.state == "PUBLISHED" && session.is_office())
+            .then(|| view! { <crate::pages::distribution::SendSummary summary_id=id.get_value() /> })}
         {(summary.state != "PUBLISHED" && summary.available_moves.iter().any(|m| m == "IN_REVIEW" || m == "DRAFT"))
             .then(|| view! { <ReportUpload ctx=ctx summary_id=id.get_value() /> })}
         <PublicationCheck hits=hits />
