@@ -767,6 +767,59 @@ const CHILD_D_SUMMARY: &[(SummaryField, &str)] = &[
     (SummaryField::OtherComments, "The family took part in the review."),
 ];
 
+/// The demo's distribution list of schools' designated safeguarding leads (fictional
+/// addresses), to whom the published summary went the day after publication.
+async fn seed_distribution_list<C: ConnectionTrait>(
+    txn: &C,
+    summary_id: &str,
+    office: &str,
+    published_at: DateTime<Utc>,
+) -> AppResult<()> {
+    use crate::entities::{distribution_list, summary_sending};
+    use shared::distribution::Recipient;
+    const NAME: &str = "Schools' designated safeguarding leads";
+    let recipients: Vec<Recipient> = [
+        ("Priya Shah", "dsl@riverside-primary.example"),
+        ("Tom Evans", "safeguarding@hillcrest-academy.example"),
+        ("Grace Okafor", "dsl@st-marys-infants.example"),
+        ("", "safeguarding@northfield-college.example"),
+    ]
+    .into_iter()
+    .map(|(name, email)| Recipient {
+        name: name.to_owned(),
+        email: email.to_owned(),
+    })
+    .collect();
+    distribution_list::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        name: Set(NAME.to_owned()),
+        description: Set("Every school's and college's designated safeguarding lead, for learning summaries and briefings.".to_owned()),
+        recipients: Set(serde_json::to_string(&recipients).map_err(|e| AppError::Internal(e.to_string()))?),
+        version: Set(1),
+        created_at: Set(published_at - chrono::Duration::days(90)),
+        updated_at: Set(published_at - chrono::Duration::days(90)),
+    }
+    .insert(txn)
+    .await?;
+    let sent_at = published_at + chrono::Duration::days(1);
+    for r in recipients {
+        summary_sending::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            summary_id: Set(summary_id.to_owned()),
+            list_name: Set(NAME.to_owned()),
+            name: Set(r.name),
+            email: Set(r.email),
+            sent_by: Set(office.to_owned()),
+            recorded_at: Set(sent_at),
+            email_claimed_at: Set(Some(sent_at)),
+            emailed_at: Set(Some(sent_at)),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
 async fn seed_published_summary<C: ConnectionTrait>(
     txn: &C,
     review_id: &str,
@@ -790,12 +843,13 @@ async fn seed_published_summary<C: ConnectionTrait>(
         created_at: Set(published_at - chrono::Duration::days(30)),
         updated_at: Set(published_at),
         published_at: Set(Some(published_at)),
-        published_by: Set(Some(office)),
+        published_by: Set(Some(office.clone())),
         available_until: Set(Some(crate::summary::service::earliest_end(published_on))),
         report_file_name: Set(None),
     }
     .insert(txn)
     .await?;
+    seed_distribution_list(txn, &id, &office, published_at).await?;
     for (field, text) in CHILD_D_SUMMARY {
         summary_field::ActiveModel {
             summary_id: Set(id.clone()),

@@ -265,7 +265,44 @@ async fn without_smtp_sendings_wait_and_a_failed_send_records_nothing(backend: B
     .await;
 }
 
+async fn the_demo_sent_its_published_summary_to_the_schools(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.demo_office().await;
+        let lists = office
+            .ok(
+                "{ distributionLists { name recipients { email } } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            lists["distributionLists"][0]["name"], "Schools' designated safeguarding leads",
+            "{lists:#}"
+        );
+        let summaries = office
+            .ok("{ publishedSummaries { id reviewReference } }", json!({}))
+            .await;
+        let published = summaries["publishedSummaries"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|s| s["reviewReference"] == "SCR-2015-07")
+            .and_then(|s| s["id"].as_str())
+            .expect("the demo's published summary")
+            .to_owned();
+        let rows = sent(&office, &published).await;
+        assert_eq!(
+            rows.len(),
+            lists["distributionLists"][0]["recipients"]
+                .as_array()
+                .map_or(0, Vec::len)
+        );
+        assert!(rows.iter().all(|r| r["emailedAt"].is_string()), "{rows:#?}");
+    })
+    .await;
+}
+
 db_tests!(
+    the_demo_sent_its_published_summary_to_the_schools,
     a_published_summary_reaches_each_recipient_once,
     lists_are_checked_line_by_line_and_version_checked,
     without_smtp_sendings_wait_and_a_failed_send_records_nothing,
