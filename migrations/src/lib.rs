@@ -32,6 +32,7 @@ mod m0026_agency_qa_reports;
 mod m0027_annual_report;
 mod m0028_case_audits;
 mod m0029_distribution_lists;
+mod m0030_theme_from_indicator;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0027_annual_report::Migration),
             Box::new(m0028_case_audits::Migration),
             Box::new(m0029_distribution_lists::Migration),
+            Box::new(m0030_theme_from_indicator::Migration),
         ]
     }
 }

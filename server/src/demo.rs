@@ -1675,6 +1675,7 @@ async fn seed_case_audits<C: ConnectionTrait>(
             question: Set("How well do agencies recognise and respond to neglect of pre-school children, from early help to the child protection plan?".to_owned()),
             planned_for: Set(NaiveDate::from_ymd_opt(year, month, 1)),
             revisits_id: Set(revisits),
+            source_indicator_id: Set(None),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),

@@ -113,6 +113,66 @@ pub struct ThemeDraft {
     pub revisits_id: Option<String>,
 }
 
+/// What a performance indicator's chart shows, for proposing an audit theme from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HotSpot<'a> {
+    /// The indicator's name and definition.
+    pub indicator: &'a str,
+    pub definition: &'a str,
+    /// The latest point's variation and the target's assurance, in words.
+    pub variation: &'a str,
+    pub assurance: &'a str,
+    /// The latest period and value, in words ("2026-09: 31").
+    pub latest: Option<String>,
+}
+
+/// The theme proposed from a hot spot for `year`'s programme: named after the indicator,
+/// asking what practice lies behind what its chart shows, with terms of reference that say
+/// where the proposal came from. Within every bound of [`check_theme`]; the office changes
+/// any of it afterwards.
+pub fn theme_from_hot_spot(year: i32, spot: &HotSpot<'_>) -> ThemeDraft {
+    fn clip(text: &str, max: usize) -> String {
+        let text = text.trim();
+        if text.chars().count() <= max {
+            text.to_owned()
+        } else {
+            let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+            out.push('\u{2026}');
+            out
+        }
+    }
+    let suffix = " (performance hot spot)";
+    let name = format!(
+        "{}{suffix}",
+        clip(spot.indicator, MAX_THEME_NAME - suffix.chars().count())
+    );
+    let indicator = clip(spot.indicator, 500);
+    let question = format!(
+        "What does practice behind \u{201c}{indicator}\u{201d} look like in individual cases, and why does the indicator show {} ({})?",
+        spot.variation.to_lowercase(),
+        spot.assurance.to_lowercase()
+    );
+    let latest = spot
+        .latest
+        .as_deref()
+        .map(|l| format!(" The latest value: {l}."))
+        .unwrap_or_default();
+    let terms = format!(
+        "Proposed from the performance dataset: \u{201c}{indicator}\u{201d} ({}) is a hot spot, showing {} with {}.{latest} Choose cases from the period the chart flags, from every agency that contributes to the indicator.",
+        clip(spot.definition, 2_000),
+        spot.variation.to_lowercase(),
+        spot.assurance.to_lowercase(),
+    );
+    ThemeDraft {
+        year,
+        name,
+        terms_of_reference: clip(&terms, MAX_THEME_TEXT),
+        question: clip(&question, MAX_THEME_TEXT),
+        planned_for: None,
+        revisits_id: None,
+    }
+}
+
 /// Checks a theme: a year of [`YEARS`], a name, the question the audit must answer, terms
 /// of reference at most their length (they may follow), a planned date within the year
 /// or the next. Fields `year`, `name`, `termsOfReference`, `question`, `plannedFor`.
@@ -387,6 +447,36 @@ pub fn movement(then: Option<&Cell>, now: Option<&Cell>) -> Movement {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_hot_spot_proposes_a_theme_within_the_bounds() {
+        let long = "Re-referrals to children's social care within 12 months ".repeat(20);
+        for indicator in ["Re-referrals within 12 months", long.as_str()] {
+            let spot = HotSpot {
+                indicator,
+                definition: "Referrals that follow another within 12 months, as a percentage",
+                variation: "Special cause concern (higher)",
+                assurance: "Target reliably missed",
+                latest: Some("2026-09: 31".into()),
+            };
+            let draft = theme_from_hot_spot(2027, &spot);
+            let checked =
+                check_theme(draft.clone()).expect("a proposal passes the theme's own check");
+            assert_eq!(checked, draft);
+            assert!(
+                draft.name.ends_with("(performance hot spot)"),
+                "{}",
+                draft.name
+            );
+            assert!(draft.name.chars().count() <= MAX_THEME_NAME);
+            assert!(
+                draft.question.contains("special cause concern (higher)"),
+                "{}",
+                draft.question
+            );
+            assert!(draft.terms_of_reference.contains("2026-09: 31"));
+        }
+    }
+
     use super::*;
 
     fn theme(year: i32, planned: Option<NaiveDate>) -> ThemeDraft {

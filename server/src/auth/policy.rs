@@ -206,6 +206,11 @@ const ROOT: &[(&str, &str, Access)] = &[
     ("Query", "caseAudit", Access::SignedIn),
     ("Mutation", "recordAuditTheme", Access::AnyRole(OFFICE)),
     ("Mutation", "updateAuditTheme", Access::AnyRole(OFFICE)),
+    (
+        "Mutation",
+        "proposeAuditThemeFromIndicator",
+        Access::AnyRole(OFFICE),
+    ),
     ("Mutation", "deleteAuditTheme", Access::AnyRole(OFFICE)),
     ("Mutation", "addToAuditPool", Access::AnyRole(OFFICE)),
     ("Mutation", "removeFromAuditPool", Access::AnyRole(OFFICE)),
@@ -1098,6 +1103,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
         &["id", "name", "email", "listName", "recordedAt", "emailedAt"],
     ),
     ("AuditLink", &["reviewId", "reference", "subject"]),
+    ("ThemeSourceIndicator", &["id", "name"]),
     ("RevisitedTheme", &["id", "year", "name"]),
     (
         "AuditTheme",
@@ -1110,6 +1116,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "plannedFor",
             "revisits",
             "audits",
+            "sourceIndicator",
             "version",
         ],
     ),

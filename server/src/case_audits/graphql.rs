@@ -55,8 +55,17 @@ pub struct AuditTheme {
     pub revisits: Option<RevisitedTheme>,
     /// The audits run on it that you may see.
     pub audits: Vec<AuditLink>,
+    /// The performance indicator whose hot spot proposed it, while the indicator exists.
+    pub source_indicator: Option<ThemeSourceIndicator>,
     /// Send it back with a change; CONFLICT if it moved on.
     pub version: i32,
+}
+
+/// The performance indicator a theme was proposed from.
+#[derive(SimpleObject, Clone)]
+pub struct ThemeSourceIndicator {
+    pub id: ID,
+    pub name: String,
 }
 
 impl From<ThemeView> for AuditTheme {
@@ -74,6 +83,10 @@ impl From<ThemeView> for AuditTheme {
                 name: t.name,
             }),
             audits: v.audits.iter().map(Into::into).collect(),
+            source_indicator: v.source_indicator.map(|i| ThemeSourceIndicator {
+                id: ID(i.id),
+                name: i.name,
+            }),
             version: v.row.version,
         }
     }
@@ -685,6 +698,22 @@ impl CaseAuditMutation {
     ) -> async_graphql::Result<AuditTheme> {
         let (state, rc) = parts(ctx)?;
         super::record_theme(state, rc, input.into())
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+
+    /// The business office proposes a theme for `year`'s programme from a performance
+    /// indicator that is a hot spot, in one step (named after it, with the question and
+    /// terms of reference written from its chart; change them afterwards).
+    async fn propose_audit_theme_from_indicator(
+        &self,
+        ctx: &Context<'_>,
+        indicator_id: ID,
+        year: i32,
+    ) -> async_graphql::Result<AuditTheme> {
+        let (state, rc) = parts(ctx)?;
+        super::propose_theme_from_indicator(state, rc, &indicator_id, year)
             .await
             .map(Into::into)
             .gql(rc)

@@ -17,7 +17,7 @@ use crate::db::begin_write;
 use crate::entities::{
     action, agency, app_user, audit_grade, audit_pool_member, audit_question, audit_theme,
     case_audit, case_audit_auditor, case_audit_case, case_audit_grade, case_audit_meeting,
-    chronology_return, review, review_agency, review_member,
+    chronology_return, indicator, review, review_agency, review_member,
 };
 use crate::error::{AppError, AppResult};
 use crate::reviews::service::{find_visible_with_membership, json_list, parse_list};
@@ -29,8 +29,8 @@ use sea_orm::{
 use shared::auth::{Actor, Role};
 use shared::case_audits::{
     check_case, check_evidence, check_meeting, check_theme, is_audit_kind, movement, tally,
-    AuditStage, CaseDraft, Cell, GivenGrade, GradeTone, MeetingDraft, Movement, ThemeDraft,
-    MAX_AUDITORS, MAX_CASES, MAX_POOL, MAX_THEMES_PER_YEAR,
+    theme_from_hot_spot, AuditStage, CaseDraft, Cell, GivenGrade, GradeTone, HotSpot, MeetingDraft,
+    Movement, ThemeDraft, MAX_AUDITORS, MAX_CASES, MAX_POOL, MAX_THEMES_PER_YEAR,
 };
 use shared::chronology::access;
 use shared::reviews::{ReviewKind, ReviewRole};
@@ -66,6 +66,8 @@ pub struct ThemeView {
     pub audits: Vec<review::Model>,
     /// The theme it re-audits, if any.
     pub revisits: Option<audit_theme::Model>,
+    /// The indicator whose hot spot proposed it, while that indicator exists.
+    pub source_indicator: Option<indicator::Model>,
 }
 
 /// The years that have themes, newest first.
@@ -123,6 +125,21 @@ async fn theme_views<C: ConnectionTrait>(
         .into_iter()
         .map(|t| (t.id.clone(), t))
         .collect();
+    let source_ids: Vec<String> = themes
+        .iter()
+        .filter_map(|t| t.source_indicator_id.clone())
+        .collect();
+    let sources: HashMap<String, indicator::Model> = if source_ids.is_empty() {
+        HashMap::new()
+    } else {
+        indicator::Entity::find()
+            .filter(indicator::Column::Id.is_in(source_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| (i.id.clone(), i))
+            .collect()
+    };
     Ok(themes
         .into_iter()
         .map(|row| {
@@ -136,10 +153,15 @@ async fn theme_views<C: ConnectionTrait>(
                 .revisits_id
                 .as_ref()
                 .and_then(|id| revisited.get(id).cloned());
+            let source_indicator = row
+                .source_indicator_id
+                .as_ref()
+                .and_then(|id| sources.get(id).cloned());
             ThemeView {
                 row,
                 audits,
                 revisits,
+                source_indicator,
             }
         })
         .collect())
@@ -193,10 +215,23 @@ pub async fn record_theme(
     }
     let draft = check_theme(draft)?;
     let txn = begin_write(&state.db).await?;
-    check_revisits(&txn, &draft, None).await?;
+    let view = insert_theme(&txn, rc, actor, draft, None).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Writes a checked theme (and its audit row) in `txn`, within the year's limit.
+async fn insert_theme(
+    txn: &sea_orm::DatabaseTransaction,
+    rc: &RequestContext,
+    actor: &Actor,
+    draft: ThemeDraft,
+    source_indicator_id: Option<String>,
+) -> AppResult<ThemeView> {
+    check_revisits(txn, &draft, None).await?;
     let kept = audit_theme::Entity::find()
         .filter(audit_theme::Column::Year.eq(draft.year))
-        .count(&txn)
+        .count(txn)
         .await?;
     if kept >= MAX_THEMES_PER_YEAR {
         return Err(AppError::validation(
@@ -209,21 +244,74 @@ pub async fn record_theme(
     let mut am = audit_theme::ActiveModel {
         id: Set(id.clone()),
         version: Set(1),
+        source_indicator_id: Set(source_indicator_id),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     };
     apply_theme(&mut am, draft);
-    let row = am.insert(&txn).await?;
+    let row = am.insert(txn).await?;
     audit_log::append(
-        &txn,
+        txn,
         rc,
         Event::new("audit_theme.create", "audit_theme", &id),
     )
     .await?;
-    let view = theme_views(&txn, actor, vec![row]).await?;
-    txn.commit().await?;
+    let view = theme_views(txn, actor, vec![row]).await?;
     view.into_iter().next().ok_or(AppError::NotFound(THEME))
+}
+
+/// Proposes a theme for `year`'s programme from a performance indicator that is a hot
+/// spot (the office), in one step: named after the indicator, asking what lies behind what
+/// its chart shows (`shared::case_audits::theme_from_hot_spot`). Refused for an indicator
+/// that is not a hot spot, and for one already proposed for that year.
+pub async fn propose_theme_from_indicator(
+    state: &AppState,
+    rc: &RequestContext,
+    indicator_id: &str,
+    year: i32,
+) -> AppResult<ThemeView> {
+    let actor = rc.actor()?;
+    if !keeps_programme(actor) {
+        return Err(AppError::Forbidden);
+    }
+    let txn = begin_write(&state.db).await?;
+    let view = crate::performance::service::get(&txn, indicator_id).await?;
+    if !view.is_hot_spot() {
+        return Err(AppError::validation(
+            "indicatorId",
+            "this indicator is not a hot spot: add a theme on the audit programme instead",
+        ));
+    }
+    if let Some(earlier) = audit_theme::Entity::find()
+        .filter(audit_theme::Column::Year.eq(year))
+        .filter(audit_theme::Column::SourceIndicatorId.eq(indicator_id.to_owned()))
+        .one(&txn)
+        .await?
+    {
+        return Err(AppError::validation(
+            "indicatorId",
+            format!(
+                "already proposed for {year} as \u{201c}{}\u{201d}",
+                earlier.name
+            ),
+        ));
+    }
+    let latest = view
+        .values
+        .last()
+        .map(|(v, _)| format!("{}: {}", v.period, v.value));
+    let spot = HotSpot {
+        indicator: &view.indicator.name,
+        definition: &view.indicator.definition,
+        variation: view.chart.variation.label(),
+        assurance: view.chart.assurance.label(),
+        latest,
+    };
+    let draft = check_theme(theme_from_hot_spot(year, &spot))?;
+    let theme = insert_theme(&txn, rc, actor, draft, Some(indicator_id.to_owned())).await?;
+    txn.commit().await?;
+    Ok(theme)
 }
 
 /// Changes a theme if it is still at `version`.

@@ -15,6 +15,8 @@ pub struct Model {
     pub planned_for: Option<Date>,
     /// The earlier theme this one re-audits.
     pub revisits_id: Option<String>,
+    /// The performance indicator whose hot spot proposed it, if it was proposed so.
+    pub source_indicator_id: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -1501,6 +1501,13 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Mutation.proposeAuditThemeFromIndicator",
+            allowed: OFFICE,
+            doc: "mutation($i: ID!) { proposeAuditThemeFromIndicator(indicatorId: $i, year: 2027) { id } }",
+            vars: |f, _| json!({ "i": f.indicator }),
+            own_session: false,
+        },
+        Op {
             field: "Mutation.deleteAuditTheme",
             allowed: OFFICE,
             doc: "mutation($id: ID!) { deleteAuditTheme(id: $id, version: 1) }",
@@ -1630,6 +1637,8 @@ const ANSWERED_BY_THE_SERVICE: &[(&str, &str)] = &[
     ("Mutation.confirmSecondFactorEnrolment", "CONFLICT"),
     ("Mutation.disableSecondFactor", "CONFLICT"),
     ("Mutation.regenerateRecoveryCodes", "CONFLICT"),
+    // The matrix's indicator has no values, so it is no hot spot to propose a theme from.
+    ("Mutation.proposeAuditThemeFromIndicator", "VALIDATION"),
 ];
 
 /// A single sign-on provider for `<label>.matrix-sso.example`.

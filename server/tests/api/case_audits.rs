@@ -575,7 +575,62 @@ async fn the_demo_has_a_finished_audit_and_its_re_audit(backend: Backend) {
     .await;
 }
 
+async fn a_hot_spot_becomes_a_theme_in_one_step(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.demo_office().await;
+        let data = office
+            .ok("{ indicators { id name chart { hotSpot } } }", json!({}))
+            .await;
+        let list = data["indicators"].as_array().expect("indicators").clone();
+        let hot = list.iter().find(|i| i["chart"]["hotSpot"] == true).expect("the demo's hot spot");
+        let cool = list.iter().find(|i| i["chart"]["hotSpot"] == false).expect("a calm indicator");
+        let propose = "mutation($i: ID!, $y: Int!) { proposeAuditThemeFromIndicator(indicatorId: $i, year: $y) { id name question termsOfReference year sourceIndicator { id name } version } }";
+        let year = 2031;
+        let theme = office
+            .ok(propose, json!({ "i": hot["id"], "y": year }))
+            .await["proposeAuditThemeFromIndicator"]
+            .clone();
+        let name = hot["name"].as_str().expect("name");
+        assert_eq!(theme["name"], format!("{name} (performance hot spot)"));
+        assert_eq!(theme["sourceIndicator"], json!({ "id": hot["id"], "name": name }));
+        assert_eq!(theme["year"], year);
+        let question = theme["question"].as_str().expect("question");
+        assert!(question.contains("special cause concern"), "{question}");
+        assert!(theme["termsOfReference"].as_str().is_some_and(|t| t.contains("The latest value")), "{theme:#}");
+        // It is in the year's programme, and changed like any theme.
+        let programme = office
+            .ok("query($y: Int!) { auditProgramme(year: $y) { id sourceIndicator { name } } }", json!({ "y": year }))
+            .await;
+        assert_eq!(programme["auditProgramme"][0]["id"], theme["id"]);
+        assert_eq!(programme["auditProgramme"][0]["sourceIndicator"]["name"], name);
+
+        // Once a year per indicator; only from a hot spot; only the office.
+        let again = office.gql(propose, json!({ "i": hot["id"], "y": year })).await;
+        assert_eq!(error_code(&again).as_deref(), Some("VALIDATION"), "{again:#}");
+        assert!(again.to_string().contains("already proposed"), "{again:#}");
+        let next_year = office.gql(propose, json!({ "i": hot["id"], "y": year + 1 })).await;
+        assert!(next_year.get("errors").is_none(), "{next_year:#}");
+        let calm = office.gql(propose, json!({ "i": cool["id"], "y": year })).await;
+        assert_eq!(error_code(&calm).as_deref(), Some("VALIDATION"), "{calm:#}");
+        assert!(calm.to_string().contains("not a hot spot"), "{calm:#}");
+        let missing = office.gql(propose, json!({ "i": "no-such-indicator", "y": year })).await;
+        assert_eq!(error_code(&missing).as_deref(), Some("NOT_FOUND"), "{missing:#}");
+        let chair = app.client();
+        chair
+            .sign_in("chair@demo.example", server::demo::DEMO_PASSWORD)
+            .await;
+        let refused = chair.gql(propose, json!({ "i": hot["id"], "y": year + 2 })).await;
+        assert_eq!(error_code(&refused).as_deref(), Some("FORBIDDEN"), "{refused:#}");
+        let themes = office
+            .ok("query($y: Int!) { auditProgramme(year: $y) { id } }", json!({ "y": year }))
+            .await;
+        assert_eq!(themes["auditProgramme"].as_array().map(Vec::len), Some(1));
+    })
+    .await;
+}
+
 db_tests!(
+    a_hot_spot_becomes_a_theme_in_one_step,
     an_audit_runs_from_programme_to_heatmap,
     a_re_audit_compares_question_by_question,
     a_failed_write_leaves_nothing,
