@@ -27,6 +27,25 @@ test('the office opens the performance dataset, sees the hot spot first, opens i
   await expect(values.locator('tbody tr').first()).toContainText('Special cause concern');
   await expectAccessible(page);
 
+  // The hot spot becomes a theme of next year's case audit programme in one step.
+  const propose = page.getByRole('region', { name: 'Audit what lies behind it' });
+  const nextYear = String(new Date().getFullYear() + 1);
+  const THEME = `${HOT_SPOT} (performance hot spot)`;
+  await propose.getByRole('combobox', { name: 'Year' }).selectOption(nextYear);
+  await propose.getByRole('button', { name: 'Propose a case audit theme' }).click();
+  await expect(propose.getByRole('status')).toContainText(`Proposed the theme “${THEME}” for ${nextYear}.`);
+  await expectAccessible(page);
+  await propose.getByRole('link', { name: `Open the ${nextYear} audit programme` }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Multi-agency case audits');
+  await expect(page.getByRole('combobox', { name: 'Year' })).toHaveValue(nextYear);
+  const theme = page.getByRole('region', { name: THEME });
+  await expect(theme).toContainText('What does practice behind');
+  await expect(theme.getByRole('link', { name: HOT_SPOT })).toBeVisible();
+  await expectAccessible(page);
+  await theme.getByRole('link', { name: HOT_SPOT }).click();
+  await expect(page.getByRole('heading', { level: 1, name: HOT_SPOT })).toBeVisible();
+  await expect(values.locator('tbody tr')).toHaveCount(24);
+
   // A value for the next month, offered by the form.
   const period = page.getByLabel('Period');
   await expect(period).not.toHaveValue('');

@@ -219,6 +219,7 @@ operations!(
     CaseAuditReport,
     CaseAuditExport,
     AuditThemeHeatmap,
+    ProposeAuditThemeFromIndicator,
 );
 operations!(
     "graphql/performance.graphql": Indicators,

@@ -52,7 +52,12 @@ fn mean_text(mean: Option<f64>) -> String {
 pub fn AuditProgrammePage() -> impl IntoView {
     set_title("Multi-agency case audits");
     let session = use_session();
-    let year = RwSignal::new(current_year().to_string());
+    // `?year=2027` opens that year's programme (a theme proposed from a hot spot links so).
+    let asked = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("year"))
+        .and_then(|y| y.parse::<i64>().ok())
+        .filter(|y| (2000..=2100).contains(y));
+    let year = RwSignal::new(asked.unwrap_or_else(current_year).to_string());
     let notice = RwSignal::new(None::<String>);
     let editing = RwSignal::new(None::<Theme>);
     let data = LocalResource::new(move || {
@@ -70,7 +75,8 @@ pub fn AuditProgrammePage() -> impl IntoView {
         <Notice text=notice />
         {move || states(data.get(), move |d: Programme| {
             let mut years: Vec<i64> = d.audit_programme_years.clone();
-            for y in [current_year(), current_year() + 1] {
+            let asked = year.get_untracked().parse::<i64>().unwrap_or_else(|_| current_year());
+            for y in [current_year(), current_year() + 1, asked] {
                 if !years.contains(&y) {
                     years.push(y);
                 }
@@ -163,6 +169,10 @@ fn ThemeList(
                         <dd class="justification">{if t.terms_of_reference.is_empty() { "Not written yet".to_string() } else { t.terms_of_reference.clone() }}</dd>
                         <dt>"Re-audits"</dt>
                         <dd>{t.revisits.as_ref().map_or("Nothing earlier".to_string(), |r| format!("{} ({})", r.name, r.year))}</dd>
+                        {t.source_indicator.as_ref().map(|i| view! {
+                            <dt>"Proposed from"</dt>
+                            <dd>"The performance indicator " <a href=format!("/performance/{}", i.id)>{i.name.clone()}</a> ", a hot spot"</dd>
+                        })}
                         <dt>"Audits"</dt>
                         {audits}
                     </dl>

@@ -2,10 +2,11 @@ use super::chart::XmrChart;
 use super::{assurance_class, format_value, variation_class};
 use crate::api::{self, code_of, IndicatorDetail, RecordIndicatorValue};
 use crate::components::{
-    field_id, format_date_time, set_title, ErrorSummary, FormSubmit, TextField,
+    field_id, format_date_time, set_title, ErrorSummary, FormSubmit, SelectField, TextField,
 };
 use crate::pages::chronology::Notice;
 use crate::pages::{loaded_heading, route_id, states};
+use crate::session::use_session;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::performance::ReportingPeriod;
@@ -107,6 +108,64 @@ fn IndicatorBody(
         <h2>"Chart"</h2>
         <XmrChart chart=i.chart.clone() unit=i.unit.clone() name=i.name.clone() supplied=supplied />
         {record}
+        {(i.chart.hot_spot && use_session().is_office()).then(|| view! { <ProposeTheme id=i.id.clone() /> })}
+    }
+}
+
+/// The office turns a hot spot into a theme of a year's case audit programme, in one step.
+#[component]
+fn ProposeTheme(id: String) -> impl IntoView {
+    let form = FormSubmit::new();
+    let FormSubmit { errors, pending } = form;
+    let this_year = i64::from(js_sys::Date::new_0().get_full_year());
+    let year = RwSignal::new(this_year.to_string());
+    let proposed = RwSignal::new(None::<(String, i64)>);
+    let id = StoredValue::new(id);
+    let options: Vec<(String, String)> = [this_year, this_year + 1]
+        .iter()
+        .map(|y| (y.to_string(), y.to_string()))
+        .collect();
+    let submit = move |ev: SubmitEvent| {
+        if !form.begin(&ev) {
+            return;
+        }
+        let chosen = year.get_untracked().parse::<i64>().unwrap_or(this_year);
+        let request = api::call::<api::ProposeAuditThemeFromIndicator>(
+            api::propose_audit_theme_from_indicator::Variables {
+                indicator_id: id.get_value(),
+                year: chosen,
+            },
+        );
+        form.send(
+            request,
+            |field| match field {
+                "indicatorId" => ("propose-year".to_string(), "Year".to_string()),
+                other => (format!("propose-{}", field_id(other)), other.to_string()),
+            },
+            move |d| {
+                let t = d.propose_audit_theme_from_indicator;
+                proposed.set(Some((t.name, t.year)));
+            },
+        );
+    };
+    view! {
+        <section class="row-card" aria-labelledby="propose-title">
+            <h2 id="propose-title">"Audit what lies behind it"</h2>
+            <p>"Propose a theme for a year's multi-agency case audit programme, named after this indicator, with the question and terms of reference written from its chart. Change them on the programme afterwards."</p>
+            <form class="form" on:submit=submit novalidate aria-labelledby="propose-title">
+                <ErrorSummary errors=errors />
+                <SelectField id="propose-year" label="Year" value=year options=options errors=errors />
+                <button type="submit" class="button" disabled=move || pending.get()>"Propose a case audit theme"</button>
+            </form>
+            <div role="status" aria-live="polite">
+                {move || proposed.get().map(|(name, y)| view! {
+                    <p>
+                        {format!("Proposed the theme “{name}” for {y}. ")}
+                        <a href=format!("/audits?year={y}")>{format!("Open the {y} audit programme")}</a>
+                    </p>
+                })}
+            </div>
+        </section>
     }
 }
 
