@@ -10,7 +10,7 @@ pub mod graphql;
 use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
 use crate::db::begin_write;
-use crate::entities::{distribution_list, summary_sending};
+use crate::entities::{distribution_list, learning_summary, summary_sending};
 use crate::error::{AppError, AppResult};
 use crate::mail::{Mailer, OwedEmail};
 use crate::state::AppState;
@@ -21,6 +21,7 @@ use sea_orm::{
 };
 use shared::auth::{Actor, Role};
 use shared::distribution::{check_list, CheckedList, ListDraft, Recipient, MAX_LISTS};
+use shared::summary::SummaryState;
 use std::collections::HashSet;
 
 const LIST: &str = "Distribution list";
@@ -306,7 +307,7 @@ pub async fn sendings(
     summary_id: &str,
 ) -> AppResult<Vec<summary_sending::Model>> {
     office(rc)?;
-    crate::entities::learning_summary::Entity::find_by_id(summary_id.to_owned())
+    learning_summary::Entity::find_by_id(summary_id.to_owned())
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound(SUMMARY))?;
@@ -339,8 +340,22 @@ pub fn email_text(view: &public::PublishedView, public_url: &str) -> (String, St
 /// Emails the sendings not yet emailed; returns (sent, failed). A summary withdrawn or past
 /// its time on the public pages since it was sent is not emailed.
 pub async fn send_pending(state: &AppState, mailer: &Mailer) -> AppResult<(usize, usize)> {
+    // Only sendings of summaries on the public pages now: one withdrawn or past its window
+    // since waits (and never holds up the others' turn within a run's limit).
+    let published: Vec<String> = learning_summary::Entity::find()
+        .filter(learning_summary::Column::State.eq(SummaryState::Published.code()))
+        .filter(learning_summary::Column::AvailableUntil.gte(state.today()))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    if published.is_empty() {
+        return Ok((0, 0));
+    }
     let pending = summary_sending::Entity::find()
         .filter(summary_sending::Column::EmailedAt.is_null())
+        .filter(summary_sending::Column::SummaryId.is_in(published))
         .order_by_asc(summary_sending::Column::RecordedAt)
         .limit(MAX_EMAILS_PER_RUN)
         .all(&state.db)

@@ -168,6 +168,33 @@ async fn a_published_summary_reaches_each_recipient_once(backend: Backend) {
                 .iter()
                 .all(|r| r["emailedAt"].is_string()));
 
+            // A summary withdrawn after it was sent is not emailed to whoever still waits.
+            let late = list(&w.office, "Late additions", "eve@nursery.example").await;
+            let one = send(&w.office, &published, &late).await;
+            assert_eq!(one["data"]["sendLearningSummary"]["recorded"], 1, "{one:#}");
+            crate::publication::move_to(&w.office, &published, "DRAFT", Some("A name to take out"))
+                .await;
+            run_once(&app.state, Utc::now().date_naive())
+                .await
+                .expect("run after withdrawal");
+            assert!(!sink
+                .messages()
+                .iter()
+                .any(|m| plain(m).contains("eve@nursery.example")));
+            let waiting: Vec<Value> = sent(&w.office, &published)
+                .await
+                .into_iter()
+                .filter(|r| r["emailedAt"].is_null())
+                .collect();
+            assert_eq!(waiting.len(), 1);
+            assert_eq!(waiting[0]["email"], "eve@nursery.example");
+            let refused = send(&w.office, &published, &late).await;
+            assert_eq!(
+                error_code(&refused).as_deref(),
+                Some("VALIDATION"),
+                "{refused:#}"
+            );
+
             // Nobody else keeps the lists or sends.
             for client in [&w.chair, &w.reviewer, &w.rep] {
                 let body = send(client, &published, &schools).await;
