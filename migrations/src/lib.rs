@@ -33,6 +33,7 @@ mod m0027_annual_report;
 mod m0028_case_audits;
 mod m0029_distribution_lists;
 mod m0030_theme_from_indicator;
+mod m0031_auditor_membership;
 
 pub struct Migrator;
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0028_case_audits::Migration),
             Box::new(m0029_distribution_lists::Migration),
             Box::new(m0030_theme_from_indicator::Migration),
+            Box::new(m0031_auditor_membership::Migration),
         ]
     }
 }

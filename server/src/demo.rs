@@ -1730,6 +1730,7 @@ async fn seed_case_audits<C: ConnectionTrait>(
             case_audit_auditor::ActiveModel {
                 review_id: Set(review_id.clone()),
                 user_id: Set(user_id.clone()),
+                made_member: Set(false),
             }
             .insert(txn)
             .await?;

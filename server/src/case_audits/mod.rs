@@ -834,6 +834,28 @@ pub async fn set_audit(
             .await?;
         }
     }
+    // Auditors become members of the review; one taken off loses the membership choosing
+    // them made (and with it the cases), never one they had before.
+    let before: HashMap<String, bool> = case_audit_auditor::Entity::find()
+        .filter(case_audit_auditor::Column::ReviewId.eq(review_id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|a| (a.user_id, a.made_member))
+        .collect();
+    let taken_off: Vec<String> = before
+        .iter()
+        .filter(|(id, made)| **made && !auditor_ids.contains(*id))
+        .map(|(id, _)| id.clone())
+        .collect();
+    if !taken_off.is_empty() {
+        review_member::Entity::delete_many()
+            .filter(review_member::Column::ReviewId.eq(review_id))
+            .filter(review_member::Column::UserId.is_in(taken_off))
+            .filter(review_member::Column::Role.eq(ReviewRole::Member.code()))
+            .exec(&txn)
+            .await?;
+    }
     case_audit_auditor::Entity::delete_many()
         .filter(case_audit_auditor::Column::ReviewId.eq(review_id))
         .exec(&txn)
@@ -846,9 +868,12 @@ pub async fn set_audit(
         .map(|m| m.user_id)
         .collect();
     for id in &auditor_ids {
+        // Made a member now, or kept as one a choosing made earlier.
+        let made_member = !members.contains(id) || before.get(id).copied().unwrap_or(false);
         case_audit_auditor::ActiveModel {
             review_id: Set(review_id.to_owned()),
             user_id: Set(id.clone()),
+            made_member: Set(made_member),
         }
         .insert(&txn)
         .await?;

@@ -8,6 +8,9 @@ pub struct Model {
     pub review_id: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: String,
+    /// Choosing them made them a member of the review (they were not one before): taking
+    /// them off the audit takes that membership away again.
+    pub made_member: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -629,7 +629,78 @@ async fn a_hot_spot_becomes_a_theme_in_one_step(backend: Backend) {
     .await;
 }
 
+async fn an_auditor_taken_off_loses_the_cases_a_member_before_does_not(backend: Backend) {
+    run(backend, |app| async move {
+        let w = world(&app).await;
+        for id in [&w.pol_rep_id, &w.csc_rep_id] {
+            w.office
+                .ok(
+                    "mutation($u: ID!) { addToAuditPool(userId: $u) { userId } }",
+                    json!({ "u": id }),
+                )
+                .await;
+        }
+        let neglect =
+            theme(&w.office, 2026, "Neglect", None).await["data"]["recordAuditTheme"].clone();
+        // The CSC representative is a member of the review already; the police's is not.
+        let review = audit_review(
+            &w.office,
+            "MACA-2026-7",
+            "MULTI_AGENCY_CASE_AUDIT",
+            &[&w.pol, &w.csc],
+            &[(&w.csc_rep_id, "MEMBER")],
+        )
+        .await;
+        let body = set_audit(
+            &w.office,
+            &review,
+            0,
+            &neglect,
+            &[&w.pol_rep_id, &w.csc_rep_id],
+        )
+        .await;
+        assert_eq!(body["data"]["setCaseAudit"]["version"], 1, "{body:#}");
+        assert_eq!(
+            audit_of(&w.pol_rep, &review).await["data"]["caseAudit"]["version"],
+            1
+        );
+        // Kept on: nothing changes.
+        let body = set_audit(
+            &w.office,
+            &review,
+            1,
+            &neglect,
+            &[&w.pol_rep_id, &w.csc_rep_id],
+        )
+        .await;
+        assert_eq!(body["data"]["setCaseAudit"]["version"], 2, "{body:#}");
+        assert_eq!(
+            audit_of(&w.pol_rep, &review).await["data"]["caseAudit"]["version"],
+            2
+        );
+        // Both taken off: the police's representative loses the audit and its cases; the
+        // CSC representative, a member before, keeps the membership.
+        let body = set_audit(&w.office, &review, 2, &neglect, &[]).await;
+        assert_eq!(body["data"]["setCaseAudit"]["version"], 3, "{body:#}");
+        let gone = audit_of(&w.pol_rep, &review).await;
+        assert_eq!(error_code(&gone).as_deref(), Some("NOT_FOUND"), "{gone:#}");
+        let kept = audit_of(&w.csc_rep, &review).await;
+        assert_eq!(kept["data"]["caseAudit"]["version"], 3, "{kept:#}");
+        // Chosen again, and taken off again: the same.
+        set_audit(&w.office, &review, 3, &neglect, &[&w.pol_rep_id]).await;
+        assert_eq!(
+            audit_of(&w.pol_rep, &review).await["data"]["caseAudit"]["version"],
+            4
+        );
+        set_audit(&w.office, &review, 4, &neglect, &[]).await;
+        let gone = audit_of(&w.pol_rep, &review).await;
+        assert_eq!(error_code(&gone).as_deref(), Some("NOT_FOUND"), "{gone:#}");
+    })
+    .await;
+}
+
 db_tests!(
+    an_auditor_taken_off_loses_the_cases_a_member_before_does_not,
     a_hot_spot_becomes_a_theme_in_one_step,
     an_audit_runs_from_programme_to_heatmap,
     a_re_audit_compares_question_by_question,
