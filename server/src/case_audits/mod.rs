@@ -1303,13 +1303,26 @@ pub async fn export(
         .as_ref()
         .map(|t| format!("{} ({})", t.row.name, t.row.year))
         .unwrap_or_default();
+    let by_key: HashMap<(&str, &str, &str), &case_audit_grade::Model> = view
+        .grades
+        .iter()
+        .map(|g| {
+            (
+                (
+                    g.case_id.as_str(),
+                    g.agency_id.as_str(),
+                    g.question_id.as_str(),
+                ),
+                g,
+            )
+        })
+        .collect();
     let mut rows: Vec<[String; 9]> = Vec::new();
     for case in &view.cases {
         for agency_id in case_agencies(case) {
             for (stage, q) in &tool.questions {
-                let Some(g) = view.grades.iter().find(|g| {
-                    g.case_id == case.id && g.agency_id == agency_id && g.question_id == q.id
-                }) else {
+                let Some(g) = by_key.get(&(case.id.as_str(), agency_id.as_str(), q.id.as_str()))
+                else {
                     continue;
                 };
                 rows.push([
@@ -1607,11 +1620,13 @@ pub async fn theme_heatmap(
     for t in &themes {
         let mut of_theme: Vec<review::Model> = Vec::new();
         for l in links.iter().filter(|l| l.theme_id == t.id) {
-            if let Ok((r, membership)) = find_visible_with_membership(db, actor, &l.review_id).await
-            {
-                if access::sees_all_returns(actor, membership) {
-                    of_theme.push(r);
+            // An audit the person may not see is left out; any other failure is an error.
+            match find_visible_with_membership(db, actor, &l.review_id).await {
+                Ok((r, membership)) if access::sees_all_returns(actor, membership) => {
+                    of_theme.push(r)
                 }
+                Ok(_) | Err(AppError::NotFound(_)) => {}
+                Err(e) => return Err(e),
             }
         }
         of_theme.sort_by(|a, b| a.reference.cmp(&b.reference));
