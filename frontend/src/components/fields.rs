@@ -255,6 +255,29 @@ pub fn field_id(field: &str) -> String {
     id.trim_matches('-').to_string()
 }
 
+/// "Change" on an item of a list whose one form makes or changes items: puts `item` into
+/// `editing` (the form rebuilds from it) and moves focus to the form's heading. `what`
+/// finishes the button's name for screen readers ("Change the list Schools").
+#[component]
+pub fn ChangeButton<T>(
+    editing: RwSignal<Option<T>>,
+    item: T,
+    form_heading: &'static str,
+    #[prop(into)] what: String,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+{
+    view! {
+        <button type="button" class="button button-secondary" on:click=move |_| {
+            editing.set(Some(item.clone()));
+            request_animation_frame(move || focus_by_id(form_heading));
+        }>
+            "Change" <span class="visually-hidden">{format!(" {what}")}</span>
+        </button>
+    }
+}
+
 /// Moves focus to the element with this id (and scrolls it into view); for a date input,
 /// to its day field.
 pub fn focus_by_id(id: &str) {

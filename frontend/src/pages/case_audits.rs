@@ -178,12 +178,7 @@ fn ThemeList(
                     </dl>
                     <div class="button-group">
                         {office.then(|| view! {
-                            <button type="button" class="button button-secondary" on:click=move |_| {
-                                editing.set(Some(change.clone()));
-                                request_animation_frame(|| crate::components::focus_by_id("theme-form-heading"));
-                            }>
-                                "Change" <span class="visually-hidden">{format!(" the theme {}", t.name)}</span>
-                            </button>
+                            <crate::components::ChangeButton editing=editing item=change.clone() form_heading="theme-form-heading" what=format!("the theme {}", t.name) />
                         })}
                         {deletable.then(|| view! {
                             <button type="button" class="button button-warning" on:click=delete>
@@ -625,12 +620,7 @@ fn Sample(
                         </dl>
                         {can.then(|| view! {
                             <div class="button-group">
-                                <button type="button" class="button button-secondary" on:click=move |_| {
-                                    editing.set(Some(change.clone()));
-                                    request_animation_frame(|| crate::components::focus_by_id("case-form-heading"));
-                                }>
-                                    "Change" <span class="visually-hidden">{format!(" {}", c.label)}</span>
-                                </button>
+                                <crate::components::ChangeButton editing=editing item=change.clone() form_heading="case-form-heading" what=c.label.clone() />
                                 <button type="button" class="button button-warning" on:click=delete>
                                     "Take out of the sample" <span class="visually-hidden">{format!(" {}", c.label)}</span>
                                 </button>

@@ -239,12 +239,7 @@ fn YearView(
                                         .then(|| {
                                             view! {
                                                 <td>
-                                                    <button type="button" class="button button-secondary" on:click=move |_| {
-                                                        editing.set(Some(change.clone()));
-                                                        request_animation_frame(|| crate::components::focus_by_id("cdr-form-heading"));
-                                                    }>
-                                                        "Change" <span class="visually-hidden">{format!(" {case}")}</span>
-                                                    </button>
+                                                    <crate::components::ChangeButton editing=editing item=change.clone() form_heading="cdr-form-heading" what=case.clone() />
                                                     <button type="button" class="button button-warning" on:click=move |_| {
                                                         deleting.set(Some(remove.clone()));
                                                         error.set(None);

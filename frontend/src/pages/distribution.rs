@@ -98,12 +98,7 @@ fn ListCards(
                         <ul class="list">{people}</ul>
                     </details>
                     <div class="button-group">
-                        <button type="button" class="button button-secondary" on:click=move |_| {
-                            editing.set(Some(change.clone()));
-                            request_animation_frame(|| crate::components::focus_by_id("list-form-heading"));
-                        }>
-                            "Change" <span class="visually-hidden">{format!(" the list {}", l.name)}</span>
-                        </button>
+                        <crate::components::ChangeButton editing=editing item=change.clone() form_heading="list-form-heading" what=format!("the list {}", l.name) />
                         <button type="button" class="button button-warning" on:click=delete>
                             "Delete" <span class="visually-hidden">{format!(" the list {}", l.name)}</span>
                         </button>

@@ -153,12 +153,7 @@ fn AuditList(
                         {audit_details(a.standard, a.sample_size, &a.audited_on, a.findings, a.what_changed)}
                         {keeps.then(|| view! {
                             <div class="button-group">
-                                <button type="button" class="button button-secondary" on:click=move |_| {
-                                    editing.set(Some(change.clone()));
-                                    request_animation_frame(|| crate::components::focus_by_id("audit-form-heading"));
-                                }>
-                                    "Change" <span class="visually-hidden">{format!(" {topic}")}</span>
-                                </button>
+                                <crate::components::ChangeButton editing=editing item=change.clone() form_heading="audit-form-heading" what=topic.clone() />
                                 <button type="button" class="button button-warning" on:click=move |_| {
                                     deleting.set(Some(remove.clone()));
                                     error.set(None);
