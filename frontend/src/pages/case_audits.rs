@@ -5,7 +5,7 @@
 
 use crate::api::{self, code_of};
 use crate::components::{
-    field_id, format_date, set_title, CheckboxGroup, DataTable, DateInput, ErrorSummary,
+    field_id, format_date, set_title, CheckboxGroup, DataTable, DateInput, Drafts, ErrorSummary,
     FormSubmit, SelectField, TextArea, TextField,
 };
 use crate::pages::chronology::Notice;
@@ -438,6 +438,9 @@ pub fn CaseAuditPage() -> impl IntoView {
     set_title("Case audit");
     let id = route_id();
     let notice = RwSignal::new(None::<String>);
+    // Saving one form re-reads the audit and rebuilds the page; what is typed into the
+    // others is kept here.
+    let drafts = Drafts::new();
     let data = LocalResource::new(move || {
         let review_id = id.get();
         async move {
@@ -465,12 +468,12 @@ pub fn CaseAuditPage() -> impl IntoView {
             let audit = d.case_audit.clone();
             let tool = d.audit_tool.clone();
             view! {
-                <SetUp d=d.clone() on_saved=saved />
-                <Sample audit=audit.clone() agencies=agencies.clone() notice=notice on_saved=saved />
-                {audit.grading_agency_id.clone().map(|agency| view! { <Grading audit=audit.clone() tool=tool.clone() agency=agency /> })}
+                <SetUp d=d.clone() drafts=drafts on_saved=saved />
+                <Sample audit=audit.clone() agencies=agencies.clone() notice=notice drafts=drafts on_saved=saved />
+                {audit.grading_agency_id.clone().map(|agency| view! { <Grading audit=audit.clone() tool=tool.clone() agency=agency drafts=drafts /> })}
                 <Views audit=audit.clone() tool=tool.clone() agencies=agencies />
                 {audit.heatmap.is_some().then(|| audit.theme.clone()).flatten().map(|t| view! { <AcrossTheme theme_id=t.id tool=tool.clone() /> })}
-                <Meeting audit=audit.clone() on_saved=saved />
+                <Meeting audit=audit.clone() drafts=drafts on_saved=saved />
                 {audit.heatmap.is_some().then(|| view! { <ReportDownload review_id=audit.review_id.clone() notice=notice /> })}
             }
         })}
@@ -478,7 +481,11 @@ pub fn CaseAuditPage() -> impl IntoView {
 }
 
 #[component]
-fn SetUp(d: Detail, on_saved: impl Fn(String) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn SetUp(
+    d: Detail,
+    drafts: Drafts,
+    on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let a = d.case_audit.clone();
     let theme_text = a.theme.as_ref().map_or("No theme yet".to_string(), |t| {
         format!("{} ({})", t.name, t.year)
@@ -505,8 +512,11 @@ fn SetUp(d: Detail, on_saved: impl Fn(String) + Copy + Send + Sync + 'static) ->
     let form = a.can_set_up.then(|| {
         let form = FormSubmit::new();
         let FormSubmit { errors, pending } = form;
-        let theme = RwSignal::new(a.theme.as_ref().map(|t| t.id.clone()).unwrap_or_default());
-        let chosen = RwSignal::new(a.auditors.iter().map(|x| x.user_id.clone()).collect::<Vec<_>>());
+        let keys = [format!("{}/theme", a.review_id), format!("{}/auditors", a.review_id)];
+        let theme = drafts.field(keys[0].clone(), a.theme.as_ref().map(|t| t.id.clone()).unwrap_or_default());
+        let chosen = drafts.field(keys[1].clone(), a.auditors.iter().map(|x| x.user_id.clone()).collect::<Vec<_>>());
+        let tracked = keys.clone();
+        crate::unsaved::track(move || drafts.holds(&tracked));
         let mut themes: Vec<(String, String)> = d.audit_programme.iter().map(|t| (t.id.clone(), format!("{} ({})", t.name, t.year))).collect();
         if let Some(t) = &a.theme {
             if !themes.iter().any(|(id, _)| *id == t.id) {
@@ -537,7 +547,13 @@ fn SetUp(d: Detail, on_saved: impl Fn(String) + Copy + Send + Sync + 'static) ->
                     let id = if f.starts_with("auditorIds") { "audit-auditor-ids".to_string() } else { format!("audit-{}", field_id(f)) };
                     (id, label.to_string())
                 },
-                move |_| on_saved("Saved the audit's theme and auditors.".to_string()),
+                {
+                    let keys = keys.clone();
+                    move |_| {
+                        drafts.forget(&keys);
+                        on_saved("Saved the audit's theme and auditors.".to_string());
+                    }
+                },
             );
         };
         view! {
@@ -579,6 +595,7 @@ fn Sample(
     audit: Audit,
     agencies: Vec<(String, String, String)>,
     notice: RwSignal<Option<String>>,
+    drafts: Drafts,
     on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let prefixes = agencies.clone();
@@ -637,7 +654,7 @@ fn Sample(
         view! {
             {move || {
                 let start = editing.get();
-                view! { <CaseForm review_id=review_id.clone() agencies=agencies.clone() start=start editing=editing on_saved=on_saved /> }
+                view! { <CaseForm review_id=review_id.clone() agencies=agencies.clone() start=start editing=editing drafts=drafts on_saved=on_saved /> }
             }}
         }
     });
@@ -654,23 +671,37 @@ fn CaseForm(
     agencies: Vec<(String, String, String)>,
     start: Option<Case>,
     editing: RwSignal<Option<Case>>,
+    drafts: Drafts,
     on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let form = FormSubmit::new();
     let FormSubmit { errors, pending } = form;
-    let label = RwSignal::new(start.as_ref().map(|c| c.label.clone()).unwrap_or_default());
-    let why = RwSignal::new(
+    // A new case and each case being changed keep their own unsaved text.
+    let place = format!(
+        "{review_id}/case/{}",
+        start.as_ref().map_or("new", |c| c.id.as_str())
+    );
+    let keys = ["label", "why", "agencies"].map(|f| format!("{place}/{f}"));
+    let label = drafts.field(
+        keys[0].clone(),
+        start.as_ref().map(|c| c.label.clone()).unwrap_or_default(),
+    );
+    let why = drafts.field(
+        keys[1].clone(),
         start
             .as_ref()
             .map(|c| c.why_chosen.clone())
             .unwrap_or_default(),
     );
-    let chosen = RwSignal::new(
+    let chosen = drafts.field(
+        keys[2].clone(),
         start
             .as_ref()
             .map(|c| c.agency_ids.clone())
             .unwrap_or_default(),
     );
+    let tracked = keys.clone();
+    crate::unsaved::track(move || drafts.holds(&tracked));
     let options: Vec<(String, String)> = agencies
         .iter()
         .map(|(id, _, name)| (id.clone(), name.clone()))
@@ -716,7 +747,9 @@ fn CaseForm(
                 }
             }
         };
+        let keys = keys.clone();
         form.send(request, describe_case, move |()| {
+            drafts.forget(&keys);
             label.set(String::new());
             why.set(String::new());
             chosen.set(Vec::new());
@@ -748,7 +781,7 @@ fn CaseForm(
 }
 
 #[component]
-fn Grading(audit: Audit, tool: Tool, agency: String) -> impl IntoView {
+fn Grading(audit: Audit, tool: Tool, agency: String, drafts: Drafts) -> impl IntoView {
     let cases: Vec<_> = audit
         .cases
         .iter()
@@ -794,6 +827,7 @@ fn Grading(audit: Audit, tool: Tool, agency: String) -> impl IntoView {
                                         grades=grades.clone()
                                         grade=now.map(|g| g.grade.clone()).unwrap_or_default()
                                         evidence=now.map(|g| g.evidence.clone()).unwrap_or_default()
+                                        drafts=drafts
                                     />
                                 }
                             }).collect_view()}
@@ -815,12 +849,16 @@ fn GradeForm(
     grades: Vec<(String, String)>,
     grade: String,
     evidence: String,
+    drafts: Drafts,
 ) -> impl IntoView {
     let form = FormSubmit::new();
     let FormSubmit { errors, pending } = form;
     let saved_text = RwSignal::new(None::<String>);
-    let grade = RwSignal::new(grade);
-    let evidence = RwSignal::new(evidence);
+    let keys = ["grade", "evidence"].map(|f| format!("{case_id}/{question_id}/{f}"));
+    let grade = drafts.field(keys[0].clone(), grade);
+    let evidence = drafts.field(keys[1].clone(), evidence);
+    let tracked = keys.clone();
+    crate::unsaved::track(move || drafts.holds(&tracked));
     let grade_id = format!("grade-{key}");
     let evidence_id = format!("evidence-{key}");
     let describe = {
@@ -852,7 +890,13 @@ fn GradeForm(
                 evidence: evidence.get_untracked(),
             }),
             describe.clone(),
-            move |_| saved_text.set(Some(format!("Saved: {shown}."))),
+            {
+                let keys = keys.clone();
+                move |_| {
+                    drafts.forget(&keys);
+                    saved_text.set(Some(format!("Saved: {shown}.")));
+                }
+            },
         );
     };
     view! {
@@ -997,6 +1041,7 @@ fn describe_meeting(field: &str) -> (String, String) {
 #[component]
 fn Meeting(
     audit: Audit,
+    drafts: Drafts,
     on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let m = audit.meeting.clone();
@@ -1043,15 +1088,27 @@ fn Meeting(
     }
     let form = FormSubmit::new();
     let FormSubmit { errors, pending } = form;
-    let field = |read: fn(&api::case_audit_detail::CaseAuditDetailCaseAuditMeeting) -> String| {
-        RwSignal::new(m.as_ref().map(read).unwrap_or_default())
-    };
-    let held_on = field(|m| m.held_on.clone().unwrap_or_default());
-    let attendees = field(|m| m.attendees.clone());
-    let summary = field(|m| m.summary_of_learning.clone());
-    let process = field(|m| m.process_comments.clone());
-    let agency = field(|m| m.agency_actions.clone());
-    let multi = field(|m| m.multi_agency_action.clone());
+    let keys = [
+        "held-on",
+        "attendees",
+        "summary",
+        "process",
+        "agency-actions",
+        "multi-agency-action",
+    ]
+    .map(|f| format!("{}/meeting/{f}", audit.review_id));
+    let field =
+        |i: usize, read: fn(&api::case_audit_detail::CaseAuditDetailCaseAuditMeeting) -> String| {
+            drafts.field(keys[i].clone(), m.as_ref().map(read).unwrap_or_default())
+        };
+    let held_on = field(0, |m| m.held_on.clone().unwrap_or_default());
+    let attendees = field(1, |m| m.attendees.clone());
+    let summary = field(2, |m| m.summary_of_learning.clone());
+    let process = field(3, |m| m.process_comments.clone());
+    let agency = field(4, |m| m.agency_actions.clone());
+    let multi = field(5, |m| m.multi_agency_action.clone());
+    let tracked = keys.clone();
+    crate::unsaved::track(move || drafts.holds(&tracked));
     let version = m.as_ref().map_or(0, |m| m.version);
     let review_id = audit.review_id.clone();
     let submit = move |ev: SubmitEvent| {
@@ -1073,7 +1130,13 @@ fn Meeting(
                 input,
             }),
             describe_meeting,
-            move |_| on_saved("Saved the audit meeting's report.".to_string()),
+            {
+                let keys = keys.clone();
+                move |_| {
+                    drafts.forget(&keys);
+                    on_saved("Saved the audit meeting's report.".to_string());
+                }
+            },
         );
     };
     view! {
