@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { expectAccessible, signIn, signOut, visit } from './helpers';
+import { expectAccessible, fillDate, signIn, signOut, visit } from './helpers';
 
 const YEAR = new Date().getFullYear();
 
@@ -41,6 +41,30 @@ test("an agency lead answers the year's Section 11 assessment from last year's, 
   await expect(page.getByRole('status').filter({ hasText: 'Your answer to “Information sharing” is saved.' })).toBeVisible();
   await expect(sharing).toContainText('Green: met');
   await expect(sharing).not.toContainText('Carried forward from last year');
+
+  // Actions planned against the amber standard 6 join the action plan, owned by the police.
+  // An action half-typed on standard 4 is still there after planning rebuilds the page.
+  const four = page.getByRole('region', { name: 'Actions for standard 4' });
+  await four.getByLabel('What will be done').fill('Audit supervision records');
+  const six = page.getByRole('region', { name: 'Actions for standard 6' });
+  await expect(six).toContainText('No actions planned for this standard yet.');
+  await six.getByRole('button', { name: 'Plan an action for standard 6' }).click();
+  await expect(six.getByRole('alert')).toContainText('What will be done');
+  await six.getByLabel('What will be done').fill('Train every custody sergeant in the safeguarding referral pathway');
+  await fillDate(six, 'To be done by', 90);
+  await six.getByRole('button', { name: 'Plan an action for standard 6' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Planned S11-${YEAR}/A1: it is in the action plan` })).toBeVisible();
+  const planned = six.getByRole('link', { name: `S11-${YEAR}/A1: Train every custody sergeant in the safeguarding referral pathway` });
+  await expect(planned).toBeVisible();
+  await expect(four.getByLabel('What will be done')).toHaveValue('Audit supervision records');
+  await bothWidths(page);
+  await four.getByLabel('What will be done').fill('');
+  await planned.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Action S11-${YEAR}/A1`);
+  await expect(page.getByRole('main')).toContainText('Train every custody sergeant');
+  await expect(page.getByRole('main')).toContainText(`Section 11 ${YEAR}, standard 6: Training (Northamptonshire Police)`);
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`POL Section 11 self-assessment ${YEAR}`);
 
   await page.getByRole('button', { name: 'Submit the assessment' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'The assessment is submitted.' })).toBeVisible();

@@ -34,6 +34,7 @@ mod m0028_case_audits;
 mod m0029_distribution_lists;
 mod m0030_theme_from_indicator;
 mod m0031_auditor_membership;
+mod m0032_section_11_actions;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029_distribution_lists::Migration),
             Box::new(m0030_theme_from_indicator::Migration),
             Box::new(m0031_auditor_membership::Migration),
+            Box::new(m0032_section_11_actions::Migration),
         ]
     }
 }

@@ -379,7 +379,7 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
             seed_published_summary(&txn, &review_id, &user_ids, today).await?;
         }
     }
-    seed_section_11(&txn, &agency_ids, now, today).await?;
+    seed_section_11(&txn, &rc, &agency_ids, &user_ids, now, today).await?;
     seed_qa_reports(&txn, &agency_ids, now, today).await?;
     seed_case_audits(&txn, &rc, &agency_ids, &review_ids, &user_ids, now, today).await?;
     seed_performance(&txn, &agency_ids, &user_ids, now, today).await?;
@@ -897,12 +897,82 @@ async fn write_history<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The police's actions from last year's Section 11 assessment, planned through the same
+/// path as in the browser: the voice of the child (amber) under way, information sharing
+/// (red) done.
+async fn seed_section_11_actions<C: ConnectionTrait>(
+    txn: &C,
+    rc: &RequestContext,
+    user_ids: &HashMap<&str, String>,
+    row: &crate::entities::s11_assessment::Model,
+    standards: &[String],
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> AppResult<()> {
+    let lead = lookup(user_ids, "police.lead@demo.example")?;
+    let planned = [
+        (
+            3,
+            "Hold a young people's panel on their experience of custody twice a year",
+            120,
+            ActionStatus::InProgress,
+            "The first panel met in the youth centre; eight young people took part.",
+        ),
+        (
+            7,
+            "Agree the information-sharing protocol with children's social care, health and education",
+            -60,
+            ActionStatus::Completed,
+            "All four partners signed the protocol; an audit of 20 referrals found 18 shared the same day.",
+        ),
+    ];
+    for (i, (standard, title, target_in_days, status, update)) in planned.into_iter().enumerate() {
+        let Some(standard_id) = standards.get(standard) else {
+            continue;
+        };
+        let draft = shared::actions::ActionDraft {
+            title: title.to_owned(),
+            owner_agency_id: row.agency_id.clone(),
+            owner_person_id: None,
+            target_on: today + chrono::Duration::days(target_in_days),
+            target_date_reason: None,
+            impact_audit: Some("Re-audit the standard in next year's assessment.".to_owned()),
+        };
+        let created = now - chrono::Duration::days(200) + TimeDelta::seconds(i as i64);
+        let saved =
+            crate::section11::actions::plan_in(txn, rc, lead, row, standard_id, draft, today)
+                .await?;
+        write_history(txn, &saved, "create", lead, created).await?;
+        let at = now - chrono::Duration::days(30);
+        action_update::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            action_id: Set(saved.id.clone()),
+            author_id: Set(lead.clone()),
+            at: Set(at),
+            text: Set(update.to_owned()),
+            status_after: Set(status.code().to_owned()),
+        }
+        .insert(txn)
+        .await?;
+        let version = saved.version + 1;
+        let mut am: action::ActiveModel = saved.into();
+        am.status = Set(status.code().to_owned());
+        am.version = Set(version);
+        am.updated_at = Set(at);
+        let saved = am.update(txn).await?;
+        write_history(txn, &saved, "progress", lead, at).await?;
+    }
+    Ok(())
+}
+
 /// Section 11: last year's tool, with the police and children's social care assessments
-/// accepted; this year's, opened for them and the hospital three weeks ahead, last year's
-/// answers carried forward.
+/// accepted (the police's with two actions in the action plan, one done); this year's,
+/// opened for them and the hospital three weeks ahead, last year's answers carried forward.
 async fn seed_section_11<C: ConnectionTrait>(
     txn: &C,
+    rc: &RequestContext,
     agency_ids: &HashMap<&str, String>,
+    user_ids: &HashMap<&str, String>,
     now: DateTime<Utc>,
     today: NaiveDate,
 ) -> AppResult<()> {
@@ -984,7 +1054,7 @@ async fn seed_section_11<C: ConnectionTrait>(
             ),
         ] {
             let id = uuid::Uuid::new_v4().to_string();
-            s11_assessment::ActiveModel {
+            let row = s11_assessment::ActiveModel {
                 id: Set(id.clone()),
                 year: Set(year),
                 agency_id: Set(agency_id.clone()),
@@ -1015,6 +1085,9 @@ async fn seed_section_11<C: ConnectionTrait>(
                 }
                 .insert(txn)
                 .await?;
+            }
+            if year == last_year && prefix == "POL" {
+                seed_section_11_actions(txn, rc, user_ids, &row, &ids, now, today).await?;
             }
             // Last year the office challenged the police's red information sharing before
             // it accepted the assessment.

@@ -184,6 +184,11 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         Agencies,
     ),
     (
+        "section11.action.plan",
+        "Planned an action in a Section 11 self-assessment",
+        Agencies,
+    ),
+    (
         "section11.submit",
         "Submitted a Section 11 self-assessment",
         Agencies,

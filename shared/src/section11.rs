@@ -3,6 +3,7 @@
 //! business office scrutinises. Pure rules: the vocabulary, who may do what, the checks on
 //! what is written, and how last year's answers carry forward.
 
+use crate::actions::{LearningKind, LearningPointDraft, LearningScope};
 use crate::auth::{Actor, Role};
 use crate::reviews::vocabulary::vocabulary;
 use crate::Problems;
@@ -329,6 +330,68 @@ pub const DEMO_STANDARDS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The most actions an agency plans against one standard in one assessment.
+pub const MAX_ACTIONS_PER_STANDARD: usize = 20;
+
+/// The reference of the review that holds a year's Section 11 actions in the action plan;
+/// its actions are numbered from it (`S11-2026/A1`).
+pub fn plan_reference(year: i32) -> String {
+    format!("S11-{year}")
+}
+
+/// The subject of that review.
+pub fn plan_subject(year: i32) -> String {
+    format!("Section 11 self-assessment {year}")
+}
+
+/// The learning point an agency's actions against one standard answer, with the
+/// recommendation they share: the standard (numbered as the tool numbers it), the agency,
+/// and what would make it green, so the action plan says where each action comes from.
+pub fn plan_learning(
+    year: i32,
+    agency_name: &str,
+    number: usize,
+    standard_title: &str,
+    to_green: &str,
+) -> (LearningPointDraft, String) {
+    let title = clipped(
+        &format!("Section 11 {year}, standard {number}: {standard_title} ({agency_name})"),
+        crate::actions::input::MAX_TITLE,
+    );
+    let mut detail = format!(
+        "From {agency_name}'s Section 11 self-assessment {year}, standard {number}: {standard_title}."
+    );
+    let to_green = to_green.trim();
+    if !to_green.is_empty() {
+        detail.push_str("\n\nWhat would make it green: ");
+        detail.push_str(to_green);
+    }
+    let recommendation = clipped(
+        &format!("{agency_name} meets standard {number} ({standard_title}) in full."),
+        crate::actions::input::MAX_RECOMMENDATION,
+    );
+    let draft = LearningPointDraft {
+        title,
+        detail: Some(clipped(&detail, crate::actions::input::MAX_TEXT)),
+        scope: LearningScope::SingleAgency,
+        kind: Some(LearningKind::NeedsImprovement),
+        themes: vec!["Section 11".to_owned()],
+        entry_ids: Vec::new(),
+        duplicate_group_keys: Vec::new(),
+    };
+    (draft, recommendation)
+}
+
+/// `text` cut to at most `max` characters, with an ellipsis when cut.
+fn clipped(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('\u{2026}');
+    cut
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,5 +525,40 @@ mod tests {
         assert!(AssessmentStatus::Returned.editable());
         assert!(!AssessmentStatus::Submitted.editable());
         assert!(!AssessmentStatus::Accepted.editable());
+    }
+
+    #[test]
+    fn a_standards_actions_say_where_they_come_from_within_the_plans_bounds() {
+        let (draft, recommendation) = plan_learning(
+            2026,
+            "Police",
+            3,
+            "Safer recruitment",
+            "  Audit the files.  ",
+        );
+        assert_eq!(plan_reference(2026), "S11-2026");
+        assert_eq!(
+            draft.title,
+            "Section 11 2026, standard 3: Safer recruitment (Police)"
+        );
+        let detail = draft.detail.clone().unwrap_or_default();
+        assert!(detail.ends_with("What would make it green: Audit the files."));
+        assert!(recommendation.contains("standard 3"));
+        assert!(
+            draft.clone().validate(None).is_ok(),
+            "a plan learning point is valid"
+        );
+        let long = "x".repeat(5_000);
+        let (draft, recommendation) = plan_learning(2026, &long, 1, &long, &long);
+        assert_eq!(
+            draft.title.chars().count(),
+            crate::actions::input::MAX_TITLE
+        );
+        assert!(draft.title.ends_with('\u{2026}'));
+        assert!(recommendation.chars().count() <= crate::actions::input::MAX_RECOMMENDATION);
+        assert!(
+            draft.validate(None).is_ok(),
+            "clipped to the bounds, never refused"
+        );
     }
 }

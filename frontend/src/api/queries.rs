@@ -168,6 +168,7 @@ operations!(
     OpenSection11Year,
     SaveSection11Answer,
     SubmitSection11Assessment,
+    PlanSection11Action,
     DecideSection11Assessment,
     Section11Export,
     Section11Report,

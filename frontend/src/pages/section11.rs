@@ -3,11 +3,13 @@
 //! agency's assessment, answered standard by standard, submitted, and accepted or returned.
 
 use crate::api::section11_assessment::Section11AssessmentSection11Assessment as Assessment;
+use crate::api::section11_assessment::Section11AssessmentSection11AssessmentActions as Planned;
 use crate::api::section11_assessment::Section11AssessmentSection11AssessmentChallenges as Challenge;
 use crate::api::{self, code_of, ApiError};
 use crate::components::{
-    field_id, format_date, set_title, AgencyPrefix, AskAgenciesForm, DataTable, DecideReturnForm,
-    Drafts, ErrorSummary, FormErrors, FormSubmit, RadioGroup, SelectField, TextArea,
+    field_id, format_date, set_title, AgencyPrefix, AskAgenciesForm, DataTable, DateInput,
+    DecideReturnForm, Drafts, ErrorSummary, FormErrors, FormSubmit, RadioGroup, SelectField,
+    TextArea, TextField,
 };
 use crate::pages::chronology::Notice;
 use crate::pages::{route_id, states};
@@ -450,6 +452,12 @@ fn AssessmentBody(
                 .enumerate()
                 .filter(|(_, c)| c.standard_id == s.id)
                 .collect();
+            let planned: Vec<Planned> = a
+                .actions
+                .iter()
+                .filter(|p| p.standard_id == s.id)
+                .cloned()
+                .collect();
             view! {
                 <StandardPart
                     index=i
@@ -458,6 +466,16 @@ fn AssessmentBody(
                     standard=s.clone()
                     answer=answer
                     editable=editable
+                    reload=reload
+                    notice=notice
+                    drafts=drafts
+                />
+                <StandardActions
+                    index=i
+                    assessment=id.clone()
+                    standard_id=s.id.clone()
+                    planned=planned
+                    planning=editable
                     reload=reload
                     notice=notice
                     drafts=drafts
@@ -649,6 +667,110 @@ fn StandardPart(
             {body}
         </section>
     }
+}
+
+/// The actions planned against one standard: each an action of the action plan (linked),
+/// and, while the agency writes its assessment, a form to plan another. They are owned by
+/// the agency and numbered in the year's Section 11 plan.
+#[component]
+fn StandardActions(
+    index: usize,
+    assessment: String,
+    standard_id: String,
+    planned: Vec<Planned>,
+    planning: bool,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+    drafts: Drafts,
+) -> impl IntoView {
+    let n = index + 1;
+    if planned.is_empty() && !planning {
+        return ().into_any();
+    }
+    let heading_id = format!("s11-actions-{n}");
+    let labelled = heading_id.clone();
+    let list = if planned.is_empty() {
+        view! { <p>"No actions planned for this standard yet."</p> }.into_any()
+    } else {
+        view! {
+            <ul class="plain-list">
+                {planned.into_iter().map(|p| {
+                    let a = p.action;
+                    let code = code_of(&a.status);
+                    let status = shared::actions::ActionStatus::from_code(&code).map_or(code.clone(), |s| s.label().to_string());
+                    view! {
+                        <li>
+                            <a href=format!("/actions/{}", a.id)>{format!("{}: {}", a.reference, a.title)}</a>
+                            {format!(" · due {} · {}", format_date(&a.target_date), status)}
+                            {a.overdue.then(|| view! { " " <strong class="tag tag-red">"Overdue"</strong> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    let form = planning.then(|| {
+        let form = FormSubmit::new();
+        let keys = [
+            format!("{assessment}/action-title-{n}"),
+            format!("{assessment}/action-target-{n}"),
+        ];
+        let title = drafts.field(keys[0].clone(), String::new());
+        let target = drafts.field(keys[1].clone(), String::new());
+        let tracked = keys.clone();
+        crate::unsaved::track(move || drafts.holds(&tracked));
+        let submit = move |ev: SubmitEvent| {
+            if !form.begin(&ev) {
+                return;
+            }
+            let variables = api::plan_section11_action::Variables {
+                assessment_id: assessment.clone(),
+                standard_id: standard_id.clone(),
+                input: api::plan_section11_action::Section11ActionInput {
+                    title: title.get_untracked(),
+                    target_date: target.get_untracked(),
+                    owner_person_id: None,
+                    impact_audit: None,
+                },
+            };
+            let keys = keys.clone();
+            form.send(
+                api::call::<api::PlanSection11Action>(variables),
+                move |f| match f {
+                    "title" => (format!("action-title-{n}"), "What will be done".into()),
+                    "targetDate" | "targetDateReason" => (format!("action-target-{n}"), "To be done by".into()),
+                    _ => (format!("action-title-{n}"), f.to_string()),
+                },
+                move |d| {
+                    notice.set(Some(format!(
+                        "Planned {}: it is in the action plan, owned by your agency.",
+                        d.plan_section11_action.reference
+                    )));
+                    drafts.forget(&keys);
+                    reload.update(|n| *n += 1);
+                },
+            );
+        };
+        view! {
+            <form on:submit=submit novalidate=true aria-label=format!("Plan an action for standard {n}")>
+                <ErrorSummary errors=form.errors />
+                <TextField id=format!("action-title-{n}") label="What will be done" value=title errors=form.errors />
+                <DateInput id=format!("action-target-{n}") label="To be done by" value=target errors=form.errors missing="Enter the date it is to be done by" />
+                <button type="submit" class="button button-secondary" disabled=move || form.pending.get()>
+                    {format!("Plan an action for standard {n}")}
+                </button>
+            </form>
+        }
+    });
+    view! {
+        <section class="row-card" aria-labelledby=labelled>
+            <h3 id=heading_id>{format!("Actions for standard {n}")}</h3>
+            {list}
+            {form}
+        </section>
+    }
+    .into_any()
 }
 
 /// The business office's challenge questions on one standard: asked and withdrawn while it

@@ -248,7 +248,7 @@ async fn visibility<C: ConnectionTrait>(db: &C, actor: &Actor) -> AppResult<Opti
 }
 
 /// The views of the actions of `query` the person may see.
-async fn visible_views<C: ConnectionTrait>(
+pub(crate) async fn visible_views<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     query: Select<action::Entity>,
@@ -1505,7 +1505,7 @@ async fn write_history<C: ConnectionTrait>(
 
 /// Records the change of an action (history and audit rows), commits, and tells everyone
 /// watching the review.
-async fn finish_action(
+pub(crate) async fn finish_action(
     state: &AppState,
     rc: &RequestContext,
     txn: DatabaseTransaction,
@@ -1576,23 +1576,96 @@ pub async fn create_action(
             AppError::NotFound(_) => AppError::NotFound(RECOMMENDATION),
             other => other,
         })?;
-    let facts = action_facts(&txn, &draft, state.today(), None).await?;
-    let draft = draft.validate(&facts)?;
+    let draft = checked_action(&txn, draft, state.today()).await?;
+    let saved = insert_action(&txn, &actor.user_id, &point.review_id, &rec.id, draft).await?;
+    finish_action(state, rc, txn, saved, "create").await
+}
+
+/// A new action's draft checked against what it names (the owner agency and person).
+pub(crate) async fn checked_action<C: ConnectionTrait>(
+    db: &C,
+    draft: ActionDraft,
+    today: NaiveDate,
+) -> AppResult<ActionDraft> {
+    let facts = action_facts(db, &draft, today, None).await?;
+    Ok(draft.validate(&facts)?)
+}
+
+/// Writes a learning point of the review `review_id` with the one recommendation its
+/// actions answer, each with its audit row, in `txn`: how learning that does not come from
+/// a review's own learning page (a Section 11 standard) joins the action plan. The caller
+/// has checked who may.
+pub(crate) async fn insert_learning<C: ConnectionTrait>(
+    txn: &C,
+    rc: &RequestContext,
+    created_by: &str,
+    review_id: &str,
+    draft: LearningPointDraft,
+    recommendation: &str,
+) -> AppResult<recommendation::Model> {
+    let point = check_learning_point(txn, review_id, draft, None).await?;
+    let at = now();
+    let mut am = learning_point::ActiveModel {
+        id: Set(new_id()),
+        review_id: Set(review_id.to_owned()),
+        committee_id: Set(None),
+        created_by: Set(created_by.to_owned()),
+        created_at: Set(at),
+        updated_at: Set(at),
+        version: Set(1),
+        ..Default::default()
+    };
+    apply_learning_point(&mut am, point, None);
+    let point = am.insert(txn).await?;
+    audit_log::append(
+        txn,
+        rc,
+        Event::new("learning_point.create", "learning_point", &point.id),
+    )
+    .await?;
+    let saved = recommendation::ActiveModel {
+        id: Set(new_id()),
+        learning_point_id: Set(point.id.clone()),
+        text: Set(recommendation_text(recommendation)?),
+        created_by: Set(created_by.to_owned()),
+        created_at: Set(at),
+    }
+    .insert(txn)
+    .await?;
+    audit_log::append(
+        txn,
+        rc,
+        Event::new("recommendation.create", "recommendation", &saved.id),
+    )
+    .await?;
+    Ok(saved)
+}
+
+/// Inserts a checked action answering the recommendation `recommendation_id` of the review
+/// `review_id`, numbered within the review (`SCR-2016-03/A1`, `/A2`, ...); NOT_STARTED.
+/// The caller has checked who may, and finishes it with [`finish_action`].
+pub(crate) async fn insert_action<C: ConnectionTrait>(
+    txn: &C,
+    created_by: &str,
+    review_id: &str,
+    recommendation_id: &str,
+    draft: ActionDraft,
+) -> AppResult<action::Model> {
     // Numbering: the review row is locked (PostgreSQL) or the database is (SQLite's
     // immediate transaction), so two actions never get the same number.
-    let review = review::Entity::find_by_id(point.review_id.clone())
+    let review = review::Entity::find_by_id(review_id.to_owned())
         .lock_exclusive()
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(AppError::NotFound(RECOMMENDATION))?;
     let taken = action::Entity::find()
         .filter(action::Column::ReviewId.eq(review.id.clone()))
-        .count(&txn)
+        .count(txn)
         .await?;
     let at = now();
     let mut am = action::ActiveModel {
         id: Set(new_id()),
-        recommendation_id: Set(rec.id.clone()),
+        recommendation_id: Set(recommendation_id.to_owned()),
         review_id: Set(review.id.clone()),
         reference: Set(action_reference(&review.reference, taken + 1)),
         status: Set(ActionStatus::NotStarted.code().to_owned()),
@@ -1601,14 +1674,13 @@ pub async fn create_action(
         evidence_of_impact: Set(None),
         committee_id: Set(None),
         version: Set(1),
-        created_by: Set(actor.user_id.clone()),
+        created_by: Set(created_by.to_owned()),
         created_at: Set(at),
         updated_at: Set(at),
         ..Default::default()
     };
     apply_action(&mut am, draft);
-    let saved = am.insert(&txn).await?;
-    finish_action(state, rc, txn, saved, "create").await
+    Ok(am.insert(txn).await?)
 }
 
 /// Saves what the action says (title, owners, target date, how impact will be audited) if it

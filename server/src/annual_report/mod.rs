@@ -10,8 +10,7 @@ use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
 use crate::db::begin_write;
 use crate::entities::{
-    action, agency, annual_report_narrative as narrative, learning_point, review,
-    single_agency_audit,
+    action, agency, annual_report_narrative as narrative, learning_point, single_agency_audit,
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -87,7 +86,7 @@ impl Figures {
         let today = state.today();
         let db = &state.db;
 
-        let all_reviews = review::Entity::find().all(db).await?;
+        let all_reviews = crate::reviews::service::case_reviews().all(db).await?;
         let views = crate::reviews::service::views(db, all_reviews, today).await?;
         let mut by_kind: BTreeMap<usize, (ReviewKind, ReviewRow)> = BTreeMap::new();
         for v in &views {

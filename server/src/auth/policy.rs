@@ -140,6 +140,11 @@ const ROOT: &[(&str, &str, Access)] = &[
         "submitSection11Assessment",
         Access::AnyRole(OFFICE_OR_LEAD),
     ),
+    (
+        "Mutation",
+        "planSection11Action",
+        Access::AnyRole(OFFICE_OR_LEAD),
+    ),
     ("Mutation", "askSection11Challenge", Access::AnyRole(OFFICE)),
     (
         "Mutation",
@@ -1034,8 +1039,10 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "standards",
             "answers",
             "challenges",
+            "actions",
         ],
     ),
+    ("Section11Action", &["standardId", "action"]),
     (
         "Section11Challenge",
         &[

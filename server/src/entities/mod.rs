@@ -61,6 +61,7 @@ pub mod review;
 pub mod review_agency;
 pub mod review_member;
 pub mod review_presence;
+pub mod s11_action;
 pub mod s11_answer;
 pub mod s11_assessment;
 pub mod s11_challenge;

@@ -14,7 +14,7 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, Select, Set,
 };
 use shared::auth::Actor;
 use shared::calendar::{BankHolidays, PeriodUnit};
@@ -232,9 +232,21 @@ pub async fn membership<C: ConnectionTrait>(
         .transpose()
 }
 
+/// The case reviews and audits: every review but those that only hold a plan (a Section 11
+/// year's actions), which have no chronology, clocks or place in lists and reports of
+/// reviews.
+pub fn case_reviews() -> Select<review::Entity> {
+    let plans: Vec<&str> = ReviewKind::ALL
+        .iter()
+        .filter(|k| !k.is_case_review())
+        .map(|k| k.code())
+        .collect();
+    review::Entity::find().filter(review::Column::Kind.is_not_in(plans))
+}
+
 /// The reviews a person may see.
 async fn visible(db: &DatabaseConnection, actor: &Actor) -> AppResult<Vec<review::Model>> {
-    let query = review::Entity::find().order_by_desc(review::Column::CreatedAt);
+    let query = case_reviews().order_by_desc(review::Column::CreatedAt);
     if actor.can_view_review(None) {
         return Ok(query.all(db).await?);
     }
@@ -535,6 +547,12 @@ pub async fn update(
     let input = validate(input, state.today())?;
     let txn = begin_write(&state.db).await?;
     let current = find_visible(&txn, actor, id).await?;
+    if !crate::db::stored::<ReviewKind>(&current.kind)?.is_case_review() {
+        return Err(AppError::Conflict(format!(
+            "{} holds a Section 11 year's actions; it is not changed as a review.",
+            current.reference
+        )));
+    }
     input.draft.check_against(RecordedDates {
         decided_on: current.decided_on,
     })?;

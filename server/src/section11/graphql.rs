@@ -1,10 +1,12 @@
 //! The Section 11 self-assessment through GraphQL: thin resolvers over the service.
 
+use super::actions::{PlanDraft, PlannedAction};
 use super::{AssessmentView, YearView};
+use crate::actions::graphql::Action;
 use crate::agencies::graphql::Agency;
 use crate::entities::{s11_answer, s11_challenge, s11_standard};
 use crate::graphql::{parts, IntoGql};
-use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use shared::section11::{AnswerDraft, AssessmentStatus, Rating, StandardDraft};
 
@@ -85,6 +87,7 @@ impl From<s11_challenge::Model> for Section11Challenge {
 
 /// One agency's self-assessment for a year.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct Section11Assessment {
     pub id: ID,
     pub year: i32,
@@ -124,6 +127,48 @@ impl From<AssessmentView> for Section11Assessment {
             challenges: v.challenges.into_iter().map(Into::into).collect(),
         }
     }
+}
+
+#[ComplexObject]
+impl Section11Assessment {
+    /// The actions planned against its standards, as the caller sees them in the action
+    /// plan (the office and the chair: all; the agency's lead: its own agency's), in the
+    /// order planned.
+    async fn actions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section11Action>> {
+        let (state, rc) = parts(ctx)?;
+        super::actions::planned(state, rc, &self.id)
+            .await
+            .map(|list| list.into_iter().map(Into::into).collect())
+            .gql(rc)
+    }
+}
+
+/// An action planned against a standard; it is an action of the action plan, numbered
+/// within the year's Section 11 plan (`S11-2026/A3`).
+#[derive(SimpleObject, Clone)]
+pub struct Section11Action {
+    pub standard_id: ID,
+    pub action: Action,
+}
+
+impl From<PlannedAction> for Section11Action {
+    fn from(p: PlannedAction) -> Self {
+        Self {
+            standard_id: ID(p.standard_id),
+            action: p.action.into(),
+        }
+    }
+}
+
+/// An action an agency plans against a standard; the agency owns it.
+#[derive(InputObject)]
+pub struct Section11ActionInput {
+    pub title: String,
+    pub target_date: NaiveDate,
+    /// Must work for the agency.
+    pub owner_person_id: Option<ID>,
+    /// How impact will be audited.
+    pub impact_audit: Option<String>,
 }
 
 /// A year's tool and the assessments the caller may read (the office and the chair: every
@@ -289,6 +334,29 @@ impl Section11Mutation {
             to_green: answer.to_green,
         };
         super::save_answer(state, rc, &assessment_id, &standard_id, version, draft)
+            .await
+            .map(Into::into)
+            .gql(rc)
+    }
+
+    /// The agency's lead (or the office) plans an action against one standard while the
+    /// assessment is being written or has come back. It joins the action plan, owned by
+    /// the agency, with its source "Section 11 <year>".
+    async fn plan_section11_action(
+        &self,
+        ctx: &Context<'_>,
+        assessment_id: ID,
+        standard_id: ID,
+        input: Section11ActionInput,
+    ) -> async_graphql::Result<Action> {
+        let (state, rc) = parts(ctx)?;
+        let draft = PlanDraft {
+            title: input.title,
+            target_on: input.target_date,
+            owner_person_id: input.owner_person_id.map(|id| id.0),
+            impact_audit: input.impact_audit,
+        };
+        super::actions::plan_action(state, rc, &assessment_id, &standard_id, draft)
             .await
             .map(Into::into)
             .gql(rc)

@@ -4,6 +4,7 @@
 //! as a start), and submits; the office accepts it or returns it with a challenge. The
 //! rules are `shared::section11`'s; every write is one transaction with its audit row.
 
+pub mod actions;
 pub mod export;
 pub mod graphql;
 pub mod report;

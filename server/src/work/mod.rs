@@ -155,7 +155,12 @@ impl Facts {
         today: NaiveDate,
         reminder_days: i64,
     ) -> AppResult<Facts> {
-        let reviews = views(db, review::Entity::find().all(db).await?, today).await?;
+        let reviews = views(
+            db,
+            crate::reviews::service::case_reviews().all(db).await?,
+            today,
+        )
+        .await?;
         let agencies: HashMap<String, agency::Model> = agency::Entity::find()
             .all(db)
             .await?

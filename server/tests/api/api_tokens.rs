@@ -12,14 +12,14 @@ use server::entities::api_token;
 use shared::auth::Role;
 
 /// A client that sends a bearer token (and no cookies, and no Origin, like a server would).
-struct TokenClient {
+pub(crate) struct TokenClient {
     http: reqwest::Client,
     base: String,
     secret: String,
 }
 
 impl TokenClient {
-    fn new(app: &TestApp, secret: &str) -> Self {
+    pub(crate) fn new(app: &TestApp, secret: &str) -> Self {
         Self {
             http: reqwest::Client::new(),
             base: app.base.clone(),
@@ -27,7 +27,7 @@ impl TokenClient {
         }
     }
 
-    async fn gql(&self, query: &str, variables: Value) -> Value {
+    pub(crate) async fn gql(&self, query: &str, variables: Value) -> Value {
         self.http
             .post(format!("{}/graphql", self.base))
             .bearer_auth(&self.secret)
@@ -40,7 +40,7 @@ impl TokenClient {
             .expect("json body")
     }
 
-    async fn ok(&self, query: &str, variables: Value) -> Value {
+    pub(crate) async fn ok(&self, query: &str, variables: Value) -> Value {
         let body = self.gql(query, variables).await;
         assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
         body["data"].clone()

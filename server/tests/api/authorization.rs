@@ -691,6 +691,13 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Mutation.planSection11Action",
+            allowed: OFFICE_OR_LEAD,
+            doc: "mutation($a: ID!, $s: ID!) { planSection11Action(assessmentId: $a, standardId: $s, input: { title: \"Train all\", targetDate: \"2030-01-31\" }) { id reference } }",
+            vars: |f, p| json!({ "a": f.s11_to_answer[p].0, "s": f.s11_to_answer[p].1 }),
+            own_session: false,
+        },
+        Op {
             field: "Mutation.submitSection11Assessment",
             allowed: OFFICE_OR_LEAD,
             doc: "mutation($id: ID!) { submitSection11Assessment(id: $id, version: 3) { id status } }",

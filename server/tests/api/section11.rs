@@ -414,3 +414,146 @@ async fn the_demo_has_last_years_challenge_in_its_report(backend: Backend) {
 }
 
 db_tests!(the_demo_has_last_years_challenge_in_its_report);
+
+const PLAN: &str = "mutation($a: ID!, $s: ID!, $i: Section11ActionInput!) { planSection11Action(assessmentId: $a, standardId: $s, input: $i) { id reference reviewReference learningPointId learningPointTitle recommendationText ownerAgency { prefix } status } }";
+const PLANNED: &str = "query($id: ID!) { section11Assessment(id: $id) { actions { standardId action { id reference title } } } }";
+
+fn in_days(days: i64) -> String {
+    (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string()
+}
+
+async fn plan(client: &Client, a: &Value, i: usize, title: &str, days: i64) -> Value {
+    client
+        .gql(
+            PLAN,
+            json!({ "a": a["id"], "s": a["standards"][i]["id"], "i": { "title": title, "targetDate": in_days(days) } }),
+        )
+        .await
+}
+
+fn references(planned: &Value) -> Vec<String> {
+    planned["section11Assessment"]["actions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|p| {
+            p["action"]["reference"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}
+
+/// An agency's lead plans actions against its standards while it writes the assessment.
+/// They join the action plan as the year's Section 11 actions (`S11-<year>/A<n>`), owned by
+/// the agency, one learning point per agency and standard saying where they come from; they
+/// are read as every action is (the office and the chair: all; an agency's lead and its API
+/// token: its own); the plan that holds them is not listed among the reviews; nothing is
+/// planned once the assessment is submitted; a failed write leaves nothing behind.
+async fn planned_actions_join_the_action_plan(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let pol = app.agency("Northshire Police", "POL").await;
+        let csc = app.agency("Children's Social Care", "CSC").await;
+        let (pol_lead, _) = app.signed_in("pol.lead@test.example", &[Role::AgencyLead], Some(&pol)).await;
+        let (pol_rep, _) = app.signed_in("pol.rep@test.example", &[Role::AgencyRepresentative], Some(&pol)).await;
+        let (csc_lead, _) = app.signed_in("csc.lead@test.example", &[Role::AgencyLead], Some(&csc)).await;
+        let (chair, _) = app.signed_in("chair@test.example", &[Role::IndependentChair], None).await;
+        set_standards(&office, 2026, &["Training", "Safer recruitment"]).await;
+        let opened = open(&office, 2026, &[&pol, &csc], 20).await;
+        let list = opened["data"]["openSection11Year"]["assessments"].clone();
+        let find = |prefix: &str| list.as_array().expect("list").iter().find(|a| a["agency"]["prefix"] == prefix).expect("assessment").clone();
+        let (mine, theirs) = (find("POL"), find("CSC"));
+        answer(&pol_lead, &mine, 1, Some("AMBER"), "Checks are done", "DBS rechecks every three years").await;
+
+        // Who may: the agency's own lead (not its representative, not another agency).
+        let by_other = plan(&csc_lead, &mine, 0, "Train", 60).await;
+        assert_eq!(error_code(&by_other).as_deref(), Some("NOT_FOUND"), "{by_other:#}");
+        let by_rep = plan(&pol_rep, &mine, 0, "Train", 60).await;
+        assert_eq!(error_code(&by_rep).as_deref(), Some("FORBIDDEN"), "{by_rep:#}");
+        let bad = plan(&pol_lead, &mine, 0, "  ", 60).await;
+        assert_eq!(problem_fields(&bad), ["title"], "{bad:#}");
+        let other_year = pol_lead
+            .gql(PLAN, json!({ "a": mine["id"], "s": "no-such-standard", "i": { "title": "Train", "targetDate": in_days(60) } }))
+            .await;
+        assert_eq!(error_code(&other_year).as_deref(), Some("NOT_FOUND"));
+
+        // A failed write leaves nothing: no plan, no learning point, no action.
+        app.refuse_inserts("s11_action", "1 = 1").await;
+        let failed = plan(&pol_lead, &mine, 1, "Recheck every officer's DBS", 90).await;
+        assert!(failed.get("errors").is_some(), "{failed:#}");
+        app.allow_inserts("s11_action").await;
+        let plans = office.ok("{ actions { totalCount } }", json!({})).await;
+        assert_eq!(plans["actions"]["totalCount"], 0, "{plans:#}");
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        let points = server::entities::learning_point::Entity::find().count(app.db()).await.expect("count");
+        let reviews = server::entities::review::Entity::find().count(app.db()).await.expect("count");
+        assert_eq!((points, reviews), (0, 0), "nothing half-written");
+
+        // Planned: numbered within the year's plan, owned by the agency, with the standard
+        // and what would make it green as their learning point.
+        let first = plan(&pol_lead, &mine, 1, "Recheck every officer's DBS", 90).await["data"]["planSection11Action"].clone();
+        assert_eq!(first["reference"], "S11-2026/A1", "{first:#}");
+        assert_eq!(first["reviewReference"], "S11-2026");
+        assert_eq!(first["ownerAgency"]["prefix"], "POL");
+        assert_eq!(first["status"], "NOT_STARTED");
+        assert_eq!(first["learningPointTitle"], "Section 11 2026, standard 2: Safer recruitment (Northshire Police)");
+        let second = plan(&pol_lead, &mine, 1, "Audit the recruitment files", 120).await["data"]["planSection11Action"].clone();
+        assert_eq!(second["reference"], "S11-2026/A2");
+        assert_eq!(second["learningPointId"], first["learningPointId"], "one learning point per agency and standard");
+        let csc_first = plan(&csc_lead, &theirs, 1, "Refresh the recruitment policy", 60).await["data"]["planSection11Action"].clone();
+        assert_eq!(csc_first["reference"], "S11-2026/A3");
+        assert_ne!(csc_first["learningPointId"], first["learningPointId"]);
+        let by_office = plan(&office, &mine, 0, "Safeguarding training for custody staff", 45).await["data"]["planSection11Action"].clone();
+        assert_eq!(by_office["reference"], "S11-2026/A4");
+        assert_eq!(by_office["ownerAgency"]["prefix"], "POL", "the assessment's agency owns it");
+
+        // Read on the assessment, by the action plan's rules.
+        assert_eq!(references(&pol_lead.ok(PLANNED, json!({ "id": mine["id"] })).await), ["S11-2026/A1", "S11-2026/A2", "S11-2026/A4"]);
+        assert_eq!(references(&chair.ok(PLANNED, json!({ "id": mine["id"] })).await).len(), 3);
+        assert!(references(&pol_rep.ok(PLANNED, json!({ "id": mine["id"] })).await).is_empty(), "a representative reads no plan they are not on");
+        let planned = office.ok(PLANNED, json!({ "id": mine["id"] })).await;
+        let on_second: Vec<&Value> = planned["section11Assessment"]["actions"].as_array().expect("list").iter().filter(|p| p["standardId"] == mine["standards"][1]["id"]).collect();
+        assert_eq!(on_second.len(), 2);
+
+        // In the action plan, and for the agency's integrations.
+        let all = office.ok("{ actions { totalCount nodes { reference } } }", json!({})).await;
+        assert_eq!(all["actions"]["totalCount"], 4, "{all:#}");
+        let csc_sees = csc_lead.ok("{ myAgencyActions { reference } }", json!({})).await;
+        assert_eq!(csc_sees["myAgencyActions"].as_array().map(Vec::len), Some(1));
+        let made = office
+            .ok(
+                "mutation($a: ID!, $e: NaiveDate!) { createApiToken(agencyId: $a, name: \"Police system\", expiresOn: $e) { secret } }",
+                json!({ "a": pol, "e": in_days(30) }),
+            )
+            .await;
+        let token = crate::api_tokens::TokenClient::new(&app, made["createApiToken"]["secret"].as_str().expect("secret"));
+        let by_token = token.ok("{ actions { totalCount nodes { reference ownerAgency { prefix } } } }", json!({})).await;
+        assert_eq!(by_token["actions"]["totalCount"], 3, "{by_token:#}");
+        assert!(by_token.to_string().contains("S11-2026/A1"));
+        assert!(!by_token.to_string().contains("CSC"));
+
+        // The plan is not a review in the list, and is not changed as one.
+        let reviews = office.ok("{ reviews { reference } }", json!({})).await;
+        assert!(!reviews.to_string().contains("S11-2026"), "{reviews:#}");
+
+        // Once submitted, nothing more is planned here.
+        let now = pol_lead
+            .ok(&format!("query($id: ID!) {{ section11Assessment(id: $id) {{ {ASSESSMENT} }} }}"), json!({ "id": mine["id"] }))
+            .await["section11Assessment"]
+            .clone();
+        assert_eq!(now["version"], 2, "planning moves no version: only the answer did");
+        let a = answer(&pol_lead, &now, 0, Some("GREEN"), "Everyone trained", "").await["data"]["saveSection11Answer"].clone();
+        let a = answer(&pol_lead, &a, 1, Some("AMBER"), "Checks are done", "DBS rechecks every three years").await["data"]["saveSection11Answer"].clone();
+        let submitted = pol_lead
+            .gql("mutation($id: ID!, $v: Int!) { submitSection11Assessment(id: $id, version: $v) { status } }", json!({ "id": a["id"], "v": a["version"] }))
+            .await;
+        assert_eq!(submitted["data"]["submitSection11Assessment"]["status"], "SUBMITTED", "{submitted:#}");
+        let late = plan(&pol_lead, &mine, 0, "One more", 60).await;
+        assert_eq!(error_code(&late).as_deref(), Some("CONFLICT"), "{late:#}");
+    })
+    .await;
+}
+
+db_tests!(planned_actions_join_the_action_plan);

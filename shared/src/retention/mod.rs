@@ -248,9 +248,9 @@ pub fn defaults() -> Vec<(RuleKey, Period)> {
                     ReviewKind::BelowThresholdReview | ReviewKind::SingleAgencyReview => {
                         Period::Months(180)
                     }
-                    ReviewKind::MultiAgencyCaseAudit | ReviewKind::ThematicAudit => {
-                        Period::Months(84)
-                    }
+                    ReviewKind::MultiAgencyCaseAudit
+                    | ReviewKind::ThematicAudit
+                    | ReviewKind::Section11 => Period::Months(84),
                 },
                 (RecordKind::Review, None) => Period::Forever,
                 (RecordKind::ChronologyEntries, _) => Period::Months(300),

@@ -78,6 +78,12 @@ impl ReviewDraft {
     /// Checks every field; returns the draft with its text trimmed and normalised.
     pub fn validate(mut self, today: NaiveDate) -> Result<Self, Problems> {
         let mut p = Problems::new();
+        if !self.kind.is_case_review() {
+            p.push(
+                "kind",
+                "Section 11 actions are planned from an agency's Section 11 assessment, not opened as a review",
+            );
+        }
         self.reference = reference(&mut p, "reference", &self.reference);
         self.subject = p.text("subject", &self.subject, 60);
         self.themes = themes(&mut p, "themes", &self.themes);
@@ -238,6 +244,21 @@ mod tests {
         let ok = draft().validate(d(2026, 11, 26)).expect("valid");
         assert_eq!(ok.reference, "SCR-2016-03");
         assert_eq!(ok.subject, "Child A");
+    }
+
+    #[test]
+    fn a_section_11_plan_is_not_opened_as_a_review() {
+        let plan = ReviewDraft {
+            kind: ReviewKind::Section11,
+            ..draft()
+        };
+        let refused = plan.validate(d(2026, 11, 26)).expect_err("refused");
+        let fields: Vec<&str> = refused.0.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["kind"]);
+        assert!(ReviewKind::ALL
+            .iter()
+            .filter(|k| !k.is_case_review())
+            .eq([&ReviewKind::Section11]));
     }
 
     #[test]

@@ -56,6 +56,22 @@ fn ReviewBody(
     let session = use_session();
     let r = review;
     let id = r.id.clone();
+    // A Section 11 year's plan is only its actions: no chronology, clocks or summary.
+    let case_review = shared::reviews::ReviewKind::from_code(&code_of(&r.kind))
+        .is_none_or(|k| k.is_case_review());
+    if !case_review {
+        return view! {
+            <p>
+                {format!("{} holds the actions agencies planned in their Section 11 self-assessments, one learning point per agency and standard. They are followed up in the action plan like every other action.", r.reference)}
+            </p>
+            <ul class="plain-list">
+                <li><a href=format!("/reviews/{id}/learning")>{format!("Learning and actions of {}", r.reference)}</a></li>
+                <li><a href="/section-11">"Section 11 self-assessments"</a></li>
+                <li><a href="/actions">"The action plan"</a></li>
+            </ul>
+        }
+        .into_any();
+    }
     let decision = r.decision.as_ref().map(code_of);
     let lead_names: Vec<String> = r
         .members
@@ -368,6 +384,7 @@ fn ReviewBody(
             }}
         </DataTable>
     }
+    .into_any()
 }
 
 /// The business office records that the national panel was told.

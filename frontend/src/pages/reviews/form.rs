@@ -228,6 +228,7 @@ fn ReviewForm(mode: Mode, initial: ReviewValues, options: Options) -> impl IntoV
         .collect::<Vec<_>>();
     let kind_options = ReviewKind::ALL
         .iter()
+        .filter(|k| k.is_case_review())
         .map(|k| (k.code().to_string(), k.label().to_string()))
         .collect::<Vec<_>>();
     let methodology_options = Methodology::ALL

@@ -1,0 +1,280 @@
+//! The actions an agency plans in its Section 11 self-assessment, standard by standard.
+//! They are the action plan's own actions (one data path): a year's Section 11 actions are
+//! the plan of the review `S11-<year>` (kind `SECTION_11`, on the partnership's own
+//! timetable, made when the year's first action is planned), under one learning point and
+//! recommendation per agency and standard. So they are listed, updated, RAG-rated, chased
+//! and read through the API as every other action is, by the same rules: the office and
+//! the chair see them all, an agency's lead sees its own agency's (an agency's API token
+//! too). `s11_action` says which assessment and standard each answers.
+
+use super::{readable, standards_of, status_of};
+use crate::actions::service::{
+    checked_action, finish_action, insert_action, insert_learning, visible_views, ActionView,
+};
+use crate::audit_log::{self, Event};
+use crate::context::RequestContext;
+use crate::db::begin_write;
+use crate::entities::{action, agency, review, s11_action, s11_answer, s11_assessment};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use chrono::NaiveDate;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use shared::actions::ActionDraft;
+use shared::auth::Actor;
+use shared::reviews::{Methodology, ReviewKind};
+use shared::section11::{
+    plan_learning, plan_reference, plan_subject, writes, MAX_ACTIONS_PER_STANDARD,
+};
+use std::collections::HashMap;
+
+/// An action planned against a standard.
+#[derive(Debug, Clone)]
+pub struct PlannedAction {
+    pub standard_id: String,
+    pub action: ActionView,
+}
+
+/// What the agency writes to plan an action: the owner agency is the assessment's.
+#[derive(Debug, Clone)]
+pub struct PlanDraft {
+    pub title: String,
+    pub target_on: NaiveDate,
+    pub owner_person_id: Option<String>,
+    pub impact_audit: Option<String>,
+}
+
+/// The actions planned in the assessment `id` that the person sees (by the action plan's
+/// rules), in the order planned.
+pub async fn planned(
+    state: &AppState,
+    rc: &RequestContext,
+    id: &str,
+) -> AppResult<Vec<PlannedAction>> {
+    planned_in(&state.db, rc.actor()?, id, state.today()).await
+}
+
+async fn planned_in<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: &str,
+    today: NaiveDate,
+) -> AppResult<Vec<PlannedAction>> {
+    let links: HashMap<String, String> = s11_action::Entity::find()
+        .filter(s11_action::Column::AssessmentId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.action_id, l.standard_id))
+        .collect();
+    if links.is_empty() {
+        return Ok(Vec::new());
+    }
+    let query = action::Entity::find()
+        .filter(action::Column::Id.is_in(links.keys().cloned()))
+        .order_by_asc(action::Column::CreatedAt)
+        .order_by_asc(action::Column::Reference);
+    Ok(visible_views(db, actor, query, today)
+        .await?
+        .into_iter()
+        .filter_map(|view| {
+            links.get(&view.action.id).map(|standard_id| PlannedAction {
+                standard_id: standard_id.clone(),
+                action: view,
+            })
+        })
+        .collect())
+}
+
+/// The review that holds the year's Section 11 actions, made the first time it is needed
+/// (once, however many agencies plan their first action at the same moment).
+async fn year_plan<C: ConnectionTrait>(
+    txn: &C,
+    year: i32,
+    today: NaiveDate,
+) -> AppResult<review::Model> {
+    let reference = plan_reference(year);
+    let find = || review::Entity::find().filter(review::Column::Reference.eq(reference.clone()));
+    if find().one(txn).await?.is_none() {
+        let now = crate::db::now();
+        let row = review::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            reference: Set(reference.clone()),
+            kind: Set(ReviewKind::Section11.code().to_owned()),
+            subject: Set(plan_subject(year)),
+            themes: Set("[\"Section 11\"]".into()),
+            methodology: Set(Methodology::Other.code().to_owned()),
+            methodology_detail: Set(Some("Section 11 self-assessment".into())),
+            incident_month: Set(None),
+            incident_year: Set(year),
+            regime_id: Set("local".into()),
+            aware_on: Set(None),
+            notified_on: Set(today),
+            decision: Set(None),
+            decision_justification: Set(None),
+            decided_on: Set(None),
+            decided_by: Set(None),
+            panel_notified_on: Set(None),
+            panel_lead_reviewer_names: Set("[]".into()),
+            completed_on: Set(None),
+            published_on: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        review::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(review::Column::Reference)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+    }
+    let found = find()
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("Section 11 plan"))?;
+    if found.kind != ReviewKind::Section11.code() {
+        return Err(AppError::Conflict(format!(
+            "The review {reference} is a case review, so Section 11 {year}'s actions cannot be numbered from that reference. Give that review another reference first."
+        )));
+    }
+    Ok(found)
+}
+
+/// The agency's lead (or the office) plans an action against one standard while the
+/// assessment is being written or has come back. It joins the action plan owned by the
+/// agency, numbered within the year's plan (`S11-2026/A3`).
+pub async fn plan_action(
+    state: &AppState,
+    rc: &RequestContext,
+    id: &str,
+    standard_id: &str,
+    draft: PlanDraft,
+) -> AppResult<ActionView> {
+    let actor = rc.actor()?;
+    let txn = begin_write(&state.db).await?;
+    let row = readable(&txn, actor, id).await?;
+    if !writes(actor, &row.agency_id) {
+        return Err(AppError::Forbidden);
+    }
+    // Locked (PostgreSQL) or the whole database is (SQLite), so two plans against one
+    // standard share one learning point.
+    let row = s11_assessment::Entity::find_by_id(row.id.clone())
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("Section 11 assessment"))?;
+    let status = status_of(&row)?;
+    if !status.editable() {
+        return Err(AppError::Conflict(format!(
+            "This assessment is {}: actions are planned while it is written or after it comes back. The office adds later actions in the action plan.",
+            status.label().to_lowercase()
+        )));
+    }
+    let draft = checked_action(
+        &txn,
+        ActionDraft {
+            title: draft.title,
+            owner_agency_id: row.agency_id.clone(),
+            owner_person_id: draft.owner_person_id,
+            target_on: draft.target_on,
+            target_date_reason: None,
+            impact_audit: draft.impact_audit,
+        },
+        state.today(),
+    )
+    .await?;
+    let saved = plan_in(
+        &txn,
+        rc,
+        &actor.user_id,
+        &row,
+        standard_id,
+        draft,
+        state.today(),
+    )
+    .await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("section11.action.plan", "s11_assessment", &row.id),
+    )
+    .await?;
+    finish_action(state, rc, txn, saved, "create").await
+}
+
+/// Writes a checked action `draft` of the assessment `row` against its standard
+/// `standard_id` into the year's plan, under the agency's learning point for the standard
+/// (made with the first action), and links it. The caller has checked who may, and
+/// finishes the action (history, audit row, commit).
+pub(crate) async fn plan_in<C: ConnectionTrait>(
+    txn: &C,
+    rc: &RequestContext,
+    created_by: &str,
+    row: &s11_assessment::Model,
+    standard_id: &str,
+    draft: ActionDraft,
+    today: NaiveDate,
+) -> AppResult<action::Model> {
+    let standards = standards_of(txn, row.year).await?;
+    let (number, standard) = standards
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.id == standard_id)
+        .map(|(i, s)| (i + 1, s))
+        .ok_or(AppError::NotFound("Standard"))?;
+    let earlier = s11_action::Entity::find()
+        .filter(s11_action::Column::AssessmentId.eq(row.id.clone()))
+        .filter(s11_action::Column::StandardId.eq(standard.id.clone()))
+        .order_by_asc(s11_action::Column::ActionId)
+        .all(txn)
+        .await?;
+    if earlier.len() >= MAX_ACTIONS_PER_STANDARD {
+        return Err(AppError::validation(
+            "standardId",
+            format!("at most {MAX_ACTIONS_PER_STANDARD} actions are planned against one standard"),
+        ));
+    }
+    let plan = year_plan(txn, row.year, today).await?;
+    let recommendation_id = match earlier.first() {
+        Some(link) => action::Entity::find_by_id(link.action_id.clone())
+            .select_only()
+            .column(action::Column::RecommendationId)
+            .into_tuple::<String>()
+            .one(txn)
+            .await?
+            .ok_or(AppError::NotFound("Action"))?,
+        None => {
+            let agency = agency::Entity::find_by_id(row.agency_id.clone())
+                .one(txn)
+                .await?
+                .ok_or(AppError::NotFound("Agency"))?;
+            let to_green = s11_answer::Entity::find()
+                .filter(s11_answer::Column::AssessmentId.eq(row.id.clone()))
+                .filter(s11_answer::Column::StandardId.eq(standard.id.clone()))
+                .one(txn)
+                .await?
+                .map(|a| a.to_green)
+                .unwrap_or_default();
+            let (point, recommendation) =
+                plan_learning(row.year, &agency.name, number, &standard.title, &to_green);
+            insert_learning(txn, rc, created_by, &plan.id, point, &recommendation)
+                .await?
+                .id
+        }
+    };
+    let saved = insert_action(txn, created_by, &plan.id, &recommendation_id, draft).await?;
+    s11_action::Entity::insert(s11_action::ActiveModel {
+        action_id: Set(saved.id.clone()),
+        assessment_id: Set(row.id.clone()),
+        standard_id: Set(standard.id.clone()),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    Ok(saved)
+}
