@@ -72,7 +72,7 @@ test('the police representative updates an action by keyboard alone; the office 
   await signIn(page, 'office@demo.example');
   await visit(page, '/actions');
   await expect(page.getByRole('heading', { level: 2, name: 'Master action plan' })).toBeVisible();
-  await expect(page.getByText(/^5 actions match; 5 shown\.$/)).toBeVisible();
+  await expect(page.getByText(/^7 actions match; 7 shown\.$/)).toBeVisible();
   await expect(table(page, /^Actions by owner agency and status/)).toContainText('POL');
   await expect(page.getByRole('heading', { level: 3, name: 'SCR-2016-03' })).toBeVisible();
   await page.getByLabel('Overdue only').check();

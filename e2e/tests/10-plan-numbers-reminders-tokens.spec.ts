@@ -32,12 +32,12 @@ test('the office sees the plan in charts with their numbers, and prints the plan
   // Filter to the police, then print: the printable plan carries the filter.
   await page.locator('#plan-agency').selectOption({ label: 'POL – Northamptonshire Police' });
   await page.getByRole('button', { name: 'Apply filters' }).click();
-  await expect(page.getByText(/^2 actions match; 2 shown\.$/)).toBeVisible();
+  await expect(page.getByText(/^4 actions match; 4 shown\.$/)).toBeVisible();
   await expect(counts.locator('tbody tr')).toHaveCount(1);
   await page.getByRole('link', { name: 'Printable plan (with the filters applied)' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Master action plan');
   await expect(page.getByText('Filtered: owner agency POL.')).toBeVisible();
-  await expect(page.getByRole('heading', { level: 2, name: '2 actions' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: '4 actions' })).toBeVisible();
   await expect(table(page, 'SCR-2016-03: POL').locator('tbody tr')).toHaveCount(2);
   await expect(page.getByRole('button', { name: 'Print' })).toBeVisible();
   await expectAccessible(page);

@@ -26,6 +26,12 @@ test("an agency lead answers the year's Section 11 assessment from last year's, 
   const sharing = page.getByRole('region', { name: '8. Information sharing' });
   await expect(sharing).toContainText('Carried forward from last year');
   await expect(sharing).toContainText('Red: not met');
+  // Last year's action on it is carried forward with its status, and opens in the plan.
+  const sharingActions = page.getByRole('region', { name: 'Actions for standard 8' });
+  await expect(sharingActions).toContainText(`Planned in ${YEAR - 1}'s assessment`);
+  await expect(
+    sharingActions.getByRole('listitem').filter({ hasText: `S11-${YEAR - 1}/A2: Agree the information-sharing protocol` }),
+  ).toContainText('Completed');
   await bothWidths(page);
 
   // Information sharing is better this year: green, with new evidence. Evidence too long
@@ -47,7 +53,7 @@ test("an agency lead answers the year's Section 11 assessment from last year's, 
   const four = page.getByRole('region', { name: 'Actions for standard 4' });
   await four.getByLabel('What will be done').fill('Audit supervision records');
   const six = page.getByRole('region', { name: 'Actions for standard 6' });
-  await expect(six).toContainText('No actions planned for this standard yet.');
+  await expect(six).toContainText('No actions planned for this standard this year.');
   await six.getByRole('button', { name: 'Plan an action for standard 6' }).click();
   await expect(six.getByRole('alert')).toContainText('What will be done');
   await six.getByLabel('What will be done').fill('Train every custody sergeant in the safeguarding referral pathway');

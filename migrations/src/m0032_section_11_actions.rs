@@ -1,6 +1,7 @@
 //! The actions an agency plans in its Section 11 self-assessment, standard by standard. The
 //! actions themselves are the action plan's (the plan of the year's Section 11 review, kind
-//! `SECTION_11`); this says which assessment and standard each answers.
+//! `SECTION_11`); this says which assessment and standard each answers. The new kind has
+//! its retention rule, as every kind does (seven years, as audits).
 
 use crate::helpers::fk;
 use sea_orm_migration::prelude::*;
@@ -15,6 +16,16 @@ enum S11Action {
     ActionId,
     AssessmentId,
     StandardId,
+}
+
+#[derive(DeriveIden)]
+enum RetentionRule {
+    Table,
+    Key,
+    RecordKind,
+    ReviewKind,
+    Unit,
+    Amount,
 }
 
 #[derive(DeriveIden)]
@@ -71,10 +82,39 @@ impl MigrationTrait for Migration {
                     .col(S11Action::AssessmentId)
                     .to_owned(),
             )
+            .await?;
+        manager
+            .exec_stmt(
+                Query::insert()
+                    .into_table(RetentionRule::Table)
+                    .columns([
+                        RetentionRule::Key,
+                        RetentionRule::RecordKind,
+                        RetentionRule::ReviewKind,
+                        RetentionRule::Unit,
+                        RetentionRule::Amount,
+                    ])
+                    .values_panic([
+                        "REVIEW:SECTION_11".into(),
+                        "REVIEW".into(),
+                        "SECTION_11".into(),
+                        "MONTHS".into(),
+                        84.into(),
+                    ])
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .exec_stmt(
+                Query::delete()
+                    .from_table(RetentionRule::Table)
+                    .and_where(Expr::col(RetentionRule::Key).eq("REVIEW:SECTION_11"))
+                    .to_owned(),
+            )
+            .await?;
         manager
             .drop_table(Table::drop().table(S11Action::Table).to_owned())
             .await

@@ -475,6 +475,7 @@ fn AssessmentBody(
                     assessment=id.clone()
                     standard_id=s.id.clone()
                     planned=planned
+                    year=a.year
                     planning=editable
                     reload=reload
                     notice=notice
@@ -678,6 +679,7 @@ fn StandardActions(
     assessment: String,
     standard_id: String,
     planned: Vec<Planned>,
+    year: i64,
     planning: bool,
     reload: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
@@ -689,12 +691,12 @@ fn StandardActions(
     }
     let heading_id = format!("s11-actions-{n}");
     let labelled = heading_id.clone();
-    let list = if planned.is_empty() {
-        view! { <p>"No actions planned for this standard yet."</p> }.into_any()
-    } else {
+    let (now, before): (Vec<Planned>, Vec<Planned>) =
+        planned.into_iter().partition(|p| p.planned_in == year);
+    let items = |list: Vec<Planned>| {
         view! {
             <ul class="plain-list">
-                {planned.into_iter().map(|p| {
+                {list.into_iter().map(|p| {
                     let a = p.action;
                     let code = code_of(&a.status);
                     let status = shared::actions::ActionStatus::from_code(&code).map_or(code.clone(), |s| s.label().to_string());
@@ -708,7 +710,17 @@ fn StandardActions(
                 }).collect_view()}
             </ul>
         }
-        .into_any()
+    };
+    let earlier = (!before.is_empty()).then(|| {
+        view! {
+            <p class="label">{format!("Planned in {}'s assessment", year - 1)}</p>
+            {items(before)}
+        }
+    });
+    let list = if now.is_empty() {
+        view! { <p>"No actions planned for this standard this year."</p> }.into_any()
+    } else {
+        items(now).into_any()
     };
     let form = planning.then(|| {
         let form = FormSubmit::new();
@@ -766,6 +778,7 @@ fn StandardActions(
     view! {
         <section class="row-card" aria-labelledby=labelled>
             <h3 id=heading_id>{format!("Actions for standard {n}")}</h3>
+            {earlier}
             {list}
             {form}
         </section>

@@ -1042,7 +1042,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "actions",
         ],
     ),
-    ("Section11Action", &["standardId", "action"]),
+    ("Section11Action", &["standardId", "plannedIn", "action"]),
     (
         "Section11Challenge",
         &[

@@ -26,14 +26,19 @@ use shared::actions::ActionDraft;
 use shared::auth::Actor;
 use shared::reviews::{Methodology, ReviewKind};
 use shared::section11::{
-    plan_learning, plan_reference, plan_subject, writes, MAX_ACTIONS_PER_STANDARD,
+    carried_from, plan_learning, plan_reference, plan_subject, writes, MAX_ACTIONS_PER_STANDARD,
 };
 use std::collections::HashMap;
 
-/// An action planned against a standard.
+/// An action planned against a standard: in this assessment, or in the agency's
+/// assessment the year before against the standard of the same title (carried forward as
+/// its answers are).
 #[derive(Debug, Clone)]
 pub struct PlannedAction {
+    /// The standard of this assessment's year.
     pub standard_id: String,
+    /// The year of the assessment it was planned in.
+    pub year: i32,
     pub action: ActionView,
 }
 
@@ -46,8 +51,9 @@ pub struct PlanDraft {
     pub impact_audit: Option<String>,
 }
 
-/// The actions planned in the assessment `id` that the person sees (by the action plan's
-/// rules), in the order planned.
+/// The actions planned in the assessment `id`, and in the agency's assessment the year
+/// before against the standards of the same titles, that the person sees (by the action
+/// plan's rules): last year's first, each year's in the order planned.
 pub async fn planned(
     state: &AppState,
     rc: &RequestContext,
@@ -62,12 +68,49 @@ async fn planned_in<C: ConnectionTrait>(
     id: &str,
     today: NaiveDate,
 ) -> AppResult<Vec<PlannedAction>> {
-    let links: HashMap<String, String> = s11_action::Entity::find()
-        .filter(s11_action::Column::AssessmentId.eq(id))
+    let Some(row) = s11_assessment::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+    else {
+        return Ok(Vec::new());
+    };
+    let before = s11_assessment::Entity::find()
+        .filter(s11_assessment::Column::AgencyId.eq(row.agency_id.clone()))
+        .filter(s11_assessment::Column::Year.eq(row.year - 1))
+        .one(db)
+        .await?;
+    // Last year's standards, by this year's of the same title.
+    let mut carried: HashMap<String, String> = HashMap::new();
+    if before.is_some() {
+        let last: Vec<(String, String)> = standards_of(db, row.year - 1)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.title))
+            .collect();
+        for s in standards_of(db, row.year).await? {
+            if let Some(from) = carried_from(&s.title, &last) {
+                carried.insert(from.to_owned(), s.id);
+            }
+        }
+    }
+    let mut assessments = vec![(row.id.clone(), row.year)];
+    assessments.extend(before.map(|b| (b.id, b.year)));
+    let years: HashMap<String, i32> = assessments.iter().cloned().collect();
+    // (action, (this year's standard, year planned)).
+    let links: HashMap<String, (String, i32)> = s11_action::Entity::find()
+        .filter(s11_action::Column::AssessmentId.is_in(years.keys().cloned()))
         .all(db)
         .await?
         .into_iter()
-        .map(|l| (l.action_id, l.standard_id))
+        .filter_map(|l| {
+            let year = *years.get(&l.assessment_id)?;
+            let standard = if year == row.year {
+                Some(l.standard_id)
+            } else {
+                carried.get(&l.standard_id).cloned()
+            }?;
+            Some((l.action_id, (standard, year)))
+        })
         .collect();
     if links.is_empty() {
         return Ok(Vec::new());
@@ -76,16 +119,21 @@ async fn planned_in<C: ConnectionTrait>(
         .filter(action::Column::Id.is_in(links.keys().cloned()))
         .order_by_asc(action::Column::CreatedAt)
         .order_by_asc(action::Column::Reference);
-    Ok(visible_views(db, actor, query, today)
+    let mut planned: Vec<PlannedAction> = visible_views(db, actor, query, today)
         .await?
         .into_iter()
         .filter_map(|view| {
-            links.get(&view.action.id).map(|standard_id| PlannedAction {
-                standard_id: standard_id.clone(),
-                action: view,
-            })
+            links
+                .get(&view.action.id)
+                .map(|(standard_id, year)| PlannedAction {
+                    standard_id: standard_id.clone(),
+                    year: *year,
+                    action: view,
+                })
         })
-        .collect())
+        .collect();
+    planned.sort_by_key(|p| p.year);
+    Ok(planned)
 }
 
 /// The review that holds the year's Section 11 actions, made the first time it is needed

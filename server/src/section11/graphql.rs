@@ -131,9 +131,10 @@ impl From<AssessmentView> for Section11Assessment {
 
 #[ComplexObject]
 impl Section11Assessment {
-    /// The actions planned against its standards, as the caller sees them in the action
-    /// plan (the office and the chair: all; the agency's lead: its own agency's), in the
-    /// order planned.
+    /// The actions planned against its standards, and those the agency planned the year
+    /// before against the standards of the same titles, as the caller sees them in the
+    /// action plan (the office and the chair: all; the agency's lead: its own agency's):
+    /// last year's first, each year's in the order planned.
     async fn actions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section11Action>> {
         let (state, rc) = parts(ctx)?;
         super::actions::planned(state, rc, &self.id)
@@ -147,7 +148,11 @@ impl Section11Assessment {
 /// within the year's Section 11 plan (`S11-2026/A3`).
 #[derive(SimpleObject, Clone)]
 pub struct Section11Action {
+    /// The standard of the assessment's own year it answers.
     pub standard_id: ID,
+    /// The year of the assessment it was planned in: the assessment's own, or the year
+    /// before (carried forward).
+    pub planned_in: i32,
     pub action: Action,
 }
 
@@ -155,6 +160,7 @@ impl From<PlannedAction> for Section11Action {
     fn from(p: PlannedAction) -> Self {
         Self {
             standard_id: ID(p.standard_id),
+            planned_in: p.year,
             action: p.action.into(),
         }
     }

@@ -186,7 +186,8 @@ async fn rules_are_data_set_by_the_office_with_bounded_inputs(backend: Backend) 
             problem_fields(&refused),
             ["rules[0].amount", "rules[1].unit", "rules[2].reviewKind"]
         );
-        let too_many: Vec<Value> = (0..13).map(|_| rule("SESSIONS", None, "DAYS", Some(1))).collect();
+        // One more than there are rules.
+        let too_many: Vec<Value> = (0..=RuleKey::all().len()).map(|_| rule("SESSIONS", None, "DAYS", Some(1))).collect();
         let refused = office.gql(SET_RULES, json!({ "r": too_many })).await;
         assert_eq!(problem_fields(&refused), ["rules"]);
         // Nothing was changed by a refused call.

@@ -409,6 +409,26 @@ async fn the_demo_has_last_years_challenge_in_its_report(backend: Backend) {
         let text = docx_text(&bytes);
         assert!(text.contains("Which partners have agreed the protocol so far"), "{text}");
         assert!(text.contains("2 agencies were asked to assess themselves against 8 standards."), "{text}");
+
+        // Last year's actions of the police are in the action plan, and this year's
+        // assessment shows them on the standards of the same titles.
+        let this_year = office
+            .ok("query($y: Int!) { section11(year: $y) { standards { id title } assessments { id agency { prefix } } } }", json!({ "y": last + 1 }))
+            .await;
+        let mine = this_year["section11"]["assessments"].as_array().expect("list").iter().find(|a| a["agency"]["prefix"] == "POL").expect("POL").clone();
+        let planned = office
+            .ok("query($id: ID!) { section11Assessment(id: $id) { actions { standardId plannedIn action { reference status } } } }", json!({ "id": mine["id"] }))
+            .await;
+        let actions = planned["section11Assessment"]["actions"].as_array().expect("list").clone();
+        assert_eq!(actions.len(), 2, "{planned:#}");
+        let sharing = &this_year["section11"]["standards"][7];
+        assert_eq!(sharing["title"], "Information sharing");
+        let on_sharing = actions.iter().find(|a| a["standardId"] == sharing["id"]).expect("carried to this year's standard");
+        assert_eq!(on_sharing["plannedIn"], last);
+        assert_eq!(on_sharing["action"]["reference"], format!("S11-{last}/A2"));
+        assert_eq!(on_sharing["action"]["status"], "COMPLETED");
+        let plan = office.ok("query($f: ActionFilter) { actions(filter: $f) { totalCount } }", json!({ "f": { "status": "IN_PROGRESS" } })).await;
+        assert!(plan["actions"]["totalCount"].as_i64().is_some_and(|n| n >= 1), "{plan:#}");
     })
     .await;
 }
