@@ -19,8 +19,8 @@ test('the office sees the plan in charts with their numbers, and prints the plan
   const counts = table(page, 'Actions by owner agency and status (every action that matches)');
   await expect(counts.locator('tbody tr')).toHaveCount(4);
   const police = counts.locator('tbody tr').filter({ hasText: 'POL' });
-  // POL owns two demo actions; one of them is overdue.
-  await expect(police.locator('td').last()).toHaveText('2');
+  // POL owns four demo actions (two from last year's Section 11); one of them is overdue.
+  await expect(police.locator('td').last()).toHaveText('4');
   await expect(police.locator('td').nth(4)).toHaveText('1');
   const overdue = page.getByRole('img', { name: /Overdue actions at each month end/ });
   await expect(overdue).toBeVisible();
@@ -100,7 +100,7 @@ test("the office makes an agency's API token, the agency's system uses it, and t
   const auth = { authorization: `Bearer ${secret}` };
   const read = await graphql(system, '{ actions(first: 20) { nodes { reference ownerAgency { prefix } } } }', {}, auth);
   const prefixes = read.data.actions.nodes.map((n: { ownerAgency: { prefix: string } }) => n.ownerAgency.prefix);
-  expect(prefixes.length).toBe(2);
+  expect(prefixes.length).toBe(4);
   expect(new Set(prefixes)).toEqual(new Set(['POL']));
   const other = await graphql(system, '{ reviews { id } }', {}, auth);
   expect(other.errors[0].extensions.code).toBe('FORBIDDEN');

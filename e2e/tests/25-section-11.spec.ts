@@ -55,9 +55,11 @@ test("an agency lead answers the year's Section 11 assessment from last year's, 
   const six = page.getByRole('region', { name: 'Actions for standard 6' });
   await expect(six).toContainText('No actions planned for this standard this year.');
   await six.getByRole('button', { name: 'Plan an action for standard 6' }).click();
+  await expect(six.getByRole('alert')).toContainText('Enter the date it is to be done by');
+  await fillDate(six, 'To be done by', 90);
+  await six.getByRole('button', { name: 'Plan an action for standard 6' }).click();
   await expect(six.getByRole('alert')).toContainText('What will be done');
   await six.getByLabel('What will be done').fill('Train every custody sergeant in the safeguarding referral pathway');
-  await fillDate(six, 'To be done by', 90);
   await six.getByRole('button', { name: 'Plan an action for standard 6' }).click();
   await expect(page.getByRole('status').filter({ hasText: `Planned S11-${YEAR}/A1: it is in the action plan` })).toBeVisible();
   const planned = six.getByRole('link', { name: `S11-${YEAR}/A1: Train every custody sergeant in the safeguarding referral pathway` });

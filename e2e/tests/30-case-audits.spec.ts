@@ -77,9 +77,13 @@ test('the office sets a theme and the pool, sets an audit up with a pseudonymise
   await page.getByRole('group', { name: 'Agencies involved' }).getByRole('checkbox', { name: 'Northamptonshire Police' }).check();
   await page.getByRole('button', { name: 'Add the case' }).click();
   await expect(page.getByRole('alert')).toContainText('date of birth');
+  // Text typed into the meeting's report meanwhile survives the page being rebuilt when
+  // the case is added.
+  await page.getByLabel('Attended by').fill('Sam Office, business office');
   await page.getByRole('textbox', { name: 'Case', exact: true }).fill('Case 1: Child D, aged 4');
   await page.getByRole('button', { name: 'Add the case' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Added “Case 1: Child D, aged 4” to the sample.' })).toBeVisible();
+  await expect(page.getByLabel('Attended by')).toHaveValue('Sam Office, business office');
   await expect(page.getByRole('region', { name: 'Case 1: Child D, aged 4' })).toContainText('POL');
   await expect(page.getByRole('heading', { name: 'Grades by question and agency' })).toBeVisible();
 

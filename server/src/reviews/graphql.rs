@@ -240,10 +240,15 @@ impl ReviewQuery {
             .gql(rc)
     }
 
-    /// Reviews the caller may see, newest first.
-    async fn reviews(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Review>> {
+    /// Reviews the caller may see, newest first. `withPlans` adds the reviews that only
+    /// hold a plan (a Section 11 year's actions, `S11-<year>`): the action plan's sources.
+    async fn reviews(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] with_plans: bool,
+    ) -> async_graphql::Result<Vec<Review>> {
         let (state, rc) = parts(ctx)?;
-        service::list(state, rc)
+        service::list(state, rc, with_plans)
             .await
             .map(|v| v.into_iter().map(Into::into).collect())
             .gql(rc)

@@ -244,9 +244,18 @@ pub fn case_reviews() -> Select<review::Entity> {
     review::Entity::find().filter(review::Column::Kind.is_not_in(plans))
 }
 
-/// The reviews a person may see.
-async fn visible(db: &DatabaseConnection, actor: &Actor) -> AppResult<Vec<review::Model>> {
-    let query = case_reviews().order_by_desc(review::Column::CreatedAt);
+/// The reviews a person may see (and the plans, with `with_plans`).
+async fn visible(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    with_plans: bool,
+) -> AppResult<Vec<review::Model>> {
+    let query = if with_plans {
+        review::Entity::find()
+    } else {
+        case_reviews()
+    }
+    .order_by_desc(review::Column::CreatedAt);
     if actor.can_view_review(None) {
         return Ok(query.all(db).await?);
     }
@@ -315,10 +324,15 @@ async fn find_visible<C: ConnectionTrait>(
         .map(|(r, _)| r)
 }
 
-/// Reviews the person may see, newest first.
-pub async fn list(state: &AppState, rc: &RequestContext) -> AppResult<Vec<ReviewView>> {
+/// Reviews the person may see, newest first; with the reviews that only hold a plan when
+/// `with_plans` is set.
+pub async fn list(
+    state: &AppState,
+    rc: &RequestContext,
+    with_plans: bool,
+) -> AppResult<Vec<ReviewView>> {
     let actor = rc.actor()?;
-    let rows = visible(&state.db, actor).await?;
+    let rows = visible(&state.db, actor, with_plans).await?;
     state
         .record_read(
             rc,
@@ -334,7 +348,7 @@ pub async fn list(state: &AppState, rc: &RequestContext) -> AppResult<Vec<Review
 
 /// Reviews the person may see, by their next milestone: overdue first.
 pub async fn dashboard(state: &AppState, rc: &RequestContext) -> AppResult<Vec<ReviewView>> {
-    let mut list = list(state, rc).await?;
+    let mut list = list(state, rc, false).await?;
     list.sort_by(|a, b| urgency_order(a.next_milestone(), b.next_milestone()));
     Ok(list)
 }

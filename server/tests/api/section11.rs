@@ -557,6 +557,8 @@ async fn planned_actions_join_the_action_plan(backend: Backend) {
         // The plan is not a review in the list, and is not changed as one.
         let reviews = office.ok("{ reviews { reference } }", json!({})).await;
         assert!(!reviews.to_string().contains("S11-2026"), "{reviews:#}");
+        let sources = office.ok("{ reviews(withPlans: true) { reference kind } }", json!({})).await;
+        assert!(sources["reviews"].as_array().expect("list").iter().any(|r| r["reference"] == "S11-2026" && r["kind"] == "SECTION_11"), "the action plan's sources: {sources:#}");
 
         // Once submitted, nothing more is planned here.
         let now = pol_lead
