@@ -51,9 +51,10 @@ pub struct PlanDraft {
     pub impact_audit: Option<String>,
 }
 
-/// The actions planned in the assessment `id`, and in the agency's assessment the year
-/// before against the standards of the same titles, that the person sees (by the action
-/// plan's rules): last year's first, each year's in the order planned.
+/// The actions planned in the assessment `id` (NOT_FOUND unless the person reads it), and
+/// in the agency's assessment the year before against the standards of the same titles,
+/// that the person sees (by the action plan's rules): last year's first, each year's in
+/// the order planned.
 pub async fn planned(
     state: &AppState,
     rc: &RequestContext,
@@ -68,12 +69,8 @@ async fn planned_in<C: ConnectionTrait>(
     id: &str,
     today: NaiveDate,
 ) -> AppResult<Vec<PlannedAction>> {
-    let Some(row) = s11_assessment::Entity::find_by_id(id.to_owned())
-        .one(db)
-        .await?
-    else {
-        return Ok(Vec::new());
-    };
+    // An assessment the person may not read answers as missing, as it does everywhere.
+    let row = readable(db, actor, id).await?;
     let before = s11_assessment::Entity::find()
         .filter(s11_assessment::Column::AgencyId.eq(row.agency_id.clone()))
         .filter(s11_assessment::Column::Year.eq(row.year - 1))
