@@ -131,16 +131,7 @@ pub struct HotSpot<'a> {
 /// where the proposal came from. Within every bound of [`check_theme`]; the office changes
 /// any of it afterwards.
 pub fn theme_from_hot_spot(year: i32, spot: &HotSpot<'_>) -> ThemeDraft {
-    fn clip(text: &str, max: usize) -> String {
-        let text = text.trim();
-        if text.chars().count() <= max {
-            text.to_owned()
-        } else {
-            let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-            out.push('\u{2026}');
-            out
-        }
-    }
+    use crate::validation::clipped as clip;
     let suffix = " (performance hot spot)";
     let name = format!(
         "{}{suffix}",

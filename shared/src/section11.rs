@@ -5,7 +5,10 @@
 
 use crate::actions::{LearningKind, LearningPointDraft, LearningScope};
 use crate::auth::{Actor, Role};
+use crate::reviews::input::ReviewDraft;
 use crate::reviews::vocabulary::vocabulary;
+use crate::reviews::{Methodology, ReviewKind};
+use crate::validation::clipped;
 use crate::Problems;
 
 /// The longest title of a standard.
@@ -339,9 +342,21 @@ pub fn plan_reference(year: i32) -> String {
     format!("S11-{year}")
 }
 
-/// The subject of that review.
-pub fn plan_subject(year: i32) -> String {
-    format!("Section 11 self-assessment {year}")
+/// The review that holds a year's Section 11 actions, as it is made (on the partnership's
+/// own timetable, when the year's first action is planned on `today`).
+pub fn plan_draft(year: i32, today: chrono::NaiveDate) -> ReviewDraft {
+    ReviewDraft {
+        reference: plan_reference(year),
+        kind: ReviewKind::Section11,
+        subject: format!("Section 11 self-assessment {year}"),
+        themes: vec!["Section 11".to_owned()],
+        methodology: Methodology::Other,
+        methodology_detail: Some("Section 11 self-assessment".to_owned()),
+        incident_month: None,
+        incident_year: year,
+        aware_on: None,
+        notified_on: today,
+    }
 }
 
 /// The learning point an agency's actions against one standard answer, with the
@@ -380,16 +395,6 @@ pub fn plan_learning(
         duplicate_group_keys: Vec::new(),
     };
     (draft, recommendation)
-}
-
-/// `text` cut to at most `max` characters, with an ellipsis when cut.
-fn clipped(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('\u{2026}');
-    cut
 }
 
 #[cfg(test)]

@@ -94,6 +94,19 @@ impl Problems {
 }
 
 /// Normalises and checks an email address (one `@`, a dotted domain, no spaces).
+/// `text` trimmed and cut to at most `max` characters, ending in an ellipsis when cut: for
+/// text the platform writes from longer text (a theme from a chart, a learning point from a
+/// standard), which must fit its field rather than be refused.
+pub fn clipped(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('\u{2026}');
+    cut
+}
+
 pub fn email(problems: &mut Problems, field: &str, value: &str) -> String {
     let email = value.trim().to_lowercase();
     let valid = email.len() <= 254

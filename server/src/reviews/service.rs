@@ -482,6 +482,29 @@ fn apply_draft(row: &mut review::ActiveModel, input: &ReviewInput) {
     row.notified_on = Set(d.notified_on);
 }
 
+/// A new review as `input` says, with nothing decided or done yet: how every review row is
+/// made (one opened by the office, a Section 11 year's plan).
+pub(crate) fn new_row(input: &ReviewInput) -> review::ActiveModel {
+    let now = crate::db::now();
+    let mut row = review::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        decision: Set(None),
+        decision_justification: Set(None),
+        decided_on: Set(None),
+        decided_by: Set(None),
+        panel_notified_on: Set(None),
+        panel_lead_reviewer_names: Set("[]".into()),
+        completed_on: Set(None),
+        published_on: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    apply_draft(&mut row, input);
+    row
+}
+
 fn validate(input: ReviewInput, today: NaiveDate) -> AppResult<ReviewInput> {
     Ok(ReviewInput {
         draft: input.draft.validate(today)?,
@@ -497,25 +520,8 @@ pub async fn create(
     let input = validate(input, state.today())?;
     let txn = begin_write(&state.db).await?;
     check_references(&txn, &input, None).await?;
-    let id = uuid::Uuid::new_v4().to_string();
-    let now = crate::db::now();
-    let mut row = review::ActiveModel {
-        id: Set(id.clone()),
-        decision: Set(None),
-        decision_justification: Set(None),
-        decided_on: Set(None),
-        decided_by: Set(None),
-        panel_notified_on: Set(None),
-        panel_lead_reviewer_names: Set("[]".into()),
-        completed_on: Set(None),
-        published_on: Set(None),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    apply_draft(&mut row, &input);
-    let row = row.insert(&txn).await?;
+    let row = new_row(&input).insert(&txn).await?;
+    let id = row.id.clone();
     write_links(&txn, &id, &input).await?;
     audit_log::append(&txn, rc, Event::new("review.create", "review", &id)).await?;
     let view = one_view(&txn, row, state.today()).await?;

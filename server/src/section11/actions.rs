@@ -16,6 +16,7 @@ use crate::context::RequestContext;
 use crate::db::begin_write;
 use crate::entities::{action, agency, review, s11_action, s11_answer, s11_assessment};
 use crate::error::{AppError, AppResult};
+use crate::reviews::service::ReviewInput;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use sea_orm::sea_query::OnConflict;
@@ -24,10 +25,14 @@ use sea_orm::{
 };
 use shared::actions::ActionDraft;
 use shared::auth::Actor;
-use shared::reviews::{Methodology, ReviewKind};
+use shared::reviews::ReviewKind;
 use shared::section11::{
-    carried_from, plan_learning, plan_reference, plan_subject, writes, MAX_ACTIONS_PER_STANDARD,
+    carried_from, plan_draft, plan_learning, plan_reference, writes, MAX_ACTIONS_PER_STANDARD,
 };
+
+/// The partnership's own timetable: no statutory clock (seeded by the case audits'
+/// migration).
+const LOCAL_REGIME: &str = "local";
 use std::collections::HashMap;
 
 /// An action planned against a standard: in this assessment, or in the agency's
@@ -143,33 +148,12 @@ async fn year_plan<C: ConnectionTrait>(
     let reference = plan_reference(year);
     let find = || review::Entity::find().filter(review::Column::Reference.eq(reference.clone()));
     if find().one(txn).await?.is_none() {
-        let now = crate::db::now();
-        let row = review::ActiveModel {
-            id: Set(uuid::Uuid::new_v4().to_string()),
-            reference: Set(reference.clone()),
-            kind: Set(ReviewKind::Section11.code().to_owned()),
-            subject: Set(plan_subject(year)),
-            themes: Set("[\"Section 11\"]".into()),
-            methodology: Set(Methodology::Other.code().to_owned()),
-            methodology_detail: Set(Some("Section 11 self-assessment".into())),
-            incident_month: Set(None),
-            incident_year: Set(year),
-            regime_id: Set("local".into()),
-            aware_on: Set(None),
-            notified_on: Set(today),
-            decision: Set(None),
-            decision_justification: Set(None),
-            decided_on: Set(None),
-            decided_by: Set(None),
-            panel_notified_on: Set(None),
-            panel_lead_reviewer_names: Set("[]".into()),
-            completed_on: Set(None),
-            published_on: Set(None),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        };
+        let row = crate::reviews::service::new_row(&ReviewInput {
+            draft: plan_draft(year, today),
+            regime_id: LOCAL_REGIME.to_owned(),
+            agency_ids: Vec::new(),
+            members: Vec::new(),
+        });
         review::Entity::insert(row)
             .on_conflict(
                 OnConflict::column(review::Column::Reference)
