@@ -35,6 +35,7 @@ mod m0029_distribution_lists;
 mod m0030_theme_from_indicator;
 mod m0031_auditor_membership;
 mod m0032_section_11_actions;
+mod m0033_plans_from_dataset_and_deaths;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0030_theme_from_indicator::Migration),
             Box::new(m0031_auditor_membership::Migration),
             Box::new(m0032_section_11_actions::Migration),
+            Box::new(m0033_plans_from_dataset_and_deaths::Migration),
         ]
     }
 }

@@ -619,6 +619,11 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
         "Imported values of a performance indicator from a file",
         Performance,
     ),
+    (
+        "indicator.action.plan",
+        "Planned an action from a hot spot of the performance dataset",
+        Performance,
+    ),
     // Child death review learning.
     (
         "child_death_review.list",
@@ -638,6 +643,11 @@ pub const ACTIONS: &[(&str, &str, AuditEventKind)] = &[
     (
         "child_death_review.delete",
         "Deleted a child death review record",
+        Reviews,
+    ),
+    (
+        "child_death_review.action.plan",
+        "Planned an action from a child death review's learning",
         Reviews,
     ),
     // Training and dissemination.

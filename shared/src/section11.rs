@@ -5,9 +5,7 @@
 
 use crate::actions::{LearningKind, LearningPointDraft, LearningScope};
 use crate::auth::{Actor, Role};
-use crate::reviews::input::ReviewDraft;
 use crate::reviews::vocabulary::vocabulary;
-use crate::reviews::{Methodology, ReviewKind};
 use crate::validation::clipped;
 use crate::Problems;
 
@@ -334,30 +332,7 @@ pub const DEMO_STANDARDS: &[(&str, &str, &str)] = &[
 ];
 
 /// The most actions an agency plans against one standard in one assessment.
-pub const MAX_ACTIONS_PER_STANDARD: usize = 20;
-
-/// The reference of the review that holds a year's Section 11 actions in the action plan;
-/// its actions are numbered from it (`S11-2026/A1`).
-pub fn plan_reference(year: i32) -> String {
-    format!("S11-{year}")
-}
-
-/// The review that holds a year's Section 11 actions, as it is made (on the partnership's
-/// own timetable, when the year's first action is planned on `today`).
-pub fn plan_draft(year: i32, today: chrono::NaiveDate) -> ReviewDraft {
-    ReviewDraft {
-        reference: plan_reference(year),
-        kind: ReviewKind::Section11,
-        subject: format!("Section 11 self-assessment {year}"),
-        themes: vec!["Section 11".to_owned()],
-        methodology: Methodology::Other,
-        methodology_detail: Some("Section 11 self-assessment".to_owned()),
-        incident_month: None,
-        incident_year: year,
-        aware_on: None,
-        notified_on: today,
-    }
-}
+pub const MAX_ACTIONS_PER_STANDARD: usize = crate::actions::plans::MAX_ACTIONS_PER_SOURCE;
 
 /// The learning point an agency's actions against one standard answer, with the
 /// recommendation they share: the standard (numbered as the tool numbers it), the agency,
@@ -541,7 +516,6 @@ mod tests {
             "Safer recruitment",
             "  Audit the files.  ",
         );
-        assert_eq!(plan_reference(2026), "S11-2026");
         assert_eq!(
             draft.title,
             "Section 11 2026, standard 3: Safer recruitment (Police)"

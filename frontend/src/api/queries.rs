@@ -229,12 +229,14 @@ operations!(
     UpdateIndicator,
     RecordIndicatorValue,
     ImportIndicatorValues,
+    PlanHotSpotAction,
 );
 operations!(
     "graphql/child_deaths.graphql": ChildDeathYear,
     RecordChildDeathReview,
     UpdateChildDeathReview,
     DeleteChildDeathReview,
+    PlanChildDeathAction,
 );
 operations!(
     "graphql/training.graphql": LearningEvents,

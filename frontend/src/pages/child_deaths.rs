@@ -10,6 +10,7 @@ use crate::components::{
     field_id, format_date, set_title, ConfirmPanel, DataTable, DateInput, ErrorSummary, FormSubmit,
     RadioGroup, SelectField, TextArea, TextField,
 };
+use crate::pages::actions::{planned, PlanActionForm, PlanFrom, Planned, PlannedList};
 use crate::pages::chronology::Notice;
 use crate::pages::states;
 use crate::session::use_session;
@@ -51,6 +52,7 @@ pub fn ChildDeathsPage() -> impl IntoView {
         api::call::<ChildDeathYear>(api::child_death_year::Variables { year })
     });
     let editing = RwSignal::new(None::<Record>);
+    let planning = RwSignal::new(None::<Record>);
     let notice = RwSignal::new(None::<String>);
     let office = move || session.is_office();
     let saved = move |text: String, in_year: i64| {
@@ -72,10 +74,29 @@ pub fn ChildDeathsPage() -> impl IntoView {
             states(
                 data.get(),
                 move |d: Data| {
-                    view! { <YearView d=d year=year editing=editing notice=notice on_deleted=move || data.refetch() office=office() /> }
+                    view! { <YearView d=d year=year editing=editing planning=planning notice=notice on_deleted=move || data.refetch() office=office() /> }
                 },
             )
         }}
+        <Show when=office>
+            {move || {
+                planning.get().map(|r| {
+                    view! {
+                        <PlanActionForm
+                            from=PlanFrom::Death(r.id.clone())
+                            heading=format!("Plan an action from the learning of {}", r.case_number)
+                            agency=None
+                            on_done=move |reference: String| {
+                                notice.set(Some(format!("Planned {reference}: it is in the action plan, under this death's learning point.")));
+                                planning.set(None);
+                                data.refetch();
+                            }
+                            on_cancel=move || planning.set(None)
+                        />
+                    }
+                })
+            }}
+        </Show>
         <Show when=office>
             {move || {
                 let start = editing.get();
@@ -131,6 +152,7 @@ fn YearView(
     d: Data,
     year: RwSignal<Option<i64>>,
     editing: RwSignal<Option<Record>>,
+    planning: RwSignal<Option<Record>>,
     notice: RwSignal<Option<String>>,
     on_deleted: impl Fn() + Copy + Send + Sync + 'static,
     office: bool,
@@ -175,6 +197,7 @@ fn YearView(
             "Category",
             "Modifiable factors",
             "Learning",
+            "Actions",
             "Change",
         ]
     } else {
@@ -185,6 +208,7 @@ fn YearView(
             "Category",
             "Modifiable factors",
             "Learning",
+            "Actions",
         ]
     };
     view! {
@@ -223,7 +247,20 @@ fn YearView(
                         .map(|r| {
                             let change = r.clone();
                             let remove = r.clone();
+                            let plan = r.clone();
                             let case = r.case_number.clone();
+                            let actions: Vec<Planned> = r.actions.iter().cloned().map(|a| planned!(a)).collect();
+                            let plan_button = office.then(|| {
+                                let case = case.clone();
+                                view! {
+                                    <button type="button" class="button button-secondary button-small" on:click=move |_| {
+                                        planning.set(Some(plan.clone()));
+                                        request_animation_frame(|| crate::components::focus_by_id("plan-action-title"));
+                                    }>
+                                        "Plan an action" <span class="visually-hidden">{format!(" from the learning of {case}")}</span>
+                                    </button>
+                                }
+                            });
                             view! {
                                 <tr>
                                     <th scope="row">{r.case_number.clone()}</th>
@@ -235,6 +272,10 @@ fn YearView(
                                         {(!r.modifiable_factors.is_empty()).then(|| view! { <p class="pre">{r.modifiable_factors.clone()}</p> })}
                                     </td>
                                     <td class="pre">{r.learning.clone()}</td>
+                                    <td>
+                                        {(!actions.is_empty()).then(|| view! { <PlannedList list=actions /> })}
+                                        {plan_button}
+                                    </td>
                                     {office
                                         .then(|| {
                                             view! {

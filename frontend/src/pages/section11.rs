@@ -694,22 +694,11 @@ fn StandardActions(
     let (now, before): (Vec<Planned>, Vec<Planned>) =
         planned.into_iter().partition(|p| p.planned_in == year);
     let items = |list: Vec<Planned>| {
-        view! {
-            <ul class="plain-list">
-                {list.into_iter().map(|p| {
-                    let a = p.action;
-                    let code = code_of(&a.status);
-                    let status = shared::actions::ActionStatus::from_code(&code).map_or(code.clone(), |s| s.label().to_string());
-                    view! {
-                        <li>
-                            <a href=format!("/actions/{}", a.id)>{format!("{}: {}", a.reference, a.title)}</a>
-                            {format!(" · due {} · {}", format_date(&a.target_date), status)}
-                            {a.overdue.then(|| view! { " " <strong class="tag tag-red">"Overdue"</strong> })}
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-        }
+        let list = list
+            .into_iter()
+            .map(|p| crate::pages::actions::planned!(p.action))
+            .collect::<Vec<_>>();
+        view! { <crate::pages::actions::PlannedList list=list /> }
     };
     let earlier = (!before.is_empty()).then(|| {
         view! {

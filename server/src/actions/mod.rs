@@ -4,4 +4,5 @@
 pub mod export;
 pub mod graphql;
 pub mod live;
+pub mod plans;
 pub mod service;

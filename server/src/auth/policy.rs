@@ -410,6 +410,8 @@ const ROOT: &[(&str, &str, Access)] = &[
         "importIndicatorValues",
         Access::AnyRole(OFFICE_OR_LEAD),
     ),
+    // A hot spot's actions join the action plan; the office plans them.
+    ("Mutation", "planHotSpotAction", Access::AnyRole(OFFICE)),
     // Child death review learning: the business office records; the office and the
     // independent chair read (records of children who died, pseudonymised).
     ("Query", "childDeathYear", Access::AnyRole(OFFICE_OR_CHAIR)),
@@ -419,6 +421,7 @@ const ROOT: &[(&str, &str, Access)] = &[
         "recordChildDeathReview",
         Access::AnyRole(OFFICE),
     ),
+    ("Mutation", "planChildDeathAction", Access::AnyRole(OFFICE)),
     (
         "Mutation",
         "updateChildDeathReview",
@@ -467,6 +470,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "recordedBy",
             "version",
             "updatedAt",
+            "actions",
         ],
     ),
     (
@@ -561,6 +565,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "chart",
             "canRecord",
             "canEdit",
+            "actions",
         ],
     ),
     (

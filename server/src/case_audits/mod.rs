@@ -29,7 +29,7 @@ use sea_orm::{
 use shared::auth::{Actor, Role};
 use shared::case_audits::{
     check_case, check_evidence, check_meeting, check_theme, is_audit_kind, movement, tally,
-    theme_from_hot_spot, AuditStage, CaseDraft, Cell, GivenGrade, GradeTone, HotSpot, MeetingDraft,
+    theme_from_hot_spot, AuditStage, CaseDraft, Cell, GivenGrade, GradeTone, MeetingDraft,
     Movement, ThemeDraft, MAX_AUDITORS, MAX_CASES, MAX_POOL, MAX_THEMES_PER_YEAR,
 };
 use shared::chronology::access;
@@ -297,18 +297,7 @@ pub async fn propose_theme_from_indicator(
             ),
         ));
     }
-    let latest = view
-        .values
-        .last()
-        .map(|(v, _)| format!("{}: {}", v.period, v.value));
-    let spot = HotSpot {
-        indicator: &view.indicator.name,
-        definition: &view.indicator.definition,
-        variation: view.chart.variation.label(),
-        assurance: view.chart.assurance.label(),
-        latest,
-    };
-    let draft = check_theme(theme_from_hot_spot(year, &spot))?;
+    let draft = check_theme(theme_from_hot_spot(year, &view.hot_spot()))?;
     let theme = insert_theme(&txn, rc, actor, draft, Some(indicator_id.to_owned())).await?;
     txn.commit().await?;
     Ok(theme)

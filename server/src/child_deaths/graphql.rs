@@ -2,8 +2,9 @@
 //! service.
 
 use super::{RecordView, YearView};
+use crate::actions::graphql::{Action, ActionInput};
 use crate::graphql::{parts, IntoGql};
-use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use shared::child_deaths::{
     year_label, AgeBand, Cell, ChildDeathDraft, DeathCategory, Modifiability,
@@ -11,6 +12,7 @@ use shared::child_deaths::{
 
 /// A reviewed child death, pseudonymised.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct ChildDeathReview {
     pub id: ID,
     /// The panel's reference, such as `CDR-2025-014`.
@@ -31,6 +33,19 @@ pub struct ChildDeathReview {
     pub recorded_by: Option<String>,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
+}
+
+#[ComplexObject]
+impl ChildDeathReview {
+    /// The actions planned from this record's learning (`planChildDeathAction`), as the
+    /// caller sees them in the action plan, in the order planned.
+    async fn actions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Action>> {
+        let (state, rc) = parts(ctx)?;
+        super::actions::planned(state, rc, &self.id)
+            .await
+            .map(|list| list.into_iter().map(Into::into).collect())
+            .gql(rc)
+    }
 }
 
 impl From<RecordView> for ChildDeathReview {
@@ -260,6 +275,23 @@ impl ChildDeathMutation {
         super::delete(state, rc, &id, version)
             .await
             .map(|()| true)
+            .gql(rc)
+    }
+
+    /// Plans an action from a record's learning (business office). It joins the action
+    /// plan as an action of the reporting year's child death review learning plan
+    /// (`CDOP-2025/A1`), under the record's learning point, which carries what the panel
+    /// learned and never the case number.
+    async fn plan_child_death_action(
+        &self,
+        ctx: &Context<'_>,
+        record_id: ID,
+        input: ActionInput,
+    ) -> async_graphql::Result<Action> {
+        let (state, rc) = parts(ctx)?;
+        super::actions::plan_action(state, rc, &record_id, input.into())
+            .await
+            .map(Into::into)
             .gql(rc)
     }
 }

@@ -4,6 +4,7 @@
 //! year. Nobody else does: the records are about children who died, and the published
 //! counts are what the partnership shares.
 
+pub mod actions;
 pub mod graphql;
 
 use crate::audit_log::{self, Event};

@@ -2,8 +2,9 @@
 //! service; each indicator carries its values and its computed XmR chart.
 
 use super::service::{self, IndicatorView};
+use crate::actions::graphql::{Action, ActionInput};
 use crate::graphql::{parts, IntoGql};
-use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use shared::performance::spc::{Assurance, SpecialCause, Variation};
 use shared::performance::{Direction, IndicatorDraft, ReportingPeriod};
@@ -60,6 +61,7 @@ pub struct SpcChart {
 
 /// A performance indicator.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct Indicator {
     pub id: ID,
     pub name: String,
@@ -88,6 +90,19 @@ pub struct Indicator {
     pub can_record: bool,
     /// Whether the caller may change it.
     pub can_edit: bool,
+}
+
+#[ComplexObject]
+impl Indicator {
+    /// The actions planned from this indicator as a hot spot (`planHotSpotAction`), in
+    /// every year, as the caller sees them in the action plan, in the order planned.
+    async fn actions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Action>> {
+        let (state, rc) = parts(ctx)?;
+        super::actions::planned(state, rc, &self.id)
+            .await
+            .map(|list| list.into_iter().map(Into::into).collect())
+            .gql(rc)
+    }
 }
 
 fn to_gql(v: IndicatorView, actor: Option<&shared::auth::Actor>) -> Indicator {
@@ -337,6 +352,23 @@ impl PerformanceMutation {
         service::import_values(state, rc, &file_name, bytes)
             .await
             .map(IndicatorValuesImport::from)
+            .gql(rc)
+    }
+
+    /// Plans an action from an indicator that is a hot spot, in one step (the business
+    /// office). It joins the action plan as an action of this year's performance dataset
+    /// plan (`PI-2026/A1`), under the indicator's learning point of the year, which says
+    /// what its chart shows. VALIDATION when the indicator is not a hot spot.
+    async fn plan_hot_spot_action(
+        &self,
+        ctx: &Context<'_>,
+        indicator_id: ID,
+        input: ActionInput,
+    ) -> async_graphql::Result<Action> {
+        let (state, rc) = parts(ctx)?;
+        super::actions::plan_action(state, rc, &indicator_id, input.into())
+            .await
+            .map(Into::into)
             .gql(rc)
     }
 }

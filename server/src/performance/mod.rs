@@ -1,5 +1,6 @@
 //! The performance dataset: indicators, their values by period, and each indicator's XmR
 //! chart (`shared::performance::spc`), computed when read.
 
+pub mod actions;
 pub mod graphql;
 pub mod service;

@@ -14,6 +14,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 use shared::auth::{Actor, Role};
+use shared::case_audits::HotSpot;
 use shared::performance::import::{self, KnownIndicator};
 use shared::performance::spc::{Chart, SpcSettings};
 use shared::performance::{
@@ -39,6 +40,21 @@ pub struct IndicatorView {
 impl IndicatorView {
     pub fn is_hot_spot(&self) -> bool {
         self.chart.is_hot_spot()
+    }
+
+    /// What a hot spot's audit theme or learning point says of it: the indicator, what its
+    /// chart shows, and its latest value.
+    pub fn hot_spot(&self) -> HotSpot<'_> {
+        HotSpot {
+            indicator: &self.indicator.name,
+            definition: &self.indicator.definition,
+            variation: self.chart.variation.label(),
+            assurance: self.chart.assurance.label(),
+            latest: self
+                .values
+                .last()
+                .map(|(v, _)| format!("{}: {}", v.period, v.value)),
+        }
     }
 }
 

@@ -8,31 +8,23 @@
 //! too). `s11_action` says which assessment and standard each answers.
 
 use super::{readable, standards_of, status_of};
-use crate::actions::service::{
-    checked_action, finish_action, insert_action, insert_learning, visible_views, ActionView,
-};
+use crate::actions::plans::{add_to_plan, planned_views, Under};
+use crate::actions::service::{checked_action, finish_action, ActionView};
 use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
 use crate::db::begin_write;
-use crate::entities::{action, agency, review, s11_action, s11_answer, s11_assessment};
+use crate::entities::{action, agency, s11_action, s11_answer, s11_assessment};
 use crate::error::{AppError, AppResult};
-use crate::reviews::service::ReviewInput;
 use crate::state::AppState;
 use chrono::NaiveDate;
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
+use shared::actions::plans::Plan;
 use shared::actions::ActionDraft;
 use shared::auth::Actor;
-use shared::reviews::ReviewKind;
-use shared::section11::{
-    carried_from, plan_draft, plan_learning, plan_reference, writes, MAX_ACTIONS_PER_STANDARD,
-};
+use shared::section11::{carried_from, plan_learning, writes, MAX_ACTIONS_PER_STANDARD};
 
-/// The partnership's own timetable: no statutory clock (seeded by the case audits'
-/// migration).
-const LOCAL_REGIME: &str = "local";
 use std::collections::HashMap;
 
 /// An action planned against a standard: in this assessment, or in the agency's
@@ -114,65 +106,22 @@ async fn planned_in<C: ConnectionTrait>(
             Some((l.action_id, (standard, year)))
         })
         .collect();
-    if links.is_empty() {
-        return Ok(Vec::new());
-    }
-    let query = action::Entity::find()
-        .filter(action::Column::Id.is_in(links.keys().cloned()))
-        .order_by_asc(action::Column::CreatedAt)
-        .order_by_asc(action::Column::Reference);
-    let mut planned: Vec<PlannedAction> = visible_views(db, actor, query, today)
-        .await?
-        .into_iter()
-        .filter_map(|view| {
-            links
-                .get(&view.action.id)
-                .map(|(standard_id, year)| PlannedAction {
-                    standard_id: standard_id.clone(),
-                    year: *year,
-                    action: view,
-                })
-        })
-        .collect();
+    let mut planned: Vec<PlannedAction> =
+        planned_views(db, actor, links.keys().cloned().collect(), today)
+            .await?
+            .into_iter()
+            .filter_map(|view| {
+                links
+                    .get(&view.action.id)
+                    .map(|(standard_id, year)| PlannedAction {
+                        standard_id: standard_id.clone(),
+                        year: *year,
+                        action: view,
+                    })
+            })
+            .collect();
     planned.sort_by_key(|p| p.year);
     Ok(planned)
-}
-
-/// The review that holds the year's Section 11 actions, made the first time it is needed
-/// (once, however many agencies plan their first action at the same moment).
-async fn year_plan<C: ConnectionTrait>(
-    txn: &C,
-    year: i32,
-    today: NaiveDate,
-) -> AppResult<review::Model> {
-    let reference = plan_reference(year);
-    let find = || review::Entity::find().filter(review::Column::Reference.eq(reference.clone()));
-    if find().one(txn).await?.is_none() {
-        let row = crate::reviews::service::new_row(&ReviewInput {
-            draft: plan_draft(year, today),
-            regime_id: LOCAL_REGIME.to_owned(),
-            agency_ids: Vec::new(),
-            members: Vec::new(),
-        });
-        review::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(review::Column::Reference)
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(txn)
-            .await?;
-    }
-    let found = find()
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound("Section 11 plan"))?;
-    if found.kind != ReviewKind::Section11.code() {
-        return Err(AppError::Conflict(format!(
-            "The review {reference} is a case review, so Section 11 {year}'s actions cannot be numbered from that reference. Give that review another reference first."
-        )));
-    }
-    Ok(found)
 }
 
 /// The agency's lead (or the office) plans an action against one standard while the
@@ -269,15 +218,8 @@ pub(crate) async fn plan_in<C: ConnectionTrait>(
             format!("at most {MAX_ACTIONS_PER_STANDARD} actions are planned against one standard"),
         ));
     }
-    let plan = year_plan(txn, row.year, today).await?;
-    let recommendation_id = match earlier.first() {
-        Some(link) => action::Entity::find_by_id(link.action_id.clone())
-            .select_only()
-            .column(action::Column::RecommendationId)
-            .into_tuple::<String>()
-            .one(txn)
-            .await?
-            .ok_or(AppError::NotFound("Action"))?,
+    let under = match earlier.first() {
+        Some(link) => Under::Earlier(link.action_id.clone()),
         None => {
             let agency = agency::Entity::find_by_id(row.agency_id.clone())
                 .one(txn)
@@ -292,12 +234,20 @@ pub(crate) async fn plan_in<C: ConnectionTrait>(
                 .unwrap_or_default();
             let (point, recommendation) =
                 plan_learning(row.year, &agency.name, number, &standard.title, &to_green);
-            insert_learning(txn, rc, created_by, &plan.id, point, &recommendation)
-                .await?
-                .id
+            Under::New(point, recommendation)
         }
     };
-    let saved = insert_action(txn, created_by, &plan.id, &recommendation_id, draft).await?;
+    let saved = add_to_plan(
+        txn,
+        rc,
+        created_by,
+        Plan::Section11,
+        row.year,
+        under,
+        draft,
+        today,
+    )
+    .await?;
     s11_action::Entity::insert(s11_action::ActiveModel {
         action_id: Set(saved.id.clone()),
         assessment_id: Set(row.id.clone()),

@@ -1508,6 +1508,20 @@ fn ops() -> Vec<Op> {
             own_session: false,
         },
         Op {
+            field: "Mutation.planHotSpotAction",
+            allowed: OFFICE,
+            doc: "mutation($i: ID!, $a: ActionInput!) { planHotSpotAction(indicatorId: $i, input: $a) { id } }",
+            vars: |f, p| json!({ "i": f.indicator, "a": action_input(&format!("Hot {p}"), &f.agency) }),
+            own_session: false,
+        },
+        Op {
+            field: "Mutation.planChildDeathAction",
+            allowed: OFFICE,
+            doc: "mutation($r: ID!, $a: ActionInput!) { planChildDeathAction(recordId: $r, input: $a) { id } }",
+            vars: |f, p| json!({ "r": f.child_death_to_update[p], "a": action_input(&format!("Death {p}"), &f.agency) }),
+            own_session: false,
+        },
+        Op {
             field: "Mutation.proposeAuditThemeFromIndicator",
             allowed: OFFICE,
             doc: "mutation($i: ID!) { proposeAuditThemeFromIndicator(indicatorId: $i, year: 2027) { id } }",
@@ -1646,6 +1660,7 @@ const ANSWERED_BY_THE_SERVICE: &[(&str, &str)] = &[
     ("Mutation.regenerateRecoveryCodes", "CONFLICT"),
     // The matrix's indicator has no values, so it is no hot spot to propose a theme from.
     ("Mutation.proposeAuditThemeFromIndicator", "VALIDATION"),
+    ("Mutation.planHotSpotAction", "VALIDATION"),
 ];
 
 /// A single sign-on provider for `<label>.matrix-sso.example`.

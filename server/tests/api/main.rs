@@ -26,6 +26,7 @@ mod live;
 mod metrics;
 mod passwords;
 mod performance;
+mod plans;
 mod public_pages;
 mod publication;
 mod qa_reports;

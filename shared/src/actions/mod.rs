@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod input;
+pub mod plans;
 pub mod rag;
 pub mod reminders;
 pub mod statistics;

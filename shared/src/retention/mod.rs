@@ -250,7 +250,9 @@ pub fn defaults() -> Vec<(RuleKey, Period)> {
                     }
                     ReviewKind::MultiAgencyCaseAudit
                     | ReviewKind::ThematicAudit
-                    | ReviewKind::Section11 => Period::Months(84),
+                    | ReviewKind::Section11
+                    | ReviewKind::PerformanceDataset
+                    | ReviewKind::ChildDeathLearning => Period::Months(84),
                 },
                 (RecordKind::Review, None) => Period::Forever,
                 (RecordKind::ChronologyEntries, _) => Period::Months(300),

@@ -46,16 +46,22 @@ vocabulary! {
         MultiAgencyCaseAudit => ("MULTI_AGENCY_CASE_AUDIT", "Multi-agency case audit (MACA)"),
         ThematicAudit => ("THEMATIC_AUDIT", "Thematic audit"),
         Section11 => ("SECTION_11", "Section 11 self-assessment actions"),
+        PerformanceDataset => ("PERFORMANCE_DATASET", "Performance dataset actions"),
+        ChildDeathLearning => ("CHILD_DEATH_LEARNING", "Child death review learning actions"),
     }
 }
 
 impl ReviewKind {
     /// Whether the kind is a case review or audit that someone opens (and the partnership
-    /// lists, times and reports on). A Section 11 year's actions are kept as the plan of a
-    /// review of their own kind, made when the first is planned; it has no chronology, no
-    /// clocks and no place in the list of reviews.
+    /// lists, times and reports on). A year's actions from Section 11, the performance
+    /// dataset or child death review learning are kept as the plan of a review of their own
+    /// kind (`shared::actions::plans`), made when the first is planned; it has no
+    /// chronology, no clocks and no place in the list of reviews.
     pub fn is_case_review(self) -> bool {
-        !matches!(self, ReviewKind::Section11)
+        !matches!(
+            self,
+            ReviewKind::Section11 | ReviewKind::PerformanceDataset | ReviewKind::ChildDeathLearning
+        )
     }
 }
 

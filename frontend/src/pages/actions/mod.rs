@@ -11,11 +11,14 @@ mod detail;
 mod form;
 mod learning;
 mod plan;
+mod planned;
 
 pub use committees::{CommitteeList, CommitteePage};
 pub use detail::ActionPage;
 pub use learning::LearningPage;
 pub use plan::{ActionsPage, PlanPrintPage};
+pub(crate) use planned::planned;
+pub use planned::{PlanActionForm, PlanFrom, Planned, PlannedList};
 
 use crate::api::data::{ActionRow, IdName, PlanReview, UpdateItem};
 use crate::api::{self, enum_from};
@@ -89,7 +92,8 @@ pub fn summary_list(rows: Vec<(&'static str, AnyView)>) -> AnyView {
     .into_any()
 }
 
-fn status_label(code: &str) -> String {
+/// A stored action status in words.
+pub fn status_label(code: &str) -> String {
     ActionStatus::from_code(code).map_or(code.to_string(), |s| s.label().to_string())
 }
 

@@ -553,10 +553,7 @@ pub fn PlanPrintPage() -> impl IntoView {
             parts.push(format!("owner agency {}", names(list, &id)));
         }
         if let Some(code) = value(f.status) {
-            parts.push(format!(
-                "status {}",
-                ActionStatus::from_code(&code).map_or(code.clone(), |s| s.label().to_string())
-            ));
+            parts.push(format!("status {}", super::status_label(&code)));
         }
         if let Some(code) = value(f.rag) {
             parts.push(format!(

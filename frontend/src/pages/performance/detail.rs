@@ -4,6 +4,7 @@ use crate::api::{self, code_of, IndicatorDetail, RecordIndicatorValue};
 use crate::components::{
     field_id, format_date_time, set_title, ErrorSummary, FormSubmit, SelectField, TextField,
 };
+use crate::pages::actions::{planned, PlanActionForm, PlanFrom, Planned, PlannedList};
 use crate::pages::chronology::Notice;
 use crate::pages::{loaded_heading, route_id, states};
 use crate::session::use_session;
@@ -109,6 +110,58 @@ fn IndicatorBody(
         <XmrChart chart=i.chart.clone() unit=i.unit.clone() name=i.name.clone() supplied=supplied />
         {record}
         {(i.chart.hot_spot && use_session().is_office()).then(|| view! { <ProposeTheme id=i.id.clone() /> })}
+        {((i.chart.hot_spot && use_session().is_office()) || !i.actions.is_empty()).then(|| {
+            let actions = i.actions.iter().cloned().map(|a| planned!(a)).collect();
+            view! {
+                <HotSpotActions
+                    id=i.id.clone()
+                    actions=actions
+                    agency=i.agency_id.clone()
+                    hot=i.chart.hot_spot
+                    notice=notice
+                    on_planned=on_recorded
+                />
+            }
+        })}
+    }
+}
+
+/// The actions planned from the indicator as a hot spot that the person sees (by the
+/// action plan's rules), and (the office, while it is one) the form that plans another in
+/// one step.
+#[component]
+fn HotSpotActions(
+    id: String,
+    actions: Vec<Planned>,
+    agency: Option<String>,
+    hot: bool,
+    notice: RwSignal<Option<String>>,
+    on_planned: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let list = if actions.is_empty() {
+        view! { <p>"No actions are planned from this indicator yet."</p> }.into_any()
+    } else {
+        view! { <PlannedList list=actions /> }.into_any()
+    };
+    let form = (hot && use_session().is_office()).then(|| {
+        view! {
+            <PlanActionForm
+                from=PlanFrom::HotSpot(id)
+                heading="Plan an action from this hot spot".to_string()
+                agency=agency
+                on_done=move |reference: String| {
+                    notice.set(Some(format!("Planned {reference}: it is in the action plan, under this indicator's learning point.")));
+                    on_planned();
+                }
+            />
+        }
+    });
+    view! {
+        <section class="row-card" aria-labelledby="hot-spot-actions">
+            <h2 id="hot-spot-actions">"Actions from this hot spot"</h2>
+            {list}
+            {form}
+        </section>
     }
 }
 

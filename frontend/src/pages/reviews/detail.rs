@@ -56,17 +56,17 @@ fn ReviewBody(
     let session = use_session();
     let r = review;
     let id = r.id.clone();
-    // A Section 11 year's plan is only its actions: no chronology, clocks or summary.
-    let case_review = shared::reviews::ReviewKind::from_code(&code_of(&r.kind))
-        .is_none_or(|k| k.is_case_review());
-    if !case_review {
+    // A plan (a Section 11 year's, the dataset's, child death learning's) is only its
+    // actions: no chronology, clocks or summary.
+    let plan = shared::reviews::ReviewKind::from_code(&code_of(&r.kind))
+        .and_then(shared::actions::plans::Plan::of);
+    if let Some(plan) = plan {
+        let (home, home_label) = plan.home();
         return view! {
-            <p>
-                {format!("{} holds the actions agencies planned in their Section 11 self-assessments, one learning point per agency and standard. They are followed up in the action plan like every other action.", r.reference)}
-            </p>
+            <p>{plan.about(&r.reference)}</p>
             <ul class="plain-list">
                 <li><a href=format!("/reviews/{id}/learning")>{format!("Learning and actions of {}", r.reference)}</a></li>
-                <li><a href="/section-11">"Section 11 self-assessments"</a></li>
+                <li><a href=home>{home_label}</a></li>
                 <li><a href="/actions">"The action plan"</a></li>
             </ul>
         }

@@ -1,0 +1,110 @@
+//! Actions planned from a child death review record's learning (the business office). They
+//! join the action plan as the plan of the reporting year's review `CDOP-<year>`
+//! (`shared::actions::plans`), one learning point per record carrying what the panel
+//! learned and never the case number; `child_death_action` says which record each answers.
+
+use super::{one, RECORD};
+use crate::actions::plans::{add_to_plan, planned_views, Under};
+use crate::actions::service::{checked_action, finish_action, ActionView};
+use crate::audit_log::{self, Event};
+use crate::context::RequestContext;
+use crate::db::begin_write;
+use crate::entities::{child_death_action as link, child_death_review as record};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use shared::actions::plans::{death_learning, DeathLearning, Plan, MAX_ACTIONS_PER_SOURCE};
+use shared::actions::ActionDraft;
+use shared::child_deaths::{READERS, WRITERS};
+
+/// The actions planned from the record `id` that the person sees (by the action plan's
+/// rules), in the order planned. Only the record's readers ask.
+pub async fn planned(
+    state: &AppState,
+    rc: &RequestContext,
+    id: &str,
+) -> AppResult<Vec<ActionView>> {
+    let actor = rc.require_any(READERS)?;
+    let ids: Vec<String> = link::Entity::find()
+        .filter(link::Column::RecordId.eq(id.to_owned()))
+        .select_only()
+        .column(link::Column::ActionId)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    planned_views(&state.db, actor, ids, state.today()).await
+}
+
+/// Plans an action from the record `id` into its reporting year's plan, under the
+/// record's learning point (made with its first action).
+pub async fn plan_action(
+    state: &AppState,
+    rc: &RequestContext,
+    id: &str,
+    draft: ActionDraft,
+) -> AppResult<ActionView> {
+    let actor = rc.require_any(WRITERS)?;
+    let today = state.today();
+    let txn = begin_write(&state.db).await?;
+    // Locked (PostgreSQL) or the whole database is (SQLite), so two first actions from
+    // one record share one learning point.
+    record::Entity::find_by_id(id.to_owned())
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound(RECORD))?;
+    let view = one(&txn, id).await?;
+    let earlier: Vec<String> = link::Entity::find()
+        .filter(link::Column::RecordId.eq(id.to_owned()))
+        .order_by_asc(link::Column::ActionId)
+        .select_only()
+        .column(link::Column::ActionId)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    if earlier.len() >= MAX_ACTIONS_PER_SOURCE {
+        return Err(AppError::validation(
+            "recordId",
+            format!("at most {MAX_ACTIONS_PER_SOURCE} actions are planned from one record"),
+        ));
+    }
+    let draft = checked_action(&txn, draft, today).await?;
+    let under = match earlier.into_iter().next() {
+        Some(first) => Under::Earlier(first),
+        None => {
+            let (point, recommendation) = death_learning(&DeathLearning {
+                reporting_year: view.row.reporting_year,
+                panel_date: view.row.panel_date,
+                category: view.category,
+                modifiability: view.modifiability,
+                modifiable_factors: &view.row.modifiable_factors,
+                learning: &view.row.learning,
+            });
+            Under::New(point, recommendation)
+        }
+    };
+    let saved = add_to_plan(
+        &txn,
+        rc,
+        &actor.user_id,
+        Plan::ChildDeaths,
+        view.row.reporting_year,
+        under,
+        draft,
+        today,
+    )
+    .await?;
+    link::Entity::insert(link::ActiveModel {
+        action_id: Set(saved.id.clone()),
+        record_id: Set(id.to_owned()),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    audit_log::append(
+        &txn,
+        rc,
+        Event::new("child_death_review.action.plan", "child_death_review", id),
+    )
+    .await?;
+    finish_action(state, rc, txn, saved, "create").await
+}
