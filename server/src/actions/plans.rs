@@ -4,7 +4,9 @@
 //! spots and child death review learning each plan their actions through
 //! [`add_to_plan`], so they are numbered, kept and read as every other action.
 
-use crate::actions::service::{insert_action, insert_learning, visible_views, ActionView};
+use crate::actions::service::{
+    checked_action, insert_action, insert_learning, visible_views, ActionView,
+};
 use crate::context::RequestContext;
 use crate::entities::{action, review};
 use crate::error::{AppError, AppResult};
@@ -12,7 +14,7 @@ use crate::reviews::service::ReviewInput;
 use chrono::NaiveDate;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use shared::actions::plans::Plan;
+use shared::actions::plans::{Plan, MAX_ACTIONS_PER_SOURCE};
 use shared::actions::{ActionDraft, LearningPointDraft};
 use shared::auth::Actor;
 
@@ -112,4 +114,39 @@ pub(crate) async fn planned_views<C: ConnectionTrait>(
         .order_by_asc(action::Column::CreatedAt)
         .order_by_asc(action::Column::Reference);
     visible_views(db, actor, query, today).await
+}
+
+/// Plans the action `draft` from one source (a hot spot, a child death record) into
+/// `plan`'s plan of `year`, in `txn`, once the caller has locked and checked the source:
+/// refused on `field` once the source has [`MAX_ACTIONS_PER_SOURCE`] (`earlier`: the ids of
+/// the actions already planned from it); under the learning point those answer, or a new
+/// one `learning()` makes for the first. The caller links the action to its source and
+/// finishes it.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn plan_from_source<C: ConnectionTrait>(
+    txn: &C,
+    rc: &RequestContext,
+    created_by: &str,
+    (plan, year): (Plan, i32),
+    (field, source): (&str, &str),
+    earlier: Vec<String>,
+    draft: ActionDraft,
+    today: NaiveDate,
+    learning: impl FnOnce() -> (LearningPointDraft, String),
+) -> AppResult<action::Model> {
+    if earlier.len() >= MAX_ACTIONS_PER_SOURCE {
+        return Err(AppError::validation(
+            field,
+            format!("at most {MAX_ACTIONS_PER_SOURCE} actions are planned from one {source}"),
+        ));
+    }
+    let draft = checked_action(txn, draft, today).await?;
+    let under = match earlier.into_iter().next() {
+        Some(first) => Under::Earlier(first),
+        None => {
+            let (point, recommendation) = learning();
+            Under::New(point, recommendation)
+        }
+    };
+    add_to_plan(txn, rc, created_by, plan, year, under, draft, today).await
 }

@@ -4,8 +4,8 @@
 //! learned and never the case number; `child_death_action` says which record each answers.
 
 use super::{one, RECORD};
-use crate::actions::plans::{add_to_plan, planned_views, Under};
-use crate::actions::service::{checked_action, finish_action, ActionView};
+use crate::actions::plans::{plan_from_source, planned_views};
+use crate::actions::service::{finish_action, ActionView};
 use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
 use crate::db::begin_write;
@@ -13,7 +13,7 @@ use crate::entities::{child_death_action as link, child_death_review as record};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
-use shared::actions::plans::{death_learning, DeathLearning, Plan, MAX_ACTIONS_PER_SOURCE};
+use shared::actions::plans::{death_learning, DeathLearning, Plan};
 use shared::actions::ActionDraft;
 use shared::child_deaths::{READERS, WRITERS};
 
@@ -62,36 +62,25 @@ pub async fn plan_action(
         .into_tuple()
         .all(&txn)
         .await?;
-    if earlier.len() >= MAX_ACTIONS_PER_SOURCE {
-        return Err(AppError::validation(
-            "recordId",
-            format!("at most {MAX_ACTIONS_PER_SOURCE} actions are planned from one record"),
-        ));
-    }
-    let draft = checked_action(&txn, draft, today).await?;
-    let under = match earlier.into_iter().next() {
-        Some(first) => Under::Earlier(first),
-        None => {
-            let (point, recommendation) = death_learning(&DeathLearning {
+    let saved = plan_from_source(
+        &txn,
+        rc,
+        &actor.user_id,
+        (Plan::ChildDeaths, view.row.reporting_year),
+        ("recordId", "record"),
+        earlier,
+        draft,
+        today,
+        || {
+            death_learning(&DeathLearning {
                 reporting_year: view.row.reporting_year,
                 panel_date: view.row.panel_date,
                 category: view.category,
                 modifiability: view.modifiability,
                 modifiable_factors: &view.row.modifiable_factors,
                 learning: &view.row.learning,
-            });
-            Under::New(point, recommendation)
-        }
-    };
-    let saved = add_to_plan(
-        &txn,
-        rc,
-        &actor.user_id,
-        Plan::ChildDeaths,
-        view.row.reporting_year,
-        under,
-        draft,
-        today,
+            })
+        },
     )
     .await?;
     link::Entity::insert(link::ActiveModel {

@@ -5,8 +5,8 @@
 //! answers.
 
 use super::service::get;
-use crate::actions::plans::{add_to_plan, planned_views, Under};
-use crate::actions::service::{checked_action, finish_action, ActionView};
+use crate::actions::plans::{plan_from_source, planned_views};
+use crate::actions::service::{finish_action, ActionView};
 use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
 use crate::db::begin_write;
@@ -15,7 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::Datelike;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
-use shared::actions::plans::{hot_spot_learning, Plan, MAX_ACTIONS_PER_SOURCE};
+use shared::actions::plans::{hot_spot_learning, Plan};
 use shared::actions::ActionDraft;
 use shared::auth::Role;
 
@@ -75,31 +75,16 @@ pub async fn plan_action(
         .into_tuple()
         .all(&txn)
         .await?;
-    if earlier.len() >= MAX_ACTIONS_PER_SOURCE {
-        return Err(AppError::validation(
-            "indicatorId",
-            format!(
-                "at most {MAX_ACTIONS_PER_SOURCE} actions are planned from one hot spot in a year"
-            ),
-        ));
-    }
-    let draft = checked_action(&txn, draft, today).await?;
-    let under = match earlier.into_iter().next() {
-        Some(first) => Under::Earlier(first),
-        None => {
-            let (point, recommendation) = hot_spot_learning(year, &view.hot_spot());
-            Under::New(point, recommendation)
-        }
-    };
-    let saved = add_to_plan(
+    let saved = plan_from_source(
         &txn,
         rc,
         &actor.user_id,
-        Plan::Dataset,
-        year,
-        under,
+        (Plan::Dataset, year),
+        ("indicatorId", "hot spot in a year"),
+        earlier,
         draft,
         today,
+        || hot_spot_learning(year, &view.hot_spot()),
     )
     .await?;
     indicator_action::Entity::insert(indicator_action::ActiveModel {

@@ -242,12 +242,22 @@ async fn actions_from_a_deaths_learning_join_the_action_plan(backend: Backend) {
         assert_eq!(references(&lead_sees["myAgencyActions"]).len(), 2);
         assert!(!lead_sees.to_string().contains("0042"));
 
+        // At most 20 actions from one record: the 21st is refused on the record.
+        for n in 3..=20 {
+            let more = plan_from_death(&office, &record, action(&format!("Step {n}"), &health, 60)).await;
+            assert_eq!(more["data"]["planChildDeathAction"]["reference"], format!("CDOP-{year}/A{n}"), "{more:#}");
+        }
+        let over = plan_from_death(&office, &record, action("One too many", &health, 60)).await;
+        assert_eq!(problem_fields(&over), ["recordId"], "{over:#}");
+
         // Read on the record by its readers.
         let doc = "query($y: Int) { childDeathYear(year: $y) { reviews { id actions { reference } } } }";
         for who in [&office, &chair] {
             let data = who.ok(doc, json!({ "y": year })).await;
             let listed = data["childDeathYear"]["reviews"].as_array().expect("list").iter().find(|r| r["id"] == record.as_str()).expect("the record").clone();
-            assert_eq!(references(&listed["actions"]), [format!("CDOP-{year}/A1"), format!("CDOP-{year}/A2")]);
+            let listed = references(&listed["actions"]);
+            assert_eq!(listed.len(), 20);
+            assert_eq!(listed[..2], [format!("CDOP-{year}/A1"), format!("CDOP-{year}/A2")]);
         }
 
         // A record deleted as made in error leaves its actions in the action plan.
@@ -256,7 +266,7 @@ async fn actions_from_a_deaths_learning_join_the_action_plan(backend: Backend) {
             .await;
         assert_eq!(deleted["deleteChildDeathReview"], true);
         let in_plan = office.ok("{ actions { totalCount } }", json!({})).await;
-        assert_eq!(in_plan["actions"]["totalCount"], 2);
+        assert_eq!(in_plan["actions"]["totalCount"], 20);
         let sources = office.ok("{ reviews(withPlans: true) { reference kind } }", json!({})).await;
         assert!(sources.to_string().contains("CHILD_DEATH_LEARNING"), "{sources:#}");
     })

@@ -111,20 +111,33 @@ pub fn ProgressForm(
                         }
                     })
             }}
-            <div class="button-group">
-                <button type="submit" class="button" disabled=move || pending.get()>
-                    "Add update"
-                </button>
-                {on_cancel
-                    .map(|cancel| {
-                        view! {
-                            <button type="button" class="button button-secondary" on:click=move |_| cancel.run(())>
-                                "Cancel"
-                            </button>
-                        }
-                    })}
-            </div>
+            <FormButtons label="Add update" pending=pending on_cancel=on_cancel />
         </form>
+    }
+}
+
+/// A form's submit button (`label`, off while `pending`) and, when the form can be put
+/// away, its Cancel button.
+#[component]
+pub fn FormButtons(
+    label: &'static str,
+    pending: RwSignal<bool>,
+    on_cancel: Option<Callback<()>>,
+) -> impl IntoView {
+    view! {
+        <div class="button-group">
+            <button type="submit" class="button" disabled=move || pending.get()>
+                {label}
+            </button>
+            {on_cancel
+                .map(|cancel| {
+                    view! {
+                        <button type="button" class="button button-secondary" on:click=move |_| cancel.run(())>
+                            "Cancel"
+                        </button>
+                    }
+                })}
+        </div>
     }
 }
 

@@ -3,7 +3,7 @@
 //! page lists the actions planned from it in one shape ([`PlannedList`]); the hot spot and
 //! the record plan another with the action plan's own fields ([`PlanActionForm`]).
 
-use super::form::{action_input, describe_action, ActionFields, ActionValues};
+use super::form::{action_input, describe_action, ActionFields, ActionValues, FormButtons};
 use super::status_label;
 use crate::api::data::{AgenciesData, AgencyRef};
 use crate::api::{self, Agencies};
@@ -161,19 +161,7 @@ pub fn PlanActionForm(
                         view! { <ActionFields values=values agencies=list people=Vec::new() errors=errors /> }
                     })
             }}
-            <div class="button-group">
-                <button type="submit" class="button" disabled=move || pending.get()>
-                    "Plan the action"
-                </button>
-                {on_cancel
-                    .map(|cancel| {
-                        view! {
-                            <button type="button" class="button button-secondary" on:click=move |_| cancel.run(())>
-                                "Cancel"
-                            </button>
-                        }
-                    })}
-            </div>
+            <FormButtons label="Plan the action" pending=pending on_cancel=on_cancel />
         </form>
     }
 }
