@@ -37,12 +37,19 @@ test("an agency lead answers the year's Section 11 assessment from last year's, 
   // Information sharing is better this year: green, with new evidence. Evidence too long
   // for the server is reported on this standard's own field.
   await sharing.getByLabel('Green: met').check();
-  await sharing.getByLabel('Evidence').fill('x'.repeat(10001));
+  await sharing.getByLabel('Evidence', { exact: true }).fill('x'.repeat(10001));
   await sharing.getByRole('button', { name: 'Save standard 8' }).click();
   const refused = sharing.getByRole('alert');
   await expect(refused).toContainText('Evidence must be at most 10000 characters');
   await expect(refused.getByRole('link', { name: /Evidence/ })).toHaveAttribute('href', '#evidence-8');
-  await sharing.getByLabel('Evidence').fill('The protocol was agreed in March; an audit of 20 referrals found 18 shared the same day.');
+  await sharing.getByLabel('Evidence', { exact: true }).fill('The protocol was agreed in March; an audit of 20 referrals found 18 shared the same day.');
+  // A link to the evidence must be a web address: refused on the links field, by number.
+  const links = sharing.getByLabel('Links to evidence (optional)');
+  await links.fill('javascript:alert(1) Click here');
+  await sharing.getByRole('button', { name: 'Save standard 8' }).click();
+  await expect(refused).toContainText('Links to evidence, link 1 must be a web address starting https:// or http://');
+  await expect(refused.getByRole('link', { name: /Links to evidence/ })).toHaveAttribute('href', '#links-8');
+  await links.fill('https://intranet.example/sharing-audit.pdf Referral audit, March');
   await sharing.getByRole('button', { name: 'Save standard 8' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Your answer to “Information sharing” is saved.' })).toBeVisible();
   await expect(sharing).toContainText('Green: met');
@@ -85,6 +92,10 @@ test("an agency lead answers the year's Section 11 assessment from last year's, 
   const scrutinise = work(page).getByRole('listitem').filter({ hasText: `POL Section 11 self-assessment for ${YEAR}` });
   await expect(scrutinise).toContainText('Section 11 self-assessment to scrutinise');
   await scrutinise.getByRole('link').click();
+  // The evidence links open from the standard.
+  await expect(
+    page.getByRole('region', { name: '8. Information sharing' }).getByRole('link', { name: 'Referral audit, March' }),
+  ).toHaveAttribute('href', 'https://intranet.example/sharing-audit.pdf');
   const decide = page.getByRole('form', { name: 'Scrutiny' });
   await decide.getByLabel('Return it to the agency with a challenge').check();
   await decide.getByRole('button', { name: 'Record the decision' }).click();

@@ -36,6 +36,7 @@ mod m0030_theme_from_indicator;
 mod m0031_auditor_membership;
 mod m0032_section_11_actions;
 mod m0033_plans_from_dataset_and_deaths;
+mod m0034_section_11_evidence_links;
 
 pub struct Migrator;
 
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0031_auditor_membership::Migration),
             Box::new(m0032_section_11_actions::Migration),
             Box::new(m0033_plans_from_dataset_and_deaths::Migration),
+            Box::new(m0034_section_11_evidence_links::Migration),
         ]
     }
 }

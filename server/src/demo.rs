@@ -1079,6 +1079,13 @@ async fn seed_section_11<C: ConnectionTrait>(
                     rating: Set(Some(rating.code().to_owned())),
                     evidence: Set(evidence.to_owned()),
                     to_green: Set(to_green.to_owned()),
+                    // A fully met standard points at where its evidence is kept.
+                    links: Set(if rating == Rating::Green {
+                        r#"[{"url":"https://intranet.example/safeguarding/evidence","label":"Safeguarding evidence folder"}]"#
+                    } else {
+                        "[]"
+                    }
+                    .to_owned()),
                     carried_forward: Set(year == this_year),
                     updated_by: Set(None),
                     updated_at: Set(now),

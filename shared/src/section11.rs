@@ -17,6 +17,12 @@ pub const MAX_DESCRIPTION: usize = 4_000;
 pub const MAX_EVIDENCE: usize = 10_000;
 /// The longest "what would make it green".
 pub const MAX_TO_GREEN: usize = 4_000;
+/// The most links to evidence one answer carries.
+pub const MAX_LINKS: usize = 10;
+/// The longest address of a link to evidence.
+pub const MAX_LINK_URL: usize = 2_000;
+/// The longest description of a link to evidence.
+pub const MAX_LINK_LABEL: usize = 200;
 /// The longest comment of the office returning an assessment.
 pub const MAX_COMMENT: usize = 4_000;
 /// The longest challenge question, or response to one.
@@ -158,6 +164,71 @@ pub struct AnswerDraft {
     pub rating: Option<Rating>,
     pub evidence: String,
     pub to_green: String,
+    /// Links to the evidence (policies, audits, figures on the agency's own systems).
+    pub links: Vec<EvidenceLink>,
+}
+
+/// A link to evidence: its address (http or https) and what it is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EvidenceLink {
+    pub url: String,
+    pub label: String,
+}
+
+/// Reads links typed one per line: the address, then (after a space) what it is. Blank
+/// lines are skipped; nothing is checked here ([`check_answer`] does).
+pub fn parse_links(text: &str) -> Vec<EvidenceLink> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| match line.split_once(char::is_whitespace) {
+            Some((url, label)) => EvidenceLink {
+                url: url.to_owned(),
+                label: label.trim().to_owned(),
+            },
+            None => EvidenceLink {
+                url: line.to_owned(),
+                label: String::new(),
+            },
+        })
+        .collect()
+}
+
+/// Links as [`parse_links`] reads them back, one per line.
+pub fn link_lines(links: &[EvidenceLink]) -> String {
+    links
+        .iter()
+        .map(|l| {
+            if l.label.is_empty() {
+                l.url.clone()
+            } else {
+                format!("{} {}", l.url, l.label)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What a link says: its description, or its address when it has none.
+pub fn link_text(link: &EvidenceLink) -> &str {
+    if link.label.is_empty() {
+        &link.url
+    } else {
+        &link.label
+    }
+}
+
+/// Whether `url` is a web address a browser opens as a page: `http://` or `https://`, a
+/// host, and no spaces or control characters (so never `javascript:` or `data:`).
+fn is_web_address(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or_default();
+        !host.is_empty() && !host.starts_with(':')
+    }) && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// Checks one answer while drafting: only the lengths. Fields `evidence`, `toGreen`.
@@ -167,7 +238,38 @@ pub fn check_answer(draft: AnswerDraft) -> Result<AnswerDraft, Problems> {
         rating: draft.rating,
         evidence: draft.evidence.trim().to_owned(),
         to_green: draft.to_green.trim().to_owned(),
+        links: draft
+            .links
+            .into_iter()
+            .map(|l| EvidenceLink {
+                url: l.url.trim().to_owned(),
+                label: l.label.trim().to_owned(),
+            })
+            .collect(),
     };
+    if draft.links.len() > MAX_LINKS {
+        p.push("links", format!("at most {MAX_LINKS} links to evidence"));
+    }
+    for (i, link) in draft.links.iter().enumerate().take(MAX_LINKS) {
+        if link.url.chars().count() > MAX_LINK_URL {
+            p.push(
+                format!("links.{i}.url"),
+                format!("must be at most {MAX_LINK_URL} characters"),
+            );
+        } else if !is_web_address(&link.url) {
+            p.push(
+                format!("links.{i}.url"),
+                "must be a web address starting https:// or http://",
+            );
+        }
+        bounded(
+            &mut p,
+            format!("links.{i}.label"),
+            &link.label,
+            MAX_LINK_LABEL,
+            false,
+        );
+    }
     bounded(
         &mut p,
         "evidence".into(),
@@ -432,11 +534,13 @@ mod tests {
             rating: Some(Rating::Green),
             evidence: "Board minutes".into(),
             to_green: String::new(),
+            links: Vec::new(),
         };
         let amber = AnswerDraft {
             rating: Some(Rating::Amber),
             evidence: "Partly".into(),
             to_green: String::new(),
+            links: Vec::new(),
         };
         assert!(check_submission(&[Some(green.clone())], &[true]).is_ok());
         let p =
@@ -471,8 +575,68 @@ mod tests {
             rating: None,
             evidence: "x".repeat(MAX_EVIDENCE + 1),
             to_green: String::new(),
+            links: Vec::new(),
         })
         .is_err());
+    }
+
+    #[test]
+    fn links_to_evidence_are_web_addresses_read_one_per_line_and_bounded() {
+        let typed = "  https://intranet.example/policy.pdf   Safeguarding policy 2026 \n\nhttp://figures.example/q3\njavascript:alert(1) Click\nhttps:// nothing\nftp://files.example/a";
+        let links = parse_links(typed);
+        assert_eq!(links.len(), 5);
+        assert_eq!(
+            links[0],
+            EvidenceLink {
+                url: "https://intranet.example/policy.pdf".into(),
+                label: "Safeguarding policy 2026".into()
+            }
+        );
+        assert_eq!(link_text(&links[1]), "http://figures.example/q3");
+        assert_eq!(
+            parse_links(&link_lines(&links)),
+            links,
+            "written back as typed"
+        );
+        let answer = |links: Vec<EvidenceLink>| AnswerDraft {
+            rating: None,
+            evidence: String::new(),
+            to_green: String::new(),
+            links,
+        };
+        let refused = check_answer(answer(links.clone())).expect_err("bad links");
+        let fields: Vec<&str> = refused.0.iter().map(|x| x.field.as_str()).collect();
+        assert_eq!(fields, ["links.2.url", "links.3.url", "links.4.url"]);
+        let fine = check_answer(answer(links[..2].to_vec())).expect("two good links");
+        assert_eq!(fine.links.len(), 2);
+        for bad in [
+            "https://",
+            "https://:80/x",
+            "HTTPS://ok.example/a\u{7}",
+            "data:text/html,x",
+        ] {
+            let one = vec![EvidenceLink {
+                url: bad.into(),
+                label: String::new(),
+            }];
+            assert!(check_answer(answer(one)).is_err(), "{bad:?}");
+        }
+        assert!(check_answer(answer(vec![EvidenceLink {
+            url: "HTTPS://Ok.Example/A".into(),
+            label: String::new()
+        }]))
+        .is_ok());
+        let many = vec![links[0].clone(); MAX_LINKS + 1];
+        let over = check_answer(answer(many)).expect_err("too many");
+        assert_eq!(over.0[0].field, "links");
+        let long = vec![EvidenceLink {
+            url: links[0].url.clone(),
+            label: "x".repeat(MAX_LINK_LABEL + 1),
+        }];
+        assert_eq!(
+            check_answer(answer(long)).expect_err("long").0[0].field,
+            "links.0.label"
+        );
     }
 
     #[test]

@@ -17,7 +17,9 @@ use crate::session::use_session;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::section11::{writes, AssessmentStatus, Rating};
+use shared::section11::{
+    link_lines, link_text, parse_links, writes, AssessmentStatus, EvidenceLink, Rating,
+};
 
 fn rating_of<T: serde::Serialize>(r: &Option<T>) -> Option<Rating> {
     r.as_ref().and_then(|r| Rating::from_code(&code_of(r)))
@@ -569,6 +571,7 @@ fn StandardPart(
             format!("{assessment}/rating-{n}"),
             format!("{assessment}/evidence-{n}"),
             format!("{assessment}/to-green-{n}"),
+            format!("{assessment}/links-{n}"),
         ];
         let saved_evidence = answer
             .as_ref()
@@ -582,11 +585,27 @@ fn StandardPart(
             keys[0].clone(),
             rated.map(|r| r.code().to_string()).unwrap_or_default(),
         );
+        let saved_links = answer
+            .as_ref()
+            .map(|x| {
+                let links: Vec<EvidenceLink> = x
+                    .links
+                    .iter()
+                    .map(|l| EvidenceLink {
+                        url: l.url.clone(),
+                        label: l.label.clone(),
+                    })
+                    .collect();
+                link_lines(&links)
+            })
+            .unwrap_or_default();
         let evidence = drafts.field(keys[1].clone(), saved_evidence.clone());
         let to_green = drafts.field(keys[2].clone(), saved_to_green.clone());
+        let links = drafts.field(keys[3].clone(), saved_links.clone());
         crate::unsaved::track(move || {
             evidence.try_with_untracked(|e| *e != saved_evidence) == Some(true)
                 || to_green.try_with_untracked(|t| *t != saved_to_green) == Some(true)
+                || links.try_with_untracked(|l| *l != saved_links) == Some(true)
         });
         let options: Vec<(String, String)> = Rating::ALL
             .iter()
@@ -607,6 +626,13 @@ fn StandardPart(
                         .map(|r| api::enum_from(r.code())),
                     evidence: evidence.get_untracked(),
                     to_green: to_green.get_untracked(),
+                    links: parse_links(&links.get_untracked())
+                        .into_iter()
+                        .map(|l| api::save_section11_answer::Section11EvidenceLinkInput {
+                            url: l.url,
+                            label: l.label,
+                        })
+                        .collect(),
                 },
             };
             let title = title.clone();
@@ -616,6 +642,15 @@ fn StandardPart(
                 move |f| match f {
                     "evidence" => (format!("evidence-{n}"), "Evidence".into()),
                     "toGreen" => (format!("to-green-{n}"), "What would make it green".into()),
+                    links if links.starts_with("links") => {
+                        // `links.2.url`: the third link typed (blank lines are not counted).
+                        let which = links
+                            .split('.')
+                            .nth(1)
+                            .and_then(|i| i.parse::<usize>().ok())
+                            .map_or_else(String::new, |i| format!(", link {}", i + 1));
+                        (format!("links-{n}"), format!("Links to evidence{which}"))
+                    }
                     _ => (field_id(f), f.to_string()),
                 },
                 move |d| {
@@ -639,6 +674,14 @@ fn StandardPart(
                     errors=form.errors
                     rows=2
                 />
+                <TextArea
+                    id=format!("links-{n}")
+                    label="Links to evidence (optional)"
+                    hint="One per line: the web address, then what it is. For example: https://intranet.example/policy.pdf Safeguarding policy"
+                    value=links
+                    errors=form.errors
+                    rows=2
+                />
                 <button type="submit" class="button button-secondary" disabled=move || form.pending.get()>
                     {format!("Save standard {n}")}
                 </button>
@@ -646,13 +689,33 @@ fn StandardPart(
         }
         .into_any()
     } else {
-        let (evidence, to_green) = answer.map(|x| (x.evidence, x.to_green)).unwrap_or_default();
+        let (evidence, to_green, links) = answer
+            .map(|x| (x.evidence, x.to_green, x.links))
+            .unwrap_or_default();
+        let links = (!links.is_empty()).then(|| {
+            view! {
+                <dt>"Links to evidence"</dt>
+                <dd>
+                    <ul class="plain-list">
+                        {links
+                            .into_iter()
+                            .map(|l| {
+                                let link = EvidenceLink { url: l.url, label: l.label };
+                                let text = link_text(&link).to_string();
+                                view! { <li><a href=link.url rel="noopener noreferrer">{text}</a></li> }
+                            })
+                            .collect_view()}
+                    </ul>
+                </dd>
+            }
+        });
         view! {
             <dl class="summary-list">
                 <dt>"Evidence"</dt>
                 <dd class="justification">{if evidence.is_empty() { "None given".to_string() } else { evidence }}</dd>
                 <dt>"What would make it green"</dt>
                 <dd class="justification">{if to_green.is_empty() { "—".to_string() } else { to_green }}</dd>
+                {links}
             </dl>
         }
         .into_any()

@@ -1026,8 +1026,10 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "toGreen",
             "carriedForward",
             "updatedAt",
+            "links",
         ],
     ),
+    ("Section11EvidenceLink", &["url", "label"]),
     (
         "Section11Assessment",
         &[

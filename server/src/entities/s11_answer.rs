@@ -14,6 +14,9 @@ pub struct Model {
     pub evidence: String,
     #[sea_orm(column_type = "Text")]
     pub to_green: String,
+    /// Links to evidence: a JSON list of `shared::section11::EvidenceLink`.
+    #[sea_orm(column_type = "Text")]
+    pub links: String,
     /// Copied from last year's answer and not changed since.
     pub carried_forward: bool,
     pub updated_by: Option<String>,

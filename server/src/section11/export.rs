@@ -7,9 +7,9 @@ use crate::chronology::export::ExportFile;
 use crate::context::RequestContext;
 use crate::error::AppResult;
 use crate::state::AppState;
-use shared::section11::Rating;
+use shared::section11::{link_lines, Rating};
 
-pub const HEADINGS: [&str; 8] = [
+pub const HEADINGS: [&str; 9] = [
     "Year",
     "Agency",
     "Status",
@@ -17,12 +17,14 @@ pub const HEADINGS: [&str; 8] = [
     "Rating",
     "Evidence",
     "What would make it green",
+    "Links to evidence",
     "Carried forward",
 ];
-const WIDTHS: [f64; 8] = [8.0, 30.0, 22.0, 36.0, 18.0, 60.0, 50.0, 10.0];
+const WIDTHS: [f64; 9] = [8.0, 30.0, 22.0, 36.0, 18.0, 60.0, 50.0, 50.0, 10.0];
 
-/// The rows of the workbook, in agency then standard order.
-pub fn rows(view: &YearView) -> Vec<[String; 8]> {
+/// The rows of the workbook, in agency then standard order; links one per line, the
+/// address first.
+pub fn rows(view: &YearView) -> AppResult<Vec<[String; 9]>> {
     let mut out = Vec::new();
     for a in &view.assessments {
         let status = a.status.label().to_owned();
@@ -32,6 +34,10 @@ pub fn rows(view: &YearView) -> Vec<[String; 8]> {
                 .and_then(|x| x.rating.as_deref())
                 .and_then(Rating::from_code)
                 .map_or("Not rated", Rating::label);
+            let links = match answer {
+                Some(x) => link_lines(&super::links_of(x)?),
+                None => String::new(),
+            };
             out.push([
                 view.year.to_string(),
                 a.agency.name.clone(),
@@ -40,6 +46,7 @@ pub fn rows(view: &YearView) -> Vec<[String; 8]> {
                 rating.to_owned(),
                 answer.map(|x| x.evidence.clone()).unwrap_or_default(),
                 answer.map(|x| x.to_green.clone()).unwrap_or_default(),
+                links,
                 if answer.is_some_and(|x| x.carried_forward) {
                     "Yes"
                 } else {
@@ -49,7 +56,7 @@ pub fn rows(view: &YearView) -> Vec<[String; 8]> {
             ]);
         }
     }
-    out
+    Ok(out)
 }
 
 /// The year's answers the person may read, as a workbook; the download is recorded in the
@@ -61,7 +68,7 @@ pub async fn year(state: &AppState, rc: &RequestContext, year: i32) -> AppResult
         &format!("Section 11 self-assessment {year}"),
         &HEADINGS,
         &WIDTHS,
-        &rows(&view),
+        &rows(&view)?,
     )?;
     let id = year.to_string();
     state

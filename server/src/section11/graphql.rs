@@ -8,7 +8,7 @@ use crate::entities::{s11_answer, s11_challenge, s11_standard};
 use crate::graphql::{parts, IntoGql};
 use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
-use shared::section11::{AnswerDraft, AssessmentStatus, Rating, StandardDraft};
+use shared::section11::{AnswerDraft, AssessmentStatus, EvidenceLink, Rating, StandardDraft};
 
 /// One standard of a year's tool.
 #[derive(SimpleObject, Clone)]
@@ -35,6 +35,7 @@ impl From<s11_standard::Model> for Section11Standard {
 
 /// An agency's answer to one standard.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct Section11Answer {
     pub standard_id: ID,
     pub rating: Option<Rating>,
@@ -44,17 +45,54 @@ pub struct Section11Answer {
     /// Copied from last year's answer and not changed since.
     pub carried_forward: bool,
     pub updated_at: DateTime<Utc>,
+    #[graphql(skip)]
+    pub row: s11_answer::Model,
+}
+
+/// A link to evidence: a web address and what it is.
+#[derive(SimpleObject, Clone)]
+pub struct Section11EvidenceLink {
+    pub url: String,
+    /// What it is; empty when the agency did not say.
+    pub label: String,
+}
+
+#[derive(InputObject)]
+pub struct Section11EvidenceLinkInput {
+    /// An `https://` or `http://` address.
+    pub url: String,
+    #[graphql(default)]
+    pub label: String,
+}
+
+#[ComplexObject]
+impl Section11Answer {
+    /// Links to the evidence (policies, audits, figures on the agency's own systems).
+    async fn links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section11EvidenceLink>> {
+        let (_, rc) = parts(ctx)?;
+        super::links_of(&self.row)
+            .map(|list| {
+                list.into_iter()
+                    .map(|l| Section11EvidenceLink {
+                        url: l.url,
+                        label: l.label,
+                    })
+                    .collect()
+            })
+            .gql(rc)
+    }
 }
 
 impl From<s11_answer::Model> for Section11Answer {
     fn from(a: s11_answer::Model) -> Self {
         Self {
-            standard_id: ID(a.standard_id),
+            standard_id: ID(a.standard_id.clone()),
             rating: a.rating.as_deref().and_then(Rating::from_code),
-            evidence: a.evidence,
-            to_green: a.to_green,
+            evidence: a.evidence.clone(),
+            to_green: a.to_green.clone(),
             carried_forward: a.carried_forward,
             updated_at: a.updated_at,
+            row: a,
         }
     }
 }
@@ -212,6 +250,9 @@ pub struct Section11AnswerInput {
     pub evidence: String,
     #[graphql(default)]
     pub to_green: String,
+    /// At most 10.
+    #[graphql(default)]
+    pub links: Vec<Section11EvidenceLinkInput>,
 }
 
 #[derive(Default)]
@@ -338,6 +379,14 @@ impl Section11Mutation {
             rating: answer.rating,
             evidence: answer.evidence,
             to_green: answer.to_green,
+            links: answer
+                .links
+                .into_iter()
+                .map(|l| EvidenceLink {
+                    url: l.url,
+                    label: l.label,
+                })
+                .collect(),
         };
         super::save_answer(state, rc, &assessment_id, &standard_id, version, draft)
             .await

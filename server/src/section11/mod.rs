@@ -23,8 +23,8 @@ use sea_orm::{
 use shared::auth::Actor;
 use shared::section11::{
     carried_from, check_answer, check_challenge_text, check_decision, check_standards,
-    check_submission, reads, scrutinises, writes, AnswerDraft, AssessmentStatus, Rating,
-    StandardDraft, MAX_CHALLENGES,
+    check_submission, reads, scrutinises, writes, AnswerDraft, AssessmentStatus, EvidenceLink,
+    Rating, StandardDraft, MAX_CHALLENGES,
 };
 use std::collections::HashMap;
 
@@ -331,6 +331,7 @@ pub async fn open_year(
                 rating: Set(before.rating.clone()),
                 evidence: Set(before.evidence.clone()),
                 to_green: Set(before.to_green.clone()),
+                links: Set(before.links.clone()),
                 carried_forward: Set(true),
                 updated_by: Set(None),
                 updated_at: Set(now),
@@ -404,6 +405,16 @@ async fn bump<C: ConnectionTrait>(
     .await
 }
 
+/// An answer's links to evidence as stored (INTERNAL if the stored list cannot be read).
+pub fn links_of(row: &s11_answer::Model) -> AppResult<Vec<EvidenceLink>> {
+    serde_json::from_str(&row.links)
+        .map_err(|e| AppError::Internal(format!("s11_answer.links: {e}")))
+}
+
+fn stored_links(links: &[EvidenceLink]) -> AppResult<String> {
+    serde_json::to_string(links).map_err(|e| AppError::Internal(format!("s11_answer.links: {e}")))
+}
+
 /// Saves the agency's answer to one standard (no longer carried forward).
 pub async fn save_answer(
     state: &AppState,
@@ -434,6 +445,7 @@ pub async fn save_answer(
         rating: Set(draft.rating.map(|r| r.code().to_owned())),
         evidence: Set(draft.evidence),
         to_green: Set(draft.to_green),
+        links: Set(stored_links(&draft.links)?),
         carried_forward: Set(false),
         updated_by: Set(Some(actor.user_id.clone())),
         updated_at: Set(now),
@@ -480,6 +492,7 @@ pub async fn submit(
                     rating: a.rating.as_deref().and_then(Rating::from_code),
                     evidence: a.evidence.clone(),
                     to_green: a.to_green.clone(),
+                    links: Vec::new(),
                 })
         })
         .collect();

@@ -435,6 +435,69 @@ async fn the_demo_has_last_years_challenge_in_its_report(backend: Backend) {
 
 db_tests!(the_demo_has_last_years_challenge_in_its_report);
 
+/// An answer carries links to its evidence: web addresses only (never `javascript:`),
+/// refused by position with nothing saved; carried forward with the answer; in the export.
+async fn links_to_evidence_are_checked_carried_forward_and_exported(backend: Backend) {
+    run(backend, |app| async move {
+        let office = app.office().await;
+        let pol = app.agency("Northshire Police", "POL").await;
+        let (lead, _) = app.signed_in("pol.lead@test.example", &[Role::AgencyLead], Some(&pol)).await;
+        set_standards(&office, 2025, &["Training"]).await;
+        let opened = open(&office, 2025, &[&pol], 20).await;
+        let mine = opened["data"]["openSection11Year"]["assessments"][0].clone();
+        let save = "mutation($a: ID!, $s: ID!, $v: Int!, $i: Section11AnswerInput!) { saveSection11Answer(assessmentId: $a, standardId: $s, version: $v, answer: $i) { id version answers { links { url label } } } }";
+        let with = |links: Value, version: &Value| json!({
+            "a": mine["id"], "s": mine["standards"][0]["id"], "v": version,
+            "i": { "rating": "GREEN", "evidence": "Training records", "links": links },
+        });
+        let bad = lead
+            .gql(save, with(json!([{ "url": "https://lms.example/report", "label": "Completion report" }, { "url": "javascript:alert(1)", "label": "Click" }]), &mine["version"]))
+            .await;
+        assert_eq!(problem_fields(&bad), ["links.1.url"], "{bad:#}");
+        let too_many: Vec<Value> = (0..11).map(|i| json!({ "url": format!("https://lms.example/{i}") })).collect();
+        let over = lead.gql(save, with(json!(too_many), &mine["version"])).await;
+        assert_eq!(problem_fields(&over), ["links"], "{over:#}");
+        let saved = lead
+            .ok(save, with(json!([{ "url": " https://lms.example/report ", "label": " Completion report " }, { "url": "https://policies.example/training.pdf" }]), &mine["version"]))
+            .await["saveSection11Answer"]
+            .clone();
+        assert_eq!(saved["version"], mine["version"].as_i64().expect("version") + 1, "the refused saves wrote nothing");
+        assert_eq!(
+            saved["answers"][0]["links"],
+            json!([{ "url": "https://lms.example/report", "label": "Completion report" }, { "url": "https://policies.example/training.pdf", "label": "" }])
+        );
+
+        // The workbook has them, one per line.
+        use base64::Engine;
+        use calamine::Reader;
+        let file = office
+            .ok("query($y: Int!) { section11Export(year: $y) { contentBase64 } }", json!({ "y": 2025 }))
+            .await;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(file["section11Export"]["contentBase64"].as_str().expect("content"))
+            .expect("base64");
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+        let sheet = book.worksheet_range("Section 11 2025").expect("sheet");
+        let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(ToString::to_string).collect()).collect();
+        assert_eq!(rows[0][7], "Links to evidence");
+        assert_eq!(rows[1][7], "https://lms.example/report Completion report\nhttps://policies.example/training.pdf");
+
+        // Next year starts from them.
+        set_standards(&office, 2026, &["Training"]).await;
+        let next = open(&office, 2026, &[&pol], 30).await;
+        let next = next["data"]["openSection11Year"]["assessments"][0].clone();
+        let read = lead
+            .ok("query($id: ID!) { section11Assessment(id: $id) { answers { carriedForward links { url } } } }", json!({ "id": next["id"] }))
+            .await;
+        let answer = &read["section11Assessment"]["answers"][0];
+        assert_eq!(answer["carriedForward"], true);
+        assert_eq!(answer["links"][0]["url"], "https://lms.example/report", "{read:#}");
+    })
+    .await;
+}
+
+db_tests!(links_to_evidence_are_checked_carried_forward_and_exported);
+
 const PLAN: &str = "mutation($a: ID!, $s: ID!, $i: Section11ActionInput!) { planSection11Action(assessmentId: $a, standardId: $s, input: $i) { id reference reviewReference learningPointId learningPointTitle recommendationText ownerAgency { prefix } status } }";
 const PLANNED: &str = "query($id: ID!) { section11Assessment(id: $id) { actions { standardId action { id reference title } } } }";
 
