@@ -12,10 +12,15 @@ use crate::db::begin_write;
 use crate::entities::{child_death_action as link, child_death_review as record};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use chrono::NaiveDate;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use shared::actions::plans::{death_learning, DeathLearning, Plan};
 use shared::actions::ActionDraft;
+use shared::auth::Actor;
 use shared::child_deaths::{READERS, WRITERS};
+use std::collections::HashMap;
 
 /// The actions planned from the record `id` that the person sees (by the action plan's
 /// rules), in the order planned. Only the record's readers ask.
@@ -33,6 +38,34 @@ pub async fn planned(
         .all(&state.db)
         .await?;
     planned_views(&state.db, actor, ids, state.today()).await
+}
+
+/// The actions planned from each of the records `ids` that `actor` sees, in the order
+/// planned, by record: one query for the links and one for the actions, however many
+/// records a year has.
+pub(crate) async fn by_record<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    ids: Vec<String>,
+    today: NaiveDate,
+) -> AppResult<HashMap<String, Vec<ActionView>>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let links: HashMap<String, String> = link::Entity::find()
+        .filter(link::Column::RecordId.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.action_id, l.record_id))
+        .collect();
+    let mut out: HashMap<String, Vec<ActionView>> = HashMap::new();
+    for view in planned_views(db, actor, links.keys().cloned().collect(), today).await? {
+        if let Some(record) = links.get(&view.action.id) {
+            out.entry(record.clone()).or_default().push(view);
+        }
+    }
+    Ok(out)
 }
 
 /// Plans an action from the record `id` into its reporting year's plan, under the

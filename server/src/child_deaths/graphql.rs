@@ -33,6 +33,9 @@ pub struct ChildDeathReview {
     pub recorded_by: Option<String>,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
+    /// Its actions, where read with the year's records.
+    #[graphql(skip)]
+    pub planned: Option<Vec<Action>>,
 }
 
 #[ComplexObject]
@@ -40,6 +43,9 @@ impl ChildDeathReview {
     /// The actions planned from this record's learning (`planChildDeathAction`), as the
     /// caller sees them in the action plan, in the order planned.
     async fn actions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Action>> {
+        if let Some(planned) = &self.planned {
+            return Ok(planned.clone());
+        }
         let (state, rc) = parts(ctx)?;
         super::actions::planned(state, rc, &self.id)
             .await
@@ -67,6 +73,9 @@ impl From<RecordView> for ChildDeathReview {
             recorded_by: v.recorded_by,
             version: r.version,
             updated_at: r.updated_at,
+            planned: v
+                .actions
+                .map(|list| list.into_iter().map(Into::into).collect()),
         }
     }
 }

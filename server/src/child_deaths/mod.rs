@@ -33,6 +33,9 @@ pub struct RecordView {
     pub category: DeathCategory,
     pub modifiability: Modifiability,
     pub recorded_by: Option<String>,
+    /// The actions planned from it that the reader sees, where read with a year's records
+    /// (in one query for all of them); `None` where they are read one record at a time.
+    pub actions: Option<Vec<crate::actions::service::ActionView>>,
 }
 
 /// A reporting year's records (latest panel first) and their counts.
@@ -49,6 +52,7 @@ fn read(row: record::Model, names: &HashMap<String, String>) -> AppResult<Record
     let modifiability: Modifiability = crate::db::stored(&row.modifiability)?;
     Ok(RecordView {
         recorded_by: row.recorded_by.as_ref().and_then(|u| names.get(u).cloned()),
+        actions: None,
         age_band,
         category,
         modifiability,
@@ -74,7 +78,7 @@ async fn views<C: ConnectionTrait>(db: &C, rows: Vec<record::Model>) -> AppResul
 
 /// A reporting year's records and counts (the office and the chair).
 pub async fn year(state: &AppState, rc: &RequestContext, year: i32) -> AppResult<YearView> {
-    rc.require_any(READERS)?;
+    let actor = rc.require_any(READERS)?;
     if let Some(problem) = rules::year_problem(year) {
         return Err(AppError::validation("year", problem));
     }
@@ -85,7 +89,12 @@ pub async fn year(state: &AppState, rc: &RequestContext, year: i32) -> AppResult
         .limit(MAX_RECORDS)
         .all(&state.db)
         .await?;
-    let records = views(&state.db, rows).await?;
+    let mut records = views(&state.db, rows).await?;
+    let ids: Vec<String> = records.iter().map(|r| r.row.id.clone()).collect();
+    let mut planned = actions::by_record(&state.db, actor, ids, state.today()).await?;
+    for r in &mut records {
+        r.actions = Some(planned.remove(&r.row.id).unwrap_or_default());
+    }
     let counted: Vec<Counted> = records
         .iter()
         .map(|r| Counted {

@@ -193,7 +193,7 @@ async fn actions_from_a_deaths_learning_join_the_action_plan(backend: Backend) {
         let (chair, _) = app.signed_in("chair@test.example", &[Role::IndependentChair], None).await;
         let made = office
             .ok(
-                "mutation($input: ChildDeathReviewInput!) { recordChildDeathReview(input: $input) { id reportingYear version } }",
+                "mutation($input: ChildDeathReviewInput!) { recordChildDeathReview(input: $input) { id reportingYear version actions { reference } } }",
                 json!({ "input": {
                     "caseNumber": "CDOP-CASE-0042",
                     "ageBand": "POST_NEONATAL",
@@ -207,6 +207,7 @@ async fn actions_from_a_deaths_learning_join_the_action_plan(backend: Backend) {
             .await["recordChildDeathReview"]
             .clone();
         let record = made["id"].as_str().expect("id").to_owned();
+        assert_eq!(made["actions"], json!([]), "read one record at a time: none yet");
         let year = made["reportingYear"].as_i64().expect("year");
 
         for who in [&lead, &chair] {
@@ -242,6 +243,24 @@ async fn actions_from_a_deaths_learning_join_the_action_plan(backend: Backend) {
         assert_eq!(references(&lead_sees["myAgencyActions"]).len(), 2);
         assert!(!lead_sees.to_string().contains("0042"));
 
+        // One record read on its own (as a change answers) has its actions too.
+        let changed = office
+            .ok(
+                "mutation($id: ID!, $v: Int!, $input: ChildDeathReviewInput!) { updateChildDeathReview(id: $id, version: $v, input: $input) { version actions { reference } } }",
+                json!({ "id": record, "v": made["version"], "input": {
+                    "caseNumber": "CDOP-CASE-0042",
+                    "ageBand": "POST_NEONATAL",
+                    "category": "SUDDEN_UNEXPLAINED",
+                    "modifiability": "IDENTIFIED",
+                    "modifiableFactors": "Co-sleeping on a sofa after parental alcohol use.",
+                    "learning": "Safer sleep advice is repeated at every health visitor contact.",
+                    "panelDate": in_days(-10),
+                } }),
+            )
+            .await["updateChildDeathReview"]
+            .clone();
+        assert_eq!(references(&changed["actions"]), [format!("CDOP-{year}/A1"), format!("CDOP-{year}/A2")]);
+
         // At most 20 actions from one record: the 21st is refused on the record.
         for n in 3..=20 {
             let more = plan_from_death(&office, &record, action(&format!("Step {n}"), &health, 60)).await;
@@ -262,7 +281,7 @@ async fn actions_from_a_deaths_learning_join_the_action_plan(backend: Backend) {
 
         // A record deleted as made in error leaves its actions in the action plan.
         let deleted = office
-            .ok("mutation($id: ID!, $v: Int!) { deleteChildDeathReview(id: $id, version: $v) }", json!({ "id": record, "v": made["version"] }))
+            .ok("mutation($id: ID!, $v: Int!) { deleteChildDeathReview(id: $id, version: $v) }", json!({ "id": record, "v": changed["version"] }))
             .await;
         assert_eq!(deleted["deleteChildDeathReview"], true);
         let in_plan = office.ok("{ actions { totalCount } }", json!({})).await;
