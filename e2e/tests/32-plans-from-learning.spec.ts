@@ -39,6 +39,18 @@ test('the office turns a hot spot into an action in one step, and it is in the a
   await expect(page.getByText(TITLE).first()).toBeVisible();
   await expect(page.getByText(`Performance dataset ${YEAR}: ${HOT_SPOT} (hot spot)`).first()).toBeVisible();
   await expectAccessible(page);
+
+  // The plan names no agencies, so its learning page offers every agency for a new action.
+  await page.getByRole('link', { name: `Learning and actions of PI-${YEAR}` }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Learning and actions: PI-${YEAR}`);
+  await page.getByRole('button', { name: 'Add an action to recommendation 1' }).click();
+  const add = page.getByRole('form', { name: 'Add an action' });
+  await add.getByLabel('Action', { exact: true }).fill('Brief the front door team on what the audit found');
+  await add.getByLabel('Owner agency').selectOption({ label: 'POL – Northamptonshire Police' });
+  await fillDate(add, 'Target date', 60);
+  await add.getByRole('button', { name: 'Add action' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Action PI-${YEAR}/A2 added.` })).toBeVisible();
+  await expectAccessible(page);
 });
 
 test('the office plans an action from a reviewed death\'s learning; the chair reads it', async ({ page }) => {

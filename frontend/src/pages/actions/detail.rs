@@ -3,7 +3,7 @@
 //! (business office), editing with conflict handling and referral to a committee
 //! (business office, the review's lead reviewers).
 
-use super::form::{action_input, describe_action, ActionFields, ActionValues, Owner};
+use super::form::{action_input, describe_action, ActionValues, OwnedActionFields, Owner};
 use super::{
     keeps_plan, leaf, open_button, overdue_tag, rag_tag, rag_words, reports_progress, status_label,
     status_tag, summary_list, takes_updates, update_author, ProgressForm, ReferForm,
@@ -404,7 +404,9 @@ fn EditAction(
         .as_ref()
         .map(|p| p.agencies.clone())
         .unwrap_or_default();
-    if !agencies.iter().any(|g| g.id == action.owner_agency.id) {
+    // A plan that names no agencies (Section 11, the dataset, child deaths) offers every
+    // agency; a review offers its own and the action's.
+    if !agencies.is_empty() && !agencies.iter().any(|g| g.id == action.owner_agency.id) {
         agencies.push(action.owner_agency.clone());
     }
     let mut people: Vec<Owner> = plan
@@ -517,7 +519,7 @@ fn EditAction(
             <h2 id="edit-action-title">"Edit the action"</h2>
             <ErrorSummary errors=errors />
             {compare}
-            <ActionFields values=values agencies=agencies people=people errors=errors />
+            <OwnedActionFields values=values agencies=agencies people=people errors=errors />
             <div class="button-group">
                 <button type="submit" class="button" disabled=move || pending.get()>
                     "Save changes"

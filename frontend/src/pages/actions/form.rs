@@ -3,7 +3,7 @@
 //! open at a time.
 
 use super::leaf;
-use crate::api::data::{ActionMore, ActionRow, AgencyRef};
+use crate::api::data::{ActionMore, ActionRow, AgenciesData, AgencyRef};
 use crate::api::{self, enum_from};
 use crate::components::{
     DateInput, ErrorSummary, FormErrors, FormSubmit, RadioGroup, SelectField, TextArea, TextField,
@@ -239,6 +239,50 @@ pub fn describe_action(field: &str) -> (String, String) {
         _ => ("action-title", "Not saved:"),
     };
     (id.into(), label.into())
+}
+
+/// [`ActionFields`] with `agencies` to choose the owner from, or every active agency when
+/// none are given (a plan of learning that is not a case review names no agencies).
+#[component]
+pub fn OwnedActionFields(
+    values: ActionValues,
+    agencies: Vec<AgencyRef>,
+    people: Vec<Owner>,
+    errors: FormErrors,
+) -> impl IntoView {
+    if !agencies.is_empty() {
+        return view! { <ActionFields values=values agencies=agencies people=people errors=errors /> }
+            .into_any();
+    }
+    let every = LocalResource::new(|| {
+        api::fetch::<api::Agencies, AgenciesData>(api::agencies::Variables {
+            include_inactive: false,
+        })
+    });
+    let people = StoredValue::new(people);
+    view! {
+        {move || {
+            every
+                .get()
+                .map(|loaded| {
+                    let list: Vec<AgencyRef> = loaded
+                        .map(|d| {
+                            d.agencies
+                                .into_iter()
+                                .map(|a| AgencyRef {
+                                    id: a.id,
+                                    name: a.name,
+                                    prefix: a.prefix,
+                                    colour: a.colour,
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    view! { <ActionFields values=values agencies=list people=people.get_value() errors=errors /> }
+                })
+        }}
+    }
+    .into_any()
 }
 
 /// Someone who could own an action: (id, name, agency id).

@@ -2,7 +2,7 @@
 //! the actions that answer them. The business office and the review's lead reviewers add
 //! learning points, recommendations and actions, and refer learning to a committee.
 
-use super::form::{action_input, describe_action, ActionFields, ActionValues, Owner};
+use super::form::{action_input, describe_action, ActionValues, OwnedActionFields, Owner};
 use super::{
     keeps_plan, kind_label, leaf, open_button, scope_label, summary_list, tag, ActionTable,
     ReferForm,
@@ -462,7 +462,7 @@ fn NewAction(
         <form class="row-card" on:submit=submit novalidate=true aria-labelledby="new-action-title">
             <h4 id="new-action-title">"Add an action"</h4>
             <ErrorSummary errors=errors />
-            <ActionFields values=values agencies=review.agencies people=people errors=errors />
+            <OwnedActionFields values=values agencies=review.agencies people=people errors=errors />
             <div class="button-group">
                 <button type="submit" class="button" disabled=move || pending.get()>
                     "Add action"

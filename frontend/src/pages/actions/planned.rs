@@ -3,10 +3,9 @@
 //! page lists the actions planned from it in one shape ([`PlannedList`]); the hot spot and
 //! the record plan another with the action plan's own fields ([`PlanActionForm`]).
 
-use super::form::{action_input, describe_action, ActionFields, ActionValues, FormButtons};
+use super::form::{action_input, describe_action, ActionValues, FormButtons, OwnedActionFields};
 use super::status_label;
-use crate::api::data::{AgenciesData, AgencyRef};
-use crate::api::{self, Agencies};
+use crate::api;
 use crate::components::{format_date, ErrorSummary, FormSubmit};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -89,11 +88,6 @@ pub fn PlanActionForm(
     }
     crate::unsaved::track_typed(values.title);
     crate::unsaved::track_typed(values.audit);
-    let agencies = LocalResource::new(|| {
-        api::fetch::<Agencies, AgenciesData>(api::agencies::Variables {
-            include_inactive: false,
-        })
-    });
     let from = StoredValue::new(from);
     let submit = move |ev: SubmitEvent| {
         if !form.begin(&ev) || !values.check(errors) {
@@ -141,26 +135,7 @@ pub fn PlanActionForm(
             <h3 id="plan-action-title" tabindex="-1">{heading}</h3>
             <p>"The action joins the partnership's action plan, under a learning point that says where it comes from, and is followed up there like every other action."</p>
             <ErrorSummary errors=errors />
-            {move || {
-                agencies
-                    .get()
-                    .map(|loaded| {
-                        let list: Vec<AgencyRef> = loaded
-                            .map(|d| {
-                                d.agencies
-                                    .into_iter()
-                                    .map(|a| AgencyRef {
-                                        id: a.id,
-                                        name: a.name,
-                                        prefix: a.prefix,
-                                        colour: a.colour,
-                                    })
-                                    .collect()
-                            })
-                            .unwrap_or_default();
-                        view! { <ActionFields values=values agencies=list people=Vec::new() errors=errors /> }
-                    })
-            }}
+            <OwnedActionFields values=values agencies=Vec::new() people=Vec::new() errors=errors />
             <FormButtons label="Plan the action" pending=pending on_cancel=on_cancel />
         </form>
     }
