@@ -93,31 +93,23 @@ pub fn PlanActionForm(
         if !form.begin(&ev) || !values.check(errors) {
             return;
         }
-        let hot_spot = api::plan_hot_spot_action::Variables {
-            indicator_id: String::new(),
-            input: action_input!(plan_hot_spot_action, values),
-        };
-        let death = api::plan_child_death_action::Variables {
-            record_id: String::new(),
-            input: action_input!(plan_child_death_action, values),
-        };
-        let chosen = from.get_value();
-        let request = async move {
-            match chosen {
-                PlanFrom::HotSpot(indicator_id) => {
-                    api::send::<api::PlanHotSpotAction>(api::plan_hot_spot_action::Variables {
-                        indicator_id,
-                        ..hot_spot
-                    })
-                    .await
-                }
-                PlanFrom::Death(record_id) => {
-                    api::send::<api::PlanChildDeathAction>(
-                        api::plan_child_death_action::Variables { record_id, ..death },
-                    )
-                    .await
-                }
-            }
+        // The two mutations answer alike; the one of the source is sent.
+        type Sent = std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<serde_json::Value, api::ApiError>>>,
+        >;
+        let request: Sent = match from.get_value() {
+            PlanFrom::HotSpot(indicator_id) => Box::pin(api::send::<api::PlanHotSpotAction>(
+                api::plan_hot_spot_action::Variables {
+                    indicator_id,
+                    input: action_input!(plan_hot_spot_action, values),
+                },
+            )),
+            PlanFrom::Death(record_id) => Box::pin(api::send::<api::PlanChildDeathAction>(
+                api::plan_child_death_action::Variables {
+                    record_id,
+                    input: action_input!(plan_child_death_action, values),
+                },
+            )),
         };
         form.send(request, describe_action, move |d| {
             let reference = ["planHotSpotAction", "planChildDeathAction"]
