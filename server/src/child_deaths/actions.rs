@@ -5,7 +5,7 @@
 
 use super::{one, RECORD};
 use crate::actions::plans::{plan_from_source, planned_views};
-use crate::actions::service::{finish_action, ActionView};
+use crate::actions::service::{checked_action, finish_action, ActionView};
 use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
 use crate::db::begin_write;
@@ -30,14 +30,8 @@ pub async fn planned(
     id: &str,
 ) -> AppResult<Vec<ActionView>> {
     let actor = rc.require_any(READERS)?;
-    let ids: Vec<String> = link::Entity::find()
-        .filter(link::Column::RecordId.eq(id.to_owned()))
-        .select_only()
-        .column(link::Column::ActionId)
-        .into_tuple()
-        .all(&state.db)
-        .await?;
-    planned_views(&state.db, actor, ids, state.today()).await
+    let mut by = by_record(&state.db, actor, vec![id.to_owned()], state.today()).await?;
+    Ok(by.remove(id).unwrap_or_default())
 }
 
 /// The actions planned from each of the records `ids` that `actor` sees, in the order
@@ -95,32 +89,30 @@ pub async fn plan_action(
         .into_tuple()
         .all(&txn)
         .await?;
+    let draft = checked_action(&txn, draft, today).await?;
+    let learning = death_learning(&DeathLearning {
+        reporting_year: view.row.reporting_year,
+        panel_date: view.row.panel_date,
+        category: view.category,
+        modifiability: view.modifiability,
+        modifiable_factors: &view.row.modifiable_factors,
+        learning: &view.row.learning,
+    });
     let saved = plan_from_source(
         &txn,
         rc,
         &actor.user_id,
         (Plan::ChildDeaths, view.row.reporting_year),
-        ("recordId", "record"),
+        ("recordId", "from one record"),
         earlier,
         draft,
         today,
-        || {
-            death_learning(&DeathLearning {
-                reporting_year: view.row.reporting_year,
-                panel_date: view.row.panel_date,
-                category: view.category,
-                modifiability: view.modifiability,
-                modifiable_factors: &view.row.modifiable_factors,
-                learning: &view.row.learning,
-            })
+        async { Ok(learning) },
+        |action_id| link::ActiveModel {
+            action_id: Set(action_id),
+            record_id: Set(id.to_owned()),
         },
     )
-    .await?;
-    link::Entity::insert(link::ActiveModel {
-        action_id: Set(saved.id.clone()),
-        record_id: Set(id.to_owned()),
-    })
-    .exec_without_returning(&txn)
     .await?;
     audit_log::append(
         &txn,

@@ -6,7 +6,7 @@
 
 use super::service::get;
 use crate::actions::plans::{plan_from_source, planned_views};
-use crate::actions::service::{finish_action, ActionView};
+use crate::actions::service::{checked_action, finish_action, ActionView};
 use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
 use crate::db::begin_write;
@@ -75,24 +75,24 @@ pub async fn plan_action(
         .into_tuple()
         .all(&txn)
         .await?;
+    let draft = checked_action(&txn, draft, today).await?;
+    let learning = hot_spot_learning(year, &view.hot_spot());
     let saved = plan_from_source(
         &txn,
         rc,
         &actor.user_id,
         (Plan::Dataset, year),
-        ("indicatorId", "hot spot in a year"),
+        ("indicatorId", "from one hot spot in a year"),
         earlier,
         draft,
         today,
-        || hot_spot_learning(year, &view.hot_spot()),
+        async { Ok(learning) },
+        |action_id| indicator_action::ActiveModel {
+            action_id: Set(action_id),
+            indicator_id: Set(id.to_owned()),
+            year: Set(year),
+        },
     )
-    .await?;
-    indicator_action::Entity::insert(indicator_action::ActiveModel {
-        action_id: Set(saved.id.clone()),
-        indicator_id: Set(id.to_owned()),
-        year: Set(year),
-    })
-    .exec_without_returning(&txn)
     .await?;
     audit_log::append(
         &txn,

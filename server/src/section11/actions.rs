@@ -8,7 +8,7 @@
 //! too). `s11_action` says which assessment and standard each answers.
 
 use super::{readable, standards_of, status_of};
-use crate::actions::plans::{add_to_plan, planned_views, Under};
+use crate::actions::plans::{plan_from_source, planned_views};
 use crate::actions::service::{checked_action, finish_action, ActionView};
 use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
@@ -23,7 +23,7 @@ use sea_orm::{
 use shared::actions::plans::Plan;
 use shared::actions::ActionDraft;
 use shared::auth::Actor;
-use shared::section11::{carried_from, plan_learning, writes, MAX_ACTIONS_PER_STANDARD};
+use shared::section11::{carried_from, plan_learning, writes};
 
 use std::collections::HashMap;
 
@@ -206,54 +206,51 @@ pub(crate) async fn plan_in<C: ConnectionTrait>(
         .find(|(_, s)| s.id == standard_id)
         .map(|(i, s)| (i + 1, s))
         .ok_or(AppError::NotFound("Standard"))?;
-    let earlier = s11_action::Entity::find()
+    let earlier: Vec<String> = s11_action::Entity::find()
         .filter(s11_action::Column::AssessmentId.eq(row.id.clone()))
         .filter(s11_action::Column::StandardId.eq(standard.id.clone()))
         .order_by_asc(s11_action::Column::ActionId)
+        .select_only()
+        .column(s11_action::Column::ActionId)
+        .into_tuple()
         .all(txn)
         .await?;
-    if earlier.len() >= MAX_ACTIONS_PER_STANDARD {
-        return Err(AppError::validation(
-            "standardId",
-            format!("at most {MAX_ACTIONS_PER_STANDARD} actions are planned against one standard"),
-        ));
-    }
-    let under = match earlier.first() {
-        Some(link) => Under::Earlier(link.action_id.clone()),
-        None => {
-            let agency = agency::Entity::find_by_id(row.agency_id.clone())
-                .one(txn)
-                .await?
-                .ok_or(AppError::NotFound("Agency"))?;
-            let to_green = s11_answer::Entity::find()
-                .filter(s11_answer::Column::AssessmentId.eq(row.id.clone()))
-                .filter(s11_answer::Column::StandardId.eq(standard.id.clone()))
-                .one(txn)
-                .await?
-                .map(|a| a.to_green)
-                .unwrap_or_default();
-            let (point, recommendation) =
-                plan_learning(row.year, &agency.name, number, &standard.title, &to_green);
-            Under::New(point, recommendation)
-        }
+    let learning = async {
+        let agency = agency::Entity::find_by_id(row.agency_id.clone())
+            .one(txn)
+            .await?
+            .ok_or(AppError::NotFound("Agency"))?;
+        let to_green = s11_answer::Entity::find()
+            .filter(s11_answer::Column::AssessmentId.eq(row.id.clone()))
+            .filter(s11_answer::Column::StandardId.eq(standard.id.clone()))
+            .one(txn)
+            .await?
+            .map(|a| a.to_green)
+            .unwrap_or_default();
+        Ok(plan_learning(
+            row.year,
+            &agency.name,
+            number,
+            &standard.title,
+            &to_green,
+        ))
     };
-    let saved = add_to_plan(
+    let saved = plan_from_source(
         txn,
         rc,
         created_by,
-        Plan::Section11,
-        row.year,
-        under,
+        (Plan::Section11, row.year),
+        ("standardId", "against one standard"),
+        earlier,
         draft,
         today,
+        learning,
+        |action_id| s11_action::ActiveModel {
+            action_id: Set(action_id),
+            assessment_id: Set(row.id.clone()),
+            standard_id: Set(standard.id.clone()),
+        },
     )
-    .await?;
-    s11_action::Entity::insert(s11_action::ActiveModel {
-        action_id: Set(saved.id.clone()),
-        assessment_id: Set(row.id.clone()),
-        standard_id: Set(standard.id.clone()),
-    })
-    .exec_without_returning(txn)
     .await?;
     Ok(saved)
 }

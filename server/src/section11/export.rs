@@ -35,7 +35,7 @@ pub fn rows(view: &YearView) -> AppResult<Vec<[String; 9]>> {
                 .and_then(Rating::from_code)
                 .map_or("Not rated", Rating::label);
             let links = match answer {
-                Some(x) => link_lines(&super::links_of(x)?),
+                Some(x) => link_lines(&super::links_of(&x.links)?),
                 None => String::new(),
             };
             out.push([

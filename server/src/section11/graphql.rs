@@ -45,8 +45,9 @@ pub struct Section11Answer {
     /// Copied from last year's answer and not changed since.
     pub carried_forward: bool,
     pub updated_at: DateTime<Utc>,
+    /// The stored list of links (`s11_answer.links`), read when asked for.
     #[graphql(skip)]
-    pub row: s11_answer::Model,
+    pub stored_links: String,
 }
 
 /// A link to evidence: a web address and what it is.
@@ -70,7 +71,7 @@ impl Section11Answer {
     /// Links to the evidence (policies, audits, figures on the agency's own systems).
     async fn links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section11EvidenceLink>> {
         let (_, rc) = parts(ctx)?;
-        super::links_of(&self.row)
+        super::links_of(&self.stored_links)
             .map(|list| {
                 list.into_iter()
                     .map(|l| Section11EvidenceLink {
@@ -86,13 +87,13 @@ impl Section11Answer {
 impl From<s11_answer::Model> for Section11Answer {
     fn from(a: s11_answer::Model) -> Self {
         Self {
-            standard_id: ID(a.standard_id.clone()),
+            standard_id: ID(a.standard_id),
             rating: a.rating.as_deref().and_then(Rating::from_code),
-            evidence: a.evidence.clone(),
-            to_green: a.to_green.clone(),
+            evidence: a.evidence,
+            to_green: a.to_green,
             carried_forward: a.carried_forward,
             updated_at: a.updated_at,
-            row: a,
+            stored_links: a.links,
         }
     }
 }

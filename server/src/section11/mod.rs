@@ -405,10 +405,10 @@ async fn bump<C: ConnectionTrait>(
     .await
 }
 
-/// An answer's links to evidence as stored (INTERNAL if the stored list cannot be read).
-pub fn links_of(row: &s11_answer::Model) -> AppResult<Vec<EvidenceLink>> {
-    serde_json::from_str(&row.links)
-        .map_err(|e| AppError::Internal(format!("s11_answer.links: {e}")))
+/// An answer's links to evidence from their stored list (`s11_answer.links`); INTERNAL if
+/// the stored list cannot be read.
+pub fn links_of(stored: &str) -> AppResult<Vec<EvidenceLink>> {
+    serde_json::from_str(stored).map_err(|e| AppError::Internal(format!("s11_answer.links: {e}")))
 }
 
 fn stored_links(links: &[EvidenceLink]) -> AppResult<String> {

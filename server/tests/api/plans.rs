@@ -43,6 +43,19 @@ async fn plan_from_death(client: &Client, record: &str, input: Value) -> Value {
         .await
 }
 
+/// The reviewed death the child death test plans from (its case number is never to show).
+fn death_record() -> Value {
+    json!({
+        "caseNumber": "CDOP-CASE-0042",
+        "ageBand": "POST_NEONATAL",
+        "category": "SUDDEN_UNEXPLAINED",
+        "modifiability": "IDENTIFIED",
+        "modifiableFactors": "Co-sleeping on a sofa after parental alcohol use.",
+        "learning": "Safer sleep advice is repeated at every health visitor contact.",
+        "panelDate": in_days(-10),
+    })
+}
+
 fn references(list: &Value) -> Vec<String> {
     list.as_array()
         .expect("list")
@@ -194,15 +207,7 @@ async fn actions_from_a_deaths_learning_join_the_action_plan(backend: Backend) {
         let made = office
             .ok(
                 "mutation($input: ChildDeathReviewInput!) { recordChildDeathReview(input: $input) { id reportingYear version actions { reference } } }",
-                json!({ "input": {
-                    "caseNumber": "CDOP-CASE-0042",
-                    "ageBand": "POST_NEONATAL",
-                    "category": "SUDDEN_UNEXPLAINED",
-                    "modifiability": "IDENTIFIED",
-                    "modifiableFactors": "Co-sleeping on a sofa after parental alcohol use.",
-                    "learning": "Safer sleep advice is repeated at every health visitor contact.",
-                    "panelDate": in_days(-10),
-                } }),
+                json!({ "input": death_record() }),
             )
             .await["recordChildDeathReview"]
             .clone();
@@ -247,15 +252,7 @@ async fn actions_from_a_deaths_learning_join_the_action_plan(backend: Backend) {
         let changed = office
             .ok(
                 "mutation($id: ID!, $v: Int!, $input: ChildDeathReviewInput!) { updateChildDeathReview(id: $id, version: $v, input: $input) { version actions { reference } } }",
-                json!({ "id": record, "v": made["version"], "input": {
-                    "caseNumber": "CDOP-CASE-0042",
-                    "ageBand": "POST_NEONATAL",
-                    "category": "SUDDEN_UNEXPLAINED",
-                    "modifiability": "IDENTIFIED",
-                    "modifiableFactors": "Co-sleeping on a sofa after parental alcohol use.",
-                    "learning": "Safer sleep advice is repeated at every health visitor contact.",
-                    "panelDate": in_days(-10),
-                } }),
+                json!({ "id": record, "v": made["version"], "input": death_record() }),
             )
             .await["updateChildDeathReview"]
             .clone();
