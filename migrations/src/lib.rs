@@ -37,6 +37,7 @@ mod m0031_auditor_membership;
 mod m0032_section_11_actions;
 mod m0033_plans_from_dataset_and_deaths;
 mod m0034_section_11_evidence_links;
+mod m0035_audit_case_entries;
 
 pub struct Migrator;
 
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0032_section_11_actions::Migration),
             Box::new(m0033_plans_from_dataset_and_deaths::Migration),
             Box::new(m0034_section_11_evidence_links::Migration),
+            Box::new(m0035_audit_case_entries::Migration),
         ]
     }
 }

@@ -1902,11 +1902,24 @@ async fn seed_case_audits<C: ConnectionTrait>(
                 .await?;
                 continue;
             }
-            let csv = format!(
-                "Start Date,Start Time,Source of Information,Event Type,Event,Action Taken,Information Shared With\n\
-                 10/03/{year},,{prefix}-AUD-1,Home visit,Case 1: home visit; the child seen and the home conditions recorded,Referral considered,\n\
-                 24/03/{year},,{prefix}-AUD-2,Strategy discussion,Case 2: strategy discussion about the child's weight loss,Section 47 enquiry,\n"
-            );
+            // Each entry names its case: each case's chronology is merged on its own (the
+            // strategy discussion both agencies recorded for case 1 is one event; the police
+            // report for case 2 has no children's social care record of receipt).
+            let csv = if prefix == "CSC" {
+                format!(
+                    "Start Date,Start Time,Source of Information,Event Type,Event,Action Taken,Information Shared With,Case\n\
+                     10/03/{year},,CSC-AUD-1,Home visit,Home visit; the child seen alone and the home conditions recorded,Referral considered,,Case 1\n\
+                     14/03/{year},10:00,CSC-AUD-2,Strategy discussion,Strategy discussion with the police about bruising to the child's arm,Section 47 enquiry,POL,Case 1\n\
+                     24/03/{year},,CSC-AUD-3,Assessment,Assessment started after the school raised the child's weight loss,Health visitor asked to weigh the child,,Case 2\n\
+                     02/04/{year},,CSC-AUD-4,Child protection conference,Initial child protection conference; plan for neglect,Child protection plan,,Case 3\n"
+                )
+            } else {
+                format!(
+                    "Start Date,Start Time,Source of Information,Event Type,Event,Action Taken,Information Shared With,Case\n\
+                     14/03/{year},10:15,POL-AUD-1,Strategy discussion,Strategy discussion with children's social care about bruising to the child's arm,Joint visit agreed,CSC,Case 1\n\
+                     20/03/{year},,POL-AUD-2,Contact,Officers attended a report of shouting at the family home; the child was present,Report sent to children's social care,CSC,Case 2\n"
+                )
+            };
             crate::chronology::service::load_submitted_return(
                 txn, rc, &review_id, &agency_id, &csv,
             )

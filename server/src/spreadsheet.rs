@@ -349,7 +349,8 @@ mod tests {
             rows[2]
         );
         assert_eq!(rows[3][0], "May 2016");
-        let entries = shared::chronology::import::read_rows(&rows, &[]).expect("valid");
+        let entries =
+            shared::chronology::import::read_rows(&rows, &Default::default()).expect("valid");
         assert_eq!(entries[1].row, 4, "row numbers are the sheet's");
         assert_eq!(entries[0].start.to_string(), "22 May 2016");
         assert_eq!(entries[0].seq, Some(3));

@@ -15,6 +15,8 @@ pub struct Variables {
     pub anonymised: bool,
     /// How many of the integrated chronology's entries to read (all when `None`).
     pub first: Option<i64>,
+    /// In an audit, the case whose integrated chronology to read.
+    pub case: Option<String>,
 }
 
 /// The operations of this module: their text is `graphql/chronology.graphql`'s.
@@ -44,6 +46,7 @@ pub struct WindowVariables {
     pub anonymised: bool,
     pub offset: i64,
     pub limit: i64,
+    pub case: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +88,7 @@ pub struct IntegratedAnnotations;
 pub struct AnnotationsVariables {
     pub id: String,
     pub anonymised: bool,
+    pub case: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -193,6 +197,9 @@ pub struct Review {
     /// The date the business office asked for the returns by.
     pub returns_due_on: Option<String>,
     pub members: Vec<Member>,
+    /// A multi-agency case audit's cases (id, pseudonymised label): each has its own
+    /// integrated chronology, and every entry names one. Empty for a case review.
+    pub audit_cases: Vec<AuditCase>,
     pub my_chronology_return: Option<Return>,
     pub chronology_returns: Vec<Return>,
     pub integrated_chronology: Option<IntegratedData>,
@@ -209,11 +216,28 @@ impl Review {
                 user_id: s(obj(m, "user").unwrap_or(&NULL), "id"),
                 role: s(m, "role"),
             }),
+            audit_cases: list(v, "auditCases", |c| AuditCase {
+                id: s(c, "id"),
+                label: s(c, "label"),
+                agency_ids: list(c, "agencyIds", |a| {
+                    a.as_str().unwrap_or_default().to_owned()
+                }),
+            }),
             my_chronology_return: obj(v, "myChronologyReturn").map(Return::read),
             chronology_returns: list(v, "chronologyReturns", Return::read),
             integrated_chronology: obj(v, "integratedChronology").map(IntegratedData::read),
         }
     }
+}
+
+/// A case of an audit's sample.
+#[derive(Debug, Clone)]
+pub struct AuditCase {
+    pub id: String,
+    /// Pseudonymised: "Case 3: Child D, aged 4".
+    pub label: String,
+    /// The agencies involved: only they write entries about it.
+    pub agency_ids: Vec<String>,
 }
 
 /// An agency's return (the caller's with its entries; the others with their count).
@@ -258,6 +282,8 @@ pub struct EntryFields {
     pub action_taken: Option<String>,
     pub shared_with: Vec<Agency>,
     pub practitioner_comment: Option<String>,
+    /// The audit case it is about.
+    pub case_id: Option<String>,
     pub version: i64,
 }
 
@@ -280,6 +306,7 @@ impl EntryFields {
             action_taken: o(v, "actionTaken"),
             shared_with: list(v, "sharedWith", Agency::read),
             practitioner_comment: o(v, "practitionerComment"),
+            case_id: o(v, "caseId"),
             version: i(v, "version"),
         }
     }
@@ -364,6 +391,8 @@ impl EntryAnnotations {
 
 #[derive(Debug, Clone)]
 pub struct IntegratedData {
+    /// The audit case it is of (None in a case review).
+    pub case_id: Option<String>,
     /// All the entries there are; `entries` may hold the first of them only.
     pub entry_count: i64,
     pub entries: Vec<EntryFields>,
@@ -379,6 +408,7 @@ pub struct IntegratedData {
 impl IntegratedData {
     fn read(v: &Value) -> Self {
         Self {
+            case_id: o(v, "caseId"),
             entry_count: i(v, "entryCount"),
             entries: list(v, "entries", EntryFields::read),
             duplicate_groups: list(v, "duplicateGroups", |g| DuplicateGroup {

@@ -372,6 +372,7 @@ json_structs! {
         shared_with: Vec<String> = "sharedWith",
         practitioner_comment: Option<String> = "practitionerComment",
         note: bool = "note",
+        case_id: Option<String> = "caseId",
     }
     pub struct ImportProblem {
         row: i64 = "row",

@@ -607,6 +607,7 @@ fn Sample(
     };
     let can = audit.can_set_up;
     let editing = RwSignal::new(None::<Case>);
+    let review_id = audit.review_id.clone();
     let list = if audit.cases.is_empty() {
         view! { <p>"No cases in the sample yet."</p> }.into_any()
     } else {
@@ -635,6 +636,12 @@ fn Sample(
                             <dt>"Agencies involved"</dt>
                             <dd>{names}</dd>
                         </dl>
+                        <p>
+                            <a href=format!("/reviews/{}/chronology?case={}", review_id, c.id)>
+                                "Chronology of this case"
+                                <span class="visually-hidden">{format!(" ({})", c.label)}</span>
+                            </a>
+                        </p>
                         {can.then(|| view! {
                             <div class="button-group">
                                 <crate::components::ChangeButton editing=editing item=change.clone() form_heading="case-form-heading" what=c.label.clone() />

@@ -691,6 +691,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "updatedAt",
             "chronologyReturns",
             "myChronologyReturn",
+            "auditCases",
             "integratedChronology",
             "chronologyExport",
             "anonymisationSuspects",
@@ -723,6 +724,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "sharedWith",
             "practitionerComment",
             "note",
+            "caseId",
             "version",
             "updatedAt",
             "history",
@@ -816,6 +818,7 @@ const OBJECTS: &[(&str, &[&str])] = &[
             "event",
             "sharedWith",
             "note",
+            "caseId",
         ],
     ),
     (
@@ -855,6 +858,8 @@ const OBJECTS: &[(&str, &[&str])] = &[
         &[
             "entries",
             "entryCount",
+            "caseId",
+            "caseLabel",
             "duplicateGroups",
             "sharing",
             "gaps",

@@ -17,7 +17,7 @@ use crate::db::begin_write;
 use crate::entities::{
     action, agency, app_user, audit_grade, audit_pool_member, audit_question, audit_theme,
     case_audit, case_audit_auditor, case_audit_case, case_audit_grade, case_audit_meeting,
-    chronology_return, indicator, review, review_agency, review_member,
+    chronology_entry, chronology_return, indicator, review, review_agency, review_member,
 };
 use crate::error::{AppError, AppResult};
 use crate::reviews::service::{find_visible_with_membership, json_list, parse_list};
@@ -674,7 +674,8 @@ async fn audit_view<C: ConnectionTrait>(
     })
 }
 
-async fn cases_of<C: ConnectionTrait>(
+/// The cases of an audit's sample, in order (none for a case review).
+pub async fn cases_of<C: ConnectionTrait>(
     db: &C,
     review_id: &str,
 ) -> AppResult<Vec<case_audit_case::Model>> {
@@ -998,7 +999,8 @@ pub async fn update_case(
     Ok(row)
 }
 
-/// Takes a case out of the sample with its grades, if it is still at `version`.
+/// Takes a case out of the sample with its grades, if it is still at `version`. Entries
+/// about it stay in their returns, naming no case.
 pub async fn delete_case(
     state: &AppState,
     rc: &RequestContext,
@@ -1013,6 +1015,23 @@ pub async fn delete_case(
     }
     case_audit_grade::Entity::delete_many()
         .filter(case_audit_grade::Column::CaseId.eq(id))
+        .exec(&txn)
+        .await?;
+    // Agencies' entries about the case are kept, as entries that name no case (their
+    // version moves, so every kept merge of the audit is rebuilt).
+    chronology_entry::Entity::update_many()
+        .col_expr(
+            chronology_entry::Column::CaseId,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            chronology_entry::Column::Version,
+            sea_orm::sea_query::ExprTrait::add(
+                sea_orm::sea_query::Expr::col(chronology_entry::Column::Version),
+                1,
+            ),
+        )
+        .filter(chronology_entry::Column::CaseId.eq(id))
         .exec(&txn)
         .await?;
     crate::db::delete_at_version::<case_audit_case::Entity, _>(

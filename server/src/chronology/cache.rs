@@ -34,8 +34,9 @@ struct Slot<T> {
     value: Option<(u64, Arc<T>)>,
 }
 
-/// Which merge: the review, and whether it is the anonymised one.
-pub type Key = (String, bool);
+/// Which merge: the review, the audit case (a multi-agency case audit merges each case of
+/// its sample on its own; `None` in a case review), and whether it is the anonymised one.
+pub type Key = (String, Option<String>, bool);
 
 struct Kept<T> {
     slot: Arc<tokio::sync::Mutex<Slot<T>>>,
@@ -152,7 +153,7 @@ mod tests {
     }
 
     fn key(review: &str) -> Key {
-        (review.to_owned(), false)
+        (review.to_owned(), None, false)
     }
 
     #[tokio::test]
@@ -172,10 +173,18 @@ mod tests {
         assert_eq!(builds.load(Ordering::SeqCst), 2);
         // The anonymised view is its own slot.
         let d = cache
-            .get_or_build(("r".into(), true), 2, || build(6))
+            .get_or_build(("r".into(), None, true), 2, || build(6))
             .await
             .unwrap();
         assert_eq!(d.0, 6);
+        // So is each case of an audit, and it leaves the review's own merge kept.
+        let e = cache
+            .get_or_build(("r".into(), Some("case 1".into()), false), 2, || build(7))
+            .await
+            .unwrap();
+        assert_eq!(e.0, 7);
+        let f = cache.get_or_build(key("r"), 2, || build(8)).await.unwrap();
+        assert!(Arc::ptr_eq(&c, &f));
     }
 
     #[tokio::test]

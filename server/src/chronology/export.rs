@@ -339,19 +339,20 @@ pub fn template(format: FileFormat) -> AppResult<ExportFile> {
     })
 }
 
-/// The integrated chronology as a file, for whoever may see it; recorded in the audit log
-/// (which version, which format).
+/// The integrated chronology (of one case, in an audit) as a file, for whoever may see it;
+/// recorded in the audit log (which version, which format).
 pub async fn integrated(
     state: &AppState,
     rc: &RequestContext,
     review_id: &str,
+    case_id: Option<&str>,
     format: FileFormat,
     anonymised: bool,
 ) -> AppResult<ExportFile> {
     if anonymised {
         super::anonymisation::check_export(state, rc, review_id).await?;
     }
-    let view = service::integrated(state, rc, review_id, anonymised)
+    let view = service::integrated(state, rc, review_id, case_id, anonymised)
         .await?
         .ok_or(AppError::Forbidden)?;
     let agencies: HashMap<String, (String, String)> = crate::entities::agency::Entity::find()
@@ -362,19 +363,32 @@ pub async fn integrated(
         .collect();
     let rows = rows(&view, &agencies, anonymised);
     let version = if anonymised { "anonymised" } else { "named" };
+    // An audit case is named by its label's head ("Case 3"): pseudonymised, and short.
+    let case = view.case.as_ref().map(|c| {
+        c.label
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    });
     let stem = format!(
-        "{}-integrated-chronology-{version}",
-        file_stem(&view.review.reference)
+        "{}{}-integrated-chronology-{version}",
+        file_stem(&view.review.reference),
+        case.as_ref()
+            .map(|c| format!("-{}", file_stem(c)))
+            .unwrap_or_default()
     );
+    let title = match &case {
+        Some(c) => format!("Integrated chronology {}, {c}", view.review.reference),
+        None => format!("Integrated chronology {}", view.review.reference),
+    };
     let (ext, media_type, bytes) = match format {
         FileFormat::Csv => ("csv", "text/csv; charset=utf-8", csv(&rows)),
         FileFormat::Xlsx => (
             "xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            xlsx(
-                &rows,
-                &format!("Integrated chronology {}", view.review.reference),
-            )?,
+            xlsx(&rows, &title)?,
         ),
     };
     let action = format!("chronology.export.{ext}.{version}");

@@ -50,6 +50,9 @@ pub struct ChronologyEntry {
     pub practitioner_comment: Option<String>,
     /// An author's note (source starts with #).
     pub note: bool,
+    /// The case of a multi-agency case audit's sample the entry is about (`AuditCase.id`);
+    /// null in a case review.
+    pub case_id: Option<ID>,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
 }
@@ -79,6 +82,7 @@ impl ChronologyEntry {
                 .collect(),
             practitioner_comment: e.practitioner_comment.clone(),
             note: e.note,
+            case_id: e.case_id.clone().map(ID),
             version: e.version,
             updated_at: e.updated_at,
         }
@@ -162,6 +166,8 @@ pub struct ImportPreviewRow {
     pub shared_with: Vec<String>,
     pub practitioner_comment: Option<String>,
     pub note: bool,
+    /// The audit case it would be about (`AuditCase.id`), in an audit.
+    pub case_id: Option<ID>,
 }
 
 /// The result of checking an uploaded file; a preview writes nothing.
@@ -352,6 +358,16 @@ impl IntegratedChronology {
         Ok(all[window].iter().map(|e| self.entry(e)).collect())
     }
 
+    /// The audit case whose chronology this is (`AuditCase.id`); null in a case review.
+    async fn case_id(&self) -> Option<ID> {
+        self.view.case.as_ref().map(|c| ID(c.id.clone()))
+    }
+
+    /// The audit case's pseudonymised label ("Case 3: Child D, aged 4").
+    async fn case_label(&self) -> Option<String> {
+        self.view.case.as_ref().map(|c| c.label.clone())
+    }
+
     /// How many entries there are in all.
     async fn entry_count(&self) -> i32 {
         i32::try_from(self.view.merged.entries.len()).unwrap_or(i32::MAX)
@@ -482,33 +498,55 @@ impl Review {
         Ok(found.map(|r| ChronologyReturn::new(r, &agencies)))
     }
 
+    /// The cases of a multi-agency case audit's sample (pseudonymised), in order: each has
+    /// its own integrated chronology (`integratedChronology(caseId:)`), and every entry of
+    /// an audit names one. Empty for a case review.
+    async fn audit_cases(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::case_audits::graphql::AuditCase>> {
+        let (state, rc) = parts(ctx)?;
+        let cases = crate::case_audits::cases_of(&state.db, &self.id)
+            .await
+            .gql(rc)?;
+        Ok(cases.into_iter().map(Into::into).collect())
+    }
+
     /// Business office, chair and lead reviewers; other members once the business office
     /// shared it; null while the caller may not see it. `anonymised`: real names and
-    /// identifiers replaced as the review's glossary says.
+    /// identifiers replaced as the review's glossary says. A multi-agency case audit merges
+    /// each case of its sample on its own: `caseId` (`AuditCase.id`) names the case; without
+    /// it, an audit's entries that name no case.
     async fn integrated_chronology(
         &self,
         ctx: &Context<'_>,
         #[graphql(default = false)] anonymised: bool,
+        case_id: Option<ID>,
     ) -> async_graphql::Result<Option<IntegratedChronology>> {
         let (state, rc) = parts(ctx)?;
         let agencies = all_agencies(ctx).await?;
-        let view = service::integrated(state, rc, &self.id, anonymised)
+        let case_id = case_id.map(|id| id.0);
+        let view = service::integrated(state, rc, &self.id, case_id.as_deref(), anonymised)
             .await
             .gql(rc)?;
         Ok(view.map(|v| IntegratedChronology::new(v, agencies)))
     }
 
-    /// The integrated chronology as a spreadsheet file; anonymised unless asked otherwise.
+    /// The integrated chronology (of one audit case, as `integratedChronology` reads it) as a
+    /// spreadsheet file; anonymised unless asked otherwise.
     async fn chronology_export(
         &self,
         ctx: &Context<'_>,
         format: ExportFormat,
         #[graphql(default = true)] anonymised: bool,
+        case_id: Option<ID>,
     ) -> async_graphql::Result<ExportFile> {
         let (state, rc) = parts(ctx)?;
         let format = export::FileFormat::from(format);
         let started = std::time::Instant::now();
-        let file = export::integrated(state, rc, &self.id, format, anonymised).await;
+        let case_id = case_id.map(|id| id.0);
+        let file =
+            export::integrated(state, rc, &self.id, case_id.as_deref(), format, anonymised).await;
         state
             .metrics
             .observe_export("chronology", file.is_ok(), started.elapsed());
@@ -781,6 +819,9 @@ pub struct EntryInput {
     /// Agency prefixes or names.
     pub shared_with: Vec<String>,
     pub practitioner_comment: Option<String>,
+    /// In a multi-agency case audit, the case of its sample the entry is about
+    /// (`AuditCase.id`): required there, refused in a case review.
+    pub case_id: Option<ID>,
 }
 
 impl From<EntryInput> for EntryFields {
@@ -797,6 +838,7 @@ impl From<EntryInput> for EntryFields {
             action_taken: i.action_taken,
             shared_with: i.shared_with,
             practitioner_comment: i.practitioner_comment,
+            case_id: i.case_id.map(|id| id.0),
         }
     }
 }
@@ -904,6 +946,7 @@ impl ChronologyMutation {
                     shared_with: r.shared_with.iter().filter_map(prefix).collect(),
                     practitioner_comment: r.practitioner_comment.clone(),
                     note: r.note,
+                    case_id: r.case.clone().map(ID),
                 })
                 .collect(),
             problems: problems

@@ -423,6 +423,7 @@ fn to_staged(job_id: &str, p: service::PreparedEntry) -> AppResult<staged::Model
         shared_with: e.shared_with,
         practitioner_comment: e.practitioner_comment,
         note: e.note,
+        case_id: e.case_id,
         content_hash: e.content_hash,
         version: e.version,
         created_at: e.created_at,

@@ -8,8 +8,8 @@ use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
 use crate::db::begin_write;
 use crate::entities::{
-    agency, annotation, app_user, chronology_entry, chronology_entry_history, chronology_return,
-    duplicate_decision, review, review_agency,
+    agency, annotation, app_user, case_audit_case, chronology_entry, chronology_entry_history,
+    chronology_return, duplicate_decision, review, review_agency,
 };
 use crate::error::{AppError, AppResult};
 use crate::events::ChangeKind;
@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use shared::auth::Actor;
 use shared::chronology::access;
 use shared::chronology::import::{
-    read_entry, read_rows, Column, ImportedRow, KnownAgency, RowProblem, FILE,
+    read_entry, read_rows, Column, ImportedRow, Known, KnownAgency, KnownCase, RowProblem, FILE,
 };
 use shared::chronology::{
     merge_with_decisions, Decisions, Entry, MergeSettings, PartialDate, Precision, TimeOfDay,
@@ -103,10 +103,14 @@ pub(super) async fn review_for<C: ConnectionTrait>(
 }
 
 /// The review's member agencies, keyed for the import rules.
-pub(super) async fn known_agencies<C: ConnectionTrait>(
+/// What an entry of the review may name (its agencies and, for an audit, its cases, marked
+/// by whether they name `agency_id`, the return's agency, as involved), with the agencies'
+/// rows in the order of their keys.
+pub(super) async fn known_names<C: ConnectionTrait>(
     db: &C,
     review_id: &str,
-) -> AppResult<(Vec<KnownAgency>, Vec<agency::Model>)> {
+    agency_id: &str,
+) -> AppResult<(Known, Vec<agency::Model>)> {
     let ids: Vec<String> = review_agency::Entity::find()
         .filter(review_agency::Column::ReviewId.eq(review_id))
         .all(db)
@@ -128,7 +132,27 @@ pub(super) async fn known_agencies<C: ConnectionTrait>(
             name: a.name.clone(),
         })
         .collect();
-    Ok((known, agencies))
+    let cases = case_audit_case::Entity::find()
+        .filter(case_audit_case::Column::ReviewId.eq(review_id))
+        .order_by_asc(case_audit_case::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| KnownCase {
+            involved: crate::case_audits::case_agencies(&c)
+                .iter()
+                .any(|a| a == agency_id),
+            id: c.id,
+            label: c.label,
+        })
+        .collect();
+    Ok((
+        Known {
+            agencies: known,
+            cases,
+        },
+        agencies,
+    ))
 }
 
 /// The problems of an entry typed in the browser, each named by its input's field.
@@ -324,9 +348,19 @@ pub struct EntryFields {
     pub action_taken: Option<String>,
     pub shared_with: Vec<String>,
     pub practitioner_comment: Option<String>,
+    /// The audit case the entry is about (an audit's entries only).
+    pub case_id: Option<String>,
 }
 
-fn check_fields(fields: &EntryFields, known: &[KnownAgency]) -> AppResult<ImportedRow> {
+fn check_fields(fields: &EntryFields, known: &Known) -> AppResult<ImportedRow> {
+    // The browser names a case by its id; the rules read it by its label.
+    let case = fields.case_id.as_ref().map(|id| {
+        known
+            .cases
+            .iter()
+            .find(|c| &c.id == id)
+            .map_or_else(|| id.clone(), |c| c.label.clone())
+    });
     let values = vec![
         (Column::Seq, fields.seq.map(|s| s.to_string())),
         (Column::StartDate, Some(fields.start_date.clone())),
@@ -342,6 +376,7 @@ fn check_fields(fields: &EntryFields, known: &[KnownAgency]) -> AppResult<Import
             Column::PractitionerComment,
             fields.practitioner_comment.clone(),
         ),
+        (Column::Case, case),
     ];
     read_entry(&values, known).map_err(entry_problems)
 }
@@ -372,6 +407,7 @@ fn apply_row(
     am.shared_with = Set(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()));
     am.practitioner_comment = Set(row.practitioner_comment.clone());
     am.note = Set(row.note);
+    am.case_id = Set(row.case.clone());
     am.content_hash = Set(content_hash(row));
 }
 
@@ -391,6 +427,7 @@ pub fn snapshot(e: &chronology_entry::Model, agencies: &[agency::Model]) -> serd
         "startTime": e.start_time, "endDate": end_of(e).map(|d| d.to_string()), "endTime": e.end_time,
         "source": e.source, "eventType": e.event_type, "event": e.event, "actionTaken": e.action_taken,
         "sharedWith": prefixes, "practitionerComment": e.practitioner_comment, "note": e.note,
+        "caseId": e.case_id,
     })
 }
 
@@ -425,7 +462,7 @@ pub async fn add_entry(
     let txn = begin_write(&state.db).await?;
     let (ret, review) = kept_return(&txn, actor, return_id, RowLock::ForUpdate).await?;
     ensure_editable(&ret)?;
-    let (known, agencies) = known_agencies(&txn, &review.id).await?;
+    let (known, agencies) = known_names(&txn, &review.id, &ret.agency_id).await?;
     let row = check_fields(&fields, &known)?;
     let now = crate::db::now();
     let mut am = chronology_entry::ActiveModel {
@@ -496,7 +533,7 @@ pub async fn update_entry(
     let txn = begin_write(&state.db).await?;
     let (entry, ret, review) = kept_entry(&txn, actor, id).await?;
     ensure_editable(&ret)?;
-    let (known, agencies) = known_agencies(&txn, &review.id).await?;
+    let (known, agencies) = known_names(&txn, &review.id, &ret.agency_id).await?;
     if entry.version != version {
         return Err(stale(&entry, &agencies));
     }
@@ -545,7 +582,7 @@ pub async fn delete_entry(
     let (entry, ret, review) = kept_entry(&txn, actor, id).await?;
     ensure_editable(&ret)?;
     crate::retention::ensure_not_held(&txn, &review.id).await?;
-    let (_, agencies) = known_agencies(&txn, &review.id).await?;
+    let (_, agencies) = known_names(&txn, &review.id, &ret.agency_id).await?;
     if entry.version != version {
         return Err(stale(&entry, &agencies));
     }
@@ -570,7 +607,7 @@ pub async fn delete_entry(
 fn read_file(
     file_name: &str,
     bytes: &[u8],
-    known: &[KnownAgency],
+    known: &Known,
     limits: &WorkbookLimits,
 ) -> Result<Vec<ImportedRow>, Vec<RowProblem>> {
     let rows = spreadsheet::file_rows(file_name, bytes, &FILE, limits).map_err(|p| vec![p])?;
@@ -582,7 +619,7 @@ async fn read_upload(
     state: &AppState,
     file_name: &str,
     bytes: Vec<u8>,
-    known: Vec<KnownAgency>,
+    known: Known,
 ) -> AppResult<Result<Vec<ImportedRow>, Vec<RowProblem>>> {
     let limits = WorkbookLimits::from_config(&state.config);
     let file_name = file_name.to_owned();
@@ -603,7 +640,7 @@ pub async fn preview_import(
     let actor = rc.actor()?;
     let (ret, review) = kept_return(&state.db, actor, return_id, RowLock::None).await?;
     ensure_editable(&ret)?;
-    let (known, agencies) = known_agencies(&state.db, &review.id).await?;
+    let (known, agencies) = known_names(&state.db, &review.id, &ret.agency_id).await?;
     let replaced = replaced_by_import(&state.db, &ret.id).await?;
     let (rows, problems) = match read_upload(state, file_name, bytes, known).await? {
         Ok(rows) => (rows, Vec::new()),
@@ -682,7 +719,7 @@ pub async fn check_upload(
     let actor = rc.actor()?;
     let (ret, review) = kept_return(&state.db, actor, return_id, RowLock::None).await?;
     ensure_editable(&ret)?;
-    let (known, agencies) = known_agencies(&state.db, &review.id).await?;
+    let (known, agencies) = known_names(&state.db, &review.id, &ret.agency_id).await?;
     let rows = read_upload(state, file_name, bytes, known)
         .await?
         .map_err(spreadsheet::problems_error)?;
@@ -872,7 +909,7 @@ pub async fn load_submitted_return<C: ConnectionTrait>(
     agency_id: &str,
     csv: &str,
 ) -> AppResult<()> {
-    let (known, agencies) = known_agencies(conn, review_id).await?;
+    let (known, agencies) = known_names(conn, review_id, agency_id).await?;
     let rows = read_file(
         "demo.csv",
         csv.as_bytes(),
@@ -1011,6 +1048,9 @@ pub struct IntegratedView {
     pub merged: Arc<Merged>,
     pub annotations: Vec<(annotation::Model, String, Option<String>)>,
     pub review: review::Model,
+    /// The audit case whose chronology this is (a multi-agency case audit merges each case
+    /// of its sample on its own); `None` in a case review.
+    pub case: Option<case_audit_case::Model>,
 }
 
 pub fn group_key(ids: &[&str]) -> String {
@@ -1019,14 +1059,34 @@ pub fn group_key(ids: &[&str]) -> String {
     ids.join(",")
 }
 
-/// The integrated chronology of a review, or `None` while the person may not see it;
-/// anonymised with the review's glossary when asked. The merge comes from this instance's
-/// cache while nothing it is made from has changed (checked on every read, so a change made
-/// through any instance shows at once); the annotations are read anew each time.
+/// The case of an audit's sample that `case_id` names, or a VALIDATION error on `caseId`.
+async fn case_of<C: ConnectionTrait>(
+    db: &C,
+    review: &review::Model,
+    case_id: Option<&str>,
+) -> AppResult<Option<case_audit_case::Model>> {
+    let Some(id) = case_id else {
+        return Ok(None);
+    };
+    case_audit_case::Entity::find_by_id(id.to_owned())
+        .filter(case_audit_case::Column::ReviewId.eq(review.id.clone()))
+        .one(db)
+        .await?
+        .map(Some)
+        .ok_or_else(|| AppError::validation("caseId", "is not a case of this audit's sample"))
+}
+
+/// The integrated chronology of a review (of one case of an audit's sample, when `case_id`
+/// names one; without it, an audit's entries that name no case), or `None` while the person
+/// may not see it; anonymised with the review's glossary when asked. The merge comes from
+/// this instance's cache while nothing it is made from has changed (checked on every read,
+/// so a change made through any instance shows at once); the annotations are read anew each
+/// time.
 pub async fn integrated(
     state: &AppState,
     rc: &RequestContext,
     review_id: &str,
+    case_id: Option<&str>,
     anonymised: bool,
 ) -> AppResult<Option<IntegratedView>> {
     let actor = rc.actor()?;
@@ -1034,12 +1094,14 @@ pub async fn integrated(
     if !access::sees_integrated(actor, membership, review.chronology_shared_at.is_some()) {
         return Ok(None);
     }
+    let case = case_of(&state.db, &review, case_id).await?;
+    let case_id = case.as_ref().map(|c| c.id.clone());
     let inputs = merge_inputs(&state.db, &review).await?;
     let stamp = inputs.stamp(&review);
     let named = state
         .merges
-        .get_or_build((review.id.clone(), false), stamp, || {
-            merge(&state.db, &review, inputs)
+        .get_or_build((review.id.clone(), case_id.clone(), false), stamp, || {
+            merge(&state.db, &review, case_id.as_deref(), inputs)
         })
         .await?;
     let (merged, glossary) = if anonymised {
@@ -1047,7 +1109,7 @@ pub async fn integrated(
         let anonymised = state
             .merges
             .get_or_build(
-                (review.id.clone(), true),
+                (review.id.clone(), case_id.clone(), true),
                 stamp_of(&(stamp, terms)),
                 || async {
                     let mut copy = Merged::clone(&named);
@@ -1068,6 +1130,7 @@ pub async fn integrated(
         merged,
         annotations,
         review,
+        case,
     }))
 }
 
@@ -1143,14 +1206,17 @@ pub async fn entry_history(
 async fn build_integrated<C: ConnectionTrait>(
     db: &C,
     review: review::Model,
+    case_id: Option<&str>,
 ) -> AppResult<IntegratedView> {
+    let case = case_of(db, &review, case_id).await?;
     let inputs = merge_inputs(db, &review).await?;
-    let merged = merge(db, &review, inputs).await?;
+    let merged = merge(db, &review, case_id, inputs).await?;
     let annotations = annotations_of(db, &review.id, &merged).await?;
     Ok(IntegratedView {
         merged: Arc::new(merged),
         annotations,
         review,
+        case,
     })
 }
 
@@ -1247,10 +1313,13 @@ pub async fn merge_inputs<C: ConnectionTrait>(
     })
 }
 
-/// Reads the submitted entries and merges them (the costly part of a read).
+/// Reads the submitted entries and merges them (the costly part of a read): those about one
+/// case of an audit's sample when `case_id` names one, else those that name no case (every
+/// entry of a case review). Cases are different children: their entries never meet.
 pub async fn merge<C: ConnectionTrait>(
     db: &C,
     review: &review::Model,
+    case_id: Option<&str>,
     inputs: MergeInputs,
 ) -> AppResult<Merged> {
     let MergeInputs {
@@ -1262,6 +1331,10 @@ pub async fn merge<C: ConnectionTrait>(
     let submitted: Vec<String> = submitted.into_iter().map(|r| r.id).collect();
     let mut rows = chronology_entry::Entity::find()
         .filter(chronology_entry::Column::ReturnId.is_in(submitted))
+        .filter(match case_id {
+            Some(id) => chronology_entry::Column::CaseId.eq(id),
+            None => chronology_entry::Column::CaseId.is_null(),
+        })
         .all(db)
         .await?;
     // The merge's answer does not depend on the order rows come back in; its ties do not
@@ -1475,6 +1548,14 @@ pub async fn decide_group(
             "name two or more entries of this review, each from a different agency",
         ));
     }
+    let cases: HashSet<Option<&str>> = entries.iter().map(|e| e.case_id.as_deref()).collect();
+    if cases.len() != 1 {
+        return Err(AppError::validation(
+            "key",
+            "name entries about one case of the audit: different cases are different children",
+        ));
+    }
+    let case_id = entries.first().and_then(|e| e.case_id.clone());
     let key = group_key(&ids);
     duplicate_decision::Entity::delete_many()
         .filter(duplicate_decision::Column::ReviewId.eq(review.id.clone()))
@@ -1501,7 +1582,7 @@ pub async fn decide_group(
         ),
     )
     .await?;
-    let view = build_integrated(&txn, review).await?;
+    let view = build_integrated(&txn, review, case_id.as_deref()).await?;
     txn.commit().await?;
     state
         .changed(rc, &view.review.id, ChangeKind::Duplicates, None)
@@ -1663,7 +1744,7 @@ async fn save_chronology_settings(
 ) -> AppResult<IntegratedView> {
     let review = changes.update(&txn).await?;
     audit_log::append(&txn, rc, Event::new(action, "review", &review.id)).await?;
-    let view = build_integrated(&txn, review).await?;
+    let view = build_integrated(&txn, review, None).await?;
     txn.commit().await?;
     state.changed(rc, &view.review.id, kind, None).await;
     Ok(view)

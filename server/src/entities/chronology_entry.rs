@@ -30,6 +30,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub practitioner_comment: Option<String>,
     pub note: bool,
+    /// The audit case (`case_audit_case`) the entry is about; null in a case review.
+    pub case_id: Option<String>,
     pub content_hash: String,
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -33,6 +33,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub practitioner_comment: Option<String>,
     pub note: bool,
+    pub case_id: Option<String>,
     pub content_hash: String,
     pub version: i32,
     pub created_at: DateTimeUtc,

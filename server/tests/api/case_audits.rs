@@ -20,7 +20,7 @@ const AUDIT: &str = "reviewId version canSetUp gradingAgencyId theme { id name }
 const GRADE: &str = "mutation($c: ID!, $q: ID!, $g: String, $e: String!) { saveAuditGrade(caseId: $c, questionId: $q, grade: $g, evidence: $e) { grade evidence } }";
 const HEATMAP: &str = "query($r: ID!) { caseAudit(reviewId: $r) { heatmap { submittedAgencyIds cells { questionId agencyId cell { mean tone cases counts { grade count } } } } } }";
 
-async fn theme(office: &Client, year: i32, name: &str, revisits: Option<&str>) -> Value {
+pub(crate) async fn theme(office: &Client, year: i32, name: &str, revisits: Option<&str>) -> Value {
     office
         .gql(
             &format!(
@@ -39,7 +39,7 @@ async fn theme(office: &Client, year: i32, name: &str, revisits: Option<&str>) -
 }
 
 /// A review of `kind` with the agencies and members given.
-async fn audit_review(
+pub(crate) async fn audit_review(
     office: &Client,
     reference: &str,
     kind: &str,
@@ -72,7 +72,7 @@ async fn audit_review(
         .to_owned()
 }
 
-async fn set_audit(
+pub(crate) async fn set_audit(
     office: &Client,
     review: &str,
     version: i32,
@@ -87,7 +87,12 @@ async fn set_audit(
         .await
 }
 
-async fn record_case(office: &Client, review: &str, label: &str, agencies: &[&str]) -> Value {
+pub(crate) async fn record_case(
+    office: &Client,
+    review: &str,
+    label: &str,
+    agencies: &[&str],
+) -> Value {
     office
         .gql(
             "mutation($r: ID!, $i: AuditCaseInput!) { recordAuditCase(reviewId: $r, input: $i) { id label agencyIds version } }",
@@ -120,8 +125,9 @@ async fn audit_of(client: &Client, review: &str) -> Value {
         .await
 }
 
-/// The caller's return for the review, with one entry so it can be submitted, submitted.
-async fn submit_return(client: &Client, review: &str) -> String {
+/// The caller's return for the review, with one entry about `case` so it can be submitted,
+/// submitted.
+async fn submit_return(client: &Client, review: &str, case: &Value) -> String {
     let ret = client
         .ok(
             "query($id: ID!) { review(id: $id) { myChronologyReturn { id } } }",
@@ -134,7 +140,7 @@ async fn submit_return(client: &Client, review: &str) -> String {
     client
         .ok(
             "mutation($r: ID!, $i: EntryInput!) { addChronologyEntry(returnId: $r, input: $i) { id } }",
-            json!({ "r": ret, "i": { "startDate": "03/05/2025", "source": "Case file", "event": "Home visit; child seen alone", "sharedWith": [] } }),
+            json!({ "r": ret, "i": { "startDate": "03/05/2025", "source": "Case file", "event": "Home visit; child seen alone", "sharedWith": [], "caseId": case["id"] } }),
         )
         .await;
     client
@@ -146,17 +152,17 @@ async fn submit_return(client: &Client, review: &str) -> String {
     ret
 }
 
-struct World {
-    office: Client,
-    pol: String,
-    csc: String,
-    pol_rep: Client,
-    pol_rep_id: String,
-    csc_rep: Client,
-    csc_rep_id: String,
+pub(crate) struct World {
+    pub(crate) office: Client,
+    pub(crate) pol: String,
+    pub(crate) csc: String,
+    pub(crate) pol_rep: Client,
+    pub(crate) pol_rep_id: String,
+    pub(crate) csc_rep: Client,
+    pub(crate) csc_rep_id: String,
 }
 
-async fn world(app: &TestApp) -> World {
+pub(crate) async fn world(app: &TestApp) -> World {
     let office = app.office().await;
     let pol = app.agency("Northshire Police", "POL").await;
     let csc = app.agency("Children's Social Care", "CSC").await;
@@ -285,7 +291,7 @@ async fn an_audit_runs_from_programme_to_heatmap(backend: Backend) {
         // The heatmap counts submitted returns only.
         let heat = w.office.ok(HEATMAP, json!({ "r": review })).await["caseAudit"]["heatmap"].clone();
         assert_eq!(heat["cells"], json!([]), "nothing submitted yet: {heat:#}");
-        let pol_return = submit_return(&w.pol_rep, &review).await;
+        let pol_return = submit_return(&w.pol_rep, &review, &both).await;
         let heat = w.office.ok(HEATMAP, json!({ "r": review })).await["caseAudit"]["heatmap"].clone();
         assert_eq!(heat["submittedAgencyIds"], json!([w.pol]));
         let harm = heat["cells"].as_array().into_iter().flatten()
@@ -367,7 +373,7 @@ async fn a_re_audit_compares_question_by_question(backend: Backend) {
         let case = record_case(&w.office, &earlier, "Case 1: Child A, aged 2", &[&w.pol]).await["data"]["recordAuditCase"].clone();
         grade(&w.pol_rep, &case, "q-harm-1", Some("INADEQUATE"), "Missed").await;
         grade(&w.pol_rep, &case, "q-voice-1", Some("GOOD"), "Seen alone").await;
-        submit_return(&w.pol_rep, &earlier).await;
+        submit_return(&w.pol_rep, &earlier, &case).await;
         // The earlier audit's learning became an action.
         let point = w.office.ok(
             "mutation($r: ID!, $i: LearningPointInput!) { createLearningPoint(reviewId: $r, input: $i) { id } }",
@@ -389,7 +395,7 @@ async fn a_re_audit_compares_question_by_question(backend: Backend) {
         grade(&w.pol_rep, &case, "q-harm-1", Some("GOOD"), "Recognised").await;
         grade(&w.pol_rep, &case, "q-voice-1", Some("INADEQUATE"), "Not seen").await;
         grade(&w.pol_rep, &case, "q-plan-1", Some("GOOD"), "New this year").await;
-        submit_return(&w.pol_rep, &now).await;
+        submit_return(&w.pol_rep, &now, &case).await;
 
         let doc = "query($r: ID!) { caseAudit(reviewId: $r) { reAudit { earlier { reference } earlierTheme { name year } rows { questionId agencyId movement then { mean } now { mean } } actions { title status ownerAgencyId } } } }";
         let re = w.office.ok(doc, json!({ "r": now })).await["caseAudit"]["reAudit"].clone();

@@ -265,7 +265,7 @@ async fn a_sparse_workbook_is_refused_at_its_far_cell(backend: Backend) {
             vec![(
                 1_048_576,
                 "column XFD".to_owned(),
-                "a chronology file has at most 26 columns (A to Z): the template's 11 and up to 15 of your own, which are not read".to_owned()
+                "a chronology file has at most 26 columns (A to Z): the template's 12 and up to 14 of your own, which are not read".to_owned()
             )],
         );
         let said = refused_confirm(&d.confirm("sparse.xlsx", &bytes).await, "sparse");
@@ -793,6 +793,7 @@ async fn an_import_cut_off_by_a_restart_is_failed_on_start(backend: Backend) {
                 shared_with: Set("[]".into()),
                 practitioner_comment: Set(None),
                 note: Set(false),
+                case_id: Set(None),
                 content_hash: Set(format!("h{i}")),
                 version: Set(1),
                 created_at: Set(an_hour_ago),

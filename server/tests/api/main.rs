@@ -7,6 +7,7 @@ mod actions;
 mod agencies;
 mod annual_report;
 mod api_tokens;
+mod audit_chronology;
 mod audit_log;
 mod auth;
 mod authorization;

@@ -23,10 +23,12 @@ pub enum Column {
     ActionTaken,
     SharedWith,
     PractitionerComment,
+    /// Which case of a multi-agency case audit's sample the entry is about (audits only).
+    Case,
 }
 
 impl Column {
-    pub const ALL: [Column; 11] = [
+    pub const ALL: [Column; 12] = [
         Column::Seq,
         Column::StartDate,
         Column::StartTime,
@@ -38,6 +40,7 @@ impl Column {
         Column::ActionTaken,
         Column::SharedWith,
         Column::PractitionerComment,
+        Column::Case,
     ];
 
     /// The template's heading.
@@ -54,6 +57,7 @@ impl Column {
             Column::ActionTaken => "Action Taken",
             Column::SharedWith => "Information Shared With",
             Column::PractitionerComment => "Practitioner Comment",
+            Column::Case => "Case",
         }
     }
 
@@ -73,6 +77,7 @@ impl Column {
             Column::ActionTaken => &["Outcome", "Action"],
             Column::SharedWith => &["Shared With"],
             Column::PractitionerComment => &["Comment", "Comments"],
+            Column::Case => &["Audit Case", "Case Number"],
             _ => &[],
         }
     }
@@ -91,6 +96,7 @@ impl Column {
             Column::ActionTaken => "actionTaken",
             Column::SharedWith => "sharedWith",
             Column::PractitionerComment => "practitionerComment",
+            Column::Case => "caseId",
         }
     }
 
@@ -119,7 +125,7 @@ fn problem(row: usize, column: Option<Column>, message: impl Into<String>) -> Ro
     RowProblem::new(row, column.map(Column::heading), message)
 }
 
-/// Widest sheet read: the template's 11 columns, with room for columns of the agency's own
+/// Widest sheet read: the template's 12 columns, with room for columns of the agency's own
 /// (which are ignored). A cell with something in it further right refuses the file.
 pub const MAX_COLUMNS: usize = 26;
 
@@ -144,6 +150,74 @@ pub struct KnownAgency {
     pub name: String,
 }
 
+/// A case of an audit's sample that "Case" may name: by its label ("Case 3: Child D, aged
+/// 4"), the label's part before the colon ("Case 3"), or that part's number ("3").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownCase {
+    pub id: String,
+    pub label: String,
+    /// Whether the case names the return's agency among those involved: an agency writes
+    /// entries only about the cases it was involved in.
+    pub involved: bool,
+}
+
+/// What a row's names are checked against: the review's agencies (for "Information shared
+/// with") and, for an audit, the cases of its sample (every entry names one).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Known {
+    pub agencies: Vec<KnownAgency>,
+    pub cases: Vec<KnownCase>,
+}
+
+impl Known {
+    /// The case a cell names, or why it names none.
+    pub fn case(&self, cell: &str) -> Result<String, String> {
+        if self.cases.is_empty() {
+            return Err("is for a multi-agency case audit's entries; this review has no cases, so leave it empty".into());
+        }
+        let wanted = fold(cell);
+        let matches: Vec<&KnownCase> = self
+            .cases
+            .iter()
+            .filter(|c| {
+                let label = fold(&c.label);
+                let head = fold(c.label.split(':').next().unwrap_or_default());
+                wanted == label
+                    || wanted == head
+                    || head
+                        .strip_prefix("case ")
+                        .is_some_and(|n| n.trim() == wanted)
+            })
+            .collect();
+        match matches.as_slice() {
+            [one] if one.involved => Ok(one.id.clone()),
+            [one] => Err(format!(
+                "\"{}\" does not name your agency among the agencies involved; ask the business office to add your agency to the case, or name another case",
+                one.label.split(':').next().unwrap_or_default().trim()
+            )),
+            [] => {
+                Err(format!(
+                "\"{}\" is not a case of this audit (name it as its label starts, such as \"{}\")",
+                cell.trim(),
+                self.cases[0].label.split(':').next().unwrap_or_default().trim()
+            ))
+            }
+            _ => Err(format!(
+                "\"{}\" names more than one case of this audit; write the case's whole label",
+                cell.trim()
+            )),
+        }
+    }
+}
+
+/// Lower case with single spaces, for comparing what people typed.
+fn fold(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// One row of the template, checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportedRow {
@@ -161,6 +235,9 @@ pub struct ImportedRow {
     pub action_taken: Option<String>,
     pub shared_with: Vec<u32>,
     pub practitioner_comment: Option<String>,
+    /// The audit case (its [`KnownCase::id`]), for an audit's entries.
+    #[serde(default)]
+    pub case: Option<String>,
 }
 
 /// Longest text accepted in one cell.
@@ -168,16 +245,13 @@ pub const MAX_CELL: usize = 10_000;
 
 /// Reads rows (the first non-blank one holds the headings) into checked entries, or every
 /// problem. Row numbers are the spreadsheet's (1-based, blank rows counted).
-pub fn read_rows(
-    rows: &[Vec<String>],
-    agencies: &[KnownAgency],
-) -> Result<Vec<ImportedRow>, Vec<RowProblem>> {
+pub fn read_rows(rows: &[Vec<String>], known: &Known) -> Result<Vec<ImportedRow>, Vec<RowProblem>> {
     let table = Table::read(rows, &Column::ALL, &FILE)?;
     let mut out = Vec::with_capacity(rows.len());
     let mut problems = Vec::new();
     for (row, cells) in table.rows() {
         let cell = |c: Column| cells.cell(c);
-        match read_row(row, &cell, agencies) {
+        match read_row(row, &cell, known) {
             Ok(entry) => out.push(entry),
             Err(mut list) => problems.append(&mut list),
         }
@@ -193,7 +267,7 @@ pub fn read_rows(
 /// Problems name the column; [`Column::field_name`] turns it into the input's field.
 pub fn read_entry(
     values: &[(Column, Option<String>)],
-    agencies: &[KnownAgency],
+    known: &Known,
 ) -> Result<ImportedRow, Vec<RowProblem>> {
     let cell = |c: Column| -> Option<&str> {
         values
@@ -203,7 +277,7 @@ pub fn read_entry(
             .map(str::trim)
             .filter(|s| !s.is_empty())
     };
-    read_row(0, &cell, agencies)
+    read_row(0, &cell, known)
 }
 
 impl ImportedRow {
@@ -212,7 +286,7 @@ impl ImportedRow {
     pub fn content_key(&self) -> String {
         let mut shared = self.shared_with.clone();
         shared.sort_unstable();
-        serde_json::json!([
+        let mut key = serde_json::json!([
             self.note,
             self.seq,
             self.start,
@@ -225,16 +299,21 @@ impl ImportedRow {
             self.action_taken,
             shared,
             self.practitioner_comment
-        ])
-        .to_string()
+        ]);
+        // Only an audit's entries name a case, so a review's keys stay as they were.
+        if let (Some(case), Some(list)) = (&self.case, key.as_array_mut()) {
+            list.push(case.as_str().into());
+        }
+        key.to_string()
     }
 }
 
 fn read_row<'a>(
     row: usize,
     cell: &dyn Fn(Column) -> Option<&'a str>,
-    agencies: &[KnownAgency],
+    known: &Known,
 ) -> Result<ImportedRow, Vec<RowProblem>> {
+    let agencies = &known.agencies;
     let mut problems = Vec::new();
     let text = |c: Column, problems: &mut Vec<RowProblem>| -> Option<String> {
         let value = cell(c)?;
@@ -295,6 +374,21 @@ fn read_row<'a>(
         action_taken: text(Column::ActionTaken, &mut problems),
         shared_with: Vec::new(),
         practitioner_comment: text(Column::PractitionerComment, &mut problems),
+        case: match cell(Column::Case) {
+            Some(v) => known
+                .case(v)
+                .map_err(|e| problems.push(problem(row, Some(Column::Case), e)))
+                .ok(),
+            None if !known.cases.is_empty() => {
+                problems.push(problem(
+                    row,
+                    Some(Column::Case),
+                    "is empty; say which case of the audit the entry is about (such as Case 3)",
+                ));
+                None
+            }
+            None => None,
+        },
     };
     if note {
         // Author's notes: the date is all that is checked.
@@ -362,19 +456,99 @@ mod tests {
     use super::*;
     use crate::spreadsheet::read::{column_letters, decode_text, parse_csv, thousands, SheetRows};
 
-    fn agencies() -> Vec<KnownAgency> {
-        vec![
-            KnownAgency {
-                key: 1,
-                prefix: "POL".into(),
-                name: "Northamptonshire Police".into(),
-            },
-            KnownAgency {
-                key: 2,
-                prefix: "CSC".into(),
-                name: "Children's Social Care".into(),
-            },
-        ]
+    fn agencies() -> Known {
+        Known {
+            agencies: vec![
+                KnownAgency {
+                    key: 1,
+                    prefix: "POL".into(),
+                    name: "Northamptonshire Police".into(),
+                },
+                KnownAgency {
+                    key: 2,
+                    prefix: "CSC".into(),
+                    name: "Children's Social Care".into(),
+                },
+            ],
+            cases: Vec::new(),
+        }
+    }
+
+    fn audit() -> Known {
+        Known {
+            cases: [
+                "Case 1: Child A, aged 2",
+                "Case 2: Child B, aged 9",
+                "Case 12: Child C",
+            ]
+            .iter()
+            .enumerate()
+            .map(|(i, label)| KnownCase {
+                id: format!("c{}", i + 10),
+                label: (*label).into(),
+                involved: true,
+            })
+            .collect(),
+            ..agencies()
+        }
+    }
+
+    #[test]
+    fn an_audit_entry_names_its_case_by_label_head_or_number() {
+        let known = audit();
+        assert_eq!(known.case("Case 1: Child A, aged 2"), Ok("c10".into()));
+        assert_eq!(known.case("  case   2 "), Ok("c11".into()));
+        assert_eq!(known.case("12"), Ok("c12".into()));
+        assert_eq!(known.case("CASE 12: child c"), Ok("c12".into()));
+        // "1" is case 1, not the start of case 12.
+        assert_eq!(known.case("1"), Ok("c10".into()));
+        let wrong = known.case("Case 4").expect_err("no such case");
+        assert!(
+            wrong.contains("\"Case 4\" is not a case of this audit"),
+            "{wrong}"
+        );
+        assert!(agencies().case("Case 1").is_err(), "a review has no cases");
+        let mut uninvolved = audit();
+        uninvolved.cases[1].involved = false;
+        let refused = uninvolved.case("2").expect_err("not involved");
+        assert!(
+            refused.starts_with("\"Case 2\" does not name your agency"),
+            "{refused}"
+        );
+
+        let csv = "Date,Source,Event,Case\n\
+                   1/1/2016,R1,Seen at school,Case 2\n\
+                   2/1/2016,R2,Seen at home,\n\
+                   3/1/2016,R3,Called,Case 9\n\
+                   4/1/2016,#note,,\n";
+        let text = decode_text(csv.as_bytes(), &FILE).expect("decoded");
+        let rows = parse_csv(&text, &FILE, DEFAULT_MAX_ROWS).expect("csv");
+        let problems = read_rows(&rows, &known).expect_err("two rows lack a case");
+        let found: Vec<(usize, Option<&str>)> = problems
+            .iter()
+            .map(|p| (p.row, p.column.as_deref()))
+            .collect();
+        assert_eq!(found, vec![(3, Some("Case")), (4, Some("Case"))]);
+        // A review's file may carry the column, empty; naming a case there is refused.
+        let read = read_rows(
+            &rows[..1]
+                .iter()
+                .chain(&rows[2..3])
+                .cloned()
+                .collect::<Vec<_>>(),
+            &agencies(),
+        )
+        .expect("an empty case is fine in a review");
+        assert_eq!(read[0].case, None);
+        assert!(read_rows(&rows[..2], &agencies()).is_err());
+        // The case is part of what an entry says; a review's keys do not change.
+        let good = read_rows(&rows[..2], &known).expect("valid");
+        assert_eq!(good[0].case.as_deref(), Some("c11"));
+        let mut moved = good[0].clone();
+        moved.case = Some("c10".into());
+        assert_ne!(good[0].content_key(), moved.content_key());
+        moved.case = None;
+        assert!(!moved.content_key().ends_with("\"c11\"]"));
     }
 
     fn read(csv: &str) -> Result<Vec<ImportedRow>, Vec<RowProblem>> {

@@ -32,7 +32,7 @@ pub fn example() -> Vec<&'static str> {
             Column::Seq => "1",
             Column::StartDate => "03/05/2016",
             Column::StartTime => "14:00",
-            Column::EndDate | Column::EndTime | Column::PractitionerComment => "",
+            Column::EndDate | Column::EndTime | Column::PractitionerComment | Column::Case => "",
             Column::Source => "POL-STR-202",
             Column::EventType => "Strategy discussion",
             Column::Event => {
@@ -61,6 +61,7 @@ pub fn guidance() -> Vec<(&'static str, bool, String)> {
                 Column::ActionTaken => "Optional. What your agency did as a result.".to_string(),
                 Column::SharedWith => "Optional. The agencies you shared information with, by their prefix (CSC, POL, NGH, …), separated by ; or ,.".to_string(),
                 Column::PractitionerComment => "Optional. Anything the practitioner adds now, with hindsight.".to_string(),
+                Column::Case => "Only for a multi-agency case audit, where it is needed: the case of the audit's sample the entry is about, as its label starts (Case 3). Leave it empty in a case review's chronology.".to_string(),
             };
             (c.heading(), c.mandatory(), text)
         })
@@ -78,7 +79,7 @@ pub const NOTES: [&str; 4] = [
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::chronology::import::{read_rows, KnownAgency, FILE};
+    use crate::chronology::import::{read_rows, Known, KnownAgency, FILE};
     use crate::spreadsheet::csv_line;
     use crate::spreadsheet::read::parse_csv;
 
@@ -95,7 +96,11 @@ mod tests {
                 name: (*p).to_string(),
             })
             .collect();
-        let read = read_rows(&rows, &agencies).expect("no problems");
+        let known = Known {
+            agencies,
+            cases: Vec::new(),
+        };
+        let read = read_rows(&rows, &known).expect("no problems");
         assert_eq!(read.len(), 1);
         assert_eq!(headings().len(), guidance().len());
         assert!(guidance().iter().filter(|g| g.1).count() >= 3);

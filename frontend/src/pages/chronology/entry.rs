@@ -2,12 +2,12 @@
 //! and what the server's answers say about them.
 
 use crate::api::chronology::EntryFields;
-use crate::components::{FormErrors, TextArea, TextField};
+use crate::components::{FormErrors, SelectField, TextArea, TextField};
 use leptos::prelude::*;
 use serde_json::Value;
 
 /// The fields in the order they are typed: (GraphQL input field, label, hint).
-pub const FIELDS: [(&str, &str, &str); 11] = [
+pub const FIELDS: [(&str, &str, &str); 12] = [
     ("startDate", "Date", "22/05/2016, May 2016, ?2016"),
     ("startTime", "Time", "HH:MM"),
     ("source", "Source", "Your record reference"),
@@ -19,13 +19,19 @@ pub const FIELDS: [(&str, &str, &str); 11] = [
     ("endDate", "End date", ""),
     ("endTime", "End time", ""),
     ("seq", "Seq", "Orders one day's events"),
+    // Shown first, and only in a multi-agency case audit.
+    (
+        "caseId",
+        "Case",
+        "The case of the audit's sample the entry is about",
+    ),
 ];
 
 /// An entry's fields as typed, in [`FIELDS`] order.
-pub type Draft = [String; 11];
+pub type Draft = [String; 12];
 
 #[derive(Clone, Copy)]
-pub struct DraftFields(pub [RwSignal<String>; 11]);
+pub struct DraftFields(pub [RwSignal<String>; 12]);
 
 impl DraftFields {
     pub fn new() -> Self {
@@ -74,6 +80,7 @@ pub fn draft_of(e: &EntryFields) -> Draft {
         text(&e.end_date),
         text(&e.end_time),
         e.seq.map(|s| s.to_string()).unwrap_or_default(),
+        text(&e.case_id),
     ]
 }
 
@@ -135,6 +142,7 @@ macro_rules! entry_input {
             end_date: opt(&d[8]),
             end_time: opt(&d[9]),
             seq: d[10].trim().parse().ok(),
+            case_id: opt(&d[11]),
         }
     }};
 }
@@ -180,12 +188,34 @@ fn save_on_ctrl_enter(ev: leptos::ev::KeyboardEvent) {
 }
 
 /// The entry's fields in one grid; Enter in any one-line field submits the form around it
-/// (Ctrl+Enter in "What happened", where Enter starts a new line).
+/// (Ctrl+Enter in "What happened", where Enter starts a new line). In an audit, the case
+/// comes first: those naming the person's agency as involved.
 #[component]
 pub fn EntryGrid(prefix: &'static str, fields: DraftFields, errors: FormErrors) -> impl IntoView {
+    // The cases its agency was involved in (the server refuses any other).
+    let ctx = super::use_ctx();
+    let cases = ctx.own_cases.get_value();
+    let audit = ctx.cases.with_value(|c| !c.is_empty());
+    let case = audit.then(|| {
+        let (key, label, hint) = FIELDS[11];
+        view! {
+            <div class="entry-wide">
+                <SelectField
+                    id=format!("{prefix}-{key}")
+                    label=label
+                    hint=hint
+                    value=fields.0[11]
+                    options=cases
+                    errors=errors
+                    blank="Choose the case"
+                />
+            </div>
+        }
+    });
     let cells = FIELDS
         .iter()
         .enumerate()
+        .filter(|(_, (key, ..))| *key != "caseId")
         .map(|(i, (key, label, hint))| {
             let id = format!("{prefix}-{key}");
             let value = fields.0[i];
@@ -208,7 +238,7 @@ pub fn EntryGrid(prefix: &'static str, fields: DraftFields, errors: FormErrors) 
             }
         })
         .collect_view();
-    view! { <div class="entry-grid">{cells}</div> }
+    view! { <div class="entry-grid">{case}{cells}</div> }
 }
 
 /// The suggestions for the event type fields (once on the page).

@@ -123,6 +123,23 @@ impl Following {
 /// Rows of a checked file shown at a time.
 const PREVIEW_PAGE: usize = 50;
 
+/// The preview's columns; "Case" in an audit only.
+const PREVIEW_COLUMNS: [&str; 13] = [
+    "Row",
+    "Seq",
+    "Date",
+    "Time",
+    "End date",
+    "End time",
+    "Source",
+    "Event type",
+    "What happened",
+    "Action taken",
+    "Shared with",
+    "Comment",
+    "Case",
+];
+
 /// The rows of a checked file as they will be saved, every column, a page at a time.
 #[component]
 fn PreviewRows(rows: Vec<Row>, page: RwSignal<usize>) -> impl IntoView {
@@ -141,6 +158,15 @@ fn PreviewRows(rows: Vec<Row>, page: RwSignal<usize>) -> impl IntoView {
             thousands((first + PREVIEW_PAGE).min(total)),
             thousands(total)
         )
+    };
+    // In an audit, the case each row names.
+    let cases = super::use_ctx().cases;
+    let audit = cases.with_value(|c| !c.is_empty());
+    let case_label = move |id: Option<String>| {
+        cases.with_value(|c| {
+            id.and_then(|id| c.iter().find(|(c, _)| *c == id).map(|(_, l)| l.clone()))
+                .unwrap_or_default()
+        })
     };
     let shown = move || {
         let first = page.get() * PREVIEW_PAGE;
@@ -165,6 +191,7 @@ fn PreviewRows(rows: Vec<Row>, page: RwSignal<usize>) -> impl IntoView {
                             <td class="pre">{or_blank(r.action_taken)}</td>
                             <td>{r.shared_with.join(", ")}</td>
                             <td class="pre">{or_blank(r.practitioner_comment)}</td>
+                            {audit.then(|| view! { <td>{case_label(r.case_id)}</td> })}
                         </tr>
                     }
                 })
@@ -176,7 +203,7 @@ fn PreviewRows(rows: Vec<Row>, page: RwSignal<usize>) -> impl IntoView {
         <DataTable
             caption="Rows as they will be saved"
             focusable=true
-            columns=&["Row", "Seq", "Date", "Time", "End date", "End time", "Source", "Event type", "What happened", "Action taken", "Shared with", "Comment"]
+            columns=if audit { &PREVIEW_COLUMNS } else { &PREVIEW_COLUMNS[..12] }
         >
             {shown}
         </DataTable>

@@ -415,10 +415,46 @@ fn rows(d: &Integrated, f: &Filters, generation: u32) -> Rows {
 #[component]
 pub fn IntegratedSection() -> impl IntoView {
     let ctx = use_ctx();
+    // Built anew for each case shown (its agencies and event types are the case's own).
+    let shown = Memo::new(move |_| {
+        ctx.integrated
+            .with(|d| d.as_ref().map(|d| d.raw.case_id.clone()))
+    });
     view! {
         <Show when=move || ctx.integrated.with(Option::is_some)>
-            <IntegratedView />
+            <Show when=move || ctx.cases.with_value(|c| !c.is_empty())>
+                <CaseChoice />
+            </Show>
+            {move || shown.get().map(|_| view! { <IntegratedView /> })}
         </Show>
+    }
+}
+
+/// In a multi-agency case audit: whose integrated chronology is shown. Each case of the
+/// sample is merged on its own (different cases are different children).
+#[component]
+fn CaseChoice() -> impl IntoView {
+    let ctx = use_ctx();
+    let errors = FormErrors::new();
+    let value = RwSignal::new(ctx.case.get_untracked().unwrap_or_default());
+    let mut options = ctx.cases.get_value();
+    options.push((String::new(), "Entries that name no case".to_string()));
+    Effect::new(move |first: Option<()>| {
+        let chosen = value.get();
+        if first.is_some() {
+            ctx.case.set((!chosen.is_empty()).then_some(chosen));
+            spawn_local(ctx.reload());
+        }
+    });
+    view! {
+        <SelectField
+            id="chronology-case"
+            label="Case"
+            hint="Each case of the audit's sample has its own integrated chronology."
+            value=value
+            options=options
+            errors=errors
+        />
     }
 }
 
@@ -449,7 +485,14 @@ fn IntegratedView() -> impl IntoView {
         kinds.sort();
         (agencies, kinds)
     });
-    let names = RwSignal::new("real".to_string());
+    let names = RwSignal::new(
+        if ctx.anonymised.get_untracked() {
+            "anonymised"
+        } else {
+            "real"
+        }
+        .to_string(),
+    );
     let layout = RwSignal::new("table".to_string());
     // Exports are anonymised unless real names are chosen.
     let export_names = RwSignal::new("anonymised".to_string());
@@ -621,6 +664,7 @@ fn Exports(version: RwSignal<String>, suspects: super::anonymisation::Suspects) 
                 id: ctx.review_id.get_value(),
                 format: enum_from(&format.get_untracked()),
                 anonymised: version.get_untracked() == "anonymised",
+                case: ctx.case.get_untracked(),
             };
             let result = api::send::<api::ChronologyExport>(variables).await;
             pending.set(false);
@@ -635,13 +679,20 @@ fn Exports(version: RwSignal<String>, suspects: super::anonymisation::Suspects) 
         });
     };
     let print = move || {
-        let names = if version.get() == "anonymised" {
-            ""
+        let mut query = Vec::new();
+        if version.get() != "anonymised" {
+            query.push("names=real".to_string());
+        }
+        if let Some(case) = ctx.case.get() {
+            query.push(format!("case={case}"));
+        }
+        let query = if query.is_empty() {
+            String::new()
         } else {
-            "?names=real"
+            format!("?{}", query.join("&"))
         };
         format!(
-            "/reviews/{}/chronology/print{names}",
+            "/reviews/{}/chronology/print{query}",
             ctx.review_id.get_value()
         )
     };

@@ -43,6 +43,14 @@ pub struct Ctx {
     pub agency_id: StoredValue<Option<String>>,
     /// Show the integrated chronology with the glossary's replacements.
     pub anonymised: RwSignal<bool>,
+    /// A multi-agency case audit's cases (id, label): each has its own integrated
+    /// chronology, and every entry names one. Empty for a case review.
+    pub cases: StoredValue<Vec<(String, String)>>,
+    /// Of those, the ones naming the person's agency as involved: the cases its entries may
+    /// be about.
+    pub own_cases: StoredValue<Vec<(String, String)>>,
+    /// The case whose integrated chronology is shown (`None`: entries that name none).
+    pub case: RwSignal<Option<String>>,
     /// Who else has the chronology open.
     pub viewers: RwSignal<Vec<Viewer>>,
     /// Live changes waiting to be read (see [`Ctx::refresh`]).
@@ -115,6 +123,7 @@ impl Ctx {
                 anonymised: self.anonymised.get_untracked(),
                 offset: i64::try_from(raw.entries.len()).unwrap_or(i64::MAX),
                 limit: WINDOW,
+                case: self.case.get_untracked(),
             };
             let window = api::call::<q::IntegratedEntries>(variables).await;
             if self.generation.get_value() != generation {
@@ -146,6 +155,7 @@ impl Ctx {
             id: self.review_id.get_value(),
             anonymised: self.anonymised.get_untracked(),
             first: Some(FIRST),
+            case: self.case.get_untracked(),
         };
         if let Ok(d) = api::call::<Chronology>(variables).await {
             if self.generation.get_value() == generation {
@@ -163,6 +173,7 @@ impl Ctx {
         let variables = q::AnnotationsVariables {
             id: self.review_id.get_value(),
             anonymised: self.anonymised.get_untracked(),
+            case: self.case.get_untracked(),
         };
         if let Ok(q::Annotations(list)) = api::call::<q::IntegratedAnnotations>(variables).await {
             if self.generation.get_value() == generation {
@@ -239,12 +250,16 @@ pub fn use_ctx() -> Ctx {
 pub fn ChronologyPage() -> impl IntoView {
     set_title("Chronology");
     let id = route_id();
+    // An audit's case, when a link names it (`?case=`); else its first case.
+    let query = leptos_router::hooks::use_query_map();
+    let case = query.with_untracked(|q| q.get("case"));
     let data = LocalResource::new(move || {
         let id = id.get();
         api::call::<Chronology>(q::Variables {
             id,
             anonymised: false,
             first: Some(FIRST),
+            case: case.clone(),
         })
     });
     let heading = loaded_heading(data, "Chronology", |d| {
@@ -271,6 +286,7 @@ fn Body(review: q::Review) -> impl IntoView {
         .iter()
         .any(|m| Some(&m.user_id) == me_id.as_ref() && m.role == ReviewRole::LeadReviewer.code());
     let office = session.is_office();
+    let my_agency = me.as_ref().and_then(|m| m.agency_id.clone());
     let ctx = Ctx {
         review_id: StoredValue::new(review.id.clone()),
         own: RwSignal::new(None),
@@ -280,8 +296,29 @@ fn Body(review: q::Review) -> impl IntoView {
         office,
         reviewer: office || lead,
         oversees: office || lead || session.has(Role::IndependentChair),
-        agency_id: StoredValue::new(me.and_then(|m| m.agency_id)),
+        agency_id: StoredValue::new(my_agency.clone()),
         anonymised: RwSignal::new(false),
+        cases: StoredValue::new(
+            review
+                .audit_cases
+                .iter()
+                .map(|c| (c.id.clone(), c.label.clone()))
+                .collect(),
+        ),
+        own_cases: StoredValue::new(
+            review
+                .audit_cases
+                .iter()
+                .filter(|c| my_agency.as_ref().is_some_and(|a| c.agency_ids.contains(a)))
+                .map(|c| (c.id.clone(), c.label.clone()))
+                .collect(),
+        ),
+        case: RwSignal::new(
+            review
+                .integrated_chronology
+                .as_ref()
+                .and_then(|c| c.case_id.clone()),
+        ),
         viewers: RwSignal::new(Vec::new()),
         wanted: StoredValue::new(Wanted::default()),
         generation: StoredValue::new(0),
@@ -304,7 +341,16 @@ fn Body(review: q::Review) -> impl IntoView {
     // Dropped (closing the connection) when the page goes.
     StoredValue::new_local(live);
     spawn_local(ctx.load_viewers());
+    // An audit opens on its first case, unless a case was asked for.
+    let first_case = review.audit_cases.first().map(|c| c.id.clone());
+    let opens_on_a_case = ctx.case.get_untracked().is_some()
+        || review.integrated_chronology.is_none()
+        || first_case.is_none();
     ctx.apply(review);
+    if !opens_on_a_case {
+        ctx.case.set(first_case);
+        spawn_local(ctx.reload());
+    }
     provide_context(ctx);
     let nothing = move || {
         ctx.own.with(Option::is_none) && ctx.integrated.with(Option::is_none) && !ctx.oversees

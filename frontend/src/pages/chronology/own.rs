@@ -98,8 +98,25 @@ fn Entries(
             .with(|o| o.as_ref().map(|r| r.entries.clone()))
             .unwrap_or_default();
         let can_edit = editable.get();
-        let columns: &'static [&'static str] = if can_edit {
-            &[
+        let cases = ctx.cases.get_value();
+        let audit = !cases.is_empty();
+        const COLUMNS: [&str; 10] = [
+            "Date",
+            "Time",
+            "Source",
+            "Type",
+            "Event",
+            "Action taken",
+            "Shared with",
+            "Comment",
+            "Case",
+            "Change",
+        ];
+        // In an audit each entry's case shows; "Change" while the return can be changed.
+        let columns: &'static [&'static str] = match (audit, can_edit) {
+            (true, true) => &COLUMNS,
+            (true, false) => &COLUMNS[..9],
+            (false, true) => &[
                 "Date",
                 "Time",
                 "Source",
@@ -109,18 +126,13 @@ fn Entries(
                 "Shared with",
                 "Comment",
                 "Change",
-            ]
-        } else {
-            &[
-                "Date",
-                "Time",
-                "Source",
-                "Type",
-                "Event",
-                "Action taken",
-                "Shared with",
-                "Comment",
-            ]
+            ],
+            (false, false) => &COLUMNS[..8],
+        };
+        let case_label = move |id: &Option<String>| {
+            id.as_ref()
+                .and_then(|id| cases.iter().find(|(c, _)| c == id))
+                .map_or_else(|| "None".to_string(), |(_, label)| label.clone())
         };
         let caption = match entries.len() {
             1 => "1 entry".to_string(),
@@ -149,6 +161,7 @@ fn Entries(
                             <td class="pre">{e.action_taken.clone().unwrap_or_default()}</td>
                             <td>{shared_text(&e)}</td>
                             <td class="pre">{e.practitioner_comment.clone().unwrap_or_default()}</td>
+                            {audit.then(|| view! { <td>{case_label(&e.case_id)}</td> })}
                             {can_edit
                                 .then(|| {
                                     view! {

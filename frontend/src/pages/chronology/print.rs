@@ -13,12 +13,15 @@ pub fn PrintPage() -> impl IntoView {
     let id = route_id();
     let query = use_query_map();
     let named = Memo::new(move |_| query.with(|q| q.get("names").as_deref() == Some("real")));
+    // An audit's case (each has its own chronology).
+    let case = Memo::new(move |_| query.with(|q| q.get("case")));
     let data = LocalResource::new(move || {
         api::call::<Chronology>(q::Variables {
             id: id.get(),
             anonymised: !named.get(),
             // Every entry: the printable page is the whole chronology.
             first: None,
+            case: case.get(),
         })
     });
     view! {
@@ -30,6 +33,9 @@ pub fn PrintPage() -> impl IntoView {
                 "Anonymised version."
             };
             let back = format!("/reviews/{}/chronology", review.id);
+            let case_label = case.get_untracked().and_then(|id| {
+                review.audit_cases.iter().find(|c| c.id == id).map(|c| c.label.clone())
+            });
             let body = match review.integrated_chronology {
                 None => view! { <p>"You cannot see this review's integrated chronology."</p> }.into_any(),
                 Some(c) => table(c).into_any(),
@@ -37,6 +43,7 @@ pub fn PrintPage() -> impl IntoView {
             view! {
                 <h1>{format!("Integrated chronology: {}", review.reference)}</h1>
                 <p class="caption">{review.subject}</p>
+                {case_label.map(|label| view! { <p><strong>{label}</strong></p> })}
                 <p><strong>{version}</strong></p>
                 <p class="no-print">
                     <button type="button" class="button" on:click=|_| { let _ = window().print(); }>"Print"</button>
