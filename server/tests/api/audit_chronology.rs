@@ -13,18 +13,6 @@ const ADD: &str =
     "mutation($r: ID!, $i: EntryInput!) { addChronologyEntry(returnId: $r, input: $i) { id caseId } }";
 const INTEGRATED: &str = "query($id: ID!, $c: ID) { review(id: $id) { integratedChronology(caseId: $c) { caseId caseLabel entryCount entries { id source caseId } duplicateGroups { key entries { source } } sharing { entry { source } confirmed } gaps { days } } } }";
 
-async fn my_return(client: &Client, review: &str) -> String {
-    client
-        .ok(
-            "query($id: ID!) { review(id: $id) { myChronologyReturn { id } } }",
-            json!({ "id": review }),
-        )
-        .await["review"]["myChronologyReturn"]["id"]
-        .as_str()
-        .expect("return id")
-        .to_owned()
-}
-
 fn entry(
     date: &str,
     time: &str,
@@ -71,8 +59,8 @@ async fn each_case_of_an_audit_has_its_own_integrated_chronology(backend: Backen
         assert!(body.get("errors").is_none(), "{body:#}");
         let one = record_case(&w.office, &review, "Case 1: Child D, aged 4", &[&w.pol, &w.csc]).await["data"]["recordAuditCase"].clone();
         let two = record_case(&w.office, &review, "Case 2: Child E, aged 9", &[&w.pol, &w.csc]).await["data"]["recordAuditCase"].clone();
-        let pol_ret = my_return(&w.pol_rep, &review).await;
-        let csc_ret = my_return(&w.csc_rep, &review).await;
+        let pol_ret = w.pol_rep.my_return_id(&review).await;
+        let csc_ret = w.csc_rep.my_return_id(&review).await;
 
         // An audit's entry names its case: none, or one of another audit, is refused there.
         let none = json!({ "id": null });
@@ -190,7 +178,7 @@ async fn each_case_of_an_audit_has_its_own_integrated_chronology(backend: Backen
 
         // A case review's entries name no case.
         let scr = audit_review(&w.office, "SCR-2026-9", "SERIOUS_CASE_REVIEW", &[&w.pol], &[(&w.pol_rep_id, "MEMBER")]).await;
-        let scr_ret = my_return(&w.pol_rep, &scr).await;
+        let scr_ret = w.pol_rep.my_return_id(&scr).await;
         let body = w.pol_rep.gql(ADD, json!({ "r": scr_ret, "i": entry("14/03/2026", "10:15", "POL-9", "Strategy discussion", &[], &one) })).await;
         assert_eq!(problem_fields(&body), ["caseId"], "{body:#}");
         assert!(body["errors"].to_string().contains("this review has no cases"), "{body:#}");

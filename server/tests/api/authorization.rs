@@ -1764,15 +1764,7 @@ async fn agency_return(
     members: &[(&str, &str)],
 ) -> (String, String) {
     let review = review_with(office, reference, agencies, members).await;
-    let ret = rep
-        .ok(
-            "query($id: ID!) { review(id: $id) { myChronologyReturn { id } } }",
-            json!({ "id": review }),
-        )
-        .await["review"]["myChronologyReturn"]["id"]
-        .as_str()
-        .expect("return id")
-        .to_owned();
+    let ret = rep.my_return_id(&review).await;
     (review, ret)
 }
 
@@ -2107,15 +2099,7 @@ async fn setup(app: &TestApp) -> (Vec<Client>, Fixture) {
     input["event"] = json!("Police attended home address after domestic incident, mother injured");
     let entry = add_entry(&rep, &ret, input).await;
     submit_return(&rep, &ret).await;
-    let theirs = other_rep
-        .ok(
-            "query($id: ID!) { review(id: $id) { myChronologyReturn { id } } }",
-            json!({ "id": review }),
-        )
-        .await["review"]["myChronologyReturn"]["id"]
-        .as_str()
-        .expect("return id")
-        .to_owned();
+    let theirs = other_rep.my_return_id(&review).await;
     let mut input = entry_input("O-1");
     input["event"] = json!("Domestic incident at home address reported by police, mother injured");
     add_entry(&other_rep, &theirs, input).await;

@@ -128,15 +128,7 @@ async fn audit_of(client: &Client, review: &str) -> Value {
 /// The caller's return for the review, with one entry about `case` so it can be submitted,
 /// submitted.
 async fn submit_return(client: &Client, review: &str, case: &Value) -> String {
-    let ret = client
-        .ok(
-            "query($id: ID!) { review(id: $id) { myChronologyReturn { id } } }",
-            json!({ "id": review }),
-        )
-        .await["review"]["myChronologyReturn"]["id"]
-        .as_str()
-        .expect("return id")
-        .to_owned();
+    let ret = client.my_return_id(review).await;
     client
         .ok(
             "mutation($r: ID!, $i: EntryInput!) { addChronologyEntry(returnId: $r, input: $i) { id } }",

@@ -338,6 +338,18 @@ impl Client {
         response.json().await.expect("json body")
     }
 
+    /// The id of the caller's own agency's return for the review (made on first use).
+    pub async fn my_return_id(&self, review: &str) -> String {
+        self.ok(
+            "query($id: ID!) { review(id: $id) { myChronologyReturn { id } } }",
+            json!({ "id": review }),
+        )
+        .await["review"]["myChronologyReturn"]["id"]
+            .as_str()
+            .expect("return id")
+            .to_owned()
+    }
+
     /// The data of a successful operation; fails the test on any error.
     pub async fn ok(&self, query: &str, variables: Value) -> Value {
         let body = self.gql(query, variables).await;

@@ -136,15 +136,7 @@ async fn a_return_asked_for_needs_the_agency_until_it_is_submitted(backend: Back
         assert!(!notes[0]["title"].as_str().unwrap_or_default().contains("Child A"));
 
         // The police submit: their item goes, from them and from the office.
-        let ret = pol_rep
-            .ok(
-                "query($id: ID!) { review(id: $id) { myChronologyReturn { id } } }",
-                json!({ "id": review }),
-            )
-            .await["review"]["myChronologyReturn"]["id"]
-            .as_str()
-            .expect("return id")
-            .to_owned();
+        let ret = pol_rep.my_return_id(&review).await;
         let entry = pol_rep
             .ok(
                 "mutation($r: ID!, $i: EntryInput!) { addChronologyEntry(returnId: $r, input: $i) { id } }",

@@ -100,7 +100,10 @@ fn Entries(
         let can_edit = editable.get();
         let cases = ctx.cases.get_value();
         let audit = !cases.is_empty();
+        // In an audit each entry's case comes first; "Change" while the return can be
+        // changed.
         const COLUMNS: [&str; 10] = [
+            "Case",
             "Date",
             "Time",
             "Source",
@@ -109,26 +112,11 @@ fn Entries(
             "Action taken",
             "Shared with",
             "Comment",
-            "Case",
             "Change",
         ];
-        // In an audit each entry's case shows; "Change" while the return can be changed.
-        let columns: &'static [&'static str] = match (audit, can_edit) {
-            (true, true) => &COLUMNS,
-            (true, false) => &COLUMNS[..9],
-            (false, true) => &[
-                "Date",
-                "Time",
-                "Source",
-                "Type",
-                "Event",
-                "Action taken",
-                "Shared with",
-                "Comment",
-                "Change",
-            ],
-            (false, false) => &COLUMNS[..8],
-        };
+        let from = usize::from(!audit);
+        let to = if can_edit { 10 } else { 9 };
+        let columns: &'static [&'static str] = &COLUMNS[from..to];
         let case_label = move |id: &Option<String>| {
             id.as_ref()
                 .and_then(|id| cases.iter().find(|(c, _)| c == id))
@@ -153,6 +141,7 @@ fn Entries(
                     let (edit, delete) = (e.clone(), e.clone());
                     view! {
                         <tr>
+                            {audit.then(|| view! { <td>{case_label(&e.case_id)}</td> })}
                             <th scope="row">{e.start_date.clone()}</th>
                             <td>{e.start_time.clone().unwrap_or_default()}</td>
                             <td>{e.source.clone()}</td>
@@ -161,7 +150,6 @@ fn Entries(
                             <td class="pre">{e.action_taken.clone().unwrap_or_default()}</td>
                             <td>{shared_text(&e)}</td>
                             <td class="pre">{e.practitioner_comment.clone().unwrap_or_default()}</td>
-                            {audit.then(|| view! { <td>{case_label(&e.case_id)}</td> })}
                             {can_edit
                                 .then(|| {
                                     view! {
