@@ -439,6 +439,8 @@ fn EditEntry(
 /// One version of an entry, field by field.
 #[component]
 fn Version(title: &'static str, draft: Draft) -> impl IntoView {
+    // The case by its label, in an audit; nothing of it in a case review.
+    let cases = use_ctx().cases.get_value();
     view! {
         <div>
             <h5>{title}</h5>
@@ -446,7 +448,16 @@ fn Version(title: &'static str, draft: Draft) -> impl IntoView {
                 {FIELDS
                     .iter()
                     .zip(draft)
-                    .map(|((_, label, _), value)| {
+                    .filter(|((key, ..), _)| *key != "caseId" || !cases.is_empty())
+                    .map(|((key, label, _), value)| {
+                        let value = if *key == "caseId" {
+                            cases
+                                .iter()
+                                .find(|(id, _)| *id == value)
+                                .map_or(value, |(_, label)| label.clone())
+                        } else {
+                            value
+                        };
                         view! {
                             <dt>{*label}</dt>
                             <dd class="pre">{if value.is_empty() { "—".to_string() } else { value }}</dd>
