@@ -99,11 +99,15 @@ pub struct ChronologyReturn {
     #[graphql(skip)]
     pub status_code: String,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// Its entries, when counted with the rest of a list (one query for the list).
+    #[graphql(skip)]
+    pub counted: Option<i64>,
 }
 
 impl ChronologyReturn {
     fn new(r: chronology_return::Model, agencies: &Agencies) -> Self {
         Self {
+            counted: None,
             id: ID(r.id.clone()),
             agency: agencies
                 .get(&r.agency_id)
@@ -122,11 +126,17 @@ impl ChronologyReturn {
     }
 
     async fn entry_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
-        let (state, rc) = parts(ctx)?;
-        let list = service::entries_of_return(&state.db, &self.id)
-            .await
-            .gql(rc)?;
-        Ok(i32::try_from(list.len()).unwrap_or(i32::MAX))
+        let n = match self.counted {
+            Some(n) => n,
+            None => {
+                let (state, rc) = parts(ctx)?;
+                let counts = service::entry_counts(&state.db, vec![self.id.0.clone()])
+                    .await
+                    .gql(rc)?;
+                counts.get(self.id.as_str()).copied().unwrap_or(0)
+            }
+        };
+        Ok(i32::try_from(n).unwrap_or(i32::MAX))
     }
 
     /// In chronological order.
@@ -481,9 +491,15 @@ impl Review {
         let (state, rc) = parts(ctx)?;
         let agencies = all_agencies(ctx).await?;
         let list = service::returns(state, rc, &self.id).await.gql(rc)?;
+        let counts = service::entry_counts(&state.db, list.iter().map(|r| r.id.clone()).collect())
+            .await
+            .gql(rc)?;
         Ok(list
             .into_iter()
-            .map(|r| ChronologyReturn::new(r, &agencies))
+            .map(|r| ChronologyReturn {
+                counted: Some(counts.get(&r.id).copied().unwrap_or(0)),
+                ..ChronologyReturn::new(r, &agencies)
+            })
             .collect())
     }
 

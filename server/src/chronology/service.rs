@@ -323,6 +323,27 @@ pub async fn entries_of_return<C: ConnectionTrait>(
     Ok(list)
 }
 
+/// How many entries each return holds (a return with none is absent): one counting query.
+pub async fn entry_counts<C: ConnectionTrait>(
+    db: &C,
+    return_ids: Vec<String>,
+) -> AppResult<HashMap<String, i64>> {
+    // Cast so both databases answer 64-bit integers.
+    let rows: Vec<(String, i64)> = chronology_entry::Entity::find()
+        .select_only()
+        .column(chronology_entry::Column::ReturnId)
+        .column_as(
+            sea_orm::sea_query::Expr::cust("CAST(COUNT(*) AS BIGINT)"),
+            "n",
+        )
+        .filter(chronology_entry::Column::ReturnId.is_in(return_ids))
+        .group_by(chronology_entry::Column::ReturnId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 fn entry_order(
     e: &chronology_entry::Model,
 ) -> (chrono::NaiveDate, Option<TimeOfDay>, Option<i32>, String) {

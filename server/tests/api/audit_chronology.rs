@@ -116,6 +116,17 @@ async fn each_case_of_an_audit_has_its_own_integrated_chronology(backend: Backen
             client.ok("mutation($r: ID!) { submitChronologyReturn(returnId: $r) { id } }", json!({ "r": ret })).await;
         }
 
+        // Every return's entries counted (in one query for the list).
+        let returns = w.office.ok(
+            "query($id: ID!) { review(id: $id) { chronologyReturns { agency { prefix } entryCount status } } }",
+            json!({ "id": review }),
+        ).await["review"]["chronologyReturns"].clone();
+        let counted: Vec<(String, i64)> = returns.as_array().into_iter().flatten()
+            .map(|r| (r["agency"]["prefix"].as_str().unwrap_or("").to_owned(), r["entryCount"].as_i64().unwrap_or(-1)))
+            .collect();
+        assert_eq!(counted.len(), 2, "{returns:#}");
+        assert!(counted.contains(&("POL".into(), 2)) && counted.contains(&("CSC".into(), 2)), "{returns:#}");
+
         // Each case is merged on its own.
         let first = integrated(&w.office, &review, Some(&one)).await;
         assert_eq!(first["caseId"], one["id"]);
