@@ -19,7 +19,7 @@ use crate::pages::{loaded_heading, route_id, states};
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::auth::Role;
+use shared::chronology::access;
 use shared::reviews::ReviewRole;
 
 pub use integrated::Integrated;
@@ -36,9 +36,11 @@ pub struct Ctx {
     pub integrated: RwSignal<Option<Integrated>>,
     /// Business office.
     pub office: bool,
-    /// Business office or a lead reviewer of this review: decides duplicates, annotates.
+    /// Collates (`shared::chronology::access::collates`: the business office or a lead
+    /// reviewer of this review): decides duplicates, annotates.
     pub reviewer: bool,
-    /// Sees every agency's return: business office, chair, lead reviewer.
+    /// Sees every agency's return (`access::sees_all_returns`: business office, chair, lead
+    /// reviewer).
     pub oversees: bool,
     pub agency_id: StoredValue<Option<String>>,
     /// Show the integrated chronology with the glossary's replacements.
@@ -281,10 +283,16 @@ fn Body(review: q::Review) -> impl IntoView {
     let session = use_session();
     let me = session.me.get_untracked();
     let me_id = me.as_ref().map(|m| m.id.clone());
-    let lead = review
+    // The person's place in the review, read by the same rules the server applies.
+    let membership = review
         .members
         .iter()
-        .any(|m| Some(&m.user_id) == me_id.as_ref() && m.role == ReviewRole::LeadReviewer.code());
+        .find(|m| Some(&m.user_id) == me_id.as_ref())
+        .and_then(|m| ReviewRole::from_code(&m.role));
+    let actor = session.actor();
+    let may = |rule: fn(&shared::auth::Actor, Option<ReviewRole>) -> bool| {
+        actor.as_ref().is_some_and(|a| rule(a, membership))
+    };
     let office = session.is_office();
     let my_agency = me.as_ref().and_then(|m| m.agency_id.clone());
     let ctx = Ctx {
@@ -294,8 +302,8 @@ fn Body(review: q::Review) -> impl IntoView {
         returns_due: RwSignal::new(None),
         integrated: RwSignal::new(None),
         office,
-        reviewer: office || lead,
-        oversees: office || lead || session.has(Role::IndependentChair),
+        reviewer: may(access::collates),
+        oversees: may(access::sees_all_returns),
         agency_id: StoredValue::new(my_agency.clone()),
         anonymised: RwSignal::new(false),
         cases: StoredValue::new(
