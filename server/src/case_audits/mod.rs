@@ -1031,6 +1031,7 @@ pub async fn delete_case(
                 1,
             ),
         )
+        .filter(chronology_entry::Column::ReviewId.eq(current.review_id.clone()))
         .filter(chronology_entry::Column::CaseId.eq(id))
         .exec(&txn)
         .await?;
@@ -1051,6 +1052,15 @@ pub async fn delete_case(
     )
     .await?;
     txn.commit().await?;
+    // Whoever has the audit's chronology open reads it again (its entries moved).
+    state
+        .changed(
+            rc,
+            &current.review_id,
+            crate::events::ChangeKind::Review,
+            None,
+        )
+        .await;
     Ok(())
 }
 

@@ -17,8 +17,8 @@ use crate::reviews::service::find_visible_with_membership;
 use crate::spreadsheet::{self, WorkbookLimits};
 use crate::state::AppState;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TryIntoModel,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TryIntoModel,
 };
 use sha2::{Digest, Sha256};
 use shared::auth::Actor;
@@ -374,14 +374,29 @@ pub struct EntryFields {
 }
 
 fn check_fields(fields: &EntryFields, known: &Known) -> AppResult<ImportedRow> {
-    // The browser names a case by its id; the rules read it by its label.
-    let case = fields.case_id.as_ref().map(|id| {
-        known
-            .cases
-            .iter()
-            .find(|c| &c.id == id)
-            .map_or_else(|| id.clone(), |c| c.label.clone())
-    });
+    // The browser names a case by its id; the rules read a case by its label, so they are
+    // given that one case only (two cases may share a label's head).
+    let mut one_case;
+    let mut known = known;
+    let case = match &fields.case_id {
+        None => None,
+        Some(id) => match known.cases.iter().find(|c| &c.id == id) {
+            Some(c) => {
+                one_case = known.clone();
+                one_case.cases = vec![c.clone()];
+                known = &one_case;
+                Some(c.label.clone())
+            }
+            // A case review: the rules refuse any case.
+            None if known.cases.is_empty() => Some(id.clone()),
+            None => {
+                return Err(AppError::validation(
+                    "caseId",
+                    "is not a case of this audit's sample",
+                ))
+            }
+        },
+    };
     let values = vec![
         (Column::Seq, fields.seq.map(|s| s.to_string())),
         (Column::StartDate, Some(fields.start_date.clone())),
@@ -1350,12 +1365,28 @@ pub async fn merge<C: ConnectionTrait>(
         ..
     } = inputs;
     let submitted: Vec<String> = submitted.into_iter().map(|r| r.id).collect();
+    // Without a case: the entries naming none, and any naming a case no longer in the
+    // sample (taken out while an import was running), so that no entry is out of sight.
+    let which = match case_id {
+        Some(id) => Condition::all().add(chronology_entry::Column::CaseId.eq(id)),
+        None => {
+            let cases: Vec<String> = case_audit_case::Entity::find()
+                .select_only()
+                .column(case_audit_case::Column::Id)
+                .filter(case_audit_case::Column::ReviewId.eq(review.id.clone()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            let mut none = Condition::any().add(chronology_entry::Column::CaseId.is_null());
+            if !cases.is_empty() {
+                none = none.add(chronology_entry::Column::CaseId.is_not_in(cases));
+            }
+            none
+        }
+    };
     let mut rows = chronology_entry::Entity::find()
         .filter(chronology_entry::Column::ReturnId.is_in(submitted))
-        .filter(match case_id {
-            Some(id) => chronology_entry::Column::CaseId.eq(id),
-            None => chronology_entry::Column::CaseId.is_null(),
-        })
+        .filter(which)
         .all(db)
         .await?;
     // The merge's answer does not depend on the order rows come back in; its ties do not

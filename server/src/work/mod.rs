@@ -280,7 +280,11 @@ impl Facts {
                         r.reference
                     ),
                     due_on: None,
-                    link: format!("/reviews/{}/chronology", r.id),
+                    // An audit's entry opens on its case's chronology.
+                    link: match &entry.case_id {
+                        Some(case) => format!("/reviews/{}/chronology?case={case}", r.id),
+                        None => format!("/reviews/{}/chronology", r.id),
+                    },
                     action_id: None,
                 },
                 Audience::Answerers {

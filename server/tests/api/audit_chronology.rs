@@ -72,6 +72,9 @@ async fn each_case_of_an_audit_has_its_own_integrated_chronology(backend: Backen
         let body = w.pol_rep.gql(ADD, json!({ "r": pol_ret, "i": entry("14/03/2026", "10:15", "POL-1", "Strategy discussion", &[], &elsewhere) })).await;
         assert_eq!(problem_fields(&body), ["caseId"], "another audit's case: {body:#}");
         assert!(body["errors"].to_string().contains("is not a case of this audit"), "{body:#}");
+        // A case is named by its id here, never by a number that looks like one.
+        let body = w.pol_rep.gql(ADD, json!({ "r": pol_ret, "i": entry("14/03/2026", "10:15", "POL-1", "Strategy discussion", &[], &json!({ "id": "2" })) })).await;
+        assert_eq!(problem_fields(&body), ["caseId"], "{body:#}");
         // An agency writes only about the cases it was involved in.
         let csc_only = record_case(&w.office, &review, "Case 3: Child F, aged 2", &[&w.csc]).await["data"]["recordAuditCase"].clone();
         let body = w.pol_rep.gql(ADD, json!({ "r": pol_ret, "i": entry("14/03/2026", "10:15", "POL-1", "Strategy discussion", &[], &csc_only) })).await;

@@ -77,7 +77,7 @@ impl Column {
             Column::ActionTaken => &["Outcome", "Action"],
             Column::SharedWith => &["Shared With"],
             Column::PractitionerComment => &["Comment", "Comments"],
-            Column::Case => &["Audit Case", "Case Number"],
+            Column::Case => &["Audit Case"],
             _ => &[],
         }
     }
@@ -246,7 +246,14 @@ pub const MAX_CELL: usize = 10_000;
 /// Reads rows (the first non-blank one holds the headings) into checked entries, or every
 /// problem. Row numbers are the spreadsheet's (1-based, blank rows counted).
 pub fn read_rows(rows: &[Vec<String>], known: &Known) -> Result<Vec<ImportedRow>, Vec<RowProblem>> {
-    let table = Table::read(rows, &Column::ALL, &FILE)?;
+    // A case review reads no "Case" column: an agency's own column of that name (its case
+    // numbers) is one of its columns, not read, as before audits named cases.
+    let columns = if known.cases.is_empty() {
+        &Column::ALL[..Column::ALL.len() - 1]
+    } else {
+        &Column::ALL[..]
+    };
+    let table = Table::read(rows, columns, &FILE)?;
     let mut out = Vec::with_capacity(rows.len());
     let mut problems = Vec::new();
     for (row, cells) in table.rows() {
@@ -391,8 +398,12 @@ fn read_row<'a>(
         },
     };
     if note {
-        // Author's notes: the date is all that is checked.
-        problems.retain(|p| p.column.as_deref() == Some(Column::StartDate.heading()));
+        // Author's notes: the date is all that is checked, and in an audit the case.
+        problems.retain(|p| {
+            [Column::StartDate, Column::Case]
+                .iter()
+                .any(|c| p.column.as_deref() == Some(c.heading()))
+        });
         return if problems.is_empty() {
             Ok(entry)
         } else {
@@ -523,13 +534,18 @@ mod tests {
                    4/1/2016,#note,,\n";
         let text = decode_text(csv.as_bytes(), &FILE).expect("decoded");
         let rows = parse_csv(&text, &FILE, DEFAULT_MAX_ROWS).expect("csv");
-        let problems = read_rows(&rows, &known).expect_err("two rows lack a case");
+        let problems = read_rows(&rows, &known).expect_err("three rows lack a case");
         let found: Vec<(usize, Option<&str>)> = problems
             .iter()
             .map(|p| (p.row, p.column.as_deref()))
             .collect();
-        assert_eq!(found, vec![(3, Some("Case")), (4, Some("Case"))]);
-        // A review's file may carry the column, empty; naming a case there is refused.
+        // An author's note names its case too.
+        assert_eq!(
+            found,
+            vec![(3, Some("Case")), (4, Some("Case")), (5, Some("Case"))]
+        );
+        // A case review does not read the column: an agency's own "Case" column (its case
+        // numbers) is not read, as before.
         let read = read_rows(
             &rows[..1]
                 .iter()
@@ -540,7 +556,8 @@ mod tests {
         )
         .expect("an empty case is fine in a review");
         assert_eq!(read[0].case, None);
-        assert!(read_rows(&rows[..2], &agencies()).is_err());
+        let read = read_rows(&rows[..2], &agencies()).expect("not read in a review");
+        assert_eq!(read[0].case, None);
         // The case is part of what an entry says; a review's keys do not change.
         let good = read_rows(&rows[..2], &known).expect("valid");
         assert_eq!(good[0].case.as_deref(), Some("c11"));

@@ -439,10 +439,19 @@ fn CaseChoice() -> impl IntoView {
     let value = RwSignal::new(ctx.case.get_untracked().unwrap_or_default());
     let mut options = ctx.cases.get_value();
     options.push((String::new(), "Entries that name no case".to_string()));
+    // The select follows the case shown (a case taken out of the sample falls back to the
+    // entries naming none), and the case shown follows the select.
+    Effect::new(move |_| {
+        let shown = ctx.case.get().unwrap_or_default();
+        if value.get_untracked() != shown {
+            value.set(shown);
+        }
+    });
     Effect::new(move |first: Option<()>| {
         let chosen = value.get();
-        if first.is_some() {
-            ctx.case.set((!chosen.is_empty()).then_some(chosen));
+        let chosen = (!chosen.is_empty()).then_some(chosen);
+        if first.is_some() && ctx.case.get_untracked() != chosen {
+            ctx.case.set(chosen);
             spawn_local(ctx.reload());
         }
     });

@@ -159,7 +159,17 @@ impl Ctx {
             first: Some(FIRST),
             case: self.case.get_untracked(),
         };
-        if let Ok(d) = api::call::<Chronology>(variables).await {
+        let mut answer = api::call::<Chronology>(variables.clone()).await;
+        if answer.is_err() && variables.case.is_some() {
+            // The case shown was taken out of the sample: show the entries naming none.
+            self.case.set(None);
+            answer = api::call::<Chronology>(q::Variables {
+                case: None,
+                ..variables
+            })
+            .await;
+        }
+        if let Ok(d) = answer {
             if self.generation.get_value() == generation {
                 if let Some(rest) = self.show(d.review) {
                     self.read_rest(generation, rest).await;
@@ -257,12 +267,20 @@ pub fn ChronologyPage() -> impl IntoView {
     let case = query.with_untracked(|q| q.get("case"));
     let data = LocalResource::new(move || {
         let id = id.get();
-        api::call::<Chronology>(q::Variables {
-            id,
+        let case = case.clone();
+        let variables = move |case| q::Variables {
+            id: id.clone(),
             anonymised: false,
             first: Some(FIRST),
-            case: case.clone(),
-        })
+            case,
+        };
+        async move {
+            match api::call::<Chronology>(variables(case.clone())).await {
+                // A link to a case no longer in the sample: the chronology without it.
+                Err(_) if case.is_some() => api::call::<Chronology>(variables(None)).await,
+                answer => answer,
+            }
+        }
     });
     let heading = loaded_heading(data, "Chronology", |d| {
         format!("Chronology: {}", d.review.reference)
@@ -349,10 +367,14 @@ fn Body(review: q::Review) -> impl IntoView {
     // Dropped (closing the connection) when the page goes.
     StoredValue::new_local(live);
     spawn_local(ctx.load_viewers());
-    // An audit opens on its first case, unless a case was asked for.
+    // An audit opens on its first case, unless a case was asked for or some entries name
+    // no case (written before the audit's entries named their cases).
     let first_case = review.audit_cases.first().map(|c| c.id.clone());
     let opens_on_a_case = ctx.case.get_untracked().is_some()
-        || review.integrated_chronology.is_none()
+        || review
+            .integrated_chronology
+            .as_ref()
+            .is_none_or(|c| c.entry_count > 0)
         || first_case.is_none();
     ctx.apply(review);
     if !opens_on_a_case {
