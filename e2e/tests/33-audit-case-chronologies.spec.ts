@@ -29,6 +29,9 @@ test('an agency enters each event against its case, and a reviewer reads each ca
   await add.getByRole('button', { name: 'Save entry' }).click();
   const own = page.locator('table').filter({ has: page.locator('caption', { hasText: /entr/ }) }).first();
   await expect(own.getByRole('row', { name: /POL-AUD-9/ })).toContainText('Case 1: Child E, aged 3');
+  // The next entry is often about the same case: the form keeps it.
+  await expect(add.getByLabel('Date', { exact: true })).toHaveValue('');
+  await expect(caseField.locator('option:checked')).toHaveText('Case 1: Child E, aged 3');
   await expectAccessible(page);
   await expectAccessibleOnPhone(page);
   await page.getByRole('button', { name: 'Submit return' }).click();

@@ -268,7 +268,10 @@ fn AddEntry() -> impl IntoView {
     let form = FormSubmit::new();
     let FormSubmit { errors, pending } = form;
     let fields = DraftFields::new();
-    crate::unsaved::track(move || fields.differs_from(&Draft::default()));
+    // An empty form; in an audit it keeps the case of the entry saved last, as the next
+    // entry is often about the same case.
+    let blank = StoredValue::new(Draft::default());
+    crate::unsaved::track(move || fields.differs_from(&blank.get_value()));
     let saved = RwSignal::new(None::<String>);
     let submit = move |ev: SubmitEvent| {
         if !form.begin(&ev) {
@@ -293,7 +296,10 @@ fn AddEntry() -> impl IntoView {
             pending.set(false);
             match result {
                 Ok(_) => {
-                    fields.set(&Draft::default());
+                    let mut next = Draft::default();
+                    next[11] = draft[11].clone();
+                    blank.set_value(next.clone());
+                    fields.set(&next);
                     saved.set(Some(format!(
                         "Entry of {} saved. Type the next one.",
                         draft[0].trim()
