@@ -102,7 +102,6 @@ pub(super) async fn review_for<C: ConnectionTrait>(
     find_visible_with_membership(db, actor, review_id).await
 }
 
-/// The review's member agencies, keyed for the import rules.
 /// What an entry of the review may name (its agencies and, for an audit, its cases, marked
 /// by whether they name `agency_id`, the return's agency, as involved), with the agencies'
 /// rows in the order of their keys.
