@@ -1633,6 +1633,14 @@ pub async fn decide_group(
         ),
     )
     .await?;
+    // Entries naming a case no longer in the sample are read with those naming none.
+    let case_id = match case_id {
+        Some(id) => case_audit_case::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .map(|c| c.id),
+        None => None,
+    };
     let view = build_integrated(&txn, review, case_id.as_deref()).await?;
     txn.commit().await?;
     state

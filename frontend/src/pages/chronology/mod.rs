@@ -97,8 +97,9 @@ impl Ctx {
     }
 
     /// Shows `review`; answers its integrated chronology when entries past its first window
-    /// are still to be read. The first load shows the first window at once; a reload keeps
-    /// showing what it had until the rest is read (the table does not shrink and grow).
+    /// are still to be read. The first load (and the first of another audit case) shows the
+    /// first window at once; a reload keeps showing what it had until the rest is read (the
+    /// table does not shrink and grow).
     fn show(self, mut review: q::Review) -> Option<(q::IntegratedData, bool)> {
         let raw = review.integrated_chronology.take();
         self.own.set(review.my_chronology_return);
@@ -108,7 +109,11 @@ impl Ctx {
             self.integrated.set(None);
             return None;
         };
-        let progressive = self.integrated.with_untracked(Option::is_none);
+        // The first load, or another audit case: show its first window at once rather than
+        // the previous case's table until the rest is read.
+        let progressive = self
+            .integrated
+            .with_untracked(|d| d.as_ref().is_none_or(|d| d.raw.case_id != raw.case_id));
         let complete = i64::try_from(raw.entries.len()).unwrap_or(i64::MAX) >= raw.entry_count;
         if complete || progressive {
             self.integrated.set(Some(Integrated::new(raw.clone())));
