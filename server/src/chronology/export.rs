@@ -364,14 +364,10 @@ pub async fn integrated(
     let rows = rows(&view, &agencies, anonymised);
     let version = if anonymised { "anonymised" } else { "named" };
     // An audit case is named by its label's head ("Case 3"): pseudonymised, and short.
-    let case = view.case.as_ref().map(|c| {
-        c.label
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_owned()
-    });
+    let case = view
+        .case
+        .as_ref()
+        .map(|c| shared::chronology::import::case_head(&c.label).to_owned());
     let stem = format!(
         "{}{}-integrated-chronology-{version}",
         file_stem(&view.review.reference),

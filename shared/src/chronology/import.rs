@@ -161,6 +161,18 @@ pub struct KnownCase {
     pub involved: bool,
 }
 
+impl KnownCase {
+    /// The label's part before its colon ("Case 3"): how a case is named in short.
+    pub fn head(&self) -> &str {
+        case_head(&self.label)
+    }
+}
+
+/// A case label's part before its colon ("Case 3" of "Case 3: Child D, aged 4").
+pub fn case_head(label: &str) -> &str {
+    label.split(':').next().unwrap_or_default().trim()
+}
+
 /// What a row's names are checked against: the review's agencies (for "Information shared
 /// with") and, for an audit, the cases of its sample (every entry names one).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,7 +193,7 @@ impl Known {
             .iter()
             .filter(|c| {
                 let label = fold(&c.label);
-                let head = fold(c.label.split(':').next().unwrap_or_default());
+                let head = fold(c.head());
                 wanted == label
                     || wanted == head
                     || head
@@ -193,13 +205,13 @@ impl Known {
             [one] if one.involved => Ok(one.id.clone()),
             [one] => Err(format!(
                 "\"{}\" does not name your agency among the agencies involved; ask the business office to add your agency to the case, or name another case",
-                one.label.split(':').next().unwrap_or_default().trim()
+                one.head()
             )),
             [] => {
                 Err(format!(
                 "\"{}\" is not a case of this audit (name it as its label starts, such as \"{}\")",
                 cell.trim(),
-                self.cases[0].label.split(':').next().unwrap_or_default().trim()
+                self.cases[0].head()
             ))
             }
             _ => Err(format!(
@@ -535,10 +547,7 @@ mod tests {
         let text = decode_text(csv.as_bytes(), &FILE).expect("decoded");
         let rows = parse_csv(&text, &FILE, DEFAULT_MAX_ROWS).expect("csv");
         let problems = read_rows(&rows, &known).expect_err("three rows lack a case");
-        let found: Vec<(usize, Option<&str>)> = problems
-            .iter()
-            .map(|p| (p.row, p.column.as_deref()))
-            .collect();
+        let found = places(&problems);
         // An author's note names its case too.
         assert_eq!(
             found,
@@ -566,6 +575,14 @@ mod tests {
         assert_ne!(good[0].content_key(), moved.content_key());
         moved.case = None;
         assert!(!moved.content_key().ends_with("\"c11\"]"));
+    }
+
+    /// Where each problem is: (row, column).
+    fn places(problems: &[RowProblem]) -> Vec<(usize, Option<&str>)> {
+        problems
+            .iter()
+            .map(|p| (p.row, p.column.as_deref()))
+            .collect()
     }
 
     fn read(csv: &str) -> Result<Vec<ImportedRow>, Vec<RowProblem>> {
@@ -607,10 +624,7 @@ mod tests {
                    ,R5,No date,,,\n\
                    22/05/2016,R6,Bad time,,,25:00\n";
         let problems = read(csv).expect_err("invalid");
-        let found: Vec<(usize, Option<&str>)> = problems
-            .iter()
-            .map(|p| (p.row, p.column.as_deref()))
-            .collect();
+        let found = places(&problems);
         assert_eq!(
             found,
             vec![
