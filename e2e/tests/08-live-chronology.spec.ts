@@ -155,9 +155,24 @@ test('a second agency submits by typing and the office sees it arrive without re
   const id = await reviewId(request, 'SCR-2016-03');
   const path = `/reviews/${id}/chronology`;
   const office = await open(browser, 'office@demo.example', path);
+  // What the office's page reads from here on: live changes arrive as patches of the
+  // entries they touched, never as a read of the whole chronology.
+  const operations: string[] = [];
+  office.on('request', (r) => {
+    if (r.url().endsWith('/graphql') && r.method() === 'POST') {
+      operations.push(r.postDataJSON()?.operationName ?? '');
+    }
+  });
+  const search = office.getByLabel('Search the entries');
+  const rows = office.locator('#integrated-rows');
+  await search.fill('Lily seen');
+  await rows.scrollIntoViewIfNeeded();
+  await expect(rows).toContainText('Home visit by social worker; mother anxious; Lily seen');
   const returns = office.locator('table').filter({ has: office.locator('caption', { hasText: 'Returns from member agencies' }) });
   await returns.getByRole('button', { name: 'Reopen the CSC return' }).click();
   await expect(returns.locator('tr', { hasText: 'CSC' })).toContainText('Reopened');
+  // CSC's entries leave the integrated chronology.
+  await expect(office.getByText('No entries match the filters.')).toBeVisible();
 
   // Children's social care (the lead reviewer keeps its return) adds an entry by keyboard.
   const csc = await open(browser, 'reviewer@demo.example', path);
@@ -180,8 +195,18 @@ test('a second agency submits by typing and the office sees it arrive without re
   await csc.getByRole('button', { name: 'Yes, submit the return' }).click();
   await expect(csc.getByText(/^Return submitted\. Its entries can no longer be changed/)).toBeVisible();
 
-  // The office's page follows by itself.
+  // The office's page follows by itself: the return submitted, its entries back with the
+  // new one, each in its place.
   await expect(returns.locator('tr', { hasText: 'CSC' })).toContainText('Submitted');
+  await rows.scrollIntoViewIfNeeded();
+  await expect(rows).toContainText('Home visit after the conference; Lily seen and well');
+  await expect(rows).toContainText('Home visit by social worker; mother anxious; Lily seen');
+  const visits = await rows.locator('td', { hasText: /Lily seen/ }).allInnerTexts();
+  expect(visits.findIndex((t) => t.includes('mother anxious'))).toBeLessThan(
+    visits.findIndex((t) => t.includes('after the conference')),
+  );
+  expect(operations).toContain('IntegratedChanges');
+  expect(operations).not.toContain('Chronology');
   await expectAccessible(office);
   await office.context().close();
   await csc.context().close();

@@ -13,6 +13,8 @@
 //! - a full read in one request (`Chronology` with `first: null`), served from the merge kept
 //!   for the review, and merged anew (the review's settings changed before each read, the
 //!   change itself not counted);
+//! - after a change, the patch each viewer reads (`IntegratedChanges`: the entries changed
+//!   since the version it shows, the rest of the chronology whole);
 //! - the annotations alone (`IntegratedAnnotations`, what a viewer reads after an annotation);
 //! - 32 readers at once of the first read: reads a second.
 //!
@@ -284,6 +286,45 @@ fn run(backend: Backend) {
             median(&times),
             own / reads,
             postgres / reads
+        );
+
+        // A live change reaches each viewer as a patch (`IntegratedChanges`, what the app
+        // reads after a change): the entries changed since the version the viewer shows, the
+        // groups, sharing, gaps and annotations whole. The change (the settings) and the
+        // first read after it (which merges) are not counted.
+        let version = |answer: &Value| {
+            answer["data"]["review"]["integratedChronology"]["version"]
+                .as_str()
+                .expect("version")
+                .to_owned()
+        };
+        let since = version(&office.post_body(first.clone()).await);
+        office
+            .ok(
+                settings,
+                json!({ "id": review, "i": { "sharingToleranceDays": 4, "gapThresholdDays": 28 } }),
+            )
+            .await;
+        let now = version(&office.post_body(first.clone()).await);
+        assert_ne!(now, since, "the settings changed the merge");
+        let patch = body(
+            "IntegratedChanges",
+            json!({ "id": review, "anonymised": false, "since": since }),
+        );
+        let answer = office.post_body(patch.clone()).await;
+        let changes = &answer["data"]["review"]["integratedChronology"]["changesSince"];
+        assert_eq!(changes["entries"], json!([]), "{answer:#}");
+        let (t, bytes, cpu, pg) = measure(&office, &patch).await;
+        println!(
+            "[{name}] after a change, the patch a viewer reads (no entry changed): median \
+             {t:.1} ms, {:.0} KB, CPU a read {cpu:.1} ms (+ {pg:.1} ms PostgreSQL)",
+            bytes as f64 / 1e3
+        );
+        let (t, zipped, cpu, pg) = measure_as(&office, &patch, true).await;
+        println!(
+            "[{name}] the patch gzipped: median {t:.1} ms, {:.0} KB sent, CPU a read \
+             {cpu:.1} ms (+ {pg:.1} ms PostgreSQL)",
+            zipped as f64 / 1e3
         );
 
         let notes = body(

@@ -65,6 +65,85 @@ impl GraphQLQuery for IntegratedEntries {
     }
 }
 
+/// After a live change, the entries changed since the version the page shows, with the rest
+/// of what `Chronology` reads (`IntegratedChanges`).
+pub struct IntegratedChanges;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangesVariables {
+    pub id: String,
+    pub anonymised: bool,
+    pub case: Option<String>,
+    /// The version of the merge the page shows (`IntegratedData::version`).
+    pub since: String,
+}
+
+/// The review as `Chronology` reads it, its integrated chronology without entries, and
+/// what changed in those (None when the server no longer knows the page's version).
+#[derive(Debug, Clone)]
+pub struct ChangesData {
+    pub review: Review,
+    pub changes: Option<Changes>,
+}
+
+/// Entries new or changed (each with its place now, in order of place), and those gone.
+#[derive(Debug, Clone)]
+pub struct Changes {
+    pub entries: Vec<(usize, EntryFields)>,
+    pub removed: Vec<String>,
+}
+
+impl Changes {
+    /// `entries` as they are now: the changed and the gone taken out, then each changed
+    /// entry put at its place, in order of place.
+    pub fn apply(self, entries: &mut Vec<EntryFields>) {
+        let out: std::collections::HashSet<String> = self
+            .removed
+            .into_iter()
+            .chain(self.entries.iter().map(|(_, e)| e.id.clone()))
+            .collect();
+        entries.retain(|e| !out.contains(&e.id));
+        for (place, entry) in self.entries {
+            entries.insert(place.min(entries.len()), entry);
+        }
+    }
+}
+
+impl GraphQLQuery for IntegratedChanges {
+    type Variables = ChangesVariables;
+    type ResponseData = ChangesData;
+
+    fn build_query(variables: ChangesVariables) -> QueryBody<ChangesVariables> {
+        body(variables, "IntegratedChanges")
+    }
+}
+
+impl<'de> Deserialize<'de> for ChangesData {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        let changes = integrated_of(&v)
+            .and_then(|c| obj(c, "changesSince"))
+            .map(|c| Changes {
+                entries: list(c, "entries", |p| {
+                    (
+                        usize::try_from(i(p, "position")).unwrap_or(usize::MAX),
+                        EntryFields::read(obj(p, "entry").unwrap_or(&NULL)),
+                    )
+                }),
+                removed: list(c, "removed", |id| {
+                    id.as_str().unwrap_or_default().to_owned()
+                }),
+            });
+        match v.get("review") {
+            Some(r) if r.is_object() => Ok(Self {
+                review: Review::read(r),
+                changes,
+            }),
+            _ => Err(serde::de::Error::custom("no review")),
+        }
+    }
+}
+
 /// The integrated chronology of an answer's `review` (None while it may not be seen).
 fn integrated_of(v: &Value) -> Option<&Value> {
     obj(obj(v, "review")?, "integratedChronology")
@@ -395,6 +474,8 @@ pub struct IntegratedData {
     pub case_id: Option<String>,
     /// All the entries there are; `entries` may hold the first of them only.
     pub entry_count: i64,
+    /// The version of the merge it shows (for `IntegratedChanges`).
+    pub version: String,
     pub entries: Vec<EntryFields>,
     pub duplicate_groups: Vec<DuplicateGroup>,
     pub sharing: Vec<Sharing>,
@@ -410,6 +491,7 @@ impl IntegratedData {
         Self {
             case_id: o(v, "caseId"),
             entry_count: i(v, "entryCount"),
+            version: s(v, "version"),
             entries: list(v, "entries", EntryFields::read),
             duplicate_groups: list(v, "duplicateGroups", |g| DuplicateGroup {
                 key: s(g, "key"),

@@ -851,6 +851,8 @@ const OBJECTS: &[(&str, &[&str])] = &[
         &["entry", "with", "confirmed", "confirmedBy", "why"],
     ),
     ("ChronologyGap", &["after", "before", "days"]),
+    ("IntegratedChanges", &["entries", "removed"]),
+    ("PlacedEntry", &["position", "entry"]),
     ("ReviewChange", &["reviewId", "kind", "objectId", "actorId"]),
     ("ActionChange", &["actionId", "reviewId", "kind"]),
     (
@@ -858,6 +860,8 @@ const OBJECTS: &[(&str, &[&str])] = &[
         &[
             "entries",
             "entryCount",
+            "version",
+            "changesSince",
             "caseId",
             "caseLabel",
             "duplicateGroups",

@@ -12,6 +12,8 @@
 //!   it is being built wait for it instead of each building their own.
 //! - Bounded: at most [`BUDGET`] merged entries are kept in all; the least recently read
 //!   reviews are dropped first.
+//! - The merge before the last is kept too (counted in the budget), never served, only so a
+//!   page showing it can be sent what changed since ([`MergeCache::at_version`]).
 
 use crate::metrics::Metrics;
 use std::collections::HashMap;
@@ -29,9 +31,29 @@ pub trait Weight {
     fn weight(&self) -> usize;
 }
 
-/// A review's slot: the last merge built, its stamp, and when it was last read.
+/// A review's slot: the last merge built and the one before it, with their stamps.
 struct Slot<T> {
     value: Option<(u64, Arc<T>)>,
+    previous: Option<(u64, Arc<T>)>,
+}
+
+impl<T: Weight> Slot<T> {
+    fn size(&self) -> usize {
+        [&self.value, &self.previous]
+            .into_iter()
+            .flatten()
+            .map(|(_, v)| v.weight())
+            .sum()
+    }
+}
+
+/// The version a page is told it shows: `key`'s merge under `stamp`, opaque. It names the
+/// key too, since the cases of one audit share their review's stamp.
+pub fn version(key: &Key, stamp: u64) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (key, stamp).hash(&mut h);
+    format!("{:016x}", h.finish())
 }
 
 /// Which merge: the review, the audit case (a multi-agency case audit merges each case of
@@ -72,7 +94,10 @@ impl<T: Weight> MergeCache<T> {
         let now = self.clock.fetch_add(1, Ordering::Relaxed);
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         let kept = slots.entry(key.clone()).or_insert_with(|| Kept {
-            slot: Arc::new(tokio::sync::Mutex::new(Slot { value: None })),
+            slot: Arc::new(tokio::sync::Mutex::new(Slot {
+                value: None,
+                previous: None,
+            })),
             read_at: now,
             size: 0,
         });
@@ -95,15 +120,32 @@ impl<T: Weight> MergeCache<T> {
                 return Ok(value.clone());
             }
         }
-        // Dropped before building, so a failed build serves nothing stale later either.
-        guard.value = None;
+        // Put aside before building, so a failed build serves nothing stale later either.
+        if let Some(last) = guard.value.take() {
+            guard.previous = Some(last);
+        }
         let value = Arc::new(build().await?);
         self.metrics.merge_built();
-        let size = value.weight();
         guard.value = Some((stamp, value.clone()));
+        let size = guard.size();
         drop(guard);
         self.settle(&key, size);
         Ok(value)
+    }
+
+    /// The merge of `key` that [`version`] named, while this instance keeps it (the last or
+    /// the one before); never built.
+    pub async fn at_version(&self, key: &Key, wanted: &str) -> Option<Arc<T>> {
+        let slot = {
+            let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+            slots.get(key)?.slot.clone()
+        };
+        let guard = slot.lock().await;
+        let matches = |kept: &Option<(u64, Arc<T>)>| match kept {
+            Some((stamp, value)) if version(key, *stamp) == wanted => Some(value.clone()),
+            _ => None,
+        };
+        matches(&guard.value).or_else(|| matches(&guard.previous))
     }
 
     /// Records the new size of `key`'s value, then drops the least recently read others
@@ -185,6 +227,46 @@ mod tests {
         assert_eq!(e.0, 7);
         let f = cache.get_or_build(key("r"), 2, || build(8)).await.unwrap();
         assert!(Arc::ptr_eq(&c, &f));
+    }
+
+    #[tokio::test]
+    async fn the_merge_before_the_last_is_found_by_its_version_only() {
+        let cache = MergeCache::new(Arc::new(Metrics::new()));
+        let one = cache
+            .get_or_build(key("r"), 1, || async { Ok::<_, ()>(Value(1)) })
+            .await
+            .unwrap();
+        let two = cache
+            .get_or_build(key("r"), 2, || async { Ok::<_, ()>(Value(2)) })
+            .await
+            .unwrap();
+        let at = |stamp| version(&key("r"), stamp);
+        assert!(Arc::ptr_eq(
+            &cache.at_version(&key("r"), &at(1)).await.unwrap(),
+            &one
+        ));
+        assert!(Arc::ptr_eq(
+            &cache.at_version(&key("r"), &at(2)).await.unwrap(),
+            &two
+        ));
+        // Another case of the same review, with the same stamp, is another version.
+        let case = ("r".to_owned(), Some("case 1".to_owned()), false);
+        assert_ne!(version(&case, 1), at(1));
+        assert!(cache.at_version(&case, &at(1)).await.is_none());
+        // Two merges later, the first is no longer kept; the previous is never served.
+        cache
+            .get_or_build(key("r"), 3, || async { Ok::<_, ()>(Value(3)) })
+            .await
+            .unwrap();
+        assert!(cache.at_version(&key("r"), &at(1)).await.is_none());
+        assert!(cache.at_version(&key("r"), &at(2)).await.is_some());
+        let served = cache
+            .get_or_build(key("r"), 2, || async { Ok::<_, ()>(Value(9)) })
+            .await
+            .unwrap();
+        assert_eq!(served.0, 9);
+        // Both count in the budget.
+        assert_eq!(cache.kept(), vec![key("r")]);
     }
 
     #[tokio::test]

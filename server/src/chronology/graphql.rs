@@ -323,6 +323,22 @@ pub struct SharingFlag {
     pub why: String,
 }
 
+/// What changed in the integrated chronology since an earlier read's `version`.
+#[derive(SimpleObject)]
+pub struct IntegratedChanges {
+    /// The entries new or changed since then, each with its place now, in order of place.
+    pub entries: Vec<PlacedEntry>,
+    /// The ids of the entries no longer in it.
+    pub removed: Vec<ID>,
+}
+
+/// An entry and its place in the integrated chronology (from 0).
+#[derive(SimpleObject)]
+pub struct PlacedEntry {
+    pub position: i32,
+    pub entry: ChronologyEntry,
+}
+
 #[derive(SimpleObject)]
 pub struct ChronologyGap {
     pub after: NaiveDate,
@@ -376,6 +392,39 @@ impl IntegratedChronology {
     /// The audit case's pseudonymised label ("Case 3: Child D, aged 4").
     async fn case_label(&self) -> Option<String> {
         self.view.case.as_ref().map(|c| c.label.clone())
+    }
+
+    /// The version of the merge this read shows (opaque): give it to `changesSince` on a
+    /// later read to be sent only the entries that changed.
+    async fn version(&self) -> String {
+        self.view.version()
+    }
+
+    /// What changed since an earlier read's `version`: the entries new or changed (each with
+    /// its place now) and the ids of those gone; remove both from what was read, then put
+    /// each changed entry at its place, in order. Null when that version is no longer known
+    /// here or more than 5000 entries changed: read the entries again. Duplicate groups,
+    /// sharing, gaps and annotations are read whole as ever.
+    async fn changes_since(
+        &self,
+        ctx: &Context<'_>,
+        version: String,
+    ) -> async_graphql::Result<Option<IntegratedChanges>> {
+        let (state, rc) = parts(ctx)?;
+        let changes = super::changes::since(state, &self.view, &version)
+            .await
+            .gql(rc)?;
+        Ok(changes.map(|c| IntegratedChanges {
+            entries: c
+                .entries
+                .into_iter()
+                .map(|(place, e)| PlacedEntry {
+                    position: i32::try_from(place).unwrap_or(i32::MAX),
+                    entry: self.entry(e),
+                })
+                .collect(),
+            removed: c.removed.into_iter().map(ID).collect(),
+        }))
     }
 
     /// How many entries there are in all.

@@ -3,6 +3,7 @@
 
 pub mod anonymisation;
 pub mod cache;
+pub mod changes;
 pub mod export;
 pub mod glossary;
 pub mod graphql;

@@ -1068,6 +1068,9 @@ pub struct Merged {
     pub groups: Vec<GroupView>,
     pub sharing: Vec<SharingView>,
     pub gaps: Vec<shared::chronology::Gap>,
+    /// A stamp of the agencies it was made with (its entries are shown with their agency's
+    /// name and colour as they were then).
+    pub agencies: u64,
 }
 
 impl super::cache::Weight for Merged {
@@ -1086,6 +1089,17 @@ pub struct IntegratedView {
     /// The audit case whose chronology this is (a multi-agency case audit merges each case
     /// of its sample on its own); `None` in a case review.
     pub case: Option<case_audit_case::Model>,
+    /// The merge's slot in the cache, and the stamp it was made under: what changed since
+    /// an earlier version is found from them (`super::changes`).
+    pub key: super::cache::Key,
+    pub stamp: u64,
+}
+
+impl IntegratedView {
+    /// The version of the merge this view shows (`IntegratedChronology.version`).
+    pub fn version(&self) -> String {
+        super::cache::version(&self.key, self.stamp)
+    }
 }
 
 pub fn group_key(ids: &[&str]) -> String {
@@ -1133,29 +1147,28 @@ pub async fn integrated(
     let case_id = case.as_ref().map(|c| c.id.clone());
     let inputs = merge_inputs(&state.db, &review).await?;
     let stamp = inputs.stamp(&review);
+    let key = (review.id.clone(), case_id.clone(), false);
     let named = state
         .merges
-        .get_or_build((review.id.clone(), case_id.clone(), false), stamp, || {
+        .get_or_build(key.clone(), stamp, || {
             merge(&state.db, &review, case_id.as_deref(), inputs)
         })
         .await?;
-    let (merged, glossary) = if anonymised {
+    let (merged, glossary, key, stamp) = if anonymised {
         let (glossary, terms) = super::glossary::load_stamped(&state.db, &review.id).await?;
+        let key = (review.id.clone(), case_id.clone(), true);
+        let stamp = stamp_of(&(stamp, terms));
         let anonymised = state
             .merges
-            .get_or_build(
-                (review.id.clone(), case_id.clone(), true),
-                stamp_of(&(stamp, terms)),
-                || async {
-                    let mut copy = Merged::clone(&named);
-                    super::glossary::anonymise(&glossary, &mut copy);
-                    Ok::<_, AppError>(copy)
-                },
-            )
+            .get_or_build(key.clone(), stamp, || async {
+                let mut copy = Merged::clone(&named);
+                super::glossary::anonymise(&glossary, &mut copy);
+                Ok::<_, AppError>(copy)
+            })
             .await?;
-        (anonymised, Some(glossary))
+        (anonymised, Some(glossary), key, stamp)
     } else {
-        (named, None)
+        (named, None, key, stamp)
     };
     let mut annotations = annotations_of(&state.db, &review.id, &merged).await?;
     if let Some(glossary) = glossary {
@@ -1166,6 +1179,8 @@ pub async fn integrated(
         annotations,
         review,
         case,
+        key,
+        stamp,
     }))
 }
 
@@ -1245,6 +1260,8 @@ async fn build_integrated<C: ConnectionTrait>(
 ) -> AppResult<IntegratedView> {
     let case = case_of(db, &review, case_id).await?;
     let inputs = merge_inputs(db, &review).await?;
+    let stamp = inputs.stamp(&review);
+    let key = (review.id.clone(), case_id.map(str::to_owned), false);
     let merged = merge(db, &review, case_id, inputs).await?;
     let annotations = annotations_of(db, &review.id, &merged).await?;
     Ok(IntegratedView {
@@ -1252,6 +1269,8 @@ async fn build_integrated<C: ConnectionTrait>(
         annotations,
         review,
         case,
+        key,
+        stamp,
     })
 }
 
@@ -1517,6 +1536,7 @@ pub async fn merge<C: ConnectionTrait>(
         groups,
         sharing,
         gaps: merged.gaps,
+        agencies: stamp_of(&format!("{agencies:?}")),
     })
 }
 

@@ -2635,6 +2635,135 @@ async fn the_merge_is_kept_until_something_it_is_made_from_changes(backend: Back
     .await;
 }
 
+const CHANGES: &str = "query($id: ID!, $v: String!) { review(id: $id) { integratedChronology { \
+     version entryCount entries { id event version } \
+     changesSince(version: $v) { entries { position entry { id event version } } removed } } } }";
+
+/// Reads the whole integrated chronology with what changed since `version`.
+async fn changes_since(client: &Client, review: &str, version: &str) -> Value {
+    client
+        .ok(CHANGES, json!({ "id": review, "v": version }))
+        .await["review"]["integratedChronology"]
+        .clone()
+}
+
+/// Applies `changes` to the entries a page read, as the page does: the changed and the gone
+/// out, then each changed entry in at its place, in order.
+fn patched(shown: &Value, changes: &Value) -> Vec<(String, String)> {
+    let pair = |e: &Value| {
+        (
+            e["id"].as_str().expect("id").to_owned(),
+            e["event"].as_str().expect("event").to_owned(),
+        )
+    };
+    let placed = changes["entries"].as_array().expect("changed entries");
+    let out: BTreeSet<String> = removed(changes)
+        .into_iter()
+        .chain(
+            placed
+                .iter()
+                .map(|p| p["entry"]["id"].as_str().expect("id").to_owned()),
+        )
+        .collect();
+    let mut list: Vec<(String, String)> = shown
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(pair)
+        .filter(|(id, _)| !out.contains(id))
+        .collect();
+    for p in placed {
+        let at = usize::try_from(p["position"].as_i64().expect("position")).expect("place");
+        list.insert(at.min(list.len()), pair(&p["entry"]));
+    }
+    list
+}
+
+/// The ids of the entries a patch says are gone.
+fn removed(changes: &Value) -> Vec<String> {
+    changes["removed"]
+        .as_array()
+        .expect("removed")
+        .iter()
+        .map(|id| id.as_str().expect("an id").to_owned())
+        .collect()
+}
+
+fn pairs(entries: &Value) -> Vec<(String, String)> {
+    patched(entries, &json!({ "entries": [], "removed": [] }))
+}
+
+async fn a_change_reaches_a_reader_as_the_entries_it_touched(backend: Backend) {
+    run(backend, |app| async move {
+        let w = world(&app).await;
+        let s = scene(&w).await;
+        let first = changes_since(&w.office, &w.review, "0000000000000000").await;
+        assert_eq!(first["changesSince"], Value::Null, "a version never given is not known");
+        let v1 = first["version"].as_str().expect("version").to_owned();
+        assert_eq!(v1.len(), 16);
+        // Nothing changed: nothing to send.
+        let same = changes_since(&w.office, &w.review, &v1).await;
+        assert_eq!(same["version"], v1.as_str());
+        assert_eq!(same["changesSince"], json!({ "entries": [], "removed": [] }));
+
+        // CSC reopens its return: its entries leave the integrated chronology.
+        w.office.ok(REOPEN, json!({ "r": s.csc_return })).await;
+        let reopened = changes_since(&w.office, &w.review, &v1).await;
+        let v2 = reopened["version"].as_str().expect("version").to_owned();
+        assert_ne!(v2, v1);
+        let mut gone = removed(&reopened["changesSince"]);
+        gone.sort();
+        let mut csc = vec![s.c1.clone(), s.c2.clone(), s.c3.clone()];
+        csc.sort();
+        assert_eq!(gone, csc);
+        assert_eq!(reopened["changesSince"]["entries"], json!([]));
+        assert_eq!(patched(&first["entries"], &reopened["changesSince"]), pairs(&reopened["entries"]));
+
+        // One entry changed and the return submitted again: the three come back, the
+        // changed one as it is now, each at its place.
+        let c1 = find(&first["entries"], "id", &s.c1).clone();
+        let changed = "Welfare check at home address, child seen and spoken to alone";
+        w.csc_rep
+            .ok(
+                &update_doc(),
+                json!({ "id": s.c1, "v": c1["version"], "i": entry("01/03/2016", "CSC-1", changed) }),
+            )
+            .await;
+        w.csc_rep.ok(SUBMIT, json!({ "r": s.csc_return })).await;
+        let back = changes_since(&w.office, &w.review, &v2).await;
+        let came: BTreeSet<String> = back["changesSince"]["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .map(|p| p["entry"]["id"].as_str().expect("id").to_owned())
+            .collect();
+        assert_eq!(came, csc.iter().cloned().collect::<BTreeSet<_>>());
+        assert_eq!(patched(&reopened["entries"], &back["changesSince"]), pairs(&back["entries"]));
+        assert!(pairs(&back["entries"]).contains(&(s.c1.clone(), changed.to_owned())));
+        let v3 = back["version"].as_str().expect("version").to_owned();
+
+        // A decision changes groups, not entries: an empty patch. The version two merges
+        // back is no longer kept, so the page is told to read everything again.
+        let groups = integrated(&w.office, &w.review).await["duplicateGroups"].clone();
+        let key = groups[0]["key"].as_str().expect("a proposed group").to_owned();
+        w.office
+            .ok(&decide_doc(), json!({ "id": w.review, "k": key, "d": "REJECTED" }))
+            .await;
+        let decided = changes_since(&w.office, &w.review, &v3).await;
+        assert_eq!(decided["changesSince"], json!({ "entries": [], "removed": [] }));
+        let lost = changes_since(&w.office, &w.review, &v1).await;
+        assert_eq!(lost["changesSince"], Value::Null);
+
+        // Bounded before any work, with the argument named.
+        for bad in ["not a version", &"a".repeat(17), "12345678901234567"] {
+            let refused = w.office.gql(CHANGES, json!({ "id": w.review, "v": bad })).await;
+            assert_eq!(error_code(&refused).as_deref(), Some("VALIDATION"), "{refused:#}");
+            assert_eq!(problem_fields(&refused), ["version"], "{refused:#}");
+        }
+    })
+    .await;
+}
+
 db_tests!(
     a_member_agency_keeps_its_own_return,
     seeing_a_return_is_not_keeping_it,
@@ -2651,4 +2780,5 @@ db_tests!(
     anonymisation_suspects_block_the_anonymised_export_until_cleared,
     every_entry_keeps_its_history,
     the_merge_is_kept_until_something_it_is_made_from_changes,
+    a_change_reaches_a_reader_as_the_entries_it_touched,
 );

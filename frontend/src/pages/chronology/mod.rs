@@ -155,9 +155,13 @@ impl Ctx {
         self.integrated.set(Some(Integrated::new(raw)));
     }
 
-    /// Loads the chronology again (after a change).
+    /// Loads the chronology again (after a change): only the integrated chronology's entries
+    /// that changed when the server still knows the version shown, else all of them.
     pub async fn reload(self) {
         let generation = self.next_generation();
+        if self.patch(generation).await {
+            return;
+        }
         let variables = q::Variables {
             id: self.review_id.get_value(),
             anonymised: self.anonymised.get_untracked(),
@@ -181,6 +185,60 @@ impl Ctx {
                 }
             }
         }
+    }
+
+    /// Reads what changed since the version of the integrated chronology shown, and shows it
+    /// patched; false when it cannot be (nothing complete shown, another case, or a version
+    /// the server no longer knows), so the caller reads everything.
+    async fn patch(self, generation: u32) -> bool {
+        let case = self.case.get_untracked();
+        let shown = |d: &Option<Integrated>| {
+            d.as_ref()
+                .filter(|d| {
+                    !d.raw.version.is_empty()
+                        && d.raw.case_id == case
+                        && i64::try_from(d.raw.entries.len()).ok() == Some(d.raw.entry_count)
+                })
+                .map(|d| d.raw.version.clone())
+        };
+        let Some(since) = self.integrated.with_untracked(shown) else {
+            return false;
+        };
+        let variables = q::ChangesVariables {
+            id: self.review_id.get_value(),
+            anonymised: self.anonymised.get_untracked(),
+            case: case.clone(),
+            since: since.clone(),
+        };
+        let Ok(q::ChangesData {
+            mut review,
+            changes,
+        }) = api::call::<q::IntegratedChanges>(variables).await
+        else {
+            return false;
+        };
+        if self.generation.get_value() != generation {
+            // A newer load took over.
+            return true;
+        }
+        let (Some(changes), Some(mut raw)) = (changes, review.integrated_chronology.take()) else {
+            return false;
+        };
+        let Some(mut entries) = self.integrated.with_untracked(|d| {
+            d.as_ref()
+                .filter(|d| d.raw.version == since)
+                .map(|d| d.raw.entries.clone())
+        }) else {
+            return false;
+        };
+        changes.apply(&mut entries);
+        if i64::try_from(entries.len()).ok() != Some(raw.entry_count) {
+            return false;
+        }
+        raw.entries = entries;
+        review.integrated_chronology = Some(raw);
+        self.show(review);
+        true
     }
 
     /// Reads the annotations again (after one was added or answered): nothing else of the
