@@ -6,54 +6,158 @@ use crate::components::{FormErrors, SelectField, TextArea, TextField};
 use leptos::prelude::*;
 use serde_json::Value;
 
-/// The fields in the order they are typed: (GraphQL input field, label, hint).
-pub const FIELDS: [(&str, &str, &str); 12] = [
-    ("startDate", "Date", "22/05/2016, May 2016, ?2016"),
-    ("startTime", "Time", "HH:MM"),
-    ("source", "Source", "Your record reference"),
-    ("eventType", "Event type", ""),
-    ("event", "What happened", ""),
-    ("actionTaken", "Action taken", ""),
-    ("sharedWith", "Shared with", "Prefixes, with commas"),
-    ("practitionerComment", "Comment", ""),
-    ("endDate", "End date", ""),
-    ("endTime", "End time", ""),
-    ("seq", "Seq", "Orders one day's events"),
-    // Shown first, and only in a multi-agency case audit.
-    (
-        "caseId",
-        "Case",
-        "The case of the audit's sample the entry is about",
-    ),
-];
+/// One field of an entry's form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    StartDate,
+    StartTime,
+    Source,
+    EventType,
+    Event,
+    ActionTaken,
+    SharedWith,
+    PractitionerComment,
+    EndDate,
+    EndTime,
+    Seq,
+    /// Shown first, and only in a multi-agency case audit.
+    Case,
+}
 
-/// An entry's fields as typed, in [`FIELDS`] order.
-pub type Draft = [String; 12];
+impl Field {
+    /// In the order they are typed (the case, in an audit, is shown first).
+    pub const ALL: [Field; 12] = [
+        Field::StartDate,
+        Field::StartTime,
+        Field::Source,
+        Field::EventType,
+        Field::Event,
+        Field::ActionTaken,
+        Field::SharedWith,
+        Field::PractitionerComment,
+        Field::EndDate,
+        Field::EndTime,
+        Field::Seq,
+        Field::Case,
+    ];
 
+    /// Its GraphQL input field (`EntryInput`), which the server's problems name.
+    pub fn key(self) -> &'static str {
+        self.describe().0
+    }
+
+    pub fn label(self) -> &'static str {
+        self.describe().1
+    }
+
+    pub fn hint(self) -> &'static str {
+        self.describe().2
+    }
+
+    fn describe(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Field::StartDate => ("startDate", "Date", "22/05/2016, May 2016, ?2016"),
+            Field::StartTime => ("startTime", "Time", "HH:MM"),
+            Field::Source => ("source", "Source", "Your record reference"),
+            Field::EventType => ("eventType", "Event type", ""),
+            Field::Event => ("event", "What happened", ""),
+            Field::ActionTaken => ("actionTaken", "Action taken", ""),
+            Field::SharedWith => ("sharedWith", "Shared with", "Prefixes, with commas"),
+            Field::PractitionerComment => ("practitionerComment", "Comment", ""),
+            Field::EndDate => ("endDate", "End date", ""),
+            Field::EndTime => ("endTime", "End time", ""),
+            Field::Seq => ("seq", "Seq", "Orders one day's events"),
+            Field::Case => (
+                "caseId",
+                "Case",
+                "The case of the audit's sample the entry is about",
+            ),
+        }
+    }
+}
+
+/// An entry's fields as typed (`Draft`), or the form's signals holding them
+/// (`Draft<RwSignal<String>>`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Draft<T = String> {
+    pub start_date: T,
+    pub start_time: T,
+    pub source: T,
+    pub event_type: T,
+    pub event: T,
+    pub action_taken: T,
+    /// Agency prefixes, with commas.
+    pub shared_with: T,
+    pub practitioner_comment: T,
+    pub end_date: T,
+    pub end_time: T,
+    pub seq: T,
+    /// The audit case's id (empty in a case review).
+    pub case_id: T,
+}
+
+impl<T> Draft<T> {
+    /// Each field made by `make`.
+    pub fn from_fn(mut make: impl FnMut(Field) -> T) -> Self {
+        Self {
+            start_date: make(Field::StartDate),
+            start_time: make(Field::StartTime),
+            source: make(Field::Source),
+            event_type: make(Field::EventType),
+            event: make(Field::Event),
+            action_taken: make(Field::ActionTaken),
+            shared_with: make(Field::SharedWith),
+            practitioner_comment: make(Field::PractitionerComment),
+            end_date: make(Field::EndDate),
+            end_time: make(Field::EndTime),
+            seq: make(Field::Seq),
+            case_id: make(Field::Case),
+        }
+    }
+
+    pub fn get(&self, field: Field) -> &T {
+        match field {
+            Field::StartDate => &self.start_date,
+            Field::StartTime => &self.start_time,
+            Field::Source => &self.source,
+            Field::EventType => &self.event_type,
+            Field::Event => &self.event,
+            Field::ActionTaken => &self.action_taken,
+            Field::SharedWith => &self.shared_with,
+            Field::PractitionerComment => &self.practitioner_comment,
+            Field::EndDate => &self.end_date,
+            Field::EndTime => &self.end_time,
+            Field::Seq => &self.seq,
+            Field::Case => &self.case_id,
+        }
+    }
+}
+
+/// The form's fields, one signal each.
 #[derive(Clone, Copy)]
-pub struct DraftFields(pub [RwSignal<String>; 12]);
+pub struct DraftFields(pub Draft<RwSignal<String>>);
 
 impl DraftFields {
     pub fn new() -> Self {
-        Self(std::array::from_fn(|_| RwSignal::new(String::new())))
+        Self(Draft::from_fn(|_| RwSignal::new(String::new())))
     }
 
     pub fn set(&self, draft: &Draft) {
-        for (field, value) in self.0.iter().zip(draft) {
-            field.set(value.clone());
+        for field in Field::ALL {
+            self.0.get(field).set(draft.get(field).clone());
         }
     }
 
     pub fn get(&self) -> Draft {
-        std::array::from_fn(|i| self.0[i].get_untracked())
+        Draft::from_fn(|field| self.0.get(field).get_untracked())
     }
 
     /// Whether what is typed differs from `base` (false once the form has left the page).
     pub fn differs_from(&self, base: &Draft) -> bool {
-        self.0
-            .iter()
-            .zip(base)
-            .any(|(field, was)| field.try_with_untracked(|now| now != was) == Some(true))
+        Field::ALL.into_iter().any(|field| {
+            let was = base.get(field);
+            self.0.get(field).try_with_untracked(|now| now != was) == Some(true)
+        })
     }
 }
 
@@ -68,20 +172,20 @@ pub fn shared_text(e: &EntryFields) -> String {
 
 pub fn draft_of(e: &EntryFields) -> Draft {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    [
-        e.start_date.clone(),
-        text(&e.start_time),
-        e.source.clone(),
-        text(&e.event_type),
-        e.event.clone(),
-        text(&e.action_taken),
-        shared_text(e),
-        text(&e.practitioner_comment),
-        text(&e.end_date),
-        text(&e.end_time),
-        e.seq.map(|s| s.to_string()).unwrap_or_default(),
-        text(&e.case_id),
-    ]
+    Draft {
+        start_date: e.start_date.clone(),
+        start_time: text(&e.start_time),
+        source: e.source.clone(),
+        event_type: text(&e.event_type),
+        event: e.event.clone(),
+        action_taken: text(&e.action_taken),
+        shared_with: shared_text(e),
+        practitioner_comment: text(&e.practitioner_comment),
+        end_date: text(&e.end_date),
+        end_time: text(&e.end_time),
+        seq: e.seq.map(|s| s.to_string()).unwrap_or_default(),
+        case_id: text(&e.case_id),
+    }
 }
 
 /// The stored entry a CONFLICT sent back (`extensions.current`) and its version.
@@ -114,7 +218,7 @@ pub fn draft_from_json(v: &Value) -> Option<(Draft, i64)> {
             .map(text)
             .unwrap_or_default()
     };
-    Some((std::array::from_fn(|i| field(FIELDS[i].0)), version))
+    Some((Draft::from_fn(|f| field(f.key())), version))
 }
 
 /// The GraphQL `EntryInput` of one operation's module from a [`Draft`].
@@ -126,23 +230,24 @@ macro_rules! entry_input {
             (!t.is_empty()).then(|| t.to_string())
         };
         $crate::api::$module::EntryInput {
-            start_date: d[0].trim().to_string(),
-            start_time: opt(&d[1]),
-            source: d[2].trim().to_string(),
-            event_type: opt(&d[3]),
-            event: d[4].trim().to_string(),
-            action_taken: opt(&d[5]),
-            shared_with: d[6]
+            start_date: d.start_date.trim().to_string(),
+            start_time: opt(&d.start_time),
+            source: d.source.trim().to_string(),
+            event_type: opt(&d.event_type),
+            event: d.event.trim().to_string(),
+            action_taken: opt(&d.action_taken),
+            shared_with: d
+                .shared_with
                 .split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
                 .collect(),
-            practitioner_comment: opt(&d[7]),
-            end_date: opt(&d[8]),
-            end_time: opt(&d[9]),
-            seq: d[10].trim().parse().ok(),
-            case_id: opt(&d[11]),
+            practitioner_comment: opt(&d.practitioner_comment),
+            end_date: opt(&d.end_date),
+            end_time: opt(&d.end_time),
+            seq: d.seq.trim().parse().ok(),
+            case_id: opt(&d.case_id),
         }
     }};
 }
@@ -150,7 +255,7 @@ pub(crate) use entry_input;
 
 /// Checks made before sending; false when something was reported.
 pub fn check(prefix: &str, draft: &Draft, errors: FormErrors) -> bool {
-    let seq = draft[10].trim();
+    let seq = draft.seq.trim();
     if !seq.is_empty() && seq.parse::<i64>().is_err() {
         errors.push(&format!("{prefix}-seq"), "Seq must be a whole number");
     }
@@ -161,8 +266,8 @@ pub fn check(prefix: &str, draft: &Draft, errors: FormErrors) -> bool {
 pub fn describe(prefix: &str, field: &str) -> (String, String) {
     let name = field.rsplit('.').next().unwrap_or(field);
     let name = name.split('[').next().unwrap_or(name);
-    match FIELDS.iter().find(|(key, ..)| *key == name) {
-        Some((key, label, _)) => (format!("{prefix}-{key}"), (*label).to_string()),
+    match Field::ALL.into_iter().find(|f| f.key() == name) {
+        Some(f) => (format!("{prefix}-{}", f.key()), f.label().to_string()),
         None => (format!("{prefix}-startDate"), field.to_string()),
     }
 }
@@ -197,14 +302,14 @@ pub fn EntryGrid(prefix: &'static str, fields: DraftFields, errors: FormErrors) 
     let cases = ctx.own_cases.get_value();
     let audit = ctx.cases.with_value(|c| !c.is_empty());
     let case = audit.then(|| {
-        let (key, label, hint) = FIELDS[11];
+        let field = Field::Case;
         view! {
             <div class="entry-wide">
                 <SelectField
-                    id=format!("{prefix}-{key}")
-                    label=label
-                    hint=hint
-                    value=fields.0[11]
+                    id=format!("{prefix}-{}", field.key())
+                    label=field.label()
+                    hint=field.hint()
+                    value=*fields.0.get(field)
                     options=cases
                     errors=errors
                     blank="Choose the case"
@@ -212,28 +317,28 @@ pub fn EntryGrid(prefix: &'static str, fields: DraftFields, errors: FormErrors) 
             </div>
         }
     });
-    let cells = FIELDS
-        .iter()
-        .enumerate()
-        .filter(|(_, (key, ..))| *key != "caseId")
-        .map(|(i, (key, label, hint))| {
-            let id = format!("{prefix}-{key}");
-            let value = fields.0[i];
-            if *key == "event" {
+    let cells = Field::ALL
+        .into_iter()
+        .filter(|f| *f != Field::Case)
+        .map(|f| {
+            let (label, hint) = (f.label(), f.hint());
+            let id = format!("{prefix}-{}", f.key());
+            let value = *fields.0.get(f);
+            if f == Field::Event {
                 // Several lines: Enter starts a new one; Ctrl+Enter saves like Enter elsewhere.
                 view! {
                     <div class="entry-wide" on:keydown=save_on_ctrl_enter>
-                        <TextArea id=id label=*label hint=EVENT_HINT value=value errors=errors rows=3 />
+                        <TextArea id=id label=label hint=EVENT_HINT value=value errors=errors rows=3 />
                     </div>
                 }
                 .into_any()
-            } else if *key == "eventType" {
-                view! { <TextField id=id label=*label value=value errors=errors list="event-types" /> }
+            } else if f == Field::EventType {
+                view! { <TextField id=id label=label value=value errors=errors list="event-types" /> }
                     .into_any()
             } else if hint.is_empty() {
-                view! { <TextField id=id label=*label value=value errors=errors /> }.into_any()
+                view! { <TextField id=id label=label value=value errors=errors /> }.into_any()
             } else {
-                view! { <TextField id=id label=*label hint=*hint value=value errors=errors /> }
+                view! { <TextField id=id label=label hint=hint value=value errors=errors /> }
                     .into_any()
             }
         })

@@ -3,7 +3,7 @@
 
 use super::entry::{
     check, describe, draft_from_json, draft_of, entry_input, shared_text, Draft, DraftFields,
-    EntryGrid, EventTypes, FIELDS,
+    EntryGrid, EventTypes, Field,
 };
 use super::import::Import;
 use super::{use_ctx, Notice, ReturnTag};
@@ -296,13 +296,15 @@ fn AddEntry() -> impl IntoView {
             pending.set(false);
             match result {
                 Ok(_) => {
-                    let mut next = Draft::default();
-                    next[11] = draft[11].clone();
+                    let next = Draft {
+                        case_id: draft.case_id.clone(),
+                        ..Draft::default()
+                    };
                     blank.set_value(next.clone());
                     fields.set(&next);
                     saved.set(Some(format!(
                         "Entry of {} saved. Type the next one.",
-                        draft[0].trim()
+                        draft.start_date.trim()
                     )));
                     focus_by_id("new-startDate");
                     ctx.reload().await;
@@ -451,12 +453,12 @@ fn Version(title: &'static str, draft: Draft) -> impl IntoView {
         <div>
             <h5>{title}</h5>
             <dl class="summary-list">
-                {FIELDS
-                    .iter()
-                    .zip(draft)
-                    .filter(|((key, ..), _)| *key != "caseId" || !cases.is_empty())
-                    .map(|((key, label, _), value)| {
-                        let value = if *key == "caseId" {
+                {Field::ALL
+                    .into_iter()
+                    .filter(|f| *f != Field::Case || !cases.is_empty())
+                    .map(|f| {
+                        let value = draft.get(f).clone();
+                        let value = if f == Field::Case {
                             cases
                                 .iter()
                                 .find(|(id, _)| *id == value)
@@ -465,7 +467,7 @@ fn Version(title: &'static str, draft: Draft) -> impl IntoView {
                             value
                         };
                         view! {
-                            <dt>{*label}</dt>
+                            <dt>{f.label()}</dt>
                             <dd class="pre">{if value.is_empty() { "—".to_string() } else { value }}</dd>
                         }
                     })
