@@ -160,14 +160,10 @@ fn PreviewRows(rows: Vec<Row>, page: RwSignal<usize>) -> impl IntoView {
         )
     };
     // In an audit, the case each row names.
-    let cases = super::use_ctx().cases;
-    let audit = cases.with_value(|c| !c.is_empty());
-    let case_label = move |id: Option<String>| {
-        cases.with_value(|c| {
-            id.and_then(|id| c.iter().find(|(c, _)| *c == id).map(|(_, l)| l.clone()))
-                .unwrap_or_default()
-        })
-    };
+    let ctx = super::use_ctx();
+    let audit = ctx.cases.with_value(|c| !c.is_empty());
+    let case_label =
+        move |id: Option<String>| id.and_then(|id| ctx.case_label(&id)).unwrap_or_default();
     let shown = move || {
         let first = page.get() * PREVIEW_PAGE;
         rows.with_value(|rows| {

@@ -91,6 +91,13 @@ impl Ctx {
         }
     }
 
+    /// The label of the audit case `id` names ("Case 3: Child D, aged 4"), while it is in the
+    /// sample.
+    pub fn case_label(self, id: &str) -> Option<String> {
+        self.cases
+            .with_value(|c| c.iter().find(|(c, _)| c == id).map(|(_, l)| l.clone()))
+    }
+
     fn next_generation(self) -> u32 {
         self.generation.update_value(|g| *g = g.wrapping_add(1));
         self.generation.get_value()

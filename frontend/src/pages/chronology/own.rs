@@ -98,8 +98,7 @@ fn Entries(
             .with(|o| o.as_ref().map(|r| r.entries.clone()))
             .unwrap_or_default();
         let can_edit = editable.get();
-        let cases = ctx.cases.get_value();
-        let audit = !cases.is_empty();
+        let audit = ctx.cases.with_value(|c| !c.is_empty());
         // In an audit each entry's case comes first; "Change" while the return can be
         // changed.
         const COLUMNS: [&str; 10] = [
@@ -118,9 +117,9 @@ fn Entries(
         let to = if can_edit { 10 } else { 9 };
         let columns: &'static [&'static str] = &COLUMNS[from..to];
         let case_label = move |id: &Option<String>| {
-            id.as_ref()
-                .and_then(|id| cases.iter().find(|(c, _)| c == id))
-                .map_or_else(|| "None".to_string(), |(_, label)| label.clone())
+            id.as_deref()
+                .and_then(|id| ctx.case_label(id))
+                .unwrap_or_else(|| "None".to_string())
         };
         let caption = match entries.len() {
             1 => "1 entry".to_string(),
@@ -448,21 +447,19 @@ fn EditEntry(
 #[component]
 fn Version(title: &'static str, draft: Draft) -> impl IntoView {
     // The case by its label, in an audit; nothing of it in a case review.
-    let cases = use_ctx().cases.get_value();
+    let ctx = use_ctx();
+    let audit = ctx.cases.with_value(|c| !c.is_empty());
     view! {
         <div>
             <h5>{title}</h5>
             <dl class="summary-list">
                 {Field::ALL
                     .into_iter()
-                    .filter(|f| *f != Field::Case || !cases.is_empty())
+                    .filter(|f| *f != Field::Case || audit)
                     .map(|f| {
                         let value = draft.get(f).clone();
                         let value = if f == Field::Case {
-                            cases
-                                .iter()
-                                .find(|(id, _)| *id == value)
-                                .map_or(value, |(_, label)| label.clone())
+                            ctx.case_label(&value).unwrap_or(value)
                         } else {
                             value
                         };
