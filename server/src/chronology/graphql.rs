@@ -1,6 +1,7 @@
 //! GraphQL surface of chronologies: thin, decoding input and calling the service.
 
 use super::service::{self, EntryFields, IntegratedView};
+use super::snapshot::EntrySnapshot;
 use super::{anonymisation, export, glossary, jobs, presence};
 use crate::agencies::graphql::Agency;
 use crate::entities::{
@@ -703,7 +704,10 @@ impl ChronologyEntry {
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EntryVersion>> {
         let (state, rc) = parts(ctx)?;
         let list = service::entry_history(state, rc, &self.id).await.gql(rc)?;
-        Ok(list.into_iter().map(EntryVersion::from).collect())
+        list.into_iter()
+            .map(EntryVersion::read)
+            .collect::<Result<_, _>>()
+            .gql(rc)
     }
 }
 
@@ -715,8 +719,11 @@ pub struct EntryVersion {
     pub change: String,
     pub changed_at: DateTime<Utc>,
     pub changed_by: Option<String>,
+    pub seq: Option<i32>,
     pub start_date: String,
     pub start_time: Option<String>,
+    pub end_date: Option<String>,
+    pub end_time: Option<String>,
     pub source: String,
     pub event_type: Option<String>,
     pub event: String,
@@ -724,34 +731,31 @@ pub struct EntryVersion {
     /// Agency prefixes.
     pub shared_with: Vec<String>,
     pub practitioner_comment: Option<String>,
+    /// The audit case it was about (`AuditCase.id`); null in a case review.
+    pub case_id: Option<ID>,
 }
 
-impl From<service::EntryVersion> for EntryVersion {
-    fn from(v: service::EntryVersion) -> Self {
-        let snap: serde_json::Value = serde_json::from_str(&v.row.snapshot).unwrap_or_default();
-        let text = |k: &str| snap.get(k).and_then(|x| x.as_str()).map(str::to_owned);
-        Self {
+impl EntryVersion {
+    fn read(v: service::EntryVersion) -> crate::error::AppResult<Self> {
+        let snap = EntrySnapshot::read(&v.row.snapshot)?;
+        Ok(Self {
             version: v.row.version,
             change: v.row.change,
             changed_at: v.row.changed_at,
             changed_by: v.changed_by,
-            start_date: text("startDate").unwrap_or_default(),
-            start_time: text("startTime"),
-            source: text("source").unwrap_or_default(),
-            event_type: text("eventType"),
-            event: text("event").unwrap_or_default(),
-            action_taken: text("actionTaken"),
-            shared_with: snap
-                .get("sharedWith")
-                .and_then(|x| x.as_array())
-                .map(|l| {
-                    l.iter()
-                        .filter_map(|p| p.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            practitioner_comment: text("practitionerComment"),
-        }
+            seq: snap.seq,
+            start_date: snap.start_date,
+            start_time: snap.start_time,
+            end_date: snap.end_date,
+            end_time: snap.end_time,
+            source: snap.source,
+            event_type: snap.event_type,
+            event: snap.event,
+            action_taken: snap.action_taken,
+            shared_with: snap.shared_with,
+            practitioner_comment: snap.practitioner_comment,
+            case_id: snap.case_id.map(ID),
+        })
     }
 }
 

@@ -10,3 +10,4 @@ pub mod graphql;
 pub mod jobs;
 pub mod presence;
 pub mod service;
+pub mod snapshot;

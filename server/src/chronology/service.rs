@@ -4,6 +4,7 @@
 //! `shared::chronology::merge`. Every change writes its audit row and entry history in the
 //! same transaction.
 
+use super::snapshot::EntrySnapshot;
 use crate::audit_log::{self, Event};
 use crate::context::RequestContext;
 use crate::db::begin_write;
@@ -446,26 +447,6 @@ fn apply_row(
     am.content_hash = Set(content_hash(row));
 }
 
-/// The stored entry as the client sees it (for history and CONFLICT answers).
-pub fn snapshot(e: &chronology_entry::Model, agencies: &[agency::Model]) -> serde_json::Value {
-    let prefixes: Vec<String> = shared_ids(e)
-        .iter()
-        .filter_map(|id| {
-            agencies
-                .iter()
-                .find(|a| &a.id == id)
-                .map(|a| a.prefix.clone())
-        })
-        .collect();
-    serde_json::json!({
-        "id": e.id, "version": e.version, "seq": e.seq, "startDate": start_of(e).to_string(),
-        "startTime": e.start_time, "endDate": end_of(e).map(|d| d.to_string()), "endTime": e.end_time,
-        "source": e.source, "eventType": e.event_type, "event": e.event, "actionTaken": e.action_taken,
-        "sharedWith": prefixes, "practitionerComment": e.practitioner_comment, "note": e.note,
-        "caseId": e.case_id,
-    })
-}
-
 async fn history<C: ConnectionTrait>(
     conn: &C,
     rc: &RequestContext,
@@ -478,7 +459,7 @@ async fn history<C: ConnectionTrait>(
         entry_id: Set(e.id.clone()),
         version: Set(e.version),
         change: Set(change.into()),
-        snapshot: Set(snapshot(e, agencies).to_string()),
+        snapshot: Set(EntrySnapshot::of(e, agencies).to_text()),
         changed_by: Set(rc.signed_in.as_ref().map(|s| s.actor.user_id.clone())),
         changed_at: Set(crate::db::now()),
     }
@@ -553,7 +534,7 @@ async fn kept_entry<C: ConnectionTrait>(
 fn stale(entry: &chronology_entry::Model, agencies: &[agency::Model]) -> AppError {
     AppError::StaleVersion {
         message: "Someone saved this entry since you opened it. Compare the two versions and save the one you want.".into(),
-        current: snapshot(entry, agencies),
+        current: EntrySnapshot::of(entry, agencies).to_json(),
     }
 }
 
@@ -802,7 +783,7 @@ pub(super) async fn remove_gone<C: ConnectionTrait>(
             entry_id: Set(e.id.clone()),
             version: Set(e.version),
             change: Set("delete".into()),
-            snapshot: Set(snapshot(e, agencies).to_string()),
+            snapshot: Set(EntrySnapshot::of(e, agencies).to_text()),
             changed_by: Set(changed_by.clone()),
             changed_at: Set(now),
         });
@@ -878,7 +859,7 @@ pub fn prepare_rows(
                     entry_id: Set(entry.id.clone()),
                     version: Set(1),
                     change: Set("import".into()),
-                    snapshot: Set(snapshot(&entry, agencies).to_string()),
+                    snapshot: Set(EntrySnapshot::of(&entry, agencies).to_text()),
                     changed_by: Set(changed_by.clone()),
                     changed_at: Set(now),
                 },

@@ -86,6 +86,15 @@ async fn each_case_of_an_audit_has_its_own_integrated_chronology(backend: Backen
         // visit; merged together, the police's case 2 discussion would pair with case 1's.
         let added = w.pol_rep.ok(ADD, json!({ "r": pol_ret, "i": entry("14/03/2026", "10:15", "POL-1", "Strategy discussion with children's social care about bruising to the child's arm; joint visit agreed", &["CSC"], &one) })).await;
         assert_eq!(added["addChronologyEntry"]["caseId"], one["id"]);
+        // Its history keeps the case it was about.
+        let history = w
+            .pol_rep
+            .ok(
+                "query($id: ID!) { chronologyEntry(id: $id) { history { version caseId } } }",
+                json!({ "id": added["addChronologyEntry"]["id"] }),
+            )
+            .await;
+        assert_eq!(history["chronologyEntry"]["history"][0]["caseId"], one["id"], "{history:#}");
         w.pol_rep.ok(ADD, json!({ "r": pol_ret, "i": entry("14/03/2026", "10:30", "POL-2", "Strategy discussion with children's social care about bruising to the child's arm", &["CSC"], &two) })).await;
         w.csc_rep.ok(ADD, json!({ "r": csc_ret, "i": entry("14/03/2026", "10:00", "CSC-1", "Strategy discussion with the police about bruising to the child's arm; section 47 enquiry", &["POL"], &one) })).await;
 

@@ -2426,18 +2426,27 @@ async fn anonymisation_suspects_block_the_anonymised_export_until_cleared(backen
     .await
 }
 
-const HISTORY: &str = "query($id: ID!) { review(id: $id) { myChronologyReturn { entries { id history { version change changedBy event startDate sharedWith } } } } }";
+const HISTORY: &str = "query($id: ID!) { review(id: $id) { myChronologyReturn { entries { id history { version change changedBy event seq startDate endDate endTime sharedWith caseId } } } } }";
 
 /// Every save of an entry is kept and readable by whoever sees the entry.
 async fn every_entry_keeps_its_history(backend: Backend) {
     run(backend, |app| async move {
         let w = world(&app).await;
         let ret = id_of(&my_return(&w.pol_rep, &w.review).await);
-        let first = add(&w.pol_rep, &ret, entry("3/5/2016", "POL-9", "First account")).await;
+        let first = add(
+            &w.pol_rep,
+            &ret,
+            entry("3/5/2016", "POL-9", "First account"),
+        )
+        .await;
+        let mut second = shared(entry("4/5/2016", "POL-9", "Second account"), &["CSC"]);
+        second["seq"] = json!(2);
+        second["endDate"] = json!("5/5/2016");
+        second["endTime"] = json!("09:30");
         w.pol_rep
             .ok(
                 &update_doc(),
-                json!({ "id": id_of(&first), "v": 1, "i": shared(entry("4/5/2016", "POL-9", "Second account"), &["CSC"]) }),
+                json!({ "id": id_of(&first), "v": 1, "i": second }),
             )
             .await;
         let body = w.pol_rep.ok(HISTORY, json!({ "id": w.review })).await;
@@ -2463,15 +2472,41 @@ async fn every_entry_keeps_its_history(backend: Backend) {
         );
         assert_eq!(history[0]["sharedWith"], json!(["CSC"]));
         assert_eq!(history[0]["startDate"], "4 May 2016");
-        assert!(history[0]["changedBy"].as_str().is_some_and(|n| !n.is_empty()));
+        // Every field the entry has, as it was: the version before had none of these.
+        assert_eq!(
+            [
+                &history[0]["seq"],
+                &history[0]["endDate"],
+                &history[0]["endTime"]
+            ],
+            [&json!(2), &json!("5 May 2016"), &json!("09:30")]
+        );
+        assert_eq!(history[1]["seq"], Value::Null);
+        assert_eq!(
+            history[0]["caseId"],
+            Value::Null,
+            "a case review's entries name no case"
+        );
+        assert!(history[0]["changedBy"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty()));
 
         // One entry by id: its agency, and those who oversee; another agency only once the
         // return is submitted and the integrated chronology shared with the members.
-        const ONE: &str = "query($id: ID!) { chronologyEntry(id: $id) { event history { version } } }";
+        const ONE: &str =
+            "query($id: ID!) { chronologyEntry(id: $id) { event history { version } } }";
         let id = json!({ "id": id_of(&first) });
-        for (who, client) in [("own", &w.pol_rep), ("office", &w.office), ("lead reviewer", &w.reviewer)] {
+        for (who, client) in [
+            ("own", &w.pol_rep),
+            ("office", &w.office),
+            ("lead reviewer", &w.reviewer),
+        ] {
             let body = client.ok(ONE, id.clone()).await;
-            assert_eq!(body["chronologyEntry"]["history"].as_array().map(Vec::len), Some(2), "{who}");
+            assert_eq!(
+                body["chronologyEntry"]["history"].as_array().map(Vec::len),
+                Some(2),
+                "{who}"
+            );
         }
         let missing = w.csc_rep.gql(ONE, json!({ "id": uuid() })).await;
         for client in [&w.csc_rep, &w.outsider] {
@@ -2479,7 +2514,11 @@ async fn every_entry_keeps_its_history(backend: Backend) {
             assert_like_missing(&hidden, &missing, "another agency's draft entry");
         }
         submit(&w.pol_rep, &ret).await;
-        assert_like_missing(&w.csc_rep.gql(ONE, id.clone()).await, &missing, "not yet shared");
+        assert_like_missing(
+            &w.csc_rep.gql(ONE, id.clone()).await,
+            &missing,
+            "not yet shared",
+        );
         w.office.ok(&share_doc(), json!({ "id": w.review })).await;
         let body = w.csc_rep.ok(ONE, id.clone()).await;
         assert_eq!(body["chronologyEntry"]["event"], "Second account");

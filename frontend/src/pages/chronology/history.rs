@@ -1,26 +1,17 @@
 //! An entry's history: every saved version, newest first, with who saved it and what
 //! changed from the version before.
 
+use super::entry::Field;
 use crate::api;
 use crate::components::format_date_time;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 
-const FIELDS: [(&str, &str); 8] = [
-    ("startDate", "Date"),
-    ("startTime", "Time"),
-    ("source", "Source"),
-    ("eventType", "Event type"),
-    ("event", "What happened"),
-    ("actionTaken", "Action taken"),
-    ("sharedWith", "Shared with"),
-    ("practitionerComment", "Comment"),
-];
-
 fn text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
         Value::Array(l) => l
             .iter()
             .filter_map(Value::as_str)
@@ -43,6 +34,17 @@ fn change_words(change: &str) -> &str {
 #[component]
 pub fn EntryHistory(entry_id: String) -> impl IntoView {
     let versions = RwSignal::new(None::<Result<Vec<Value>, String>>);
+    // The fields of the entry form, the case only in an audit (shown by its label).
+    let ctx = super::use_ctx();
+    let audit = ctx.cases.with_value(|c| !c.is_empty());
+    let shown = move |f: &Field| *f != Field::Case || audit;
+    let words = move |f: Field, v: &Value| {
+        let text = text(v);
+        match f {
+            Field::Case => ctx.case_label(&text).unwrap_or(text),
+            _ => text,
+        }
+    };
     let entry_id = StoredValue::new(entry_id);
     let show = move |_| {
         spawn_local(async move {
@@ -79,13 +81,14 @@ pub fn EntryHistory(entry_id: String) -> impl IntoView {
                         let older = list.get(i + 1);
                         let who = v["changedBy"].as_str().unwrap_or("The system").to_string();
                         let when = format_date_time(v["changedAt"].as_str().unwrap_or_default());
-                        let fields = FIELDS
+                        let fields = Field::ALL
                             .iter()
-                            .map(|(key, label)| {
-                                let now = text(&v[*key]);
-                                let changed = older.is_some_and(|o| text(&o[*key]) != now);
+                            .filter(|f| shown(f))
+                            .map(|&f| {
+                                let now = words(f, &v[f.key()]);
+                                let changed = older.is_some_and(|o| words(f, &o[f.key()]) != now);
                                 view! {
-                                    <dt>{*label}</dt>
+                                    <dt>{f.label()}</dt>
                                     <dd class="pre" class:changed=changed>
                                         {if now.is_empty() { "—".to_string() } else { now }}
                                         {changed.then(|| view! { <strong class="tag tag-due">" changed"</strong> })}
