@@ -86,26 +86,44 @@ pub struct ChangesData {
     pub changes: Option<Changes>,
 }
 
-/// Entries new or changed (each with its place now, in order of place), and those gone.
+/// Entries new or changed (each with its place now, in order of place), and those gone; the
+/// groups, sharing flags and gaps when they changed.
 #[derive(Debug, Clone)]
 pub struct Changes {
     pub entries: Vec<(usize, EntryFields)>,
     pub removed: Vec<String>,
+    pub duplicate_groups: Option<Vec<DuplicateGroup>>,
+    pub sharing: Option<Vec<Sharing>>,
+    pub gaps: Option<Vec<Gap>>,
 }
 
 impl Changes {
-    /// `entries` as they are now: the changed and the gone taken out, then each changed
-    /// entry put at its place, in order of place.
-    pub fn apply(self, entries: &mut Vec<EntryFields>) {
-        let out: std::collections::HashSet<String> = self
+    /// `into` (an answer without entries, groups, sharing or gaps) made whole from `shown`
+    /// and these changes: the changed and the gone entries taken out of `shown`'s, then each
+    /// changed entry put at its place, in order of place; the groups, sharing and gaps
+    /// `shown` has unless they changed.
+    pub fn apply(self, shown: &IntegratedData, into: &mut IntegratedData) {
+        let out: std::collections::HashSet<&str> = self
             .removed
-            .into_iter()
-            .chain(self.entries.iter().map(|(_, e)| e.id.clone()))
+            .iter()
+            .map(String::as_str)
+            .chain(self.entries.iter().map(|(_, e)| e.id.as_str()))
             .collect();
-        entries.retain(|e| !out.contains(&e.id));
+        let mut entries: Vec<EntryFields> = shown
+            .entries
+            .iter()
+            .filter(|e| !out.contains(e.id.as_str()))
+            .cloned()
+            .collect();
         for (place, entry) in self.entries {
             entries.insert(place.min(entries.len()), entry);
         }
+        into.entries = entries;
+        into.duplicate_groups = self
+            .duplicate_groups
+            .unwrap_or_else(|| shown.duplicate_groups.clone());
+        into.sharing = self.sharing.unwrap_or_else(|| shown.sharing.clone());
+        into.gaps = self.gaps.unwrap_or_else(|| shown.gaps.clone());
     }
 }
 
@@ -133,6 +151,18 @@ impl<'de> Deserialize<'de> for ChangesData {
                 removed: list(c, "removed", |id| {
                     id.as_str().unwrap_or_default().to_owned()
                 }),
+                duplicate_groups: c
+                    .get("duplicateGroups")
+                    .is_some_and(Value::is_array)
+                    .then(|| list(c, "duplicateGroups", DuplicateGroup::read)),
+                sharing: c
+                    .get("sharing")
+                    .is_some_and(Value::is_array)
+                    .then(|| list(c, "sharing", Sharing::read)),
+                gaps: c
+                    .get("gaps")
+                    .is_some_and(Value::is_array)
+                    .then(|| list(c, "gaps", Gap::read)),
             });
         match v.get("review") {
             Some(r) if r.is_object() => Ok(Self {
@@ -405,6 +435,19 @@ pub struct DuplicateGroup {
     pub probability: Option<f64>,
 }
 
+impl DuplicateGroup {
+    fn read(g: &Value) -> Self {
+        Self {
+            key: s(g, "key"),
+            entries: list(g, "entries", |e| s(e, "id")),
+            decision: o(g, "decision"),
+            evidence: list(g, "evidence", |r| r.as_str().unwrap_or_default().to_owned()),
+            score: g.get("score").and_then(Value::as_f64),
+            probability: g.get("probability").and_then(Value::as_f64),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Sharing {
     pub entry_id: String,
@@ -414,11 +457,32 @@ pub struct Sharing {
     pub confirmed_by: Option<String>,
 }
 
+impl Sharing {
+    fn read(x: &Value) -> Self {
+        Self {
+            entry_id: s(obj(x, "entry").unwrap_or(&NULL), "id"),
+            with_prefix: s(obj(x, "with").unwrap_or(&NULL), "prefix"),
+            confirmed: b(x, "confirmed"),
+            confirmed_by: obj(x, "confirmedBy").map(|e| s(e, "id")),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Gap {
     pub after: String,
     pub before: String,
     pub days: i64,
+}
+
+impl Gap {
+    fn read(g: &Value) -> Self {
+        Self {
+            after: s(g, "after"),
+            before: s(g, "before"),
+            days: i(g, "days"),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -493,25 +557,9 @@ impl IntegratedData {
             entry_count: i(v, "entryCount"),
             version: s(v, "version"),
             entries: list(v, "entries", EntryFields::read),
-            duplicate_groups: list(v, "duplicateGroups", |g| DuplicateGroup {
-                key: s(g, "key"),
-                entries: list(g, "entries", |e| s(e, "id")),
-                decision: o(g, "decision"),
-                evidence: list(g, "evidence", |r| r.as_str().unwrap_or_default().to_owned()),
-                score: g.get("score").and_then(Value::as_f64),
-                probability: g.get("probability").and_then(Value::as_f64),
-            }),
-            sharing: list(v, "sharing", |x| Sharing {
-                entry_id: s(obj(x, "entry").unwrap_or(&NULL), "id"),
-                with_prefix: s(obj(x, "with").unwrap_or(&NULL), "prefix"),
-                confirmed: b(x, "confirmed"),
-                confirmed_by: obj(x, "confirmedBy").map(|e| s(e, "id")),
-            }),
-            gaps: list(v, "gaps", |g| Gap {
-                after: s(g, "after"),
-                before: s(g, "before"),
-                days: i(g, "days"),
-            }),
+            duplicate_groups: list(v, "duplicateGroups", DuplicateGroup::read),
+            sharing: list(v, "sharing", Sharing::read),
+            gaps: list(v, "gaps", Gap::read),
             annotations: list(v, "annotations", EntryAnnotations::read),
             sharing_tolerance_days: i(v, "sharingToleranceDays"),
             gap_threshold_days: i(v, "gapThresholdDays"),

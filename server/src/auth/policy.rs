@@ -855,7 +855,10 @@ const OBJECTS: &[(&str, &[&str])] = &[
         &["entry", "with", "confirmed", "confirmedBy", "why"],
     ),
     ("ChronologyGap", &["after", "before", "days"]),
-    ("IntegratedChanges", &["entries", "removed"]),
+    (
+        "IntegratedChanges",
+        &["entries", "removed", "duplicateGroups", "sharing", "gaps"],
+    ),
     ("PlacedEntry", &["position", "entry"]),
     ("ReviewChange", &["reviewId", "kind", "objectId", "actorId"]),
     ("ActionChange", &["actionId", "reviewId", "kind"]),

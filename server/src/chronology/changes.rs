@@ -7,9 +7,10 @@
 //! An unchanged entry keeps its place relative to the other unchanged ones (the merge's
 //! order depends on each entry alone, ties on its id), so the page removes the changed and
 //! the gone entries, then puts each changed one at its place now, in order of place.
-//! Groups, sharing, gaps and annotations are small and read whole.
+//! Duplicate groups, sharing flags and gaps are sent whole when they changed, else not at
+//! all; annotations are read whole as ever (they are few, and not part of the merge).
 
-use super::service::{IntegratedView, Merged};
+use super::service::{GroupView, IntegratedView, Merged, SharingView};
 use crate::entities::chronology_entry;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -24,11 +25,26 @@ pub const MOST: usize = super::graphql::MAX_ENTRY_WINDOW as usize;
 const VERSION_LEN: usize = 16;
 
 /// Entries new or changed since a version (each with its place now, in order of place),
-/// and the ids of those gone.
+/// and the ids of those gone; the groups, sharing flags and gaps when they changed.
 #[derive(Debug, PartialEq)]
 pub struct Changes<'a> {
     pub entries: Vec<(usize, &'a chronology_entry::Model)>,
     pub removed: Vec<String>,
+    pub groups: Option<&'a [GroupView]>,
+    pub sharing: Option<&'a [SharingView]>,
+    pub gaps: Option<&'a [shared::chronology::Gap]>,
+}
+
+impl Changes<'_> {
+    fn none() -> Self {
+        Self {
+            entries: Vec::new(),
+            removed: Vec::new(),
+            groups: None,
+            sharing: None,
+            gaps: None,
+        }
+    }
 }
 
 /// What changed in `view` since the merge `version` named, or `None` when this instance
@@ -46,10 +62,7 @@ pub async fn since<'a>(
         ));
     }
     if version == view.version() {
-        return Ok(Some(Changes {
-            entries: Vec::new(),
-            removed: Vec::new(),
-        }));
+        return Ok(Some(Changes::none()));
     }
     Ok(match state.merges.at_version(&view.key, version).await {
         Some(old) => between(&old, &view.merged, MOST),
@@ -81,7 +94,13 @@ pub fn between<'a>(old: &Merged, new: &'a Merged, most: usize) -> Option<Changes
         .filter(|e| !now.contains(e.id.as_str()))
         .map(|e| e.id.clone())
         .collect();
-    Some(Changes { entries, removed })
+    Some(Changes {
+        entries,
+        removed,
+        groups: (old.groups != new.groups).then_some(new.groups.as_slice()),
+        sharing: (old.sharing != new.sharing).then_some(new.sharing.as_slice()),
+        gaps: (old.gaps != new.gaps).then_some(new.gaps.as_slice()),
+    })
 }
 
 #[cfg(test)]
@@ -180,7 +199,22 @@ mod tests {
         let old = merged(vec![entry("a", "one"), entry("b", "two")]);
         let same = old.clone();
         let changes = between(&old, &same, MOST).expect("within bounds");
-        assert!(changes.entries.is_empty() && changes.removed.is_empty());
+        assert_eq!(changes, Changes::none());
+    }
+
+    #[test]
+    fn groups_sharing_and_gaps_are_sent_only_when_they_changed() {
+        let old = merged(vec![entry("a", "one"), entry("b", "two")]);
+        let mut new = old.clone();
+        new.gaps.push(shared::chronology::Gap {
+            after: NaiveDate::from_ymd_opt(2026, 5, 1).unwrap_or_default(),
+            before: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap_or_default(),
+            days: 61,
+        });
+        let changes = between(&old, &new, MOST).expect("within bounds");
+        assert_eq!(changes.gaps.map(<[_]>::len), Some(1));
+        assert_eq!((changes.groups, changes.sharing), (None, None));
+        assert!(changes.entries.is_empty());
     }
 
     #[test]

@@ -331,6 +331,12 @@ pub struct IntegratedChanges {
     pub entries: Vec<PlacedEntry>,
     /// The ids of the entries no longer in it.
     pub removed: Vec<ID>,
+    /// Every duplicate group as now, when any changed; null when none did.
+    pub duplicate_groups: Option<Vec<DuplicateGroup>>,
+    /// Every sharing flag as now, when any changed; null when none did.
+    pub sharing: Option<Vec<SharingFlag>>,
+    /// Every gap as now, when any changed; null when none did.
+    pub gaps: Option<Vec<ChronologyGap>>,
 }
 
 /// An entry and its place in the integrated chronology (from 0).
@@ -365,6 +371,43 @@ impl IntegratedChronology {
     fn entry(&self, e: &chronology_entry::Model) -> ChronologyEntry {
         ChronologyEntry::new(e, &self.agencies)
     }
+
+    fn groups(&self, groups: &[service::GroupView]) -> Vec<DuplicateGroup> {
+        groups
+            .iter()
+            .map(|g| DuplicateGroup {
+                key: g.key.clone(),
+                entries: g.entries.iter().map(|e| self.entry(e)).collect(),
+                decision: g.decision.as_deref().and_then(DuplicateDecision::from_code),
+                evidence: g.reasons.clone(),
+                score: g.score.map(f64::from),
+                probability: g.probability.map(f64::from),
+            })
+            .collect()
+    }
+
+    fn flags(&self, sharing: &[service::SharingView]) -> Vec<SharingFlag> {
+        sharing
+            .iter()
+            .map(|s| SharingFlag {
+                entry: self.entry(&s.entry),
+                with: s.with.clone().into(),
+                confirmed: s.confirmed_by.is_some(),
+                confirmed_by: s.confirmed_by.as_ref().map(|e| self.entry(e)),
+                why: s.why.clone(),
+            })
+            .collect()
+    }
+}
+
+fn gaps(gaps: &[shared::chronology::Gap]) -> Vec<ChronologyGap> {
+    gaps.iter()
+        .map(|g| ChronologyGap {
+            after: g.after,
+            before: g.before,
+            days: i32::try_from(g.days).unwrap_or(i32::MAX),
+        })
+        .collect()
 }
 
 #[Object]
@@ -403,9 +446,9 @@ impl IntegratedChronology {
 
     /// What changed since an earlier read's `version`: the entries new or changed (each with
     /// its place now) and the ids of those gone; remove both from what was read, then put
-    /// each changed entry at its place, in order. Null when that version is no longer known
-    /// here or more than 5000 entries changed: read the entries again. Duplicate groups,
-    /// sharing, gaps and annotations are read whole as ever.
+    /// each changed entry at its place, in order. The groups, sharing flags and gaps come
+    /// whole when they changed. Null when that version is no longer known here or more than
+    /// 5000 entries changed: read the entries again.
     async fn changes_since(
         &self,
         ctx: &Context<'_>,
@@ -425,6 +468,9 @@ impl IntegratedChronology {
                 })
                 .collect(),
             removed: c.removed.into_iter().map(ID).collect(),
+            duplicate_groups: c.groups.map(|g| self.groups(g)),
+            sharing: c.sharing.map(|s| self.flags(s)),
+            gaps: c.gaps.map(gaps),
         }))
     }
 
@@ -435,47 +481,15 @@ impl IntegratedChronology {
 
     /// Candidate and decided groups (rejected ones are kept so the decision shows).
     async fn duplicate_groups(&self) -> Vec<DuplicateGroup> {
-        self.view
-            .merged
-            .groups
-            .iter()
-            .map(|g| DuplicateGroup {
-                key: g.key.clone(),
-                entries: g.entries.iter().map(|e| self.entry(e)).collect(),
-                decision: g.decision.as_deref().and_then(DuplicateDecision::from_code),
-                evidence: g.reasons.clone(),
-                score: g.score.map(f64::from),
-                probability: g.probability.map(f64::from),
-            })
-            .collect()
+        self.groups(&self.view.merged.groups)
     }
 
     async fn sharing(&self) -> Vec<SharingFlag> {
-        self.view
-            .merged
-            .sharing
-            .iter()
-            .map(|s| SharingFlag {
-                entry: self.entry(&s.entry),
-                with: s.with.clone().into(),
-                confirmed: s.confirmed_by.is_some(),
-                confirmed_by: s.confirmed_by.as_ref().map(|e| self.entry(e)),
-                why: s.why.clone(),
-            })
-            .collect()
+        self.flags(&self.view.merged.sharing)
     }
 
     async fn gaps(&self) -> Vec<ChronologyGap> {
-        self.view
-            .merged
-            .gaps
-            .iter()
-            .map(|g| ChronologyGap {
-                after: g.after,
-                before: g.before,
-                days: i32::try_from(g.days).unwrap_or(i32::MAX),
-            })
-            .collect()
+        gaps(&self.view.merged.gaps)
     }
 
     /// Each annotated entry's annotations, oldest first, answers under their question.

@@ -1018,7 +1018,7 @@ pub async fn reopen_return(
 }
 
 /// A duplicate group as shown: its entries (in order), key and decision.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupView {
     pub key: String,
     pub entries: Vec<chronology_entry::Model>,
@@ -1031,7 +1031,7 @@ pub struct GroupView {
     pub probability: Option<f32>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SharingView {
     pub entry: chronology_entry::Model,
     pub with: agency::Model,

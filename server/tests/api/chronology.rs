@@ -2676,7 +2676,8 @@ async fn the_merge_is_kept_until_something_it_is_made_from_changes(backend: Back
 
 const CHANGES: &str = "query($id: ID!, $v: String!) { review(id: $id) { integratedChronology { \
      version entryCount entries { id event version } \
-     changesSince(version: $v) { entries { position entry { id event version } } removed } } } }";
+     changesSince(version: $v) { entries { position entry { id event version } } removed \
+     duplicateGroups { key decision } sharing { entry { id } confirmed } gaps { days } } } } }";
 
 /// Reads the whole integrated chronology with what changed since `version`.
 async fn changes_since(client: &Client, review: &str, version: &str) -> Value {
@@ -2743,7 +2744,9 @@ async fn a_change_reaches_a_reader_as_the_entries_it_touched(backend: Backend) {
         // Nothing changed: nothing to send.
         let same = changes_since(&w.office, &w.review, &v1).await;
         assert_eq!(same["version"], v1.as_str());
-        assert_eq!(same["changesSince"], json!({ "entries": [], "removed": [] }));
+        let nothing =
+            json!({ "entries": [], "removed": [], "duplicateGroups": null, "sharing": null, "gaps": null });
+        assert_eq!(same["changesSince"], nothing);
 
         // CSC reopens its return: its entries leave the integrated chronology.
         w.office.ok(REOPEN, json!({ "r": s.csc_return })).await;
@@ -2756,6 +2759,9 @@ async fn a_change_reaches_a_reader_as_the_entries_it_touched(backend: Backend) {
         csc.sort();
         assert_eq!(gone, csc);
         assert_eq!(reopened["changesSince"]["entries"], json!([]));
+        // CSC's letter shared with the police and the groups with its entries are gone.
+        assert_ne!(reopened["changesSince"]["sharing"], Value::Null);
+        assert_ne!(reopened["changesSince"]["duplicateGroups"], Value::Null);
         assert_eq!(patched(&first["entries"], &reopened["changesSince"]), pairs(&reopened["entries"]));
 
         // One entry changed and the return submitted again: the three come back, the
@@ -2789,7 +2795,16 @@ async fn a_change_reaches_a_reader_as_the_entries_it_touched(backend: Backend) {
             .ok(&decide_doc(), json!({ "id": w.review, "k": key, "d": "REJECTED" }))
             .await;
         let decided = changes_since(&w.office, &w.review, &v3).await;
-        assert_eq!(decided["changesSince"], json!({ "entries": [], "removed": [] }));
+        let patch = &decided["changesSince"];
+        assert_eq!((&patch["entries"], &patch["removed"]), (&json!([]), &json!([])));
+        let rejected = patch["duplicateGroups"]
+            .as_array()
+            .expect("the groups, since one changed")
+            .iter()
+            .find(|g| g["key"] == key.as_str())
+            .expect("the decided group");
+        assert_eq!(rejected["decision"], "REJECTED");
+        assert_eq!((&patch["sharing"], &patch["gaps"]), (&Value::Null, &Value::Null));
         let lost = changes_since(&w.office, &w.review, &v1).await;
         assert_eq!(lost["changesSince"], Value::Null);
 

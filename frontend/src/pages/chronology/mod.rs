@@ -231,18 +231,15 @@ impl Ctx {
         let (Some(changes), Some(mut raw)) = (changes, review.integrated_chronology.take()) else {
             return false;
         };
-        let Some(mut entries) = self.integrated.with_untracked(|d| {
+        let applied = self.integrated.with_untracked(|d| {
             d.as_ref()
                 .filter(|d| d.raw.version == since)
-                .map(|d| d.raw.entries.clone())
-        }) else {
-            return false;
-        };
-        changes.apply(&mut entries);
-        if i64::try_from(entries.len()).ok() != Some(raw.entry_count) {
+                .map(|d| changes.apply(&d.raw, &mut raw))
+                .is_some()
+        });
+        if !applied || i64::try_from(raw.entries.len()).ok() != Some(raw.entry_count) {
             return false;
         }
-        raw.entries = entries;
         review.integrated_chronology = Some(raw);
         self.show(review);
         true
