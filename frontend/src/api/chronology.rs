@@ -19,23 +19,26 @@ pub struct Variables {
     pub case: Option<String>,
 }
 
-/// The operations of this module: their text is `graphql/chronology.graphql`'s.
-fn body<V>(variables: V, operation_name: &'static str) -> QueryBody<V> {
-    QueryBody {
-        variables,
-        query: include_str!("../../graphql/chronology.graphql"),
-        operation_name,
-    }
+/// An operation of this module, named as in `graphql/chronology.graphql` (whose text it
+/// sends), with its variables and its answer decoded by hand.
+macro_rules! operation {
+    ($name:ident, $variables:ty, $answer:ty) => {
+        impl GraphQLQuery for $name {
+            type Variables = $variables;
+            type ResponseData = $answer;
+
+            fn build_query(variables: $variables) -> QueryBody<$variables> {
+                QueryBody {
+                    variables,
+                    query: include_str!("../../graphql/chronology.graphql"),
+                    operation_name: stringify!($name),
+                }
+            }
+        }
+    };
 }
 
-impl GraphQLQuery for Chronology {
-    type Variables = Variables;
-    type ResponseData = ResponseData;
-
-    fn build_query(variables: Variables) -> QueryBody<Variables> {
-        body(variables, "Chronology")
-    }
-}
+operation!(Chronology, Variables, ResponseData);
 
 /// A window of the integrated chronology's entries (`IntegratedEntries`).
 pub struct IntegratedEntries;
@@ -56,14 +59,7 @@ pub struct Window {
     pub entries: Vec<EntryFields>,
 }
 
-impl GraphQLQuery for IntegratedEntries {
-    type Variables = WindowVariables;
-    type ResponseData = Window;
-
-    fn build_query(variables: WindowVariables) -> QueryBody<WindowVariables> {
-        body(variables, "IntegratedEntries")
-    }
-}
+operation!(IntegratedEntries, WindowVariables, Window);
 
 /// After a live change, the entries changed since the version the page shows, with the rest
 /// of what `Chronology` reads (`IntegratedChanges`).
@@ -127,14 +123,7 @@ impl Changes {
     }
 }
 
-impl GraphQLQuery for IntegratedChanges {
-    type Variables = ChangesVariables;
-    type ResponseData = ChangesData;
-
-    fn build_query(variables: ChangesVariables) -> QueryBody<ChangesVariables> {
-        body(variables, "IntegratedChanges")
-    }
-}
+operation!(IntegratedChanges, ChangesVariables, ChangesData);
 
 impl<'de> Deserialize<'de> for ChangesData {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -203,14 +192,7 @@ pub struct AnnotationsVariables {
 #[derive(Debug, Clone)]
 pub struct Annotations(pub Vec<EntryAnnotations>);
 
-impl GraphQLQuery for IntegratedAnnotations {
-    type Variables = AnnotationsVariables;
-    type ResponseData = Annotations;
-
-    fn build_query(variables: AnnotationsVariables) -> QueryBody<AnnotationsVariables> {
-        body(variables, "IntegratedAnnotations")
-    }
-}
+operation!(IntegratedAnnotations, AnnotationsVariables, Annotations);
 
 impl<'de> Deserialize<'de> for Annotations {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
