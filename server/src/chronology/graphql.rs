@@ -751,7 +751,7 @@ pub struct EntryVersion {
 
 impl EntryVersion {
     fn read(v: service::EntryVersion) -> crate::error::AppResult<Self> {
-        let snap = EntrySnapshot::read(&v.row.snapshot)?;
+        let snap = EntrySnapshot::read(&v.row.snapshot)?.fields;
         Ok(Self {
             version: v.row.version,
             change: v.row.change,

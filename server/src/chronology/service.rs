@@ -355,8 +355,10 @@ fn entry_order(
     )
 }
 
-/// What the person typed for an entry.
-#[derive(Debug, Clone, Default)]
+/// What the person typed for an entry (also what an entry's history keeps of it,
+/// `super::snapshot`).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct EntryFields {
     pub seq: Option<i32>,
     pub start_date: String,

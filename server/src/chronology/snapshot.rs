@@ -2,33 +2,22 @@
 //! the stored entry a CONFLICT answers with): written and read by this one type, so a field
 //! added here is both kept and shown.
 
-use super::service::{end_of, shared_ids, start_of};
+use super::service::{end_of, shared_ids, start_of, EntryFields};
 use crate::entities::{agency, chronology_entry};
 use crate::error::{AppError, AppResult};
 use serde::{Deserialize, Serialize};
 
-/// One version of an entry as kept. Rows kept before a field existed read it as empty.
+/// One version of an entry as kept: its fields as typed (flattened, so the stored shape
+/// is one object), with its id, version and whether it is an author's note. Rows kept
+/// before a field existed read it as empty.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EntrySnapshot {
     pub id: String,
     pub version: i32,
-    pub seq: Option<i32>,
-    /// As entered ("May 2016").
-    pub start_date: String,
-    pub start_time: Option<String>,
-    pub end_date: Option<String>,
-    pub end_time: Option<String>,
-    pub source: String,
-    pub event_type: Option<String>,
-    pub event: String,
-    pub action_taken: Option<String>,
-    /// Agency prefixes.
-    pub shared_with: Vec<String>,
-    pub practitioner_comment: Option<String>,
     pub note: bool,
-    /// The audit case it is about (`AuditCase.id`).
-    pub case_id: Option<String>,
+    #[serde(flatten)]
+    pub fields: EntryFields,
 }
 
 impl EntrySnapshot {
@@ -46,19 +35,21 @@ impl EntrySnapshot {
         Self {
             id: e.id.clone(),
             version: e.version,
-            seq: e.seq,
-            start_date: start_of(e).to_string(),
-            start_time: e.start_time.clone(),
-            end_date: end_of(e).map(|d| d.to_string()),
-            end_time: e.end_time.clone(),
-            source: e.source.clone(),
-            event_type: e.event_type.clone(),
-            event: e.event.clone(),
-            action_taken: e.action_taken.clone(),
-            shared_with,
-            practitioner_comment: e.practitioner_comment.clone(),
             note: e.note,
-            case_id: e.case_id.clone(),
+            fields: EntryFields {
+                seq: e.seq,
+                start_date: start_of(e).to_string(),
+                start_time: e.start_time.clone(),
+                end_date: end_of(e).map(|d| d.to_string()),
+                end_time: e.end_time.clone(),
+                source: e.source.clone(),
+                event_type: e.event_type.clone(),
+                event: e.event.clone(),
+                action_taken: e.action_taken.clone(),
+                shared_with,
+                practitioner_comment: e.practitioner_comment.clone(),
+                case_id: e.case_id.clone(),
+            },
         }
     }
 
@@ -88,16 +79,25 @@ mod tests {
         let snap = EntrySnapshot {
             id: "e".into(),
             version: 3,
-            seq: Some(2),
-            start_date: "May 2016".into(),
-            shared_with: vec!["POL".into()],
-            case_id: Some("case".into()),
-            event: "Home visit".into(),
-            ..EntrySnapshot::default()
+            note: false,
+            fields: EntryFields {
+                seq: Some(2),
+                start_date: "May 2016".into(),
+                shared_with: vec!["POL".into()],
+                case_id: Some("case".into()),
+                event: "Home visit".into(),
+                ..EntryFields::default()
+            },
         };
+        // One object, in the stored field names.
+        assert_eq!(snap.to_json()["caseId"], "case");
+        assert_eq!(snap.to_json()["startDate"], "May 2016");
         assert_eq!(EntrySnapshot::read(&snap.to_text()).ok(), Some(snap));
         let old = EntrySnapshot::read(r#"{"id":"e","version":1,"event":"Visit"}"#).expect("reads");
-        assert_eq!((old.event.as_str(), old.case_id), ("Visit", None));
+        assert_eq!(
+            (old.fields.event.as_str(), old.fields.case_id),
+            ("Visit", None)
+        );
         let bad = EntrySnapshot::read("not json").expect_err("refused");
         assert_eq!(bad.code(), "INTERNAL");
     }
