@@ -533,6 +533,11 @@ pub struct IntegratedData {
 }
 
 impl IntegratedData {
+    /// Whether `entries` holds every entry there is (not the first windows only).
+    pub fn holds_all(&self) -> bool {
+        i64::try_from(self.entries.len()).ok() == Some(self.entry_count)
+    }
+
     fn read(v: &Value) -> Self {
         Self {
             case_id: o(v, "caseId"),

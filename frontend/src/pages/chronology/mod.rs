@@ -121,7 +121,7 @@ impl Ctx {
         let progressive = self
             .integrated
             .with_untracked(|d| d.as_ref().is_none_or(|d| d.raw.case_id != raw.case_id));
-        let complete = i64::try_from(raw.entries.len()).unwrap_or(i64::MAX) >= raw.entry_count;
+        let complete = raw.holds_all();
         if complete || progressive {
             self.integrated.set(Some(Integrated::new(raw.clone())));
         }
@@ -201,11 +201,7 @@ impl Ctx {
         let case = self.case.get_untracked();
         let shown = |d: &Option<Integrated>| {
             d.as_ref()
-                .filter(|d| {
-                    !d.raw.version.is_empty()
-                        && d.raw.case_id == case
-                        && i64::try_from(d.raw.entries.len()).ok() == Some(d.raw.entry_count)
-                })
+                .filter(|d| !d.raw.version.is_empty() && d.raw.case_id == case && d.raw.holds_all())
                 .map(|d| d.raw.version.clone())
         };
         let Some(since) = self.integrated.with_untracked(shown) else {
@@ -237,7 +233,7 @@ impl Ctx {
                 .map(|d| changes.apply(&d.raw, &mut raw))
                 .is_some()
         });
-        if !applied || i64::try_from(raw.entries.len()).ok() != Some(raw.entry_count) {
+        if !applied || !raw.holds_all() {
             return false;
         }
         review.integrated_chronology = Some(raw);
